@@ -1,0 +1,49 @@
+import { performance } from 'node:perf_hooks';
+import { startLocalStack } from './stack';
+
+/**
+ * `npm start`: the whole local stack with demo data, on 127.0.0.1 only.
+ *   PORT               the gateway's port (default 3000)
+ *   YIJIAN_DATA_DIR    where DynamoDB Local keeps its files (default ./.data)
+ *   YIJIAN_IN_MEMORY=1 keep nothing
+ */
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
+const port = Number(process.env.PORT ?? 3000);
+if (!Number.isInteger(port) || port < 0 || port > 65535) {
+  console.error(`PORT must be a port number, not ${process.env.PORT}`);
+  process.exit(2);
+}
+const inMemory = ['1', 'true', 'yes'].includes((process.env.YIJIAN_IN_MEMORY ?? '').toLowerCase());
+const dataDir = process.env.YIJIAN_DATA_DIR || '.data';
+const quiet = ['1', 'true'].includes((process.env.YIJIAN_QUIET ?? '').toLowerCase());
+
+const stack = await startLocalStack({
+  port,
+  inMemory,
+  dataDir,
+  accessLog: quiet ? undefined : (line) => console.log(line),
+}).catch((error: Error) => {
+  console.error(`yijian could not start: ${error.message}`);
+  process.exit(1);
+});
+
+console.log(`
+意见箱 yijian is running (ready in ${Math.round(performance.now())} ms)
+  form        ${stack.url}/
+  API         ${stack.url}/api/form
+  OpenAPI     ${stack.url}/api/openapi.json
+  data        ${inMemory ? 'in memory (nothing is kept)' : dataDir}
+Press Ctrl-C to stop.`);
+
+let stopping = false;
+const stop = async (signal: string) => {
+  if (stopping) return;
+  stopping = true;
+  console.log(`\n${signal}: stopping yijian…`);
+  await stack.stop();
+  console.log('stopped.');
+  process.exit(0);
+};
+process.on('SIGINT', () => void stop('SIGINT'));
+process.on('SIGTERM', () => void stop('SIGTERM'));

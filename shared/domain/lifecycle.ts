@@ -1,0 +1,59 @@
+import type { Satisfaction, Status } from '../schemas/submission';
+
+/**
+ * The item state machine, in one table. Every status change in yijian goes through `nextStatus`;
+ * an action the table does not allow from the current status is a 409 for the caller.
+ */
+export const openStatuses: readonly Status[] = ['submitted', 'assigned', 'in_progress', 'reopened'];
+export const isOpen = (status: Status): boolean => openStatuses.includes(status);
+
+export type Action =
+  | 'assign'
+  | 'reply'
+  | 'note'
+  | 'start'
+  | 'close'
+  | 'reject'
+  | 'merge'
+  | 'recommend'
+  | 'unrecommend'
+  | 'follow-up'
+  | 'rate-satisfied'
+  | 'rate-unsatisfied'
+  | 'auto-close';
+
+const all: readonly Status[] = ['submitted', 'assigned', 'in_progress', 'answered', 'closed', 'reopened', 'rejected', 'merged'];
+
+/** `to: 'same'` means the action is allowed but keeps the status. */
+export const transitionTable: Readonly<Record<Action, { readonly from: readonly Status[]; readonly to: Status | 'same' }>> = {
+  assign: { from: ['submitted', 'assigned', 'in_progress', 'reopened'], to: 'assigned' },
+  // A public reply answers an open item; a further public reply on an answered item keeps it answered.
+  reply: { from: [...openStatuses, 'answered'], to: 'answered' },
+  note: { from: all, to: 'same' },
+  start: { from: ['assigned', 'reopened'], to: 'in_progress' },
+  close: { from: ['answered'], to: 'closed' },
+  reject: { from: openStatuses, to: 'rejected' },
+  merge: { from: openStatuses, to: 'merged' },
+  recommend: { from: all, to: 'same' },
+  unrecommend: { from: all, to: 'same' },
+  // The submitter may always add to an item that is still alive; on an answered or closed item a
+  // follow-up means the answer was not enough, so it goes back to the group.
+  'follow-up': { from: ['submitted', 'assigned', 'in_progress', 'reopened', 'answered', 'closed'], to: 'same' },
+  'rate-satisfied': { from: ['answered'], to: 'closed' },
+  'rate-unsatisfied': { from: ['answered'], to: 'reopened' },
+  'auto-close': { from: ['answered'], to: 'closed' },
+};
+
+/** The status after `action`, or null when the table does not allow it from `status`. */
+export const nextStatus = (status: Status, action: Action): Status | null => {
+  const rule = transitionTable[action];
+  if (!rule.from.includes(status)) return null;
+  if (action === 'follow-up') return status === 'answered' || status === 'closed' ? 'reopened' : status;
+  return rule.to === 'same' ? status : rule.to;
+};
+
+export const ratingAction = (satisfaction: Satisfaction): Action =>
+  satisfaction === 'unsatisfied' ? 'rate-unsatisfied' : 'rate-satisfied';
+
+/** Statuses whose entry starts a new SLA clock. */
+export const startsClock = (from: Status, to: Status): boolean => to !== from && (to === 'assigned' || to === 'reopened');

@@ -1,0 +1,180 @@
+import middy from '@middy/core';
+import type { MiddlewareObj } from '@middy/core';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import type * as z from 'zod';
+import { logger } from './logger';
+import { HttpProblem, problems, type FieldError } from './problem';
+
+/** Bodies above this size are refused with 413 before anything is parsed. */
+export const maxBodyBytes = 16 * 1024;
+
+export interface HttpRequest<B, Q, P> {
+  readonly body: B;
+  readonly query: Q;
+  readonly params: P;
+  /** Header names in lower case. */
+  readonly headers: Readonly<Record<string, string>>;
+  readonly sourceIp: string;
+  readonly requestId: string;
+  readonly event: APIGatewayProxyEventV2;
+}
+
+export interface HttpResult {
+  readonly status: number;
+  readonly body?: unknown;
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+export const json = (status: number, body: unknown, headers?: Record<string, string>): HttpResult => ({ status, body, headers });
+
+type Schema = z.ZodType;
+type Infer<S> = S extends z.ZodType ? z.output<S> : undefined;
+
+export interface HttpHandlerOptions<BS extends Schema | undefined, QS extends Schema | undefined, PS extends Schema | undefined> {
+  /** Validates the JSON body; routes without one ignore any body sent. */
+  readonly body?: BS;
+  readonly query?: QS;
+  readonly params?: PS;
+}
+
+type Internal = { request?: HttpRequest<unknown, unknown, unknown> };
+type Event = APIGatewayProxyEventV2 & { yijian?: Internal };
+
+const baseHeaders = {
+  'cache-control': 'no-store',
+  'x-content-type-options': 'nosniff',
+};
+
+/** zod issues -> `errors[]` with dotted paths; an unknown key is reported at its own path. */
+export const toFieldErrors = (issues: readonly z.core.$ZodIssue[], prefix: readonly PropertyKey[] = []): FieldError[] => {
+  const out: FieldError[] = [];
+  for (const issue of issues) {
+    const base = [...prefix, ...issue.path];
+    if (issue.code === 'unrecognized_keys') {
+      for (const key of issue.keys) out.push({ path: [...base, key].join('.'), message: 'Unknown field.' });
+    } else {
+      out.push({ path: base.map(String).join('.'), message: issue.message });
+    }
+  }
+  return out;
+};
+
+const validate = <S extends Schema>(schema: S, value: unknown, prefix: string[]): z.output<S> => {
+  const result = schema.safeParse(value);
+  if (!result.success) throw problems.validation(toFieldErrors(result.error.issues, prefix));
+  return result.data;
+};
+
+const lowerCaseHeaders = (headers: APIGatewayProxyEventV2['headers'] | undefined): Record<string, string> => {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers ?? {})) {
+    if (value !== undefined) out[name.toLowerCase()] = value;
+  }
+  return out;
+};
+
+const readJsonBody = (event: APIGatewayProxyEventV2, headers: Record<string, string>): unknown => {
+  const raw = event.body ?? '';
+  const bytes = event.isBase64Encoded ? Buffer.from(raw, 'base64') : Buffer.from(raw, 'utf8');
+  if (bytes.length > maxBodyBytes) throw problems.tooLarge(maxBodyBytes);
+  const contentType = (headers['content-type'] ?? '').toLowerCase();
+  const [mediaType, ...parameters] = contentType.split(';').map((part) => part.trim());
+  const charset = parameters.find((p) => p.startsWith('charset='))?.slice('charset='.length).replace(/"/g, '');
+  const isJson = mediaType === 'application/json' || /^application\/[a-z0-9.+-]+\+json$/.test(mediaType ?? '');
+  if (!isJson || (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8')) throw problems.unsupportedMediaType();
+  if (bytes.length === 0) throw problems.validation([{ path: '', message: 'A JSON body is required.' }], 'The body is empty.');
+  const text = new TextDecoder('utf-8', { fatal: false }).decode(bytes);
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw problems.malformedJson();
+  }
+};
+
+/** Checks size, media type and JSON, then validates body, query and path parameters with zod. */
+const parseRequest = (options: HttpHandlerOptions<Schema | undefined, Schema | undefined, Schema | undefined>): MiddlewareObj<Event> => ({
+  name: 'parse-request',
+  before: (request) => {
+    const event = request.event;
+    const headers = lowerCaseHeaders(event.headers);
+    const body = options.body ? validate(options.body, readJsonBody(event, headers), []) : undefined;
+    const query = options.query ? validate(options.query, event.queryStringParameters ?? {}, ['query']) : undefined;
+    const params = options.params ? validate(options.params, event.pathParameters ?? {}, ['path']) : undefined;
+    event.yijian = {
+      request: {
+        body,
+        query,
+        params,
+        headers,
+        sourceIp: event.requestContext?.http?.sourceIp ?? '',
+        requestId: event.requestContext?.requestId ?? request.context.awsRequestId,
+        event,
+      },
+    };
+  },
+});
+
+const withRequestId = (): MiddlewareObj<Event> => ({
+  name: 'log-context',
+  before: (request) => {
+    logger.appendKeys({
+      requestId: request.context.awsRequestId,
+      apiRequestId: request.event.requestContext?.requestId,
+      route: request.event.routeKey,
+    });
+  },
+  after: () => {
+    logger.resetKeys();
+  },
+});
+
+const toResponse = (result: HttpResult): APIGatewayProxyStructuredResultV2 => {
+  const headers: Record<string, string> = { ...baseHeaders, ...(result.headers ?? {}) };
+  if (result.body === undefined) return { statusCode: result.status, headers };
+  if (typeof result.body === 'string') return { statusCode: result.status, headers, body: result.body };
+  return {
+    statusCode: result.status,
+    headers: { 'content-type': 'application/json; charset=utf-8', ...headers },
+    body: JSON.stringify(result.body),
+  };
+};
+
+/** Every failure becomes problem+json; anything unexpected is logged with the request id and hidden. */
+const problemResponder = (): MiddlewareObj<Event, APIGatewayProxyStructuredResultV2> => ({
+  name: 'problem-responder',
+  onError: (request) => {
+    const error = request.error;
+    let problem: HttpProblem;
+    if (error instanceof HttpProblem) {
+      problem = error;
+    } else {
+      problem = problems.internal();
+      logger.error('unhandled error', { error: error as Error });
+    }
+    if (problem.status >= 500 && error instanceof HttpProblem) logger.warn('service problem', { status: problem.status, detail: problem.detail });
+    request.response = {
+      statusCode: problem.status,
+      headers: { ...baseHeaders, ...problem.headers, 'content-type': 'application/problem+json; charset=utf-8' },
+      body: JSON.stringify(problem.toDocument()),
+    };
+    logger.resetKeys();
+  },
+});
+
+/**
+ * The one middy stack every HTTP handler uses:
+ * log context -> problem+json on error -> body/query/path parsing and validation -> handler -> response.
+ */
+export const httpHandler = <
+  BS extends Schema | undefined = undefined,
+  QS extends Schema | undefined = undefined,
+  PS extends Schema | undefined = undefined,
+>(
+  options: HttpHandlerOptions<BS, QS, PS>,
+  fn: (request: HttpRequest<Infer<BS>, Infer<QS>, Infer<PS>>) => Promise<HttpResult>,
+) =>
+  middy<Event, APIGatewayProxyStructuredResultV2, Error, Context>({ timeoutEarlyInMillis: 0 })
+    .use(withRequestId())
+    .use(problemResponder())
+    .use(parseRequest(options))
+    .handler(async (event) => toResponse(await fn(event.yijian!.request as HttpRequest<Infer<BS>, Infer<QS>, Infer<PS>>)));

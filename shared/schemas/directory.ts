@@ -1,0 +1,240 @@
+/**
+ * The directory: campaign and phases, supervision groups, member units, SLAs, holidays and routing
+ * rules (`GET/PUT /api/admin/directory`). The schema checks each field and then the document as a
+ * whole (unique ids, references that resolve, phases in order), reporting every problem with its
+ * path so that a 400 can list them all at once.
+ */
+import * as z from 'zod';
+import { isIsoDate, isValidTimeZone } from '../domain/calendar';
+
+/** The kinds of item, in the order the form offers them. */
+export const kindIds = ['feedback', 'question', 'suggestion', 'problem', 'practice'] as const;
+export const kindSchema = z.enum(kindIds);
+export type Kind = z.infer<typeof kindSchema>;
+
+export interface KindInfo {
+  readonly id: Kind;
+  /** Chinese name, as shown on the form. */
+  readonly name: string;
+  readonly nameEn: string;
+  /** One line telling a participant what the kind is for. */
+  readonly description: string;
+  readonly descriptionEn: string;
+}
+
+export const kinds: readonly KindInfo[] = [
+  {
+    id: 'feedback',
+    name: '培训反馈',
+    nameEn: 'Training feedback',
+    description: '对培训内容、授课和组织安排的评价与感受，可附评分。',
+    descriptionEn: 'How the training went: content, teaching, organisation; may carry a rating.',
+  },
+  {
+    id: 'question',
+    name: '疑问',
+    nameEn: 'Question',
+    description: '学习或工作中没有弄清楚、需要解答的问题。',
+    descriptionEn: 'Something unclear in the study or the work that needs an answer.',
+  },
+  {
+    id: 'suggestion',
+    name: '意见建议',
+    nameEn: 'Suggestion',
+    description: '对工作改进、政策措施或活动组织的意见和建议。',
+    descriptionEn: 'An opinion or proposal to improve the work, a policy or the campaign itself.',
+  },
+  {
+    id: 'problem',
+    name: '问题反映',
+    nameEn: 'Problem report',
+    description: '反映需要有关单位查实并整改的具体问题。',
+    descriptionEn: 'A concrete problem that a unit must look into and rectify.',
+  },
+  {
+    id: 'practice',
+    name: '经验做法',
+    nameEn: 'Good practice',
+    description: '本单位或身边值得总结推广的好经验、好做法。',
+    descriptionEn: 'A good way of working worth sharing, which may be recommended upward as an example.',
+  },
+];
+
+/** The longest SLA the office may set, in working days (about three months). */
+export const maxSlaWorkingDays = 60;
+
+/** Ids appear in URLs, JWT group names (`group:<id>`) and table keys: short and ASCII. */
+const idSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, 'id: 1 to 64 ASCII letters, digits, "-" or "_", starting with a letter or digit');
+
+const nameSchema = (max: number) =>
+  z
+    .string()
+    .max(max, `at most ${max} characters`)
+    .refine((s) => s.trim() !== '', 'must not be empty')
+    .refine((s) => s.trim() === '' || s.trim() === s, 'no leading or trailing spaces');
+
+const dateSchema = z.string().refine(isIsoDate, 'a real calendar date written YYYY-MM-DD');
+
+const timezoneSchema = z
+  .string()
+  .refine((tz) => /^[A-Za-z_]+(?:\/[A-Za-z0-9_+-]+)*$/.test(tz) && isValidTimeZone(tz), 'an IANA time zone such as Asia/Shanghai');
+
+const slaDaysSchema = z
+  .number()
+  .int('a whole number of working days')
+  .min(1, 'at least 1 working day')
+  .max(maxSlaWorkingDays, `at most ${maxSlaWorkingDays} working days`);
+
+export const phaseSchema = z.strictObject({
+  id: idSchema,
+  name: nameSchema(40),
+  /** The local date (campaign time zone) the phase begins. */
+  startsOn: dateSchema,
+});
+
+export const campaignSchema = z.strictObject({
+  id: idSchema,
+  name: nameSchema(100),
+  phases: z.array(phaseSchema).min(1, 'at least one phase').max(20),
+  timezone: timezoneSchema,
+});
+
+export const groupSchema = z.strictObject({
+  id: idSchema,
+  name: nameSchema(60),
+  notifyEmails: z.array(z.email('an e-mail address')).max(20),
+});
+
+export const unitSchema = z.strictObject({
+  id: idSchema,
+  name: nameSchema(100),
+  /** The system (党政机关, 街道, 国有企业 …) the unit belongs to; rules may route by it. */
+  system: nameSchema(40),
+  /** The supervision group that covers the unit. */
+  groupId: idSchema,
+});
+
+export const slaSchema = z.strictObject({
+  feedback: slaDaysSchema,
+  question: slaDaysSchema,
+  suggestion: slaDaysSchema,
+  problem: slaDaysSchema,
+  practice: slaDaysSchema,
+} satisfies Record<Kind, typeof slaDaysSchema>);
+
+export const ruleSchema = z.strictObject({
+  /** Every field given must equal the item's; an empty `when` matches every item. */
+  when: z.strictObject({
+    kind: kindSchema.optional(),
+    unitId: idSchema.optional(),
+    system: nameSchema(40).optional(),
+  }),
+  groupId: idSchema,
+});
+
+type Path = (string | number)[];
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const asArray = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+
+/**
+ * Cross-field checks. It runs even when some fields already failed (so one response lists every
+ * problem), hence it reads the value defensively instead of trusting the inferred type.
+ */
+const checkDocument = (doc: unknown, report: (path: Path, message: string) => void): void => {
+  if (!isRecord(doc)) return;
+
+  const uniqueIds = (items: unknown[], base: Path, what: string): Map<string, number> => {
+    const seen = new Map<string, number>();
+    items.forEach((item, i) => {
+      const id = isRecord(item) ? str(item.id) : undefined;
+      if (id === undefined) return;
+      const first = seen.get(id);
+      if (first !== undefined) report([...base, i, 'id'], `duplicate ${what} id "${id}" (also at index ${first})`);
+      else seen.set(id, i);
+    });
+    return seen;
+  };
+
+  // Campaign phases: unique ids, strictly ascending start dates.
+  const campaign = isRecord(doc.campaign) ? doc.campaign : undefined;
+  const phases = asArray(campaign?.phases);
+  uniqueIds(phases, ['campaign', 'phases'], 'phase');
+  let previous: string | undefined;
+  phases.forEach((phase, i) => {
+    const startsOn = isRecord(phase) ? phase.startsOn : undefined;
+    if (!isIsoDate(startsOn)) return;
+    if (previous !== undefined && startsOn <= previous) {
+      report(['campaign', 'phases', i, 'startsOn'], `phases must be in order of startsOn: ${startsOn} is not after ${previous}`);
+    }
+    previous = startsOn;
+  });
+
+  const groups = asArray(doc.groups);
+  const units = asArray(doc.units);
+  const groupIds = uniqueIds(groups, ['groups'], 'group');
+  const unitIds = uniqueIds(units, ['units'], 'unit');
+
+  const systems = new Set<string>();
+  const unitSystem = new Map<string, string>();
+  units.forEach((unit, i) => {
+    if (!isRecord(unit)) return;
+    const system = str(unit.system);
+    const id = str(unit.id);
+    if (system !== undefined) systems.add(system);
+    if (id !== undefined && system !== undefined && !unitSystem.has(id)) unitSystem.set(id, system);
+    const groupId = str(unit.groupId);
+    if (groupId !== undefined && !groupIds.has(groupId)) report(['units', i, 'groupId'], `unknown group "${groupId}"`);
+  });
+
+  asArray(doc.rules).forEach((rule, i) => {
+    if (!isRecord(rule)) return;
+    const groupId = str(rule.groupId);
+    if (groupId !== undefined && !groupIds.has(groupId)) report(['rules', i, 'groupId'], `unknown group "${groupId}"`);
+    const when = isRecord(rule.when) ? rule.when : undefined;
+    if (!when) return;
+    const unitId = str(when.unitId);
+    const system = str(when.system);
+    if (unitId !== undefined && !unitIds.has(unitId)) report(['rules', i, 'when', 'unitId'], `unknown unit "${unitId}"`);
+    if (system !== undefined && !systems.has(system)) {
+      report(['rules', i, 'when', 'system'], `no unit belongs to system "${system}"`);
+    } else if (system !== undefined && unitId !== undefined && unitSystem.has(unitId) && unitSystem.get(unitId) !== system) {
+      report(['rules', i, 'when', 'system'], `rule can never match: unit "${unitId}" belongs to system "${unitSystem.get(unitId)}"`);
+    }
+  });
+
+  const holidaysSeen = new Map<string, number>();
+  asArray(doc.holidays).forEach((day, i) => {
+    if (typeof day !== 'string') return;
+    const first = holidaysSeen.get(day);
+    if (first !== undefined) report(['holidays', i], `duplicate holiday ${day} (also at index ${first})`);
+    else holidaysSeen.set(day, i);
+  });
+};
+
+export const directorySchema = z
+  .strictObject({
+    campaign: campaignSchema,
+    groups: z.array(groupSchema).max(100),
+    units: z.array(unitSchema).max(2000),
+    sla: slaSchema,
+    holidays: z.array(dateSchema).max(1000),
+    rules: z.array(ruleSchema).max(200),
+  })
+  .superRefine(
+    (doc, ctx) => {
+      checkDocument(doc, (path, message) => ctx.addIssue({ code: 'custom', path, message, input: undefined }));
+    },
+    // Run even after other issues: the office should see every problem of a PUT in one answer.
+    { when: () => true },
+  );
+
+export type Directory = z.infer<typeof directorySchema>;
+export type Campaign = Directory['campaign'];
+export type Phase = Campaign['phases'][number];
+export type Group = Directory['groups'][number];
+export type Unit = Directory['units'][number];
+export type RoutingRule = Directory['rules'][number];

@@ -1,0 +1,116 @@
+import * as z from 'zod';
+import { routes, type RouteDef } from '../routes';
+import {
+  createSubmissionBody,
+  followUpBody,
+  followUpCreated,
+  formData,
+  publicSubmissionView,
+  ratingBody,
+  ratingResult,
+  submissionReceipt,
+} from './submission';
+
+/**
+ * The OpenAPI 3.1 document, generated from the same zod schemas that validate requests, so the
+ * published contract cannot drift from what the handlers accept.
+ */
+interface Operation {
+  readonly summary: string;
+  readonly request?: z.ZodType;
+  readonly response: { readonly status: number; readonly schema?: z.ZodType };
+  readonly accessKey?: boolean;
+  readonly idempotent?: boolean;
+}
+
+const operations: Record<string, Operation> = {
+  'get-form': { summary: 'What the submission form needs', response: { status: 200, schema: formData } },
+  'get-openapi': { summary: 'This document', response: { status: 200 } },
+  'create-submission': {
+    summary: 'Submit feedback, a question, a suggestion, a problem or a good practice',
+    request: createSubmissionBody,
+    response: { status: 201, schema: submissionReceipt },
+    idempotent: true,
+  },
+  'get-submission': {
+    summary: "The submitter's view of an item",
+    response: { status: 200, schema: publicSubmissionView },
+    accessKey: true,
+  },
+  'create-follow-up': { summary: 'Follow up on an item', request: followUpBody, response: { status: 201, schema: followUpCreated }, accessKey: true },
+  'rate-submission': { summary: 'Rate the answer', request: ratingBody, response: { status: 200, schema: ratingResult }, accessKey: true },
+};
+
+const problem = {
+  description: 'A problem document (RFC 9457)',
+  content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
+};
+
+const jsonSchema = (schema: z.ZodType, io: 'input' | 'output') => {
+  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as Record<string, unknown>;
+  return rest;
+};
+
+const operationFor = (route: RouteDef) => {
+  const op = operations[route.handler];
+  const parameters: unknown[] = [...route.path.matchAll(/\{(\w+)\}/g)].map((m) => ({
+    name: m[1],
+    in: 'path',
+    required: true,
+    schema: { type: 'string' },
+  }));
+  if (op?.accessKey) parameters.push({ name: 'X-Access-Key', in: 'header', required: true, schema: { type: 'string' } });
+  if (op?.idempotent) {
+    parameters.push({ name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', minLength: 8, maxLength: 128 } });
+  }
+  return {
+    operationId: route.handler.replace(/-(\w)/g, (_, c: string) => c.toUpperCase()),
+    summary: op?.summary ?? route.handler,
+    ...(route.auth === 'staff' ? { security: [{ bearer: [] }] } : { security: [] }),
+    ...(parameters.length ? { parameters } : {}),
+    ...(op?.request
+      ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(op.request, 'input') } } } }
+      : {}),
+    responses: {
+      [String(op?.response.status ?? 200)]: {
+        description: 'Success',
+        ...(op?.response.schema ? { content: { 'application/json': { schema: jsonSchema(op.response.schema, 'output') } } } : {}),
+      },
+      '4XX': problem,
+      '5XX': problem,
+    },
+  };
+};
+
+export const buildOpenApiDocument = () => {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const route of routes) {
+    paths[route.path] ??= {};
+    paths[route.path][route.method.toLowerCase()] = operationFor(route);
+  }
+  return {
+    openapi: '3.1.0',
+    info: { title: 'yijian (意见箱) API', version: '1' },
+    servers: [{ url: '/' }],
+    paths,
+    components: {
+      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+      schemas: {
+        Problem: {
+          type: 'object',
+          required: ['type', 'title', 'status'],
+          properties: {
+            type: { type: 'string' },
+            title: { type: 'string' },
+            status: { type: 'integer' },
+            detail: { type: 'string' },
+            errors: {
+              type: 'array',
+              items: { type: 'object', required: ['path', 'message'], properties: { path: { type: 'string' }, message: { type: 'string' } } },
+            },
+          },
+        },
+      },
+    },
+  };
+};

@@ -1,0 +1,28 @@
+import * as z from 'zod';
+
+/** Length in Unicode code points, so an emoji or a CJK character counts as one character. */
+export const codePointLength = (value: string): number => {
+  let n = 0;
+  for (const _ of value) n++;
+  return n;
+};
+
+/**
+ * Free text stored exactly as sent (no trimming, so it round-trips byte for byte), between
+ * `min` and `max` characters, not blank, and without NUL or other C0 controls except tab and newlines.
+ */
+export const text = (min: number, max: number) =>
+  z
+    .string()
+    .refine((s) => codePointLength(s) >= min, { message: `Must be at least ${min} character${min === 1 ? '' : 's'}.` })
+    .refine((s) => codePointLength(s) <= max, { message: `Must be at most ${max} characters.` })
+    .refine((s) => min === 0 || s.trim().length > 0, { message: 'Must not be blank.' })
+    // eslint-disable-next-line no-control-regex
+    .refine((s) => !/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/.test(s), { message: 'Must not contain control characters.' })
+    // Refinements do not reach JSON Schema; the limits do through metadata (counted in characters).
+    .meta({ minLength: min, maxLength: max });
+
+/** Identifiers in the directory and in paths: short, ASCII, URL-safe. */
+export const idSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$/, 'Must be an id of 1..64 letters, digits, _ . : -.');
+
+export const isoInstant = z.iso.datetime({ offset: false });

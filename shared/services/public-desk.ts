@@ -1,0 +1,253 @@
+import { clock } from '../clock';
+import {
+  commitChange,
+  createItem,
+  getIdempotencyRecord,
+  getItem,
+  getItemWithEvents,
+  IdempotencyKeyTakenError,
+  ItemExistsError,
+  StaleItemError,
+  type EventRecord,
+  type ItemChange,
+  type ItemRecord,
+} from '../data/items';
+import { addWorkingDays } from '../domain/calendar';
+import {
+  idempotencyKeyHash,
+  idempotencyWindowSeconds,
+  openAnswer,
+  requestFingerprint,
+  sealAnswer,
+} from '../domain/idempotency';
+import { nextStatus, ratingAction, type Action } from '../domain/lifecycle';
+import { currentPhase } from '../domain/phase';
+import { findUnit, routeItem } from '../domain/routing';
+import {
+  accessKeyMatches,
+  hashAccessKey,
+  newAccessKey,
+  newTrackingCode,
+  normalizeTrackingCode,
+} from '../domain/tracking-code';
+import { problems } from '../http/problem';
+import { kinds, type Directory } from '../schemas/directory';
+import type { CreateSubmissionBody, PublicSubmissionView, Satisfaction, SubmissionReceipt } from '../schemas/submission';
+import { groupName, requireDirectory } from './directory';
+
+const submitter = { type: 'submitter' } as const;
+const attempts = 5;
+
+export const formData = async () => {
+  const directory = await requireDirectory();
+  const phase = currentPhase(directory, clock.now());
+  const { campaign } = directory;
+  return {
+    campaign: {
+      id: campaign.id,
+      name: campaign.name,
+      phase: { id: phase.id, name: phase.name },
+      phases: campaign.phases.map(({ id, name, startsOn }) => ({ id, name, startsOn })),
+    },
+    kinds: kinds.map(({ id, name }) => ({ id, name })),
+    units: directory.units.map(({ id, name, system }) => ({ id, name, system })),
+  };
+};
+
+const dueDate = (directory: Directory, kind: ItemRecord['kind'], from: Date): string =>
+  addWorkingDays(from, directory.sla[kind], { timezone: directory.campaign.timezone, holidays: directory.holidays }).toISOString();
+
+/** The answer to an earlier request with the same Idempotency-Key, or null if there was none. */
+const replay = async (key: string, fingerprint: string): Promise<SubmissionReceipt | null> => {
+  const record = await getIdempotencyRecord(idempotencyKeyHash(key));
+  if (!record) return null;
+  if (record.requestHash !== fingerprint) {
+    throw problems.conflict('This Idempotency-Key was already used for a different submission.');
+  }
+  const answer = openAnswer<SubmissionReceipt>(key, record.sealed);
+  if (!answer) throw problems.conflict('This Idempotency-Key was already used for a different submission.');
+  return answer;
+};
+
+/**
+ * Takes a submission: routes it, starts its SLA clock and stores it with its first history entry.
+ * With an Idempotency-Key, a retry within 24 hours gets the first receipt back and creates nothing.
+ */
+export const submit = async (input: CreateSubmissionBody, idempotencyKey?: string): Promise<SubmissionReceipt> => {
+  const now = clock.now();
+  if (input.website) {
+    // The honeypot was filled in: a bot. It gets a receipt that looks real; nothing is stored.
+    return { trackingCode: newTrackingCode(), accessKey: newAccessKey(), status: 'submitted', createdAt: now.toISOString() };
+  }
+  const fingerprint = idempotencyKey ? requestFingerprint(input) : '';
+  if (idempotencyKey) {
+    const earlier = await replay(idempotencyKey, fingerprint);
+    if (earlier) return earlier;
+  }
+  const directory = await requireDirectory();
+  if (input.unitId !== undefined && !findUnit(directory, input.unitId)) {
+    throw problems.validation([{ path: 'unitId', message: 'No such unit.' }]);
+  }
+  const route = routeItem(directory, { kind: input.kind, unitId: input.unitId });
+  const createdAt = now.toISOString();
+  const status: ItemRecord['status'] = route ? 'assigned' : 'submitted';
+  const dueAt = route ? dueDate(directory, input.kind, now) : undefined;
+
+  for (let attempt = 1; ; attempt++) {
+    const trackingCode = newTrackingCode();
+    const accessKey = newAccessKey();
+    const receipt: SubmissionReceipt = { trackingCode, accessKey, status, ...(dueAt ? { dueAt } : {}), createdAt };
+    const item: ItemRecord = {
+      trackingCode,
+      kind: input.kind,
+      title: input.title,
+      body: input.body,
+      status,
+      unitId: input.unitId,
+      groupId: route?.groupId,
+      phase: currentPhase(directory, now).id,
+      createdAt,
+      updatedAt: createdAt,
+      dueAt,
+      version: 1,
+      accessKeyHash: hashAccessKey(accessKey),
+      anonymous: input.anonymous,
+      contact: input.anonymous ? undefined : input.contact,
+      rating: input.rating,
+      recommended: false,
+    };
+    const event: EventRecord = {
+      version: 1,
+      at: createdAt,
+      action: 'submit',
+      by: submitter,
+      to: status,
+      ...(route ? { note: route.ruleIndex === null ? `routed to ${route.groupId} by unit` : `routed to ${route.groupId} by rule ${route.ruleIndex + 1}` } : {}),
+    };
+    const sealed = idempotencyKey
+      ? {
+          keyHash: idempotencyKeyHash(idempotencyKey),
+          requestHash: fingerprint,
+          sealed: sealAnswer(idempotencyKey, receipt),
+          expiresAt: Math.floor(now.getTime() / 1000) + idempotencyWindowSeconds,
+        }
+      : undefined;
+    try {
+      await createItem(item, event, sealed);
+      return receipt;
+    } catch (error) {
+      if (attempt >= attempts) throw error;
+      if (error instanceof ItemExistsError) continue; // a tracking code collision: draw another
+      if (error instanceof IdempotencyKeyTakenError && idempotencyKey) {
+        // Another request with the same key won the race; answer what it answered.
+        const earlier = await replay(idempotencyKey, fingerprint);
+        if (earlier) return earlier;
+        continue;
+      }
+      throw error;
+    }
+  }
+};
+
+/** A dummy hash so an unknown code costs the same comparison as a wrong key. */
+const noSuchItemHash = hashAccessKey('no such item');
+
+/** The item for a code and key, or the one 404 that does not tell which of the two was wrong. */
+const authorise = <T extends { accessKeyHash: string }>(record: T | null, accessKey: string | undefined): T => {
+  const matches = accessKeyMatches(accessKey ?? '', record?.accessKeyHash ?? noSuchItemHash);
+  if (!record || !matches) throw problems.notFound('No submission with this tracking code and access key.');
+  return record;
+};
+
+const canonicalCode = (code: string): string => normalizeTrackingCode(code) ?? 'YJ-INVALID';
+
+export const publicView = async (code: string, accessKey: string | undefined): Promise<PublicSubmissionView> => {
+  const found = await getItemWithEvents(canonicalCode(code));
+  const { item, events } = authorise(found ? { ...found, accessKeyHash: found.item.accessKeyHash } : null, accessKey);
+  const directory = await requireDirectory();
+  const unit = findUnit(directory, item.unitId);
+  const group = item.groupId ? directory.groups.find((g) => g.id === item.groupId) : undefined;
+  return {
+    trackingCode: item.trackingCode,
+    kind: item.kind,
+    title: item.title,
+    body: item.body,
+    status: item.status,
+    createdAt: item.createdAt,
+    ...(item.dueAt ? { dueAt: item.dueAt } : {}),
+    ...(unit ? { unit: { id: unit.id, name: unit.name } } : {}),
+    ...(group ? { group: { id: group.id, name: group.name } } : {}),
+    replies: events
+      .filter((e) => e.reply?.visibility === 'public')
+      .map((e) => ({ id: e.reply!.id, body: e.reply!.body, createdAt: e.at, by: { groupName: groupName(directory, e.reply!.groupId) } })),
+    followUps: events.filter((e) => e.followUp).map((e) => ({ body: e.followUp!.body, createdAt: e.at })),
+    ...(item.satisfaction ? { satisfaction: item.satisfaction } : {}),
+    ...(item.rejectedReason ? { rejectedReason: item.rejectedReason } : {}),
+    ...(item.mergedInto ? { mergedInto: item.mergedInto } : {}),
+  };
+};
+
+/**
+ * Applies a submitter's action. The submitter sends no version, so a change that loses a race
+ * with staff is simply recomputed on the fresh item: nothing the staff wrote is overwritten.
+ */
+const changeAsSubmitter = async (
+  code: string,
+  accessKey: string | undefined,
+  action: Action,
+  describe: (item: ItemRecord, to: ItemRecord['status'], directory: Directory | null) => ItemChange,
+): Promise<ItemRecord> => {
+  const trackingCode = canonicalCode(code);
+  for (let attempt = 1; ; attempt++) {
+    const item = authorise(await getItem(trackingCode), accessKey);
+    const to = nextStatus(item.status, action);
+    if (to === null) throw problems.conflict(`This is not possible while the submission is ${item.status}.`);
+    const directory = to === 'reopened' ? await requireDirectory() : null;
+    try {
+      return await commitChange(item, describe(item, to, directory));
+    } catch (error) {
+      if (error instanceof StaleItemError && attempt < attempts) continue;
+      if (error instanceof StaleItemError) throw problems.unavailable(1);
+      throw error;
+    }
+  }
+};
+
+/** A reopened item goes back to its group with a fresh SLA clock. */
+const reopening = (item: ItemRecord, to: ItemRecord['status'], directory: Directory | null, now: Date) =>
+  to === 'reopened' && directory ? { dueAt: dueDate(directory, item.kind, now), closedAt: undefined } : {};
+
+export const addFollowUp = async (code: string, accessKey: string | undefined, body: string) => {
+  const now = clock.now();
+  const at = now.toISOString();
+  const item = await changeAsSubmitter(code, accessKey, 'follow-up', (current, to, directory) => ({
+    set: { status: to, updatedAt: at, ...reopening(current, to, directory, now) },
+    event: { at, action: 'follow-up', by: submitter, from: current.status, to, followUp: { body } },
+  }));
+  return { status: item.status, ...(item.dueAt ? { dueAt: item.dueAt } : {}), createdAt: at };
+};
+
+export const rate = async (code: string, accessKey: string | undefined, satisfaction: Satisfaction, comment?: string) => {
+  const now = clock.now();
+  const at = now.toISOString();
+  const item = await changeAsSubmitter(code, accessKey, ratingAction(satisfaction), (current, to, directory) => ({
+    set: {
+      status: to,
+      updatedAt: at,
+      satisfaction,
+      satisfactionComment: comment,
+      ...(to === 'closed' ? { closedAt: at } : reopening(current, to, directory, now)),
+    },
+    event: {
+      at,
+      action: 'rate',
+      by: submitter,
+      from: current.status,
+      to,
+      note: satisfaction,
+      // Why an answer was not enough is what the group needs to read next: keep it as a follow-up.
+      ...(comment ? (satisfaction === 'unsatisfied' ? { followUp: { body: comment } } : { note: `${satisfaction}: ${comment}` }) : {}),
+    },
+  }));
+  return { status: item.status };
+};

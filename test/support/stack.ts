@@ -1,0 +1,48 @@
+import { randomBytes } from 'node:crypto';
+import { inject } from 'vitest';
+import { startLocalStack, type LocalStack } from '../../local/stack';
+
+/**
+ * The local stack for one test file: the run's DynamoDB Local, a table of the file's own and the
+ * gateway on a free port of 127.0.0.1, in front of the real handler modules.
+ */
+export const startTestStack = (options: { seedDemo?: boolean } = {}): Promise<LocalStack> =>
+  startLocalStack({
+    port: 0,
+    dynamoEndpoint: inject('dynamoEndpoint'),
+    tableName: `test-${randomBytes(6).toString('hex')}`,
+    seedDemo: options.seedDemo ?? true,
+  });
+
+/** A small HTTP client for tests: JSON in, status + headers + parsed body out. */
+export const api = (base: string) => {
+  const call = async (method: string, path: string, options: { body?: unknown; raw?: string | Buffer; headers?: Record<string, string> } = {}) => {
+    const headers: Record<string, string> = { ...(options.headers ?? {}) };
+    let body: string | Buffer | undefined;
+    if (options.raw !== undefined) body = options.raw;
+    else if (options.body !== undefined) {
+      body = JSON.stringify(options.body);
+      headers['content-type'] ??= 'application/json';
+    }
+    const response = await fetch(`${base}${path}`, { method, headers, body });
+    const text = await response.text();
+    let json: any;
+    try {
+      json = text ? JSON.parse(text) : undefined;
+    } catch {
+      json = undefined;
+    }
+    return { status: response.status, headers: response.headers, text, json };
+  };
+  return {
+    call,
+    get: (path: string, headers?: Record<string, string>) => call('GET', path, { headers }),
+    post: (path: string, body: unknown, headers?: Record<string, string>) => call('POST', path, { body, headers }),
+  };
+};
+
+export type Api = ReturnType<typeof api>;
+
+/** What no error body may ever show: stacks, AWS error names, table names, internals. */
+export const leakPattern =
+  /\bat \S+ \(|node_modules|\.ts:\d+|Exception\b|ValidationException|ResourceNotFound|ConditionalCheck|TransactionCanceled|test-[0-9a-f]{12}|\bpk\b|\bgsi\d|DynamoDB|dynamodb|TypeError|ReferenceError/;
