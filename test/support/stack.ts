@@ -16,9 +16,9 @@ export const startTestStack = (options: { seedDemo?: boolean } = {}): Promise<Lo
 
 /** A small HTTP client for tests: JSON in, status + headers + parsed body out. */
 export const api = (base: string) => {
-  const call = async (method: string, path: string, options: { body?: unknown; raw?: string | Buffer; headers?: Record<string, string> } = {}) => {
+  const call = async (method: string, path: string, options: { body?: unknown; raw?: string; headers?: Record<string, string> } = {}) => {
     const headers: Record<string, string> = { ...(options.headers ?? {}) };
-    let body: string | Buffer | undefined;
+    let body: string | undefined;
     if (options.raw !== undefined) body = options.raw;
     else if (options.body !== undefined) {
       body = JSON.stringify(options.body);
