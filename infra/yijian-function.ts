@@ -1,0 +1,98 @@
+/**
+ * Every Lambda function of yijian, with its defaults fixed once: ARM64, the newest Node.js
+ * runtime, ESM bundles from infra/bundling.ts with source maps, its own log group with a
+ * retention, active X-Ray tracing, and its own role that can write to that log group and nothing
+ * else until bindTable (or a later binder) grants exactly what the function needs.
+ */
+import { Duration, Validations } from 'aws-cdk-lib';
+import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { fileURLToPath } from 'node:url';
+import { lambdaBundling } from './bundling';
+
+/** The repository root: entries, the lock file and the esbuild binary are found from here. */
+export const projectRoot = fileURLToPath(new URL('..', import.meta.url));
+
+/** `functions/<handler>.ts`, the module that exports `handler`. */
+export const handlerEntry = (handler: string): string =>
+  fileURLToPath(new URL(`../functions/${handler}.ts`, import.meta.url));
+
+export interface YijianFunctionProps {
+  /** The module name under functions/ (as in shared/routes.ts). */
+  readonly handler: string;
+  readonly description?: string;
+  /** @default 512 MB: on Lambda, CPU scales with memory, and 512 keeps cold starts short. */
+  readonly memorySize?: number;
+  /** @default 10 seconds: well under the HTTP API's 30-second integration limit. */
+  readonly timeout?: Duration;
+  readonly environment?: Readonly<Record<string, string>>;
+  /** @default one month */
+  readonly logRetention?: RetentionDays;
+}
+
+export class YijianFunction extends Construct {
+  static readonly runtime = Runtime.NODEJS_24_X;
+
+  readonly handlerName: string;
+  readonly function: NodejsFunction;
+  readonly role: Role;
+  readonly logGroup: LogGroup;
+
+  constructor(scope: Construct, id: string, props: YijianFunctionProps) {
+    super(scope, id);
+    this.handlerName = props.handler;
+
+    this.logGroup = new LogGroup(this, 'Logs', {
+      retention: props.logRetention ?? RetentionDays.ONE_MONTH,
+    });
+
+    // Our own role instead of the default one with AWSLambdaBasicExecutionRole: that managed
+    // policy lets a function create log groups and write to any of them.
+    this.role = new Role(this, 'Role', {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      description: `yijian ${props.handler}: writes its own log group; data access via bindTable`,
+    });
+    this.logGroup.grantWrite(this.role);
+
+    this.function = new NodejsFunction(this, 'Function', {
+      entry: handlerEntry(props.handler),
+      handler: 'handler',
+      projectRoot,
+      depsLockFilePath: fileURLToPath(new URL('../package-lock.json', import.meta.url)),
+      runtime: YijianFunction.runtime,
+      architecture: Architecture.ARM_64,
+      memorySize: props.memorySize ?? 512,
+      timeout: props.timeout ?? Duration.seconds(10),
+      tracing: Tracing.ACTIVE,
+      role: this.role,
+      logGroup: this.logGroup,
+      description: props.description,
+      environment: {
+        NODE_OPTIONS: '--enable-source-maps',
+        POWERTOOLS_SERVICE_NAME: 'yijian',
+        ...props.environment,
+      },
+      bundling: lambdaBundling,
+    });
+
+    // Tracing.ACTIVE adds xray:PutTraceSegments and xray:PutTelemetryRecords on "*" to this role's
+    // default policy. Acknowledged here, on that policy only; test/infra checks that no other
+    // statement in the stack has a wildcard resource.
+    const defaultPolicy = this.role.node.tryFindChild('DefaultPolicy');
+    if (defaultPolicy !== undefined) {
+      Validations.of(defaultPolicy).acknowledge({
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason:
+          'X-Ray tracing: xray:PutTraceSegments and xray:PutTelemetryRecords do not support ' +
+          'resource-level permissions, so AWS requires Resource "*" for them.',
+      });
+    }
+  }
+
+  addEnvironment(name: string, value: string): void {
+    this.function.addEnvironment(name, value);
+  }
+}
