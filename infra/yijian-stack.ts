@@ -1,9 +1,10 @@
 /**
- * The deployed yijian: the single table, one function per handler of the route table, and the
- * HTTP API with one Lambda integration per route. Everything is derived from shared/routes.ts
- * and shared/data/table-definition.ts, the same declarations the local stack mounts.
+ * The deployed yijian: the single table, one function per handler of the route table, the staff
+ * user pool, and the HTTP API with one Lambda integration per route (streaming routes are served
+ * by their function's URL instead). Everything is derived from shared/routes.ts and
+ * shared/data/table-definition.ts, the same declarations the local stack mounts.
  */
-import { CfnOutput, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import {
   HttpApi,
@@ -13,7 +14,6 @@ import {
   HttpRouteKey,
   HttpStage,
   LogGroupLogDestination,
-  type IHttpRouteAuthorizer,
 } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import {
@@ -24,21 +24,28 @@ import {
   Table,
   TableEncryption,
 } from 'aws-cdk-lib/aws-dynamodb';
+import { FunctionUrlAuthType, InvokeMode, type FunctionUrl } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { tableDefinition } from '../shared/data/table-definition';
 import { routeKey, routes as sharedRoutes, type RouteDef } from '../shared/routes';
 import { bindTable, type TableAccess } from './bind-table';
+import { consoleUrlFrom, StaffIdentity, staffRouteScopes, supervisionGroupIdsFrom } from './staff-identity';
 import { YijianFunction } from './yijian-function';
 
 export interface YijianStackProps extends StackProps {
   /** @default the route table of shared/routes.ts (tests pass their own to probe edge cases) */
   readonly routes?: readonly RouteDef[];
   /**
-   * The JWT authorizer for `auth: 'staff'` routes (the Cognito user pool's, issue 3). Synthesis
-   * fails when a staff route exists and this is missing: a staff route is never deployed open.
+   * One Cognito group `group:<id>` per supervision group.
+   * @default context `supervisionGroups` (comma list), else the groups of shared/demo/directory.ts
    */
-  readonly staffAuthorizer?: IHttpRouteAuthorizer;
+  readonly supervisionGroupIds?: readonly string[];
+  /**
+   * The console's URL (OAuth callback and sign-out URL of the app client).
+   * @default context `consoleUrl`, else http://localhost:3000/console
+   */
+  readonly consoleUrl?: string;
   /** Stage-wide limits; the handlers add per-IP limits for public writes. */
   readonly throttle?: { readonly rateLimit: number; readonly burstLimit: number };
 }
@@ -47,13 +54,13 @@ export interface YijianStackProps extends StackProps {
 export const defaultThrottle = { rateLimit: 50, burstLimit: 100 } as const;
 
 /**
- * One JSON object per request. The path is left out on purpose: routeKey names the route, and
- * the path would copy tracking codes into the logs.
+ * One JSON object per request. Left out on purpose: the path (routeKey names the route, and the
+ * path would copy tracking codes into the logs) and the client IP (the product promises anonymous
+ * submitters that no client IP is kept with their items; these logs are kept a month).
  */
 export const accessLogFields = {
   requestId: '$context.requestId',
   requestTime: '$context.requestTime',
-  sourceIp: '$context.identity.sourceIp',
   routeKey: '$context.routeKey',
   status: '$context.status',
   latency: '$context.responseLatency',
@@ -78,12 +85,26 @@ export class YijianStack extends Stack {
   readonly stage: HttpStage;
   /** One function per handler module, keyed by the handler name of the route table. */
   readonly functions: ReadonlyMap<string, YijianFunction>;
-  /** One route per route-table entry, keyed by its route key (`GET /api/form`). */
+  /** One HTTP API route per non-streaming route-table entry, keyed by its route key (`GET /api/form`). */
   readonly routes: ReadonlyMap<string, HttpRoute>;
+  /** One function URL per handler of streaming routes, keyed by the handler name. */
+  readonly functionUrls: ReadonlyMap<string, FunctionUrl>;
+  readonly staffIdentity: StaffIdentity;
 
   constructor(scope: Construct, id: string, props: YijianStackProps = {}) {
     super(scope, id, props);
     const routeTable = props.routes ?? sharedRoutes;
+    for (const route of routeTable) {
+      if (route.path.startsWith('/api/dev/')) {
+        throw new Error(`${routeKey(route)} is a local-only endpoint (docs/api.md) and is never deployed`);
+      }
+    }
+
+    this.staffIdentity = new StaffIdentity(this, 'Staff', {
+      supervisionGroupIds: props.supervisionGroupIds ?? supervisionGroupIdsFrom(this),
+      consoleUrl: props.consoleUrl ?? consoleUrlFrom(this),
+    });
+    const identity = this.staffIdentity;
 
     this.table = new Table(this, 'Table', {
       partitionKey: { name: tableDefinition.partitionKey, type: AttributeType.STRING },
@@ -112,23 +133,36 @@ export class YijianStack extends Stack {
     };
 
     // A handler module serving several routes is one function with the widest access they need.
-    const handlers = new Map<string, { access: TableAccess; routeKeys: string[] }>();
+    const handlers = new Map<string, { access: TableAccess; routeKeys: string[]; stream: boolean; staff: boolean }>();
     for (const route of routeTable) {
-      const entry = handlers.get(route.handler) ?? { access: 'read', routeKeys: [] };
+      const stream = route.stream === true;
+      const entry = handlers.get(route.handler) ?? { access: 'read', routeKeys: [], stream, staff: false };
+      if (entry.stream !== stream) {
+        throw new Error(
+          `functions/${route.handler}.ts serves streaming and non-streaming routes: a function is ` +
+            'invoked either through its URL (streaming) or through the HTTP API, not both',
+        );
+      }
       if (route.access === 'write') entry.access = 'write';
+      if (route.auth === 'staff') entry.staff = true;
       entry.routeKeys.push(routeKey(route));
       handlers.set(route.handler, entry);
     }
     const functions = new Map<string, YijianFunction>();
-    for (const [handler, { access, routeKeys }] of handlers) {
+    const functionUrls = new Map<string, FunctionUrl>();
+    for (const [handler, { access, routeKeys, stream, staff }] of handlers) {
       const fn = new YijianFunction(this, pascal(handler), {
         handler,
         description: `yijian ${handler}: ${routeKeys.join(', ')}`,
+        // Not behind the HTTP API's 29-second limit: a streamed export may take longer.
+        ...(stream ? { timeout: Duration.minutes(1) } : {}),
       });
       bindTable(fn, boundTable, access);
       functions.set(handler, fn);
+      if (stream) functionUrls.set(handler, this.streamingUrl(fn, routeKeys, staff, identity));
     }
     this.functions = functions;
+    this.functionUrls = functionUrls;
 
     const accessLogs = new LogGroup(this, 'ApiAccessLogs', { retention: RetentionDays.ONE_MONTH });
     this.api = new HttpApi(this, 'Api', {
@@ -150,15 +184,21 @@ export class YijianStack extends Stack {
     });
 
     const routesByKey = new Map<string, HttpRoute>();
+    const seenKeys = new Set<string>();
     for (const route of routeTable) {
       const key = routeKey(route);
-      if (routesByKey.has(key)) throw new Error(`duplicate route in the route table: ${key}`);
+      if (seenKeys.has(key)) throw new Error(`duplicate route in the route table: ${key}`);
+      seenKeys.add(key);
+      // HTTP APIs cannot stream: a streaming route is served by its function's URL (above).
+      if (route.stream === true) continue;
       const id = `Route${pascal(route.method.toLowerCase())}${pascal(route.path)}`;
+      const staff = route.auth === 'staff';
       const httpRoute = new HttpRoute(this, id, {
         httpApi: this.api,
         routeKey: HttpRouteKey.with(route.path, HttpMethod[route.method]),
         integration: new HttpLambdaIntegration(`${id}Integration`, functions.get(route.handler)!.function),
-        authorizer: this.authorizerFor(route, props.staffAuthorizer),
+        authorizer: staff ? identity.authorizer : new HttpNoneAuthorizer(),
+        ...(staff ? { authorizationScopes: [...staffRouteScopes] } : {}),
       });
       if (route.auth === 'public') {
         Validations.of(httpRoute).acknowledge({
@@ -175,16 +215,30 @@ export class YijianStack extends Stack {
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.apiEndpoint });
     new CfnOutput(this, 'TableName', { value: this.table.tableName });
+    new CfnOutput(this, 'UserPoolId', { value: identity.userPool.userPoolId });
+    new CfnOutput(this, 'UserPoolClientId', { value: identity.client.userPoolClientId });
+    new CfnOutput(this, 'JwtIssuer', { value: identity.issuerUrl });
   }
 
-  private authorizerFor(route: RouteDef, staffAuthorizer: IHttpRouteAuthorizer | undefined): IHttpRouteAuthorizer {
-    if (route.auth === 'public') return new HttpNoneAuthorizer();
-    if (staffAuthorizer === undefined) {
-      throw new Error(
-        `${routeKey(route)} is a staff route but YijianStack has no staffAuthorizer ` +
-          '(the Cognito JWT authorizer): refusing to deploy it unauthenticated',
-      );
+  /**
+   * A streaming function's URL. Its auth type is NONE, so for a staff route the function verifies
+   * the Cognito access token itself (shared/http/jwt.ts): YIJIAN_JWT_ISSUER and
+   * YIJIAN_JWT_CLIENT_ID tell it whose tokens to accept. No CORS: it is served from the same
+   * origin as the console (CloudFront routes /api/exports/* to it).
+   */
+  private streamingUrl(fn: YijianFunction, routeKeys: readonly string[], staff: boolean, identity: StaffIdentity): FunctionUrl {
+    if (staff) {
+      fn.addEnvironment('YIJIAN_JWT_ISSUER', identity.issuerUrl);
+      fn.addEnvironment('YIJIAN_JWT_CLIENT_ID', identity.client.userPoolClientId);
     }
-    return staffAuthorizer;
+    const url = fn.function.addFunctionUrl({
+      authType: FunctionUrlAuthType.NONE,
+      invokeMode: InvokeMode.RESPONSE_STREAM,
+    });
+    new CfnOutput(this, `${pascal(fn.handlerName)}Url`, {
+      value: url.url,
+      description: `Function URL (response streaming) of ${routeKeys.join(', ')}`,
+    });
+    return url;
   }
 }

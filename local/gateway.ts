@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { Writable } from 'node:stream';
+import { claimsAsApiGatewayPassesThem } from '../shared/http/jwt';
 import { routeKey, routes, type RouteDef } from '../shared/routes';
 
 /**
@@ -19,11 +21,62 @@ export interface LocalRoute {
 
 export interface GatewayOptions {
   readonly port: number;
+  /** Verifies a bearer token for staff routes (the local issuer); null means invalid. */
+  readonly verifyToken?: (token: string) => Promise<Record<string, unknown> | null>;
   readonly extraRoutes?: readonly LocalRoute[];
   /** Serves anything not under /api/ (the pages). */
   readonly fallback?: (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
   readonly accessLog?: (line: string) => void;
 }
+
+/**
+ * Lambda's `awslambda` global, as far as response streaming needs it: `streamifyResponse` marks a
+ * handler as streaming, `HttpResponseStream.from` attaches the status and headers (the prelude)
+ * before the body. The gateway then pipes the body to the client as it is written, with
+ * backpressure, the way a function URL in RESPONSE_STREAM mode does.
+ */
+const streaming = Symbol('yijian.streaming');
+type StreamingHandler = ((event: APIGatewayProxyEventV2, stream: Writable, context: Context) => Promise<void>) & { [streaming]?: true };
+interface PreludeWritable extends Writable {
+  setPrelude(prelude: { statusCode?: number; headers?: Record<string, string>; cookies?: string[] }): void;
+}
+/** Other libraries (the SDK's invoke store) also keep things on `awslambda`: add to it, never replace it. */
+const installLambdaGlobals = () => {
+  const g = globalThis as { awslambda?: Record<string, unknown> };
+  g.awslambda ??= {};
+  g.awslambda.streamifyResponse ??= (fn: StreamingHandler) => Object.assign(fn, { [streaming]: true as const });
+  g.awslambda.HttpResponseStream ??= {
+    from: (stream: PreludeWritable, prelude: Parameters<PreludeWritable['setPrelude']>[0]) => {
+      stream.setPrelude(prelude);
+      return stream;
+    },
+  };
+};
+
+const responseStreamFor = (res: ServerResponse): PreludeWritable => {
+  let headed = false;
+  const head = (prelude: Parameters<PreludeWritable['setPrelude']>[0] = {}) => {
+    if (headed) return;
+    headed = true;
+    const headers: Record<string, string | string[]> = {};
+    for (const [name, value] of Object.entries(prelude.headers ?? {})) headers[name.toLowerCase()] = String(value);
+    if (prelude.cookies?.length) headers['set-cookie'] = prelude.cookies;
+    res.writeHead(prelude.statusCode ?? 200, headers);
+  };
+  const stream = new Writable({
+    write(chunk: Buffer, _encoding, callback) {
+      head();
+      if (res.write(chunk)) callback();
+      else res.once('drain', () => callback());
+    },
+    final(callback) {
+      head();
+      res.end(callback);
+    },
+  }) as PreludeWritable;
+  stream.setPrelude = head;
+  return stream;
+};
 
 /** API Gateway refuses payloads over 10 MB; locally anything over 1 MiB is refused before a handler sees it. */
 const maxGatewayBody = 1024 * 1024;
@@ -54,7 +107,10 @@ const moduleRoutes = (): LocalRoute[] =>
     method: r.method,
     path: r.path,
     auth: r.auth,
-    load: async () => ((await import(`../functions/${r.handler}.ts`)) as { handler: LambdaHandler }).handler,
+    load: async () => {
+      installLambdaGlobals();
+      return ((await import(`../functions/${r.handler}.ts`)) as { handler: LambdaHandler }).handler;
+    },
   }));
 
 const problem = (res: ServerResponse, status: number, title: string, detail: string) => {
@@ -213,12 +269,30 @@ export const startGateway = async (options: GatewayOptions): Promise<Gateway> =>
       const body = await readBody(req);
       if (body === null) return problem(res, 413, 'Content Too Large', 'The body is too large.');
       const requestId = randomUUID();
-      const handler = await handlerFor(match);
       const event = toEvent(req, url, match, params, body, requestId);
-      send(res, await handler(event, lambdaContext(match.key, requestId)));
+      if (match.route.auth === 'staff') {
+        // What API Gateway's JWT authorizer does before a staff route's function is invoked.
+        const bearer = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
+        const claims = bearer && options.verifyToken ? await options.verifyToken(bearer[1]) : null;
+        if (!claims) {
+          res.setHeader('www-authenticate', 'Bearer');
+          return problem(res, 401, 'Unauthorized', 'Sign in first: a valid bearer token is required.');
+        }
+        (event.requestContext as unknown as { authorizer: unknown }).authorizer = {
+          jwt: { claims: claimsAsApiGatewayPassesThem(claims), scopes: String(claims.scope ?? '').split(' ').filter(Boolean) },
+        };
+      }
+      const handler = await handlerFor(match);
+      const context = lambdaContext(match.key, requestId);
+      if ((handler as unknown as StreamingHandler)[streaming]) {
+        await (handler as unknown as StreamingHandler)(event, responseStreamFor(res), context);
+      } else {
+        send(res, await handler(event, context));
+      }
     } catch (error) {
       // Like API Gateway when an integration fails: a generic 500, nothing of the cause.
       console.error('gateway: handler failed', error instanceof Error ? error.name : 'error');
+      if (process.env.YIJIAN_DEBUG) console.error(error);
       if (!res.headersSent) problem(res, 500, 'Internal Server Error', 'Something went wrong on our side.');
       else res.end();
     }

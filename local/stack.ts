@@ -1,8 +1,11 @@
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createDevIssuer, type DevIssuer } from './dev-issuer';
+import { devRoutes } from './dev-routes';
 import { startDynamoDbLocal, type DynamoDbLocal } from './dynamodb';
 import { startGateway, type Gateway } from './gateway';
+import { createOutbox, type Outbox } from './outbox';
 import { ensureTable, localClient } from './table';
 
 /**
@@ -24,6 +27,8 @@ export interface LocalStackOptions {
 
 export interface LocalStack {
   readonly url: string;
+  readonly issuer: DevIssuer;
+  readonly outbox: Outbox;
   readonly dynamoEndpoint: string;
   readonly tableName: string;
   stop(): Promise<void>;
@@ -66,6 +71,8 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
   const tableName = options.tableName ?? 'yijian';
   let dynamo: DynamoDbLocal | undefined;
   let gateway: Gateway | undefined;
+  let issuer: DevIssuer;
+  let outbox: Outbox;
   try {
     let endpoint = options.dynamoEndpoint;
     if (!endpoint) {
@@ -82,7 +89,18 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
       const [{ putDirectory }, { demoDirectory }] = await Promise.all([import('../shared/data/directory'), import('../shared/demo/directory')]);
       await putDirectory(demoDirectory, { onlyIfMissing: true });
     }
-    gateway = await startGateway({ port: options.port, fallback: servePages, accessLog: options.accessLog });
+    const keep = !options.inMemory && !options.dynamoEndpoint;
+    const dataDir = resolve(options.dataDir ?? '.data');
+    issuer = await createDevIssuer(keep ? resolve(dataDir, 'dev-issuer-keys.json') : undefined);
+    outbox = createOutbox(keep ? resolve(dataDir, 'outbox.jsonl') : undefined);
+    const verify = issuer.verify;
+    gateway = await startGateway({
+      port: options.port,
+      fallback: servePages,
+      accessLog: options.accessLog,
+      verifyToken: async (token) => (await verify(token)) as Record<string, unknown> | null,
+      extraRoutes: devRoutes(issuer, outbox),
+    });
   } catch (error) {
     await gateway?.close();
     await dynamo?.stop();
@@ -91,6 +109,8 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
   const started = gateway;
   return {
     url: started.url,
+    issuer: issuer!,
+    outbox: outbox!,
     dynamoEndpoint: process.env.DYNAMODB_ENDPOINT!,
     tableName,
     stop: async () => {

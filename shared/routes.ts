@@ -16,6 +16,13 @@ export interface RouteDef {
   readonly auth: 'public' | 'staff';
   /** What the function touches, so infra grants exactly that and nothing more. */
   readonly access: 'read' | 'write';
+  /**
+   * The handler streams its response (Lambda response streaming, for exports of any size).
+   * HTTP APIs cannot stream, so deployed such a route is served by the function's URL behind the
+   * same CloudFront origin, and its function verifies the Cognito token itself with the same
+   * checks as the API's JWT authorizer. Locally the gateway serves it like any other route.
+   */
+  readonly stream?: boolean;
 }
 
 export const routes: readonly RouteDef[] = [
@@ -25,6 +32,16 @@ export const routes: readonly RouteDef[] = [
   { method: 'GET', path: '/api/submissions/{trackingCode}', handler: 'get-submission', auth: 'public', access: 'read' },
   { method: 'POST', path: '/api/submissions/{trackingCode}/follow-ups', handler: 'create-follow-up', auth: 'public', access: 'write' },
   { method: 'POST', path: '/api/submissions/{trackingCode}/rating', handler: 'rate-submission', auth: 'public', access: 'write' },
+  { method: 'GET', path: '/api/items', handler: 'list-items', auth: 'staff', access: 'read' },
+  { method: 'GET', path: '/api/items/{id}', handler: 'get-item', auth: 'staff', access: 'read' },
+  { method: 'POST', path: '/api/items/{id}/assign', handler: 'assign-item', auth: 'staff', access: 'write' },
+  { method: 'POST', path: '/api/items/{id}/replies', handler: 'create-reply', auth: 'staff', access: 'write' },
+  { method: 'POST', path: '/api/items/{id}/transition', handler: 'transition-item', auth: 'staff', access: 'write' },
+  { method: 'GET', path: '/api/dashboard', handler: 'get-dashboard', auth: 'staff', access: 'read' },
+  { method: 'GET', path: '/api/practices', handler: 'list-practices', auth: 'staff', access: 'read' },
+  { method: 'GET', path: '/api/exports/items.csv', handler: 'export-items', auth: 'staff', access: 'read', stream: true },
+  { method: 'GET', path: '/api/admin/directory', handler: 'get-directory', auth: 'staff', access: 'read' },
+  { method: 'PUT', path: '/api/admin/directory', handler: 'put-directory', auth: 'staff', access: 'write' },
 ];
 
 /** `GET /api/form` -> `GET /api/form`; used as the API Gateway route key. */

@@ -8,12 +8,50 @@ import { env } from '../config';
  */
 const endpoint = env.dynamoEndpoint;
 
-export const dynamo = DynamoDBDocumentClient.from(
-  new DynamoDBClient({
-    ...(endpoint ? { endpoint } : {}),
-    maxAttempts: 4,
-  }),
-  { marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false } },
-);
+const base = new DynamoDBClient({
+  ...(endpoint ? { endpoint } : {}),
+  maxAttempts: 4,
+});
+
+export const dynamo = DynamoDBDocumentClient.from(base, {
+  marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
+});
 
 export const tableName = env.tableName;
+
+/**
+ * Capacity metering for tests and benchmarks: while `capacity.measuring` is on, every request asks
+ * for ReturnConsumedCapacity and the units DynamoDB reports are added up. Off in normal operation.
+ */
+type Consumed = { CapacityUnits?: number; ReadCapacityUnits?: number; WriteCapacityUnits?: number };
+export const capacity = {
+  measuring: false,
+  read: 0,
+  write: 0,
+  total: 0,
+  reset() {
+    this.read = 0;
+    this.write = 0;
+    this.total = 0;
+  },
+};
+
+const readOperations = new Set(['GetItemCommand', 'QueryCommand', 'BatchGetItemCommand', 'TransactGetItemsCommand', 'ScanCommand']);
+
+base.middlewareStack.add(
+  (next, context) => async (args) => {
+    if (!capacity.measuring) return next(args);
+    (args.input as { ReturnConsumedCapacity?: string }).ReturnConsumedCapacity ??= 'TOTAL';
+    const result = await next(args);
+    const consumed = (result.output as { ConsumedCapacity?: Consumed | Consumed[] }).ConsumedCapacity;
+    const isRead = readOperations.has(String(context.commandName));
+    for (const c of Array.isArray(consumed) ? consumed : consumed ? [consumed] : []) {
+      const units = c.CapacityUnits ?? 0;
+      capacity.total += units;
+      if (isRead) capacity.read += units;
+      else capacity.write += units;
+    }
+    return result;
+  },
+  { step: 'initialize', name: 'yijianCapacityMeter' },
+);

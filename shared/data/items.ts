@@ -1,9 +1,12 @@
-import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import type { Kind } from '../schemas/directory';
 import type { Satisfaction, Status } from '../schemas/submission';
 import { dynamo, tableName } from './client';
-import { eventSk, eventSkPrefix, idempotencyKey, itemIndexKeys, itemPk, itemSk } from './keys';
+import { counterDeltas, type CountedItem } from '../domain/counters';
+import { counterUpdate } from './counters';
+import { eventSk, eventSkPrefix, idempotencyKey, itemIndexKeyNames, itemIndexKeys, itemPk, itemSk } from './keys';
+import { transactWrite } from './transact';
 
 export interface Contact {
   name?: string;
@@ -42,6 +45,8 @@ export interface ItemRecord {
   mergedInto?: string;
   firstReplyAt?: string;
   closedAt?: string;
+  /** The due date the office was told this item is overdue for (set by the sweeper). */
+  overdueNotifiedFor?: string;
 }
 
 export interface EventRecord {
@@ -80,7 +85,7 @@ export class StaleItemError extends Error {
   }
 }
 
-const keyAttributes = new Set(['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'gsi3pk', 'gsi3sk', 'entity']);
+const keyAttributes = new Set<string>(['pk', 'sk', 'entity', ...itemIndexKeyNames]);
 const stripKeys = <T>(raw: Record<string, unknown>): T => {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(raw)) if (!keyAttributes.has(k)) out[k] = v;
@@ -98,42 +103,39 @@ const cancellationCodes = (error: unknown): (string | undefined)[] | null =>
 export const createItem = async (item: ItemRecord, event: EventRecord, idempotency?: SealedAnswer): Promise<void> => {
   const pk = itemPk(item.trackingCode);
   try {
-    await dynamo.send(
-      new TransactWriteCommand({
-        TransactItems: [
-          {
-            Put: {
-              TableName: tableName,
-              Item: { pk, sk: itemSk, entity: 'item', ...itemIndexKeys(item), ...item },
-              ConditionExpression: 'attribute_not_exists(pk)',
-            },
-          },
-          { Put: { TableName: tableName, Item: { pk, sk: eventSk(event.version), entity: 'event', ...event } } },
-          ...(idempotency
-            ? [
-                {
-                  Put: {
-                    TableName: tableName,
-                    Item: {
-                      ...idempotencyKey(idempotency.keyHash),
-                      entity: 'idempotency',
-                      requestHash: idempotency.requestHash,
-                      sealed: idempotency.sealed,
-                      expiresAt: idempotency.expiresAt,
-                    },
-                    // An expired record may linger (TTL deletion is lazy): it no longer counts.
-                    ConditionExpression: 'attribute_not_exists(pk) OR expiresAt < :now',
-                    ExpressionAttributeValues: { ':now': Math.floor(Date.now() / 1000) },
-                  },
+    await transactWrite([
+      {
+        Put: {
+          TableName: tableName,
+          Item: { pk, sk: itemSk, entity: 'item', ...itemIndexKeys(item), ...item },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      },
+      { Put: { TableName: tableName, Item: { pk, sk: eventSk(event.version), entity: 'event', ...event } } },
+      ...(idempotency
+        ? [
+            {
+              Put: {
+                TableName: tableName,
+                Item: {
+                  ...idempotencyKey(idempotency.keyHash),
+                  entity: 'idempotency',
+                  requestHash: idempotency.requestHash,
+                  sealed: idempotency.sealed,
+                  expiresAt: idempotency.expiresAt,
                 },
-              ]
-            : []),
-        ],
-      }),
-    );
+                // An expired record may linger (TTL deletion is lazy): it no longer counts.
+                ConditionExpression: 'attribute_not_exists(pk) OR expiresAt < :now',
+                ExpressionAttributeValues: { ':now': Math.floor(Date.now() / 1000) },
+              },
+            },
+          ]
+        : []),
+      ...counterDeltas(null, item).map(counterUpdate),
+    ]);
   } catch (error) {
     const codes = cancellationCodes(error);
-    if (codes?.[2] === 'ConditionalCheckFailed') throw new IdempotencyKeyTakenError();
+    if (codes?.[2] === 'ConditionalCheckFailed' && idempotency) throw new IdempotencyKeyTakenError();
     if (codes?.[0] === 'ConditionalCheckFailed') throw new ItemExistsError();
     throw error;
   }
@@ -195,7 +197,8 @@ export interface ItemChange {
  */
 export const commitChange = async (current: ItemRecord, change: ItemChange): Promise<ItemRecord> => {
   const version = current.version + 1;
-  const next: ItemRecord = { ...current, ...change.set, version } as ItemRecord;
+  const next = { ...current, ...change.set, version } as ItemRecord;
+  for (const key of Object.keys(next) as (keyof ItemRecord)[]) if (next[key] === undefined) delete next[key];
   const names: Record<string, string> = { '#version': 'version' };
   const values: Record<string, unknown> = { ':expected': current.version, ':version': version };
   const sets = ['#version = :version'];
@@ -203,49 +206,42 @@ export const commitChange = async (current: ItemRecord, change: ItemChange): Pro
   const assign = (attribute: string, value: unknown) => {
     const name = `#${attribute}`;
     names[name] = attribute;
-    if (value === undefined) {
-      removes.push(name);
-    } else {
+    if (value === undefined) removes.push(name);
+    else {
       values[`:${attribute}`] = value;
       sets.push(`${name} = :${attribute}`);
     }
   };
   for (const [attribute, value] of Object.entries(change.set)) assign(attribute, value);
-  if ('groupId' in change.set || 'unitId' in change.set) {
-    const keys = itemIndexKeys(next);
-    assign('gsi2pk', keys.gsi2pk);
-    assign('gsi3pk', keys.gsi3pk);
-    assign('gsi3sk', keys.gsi3sk);
-  }
-  for (const key of Object.keys(next) as (keyof ItemRecord)[]) if (next[key] === undefined) delete next[key];
+  // Index keys follow the item's new state (a status change moves it between lists).
+  const before = itemIndexKeys(current);
+  const after = itemIndexKeys(next);
+  for (const key of itemIndexKeyNames) if (before[key] !== after[key]) assign(key, after[key]);
   const pk = itemPk(current.trackingCode);
   try {
-    await dynamo.send(
-      new TransactWriteCommand({
-        TransactItems: [
-          {
-            Update: {
-              TableName: tableName,
-              Key: { pk, sk: itemSk },
-              UpdateExpression: `SET ${sets.join(', ')}${removes.length ? ` REMOVE ${removes.join(', ')}` : ''}`,
-              ConditionExpression: '#version = :expected',
-              ExpressionAttributeNames: names,
-              ExpressionAttributeValues: values,
-            },
-          },
-          {
-            Put: {
-              TableName: tableName,
-              Item: { pk, sk: eventSk(version), entity: 'event', version, ...change.event },
-              ConditionExpression: 'attribute_not_exists(pk)',
-            },
-          },
-        ],
-      }),
-    );
+    await transactWrite([
+      {
+        Update: {
+          TableName: tableName,
+          Key: { pk, sk: itemSk },
+          UpdateExpression: `SET ${sets.join(', ')}${removes.length ? ` REMOVE ${removes.join(', ')}` : ''}`,
+          ConditionExpression: '#version = :expected',
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+        },
+      },
+      {
+        Put: {
+          TableName: tableName,
+          Item: { pk, sk: eventSk(version), entity: 'event', version, ...change.event },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      },
+      ...counterDeltas(current as CountedItem, next as CountedItem).map(counterUpdate),
+    ]);
   } catch (error) {
     const codes = cancellationCodes(error);
-    if (codes?.some((c) => c === 'ConditionalCheckFailed' || c === 'TransactionConflict')) throw new StaleItemError();
+    if (codes?.[0] === 'ConditionalCheckFailed' || codes?.[1] === 'ConditionalCheckFailed') throw new StaleItemError();
     throw error;
   }
   return next;

@@ -1,3 +1,6 @@
+import { isOpen } from '../domain/lifecycle';
+import type { Status } from '../schemas/submission';
+
 /**
  * Key shapes of the single table. Every entity's keys are built here and nowhere else.
  *
@@ -9,8 +12,10 @@
  *                        Keyed by the version it produced, so two writers racing for the same
  *                        version collide on the key and one of them fails: nothing is lost.
  *   A Query on the partition returns the item with all its events, in order, in one request.
+ *   Its index keys (gsi1..gsi7) are derived by `itemIndexKeys` below.
  *
  * `DIRECTORY` / `CURRENT`: the whole directory document (groups, units, rules, SLA, holidays).
+ * `COUNTERS` / `<phase>#<groupId|->#<shard>`: dashboard counters (shared/domain/counters.ts).
  * `IDEM#<sha256(key)>` / `IDEM`: an idempotency record; its answer is encrypted with the key
  *   itself, so the stored record alone never reveals an access key. Expires after 24 h.
  */
@@ -23,11 +28,59 @@ export const directoryKey = { pk: 'DIRECTORY', sk: 'CURRENT' } as const;
 
 export const idempotencyKey = (keyHash: string) => ({ pk: `IDEM#${keyHash}`, sk: 'IDEM' });
 
-/** Index keys of an item: newest first everywhere, the tracking code breaks ties. */
-export const itemIndexKeys = (item: { trackingCode: string; createdAt: string; groupId?: string; unitId?: string }) => ({
-  gsi1pk: 'ITEMS',
-  gsi1sk: `${item.createdAt}#${item.trackingCode}`,
-  gsi2pk: `GROUP#${item.groupId ?? '-'}`,
-  gsi2sk: `${item.createdAt}#${item.trackingCode}`,
-  ...(item.unitId ? { gsi3pk: `UNIT#${item.unitId}`, gsi3sk: `${item.createdAt}#${item.trackingCode}` } : {}),
-});
+/** Every index key an item can have; an item lacking one is absent from that (sparse) index. */
+export const itemIndexKeyNames = [
+  'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'gsi3pk', 'gsi3sk', 'gsi4pk', 'gsi4sk',
+  'gsi5pk', 'gsi5sk', 'gsi6pk', 'gsi6sk', 'gsi7pk', 'gsi7sk',
+] as const;
+
+export const groupPartition = (groupId: string | undefined) => `GROUP#${groupId ?? '-'}`;
+export const unitPartition = (unitId: string) => `UNIT#${unitId}`;
+export const statusPartition = (status: Status) => `STATUS#${status}`;
+export const groupStatusPartition = (groupId: string | undefined, status: Status) => `GROUP#${groupId ?? '-'}#STATUS#${status}`;
+export const allItemsPartition = 'ITEMS';
+export const duePartition = 'DUE';
+export const practicePartition = 'PRACTICE';
+
+/** Newest first everywhere: sort keys start with the creation time; the tracking code breaks ties. */
+export const listSortKey = (item: { createdAt: string; trackingCode: string }) => `${item.createdAt}#${item.trackingCode}`;
+
+/**
+ * The index keys of an item, derived from its attributes alone: every write recomputes all of
+ * them, so an item is always in exactly the lists its current state puts it in.
+ */
+export const itemIndexKeys = (item: {
+  trackingCode: string;
+  createdAt: string;
+  status: Status;
+  kind: string;
+  groupId?: string;
+  unitId?: string;
+  dueAt?: string;
+  recommended?: boolean;
+}): Partial<Record<(typeof itemIndexKeyNames)[number], string>> => {
+  const sk = listSortKey(item);
+  return {
+    gsi1pk: allItemsPartition,
+    gsi1sk: sk,
+    gsi2pk: groupPartition(item.groupId),
+    gsi2sk: sk,
+    ...(item.unitId ? { gsi3pk: unitPartition(item.unitId), gsi3sk: sk } : {}),
+    gsi4pk: statusPartition(item.status),
+    gsi4sk: sk,
+    gsi5pk: groupStatusPartition(item.groupId, item.status),
+    gsi5sk: sk,
+    ...(isOpen(item.status) && item.dueAt ? { gsi6pk: duePartition, gsi6sk: `${item.dueAt}#${item.trackingCode}` } : {}),
+    ...(item.kind === 'practice' && item.recommended ? { gsi7pk: practicePartition, gsi7sk: sk } : {}),
+  };
+};
+
+/**
+ * Dashboard counters live in one partition, so the dashboard is a single Query whatever the
+ * number of items. Each (phase, group) is split over a few shards because every change to any
+ * item of a group updates its counter: shards spread those writes so concurrent transactions
+ * rarely touch the same counter item.
+ */
+export const counterPartition = 'COUNTERS';
+export const counterShards = 4;
+export const counterSortKey = (phase: string, groupId: string | undefined, shard: number) => `${phase}#${groupId ?? '-'}#${shard}`;

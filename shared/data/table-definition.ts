@@ -3,13 +3,38 @@
  * local stack issues CreateTable from it, so both always have the same keys, indexes and stream.
  *
  * Keys are generic (`pk`, `sk`, `gsiNpk`, `gsiNsk`) because one table holds several entity types;
- * see shared/data/keys.ts for what each key holds and why it is shaped that way.
+ * shared/data/keys.ts says what each key holds and why it is shaped that way.
  */
 export interface IndexDefinition {
   readonly name: string;
   readonly partitionKey: string;
   readonly sortKey: string;
+  /**
+   * 'ALL', or the non-key attributes the index carries. The list indexes carry only what a list
+   * row shows, so a change to an item rewrites small index entries, not its 5,000-character body.
+   */
+  readonly projection: 'ALL' | readonly string[];
 }
+
+/** What an ItemSummary, the CSV export and the sweeper need; never the body or contact details. */
+export const summaryAttributes = [
+  'trackingCode',
+  'kind',
+  'title',
+  'status',
+  'unitId',
+  'groupId',
+  'phase',
+  'createdAt',
+  'updatedAt',
+  'dueAt',
+  'recommended',
+  'version',
+  'firstReplyAt',
+  'closedAt',
+  'satisfaction',
+  'overdueNotifiedFor',
+] as const;
 
 export const tableDefinition = {
   partitionKey: 'pk',
@@ -19,10 +44,18 @@ export const tableDefinition = {
   stream: 'NEW_AND_OLD_IMAGES',
   globalSecondaryIndexes: [
     // All items, newest first: the office's unfiltered queue and the export.
-    { name: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
-    // Items of one responder group (or the office queue), newest first.
-    { name: 'gsi2', partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },
+    { name: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk', projection: summaryAttributes },
+    // Items of one responder group (or `-`, the office queue), newest first.
+    { name: 'gsi2', partitionKey: 'gsi2pk', sortKey: 'gsi2sk', projection: summaryAttributes },
     // Items of one unit, newest first.
-    { name: 'gsi3', partitionKey: 'gsi3pk', sortKey: 'gsi3sk' },
+    { name: 'gsi3', partitionKey: 'gsi3pk', sortKey: 'gsi3sk', projection: summaryAttributes },
+    // Items in one status, newest first (a status list filter merges one query per status).
+    { name: 'gsi4', partitionKey: 'gsi4pk', sortKey: 'gsi4sk', projection: summaryAttributes },
+    // Items of one group in one status: a responder's open queue.
+    { name: 'gsi5', partitionKey: 'gsi5pk', sortKey: 'gsi5sk', projection: summaryAttributes },
+    // Sparse: open items that have a due date, by due date (the sweeper's work list).
+    { name: 'gsi6', partitionKey: 'gsi6pk', sortKey: 'gsi6sk', projection: summaryAttributes },
+    // Sparse: recommended good practices, newest first, with their text.
+    { name: 'gsi7', partitionKey: 'gsi7pk', sortKey: 'gsi7sk', projection: 'ALL' },
   ] satisfies IndexDefinition[],
 } as const;

@@ -2,7 +2,11 @@ import middy from '@middy/core';
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type * as z from 'zod';
+import type { Readable } from 'node:stream';
+import type { Principal } from '../domain/access';
+import { verifyBearerToken } from './jwt';
 import { logger } from './logger';
+import { principalFrom } from './principal';
 import { HttpProblem, problems, type FieldError } from './problem';
 
 /** Bodies above this size are refused with 413 before anything is parsed. */
@@ -17,10 +21,13 @@ export interface HttpRequest<B, Q, P> {
   readonly sourceIp: string;
   readonly requestId: string;
   readonly event: APIGatewayProxyEventV2;
+  /** The signed-in user, on staff routes. */
+  readonly principal?: Principal;
 }
 
 export interface HttpResult {
   readonly status: number;
+  /** JSON-serialisable data, a string, or (streaming handlers only) a Readable. */
   readonly body?: unknown;
   readonly headers?: Readonly<Record<string, string>>;
 }
@@ -35,6 +42,10 @@ export interface HttpHandlerOptions<BS extends Schema | undefined, QS extends Sc
   readonly body?: BS;
   readonly query?: QS;
   readonly params?: PS;
+  /** 'staff': the request must carry verified staff claims (401/403 otherwise). */
+  readonly auth?: 'public' | 'staff';
+  /** Stream the response (Lambda response streaming); the body may then be a Readable. */
+  readonly stream?: boolean;
 }
 
 type Internal = { request?: HttpRequest<unknown, unknown, unknown> };
@@ -97,6 +108,8 @@ const parseRequest = (options: HttpHandlerOptions<Schema | undefined, Schema | u
   before: (request) => {
     const event = request.event;
     const headers = lowerCaseHeaders(event.headers);
+    // As behind API Gateway's authorizer: who is asking is settled before what is asked.
+    const principal = options.auth === 'staff' ? principalFrom(event) : undefined;
     const body = options.body ? validate(options.body, readJsonBody(event, headers), []) : undefined;
     const query = options.query ? validate(options.query, event.queryStringParameters ?? {}, ['query']) : undefined;
     const params = options.params ? validate(options.params, event.pathParameters ?? {}, ['path']) : undefined;
@@ -109,6 +122,7 @@ const parseRequest = (options: HttpHandlerOptions<Schema | undefined, Schema | u
         sourceIp: event.requestContext?.http?.sourceIp ?? '',
         requestId: event.requestContext?.requestId ?? request.context.awsRequestId,
         event,
+        principal,
       },
     };
   },
@@ -128,10 +142,15 @@ const withRequestId = (): MiddlewareObj<Event> => ({
   },
 });
 
+const isReadable = (value: unknown): value is Readable =>
+  typeof value === 'object' && value !== null && typeof (value as Readable).pipe === 'function';
+
 const toResponse = (result: HttpResult): APIGatewayProxyStructuredResultV2 => {
   const headers: Record<string, string> = { ...baseHeaders, ...(result.headers ?? {}) };
   if (result.body === undefined) return { statusCode: result.status, headers };
   if (typeof result.body === 'string') return { statusCode: result.status, headers, body: result.body };
+  // Streaming handlers: middy pipes the stream to the response after the status and headers.
+  if (isReadable(result.body)) return { statusCode: result.status, headers, body: result.body as unknown as string };
   return {
     statusCode: result.status,
     headers: { 'content-type': 'application/json; charset=utf-8', ...headers },
@@ -173,8 +192,19 @@ export const httpHandler = <
   options: HttpHandlerOptions<BS, QS, PS>,
   fn: (request: HttpRequest<Infer<BS>, Infer<QS>, Infer<PS>>) => Promise<HttpResult>,
 ) =>
-  middy<Event, APIGatewayProxyStructuredResultV2, Error, Context>({ timeoutEarlyInMillis: 0 })
+  middy<Event, APIGatewayProxyStructuredResultV2, Error, Context>({ timeoutEarlyInMillis: 0, streamifyResponse: options.stream ?? false })
     .use(withRequestId())
     .use(problemResponder())
+    .use(verifyBearerToken(options.auth === 'staff' && (options.stream ?? false)))
     .use(parseRequest(options))
     .handler(async (event) => toResponse(await fn(event.yijian!.request as HttpRequest<Infer<BS>, Infer<QS>, Infer<PS>>)));
+
+/** A staff endpoint: the handler gets the verified principal alongside the request. */
+export const staffHandler = <
+  BS extends Schema | undefined = undefined,
+  QS extends Schema | undefined = undefined,
+  PS extends Schema | undefined = undefined,
+>(
+  options: Omit<HttpHandlerOptions<BS, QS, PS>, 'auth'>,
+  fn: (request: HttpRequest<Infer<BS>, Infer<QS>, Infer<PS>>, principal: Principal) => Promise<HttpResult>,
+) => httpHandler({ ...options, auth: 'staff' }, (request) => fn(request, request.principal!));

@@ -1,0 +1,8 @@
+import { json, staffHandler } from '../shared/http/handler';
+import { dashboardQuery } from '../shared/schemas/staff';
+import { dashboard } from '../shared/services/staff-desk';
+
+/** GET /api/dashboard — totals, groups, hot-spot units, kinds and satisfaction, from counters. */
+export const handler = staffHandler({ query: dashboardQuery }, async (request, principal) =>
+  json(200, await dashboard(principal, request.query)),
+);

@@ -1,0 +1,5 @@
+import { json, staffHandler } from '../shared/http/handler';
+import { readDirectory } from '../shared/services/staff-desk';
+
+/** GET /api/admin/directory — the office reads the directory. */
+export const handler = staffHandler({}, async (_request, principal) => json(200, await readDirectory(principal)));

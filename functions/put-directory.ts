@@ -1,0 +1,11 @@
+import * as z from 'zod';
+import { json, staffHandler } from '../shared/http/handler';
+import { replaceDirectory } from '../shared/services/staff-desk';
+
+/**
+ * PUT /api/admin/directory — the office replaces the directory. The body is validated whole by the
+ * directory schema inside the service, so a 400 lists every problem at once.
+ */
+export const handler = staffHandler({ body: z.unknown() }, async (request, principal) =>
+  json(200, await replaceDirectory(principal, request.body)),
+);

@@ -1,0 +1,28 @@
+import * as z from 'zod';
+import { httpHandler, json } from '../shared/http/handler';
+import { text } from '../shared/schemas/text';
+import type { DevIssuer } from './dev-issuer';
+import type { LocalRoute } from './gateway';
+import type { Outbox } from './outbox';
+
+/** Local-only endpoints: never in the route table, so never in the CDK template. */
+const tokenRequest = z.strictObject({
+  sub: z.string().min(1).max(128),
+  name: text(1, 60),
+  groups: z.array(z.string().regex(/^(office|leader|group:[A-Za-z0-9_-]{1,64})$/, 'Must be office, leader or group:<groupId>.')).max(20),
+});
+
+export const devRoutes = (issuer: DevIssuer, outbox: Outbox): LocalRoute[] => [
+  {
+    method: 'POST',
+    path: '/api/dev/token',
+    auth: 'local',
+    load: async () => httpHandler({ body: tokenRequest }, async (request) => json(201, { token: await issuer.issue(request.body) })),
+  },
+  {
+    method: 'GET',
+    path: '/api/dev/outbox',
+    auth: 'local',
+    load: async () => httpHandler({}, async () => json(200, { items: outbox.list() })),
+  },
+];

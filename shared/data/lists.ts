@@ -1,0 +1,145 @@
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { Kind } from '../schemas/directory';
+import type { Status } from '../schemas/submission';
+import { dynamo, tableName } from './client';
+import type { ItemRecord } from './items';
+import { itemIndexKeyNames } from './keys';
+
+/**
+ * Item lists, newest first, from the list indexes (gsi1..gsi5, gsi7): never a Scan.
+ *
+ * A list is one or more *sources* (an index partition each: all items, a group, a unit, a status,
+ * a group in a status) merged by their common sort key `<createdAt>#<code>`, plus filters applied
+ * to the index rows. Each round reads at most `perSource` rows from each source, so a page costs
+ * reads in proportion to the page size and the number of sources, never to the size of the table;
+ * a sparse filter may give a short page with a cursor to go on.
+ */
+export interface ListSource {
+  readonly index: 'gsi1' | 'gsi2' | 'gsi3' | 'gsi4' | 'gsi5' | 'gsi7';
+  readonly partition: string;
+}
+
+export interface ListFilter {
+  readonly kind?: Kind;
+  readonly phase?: string;
+  readonly unitId?: string;
+  readonly groupId?: string;
+  readonly statuses?: readonly Status[];
+  /** Only open items whose due date is before this instant. */
+  readonly dueBefore?: string;
+  /** Text in the title. */
+  readonly q?: string;
+}
+
+export type SummaryRow = Pick<
+  ItemRecord,
+  'trackingCode' | 'kind' | 'title' | 'status' | 'unitId' | 'groupId' | 'phase' | 'createdAt' | 'dueAt' | 'recommended' | 'version' | 'firstReplyAt' | 'closedAt' | 'satisfaction'
+> & { body?: string };
+
+export interface ListPage {
+  readonly rows: SummaryRow[];
+  /** Exclusive upper bound of the next page's sort keys; absent on the last page. */
+  readonly next?: string;
+}
+
+const maxRounds = 3;
+
+const filterExpression = (filter: ListFilter) => {
+  const parts: string[] = [];
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = {};
+  const eq = (attribute: keyof SummaryRow, value: unknown) => {
+    names[`#${attribute}`] = attribute;
+    values[`:${attribute}`] = value;
+    parts.push(`#${attribute} = :${attribute}`);
+  };
+  if (filter.kind) eq('kind', filter.kind);
+  if (filter.phase) eq('phase', filter.phase);
+  if (filter.unitId) eq('unitId', filter.unitId);
+  if (filter.groupId) eq('groupId', filter.groupId);
+  if (filter.statuses) {
+    names['#status'] = 'status';
+    const placeholders = filter.statuses.map((status, i) => {
+      values[`:s${i}`] = status;
+      return `:s${i}`;
+    });
+    parts.push(`#status IN (${placeholders.join(', ')})`);
+  }
+  if (filter.dueBefore) {
+    names['#dueAt'] = 'dueAt';
+    values[':dueBefore'] = filter.dueBefore;
+    parts.push('#dueAt < :dueBefore');
+  }
+  if (filter.q) {
+    names['#title'] = 'title';
+    values[':q'] = filter.q;
+    parts.push('contains(#title, :q)');
+  }
+  return parts.length ? { expression: parts.join(' AND '), names, values } : null;
+};
+
+const stripIndexKeys = (raw: Record<string, unknown>): SummaryRow & { sortKey: string } => {
+  const row: Record<string, unknown> = {};
+  let sortKey = '';
+  for (const [name, value] of Object.entries(raw)) {
+    if (name === 'pk' || name === 'sk' || name === 'entity') continue;
+    if ((itemIndexKeyNames as readonly string[]).includes(name)) {
+      if (name.endsWith('sk')) sortKey = String(value);
+      continue;
+    }
+    row[name] = value;
+  }
+  return { ...(row as SummaryRow), sortKey };
+};
+
+/** One page of the merged sources, newest first, starting below `after` (a previous page's `next`). */
+export const listItems = async (
+  sources: readonly ListSource[],
+  filter: ListFilter,
+  options: { limit: number; after?: string },
+): Promise<ListPage> => {
+  const filtering = filterExpression(filter);
+  const perSource = filtering ? Math.min(200, options.limit * 4) : options.limit + 1;
+  const rows: SummaryRow[] = [];
+  let position = options.after;
+  for (let round = 1; round <= maxRounds; round++) {
+    const need = options.limit - rows.length;
+    const results = await Promise.all(
+      sources.map(async (source) => {
+        const page = await dynamo.send(
+          new QueryCommand({
+            TableName: tableName,
+            IndexName: source.index,
+            KeyConditionExpression: position ? '#pk = :pk AND #sk < :position' : '#pk = :pk',
+            ExpressionAttributeNames: {
+              '#pk': `${source.index}pk`,
+              ...(position ? { '#sk': `${source.index}sk` } : {}),
+              ...(filtering?.names ?? {}),
+            },
+            ExpressionAttributeValues: { ':pk': source.partition, ...(position ? { ':position': position } : {}), ...(filtering?.values ?? {}) },
+            ...(filtering ? { FilterExpression: filtering.expression } : {}),
+            ScanIndexForward: false,
+            Limit: perSource,
+          }),
+        );
+        const lastKey = page.LastEvaluatedKey ? String(page.LastEvaluatedKey[`${source.index}sk`]) : null;
+        return { items: (page.Items ?? []).map(stripIndexKeys), lastKey };
+      }),
+    );
+    // Everything at or above the highest place a source stopped at has been seen by every source.
+    const frontier = results.reduce<string | null>((max, r) => (r.lastKey !== null && (max === null || r.lastKey > max) ? r.lastKey : max), null);
+    const complete = results
+      .flatMap((r) => r.items)
+      .filter((row) => frontier === null || row.sortKey >= frontier)
+      .sort((a, b) => (a.sortKey < b.sortKey ? 1 : a.sortKey > b.sortKey ? -1 : 0));
+    if (complete.length > need || (complete.length === need && frontier !== null)) {
+      const taken = complete.slice(0, need);
+      rows.push(...taken.map(({ sortKey: _sk, ...row }) => row));
+      return { rows, next: taken[taken.length - 1].sortKey };
+    }
+    rows.push(...complete.map(({ sortKey: _sk, ...row }) => row));
+    if (frontier === null) return { rows };
+    position = frontier;
+  }
+  return { rows, next: position };
+};

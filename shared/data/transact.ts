@@ -1,0 +1,30 @@
+import { TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { dynamo } from './client';
+
+type TransactItems = NonNullable<TransactWriteCommandInput['TransactItems']>;
+
+const conflictAttempts = 6;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * One TransactWriteItems. A transaction cancelled only because another transaction touched one of
+ * its items at the same moment (a shared counter, typically) is tried again with jittered backoff:
+ * its conditions are evaluated afresh, so a retry can never apply a stale change. Any other
+ * cancellation (a failed condition) is the caller's to interpret.
+ */
+export const transactWrite = async (items: TransactItems): Promise<void> => {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await dynamo.send(new TransactWriteCommand({ TransactItems: items }));
+      return;
+    } catch (error) {
+      const reasons = error instanceof TransactionCanceledException ? (error.CancellationReasons ?? []).map((r) => r.Code) : [];
+      const onlyConflicts =
+        reasons.some((code) => code === 'TransactionConflict') &&
+        reasons.every((code) => code === 'TransactionConflict' || code === 'None' || code === undefined);
+      if (!onlyConflicts || attempt >= conflictAttempts) throw error;
+      await sleep(Math.random() * 20 * 2 ** attempt);
+    }
+  }
+};

@@ -1,0 +1,67 @@
+/**
+ * Who may do what: the roles of API.md, as pure functions. Roles come from the token's
+ * `cognito:groups`: `office` (everything), `leader` (read-only), `group:<groupId>` (a responder of
+ * that supervision group: only the items routed to it).
+ */
+export interface Principal {
+  readonly sub: string;
+  readonly name: string;
+  readonly office: boolean;
+  readonly leader: boolean;
+  /** Supervision groups the user responds for. */
+  readonly groups: readonly string[];
+}
+
+export const isStaff = (p: Principal): boolean => p.office || p.leader || p.groups.length > 0;
+
+/** Sees everything (office and leaders). */
+export const seesAll = (p: Principal): boolean => p.office || p.leader;
+
+export const canReadItem = (p: Principal, item: { groupId?: string }): boolean =>
+  seesAll(p) || (item.groupId !== undefined && p.groups.includes(item.groupId));
+
+/** Contact details: the office and the item's own group only, never leaders or other groups. */
+export const canSeeContact = (p: Principal, item: { groupId?: string }): boolean =>
+  p.office || (item.groupId !== undefined && p.groups.includes(item.groupId));
+
+export type StaffAction = 'assign' | 'reply' | 'start' | 'close' | 'reject' | 'merge' | 'recommend' | 'unrecommend';
+
+/** What the item's own group may do; everything else is the office's alone. */
+const groupActions: ReadonlySet<StaffAction> = new Set(['reply', 'start', 'recommend', 'unrecommend']);
+
+export const canAct = (p: Principal, item: { groupId?: string }, action: StaffAction): boolean =>
+  p.office || (item.groupId !== undefined && p.groups.includes(item.groupId) && groupActions.has(action));
+
+/** The groups a list or dashboard covers: null means all (office, leaders). */
+export const groupScope = (p: Principal): readonly string[] | null => (seesAll(p) ? null : p.groups);
+
+export const canExport = (p: Principal): boolean => p.office || p.leader;
+export const canAdminister = (p: Principal): boolean => p.office;
+
+const groupPrefix = 'group:';
+
+/**
+ * Reads the roles from the `cognito:groups` claim, in any of the forms it arrives in: a JSON
+ * array (a verified token), or API Gateway's string form `[office group:g1]`.
+ */
+export const rolesFromGroupsClaim = (claim: unknown): { office: boolean; leader: boolean; groups: string[] } => {
+  let names: string[] = [];
+  if (Array.isArray(claim)) names = claim.map(String);
+  else if (typeof claim === 'string') {
+    const text = claim.trim();
+    if (text.startsWith('[') && text.endsWith(']')) {
+      const inner = text.slice(1, -1).trim();
+      try {
+        const parsed: unknown = JSON.parse(text);
+        if (Array.isArray(parsed)) names = parsed.map(String);
+      } catch {
+        names = inner ? inner.split(/[\s,]+/) : [];
+      }
+    } else if (text) names = text.split(/[\s,]+/);
+  }
+  return {
+    office: names.includes('office'),
+    leader: names.includes('leader'),
+    groups: [...new Set(names.filter((n) => n.startsWith(groupPrefix) && n.length > groupPrefix.length).map((n) => n.slice(groupPrefix.length)))],
+  };
+};

@@ -1,0 +1,24 @@
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { isStaff, rolesFromGroupsClaim, type Principal } from '../domain/access';
+import { HttpProblem } from './problem';
+
+type JwtEvent = APIGatewayProxyEventV2 & {
+  requestContext: { authorizer?: { jwt?: { claims?: Record<string, unknown> } } };
+};
+
+/**
+ * The signed-in user, from the claims the JWT authorizer verified (API Gateway deployed, the local
+ * gateway locally) and put at requestContext.authorizer.jwt.claims: handlers read them nowhere else.
+ */
+export const principalFrom = (event: APIGatewayProxyEventV2): Principal => {
+  const claims = (event as JwtEvent).requestContext.authorizer?.jwt?.claims;
+  const sub = claims?.sub;
+  if (!claims || typeof sub !== 'string' || sub === '') {
+    throw new HttpProblem(401, { detail: 'Sign in first.', headers: { 'WWW-Authenticate': 'Bearer' } });
+  }
+  const roles = rolesFromGroupsClaim(claims['cognito:groups']);
+  const name = [claims.name, claims.username, sub].find((v): v is string => typeof v === 'string' && v !== '')!;
+  const principal: Principal = { sub, name, ...roles };
+  if (!isStaff(principal)) throw new HttpProblem(403, { detail: 'This account has no role in yijian.' });
+  return principal;
+};

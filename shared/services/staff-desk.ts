@@ -1,0 +1,353 @@
+import { randomBytes } from 'node:crypto';
+import { clock } from '../clock';
+import { readCounters } from '../data/counters';
+import { getDirectory, putDirectory } from '../data/directory';
+import { commitChange, getItem, getItemWithEvents, StaleItemError, type EventRecord, type ItemChange, type ItemRecord } from '../data/items';
+import { listItems, type ListFilter, type ListSource } from '../data/lists';
+import {
+  allItemsPartition,
+  groupPartition,
+  groupStatusPartition,
+  practicePartition,
+  statusPartition,
+  unitPartition,
+} from '../data/keys';
+import { canAct, canAdminister, canReadItem, groupScope, seesAll, type Principal, type StaffAction } from '../domain/access';
+import { addWorkingDays } from '../domain/calendar';
+import { medianFromHistogram } from '../domain/counters';
+import { nextStatus, openStatuses, type Action } from '../domain/lifecycle';
+import { normalizeTrackingCode } from '../domain/tracking-code';
+import { HttpProblem, problems } from '../http/problem';
+import { toFieldErrors } from '../http/handler';
+import { directorySchema, kindIds, type Directory } from '../schemas/directory';
+import type { ListQuery } from '../schemas/staff';
+import { statusSchema, type Status } from '../schemas/submission';
+import { officeName, requireDirectory } from './directory';
+import { isOverdue, toItemView, toSummary } from './views';
+
+const forbidden = (detail: string) => new HttpProblem(403, { detail });
+const notFound = () => problems.notFound('No such item.');
+
+/** An item the principal may see, or the 404 that does not tell "not yours" from "not there". */
+const readableItem = async (principal: Principal, id: string) => {
+  const code = normalizeTrackingCode(id);
+  const found = code ? await getItemWithEvents(code) : null;
+  if (!found || !canReadItem(principal, found.item)) throw notFound();
+  return found;
+};
+
+export const viewItem = async (principal: Principal, id: string) => {
+  const { item, events } = await readableItem(principal, id);
+  return toItemView(principal, item, events, clock.now());
+};
+
+/** `If-Match: "7"` (or W/"7", or 7) -> 7; absent -> undefined; anything else is a 400. */
+export const parseIfMatch = (header: string | undefined): number | undefined => {
+  if (header === undefined) return undefined;
+  const m = /^\s*(?:W\/)?"?(\d{1,9})"?\s*$/.exec(header);
+  if (!m) throw problems.validation([{ path: 'If-Match', message: 'Must be the item version in quotes, as its ETag gives it.' }]);
+  return Number(m[1]);
+};
+
+const staffActor = (principal: Principal) => ({ type: 'staff' as const, sub: principal.sub, name: principal.name });
+
+interface Mutation {
+  readonly principal: Principal;
+  readonly id: string;
+  readonly ifMatch: number | undefined;
+  readonly action: StaffAction;
+  /** The lifecycle action whose table decides the status (defaults to `action`). */
+  readonly lifecycle?: Action;
+  readonly change: (item: ItemRecord, to: Status, now: Date) => Promise<ItemChange> | ItemChange;
+}
+
+/**
+ * Every staff change: visibility (404), role (403), `If-Match` (412), the state machine (409), then
+ * one conditional transaction on the version that was checked. Without `If-Match`, a change that
+ * loses a race is recomputed on the fresh item and checked again, so nothing is overwritten blind.
+ */
+const mutate = async ({ principal, id, ifMatch, action, lifecycle, change }: Mutation) => {
+  const code = normalizeTrackingCode(id);
+  if (!code) throw notFound();
+  for (let attempt = 1; ; attempt++) {
+    const item = await getItem(code);
+    if (!item || !canReadItem(principal, item)) throw notFound();
+    if (!canAct(principal, item, action)) throw forbidden('Your role does not allow this on this item.');
+    if (ifMatch !== undefined && ifMatch !== item.version) throw problems.preconditionFailed();
+    const to = nextStatus(item.status, lifecycle ?? action);
+    if (to === null) throw problems.conflict(`"${action}" is not possible while the item is ${item.status}.`);
+    const now = clock.now();
+    try {
+      return await commitChange(item, await change(item, to, now));
+    } catch (error) {
+      if (!(error instanceof StaleItemError)) throw error;
+      if (ifMatch !== undefined) throw problems.preconditionFailed();
+      if (attempt >= 5) throw problems.unavailable(1);
+    }
+  }
+};
+
+const history = (principal: Principal, item: ItemRecord, to: Status, now: Date, action: string, note?: string): ItemChange['event'] => ({
+  at: now.toISOString(),
+  action,
+  by: staffActor(principal),
+  from: item.status,
+  to,
+  ...(note ? { note } : {}),
+});
+
+const dueFrom = (directory: Directory, kind: ItemRecord['kind'], now: Date) =>
+  addWorkingDays(now, directory.sla[kind], { timezone: directory.campaign.timezone, holidays: directory.holidays }).toISOString();
+
+const withView = async (principal: Principal, item: ItemRecord) => {
+  const found = await getItemWithEvents(item.trackingCode);
+  return toItemView(principal, found!.item, found!.events, clock.now());
+};
+
+export const assignItem = async (principal: Principal, id: string, ifMatch: number | undefined, input: { groupId: string; note?: string }) => {
+  const directory = await requireDirectory();
+  const group = directory.groups.find((g) => g.id === input.groupId);
+  if (!group) throw problems.validation([{ path: 'groupId', message: 'No such group.' }]);
+  const item = await mutate({
+    principal,
+    id,
+    ifMatch,
+    action: 'assign',
+    change: (current, to, now) => ({
+      set: { status: to, groupId: group.id, dueAt: dueFrom(directory, current.kind, now), updatedAt: now.toISOString() },
+      event: history(principal, current, to, now, 'assign', input.note ? `→ ${group.name}: ${input.note}` : `→ ${group.name}`),
+    }),
+  });
+  return withView(principal, item);
+};
+
+export const replyToItem = async (
+  principal: Principal,
+  id: string,
+  ifMatch: number | undefined,
+  input: { body: string; visibility: 'public' | 'internal' },
+) => {
+  const replyId = randomBytes(8).toString('hex');
+  let reply: NonNullable<EventRecord['reply']> | undefined;
+  let at = '';
+  const item = await mutate({
+    principal,
+    id,
+    ifMatch,
+    action: 'reply',
+    lifecycle: input.visibility === 'public' ? 'reply' : 'note',
+    change: (current, to, now) => {
+      at = now.toISOString();
+      // The submitter reads who answered as a group: the item's group if the author is in it.
+      const groupId = current.groupId && principal.groups.includes(current.groupId) ? current.groupId : undefined;
+      reply = { id: replyId, body: input.body, visibility: input.visibility, ...(groupId ? { groupId } : {}) };
+      return {
+        set: {
+          status: to,
+          updatedAt: at,
+          ...(input.visibility === 'public' && !current.firstReplyAt ? { firstReplyAt: at } : {}),
+        },
+        event: { ...history(principal, current, to, now, input.visibility === 'public' ? 'reply' : 'note'), reply },
+      };
+    },
+  });
+  return {
+    id: replyId,
+    body: reply!.body,
+    visibility: reply!.visibility,
+    by: { sub: principal.sub, name: principal.name },
+    createdAt: at,
+    status: item.status,
+    version: item.version,
+  };
+};
+
+export const transitionItem = async (
+  principal: Principal,
+  id: string,
+  ifMatch: number | undefined,
+  input: { action: 'start' | 'close' | 'reject' | 'merge' | 'recommend' | 'unrecommend'; reason?: string; targetId?: string },
+) => {
+  const item = await mutate({
+    principal,
+    id,
+    ifMatch,
+    action: input.action,
+    change: async (current, to, now) => {
+      const at = now.toISOString();
+      switch (input.action) {
+        case 'recommend':
+        case 'unrecommend':
+          if (current.kind !== 'practice') throw problems.conflict('Only good practices can be recommended.');
+          return { set: { recommended: input.action === 'recommend', updatedAt: at }, event: history(principal, current, to, now, input.action) };
+        case 'reject':
+          return { set: { status: to, rejectedReason: input.reason, updatedAt: at }, event: history(principal, current, to, now, 'reject', input.reason) };
+        case 'merge': {
+          const target = normalizeTrackingCode(input.targetId);
+          const targetItem = target && target !== current.trackingCode ? await getItem(target) : null;
+          if (!targetItem) throw problems.validation([{ path: 'targetId', message: 'No such item to merge into.' }]);
+          if (targetItem.status === 'merged') throw problems.conflict('The target item is itself merged into another item.');
+          return { set: { status: to, mergedInto: targetItem.trackingCode, updatedAt: at }, event: history(principal, current, to, now, 'merge', `→ ${targetItem.trackingCode}`) };
+        }
+        case 'close':
+          return { set: { status: to, closedAt: at, updatedAt: at }, event: history(principal, current, to, now, 'close') };
+        case 'start':
+          return { set: { status: to, updatedAt: at }, event: history(principal, current, to, now, 'start') };
+      }
+    },
+  });
+  return withView(principal, item);
+};
+
+const cursorOf = (position: string) => Buffer.from(JSON.stringify({ v: 1, p: position }), 'utf8').toString('base64url');
+const positionOf = (cursor: string | undefined): string | undefined => {
+  if (cursor === undefined) return undefined;
+  try {
+    const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { v?: number; p?: unknown };
+    if (parsed.v === 1 && typeof parsed.p === 'string' && parsed.p.length <= 200) return parsed.p;
+  } catch {
+    // fall through
+  }
+  throw problems.validation([{ path: 'query.cursor', message: 'Not a cursor this API gave out.' }]);
+};
+
+/** Which index partitions to merge for a query, and which filters remain for the rows. */
+export const planList = (groups: readonly string[] | null, query: Omit<ListQuery, 'limit' | 'cursor'>, now: Date) => {
+  let statuses = query.status as Status[] | undefined;
+  if (query.overdue) statuses = (statuses ?? [...openStatuses]).filter((s) => openStatuses.includes(s));
+  const filter: ListFilter = {
+    kind: query.kind,
+    phase: query.phase,
+    q: query.q,
+    ...(query.overdue === true ? { dueBefore: now.toISOString() } : {}),
+  };
+  let sources: ListSource[];
+  if (statuses && statuses.length === 0) sources = [];
+  else if (groups && statuses) sources = groups.flatMap((g) => statuses!.map((s) => ({ index: 'gsi5' as const, partition: groupStatusPartition(g, s) })));
+  else if (groups) sources = groups.map((g) => ({ index: 'gsi2' as const, partition: groupPartition(g) }));
+  else if (query.unitId) sources = [{ index: 'gsi3', partition: unitPartition(query.unitId) }];
+  else if (statuses) sources = statuses.map((s) => ({ index: 'gsi4' as const, partition: statusPartition(s) }));
+  else sources = [{ index: 'gsi1', partition: allItemsPartition }];
+  const unitFiltered = query.unitId && !(sources[0]?.index === 'gsi3');
+  return { sources, filter: { ...filter, ...(unitFiltered ? { unitId: query.unitId } : {}) } };
+};
+
+/** The groups a request covers: its `groupId`, else the principal's own (null = all); 403 for another group. */
+const scopeFor = (principal: Principal, groupId: string | undefined): readonly string[] | null => {
+  const own = groupScope(principal);
+  if (groupId === undefined) return own;
+  if (own !== null && !own.includes(groupId)) throw forbidden('You can only see the items of your own groups.');
+  return [groupId];
+};
+
+export const listForPrincipal = async (principal: Principal, query: ListQuery) => {
+  const now = clock.now();
+  const { sources, filter } = planList(scopeFor(principal, query.groupId), query, now);
+  const page = await listItems(sources, filter, { limit: query.limit, after: positionOf(query.cursor) });
+  return { items: page.rows.map((row) => toSummary(row, now)), ...(page.next ? { nextCursor: cursorOf(page.next) } : {}) };
+};
+
+/** Every item a query matches, page by page (the export): memory stays one page deep. */
+export async function* allForPrincipal(principal: Principal, query: Omit<ListQuery, 'limit' | 'cursor'>) {
+  const now = clock.now();
+  const { sources, filter } = planList(scopeFor(principal, query.groupId), query, now);
+  let after: string | undefined;
+  do {
+    const page = await listItems(sources, filter, { limit: 100, after });
+    yield page.rows;
+    after = page.next;
+  } while (after);
+}
+
+export const practices = async () => {
+  const now = clock.now();
+  const page = await listItems([{ index: 'gsi7', partition: practicePartition }], {}, { limit: 100 });
+  return { items: page.rows.map((row) => ({ ...toSummary(row, now), body: row.body ?? '' })) };
+};
+
+const sumWhere = (counts: Record<string, number>, prefix: string, keep: (rest: string) => boolean = () => true) =>
+  Object.entries(counts).reduce((sum, [name, n]) => (name.startsWith(prefix) && keep(name.slice(prefix.length)) ? sum + n : sum), 0);
+
+export const dashboard = async (principal: Principal, query: { groupId?: string; phase?: string }) => {
+  const now = clock.now();
+  const nowIso = now.toISOString();
+  const scope = scopeFor(principal, query.groupId);
+  const [directory, rows] = await Promise.all([requireDirectory(), readCounters(query.phase)]);
+  const visible = rows.filter((row) => scope === null || (row.groupId !== undefined && scope.includes(row.groupId)));
+
+  const byGroupId = new Map<string, Record<string, number>>();
+  for (const row of visible) {
+    const key = row.groupId ?? '-';
+    const into = byGroupId.get(key) ?? {};
+    for (const [name, n] of Object.entries(row.counts)) into[name] = (into[name] ?? 0) + n;
+    byGroupId.set(key, into);
+  }
+  const all: Record<string, number> = {};
+  for (const counts of byGroupId.values()) for (const [name, n] of Object.entries(counts)) all[name] = (all[name] ?? 0) + n;
+
+  const overdueOf = (counts: Record<string, number>) => sumWhere(counts, 'due:', (at) => at < nowIso);
+  const statuses = statusSchema.options;
+  const totals: Record<string, number> = Object.fromEntries(statuses.map((s) => [s, all[`s:${s}`] ?? 0]));
+  totals.overdue = overdueOf(all);
+  totals.all = statuses.reduce((sum, s) => sum + (all[`s:${s}`] ?? 0), 0);
+
+  const groupRows = [
+    ...directory.groups.map((g) => ({ groupId: g.id as string | null, name: g.name, key: g.id })),
+    { groupId: null, name: officeName, key: '-' },
+  ].filter((g) => (scope === null ? g.key !== '-' || byGroupId.has('-') : g.groupId !== null && scope.includes(g.groupId)));
+  const byGroup = groupRows.map(({ groupId, name, key }) => {
+    const counts = byGroupId.get(key) ?? {};
+    const histogram = new Map<number, number>();
+    for (const [counter, n] of Object.entries(counts)) if (counter.startsWith('frh:')) histogram.set(Number(counter.slice(4)), n);
+    return {
+      groupId,
+      name,
+      open: openStatuses.reduce((sum, s) => sum + (counts[`s:${s}`] ?? 0), 0),
+      overdue: overdueOf(counts),
+      answered: counts['s:answered'] ?? 0,
+      closed: counts['s:closed'] ?? 0,
+      medianFirstReplyHours: medianFromHistogram(histogram),
+    };
+  });
+
+  const unitNames = new Map(directory.units.map((u) => [u.id, u.name]));
+  const unitIds = new Set(Object.keys(all).filter((n) => n.startsWith('u:')).map((n) => n.split(':')[1]));
+  const byUnit = [...unitIds]
+    .map((unitId) => ({
+      unitId,
+      name: unitNames.get(unitId) ?? unitId,
+      total: all[`u:${unitId}:t`] ?? 0,
+      open: all[`u:${unitId}:o`] ?? 0,
+      problems: all[`u:${unitId}:p`] ?? 0,
+    }))
+    .filter((u) => u.total > 0)
+    .sort((a, b) => b.total - a.total || b.open - a.open || a.unitId.localeCompare(b.unitId));
+
+  const satisfied = all['sat:satisfied'] ?? 0;
+  const basically = all['sat:basically'] ?? 0;
+  const unsatisfied = all['sat:unsatisfied'] ?? 0;
+  const rated = satisfied + basically + unsatisfied;
+  return {
+    generatedAt: nowIso,
+    totals,
+    byGroup,
+    byUnit,
+    byKind: Object.fromEntries(kindIds.map((k) => [k, all[`k:${k}`] ?? 0])),
+    satisfaction: { satisfied, basically, unsatisfied, rate: rated ? Math.round(((satisfied + basically) / rated) * 1000) / 1000 : null },
+  };
+};
+
+export const readDirectory = async (principal: Principal) => {
+  if (!canAdminister(principal)) throw forbidden('Only the office manages the directory.');
+  return requireDirectory();
+};
+
+export const replaceDirectory = async (principal: Principal, document: unknown) => {
+  if (!canAdminister(principal)) throw forbidden('Only the office manages the directory.');
+  const parsed = directorySchema.safeParse(document);
+  if (!parsed.success) throw problems.validation(toFieldErrors(parsed.error.issues), 'The directory has problems; nothing was changed.');
+  await putDirectory(parsed.data);
+  return parsed.data;
+};
+
+export { isOverdue, seesAll, getDirectory };

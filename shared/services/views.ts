@@ -1,0 +1,51 @@
+import type { Principal } from '../domain/access';
+import { canSeeContact } from '../domain/access';
+import { isOpen } from '../domain/lifecycle';
+import type { EventRecord, ItemRecord } from '../data/items';
+import type { SummaryRow } from '../data/lists';
+import type { ItemSummary, ItemView } from '../schemas/staff';
+
+/** The shapes staff see, built in one place so every endpoint answers alike. */
+export const isOverdue = (item: { status: ItemRecord['status']; dueAt?: string }, now: Date): boolean =>
+  isOpen(item.status) && item.dueAt !== undefined && item.dueAt < now.toISOString();
+
+export const toSummary = (row: SummaryRow | ItemRecord, now: Date): ItemSummary => ({
+  id: row.trackingCode,
+  trackingCode: row.trackingCode,
+  kind: row.kind,
+  title: row.title,
+  status: row.status,
+  ...(row.unitId ? { unitId: row.unitId } : {}),
+  ...(row.groupId ? { groupId: row.groupId } : {}),
+  createdAt: row.createdAt,
+  ...(row.dueAt ? { dueAt: row.dueAt } : {}),
+  overdue: isOverdue(row, now),
+  recommended: row.recommended ?? false,
+  version: row.version,
+});
+
+const actor = (by: EventRecord['by']) =>
+  by.type === 'staff' ? { sub: by.sub, name: by.name ?? by.sub ?? '' } : { name: by.type === 'submitter' ? '提交人' : '系统' };
+
+export const toItemView = (principal: Principal, item: ItemRecord, events: readonly EventRecord[], now: Date): ItemView => ({
+  ...toSummary(item, now),
+  body: item.body,
+  ...(item.contact && canSeeContact(principal, item) ? { contact: item.contact } : {}),
+  ...(item.rating !== undefined ? { rating: item.rating } : {}),
+  replies: events
+    .filter((e) => e.reply)
+    .map((e) => ({ id: e.reply!.id, body: e.reply!.body, visibility: e.reply!.visibility, by: actor(e.by), createdAt: e.at })),
+  followUps: events.filter((e) => e.followUp).map((e) => ({ body: e.followUp!.body, createdAt: e.at })),
+  history: events.map((e) => ({
+    at: e.at,
+    by: actor(e.by),
+    action: e.action,
+    ...(e.from ? { from: e.from } : {}),
+    ...(e.to ? { to: e.to } : {}),
+    ...(e.note ? { note: e.note } : {}),
+  })),
+  ...(item.satisfaction ? { satisfaction: item.satisfaction } : {}),
+  ...(item.mergedInto ? { mergedInto: item.mergedInto } : {}),
+  ...(item.rejectedReason ? { rejectedReason: item.rejectedReason } : {}),
+  phase: item.phase,
+});
