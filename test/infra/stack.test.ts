@@ -1,19 +1,20 @@
 /**
  * The synthesised template against the declarations it is built from (shared/routes.ts,
- * shared/data/table-definition.ts) and against AWS Solutions (cdk-nag) checks.
- * The stack is synthesised once: bundling every function is the slow part.
+ * shared/data/table-definition.ts, shared/demo/directory.ts) and against AWS Solutions (cdk-nag)
+ * checks. The stack is synthesised once: bundling every function is the slow part.
  */
 import { App, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import type { CfnElement } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tableDefinition } from '../../shared/data/table-definition';
+import { demoDirectory } from '../../shared/demo/directory';
 import { routeKey, routes, type RouteDef } from '../../shared/routes';
 import { tableReadActions, tableWriteActions } from '../../infra/bind-table';
 import { esbuildOptions } from '../../infra/bundling';
+import { defaultConsoleUrl, staffGroupNames } from '../../infra/staff-identity';
 import { YijianFunction } from '../../infra/yijian-function';
 import { accessLogFields, defaultThrottle, YijianStack } from '../../infra/yijian-stack';
 
@@ -34,6 +35,13 @@ const logicalId = (construct: { node: { defaultChild?: unknown } } | CfnElement)
 };
 const asArray = <T>(value: T | T[]): T[] => (Array.isArray(value) ? value : [value]);
 const handlers = [...new Set(routes.map((route) => route.handler))];
+/** HTTP APIs cannot stream: these routes are served by their function's URL instead. */
+const streamRoutes = routes.filter((route) => route.stream === true);
+const apiRoutes = routes.filter((route) => route.stream !== true);
+const streamHandlers = new Set(streamRoutes.map((route) => route.handler));
+const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
+const apiRouteResources = () => ofType('AWS::ApiGatewayV2::Route').map(([, r]) => r);
+const functionOf = (handler: string) => resources[logicalId(stack.functions.get(handler)!.function)]!;
 
 /** Every statement of the policies attached to a function's role, and its managed policies. */
 const rolePolicies = (handler: string): { statements: Statement[]; managed: unknown[] } => {
@@ -126,25 +134,25 @@ describe('functions', () => {
           Variables: { TABLE_NAME: { Ref: tableId }, NODE_OPTIONS: '--enable-source-maps' },
         },
       });
-      expect(props.Timeout).toBeLessThanOrEqual(29);
+      // Behind the HTTP API a function must answer within its 29-second integration limit.
+      if (!streamHandlers.has(handler)) expect(props.Timeout, handler).toBeLessThanOrEqual(29);
+      else expect(props.Timeout, handler).toBeLessThanOrEqual(15 * 60);
       expect(resources[logicalId(fn.logGroup)]!.Properties.RetentionInDays).toBeGreaterThan(0);
     }
   });
 });
 
 describe('http api', () => {
-  it('has exactly the routes of shared/routes.ts', () => {
-    const routeKeys = Object.values(template.findResources('AWS::ApiGatewayV2::Route')).map(
-      (r) => r.Properties.RouteKey as string,
-    );
-    expect(routeKeys.length).toBe(routes.length);
-    expect(new Set(routeKeys)).toEqual(new Set(routes.map(routeKey)));
+  it('has exactly the non-streaming routes of shared/routes.ts', () => {
+    const routeKeys = apiRouteResources().map((r) => r.Properties.RouteKey as string);
+    expect(routeKeys.length).toBe(apiRoutes.length);
+    expect(new Set(routeKeys)).toEqual(new Set(apiRoutes.map(routeKey)));
+    for (const route of streamRoutes) expect(routeKeys, routeKey(route)).not.toContain(routeKey(route));
   });
 
   it('integrates each route with the function of its handler', () => {
-    const routeResources = Object.values(template.findResources('AWS::ApiGatewayV2::Route'));
-    for (const route of routes) {
-      const resource = routeResources.find((r) => r.Properties.RouteKey === routeKey(route))!;
+    for (const route of apiRoutes) {
+      const resource = apiRouteResources().find((r) => r.Properties.RouteKey === routeKey(route))!;
       const target = resource.Properties.Target['Fn::Join'][1] as unknown[];
       expect(target[0]).toBe('integrations/');
       const integration = resources[(target[1] as { Ref: string }).Ref]!;
@@ -154,19 +162,52 @@ describe('http api', () => {
         PayloadFormatVersion: '2.0',
         IntegrationUri: { 'Fn::GetAtt': [logicalId(stack.functions.get(route.handler)!.function), 'Arn'] },
       });
-      if (route.auth === 'public') expect(resource.Properties.AuthorizationType).toBe('NONE');
-      else expect(resource.Properties.AuthorizationType).toBe('JWT');
+    }
+  });
+
+  it('verifies Cognito access tokens of the console client on every staff route, and on no public route', () => {
+    const authorizers = ofType('AWS::ApiGatewayV2::Authorizer');
+    expect(authorizers).toHaveLength(1);
+    const [authorizerId, authorizer] = authorizers[0]!;
+    const identity = stack.staffIdentity;
+    expect(authorizer.Properties).toEqual({
+      ApiId: { Ref: logicalId(stack.api) },
+      AuthorizerType: 'JWT',
+      Name: 'yijian-staff',
+      IdentitySource: ['$request.header.Authorization'],
+      JwtConfiguration: {
+        Issuer: stack.resolve(identity.issuerUrl),
+        // Cognito access tokens have no `aud`: API Gateway then checks `client_id` against this.
+        Audience: [{ Ref: logicalId(identity.client) }],
+      },
+    });
+    expect(JSON.stringify(authorizer.Properties.JwtConfiguration.Issuer)).toContain('https://cognito-idp.');
+    expect(JSON.stringify(authorizer.Properties.JwtConfiguration.Issuer)).toContain(logicalId(identity.userPool));
+
+    expect(routes.some((route) => route.auth === 'staff' && route.stream !== true)).toBe(true);
+    for (const route of apiRoutes) {
+      const resource = apiRouteResources().find((r) => r.Properties.RouteKey === routeKey(route))!;
+      if (route.auth === 'staff') {
+        expect(resource.Properties, routeKey(route)).toMatchObject({
+          AuthorizationType: 'JWT',
+          AuthorizerId: { Ref: authorizerId },
+          // ID tokens carry no scope: requiring one admits access tokens only.
+          AuthorizationScopes: ['openid'],
+        });
+      } else {
+        expect(resource.Properties.AuthorizationType, routeKey(route)).toBe('NONE');
+        expect(resource.Properties.AuthorizerId, routeKey(route)).toBeUndefined();
+      }
     }
   });
 
   it('deploys no local-only /api/dev route', () => {
-    const routeKeys = Object.values(template.findResources('AWS::ApiGatewayV2::Route')).map(
-      (r) => r.Properties.RouteKey as string,
-    );
+    const routeKeys = apiRouteResources().map((r) => r.Properties.RouteKey as string);
     expect(routeKeys.filter((key) => key.includes('/api/dev'))).toEqual([]);
+    expect(JSON.stringify(template.toJSON())).not.toContain('/api/dev');
   });
 
-  it('throttles the default stage and writes JSON access logs', () => {
+  it('throttles the default stage and writes JSON access logs without the client IP', () => {
     const stages = Object.values(template.findResources('AWS::ApiGatewayV2::Stage'));
     expect(stages).toHaveLength(1);
     const stage = stages[0]!.Properties;
@@ -185,11 +226,146 @@ describe('http api', () => {
     expect(format).toEqual(accessLogFields);
     expect(format).toMatchObject({
       requestId: '$context.requestId',
-      sourceIp: '$context.identity.sourceIp',
       routeKey: '$context.routeKey',
       status: '$context.status',
       latency: '$context.responseLatency',
     });
+    // Anonymous submitters are promised that no client IP is kept; nor are paths (tracking codes).
+    expect(stage.AccessLogSettings.Format).not.toMatch(/sourceIp|\$context\.path|\$context\.identity\.caller/i);
+  });
+});
+
+describe('streaming routes', () => {
+  it('exist in the route table', () => {
+    expect(streamRoutes.length).toBeGreaterThan(0);
+  });
+
+  it('are served by a response-streaming function URL with no CORS, one per streaming function only', () => {
+    const urls = ofType('AWS::Lambda::Url').map(([, r]) => r.Properties);
+    expect(urls).toHaveLength(streamHandlers.size);
+    for (const handler of streamHandlers) {
+      const fnId = logicalId(stack.functions.get(handler)!.function);
+      const url = urls.find((u) => u.TargetFunctionArn['Fn::GetAtt']?.[0] === fnId);
+      expect(url, handler).toEqual({
+        TargetFunctionArn: { 'Fn::GetAtt': [fnId, 'Arn'] },
+        AuthType: 'NONE',
+        InvokeMode: 'RESPONSE_STREAM',
+      });
+    }
+  });
+
+  it('give a staff route\'s function the issuer and client id it verifies tokens against', () => {
+    // Without these the function would have no token to check against (shared/http/jwt.ts).
+    const identity = stack.staffIdentity;
+    const staffStreamHandlers = new Set(streamRoutes.filter((r) => r.auth === 'staff').map((r) => r.handler));
+    expect(staffStreamHandlers.size).toBeGreaterThan(0);
+    for (const handler of staffStreamHandlers) {
+      const variables = functionOf(handler).Properties.Environment.Variables;
+      expect(variables.YIJIAN_JWT_ISSUER, handler).toEqual(stack.resolve(identity.issuerUrl));
+      expect(variables.YIJIAN_JWT_CLIENT_ID, handler).toEqual({ Ref: logicalId(identity.client) });
+      expect(JSON.stringify(variables.YIJIAN_JWT_ISSUER)).toContain('https://cognito-idp.');
+    }
+    for (const handler of handlers.filter((h) => !streamHandlers.has(h))) {
+      expect(Object.keys(functionOf(handler).Properties.Environment.Variables), handler).not.toContain('YIJIAN_JWT_ISSUER');
+    }
+  });
+
+  it('let anyone invoke the streaming functions through their URL only, and no other function', () => {
+    const permissions = ofType('AWS::Lambda::Permission').map(([, r]) => r.Properties);
+    const open = permissions.filter((p) => p.Principal === '*');
+    expect(open).toHaveLength(2 * streamHandlers.size);
+    for (const handler of streamHandlers) {
+      const fnArn = { 'Fn::GetAtt': [logicalId(stack.functions.get(handler)!.function), 'Arn'] };
+      const own = open.filter((p) => JSON.stringify(p.FunctionName) === JSON.stringify(fnArn));
+      expect(own).toEqual(
+        expect.arrayContaining([
+          { Action: 'lambda:InvokeFunctionUrl', FunctionName: fnArn, Principal: '*', FunctionUrlAuthType: 'NONE' },
+          { Action: 'lambda:InvokeFunction', FunctionName: fnArn, Principal: '*', InvokedViaFunctionUrl: true },
+        ]),
+      );
+    }
+  });
+});
+
+describe('staff user pool', () => {
+  const pool = () => {
+    const pools = ofType('AWS::Cognito::UserPool');
+    expect(pools).toHaveLength(1);
+    return pools[0]![1] as Resource;
+  };
+
+  it('has no self sign-up, a strong password policy, optional TOTP MFA and email recovery', () => {
+    const { Properties: props } = pool();
+    expect(props).toMatchObject({
+      AdminCreateUserConfig: { AllowAdminCreateUserOnly: true },
+      Policies: {
+        PasswordPolicy: {
+          MinimumLength: 12,
+          RequireLowercase: true,
+          RequireUppercase: true,
+          RequireNumbers: true,
+          RequireSymbols: true,
+        },
+      },
+      MfaConfiguration: 'OPTIONAL',
+      EnabledMfas: ['SOFTWARE_TOKEN_MFA'],
+      AccountRecoverySetting: { RecoveryMechanisms: [{ Name: 'verified_email', Priority: 1 }] },
+      DeletionProtection: 'ACTIVE',
+      UserPoolTier: 'ESSENTIALS',
+    });
+    expect(props.Policies.PasswordPolicy.MinimumLength).toBeGreaterThanOrEqual(12);
+  });
+
+  it('is kept when the stack or the resource goes away', () => {
+    expect(pool()).toMatchObject({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+  });
+
+  it('has the groups office, leader and group:<id> for each supervision group of the directory', () => {
+    const poolId = logicalId(stack.staffIdentity.userPool);
+    const groups = ofType('AWS::Cognito::UserPoolGroup').map(([, r]) => r.Properties);
+    expect(groups.every((g) => g.UserPoolId.Ref === poolId)).toBe(true);
+    const expected = ['office', 'leader', ...demoDirectory.groups.map((g) => `group:${g.id}`)];
+    expect(expected).toContain('group:g1');
+    expect(groups.map((g) => g.GroupName).sort()).toEqual([...expected].sort());
+    expect(staffGroupNames(demoDirectory.groups.map((g) => g.id))).toEqual(expected);
+  });
+
+  it('has one app client for the console: public, authorization code grant only, short-lived tokens', () => {
+    const clients = ofType('AWS::Cognito::UserPoolClient').map(([, r]) => r.Properties);
+    expect(clients).toHaveLength(1);
+    const client = clients[0]!;
+    expect(client).toMatchObject({
+      UserPoolId: { Ref: logicalId(stack.staffIdentity.userPool) },
+      GenerateSecret: false,
+      AllowedOAuthFlowsUserPoolClient: true,
+      AllowedOAuthFlows: ['code'],
+      AllowedOAuthScopes: Match.arrayEquals(['openid', 'email', 'profile']),
+      CallbackURLs: [defaultConsoleUrl],
+      LogoutURLs: [defaultConsoleUrl],
+      SupportedIdentityProviders: ['COGNITO'],
+      // No password flows at the client: tokens come from the (PKCE) code grant and its refresh.
+      ExplicitAuthFlows: ['ALLOW_REFRESH_TOKEN_AUTH'],
+      PreventUserExistenceErrors: 'ENABLED',
+      EnableTokenRevocation: true,
+    });
+    const minutes = (value: number, unit: string) => value * ({ minutes: 1, hours: 60, days: 1440 } as Record<string, number>)[unit]!;
+    const units = client.TokenValidityUnits;
+    expect(minutes(client.AccessTokenValidity, units.AccessToken)).toBe(60);
+    expect(minutes(client.IdTokenValidity, units.IdToken)).toBe(60);
+    expect(minutes(client.RefreshTokenValidity, units.RefreshToken)).toBe(8 * 60);
+    expect(client.AllowedOAuthFlows).not.toContain('implicit');
+    expect(client.AllowedOAuthFlows).not.toContain('client_credentials');
+  });
+
+  it('outputs the user pool id, the client id, the API URL and each streaming function URL', () => {
+    const outputs = template.toJSON().Outputs as Record<string, { Value: unknown }>;
+    expect(outputs.UserPoolId!.Value).toEqual({ Ref: logicalId(stack.staffIdentity.userPool) });
+    expect(outputs.UserPoolClientId!.Value).toEqual({ Ref: logicalId(stack.staffIdentity.client) });
+    expect(outputs.ApiUrl).toBeDefined();
+    for (const [handler, url] of stack.functionUrls) {
+      expect(Object.values(outputs).map((o) => o.Value), handler).toContainEqual(stack.resolve(url.url));
+    }
+    expect(stack.functionUrls.size).toBe(streamHandlers.size);
   });
 });
 
@@ -262,38 +438,43 @@ describe('cdk-nag AwsSolutions', () => {
     }
     // Only the findings this stack is designed around are acknowledged.
     const ids = new Set(acknowledgements.map(([id]) => id.replace(/^annotation::/i, '')));
-    expect(ids).toEqual(new Set(['AwsSolutions-IAM5[Resource::*]', 'AwsSolutions-APIG4']));
+    expect(ids).toEqual(
+      new Set(['AwsSolutions-IAM5[Resource::*]', 'AwsSolutions-APIG4', 'AwsSolutions-COG2', 'AwsSolutions-COG8']),
+    );
   });
 });
 
-describe('staff routes', () => {
+describe('stack options', () => {
   // Construct-only checks: bundling is skipped for these stacks (no assets are built).
-  const staffRoute: RouteDef = { method: 'GET', path: '/api/items', handler: handlers[0]!, auth: 'staff', access: 'read' };
-  const appWithoutBundling = () => new App({ context: { ...cdkContext, 'aws:cdk:bundling-stacks': [] } });
+  const appWithoutBundling = (context: Record<string, unknown> = {}) =>
+    new App({ context: { ...cdkContext, 'aws:cdk:bundling-stacks': [], ...context } });
+  const groupNamesOf = (s: YijianStack) =>
+    Object.values(Template.fromStack(s).findResources('AWS::Cognito::UserPoolGroup')).map((g) => g.Properties.GroupName);
 
-  it('are refused without the JWT authorizer', () => {
-    expect(() => new YijianStack(appWithoutBundling(), 'Staff', { routes: [...routes, staffRoute] })).toThrow(
-      /staff route .*no staffAuthorizer/,
+  it('take the supervision groups from the context value supervisionGroups', () => {
+    const s = new YijianStack(appWithoutBundling({ supervisionGroups: 'north, south' }), 'Groups');
+    expect(groupNamesOf(s).sort()).toEqual(['group:north', 'group:south', 'leader', 'office']);
+    expect(() => new YijianStack(appWithoutBundling({ supervisionGroups: 'g1,g1' }), 'Twice')).toThrow(/twice/);
+    expect(() => new YijianStack(appWithoutBundling({ supervisionGroups: 'g 1' }), 'Bad')).toThrow(/not a directory group id/);
+  });
+
+  it('take the console URL from the context value consoleUrl, https only off localhost', () => {
+    const url = 'https://yijian.example/console';
+    const s = new YijianStack(appWithoutBundling({ consoleUrl: url }), 'Console');
+    Template.fromStack(s).hasResourceProperties('AWS::Cognito::UserPoolClient', { CallbackURLs: [url], LogoutURLs: [url] });
+    expect(() => new YijianStack(appWithoutBundling({ consoleUrl: 'http://yijian.example/console' }), 'Plain')).toThrow(
+      /must be https/,
     );
   });
 
-  it('get the JWT authorizer; public routes stay without one', () => {
-    const authorizer = new HttpJwtAuthorizer('StaffJwt', 'https://issuer.example', { jwtAudience: ['yijian'] });
-    const staffStack = new YijianStack(appWithoutBundling(), 'Staff', {
-      routes: [...routes, staffRoute],
-      staffAuthorizer: authorizer,
-    });
-    const staffTemplate = Template.fromStack(staffStack);
-    staffTemplate.hasResourceProperties('AWS::ApiGatewayV2::Route', {
-      RouteKey: routeKey(staffRoute),
-      AuthorizationType: 'JWT',
-      AuthorizerId: Match.anyValue(),
-    });
-    for (const route of routes.filter((r) => r.auth === 'public')) {
-      staffTemplate.hasResourceProperties('AWS::ApiGatewayV2::Route', {
-        RouteKey: routeKey(route),
-        AuthorizationType: 'NONE',
-      });
-    }
+  it('refuse local-only routes and handlers serving streaming and non-streaming routes', () => {
+    const handler = handlers[0]!;
+    const dev: RouteDef = { method: 'POST', path: '/api/dev/token', handler, auth: 'public', access: 'read' };
+    expect(() => new YijianStack(appWithoutBundling(), 'Dev', { routes: [...routes, dev] })).toThrow(/local-only/);
+    const mixed: RouteDef[] = [
+      { method: 'GET', path: '/api/a', handler, auth: 'staff', access: 'read' },
+      { method: 'GET', path: '/api/b', handler, auth: 'staff', access: 'read', stream: true },
+    ];
+    expect(() => new YijianStack(appWithoutBundling(), 'Mixed', { routes: mixed })).toThrow(/streaming and non-streaming/);
   });
 });
