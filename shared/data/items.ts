@@ -6,6 +6,8 @@ import { dynamo, tableName } from './client';
 import { counterDeltas, type CountedItem } from '../domain/counters';
 import { counterUpdate } from './counters';
 import { eventSk, eventSkPrefix, idempotencyKey, itemIndexKeyNames, itemIndexKeys, itemPk, itemSk } from './keys';
+import { RateLimitedError } from './errors';
+import { rateLimitEntry } from './rate-limit';
 import { transactWrite } from './transact';
 
 export interface Contact {
@@ -100,8 +102,14 @@ const cancellationCodes = (error: unknown): (string | undefined)[] | null =>
  * transaction: either all of them exist afterwards or none does.
  * Cost: 2 writes per item ≤ 1 KB each side of the transaction (2x WCU): ~4-6 WCU, 6-8 with idempotency.
  */
-export const createItem = async (item: ItemRecord, event: EventRecord, idempotency?: SealedAnswer): Promise<void> => {
+export const createItem = async (
+  item: ItemRecord,
+  event: EventRecord,
+  idempotency?: SealedAnswer,
+  sourceIp?: string,
+): Promise<void> => {
   const pk = itemPk(item.trackingCode);
+  const limiter = rateLimitEntry(sourceIp, new Date(item.createdAt));
   try {
     await transactWrite([
       {
@@ -132,10 +140,12 @@ export const createItem = async (item: ItemRecord, event: EventRecord, idempoten
           ]
         : []),
       ...counterDeltas(null, item).map(counterUpdate),
+      ...(limiter ? [limiter.entry] : []),
     ]);
   } catch (error) {
     const codes = cancellationCodes(error);
     if (codes?.[2] === 'ConditionalCheckFailed' && idempotency) throw new IdempotencyKeyTakenError();
+    if (limiter && codes?.[codes.length - 1] === 'ConditionalCheckFailed') throw new RateLimitedError(limiter.retryAfterSeconds);
     if (codes?.[0] === 'ConditionalCheckFailed') throw new ItemExistsError();
     throw error;
   }
@@ -195,7 +205,8 @@ export interface ItemChange {
  * Throws StaleItemError when someone else changed the item first (nothing is written then).
  * Cost: one transaction of two writes (2x WCU each): ~4 WCU for items under 1 KB, more for larger.
  */
-export const commitChange = async (current: ItemRecord, change: ItemChange): Promise<ItemRecord> => {
+export const commitChange = async (current: ItemRecord, change: ItemChange, options: { sourceIp?: string } = {}): Promise<ItemRecord> => {
+  const limiter = rateLimitEntry(options.sourceIp, new Date(change.event.at));
   const version = current.version + 1;
   const next = { ...current, ...change.set, version } as ItemRecord;
   for (const key of Object.keys(next) as (keyof ItemRecord)[]) if (next[key] === undefined) delete next[key];
@@ -238,9 +249,11 @@ export const commitChange = async (current: ItemRecord, change: ItemChange): Pro
         },
       },
       ...counterDeltas(current as CountedItem, next as CountedItem).map(counterUpdate),
+      ...(limiter ? [limiter.entry] : []),
     ]);
   } catch (error) {
     const codes = cancellationCodes(error);
+    if (limiter && codes?.[codes.length - 1] === 'ConditionalCheckFailed') throw new RateLimitedError(limiter.retryAfterSeconds);
     if (codes?.[0] === 'ConditionalCheckFailed' || codes?.[1] === 'ConditionalCheckFailed') throw new StaleItemError();
     throw error;
   }

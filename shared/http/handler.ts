@@ -4,6 +4,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context
 import type * as z from 'zod';
 import type { Readable } from 'node:stream';
 import type { Principal } from '../domain/access';
+import { RateLimitedError } from '../data/errors';
 import { verifyBearerToken } from './jwt';
 import { logger } from './logger';
 import { principalFrom } from './principal';
@@ -166,6 +167,8 @@ const problemResponder = (): MiddlewareObj<Event, APIGatewayProxyStructuredResul
     let problem: HttpProblem;
     if (error instanceof HttpProblem) {
       problem = error;
+    } else if (error instanceof RateLimitedError) {
+      problem = problems.rateLimited(error.retryAfterSeconds);
     } else {
       problem = problems.internal();
       logger.error('unhandled error', { error: error as Error });

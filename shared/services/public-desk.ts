@@ -73,7 +73,7 @@ const replay = async (key: string, fingerprint: string): Promise<SubmissionRecei
  * Takes a submission: routes it, starts its SLA clock and stores it with its first history entry.
  * With an Idempotency-Key, a retry within 24 hours gets the first receipt back and creates nothing.
  */
-export const submit = async (input: CreateSubmissionBody, idempotencyKey?: string): Promise<SubmissionReceipt> => {
+export const submit = async (input: CreateSubmissionBody, idempotencyKey?: string, sourceIp?: string): Promise<SubmissionReceipt> => {
   const now = clock.now();
   if (input.website) {
     // The honeypot was filled in: a bot. It gets a receipt that looks real; nothing is stored.
@@ -133,7 +133,7 @@ export const submit = async (input: CreateSubmissionBody, idempotencyKey?: strin
         }
       : undefined;
     try {
-      await createItem(item, event, sealed);
+      await createItem(item, event, sealed, sourceIp);
       return receipt;
     } catch (error) {
       if (attempt >= attempts) throw error;
@@ -194,6 +194,7 @@ export const publicView = async (code: string, accessKey: string | undefined): P
 const changeAsSubmitter = async (
   code: string,
   accessKey: string | undefined,
+  sourceIp: string | undefined,
   action: Action,
   describe: (item: ItemRecord, to: ItemRecord['status'], directory: Directory | null) => ItemChange,
 ): Promise<ItemRecord> => {
@@ -204,7 +205,7 @@ const changeAsSubmitter = async (
     if (to === null) throw problems.conflict(`This is not possible while the submission is ${item.status}.`);
     const directory = to === 'reopened' ? await requireDirectory() : null;
     try {
-      return await commitChange(item, describe(item, to, directory));
+      return await commitChange(item, describe(item, to, directory), { sourceIp });
     } catch (error) {
       if (error instanceof StaleItemError && attempt < attempts) continue;
       if (error instanceof StaleItemError) throw problems.unavailable(1);
@@ -217,20 +218,20 @@ const changeAsSubmitter = async (
 const reopening = (item: ItemRecord, to: ItemRecord['status'], directory: Directory | null, now: Date) =>
   to === 'reopened' && directory ? { dueAt: dueDate(directory, item.kind, now), closedAt: undefined } : {};
 
-export const addFollowUp = async (code: string, accessKey: string | undefined, body: string) => {
+export const addFollowUp = async (code: string, accessKey: string | undefined, body: string, sourceIp?: string) => {
   const now = clock.now();
   const at = now.toISOString();
-  const item = await changeAsSubmitter(code, accessKey, 'follow-up', (current, to, directory) => ({
+  const item = await changeAsSubmitter(code, accessKey, sourceIp, 'follow-up', (current, to, directory) => ({
     set: { status: to, updatedAt: at, ...reopening(current, to, directory, now) },
     event: { at, action: 'follow-up', by: submitter, from: current.status, to, followUp: { body } },
   }));
   return { status: item.status, ...(item.dueAt ? { dueAt: item.dueAt } : {}), createdAt: at };
 };
 
-export const rate = async (code: string, accessKey: string | undefined, satisfaction: Satisfaction, comment?: string) => {
+export const rate = async (code: string, accessKey: string | undefined, satisfaction: Satisfaction, comment?: string, sourceIp?: string) => {
   const now = clock.now();
   const at = now.toISOString();
-  const item = await changeAsSubmitter(code, accessKey, ratingAction(satisfaction), (current, to, directory) => ({
+  const item = await changeAsSubmitter(code, accessKey, sourceIp, ratingAction(satisfaction), (current, to, directory) => ({
     set: {
       status: to,
       updatedAt: at,

@@ -1,0 +1,53 @@
+import { createHash } from 'node:crypto';
+import { tableName } from './client';
+
+/**
+ * Public writes per client address: a fixed-window counter item per (hashed address, window),
+ * expiring by TTL. The counter is incremented inside the write's own transaction, with a
+ * condition that it is still under the limit, so a refused request writes nothing at all and a
+ * retried idempotent request that loses its race does not count twice.
+ *
+ * YIJIAN_RATE_LIMIT: `<requests>/<seconds>` (default `10/600`), or `off`.
+ * The address is hashed together with the window start: the table never holds a raw IP, and a hash
+ * is worthless after its window (and gone with the TTL).
+ */
+export interface RateLimit {
+  readonly limit: number;
+  readonly windowSeconds: number;
+}
+
+export const parseRateLimit = (value: string | undefined): RateLimit | null => {
+  const text = (value ?? '10/600').trim().toLowerCase();
+  if (text === 'off') return null;
+  const m = /^(\d{1,6})\/(\d{1,7})$/.exec(text);
+  if (!m || Number(m[1]) < 1 || Number(m[2]) < 1) {
+    throw new Error(`YIJIAN_RATE_LIMIT must be <requests>/<seconds> (like 10/600) or off, not "${value}"`);
+  }
+  return { limit: Number(m[1]), windowSeconds: Number(m[2]) };
+};
+
+export const rateLimit = parseRateLimit(process.env.YIJIAN_RATE_LIMIT);
+
+export { RateLimitedError } from './errors';
+
+/** The transaction entry that counts this request, or null when limiting is off or the address unknown. */
+export const rateLimitEntry = (sourceIp: string | undefined, now: Date) => {
+  if (!rateLimit || !sourceIp) return null;
+  const nowSeconds = Math.floor(now.getTime() / 1000);
+  const windowStart = nowSeconds - (nowSeconds % rateLimit.windowSeconds);
+  const windowEnd = windowStart + rateLimit.windowSeconds;
+  const hash = createHash('sha256').update(`yijian-rate\0${windowStart}\0${sourceIp}`).digest('hex').slice(0, 32);
+  return {
+    retryAfterSeconds: Math.max(1, windowEnd - nowSeconds),
+    entry: {
+      Update: {
+        TableName: tableName,
+        Key: { pk: `RATE#${hash}`, sk: `W#${windowStart}` },
+        UpdateExpression: 'ADD #n :one SET expiresAt = :expires',
+        ConditionExpression: 'attribute_not_exists(#n) OR #n < :limit',
+        ExpressionAttributeNames: { '#n': 'count' },
+        ExpressionAttributeValues: { ':one': 1, ':limit': rateLimit.limit, ':expires': windowEnd + 60 },
+      },
+    },
+  };
+};
