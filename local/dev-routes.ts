@@ -12,7 +12,7 @@ const tokenRequest = z.strictObject({
   groups: z.array(z.string().regex(/^(office|leader|group:[A-Za-z0-9_-]{1,64})$/, 'Must be office, leader or group:<groupId>.')).max(20),
 });
 
-export const devRoutes = (issuer: DevIssuer, outbox: Outbox): LocalRoute[] => [
+export const devRoutes = (issuer: DevIssuer, outbox: Outbox, sweep: () => Promise<unknown>): LocalRoute[] => [
   {
     method: 'POST',
     path: '/api/dev/token',
@@ -24,5 +24,12 @@ export const devRoutes = (issuer: DevIssuer, outbox: Outbox): LocalRoute[] => [
     path: '/api/dev/outbox',
     auth: 'local',
     load: async () => httpHandler({}, async () => json(200, { items: outbox.list() })),
+  },
+  {
+    method: 'POST',
+    path: '/api/dev/sweep',
+    auth: 'local',
+    // `npm run sweep`: what the schedule does every 15 minutes deployed, now.
+    load: async () => httpHandler({}, async () => json(200, await sweep())),
   },
 ];

@@ -1,3 +1,4 @@
+import './env-defaults';
 import { performance } from 'node:perf_hooks';
 import { startLocalStack } from './stack';
 
@@ -7,8 +8,6 @@ import { startLocalStack } from './stack';
  *   YIJIAN_DATA_DIR    where DynamoDB Local keeps its files (default ./.data)
  *   YIJIAN_IN_MEMORY=1 keep nothing
  */
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-
 const port = Number(process.env.PORT ?? 3000);
 if (!Number.isInteger(port) || port < 0 || port > 65535) {
   console.error(`PORT must be a port number, not ${process.env.PORT}`);

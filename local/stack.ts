@@ -1,11 +1,15 @@
-import { mkdirSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createDevIssuer, type DevIssuer } from './dev-issuer';
 import { devRoutes } from './dev-routes';
 import { startDynamoDbLocal, type DynamoDbLocal } from './dynamodb';
 import { startGateway, type Gateway } from './gateway';
 import { createOutbox, type Outbox } from './outbox';
+import { startStreamPoller, type StreamPoller } from './stream-poller';
+import { streamWorker } from '../shared/workers';
 import { ensureTable, localClient } from './table';
 
 /**
@@ -23,12 +27,21 @@ export interface LocalStackOptions {
   readonly tableName?: string;
   readonly seedDemo?: boolean;
   readonly accessLog?: (line: string) => void;
+  /** Seconds between sweeps (overdue, reminders, auto-close); 0 turns the timer off. Default 60. */
+  readonly sweepIntervalSeconds?: number;
+  /** Milliseconds the stream poller waits before retrying a failed batch (doubling each time). */
+  readonly retryBaseMs?: number;
 }
 
 export interface LocalStack {
   readonly url: string;
   readonly issuer: DevIssuer;
   readonly outbox: Outbox;
+  /** Waits until every change made so far has gone through the notify handler. */
+  drainNotifications(timeoutMs?: number): Promise<void>;
+  /** Runs the sweeper now, as the schedule would. */
+  sweep(): Promise<{ overdue: number; reminded: number; autoClosed: number }>;
+  readonly poller: StreamPoller;
   readonly dynamoEndpoint: string;
   readonly tableName: string;
   stop(): Promise<void>;
@@ -67,12 +80,41 @@ const servePages = (_req: IncomingMessage, res: ServerResponse) => {
   res.end(placeholderPage);
 };
 
+const lambdaContextFor = (name: string) =>
+  ({
+    awsRequestId: randomUUID(),
+    functionName: name,
+    getRemainingTimeInMillis: () => 60_000,
+  }) as unknown as import('aws-lambda').Context;
+
+const runSweep = async () => {
+  const { handler } = await import('../functions/sweep');
+  return (await handler({}, lambdaContextFor('sweep'))) as { overdue: number; reminded: number; autoClosed: number };
+};
+
+/** The local on-failure destination: the outbox shows the message as failed, with the reason. */
+const recordFailure = async (outbox: Outbox, records: readonly import('aws-lambda').DynamoDBRecord[], error: unknown) => {
+  const { DeliveryError } = await import('../shared/services/notify');
+  const delivery = error instanceof DeliveryError ? error : undefined;
+  outbox.append({
+    id: randomUUID(),
+    to: delivery?.to ?? [],
+    subject: delivery?.subject ?? `undelivered change-stream records: ${records.map((r) => r.eventID).join(', ')}`,
+    text: '',
+    at: new Date().toISOString(),
+    status: 'failed',
+    error: delivery ? `${delivery.message} (${delivery.dedupKey})` : error instanceof Error ? error.name : 'failed',
+  });
+};
+
 export const startLocalStack = async (options: LocalStackOptions): Promise<LocalStack> => {
   const tableName = options.tableName ?? 'yijian';
   let dynamo: DynamoDbLocal | undefined;
   let gateway: Gateway | undefined;
   let issuer: DevIssuer;
   let outbox: Outbox;
+  let poller: StreamPoller | undefined;
+  let sweepTimer: NodeJS.Timeout | undefined;
   try {
     let endpoint = options.dynamoEndpoint;
     if (!endpoint) {
@@ -81,39 +123,68 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
       dynamo = await startDynamoDbLocal({ dbPath });
       endpoint = dynamo.endpoint;
     }
+    const keep = !options.inMemory && !options.dynamoEndpoint;
+    const dataDir = resolve(options.dataDir ?? '.data');
+    const scratch = keep ? dataDir : mkdtempSync(join(tmpdir(), 'yijian-'));
+    outbox = createOutbox(join(scratch, 'outbox.jsonl'));
     configureEnvironment(endpoint, tableName);
+    process.env.YIJIAN_MAIL_OUTBOX = outbox.file;
     const client = localClient(endpoint);
     await ensureTable(client, tableName);
-    client.destroy();
     if (options.seedDemo ?? true) {
       const [{ putDirectory }, { demoDirectory }] = await Promise.all([import('../shared/data/directory'), import('../shared/demo/directory')]);
       await putDirectory(demoDirectory, { onlyIfMissing: true });
     }
-    const keep = !options.inMemory && !options.dynamoEndpoint;
-    const dataDir = resolve(options.dataDir ?? '.data');
     issuer = await createDevIssuer(keep ? resolve(dataDir, 'dev-issuer-keys.json') : undefined);
-    outbox = createOutbox(keep ? resolve(dataDir, 'outbox.jsonl') : undefined);
     const verify = issuer.verify;
     gateway = await startGateway({
       port: options.port,
       fallback: servePages,
       accessLog: options.accessLog,
       verifyToken: async (token) => (await verify(token)) as Record<string, unknown> | null,
-      extraRoutes: devRoutes(issuer, outbox),
+      extraRoutes: devRoutes(issuer, outbox, () => runSweep()),
     });
+    process.env.YIJIAN_PUBLIC_URL ??= gateway.url;
+    const { handler: notify } = await import('../functions/notify');
+    poller = await startStreamPoller(client, {
+      endpoint,
+      tableName,
+      handler: (event) => notify(event, lambdaContextFor('notify')),
+      onFailure: (records, error) => recordFailure(outbox, records, error),
+      batchSize: streamWorker.batchSize,
+      maxRetries: streamWorker.maxRetries,
+      bisectOnError: streamWorker.bisectOnError,
+      checkpointFile: join(scratch, `stream-checkpoints-${tableName}.json`),
+      retryBaseMs: options.retryBaseMs,
+    });
+    const interval = options.sweepIntervalSeconds ?? 60;
+    if (interval > 0) {
+      sweepTimer = setInterval(() => {
+        runSweep().catch((error: Error) => console.error('sweeper failed:', error.name));
+      }, interval * 1000);
+      sweepTimer.unref();
+    }
   } catch (error) {
+    clearInterval(sweepTimer);
+    await poller?.stop();
     await gateway?.close();
     await dynamo?.stop();
     throw error;
   }
   const started = gateway;
+  const startedPoller = poller;
   return {
     url: started.url,
     issuer: issuer!,
     outbox: outbox!,
     dynamoEndpoint: process.env.DYNAMODB_ENDPOINT!,
     tableName,
+    poller: startedPoller,
+    drainNotifications: (timeoutMs) => startedPoller.drain(timeoutMs),
+    sweep: () => runSweep(),
     stop: async () => {
+      clearInterval(sweepTimer);
+      await startedPoller.stop();
       await started.close();
       await dynamo?.stop();
     },

@@ -49,6 +49,10 @@ export interface ItemRecord {
   closedAt?: string;
   /** The due date the office was told this item is overdue for (set by the sweeper). */
   overdueNotifiedFor?: string;
+  /** The due date the group was reminded of, a working day ahead (set by the sweeper). */
+  remindedFor?: string;
+  /** When the item last became answered (the auto-close clock starts there). */
+  answeredAt?: string;
 }
 
 export interface EventRecord {

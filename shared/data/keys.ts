@@ -40,6 +40,7 @@ export const statusPartition = (status: Status) => `STATUS#${status}`;
 export const groupStatusPartition = (groupId: string | undefined, status: Status) => `GROUP#${groupId ?? '-'}#STATUS#${status}`;
 export const allItemsPartition = 'ITEMS';
 export const duePartition = 'DUE';
+export const answeredPartition = 'ANSWERED';
 export const practicePartition = 'PRACTICE';
 
 /** Newest first everywhere: sort keys start with the creation time; the tracking code breaks ties. */
@@ -58,6 +59,8 @@ export const itemIndexKeys = (item: {
   unitId?: string;
   dueAt?: string;
   recommended?: boolean;
+  overdueNotifiedFor?: string;
+  answeredAt?: string;
 }): Partial<Record<(typeof itemIndexKeyNames)[number], string>> => {
   const sk = listSortKey(item);
   return {
@@ -70,7 +73,11 @@ export const itemIndexKeys = (item: {
     gsi4sk: sk,
     gsi5pk: groupStatusPartition(item.groupId, item.status),
     gsi5sk: sk,
-    ...(isOpen(item.status) && item.dueAt ? { gsi6pk: duePartition, gsi6sk: `${item.dueAt}#${item.trackingCode}` } : {}),
+    ...(isOpen(item.status) && item.dueAt && item.overdueNotifiedFor !== item.dueAt
+      ? { gsi6pk: duePartition, gsi6sk: `${item.dueAt}#${item.trackingCode}` }
+      : item.status === 'answered' && item.answeredAt
+        ? { gsi6pk: answeredPartition, gsi6sk: `${item.answeredAt}#${item.trackingCode}` }
+        : {}),
     ...(item.kind === 'practice' && item.recommended ? { gsi7pk: practicePartition, gsi7sk: sk } : {}),
   };
 };

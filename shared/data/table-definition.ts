@@ -26,7 +26,6 @@ export const summaryAttributes = [
   'groupId',
   'phase',
   'createdAt',
-  'updatedAt',
   'dueAt',
   'recommended',
   'version',
@@ -34,6 +33,7 @@ export const summaryAttributes = [
   'closedAt',
   'satisfaction',
   'overdueNotifiedFor',
+  'remindedFor',
 ] as const;
 
 export const tableDefinition = {
@@ -53,7 +53,9 @@ export const tableDefinition = {
     { name: 'gsi4', partitionKey: 'gsi4pk', sortKey: 'gsi4sk', projection: summaryAttributes },
     // Items of one group in one status: a responder's open queue.
     { name: 'gsi5', partitionKey: 'gsi5pk', sortKey: 'gsi5sk', projection: summaryAttributes },
-    // Sparse: open items that have a due date, by due date (the sweeper's work list).
+    // Sparse, the sweeper's work list, so a sweep reads what is due and nothing else:
+    //   `DUE`      open items with a due date the office has not been told is past, by due date;
+    //   `ANSWERED` answered items waiting for a rating, by the time they were answered.
     { name: 'gsi6', partitionKey: 'gsi6pk', sortKey: 'gsi6sk', projection: summaryAttributes },
     // Sparse: recommended good practices, newest first, with their text.
     { name: 'gsi7', partitionKey: 'gsi7pk', sortKey: 'gsi7sk', projection: 'ALL' },

@@ -25,6 +25,7 @@ export const demoDirectory: Directory = {
       { id: 'rectify', name: '整改提高', startsOn: '2027-06-01' },
     ],
   },
+  officeEmails: ['office@yijian.example'],
   groups: [
     { id: 'g1', name: '第一督导组', notifyEmails: ['group1@yijian.example'] },
     { id: 'g2', name: '第二督导组', notifyEmails: ['group2@yijian.example'] },

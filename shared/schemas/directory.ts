@@ -223,6 +223,8 @@ export const directorySchema = z
     sla: slaSchema,
     holidays: z.array(dateSchema).max(1000),
     rules: z.array(ruleSchema).max(200),
+    /** Who hears that an item turned overdue: the campaign office. Optional (an addition to API.md). */
+    officeEmails: z.array(z.email('an e-mail address')).max(20).optional(),
   })
   .superRefine(
     (doc, ctx) => {

@@ -146,6 +146,8 @@ export const replyToItem = async (
           status: to,
           updatedAt: at,
           ...(input.visibility === 'public' && !current.firstReplyAt ? { firstReplyAt: at } : {}),
+          // The auto-close clock runs from the latest answer.
+          ...(input.visibility === 'public' ? { answeredAt: at } : {}),
         },
         event: { ...history(principal, current, to, now, input.visibility === 'public' ? 'reply' : 'note'), reply },
       };

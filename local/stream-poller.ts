@@ -1,0 +1,198 @@
+import {
+  DescribeStreamCommand,
+  DynamoDBStreamsClient,
+  GetRecordsCommand,
+  GetShardIteratorCommand,
+  type Shard,
+  type _Record as StreamRecord,
+} from '@aws-sdk/client-dynamodb-streams';
+import { DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+
+/**
+ * The local stand-in for a Lambda event source mapping on the table's stream: it reads DynamoDB
+ * Local's stream (DescribeStream, GetShardIterator, GetRecords, following child shards), calls the
+ * same handler with Lambda-shaped batches, and honours the same rules: a failed batch is retried,
+ * bisected to isolate the failing record, and a record that still fails after `maxRetries` goes to
+ * the on-failure destination. Progress is checkpointed after each batch (in the data dir when
+ * there is one), so a restarted poller resumes after the last handled record: nothing skipped;
+ * what was half done is retried and the handler's deduplication makes it send nothing twice.
+ */
+export interface PollerOptions {
+  readonly endpoint: string;
+  readonly tableName: string;
+  readonly handler: (event: DynamoDBStreamEvent) => Promise<unknown>;
+  readonly onFailure: (records: readonly DynamoDBRecord[], error: unknown) => void | Promise<void>;
+  readonly batchSize: number;
+  readonly maxRetries: number;
+  readonly bisectOnError: boolean;
+  /** A JSON file for checkpoints; omitted keeps them in memory (for this poller object only). */
+  readonly checkpointFile?: string;
+  readonly checkpoints?: Map<string, string>;
+  readonly idleMs?: number;
+  readonly retryBaseMs?: number;
+}
+
+export interface StreamPoller {
+  stop(): Promise<void>;
+  /** Resolves once every record written so far has been handled (or sent to on-failure). */
+  drain(timeoutMs?: number): Promise<void>;
+  readonly checkpoints: Map<string, string>;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+const toLambdaRecord = (record: StreamRecord, streamArn: string): DynamoDBRecord => ({
+  eventID: record.eventID,
+  eventName: record.eventName as DynamoDBRecord['eventName'],
+  eventVersion: record.eventVersion ?? '1.1',
+  eventSource: 'aws:dynamodb',
+  awsRegion: record.awsRegion ?? 'us-east-1',
+  eventSourceARN: streamArn,
+  dynamodb: {
+    ...(record.dynamodb as DynamoDBRecord['dynamodb']),
+    ApproximateCreationDateTime: record.dynamodb?.ApproximateCreationDateTime
+      ? Math.floor(new Date(record.dynamodb.ApproximateCreationDateTime).getTime() / 1000)
+      : undefined,
+  },
+});
+
+export const startStreamPoller = async (tableClient: DynamoDBClient, options: PollerOptions): Promise<StreamPoller> => {
+  const streams = new DynamoDBStreamsClient({
+    endpoint: options.endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  const table = await tableClient.send(new DescribeTableCommand({ TableName: options.tableName }));
+  const streamArn = table.Table?.LatestStreamArn;
+  if (!streamArn) throw new Error(`table ${options.tableName} has no stream`);
+
+  const checkpoints = options.checkpoints ?? new Map<string, string>();
+  if (options.checkpointFile && existsSync(options.checkpointFile)) {
+    const stored = JSON.parse(readFileSync(options.checkpointFile, 'utf8')) as Record<string, string>;
+    for (const [shard, sequence] of Object.entries(stored)) checkpoints.set(shard, sequence);
+  }
+  const saveCheckpoints = () => {
+    if (!options.checkpointFile) return;
+    mkdirSync(dirname(options.checkpointFile), { recursive: true });
+    const tmp = `${options.checkpointFile}.tmp`;
+    writeFileSync(tmp, JSON.stringify(Object.fromEntries(checkpoints)));
+    renameSync(tmp, options.checkpointFile);
+  };
+
+  const closed = new Set<string>();
+  const iterators = new Map<string, string>();
+  let stopping = false;
+  let pending = false;
+  const retryBase = options.retryBaseMs ?? 50;
+
+  /** Handles records the way an event source mapping does: retry, bisect, then on-failure. */
+  const handle = async (records: DynamoDBRecord[]): Promise<void> => {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await options.handler({ Records: records });
+        return;
+      } catch (error) {
+        if (options.bisectOnError && records.length > 1) {
+          const half = Math.ceil(records.length / 2);
+          await handle(records.slice(0, half));
+          await handle(records.slice(half));
+          return;
+        }
+        if (attempt >= options.maxRetries || stopping) {
+          await options.onFailure(records, error);
+          return;
+        }
+        await sleep(retryBase * 2 ** Math.min(attempt, 6));
+      }
+    }
+  };
+
+  const iteratorFor = async (shard: Shard): Promise<string | undefined> => {
+    const known = iterators.get(shard.ShardId!);
+    if (known) return known;
+    const after = checkpoints.get(shard.ShardId!);
+    const { ShardIterator } = await streams.send(
+      new GetShardIteratorCommand({
+        StreamArn: streamArn,
+        ShardId: shard.ShardId!,
+        ShardIteratorType: after ? 'AFTER_SEQUENCE_NUMBER' : 'TRIM_HORIZON',
+        ...(after ? { SequenceNumber: after } : {}),
+      }),
+    );
+    return ShardIterator;
+  };
+
+  /** One pass over every readable shard; true if any record was handled. */
+  const pass = async (): Promise<boolean> => {
+    const { StreamDescription } = await streams.send(new DescribeStreamCommand({ StreamArn: streamArn }));
+    const shards = StreamDescription?.Shards ?? [];
+    let handled = false;
+    for (const shard of shards) {
+      const id = shard.ShardId!;
+      if (closed.has(id)) continue;
+      // A child shard is read only after its parent is finished, to keep the order of changes.
+      if (shard.ParentShardId && shards.some((s) => s.ShardId === shard.ParentShardId) && !closed.has(shard.ParentShardId)) continue;
+      let iterator = await iteratorFor(shard);
+      while (iterator && !stopping) {
+        const page = await streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 1000 }));
+        const records = page.Records ?? [];
+        for (let i = 0; i < records.length; i += options.batchSize) {
+          const batch = records.slice(i, i + options.batchSize);
+          await handle(batch.map((r) => toLambdaRecord(r, streamArn)));
+          checkpoints.set(id, batch[batch.length - 1].dynamodb!.SequenceNumber!);
+          saveCheckpoints();
+          handled = true;
+        }
+        iterator = page.NextShardIterator;
+        if (records.length === 0) break;
+      }
+      if (iterator) iterators.set(id, iterator);
+      else {
+        iterators.delete(id);
+        closed.add(id);
+      }
+    }
+    return handled;
+  };
+
+  let idleWaiters: (() => void)[] = [];
+  const loop = (async () => {
+    while (!stopping) {
+      let handled = false;
+      try {
+        handled = await pass();
+      } catch (error) {
+        if (!stopping) console.error('stream poller: read failed', (error as Error).name);
+      }
+      if (!handled && !pending) {
+        for (const resolve of idleWaiters) resolve();
+        idleWaiters = [];
+      }
+      pending = false;
+      if (!handled) await sleep(options.idleMs ?? 250);
+    }
+  })();
+
+  return {
+    checkpoints,
+    async stop() {
+      stopping = true;
+      await loop;
+      streams.destroy();
+    },
+    drain(timeoutMs = 20_000) {
+      // The next pass that finds nothing new, after this call, means everything so far is handled.
+      pending = true;
+      return new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error('stream poller did not drain in time')), timeoutMs);
+        idleWaiters.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    },
+  };
+};

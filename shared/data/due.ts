@@ -1,0 +1,38 @@
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { dynamo, tableName } from './client';
+import { answeredPartition, duePartition } from './keys';
+
+/**
+ * The sweeper's reads, on the sparse index gsi6: only items that can need the sweeper are in it,
+ * so a sweep costs reads in proportion to what is due, never to the table.
+ *   `DUE`      open items not yet reported overdue for their due date, by due date
+ *   `ANSWERED` answered items, by the time of the latest answer
+ */
+const queryRange = async (partition: string, from: string | undefined, before: string): Promise<string[]> => {
+  const codes: string[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await dynamo.send(
+      new QueryCommand({
+        TableName: tableName,
+        IndexName: 'gsi6',
+        KeyConditionExpression: from ? 'gsi6pk = :pk AND gsi6sk BETWEEN :from AND :before' : 'gsi6pk = :pk AND gsi6sk < :before',
+        ExpressionAttributeValues: { ':pk': partition, ':before': before, ...(from ? { ':from': from } : {}) },
+        ProjectionExpression: 'trackingCode',
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    for (const row of page.Items ?? []) codes.push(String(row.trackingCode));
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  return codes;
+};
+
+/** Open items whose due date is before `now` and that the office has not been told about. */
+export const overdueCodes = (now: string) => queryRange(duePartition, undefined, now);
+
+/** Open items due between `now` and `until` (inclusive): the reminders' candidates. */
+export const dueSoonCodes = (now: string, until: string) => queryRange(duePartition, now, `${until}~`);
+
+/** Items answered before `before` and still waiting for a rating. */
+export const answeredBeforeCodes = (before: string) => queryRange(answeredPartition, undefined, before);

@@ -1,0 +1,53 @@
+import { DeleteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { dynamo, tableName } from './client';
+
+/**
+ * Deduplication of notifications: a message is claimed under its key (item, event, version) with a
+ * conditional write before it is sent and marked sent after. A retried batch finds the claim and
+ * sends nothing twice. A claim whose sender died mid-send is taken over after its lease, so a
+ * crash can delay a message but never lose it. Records expire after 14 days.
+ * Cost: 1 conditional write to claim, 1 write to mark sent (plus 1 delete if the send fails).
+ */
+const leaseMs = 60_000;
+const key = (dedupKey: string) => ({ pk: `NOTIFY#${dedupKey}`, sk: 'NOTIFY' });
+
+export type Claim = 'claimed' | 'sent' | 'busy';
+
+export const claimNotification = async (dedupKey: string, now: Date): Promise<Claim> => {
+  try {
+    await dynamo.send(
+      new PutCommand({
+        TableName: tableName,
+        Item: { ...key(dedupKey), entity: 'notification', state: 'sending', claimedAt: now.getTime(), expiresAt: Math.floor(now.getTime() / 1000) + 14 * 86400 },
+        ConditionExpression: 'attribute_not_exists(pk) OR (#state = :sending AND claimedAt < :stale)',
+        ExpressionAttributeNames: { '#state': 'state' },
+        ExpressionAttributeValues: { ':sending': 'sending', ':stale': now.getTime() - leaseMs },
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+      }),
+    );
+    return 'claimed';
+  } catch (error) {
+    if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
+    // The SDK hands back the old item in DynamoDB's own format, not the document client's.
+    const old = (error as { Item?: { state?: { S?: string } | string } }).Item;
+    const state = typeof old?.state === 'string' ? old.state : old?.state?.S;
+    return state === 'sent' ? 'sent' : 'busy';
+  }
+};
+
+export const markNotificationSent = async (dedupKey: string) => {
+  await dynamo.send(
+    new UpdateCommand({
+      TableName: tableName,
+      Key: key(dedupKey),
+      UpdateExpression: 'SET #state = :sent',
+      ExpressionAttributeNames: { '#state': 'state' },
+      ExpressionAttributeValues: { ':sent': 'sent' },
+    }),
+  );
+};
+
+/** Gives a claim back after a failed send, so the retry sends it. */
+export const releaseNotification = async (dedupKey: string) => {
+  await dynamo.send(new DeleteCommand({ TableName: tableName, Key: key(dedupKey) }));
+};

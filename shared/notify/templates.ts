@@ -1,0 +1,124 @@
+import type { Directory } from '../schemas/directory';
+import { kinds } from '../schemas/directory';
+
+/**
+ * Every e-mail yijian sends, in one place: Chinese first, English below. No template ever takes
+ * the submitter's contact details or access key (the reply template links to the tracking page,
+ * where the submitter enters the key themselves).
+ */
+export interface Message {
+  readonly to: readonly string[];
+  readonly subject: string;
+  readonly text: string;
+}
+
+export interface ItemFacts {
+  readonly trackingCode: string;
+  readonly kind: string;
+  readonly title: string;
+  readonly unitId?: string;
+  readonly groupId?: string;
+  readonly dueAt?: string;
+}
+
+const localDay = (iso: string | undefined, directory: Directory, locale: string): string =>
+  iso
+    ? new Intl.DateTimeFormat(locale, { timeZone: directory.campaign.timezone, dateStyle: 'long' }).format(new Date(iso))
+    : locale.startsWith('zh')
+      ? '未设定'
+      : 'not set';
+
+const names = (item: ItemFacts, directory: Directory) => {
+  const kind = kinds.find((k) => k.id === item.kind);
+  const unit = directory.units.find((u) => u.id === item.unitId);
+  const group = directory.groups.find((g) => g.id === item.groupId);
+  return {
+    kindZh: kind?.name ?? item.kind,
+    kindEn: kind?.nameEn ?? item.kind,
+    unit: unit?.name ?? '（未选择单位）',
+    unitEn: unit?.name ?? '(no unit)',
+    group: group?.name ?? '领导小组办公室',
+  };
+};
+
+const facts = (item: ItemFacts, directory: Directory) => {
+  const n = names(item, directory);
+  return {
+    zh: [`跟踪码：${item.trackingCode}`, `类型：${n.kindZh}`, `单位：${n.unit}`, `标题：${item.title}`, `办理期限：${localDay(item.dueAt, directory, 'zh-CN')}`],
+    en: [`Tracking code: ${item.trackingCode}`, `Kind: ${n.kindEn}`, `Unit: ${n.unitEn}`, `Title: ${item.title}`, `Due: ${localDay(item.dueAt, directory, 'en-GB')}`],
+  };
+};
+
+const compose = (zh: string[], en: string[]) => `${zh.join('\n')}\n\n——\n\n${en.join('\n')}\n`;
+
+export const templates = {
+  assigned: (item: ItemFacts, directory: Directory, to: readonly string[]): Message => {
+    const f = facts(item, directory);
+    return {
+      to,
+      subject: `【意见箱】新事项待办理 ${item.trackingCode} / New item to handle`,
+      text: compose(
+        [`${names(item, directory).group}：`, '', '有一件新事项分派给你们，请在办理期限前答复。', '', ...f.zh],
+        ['A new item has been assigned to your group; please answer it by the due date.', '', ...f.en],
+      ),
+    };
+  },
+  reopened: (item: ItemFacts, directory: Directory, to: readonly string[]): Message => {
+    const f = facts(item, directory);
+    return {
+      to,
+      subject: `【意见箱】事项重新打开 ${item.trackingCode} / Item reopened`,
+      text: compose(
+        ['提交人对答复不满意或作了补充，事项已重新打开，请再次办理。', '', ...f.zh],
+        ['The submitter was not satisfied or followed up: the item is open again.', '', ...f.en],
+      ),
+    };
+  },
+  reminder: (item: ItemFacts, directory: Directory, to: readonly string[]): Message => {
+    const f = facts(item, directory);
+    return {
+      to,
+      subject: `【意见箱】事项即将到期 ${item.trackingCode} / Item due soon`,
+      text: compose(
+        ['以下事项将在一个工作日内到期，请及时答复。', '', ...f.zh],
+        ['This item is due within one working day.', '', ...f.en],
+      ),
+    };
+  },
+  overdue: (item: ItemFacts, directory: Directory, to: readonly string[]): Message => {
+    const f = facts(item, directory);
+    const group = names(item, directory).group;
+    return {
+      to,
+      subject: `【意见箱】事项已逾期 ${item.trackingCode} / Item overdue`,
+      text: compose(
+        [`以下事项已超过办理期限，尚未答复（承办：${group}）。`, '', ...f.zh],
+        [`This item is past its due date without an answer (with: ${group}).`, '', ...f.en],
+      ),
+    };
+  },
+  reply: (item: ItemFacts, reply: { body: string; groupName: string }, trackingUrl: string, to: readonly string[]): Message => ({
+    to,
+    subject: `【意见箱】您的事项有了答复 ${item.trackingCode} / Your item has an answer`,
+    text: compose(
+      [
+        '您好：',
+        '',
+        `您提交的事项“${item.title}”有了答复（${reply.groupName}）：`,
+        '',
+        reply.body,
+        '',
+        `查看进展、补充说明或评价答复：${trackingUrl}`,
+        '（请使用提交时获得的密钥。）',
+      ],
+      [
+        `Your item "${item.title}" has an answer (${reply.groupName}):`,
+        '',
+        reply.body,
+        '',
+        `Follow it, add to it or rate the answer: ${trackingUrl}`,
+        '(Use the key you received when you submitted.)',
+      ],
+    ),
+  }),
+};

@@ -1,0 +1,124 @@
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import type { DynamoDBRecord } from 'aws-lambda';
+import { clock } from '../clock';
+import { getDirectory } from '../data/directory';
+import { getItem, type EventRecord, type ItemRecord } from '../data/items';
+import { eventSkPrefix, itemSk } from '../data/keys';
+import { claimNotification, markNotificationSent, releaseNotification } from '../data/notifications';
+import { mailer } from '../notify/mailer';
+import { templates, type Message } from '../notify/templates';
+import type { Directory } from '../schemas/directory';
+import { groupName } from './directory';
+
+/**
+ * What the table's change stream means for e-mail. One record may call for a message; each message
+ * carries a deduplication key (item, event, version) so a retried batch sends nothing twice.
+ *   item assigned or reopened  -> the group's notifyEmails
+ *   item reminded (sweeper)    -> the group's notifyEmails
+ *   item overdue (sweeper)     -> the office (directory.officeEmails)
+ *   public reply event         -> the submitter's contact.email, if one was given
+ */
+export interface PlannedMessage {
+  readonly dedupKey: string;
+  readonly message: Message;
+}
+
+/** A message could not be sent; what the on-failure path shows (addresses and subject, never the text). */
+export class DeliveryError extends Error {
+  constructor(
+    readonly dedupKey: string,
+    readonly to: readonly string[],
+    readonly subject: string,
+    reason: string,
+  ) {
+    super(reason);
+    this.name = 'DeliveryError';
+  }
+}
+
+/** A message is being sent by another attempt right now: retry the record later. */
+export class NotificationBusyError extends Error {}
+
+const publicUrl = () => (process.env.YIJIAN_PUBLIC_URL ?? 'http://127.0.0.1:3000').replace(/\/+$/, '');
+
+const image = (value: Record<string, AttributeValue> | undefined) =>
+  value ? (unmarshall(value as Parameters<typeof unmarshall>[0]) as Record<string, unknown>) : undefined;
+
+const groupEmails = (directory: Directory, groupId: string | undefined) =>
+  directory.groups.find((g) => g.id === groupId)?.notifyEmails ?? [];
+const officeEmails = (directory: Directory) => directory.officeEmails ?? [];
+
+/** The messages one stream record calls for (pure but for reading the item on a public reply). */
+export const plan = async (record: DynamoDBRecord, directory: Directory): Promise<PlannedMessage[]> => {
+  const next = image(record.dynamodb?.NewImage as Record<string, AttributeValue> | undefined);
+  const prev = image(record.dynamodb?.OldImage as Record<string, AttributeValue> | undefined);
+  if (!next || typeof next.sk !== 'string') return [];
+  const out: PlannedMessage[] = [];
+  const add = (kind: string, key: string, message: Message) => {
+    if (message.to.length > 0) out.push({ dedupKey: `${key}#${kind}`, message });
+  };
+
+  if (next.sk === itemSk) {
+    const item = next as unknown as ItemRecord;
+    const old = prev as unknown as ItemRecord | undefined;
+    const key = `${item.trackingCode}#${item.version}`;
+    if (item.status === 'assigned' && item.groupId && (old?.status !== 'assigned' || old.groupId !== item.groupId)) {
+      add('assigned', key, templates.assigned(item, directory, groupEmails(directory, item.groupId)));
+    }
+    if (item.status === 'reopened' && old?.status !== 'reopened') {
+      const to = item.groupId ? groupEmails(directory, item.groupId) : officeEmails(directory);
+      add('reopened', key, templates.reopened(item, directory, to));
+    }
+    if (item.remindedFor && item.remindedFor !== old?.remindedFor) {
+      add('reminder', `${item.trackingCode}#${item.remindedFor}`, templates.reminder(item, directory, groupEmails(directory, item.groupId)));
+    }
+    if (item.overdueNotifiedFor && item.overdueNotifiedFor !== old?.overdueNotifiedFor) {
+      // Once per item and due date, whatever version carried it.
+      add('overdue', `${item.trackingCode}#${item.overdueNotifiedFor}`, templates.overdue(item, directory, officeEmails(directory)));
+    }
+  } else if (next.sk.startsWith(eventSkPrefix) && !prev) {
+    const event = next as unknown as EventRecord & { pk: string };
+    if (event.reply?.visibility === 'public') {
+      const trackingCode = event.pk.slice('ITEM#'.length);
+      const item = await getItem(trackingCode);
+      const email = item?.contact?.email;
+      if (item && email) {
+        add(
+          'reply',
+          `${trackingCode}#${event.version}`,
+          templates.reply(item, { body: event.reply.body, groupName: groupName(directory, event.reply.groupId) }, `${publicUrl()}/track#${trackingCode}`, [email]),
+        );
+      }
+    }
+  }
+  return out;
+};
+
+/** Sends one planned message at most once (see shared/data/notifications.ts). */
+export const deliver = async ({ dedupKey, message }: PlannedMessage): Promise<'sent' | 'duplicate'> => {
+  const claim = await claimNotification(dedupKey, clock.now());
+  if (claim === 'sent') return 'duplicate';
+  if (claim === 'busy') throw new NotificationBusyError(`notification ${dedupKey} is being sent by another attempt`);
+  try {
+    await mailer.send(message);
+  } catch (error) {
+    await releaseNotification(dedupKey);
+    throw new DeliveryError(dedupKey, message.to, message.subject, (error as Error).name || 'send failed');
+  }
+  await markNotificationSent(dedupKey);
+  return 'sent';
+};
+
+/** A batch from the stream, in order. Any failure fails the batch (the caller retries and bisects). */
+export const processRecords = async (records: readonly DynamoDBRecord[]) => {
+  const directory = await getDirectory();
+  if (!directory) throw new Error('no directory loaded');
+  let sent = 0;
+  for (const record of records) {
+    for (const planned of await plan(record, directory)) {
+      if ((await deliver(planned)) === 'sent') sent++;
+    }
+  }
+  return { sent };
+};

@@ -1,0 +1,82 @@
+import { clock } from '../clock';
+import { commitChange, getItem, StaleItemError, type ItemChange, type ItemRecord } from '../data/items';
+import { answeredBeforeCodes, dueSoonCodes, overdueCodes } from '../data/due';
+import { addWorkingDays } from '../domain/calendar';
+import { isOpen, nextStatus } from '../domain/lifecycle';
+import { logger } from '../http/logger';
+import { requireDirectory } from './directory';
+
+/**
+ * The sweeper, run on a schedule (every 15 minutes deployed; a timer and `npm run sweep` locally):
+ *   - marks each open item past its due date as overdue, once per due date (the change stream then
+ *     tells the office);
+ *   - marks items due within one working day as reminded (the stream then reminds the group);
+ *   - closes answered items the submitter has not rated after YIJIAN_AUTO_CLOSE_DAYS days (default 7).
+ * Each is one ordinary versioned change with its history entry, so the sweeper never races staff
+ * blindly: a change that loses a race is recomputed on the fresh item.
+ */
+export const autoCloseDays = (() => {
+  const raw = process.env.YIJIAN_AUTO_CLOSE_DAYS ?? '7';
+  const days = Number(raw);
+  if (!Number.isFinite(days) || days <= 0) throw new Error(`YIJIAN_AUTO_CLOSE_DAYS must be a positive number, not "${raw}"`);
+  return days;
+})();
+
+const system = { type: 'system' as const, name: 'sweeper' };
+
+/** Applies `decide` to the fresh item; null from `decide` means there is nothing (left) to do. */
+const change = async (code: string, decide: (item: ItemRecord) => ItemChange | null): Promise<boolean> => {
+  for (let attempt = 1; attempt <= 5; attempt++) {
+    const item = await getItem(code);
+    const planned = item ? decide(item) : null;
+    if (!item || !planned) return false;
+    try {
+      await commitChange(item, planned);
+      return true;
+    } catch (error) {
+      if (!(error instanceof StaleItemError)) throw error;
+    }
+  }
+  logger.warn('sweeper gave up on a busy item', { trackingCode: code });
+  return false;
+};
+
+export const sweep = async (now: Date = clock.now()) => {
+  const at = now.toISOString();
+  const directory = await requireDirectory();
+  const calendar = { timezone: directory.campaign.timezone, holidays: directory.holidays };
+  const result = { overdue: 0, reminded: 0, autoClosed: 0 };
+
+  for (const code of await overdueCodes(at)) {
+    const done = await change(code, (item) =>
+      isOpen(item.status) && item.dueAt && item.dueAt < at && item.overdueNotifiedFor !== item.dueAt
+        ? { set: { overdueNotifiedFor: item.dueAt }, event: { at, action: 'overdue', by: system, note: `due ${item.dueAt}` } }
+        : null,
+    );
+    if (done) result.overdue++;
+  }
+
+  const soon = addWorkingDays(now, 1, calendar).toISOString();
+  for (const code of await dueSoonCodes(at, soon)) {
+    const done = await change(code, (item) =>
+      isOpen(item.status) && item.dueAt && item.dueAt >= at && item.dueAt <= soon && item.remindedFor !== item.dueAt
+        ? { set: { remindedFor: item.dueAt }, event: { at, action: 'remind', by: system, note: `due ${item.dueAt}` } }
+        : null,
+    );
+    if (done) result.reminded++;
+  }
+
+  const answeredBefore = new Date(now.getTime() - autoCloseDays * 86_400_000).toISOString();
+  for (const code of await answeredBeforeCodes(answeredBefore)) {
+    const done = await change(code, (item) => {
+      const to = nextStatus(item.status, 'auto-close');
+      if (!to || !item.answeredAt || item.answeredAt >= answeredBefore) return null;
+      return {
+        set: { status: to, closedAt: at },
+        event: { at, action: 'auto-close', by: system, from: item.status, to, note: `not rated within ${autoCloseDays} days` },
+      };
+    });
+    if (done) result.autoClosed++;
+  }
+  return result;
+};
