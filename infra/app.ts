@@ -9,7 +9,7 @@ import { YijianStack } from './yijian-stack';
 const app = new App();
 
 new YijianStack(app, 'YijianStack', {
-  description: 'yijian (意见箱): feedback desk — table, functions and HTTP API',
+  description: 'yijian (意见箱): feedback desk — table, functions, HTTP API and staff user pool',
   env: {
     account: process.env.CDK_DEFAULT_ACCOUNT,
     region: process.env.CDK_DEFAULT_REGION,

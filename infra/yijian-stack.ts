@@ -30,7 +30,14 @@ import type { Construct } from 'constructs';
 import { tableDefinition } from '../shared/data/table-definition';
 import { routeKey, routes as sharedRoutes, type RouteDef } from '../shared/routes';
 import { bindTable, type TableAccess } from './bind-table';
-import { consoleUrlFrom, StaffIdentity, staffRouteScopes, supervisionGroupIdsFrom } from './staff-identity';
+import {
+  checkConsoleUrl,
+  checkSupervisionGroupIds,
+  consoleUrlFrom,
+  StaffIdentity,
+  staffRouteScopes,
+  supervisionGroupIdsFrom,
+} from './staff-identity';
 import { YijianFunction } from './yijian-function';
 
 export interface YijianStackProps extends StackProps {
@@ -101,8 +108,11 @@ export class YijianStack extends Stack {
     }
 
     this.staffIdentity = new StaffIdentity(this, 'Staff', {
-      supervisionGroupIds: props.supervisionGroupIds ?? supervisionGroupIdsFrom(this),
-      consoleUrl: props.consoleUrl ?? consoleUrlFrom(this),
+      supervisionGroupIds:
+        props.supervisionGroupIds === undefined
+          ? supervisionGroupIdsFrom(this)
+          : checkSupervisionGroupIds(props.supervisionGroupIds),
+      consoleUrl: props.consoleUrl === undefined ? consoleUrlFrom(this) : checkConsoleUrl(props.consoleUrl),
     });
     const identity = this.staffIdentity;
 

@@ -16,6 +16,10 @@ export const principalFrom = (event: APIGatewayProxyEventV2): Principal => {
   if (!claims || typeof sub !== 'string' || sub === '') {
     throw new HttpProblem(401, { detail: 'Sign in first.', headers: { 'WWW-Authenticate': 'Bearer' } });
   }
+  // Only access tokens carry the roles for this API; an ID token is not a key to it.
+  if (claims.token_use !== undefined && claims.token_use !== 'access') {
+    throw new HttpProblem(401, { detail: 'Sign in first.', headers: { 'WWW-Authenticate': 'Bearer' } });
+  }
   const roles = rolesFromGroupsClaim(claims['cognito:groups']);
   const name = [claims.name, claims.username, sub].find((v): v is string => typeof v === 'string' && v !== '')!;
   const principal: Principal = { sub, name, ...roles };
