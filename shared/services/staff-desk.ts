@@ -213,16 +213,13 @@ const positionOf = (cursor: string | undefined): string | undefined => {
   throw problems.validation([{ path: 'query.cursor', message: 'Not a cursor this API gave out.' }]);
 };
 
-/** Which index partitions to merge for a query, and which filters remain for the rows. */
+/**
+ * Which index partitions to merge for a query, and which filters remain for the rows: every
+ * condition the chosen partitions do not already guarantee is kept as a row filter.
+ */
 export const planList = (groups: readonly string[] | null, query: Omit<ListQuery, 'limit' | 'cursor'>, now: Date) => {
   let statuses = query.status as Status[] | undefined;
   if (query.overdue) statuses = (statuses ?? [...openStatuses]).filter((s) => openStatuses.includes(s));
-  const filter: ListFilter = {
-    kind: query.kind,
-    phase: query.phase,
-    q: query.q,
-    ...(query.overdue === true ? { dueBefore: now.toISOString() } : {}),
-  };
   let sources: ListSource[];
   if (statuses && statuses.length === 0) sources = [];
   else if (groups && statuses) sources = groups.flatMap((g) => statuses!.map((s) => ({ index: 'gsi5' as const, partition: groupStatusPartition(g, s) })));
@@ -230,8 +227,17 @@ export const planList = (groups: readonly string[] | null, query: Omit<ListQuery
   else if (query.unitId) sources = [{ index: 'gsi3', partition: unitPartition(query.unitId) }];
   else if (statuses) sources = statuses.map((s) => ({ index: 'gsi4' as const, partition: statusPartition(s) }));
   else sources = [{ index: 'gsi1', partition: allItemsPartition }];
-  const unitFiltered = query.unitId && !(sources[0]?.index === 'gsi3');
-  return { sources, filter: { ...filter, ...(unitFiltered ? { unitId: query.unitId } : {}) } };
+  const index = sources[0]?.index;
+  const byStatus = index === 'gsi4' || index === 'gsi5';
+  const filter: ListFilter = {
+    kind: query.kind,
+    phase: query.phase,
+    q: query.q,
+    ...(query.unitId && index !== 'gsi3' ? { unitId: query.unitId } : {}),
+    ...(statuses && !byStatus ? { statuses } : {}),
+    ...(query.overdue === true ? { dueBefore: now.toISOString() } : {}),
+  };
+  return { sources, filter };
 };
 
 /** The groups a request covers: its `groupId`, else the principal's own (null = all); 403 for another group. */

@@ -1,0 +1,502 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { generateKeyPair, SignJWT } from 'jose';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { demoDirectory } from '../../shared/demo/directory';
+import type { LocalStack } from '../../local/stack';
+import { api, leakPattern, startTestStack, type Api } from '../support/stack';
+
+/**
+ * Who may call which staff endpoint (API.md, "Staff endpoints"): every endpoint against every kind
+ * of caller, each cell its own test with the exact status it must answer; then what each role sees
+ * (scope, contact details) and the filters and paging of GET /api/items.
+ */
+
+type Response = Awaited<ReturnType<Api['call']>>;
+
+let stack: LocalStack;
+let http: Api;
+
+/** The item's group and another group, both from the demo directory. */
+const OWN = 'g1';
+const OTHER = 'g2';
+/** A unit covered by OWN; `question` and `practice` items from it stay with OWN (checked in beforeAll). */
+const ownUnit = demoDirectory.units.find((u) => u.groupId === OWN && u.system === '党政机关')!;
+
+const people = {
+  office: { sub: 'office-1', name: '办公室 王', groups: ['office'] },
+  leader: { sub: 'leader-1', name: '领导 赵', groups: ['leader'] },
+  own: { sub: 'responder-g1', name: '一组 孙', groups: [`group:${OWN}`] },
+  other: { sub: 'responder-g2', name: '二组 周', groups: [`group:${OTHER}`] },
+} as const;
+type Person = keyof typeof people;
+
+/** The columns of the matrix: four signed-in roles, then five ways of not being signed in. */
+const columns = ['office', 'leader', 'own', 'other', 'none', 'expired', 'forged', 'algNone', 'malformed'] as const;
+type Column = (typeof columns)[number];
+
+const authHeaders: Partial<Record<Column, Record<string, string>>> = {};
+const auth = (who: Column): Record<string, string> => authHeaders[who] ?? {};
+
+const b64url = (value: unknown) => Buffer.from(JSON.stringify(value), 'utf8').toString('base64url');
+
+const makeTokens = async () => {
+  for (const who of Object.keys(people) as Person[]) {
+    authHeaders[who] = { authorization: `Bearer ${await stack.issuer.issue(people[who])}` };
+  }
+  authHeaders.none = {};
+  authHeaders.expired = { authorization: `Bearer ${await stack.issuer.issue(people.office, { expiresInSeconds: -60 })}` };
+  // The office's own claims, issuer and client, signed with a key the local issuer never had.
+  const { privateKey } = await generateKeyPair('RS256');
+  const now = Math.floor(Date.now() / 1000);
+  const claims = {
+    'cognito:groups': ['office'],
+    token_use: 'access',
+    scope: 'openid profile',
+    client_id: 'yijian-console-local',
+    username: people.office.sub,
+    name: people.office.name,
+    auth_time: now,
+  };
+  const forged = await new SignJWT(claims)
+    .setProtectedHeader({ alg: 'RS256', kid: 'yijian-dev-1', typ: 'JWT' })
+    .setSubject(people.office.sub)
+    .setIssuer('https://yijian.local/dev-issuer')
+    .setIssuedAt(now)
+    .setExpirationTime(now + 3600)
+    .setJti(randomUUID())
+    .sign(privateKey);
+  authHeaders.forged = { authorization: `Bearer ${forged}` };
+  const unsigned = `${b64url({ alg: 'none', typ: 'JWT' })}.${b64url({ ...claims, sub: people.office.sub, iss: 'https://yijian.local/dev-issuer', iat: now, exp: now + 3600 })}.`;
+  authHeaders.algNone = { authorization: `Bearer ${unsigned}` };
+  authHeaders.malformed = { authorization: 'Bearer abc.def' };
+};
+
+const as = (who: Column) => ({
+  get: (path: string, headers: Record<string, string> = {}) => http.call('GET', path, { headers: { ...auth(who), ...headers } }),
+  post: (path: string, body: unknown, headers: Record<string, string> = {}) => http.call('POST', path, { body, headers: { ...auth(who), ...headers } }),
+  put: (path: string, body: unknown, headers: Record<string, string> = {}) => http.call('PUT', path, { body, headers: { ...auth(who), ...headers } }),
+});
+
+/** Every error answer: problem+json, the status in the body, and nothing internal in it. */
+const expectProblem = (response: Response, status: number) => {
+  expect(response.status).toBe(status);
+  expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+  expect(response.json).toMatchObject({ status, title: expect.any(String), type: expect.any(String) });
+  expect(response.text).not.toMatch(leakPattern);
+};
+
+const submit = async (body: Record<string, unknown>) => {
+  const r = await http.post('/api/submissions', { title: '矩阵测试', body: '内容', anonymous: true, ...body });
+  expect(r.status, r.text).toBe(201);
+  return r.json as { trackingCode: string; accessKey: string; status: string; dueAt?: string };
+};
+
+/** A fresh item routed to OWN, in the state a cell needs. */
+const freshItem = async (kind: 'question' | 'practice' | 'answered'): Promise<string> => {
+  const receipt = await submit({ kind: kind === 'answered' ? 'question' : kind, unitId: ownUnit.id });
+  expect(receipt.status).toBe('assigned');
+  if (kind === 'answered') {
+    const r = await as('office').post(`/api/items/${receipt.trackingCode}/replies`, { body: '已答复。', visibility: 'public' });
+    expect(r.status, r.text).toBe(201);
+  }
+  return receipt.trackingCode;
+};
+
+/** What a change would touch, as the office sees it. */
+const snapshot = async (id: string) => {
+  const r = await as('office').get(`/api/items/${id}`);
+  expect(r.status, r.text).toBe(200);
+  const { status, version, groupId, dueAt, recommended, replies, history, mergedInto, rejectedReason } = r.json;
+  return { status, version, groupId, dueAt, recommended, replies: replies.length, history: history.length, mergedInto, rejectedReason };
+};
+
+/** Every page of a list, walked through nextCursor. */
+const walk = async (who: Column, query: string, limit = 100) => {
+  const rows: any[] = [];
+  const pages: any[][] = [];
+  let cursor: string | undefined;
+  for (let i = 0; i < 500; i++) {
+    const sep = query ? '&' : '';
+    const r = await as(who).get(`/api/items?${query}${sep}limit=${limit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+    expect(r.status, r.text).toBe(200);
+    pages.push(r.json.items);
+    rows.push(...r.json.items);
+    cursor = r.json.nextCursor;
+    if (!cursor) return { rows, pages };
+  }
+  throw new Error('the list never ended');
+};
+
+/** Shared, never-changed items: one to read, one to merge into. */
+let readItem: string;
+let mergeTarget: string;
+const contact = { name: '陈联系', email: 'chen.contact@example.com', phone: '+86 139 1111 2222' };
+
+beforeAll(async () => {
+  stack = await startTestStack();
+  http = api(stack.url);
+  await makeTokens();
+  // Precondition of the fixtures: no demo rule catches a `question` or a `practice` of ownUnit.
+  for (const rule of demoDirectory.rules) {
+    const w = rule.when;
+    const catches = (kind: string) =>
+      (w.kind === undefined || w.kind === kind) && (w.unitId === undefined || w.unitId === ownUnit.id) && (w.system === undefined || w.system === ownUnit.system);
+    expect(catches('question') || catches('practice')).toBe(false);
+  }
+  readItem = (await submit({ kind: 'question', unitId: ownUnit.id, anonymous: false, contact })).trackingCode;
+  mergeTarget = (await submit({ kind: 'question', unitId: ownUnit.id })).trackingCode;
+  expect((await snapshot(readItem)).groupId).toBe(OWN);
+});
+afterAll(async () => {
+  await stack?.stop();
+});
+
+interface Endpoint {
+  /** A fresh item per cell for endpoints that change it; otherwise the shared readItem. */
+  readonly fresh?: 'question' | 'practice' | 'answered';
+  readonly directoryWrite?: boolean;
+  readonly send: (who: Column, id: string) => Promise<Response>;
+}
+
+const directoryDocument = async () => (await as('office').get('/api/admin/directory')).json;
+
+const endpoints: Record<string, Endpoint> = {
+  'GET /api/items': { send: (who) => as(who).get('/api/items') },
+  [`GET /api/items?groupId=${OWN}`]: { send: (who) => as(who).get(`/api/items?groupId=${OWN}`) },
+  'GET /api/items/{id}': { send: (who, id) => as(who).get(`/api/items/${id}`) },
+  'POST /api/items/{id}/assign': { fresh: 'question', send: (who, id) => as(who).post(`/api/items/${id}/assign`, { groupId: OTHER }) },
+  'POST /api/items/{id}/replies public': {
+    fresh: 'question',
+    send: (who, id) => as(who).post(`/api/items/${id}/replies`, { body: '公开答复', visibility: 'public' }),
+  },
+  'POST /api/items/{id}/replies internal': {
+    fresh: 'question',
+    send: (who, id) => as(who).post(`/api/items/${id}/replies`, { body: '内部备注', visibility: 'internal' }),
+  },
+  'POST /api/items/{id}/transition start': { fresh: 'question', send: (who, id) => as(who).post(`/api/items/${id}/transition`, { action: 'start' }) },
+  'POST /api/items/{id}/transition close': { fresh: 'answered', send: (who, id) => as(who).post(`/api/items/${id}/transition`, { action: 'close' }) },
+  'POST /api/items/{id}/transition reject': {
+    fresh: 'question',
+    send: (who, id) => as(who).post(`/api/items/${id}/transition`, { action: 'reject', reason: '不属于本次活动范围。' }),
+  },
+  'POST /api/items/{id}/transition merge': {
+    fresh: 'question',
+    send: (who, id) => as(who).post(`/api/items/${id}/transition`, { action: 'merge', targetId: mergeTarget }),
+  },
+  'POST /api/items/{id}/transition recommend': { fresh: 'practice', send: (who, id) => as(who).post(`/api/items/${id}/transition`, { action: 'recommend' }) },
+  'POST /api/items/{id}/transition unrecommend': {
+    fresh: 'practice',
+    send: (who, id) => as(who).post(`/api/items/${id}/transition`, { action: 'unrecommend' }),
+  },
+  'GET /api/dashboard': { send: (who) => as(who).get('/api/dashboard') },
+  [`GET /api/dashboard?groupId=${OWN}`]: { send: (who) => as(who).get(`/api/dashboard?groupId=${OWN}`) },
+  'GET /api/practices': { send: (who) => as(who).get('/api/practices') },
+  'GET /api/exports/items.csv': { send: (who) => as(who).get('/api/exports/items.csv') },
+  'GET /api/admin/directory': { send: (who) => as(who).get('/api/admin/directory') },
+  'PUT /api/admin/directory': { directoryWrite: true, send: async (who) => as(who).put('/api/admin/directory', await directoryDocument()) },
+};
+
+// prettier-ignore
+/**
+ * The matrix. "own" is a responder of the item's group (g1), "other" a responder of another group
+ * (g2); "none" sends no Authorization header, "expired" a properly signed token that expired a
+ * minute ago, "forged" an office token signed with a foreign RS256 key, "algNone" an unsigned
+ * office token, "malformed" `Bearer abc.def`.
+ */
+const expected: Record<keyof typeof endpoints, readonly number[]> = {
+  //                                              office leader own other | none expired forged algNone malformed
+  'GET /api/items':                               [200,   200,  200, 200,   401, 401,    401,   401,    401],
+  [`GET /api/items?groupId=${OWN}`]:              [200,   200,  200, 403,   401, 401,    401,   401,    401],
+  'GET /api/items/{id}':                          [200,   200,  200, 404,   401, 401,    401,   401,    401],
+  'POST /api/items/{id}/assign':                  [200,   403,  403, 404,   401, 401,    401,   401,    401],
+  'POST /api/items/{id}/replies public':          [201,   403,  201, 404,   401, 401,    401,   401,    401],
+  'POST /api/items/{id}/replies internal':        [201,   403,  201, 404,   401, 401,    401,   401,    401],
+  'POST /api/items/{id}/transition start':        [200,   403,  200, 404,   401, 401,    401,   401,    401],
+  'POST /api/items/{id}/transition close':        [200,   403,  403, 404,   401, 401,    401,   401,    401],
+  'POST /api/items/{id}/transition reject':       [200,   403,  403, 404,   401, 401,    401,   401,    401],
+  'POST /api/items/{id}/transition merge':        [200,   403,  403, 404,   401, 401,    401,   401,    401],
+  'POST /api/items/{id}/transition recommend':    [200,   403,  200, 404,   401, 401,    401,   401,    401],
+  'POST /api/items/{id}/transition unrecommend':  [200,   403,  200, 404,   401, 401,    401,   401,    401],
+  'GET /api/dashboard':                           [200,   200,  200, 200,   401, 401,    401,   401,    401],
+  [`GET /api/dashboard?groupId=${OWN}`]:          [200,   200,  200, 403,   401, 401,    401,   401,    401],
+  'GET /api/practices':                           [200,   200,  200, 200,   401, 401,    401,   401,    401],
+  'GET /api/exports/items.csv':                   [200,   200,  403, 403,   401, 401,    401,   401,    401],
+  'GET /api/admin/directory':                     [200,   403,  403, 403,   401, 401,    401,   401,    401],
+  'PUT /api/admin/directory':                     [200,   403,  403, 403,   401, 401,    401,   401,    401],
+};
+
+describe('the staff access matrix', () => {
+  it('covers every staff route of the route table', async () => {
+    const { routes } = await import('../../shared/routes');
+    const staffRoutes = routes.filter((r) => r.auth === 'staff').map((r) => `${r.method} ${r.path}`);
+    const covered = new Set(Object.keys(endpoints).map((name) => name.split(/[ ?]/).slice(0, 2).join(' ')));
+    expect([...covered].sort()).toEqual([...staffRoutes].sort());
+  });
+
+  for (const [name, endpoint] of Object.entries(endpoints)) {
+    describe(name, () => {
+      columns.forEach((who, i) => {
+        const status = expected[name][i];
+        it(`${who} → ${status}`, async () => {
+          const id = endpoint.fresh ? await freshItem(endpoint.fresh) : readItem;
+          const before = endpoint.fresh ? await snapshot(id) : undefined;
+          const directoryBefore = endpoint.directoryWrite ? await directoryDocument() : undefined;
+          const r = await endpoint.send(who, id);
+          expect(r.status, `${name} as ${who}: ${r.text.slice(0, 300)}`).toBe(status);
+          if (status >= 400) {
+            expectProblem(r, status);
+            // A refused change changes nothing.
+            if (before) expect(await snapshot(id)).toEqual(before);
+            if (directoryBefore) expect(await directoryDocument()).toEqual(directoryBefore);
+          } else if (name === 'GET /api/exports/items.csv') {
+            expect(r.headers.get('content-type')).toMatch(/^text\/csv; charset=utf-8/i);
+          } else {
+            expect(r.headers.get('content-type')).toMatch(/^application\/json/);
+            if (before) expect((await snapshot(id)).version).toBe(before.version + 1);
+          }
+        });
+      });
+    });
+  }
+});
+
+describe('what each role sees', () => {
+  it('a responder of another group gets the same 404 as for an item that does not exist', async () => {
+    const notYours = await as('other').get(`/api/items/${readItem}`);
+    const unknown = await as('other').get('/api/items/YJ-0000-0000');
+    const unknownForOffice = await as('office').get('/api/items/YJ-0000-0000');
+    for (const r of [notYours, unknown, unknownForOffice]) expectProblem(r, 404);
+    expect(notYours.text).toBe(unknown.text);
+    expect(notYours.text).toBe(unknownForOffice.text);
+  });
+
+  it('without groupId a responder lists their own groups’ items only', async () => {
+    const own = await walk('own', '');
+    expect(own.rows.map((row) => row.id)).toContain(readItem);
+    expect(new Set(own.rows.map((row) => row.groupId))).toEqual(new Set([OWN]));
+    const other = await walk('other', '');
+    expect(other.rows.map((row) => row.id)).not.toContain(readItem);
+    for (const row of other.rows) expect(row.groupId).toBe(OTHER);
+    // The same for a filtered list, served from other indexes.
+    const filtered = await walk('other', 'status=assigned,in_progress,answered&kind=question');
+    for (const row of filtered.rows) expect(row.groupId).toBe(OTHER);
+  });
+
+  it('office and leaders list every group’s items', async () => {
+    for (const who of ['office', 'leader'] as const) {
+      const { rows } = await walk(who, '');
+      expect(rows.map((row) => row.id)).toEqual(expect.arrayContaining([readItem, mergeTarget]));
+    }
+  });
+
+  it('a responder of several groups sees all of them, and still no other', async () => {
+    const otherItem = (await submit({ kind: 'question', unitId: demoDirectory.units.find((u) => u.groupId === OTHER)!.id })).trackingCode;
+    const token = await stack.issuer.issue({ sub: 'responder-g1g2', name: '一二组 吴', groups: [`group:${OWN}`, `group:${OTHER}`] });
+    const headers = { authorization: `Bearer ${token}` };
+    const r = await http.get('/api/items?limit=100', headers);
+    expect(r.status).toBe(200);
+    const ids = r.json.items.map((row: { id: string }) => row.id);
+    expect(ids).toEqual(expect.arrayContaining([readItem, otherItem]));
+    for (const row of r.json.items) expect([OWN, OTHER]).toContain(row.groupId);
+    expect((await http.get(`/api/items/${otherItem}`, headers)).status).toBe(200);
+    expectProblem(await http.get('/api/items?groupId=g3', headers), 403);
+    expectProblem(await http.get('/api/dashboard?groupId=g3', headers), 403);
+  });
+
+  it('a responder’s dashboard covers their groups only; the office’s every group', async () => {
+    const own = await as('own').get('/api/dashboard');
+    expect(own.status).toBe(200);
+    expect(own.json.byGroup.map((g: { groupId: string }) => g.groupId)).toEqual([OWN]);
+    const office = await as('office').get('/api/dashboard');
+    expect(office.json.byGroup.map((g: { groupId: string }) => g.groupId)).toEqual(expect.arrayContaining(demoDirectory.groups.map((g) => g.id)));
+  });
+
+  it('the dashboard’s figures equal what GET /api/items counts, for the office and a responder', async () => {
+    const statuses = ['submitted', 'assigned', 'in_progress', 'answered', 'closed', 'reopened', 'rejected', 'merged'];
+    for (const who of ['office', 'own'] as const) {
+      const { rows } = await walk(who, '');
+      const d = await as(who).get('/api/dashboard');
+      expect(d.status).toBe(200);
+      for (const status of statuses) expect(d.json.totals[status] ?? 0, `${who} ${status}`).toBe(rows.filter((row) => row.status === status).length);
+      expect(d.json.totals.all).toBe(rows.length);
+      expect(d.json.totals.overdue).toBe(rows.filter((row) => row.overdue).length);
+      for (const kind of ['feedback', 'question', 'suggestion', 'problem', 'practice']) {
+        expect(d.json.byKind[kind] ?? 0, `${who} ${kind}`).toBe(rows.filter((row) => row.kind === kind).length);
+      }
+      for (const group of d.json.byGroup.filter((g: { groupId: string | null }) => g.groupId)) {
+        const mine = rows.filter((row) => row.groupId === group.groupId);
+        expect(group.open, `${who} ${group.groupId}`).toBe(mine.filter((row) => ['submitted', 'assigned', 'in_progress', 'reopened'].includes(row.status)).length);
+        expect(group.answered).toBe(mine.filter((row) => row.status === 'answered').length);
+        expect(group.closed).toBe(mine.filter((row) => row.status === 'closed').length);
+      }
+    }
+  });
+
+  it('a token from POST /api/dev/token works like one from the issuer', async () => {
+    const r = await http.post('/api/dev/token', people.own);
+    expect(r.status).toBe(201);
+    const headers = { authorization: `Bearer ${r.json.token}` };
+    expect((await http.get(`/api/items/${readItem}`, headers)).status).toBe(200);
+    expectProblem(await http.post(`/api/items/${readItem}/assign`, { groupId: OTHER }, headers), 403);
+  });
+
+  it('a signed-in user with no yijian role is refused (403) everywhere', async () => {
+    const token = await stack.issuer.issue({ sub: 'nobody', name: '无角色', groups: [] });
+    const headers = { authorization: `Bearer ${token}` };
+    for (const path of ['/api/items', `/api/items/${readItem}`, '/api/dashboard', '/api/practices', '/api/exports/items.csv', '/api/admin/directory']) {
+      expectProblem(await http.get(path, headers), 403);
+    }
+    expectProblem(await http.post(`/api/items/${readItem}/replies`, { body: 'x', visibility: 'public' }, headers), 403);
+  });
+
+  it('shows contact details to the office and the item’s group, never to leaders', async () => {
+    const office = await as('office').get(`/api/items/${readItem}`);
+    const own = await as('own').get(`/api/items/${readItem}`);
+    const leader = await as('leader').get(`/api/items/${readItem}`);
+    expect(office.json.contact).toEqual(contact);
+    expect(own.json.contact).toEqual(contact);
+    expect(leader.status).toBe(200);
+    expect(leader.json.contact).toBeUndefined();
+    for (const value of Object.values(contact)) expect(leader.text).not.toContain(value);
+    // Nor in a list, the dashboard or the export.
+    for (const path of ['/api/items?limit=100', '/api/dashboard', '/api/exports/items.csv']) {
+      const r = await as('leader').get(path);
+      for (const value of Object.values(contact)) expect(r.text).not.toContain(value);
+    }
+  });
+});
+
+describe('GET /api/items filters', () => {
+  const marker = `LST${randomBytes(3).toString('hex')}`;
+  type Row = { id: string; kind: string; status: string; unitId?: string; groupId?: string; title: string; overdue: boolean };
+  const mine = new Map<string, Row & { phase: string }>();
+
+  beforeAll(async () => {
+    const g3Unit = demoDirectory.units.find((u) => u.groupId === 'g3' && u.system === '党政机关')!;
+    const g4Street = demoDirectory.units.find((u) => u.groupId === 'g4' && u.system === '街道')!;
+    const fixtures: [string, Record<string, unknown>, ((id: string) => Promise<unknown>)?][] = [
+      ['甲 assigned question', { kind: 'question', unitId: ownUnit.id }],
+      ['乙 in_progress practice', { kind: 'practice', unitId: ownUnit.id }, (id) => as('office').post(`/api/items/${id}/transition`, { action: 'start' })],
+      ['丙 answered question', { kind: 'question', unitId: g3Unit.id }, (id) => as('office').post(`/api/items/${id}/replies`, { body: '答', visibility: 'public' })],
+      ['丁 assigned problem', { kind: 'problem', unitId: g4Street.id }],
+      ['戊 submitted question', { kind: 'question' }],
+      ['己 assigned suggestion', { kind: 'suggestion', unitId: ownUnit.id }],
+    ];
+    for (const [title, body, then] of fixtures) {
+      const { trackingCode } = await submit({ ...body, title: `${marker} ${title}` });
+      if (then) await then(trackingCode);
+      const view = await as('office').get(`/api/items/${trackingCode}`);
+      mine.set(trackingCode, view.json);
+    }
+    expect([...mine.values()].map((i) => i.status)).toEqual(['assigned', 'in_progress', 'answered', 'assigned', 'submitted', 'assigned']);
+  });
+
+  const cases: [string, (row: Row) => boolean][] = [
+    ['status=assigned,in_progress', (r) => ['assigned', 'in_progress'].includes(r.status)],
+    ['status=submitted', (r) => r.status === 'submitted'],
+    [`groupId=${OWN}`, (r) => r.groupId === OWN],
+    [`unitId=${ownUnit.id}`, (r) => r.unitId === ownUnit.id],
+    ['kind=practice', (r) => r.kind === 'practice'],
+    [`status=assigned&groupId=${OWN}`, (r) => r.status === 'assigned' && r.groupId === OWN],
+    [`unitId=${ownUnit.id}&status=in_progress`, (r) => r.unitId === ownUnit.id && r.status === 'in_progress'],
+    [`kind=question&groupId=${OWN}`, (r) => r.kind === 'question' && r.groupId === OWN],
+    [`kind=question&unitId=${ownUnit.id}`, (r) => r.kind === 'question' && r.unitId === ownUnit.id],
+    [`q=${marker}`, (r) => r.title.includes(marker)],
+    [`q=${encodeURIComponent(`${marker} 丙`)}`, (r) => r.title.includes(`${marker} 丙`)],
+    [`q=${marker}&status=assigned&kind=question`, (r) => r.title.includes(marker) && r.status === 'assigned' && r.kind === 'question'],
+  ];
+
+  for (const [query, matches] of cases) {
+    it(`?${decodeURIComponent(query)} gives exactly the matching items`, async () => {
+      const { rows } = await walk('office', query);
+      for (const row of rows) expect(matches(row), `${row.id} ${row.status} ${row.groupId} ${row.kind}`).toBe(true);
+      const ids = new Set(rows.map((row) => row.id));
+      for (const item of mine.values()) expect(ids.has(item.id), `${item.id} (${item.title})`).toBe(matches(item));
+      expect(ids.size).toBe(rows.length);
+    });
+  }
+
+  it('the CSV export takes the same filters and gives the same items as the list', async () => {
+    for (const query of [`q=${marker}`, `groupId=${OWN}&q=${marker}`, `status=assigned&q=${marker}`, `unitId=${ownUnit.id}&status=in_progress`]) {
+      // Raw bytes: Response.text() would drop the BOM.
+      const r = await fetch(`${stack.url}/api/exports/items.csv?${query}`, { headers: auth('office') });
+      expect(r.status).toBe(200);
+      const bytes = Buffer.from(await r.arrayBuffer());
+      expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+      const lines = bytes.subarray(3).toString('utf8').split('\r\n').filter(Boolean);
+      expect(lines[0]).toBe('trackingCode,createdAt,phase,kind,unit,group,status,dueAt,overdue,firstReplyAt,closedAt,satisfaction,title');
+      const cells = lines.slice(1).map((line) => line.split(','));
+      const wanted = /status=([a-z_]+)/.exec(query)?.[1];
+      if (wanted) for (const row of cells) expect(row[6], `${row[0]} in the export of ?${query}`).toBe(wanted);
+      const codes = cells.map((row) => row[0]);
+      const { rows } = await walk('office', query);
+      expect(codes, query).toEqual(rows.map((row) => row.id));
+    }
+  });
+
+  it('phase: the current phase has every new item, a later phase none', async () => {
+    const phase = [...mine.values()][0].phase;
+    expect(demoDirectory.campaign.phases.map((p) => p.id)).toContain(phase);
+    const current = await walk('office', `phase=${phase}`);
+    expect(current.rows.map((row) => row.id)).toEqual(expect.arrayContaining([...mine.keys()]));
+    const later = demoDirectory.campaign.phases.find((p) => p.id !== phase && p.startsOn > new Date().toISOString().slice(0, 10))!;
+    expect((await walk('office', `phase=${later.id}`)).rows).toEqual([]);
+  });
+
+  it('overdue: with every due date in the future nothing is overdue', async () => {
+    const all = await walk('office', '');
+    for (const row of all.rows) {
+      expect(row.overdue).toBe(false);
+      if (row.dueAt) expect(Date.parse(row.dueAt)).toBeGreaterThan(Date.now());
+    }
+    expect((await walk('office', 'overdue=true')).rows).toEqual([]);
+    expect((await walk('own', 'overdue=true')).rows).toEqual([]);
+    const notOverdue = await walk('office', 'overdue=false');
+    expect(notOverdue.rows.map((row) => row.id)).toEqual(expect.arrayContaining([...mine.keys()]));
+  });
+
+  it('a responder’s filtered list stays within their groups', async () => {
+    const { rows } = await walk('own', `q=${marker}`);
+    expect(new Set(rows.map((row) => row.id))).toEqual(new Set([...mine.values()].filter((i) => i.groupId === OWN).map((i) => i.id)));
+  });
+
+  it('pages with limit=2 through nextCursor: every item once, newest first', async () => {
+    const pageMarker = `PG${randomBytes(3).toString('hex')}`;
+    const created: string[] = [];
+    for (let i = 0; i < 5; i++) created.push((await submit({ kind: 'question', unitId: ownUnit.id, title: `${pageMarker} ${i}` })).trackingCode);
+    const filtered = await walk('office', `q=${pageMarker}`, 2);
+    for (const page of filtered.pages) expect(page.length).toBeLessThanOrEqual(2);
+    expect(filtered.rows.map((row) => row.id)).toEqual([...created].reverse());
+
+    // The whole table, two at a time, equals the whole table in one go.
+    const small = await walk('office', '', 2);
+    const large = await walk('office', '', 100);
+    const ids = small.rows.map((row) => row.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(ids).toEqual(large.rows.map((row) => row.id));
+    expect(small.pages.length).toBeGreaterThanOrEqual(Math.ceil(ids.length / 2));
+    const times = small.rows.map((row) => row.createdAt);
+    expect(times).toEqual([...times].sort().reverse());
+  });
+
+  const bad: [string, string][] = [
+    ['a cursor it never gave out', 'cursor=not-a-cursor'],
+    ['a well-formed but foreign cursor', `cursor=${b64url({ v: 2, p: 'x' })}`],
+    ['limit=0', 'limit=0'],
+    ['limit=101', 'limit=101'],
+    ['limit=abc', 'limit=abc'],
+    ['an unknown parameter', 'colour=red'],
+    ['an unknown status', 'status=assigned,bogus'],
+    ['an unknown kind', 'kind=complaint'],
+    ['overdue=yes', 'overdue=yes'],
+  ];
+  for (const [what, query] of bad) {
+    it(`answers ${what} with 400 and errors[]`, async () => {
+      const r = await as('office').get(`/api/items?${query}`);
+      expectProblem(r, 400);
+      expect(r.json.errors.length).toBeGreaterThan(0);
+      const name = query.split('=')[0];
+      expect(r.json.errors.map((e: { path: string }) => e.path).join(' ')).toContain(name);
+    });
+  }
+});
