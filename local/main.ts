@@ -46,3 +46,8 @@ const stop = async (signal: string) => {
 };
 process.on('SIGINT', () => void stop('SIGINT'));
 process.on('SIGTERM', () => void stop('SIGTERM'));
+// If whatever launched us goes away without passing a signal on (a killed npm or shell), stop too.
+const launcher = process.ppid;
+setInterval(() => {
+  if (process.ppid !== launcher) void stop('launcher exited');
+}, 1000).unref();

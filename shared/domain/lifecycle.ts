@@ -54,6 +54,3 @@ export const nextStatus = (status: Status, action: Action): Status | null => {
 
 export const ratingAction = (satisfaction: Satisfaction): Action =>
   satisfaction === 'unsatisfied' ? 'rate-unsatisfied' : 'rate-satisfied';
-
-/** Statuses whose entry starts a new SLA clock. */
-export const startsClock = (from: Status, to: Status): boolean => to !== from && (to === 'assigned' || to === 'reopened');

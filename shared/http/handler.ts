@@ -95,9 +95,9 @@ const readJsonBody = (event: APIGatewayProxyEventV2, headers: Record<string, str
   const isJson = mediaType === 'application/json' || /^application\/[a-z0-9.+-]+\+json$/.test(mediaType ?? '');
   if (!isJson || (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8')) throw problems.unsupportedMediaType();
   if (bytes.length === 0) throw problems.validation([{ path: '', message: 'A JSON body is required.' }], 'The body is empty.');
-  const text = new TextDecoder('utf-8', { fatal: false }).decode(bytes);
   try {
-    return JSON.parse(text);
+    // Invalid UTF-8 is refused, not silently replaced: what is stored is exactly what was sent.
+    return JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
   } catch {
     throw problems.malformedJson();
   }

@@ -16,7 +16,7 @@ export const text = (min: number, max: number) =>
     .string()
     .refine((s) => codePointLength(s) >= min, { message: `Must be at least ${min} character${min === 1 ? '' : 's'}.` })
     .refine((s) => codePointLength(s) <= max, { message: `Must be at most ${max} characters.` })
-    .refine((s) => min === 0 || s.trim().length > 0, { message: 'Must not be blank.' })
+    .refine((s) => min === 0 || s.length === 0 || s.trim().length > 0, { message: 'Must not be blank.' })
     // eslint-disable-next-line no-control-regex
     .refine((s) => !/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/.test(s), { message: 'Must not contain control characters.' })
     // Refinements do not reach JSON Schema; the limits do through metadata (counted in characters).

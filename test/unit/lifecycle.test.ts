@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isOpen, nextStatus, openStatuses, ratingAction, startsClock, transitionTable, type Action } from '../../shared/domain/lifecycle';
+import { isOpen, nextStatus, openStatuses, ratingAction, transitionTable, type Action } from '../../shared/domain/lifecycle';
 import { statusSchema, type Status } from '../../shared/schemas/submission';
 
 /**
@@ -78,15 +78,5 @@ describe('helpers', () => {
     expect(ratingAction('basically')).toBe('rate-satisfied');
     expect(ratingAction('unsatisfied')).toBe('rate-unsatisfied');
     expect(nextStatus('answered', ratingAction('basically'))).toBe('closed');
-  });
-
-  it('starts a new SLA clock on entering assigned or reopened', () => {
-    expect(startsClock('submitted', 'assigned')).toBe(true);
-    expect(startsClock('answered', 'reopened')).toBe(true);
-    expect(startsClock('closed', 'reopened')).toBe(true);
-    expect(startsClock('in_progress', 'assigned')).toBe(true);
-    expect(startsClock('assigned', 'in_progress')).toBe(false);
-    expect(startsClock('in_progress', 'answered')).toBe(false);
-    expect(startsClock('reopened', 'reopened')).toBe(false);
   });
 });
