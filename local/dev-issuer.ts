@@ -70,5 +70,3 @@ export const createDevIssuer = async (keyFile?: string): Promise<DevIssuer> => {
     },
   };
 };
-
-export { claimsAsApiGatewayPassesThem } from '../shared/http/jwt';

@@ -5,7 +5,6 @@ import type * as z from 'zod';
 import type { Readable } from 'node:stream';
 import type { Principal } from '../domain/access';
 import { RateLimitedError } from '../data/errors';
-import { verifyBearerToken } from './jwt';
 import { logger } from './logger';
 import { principalFrom } from './principal';
 import { HttpProblem, problems, type FieldError } from './problem';
@@ -47,6 +46,11 @@ export interface HttpHandlerOptions<BS extends Schema | undefined, QS extends Sc
   readonly auth?: 'public' | 'staff';
   /** Stream the response (Lambda response streaming); the body may then be a Readable. */
   readonly stream?: boolean;
+  /**
+   * Runs before the request is parsed: a streaming staff function passes its own token check here
+   * (shared/http/jwt.ts), so only that bundle carries the JWT library.
+   */
+  readonly authenticate?: MiddlewareObj<APIGatewayProxyEventV2>;
 }
 
 type Internal = { request?: HttpRequest<unknown, unknown, unknown> };
@@ -198,7 +202,7 @@ export const httpHandler = <
   middy<Event, APIGatewayProxyStructuredResultV2, Error, Context>({ timeoutEarlyInMillis: 0, streamifyResponse: options.stream ?? false })
     .use(withRequestId())
     .use(problemResponder())
-    .use(verifyBearerToken(options.auth === 'staff' && (options.stream ?? false)))
+    .use(options.authenticate ?? [])
     .use(parseRequest(options))
     .handler(async (event) => toResponse(await fn(event.yijian!.request as HttpRequest<Infer<BS>, Infer<QS>, Infer<PS>>)));
 

@@ -28,10 +28,10 @@ export const claimsAsApiGatewayPassesThem = (payload: JWTPayload): Record<string
   return out;
 };
 
-export const verifyBearerToken = (enabled: boolean): MiddlewareObj<APIGatewayProxyEventV2> => ({
+export const verifyBearerToken = (): MiddlewareObj<APIGatewayProxyEventV2> => ({
   name: 'verify-bearer-token',
   before: async (request) => {
-    if (!enabled || !jwks || !issuer) return;
+    if (!jwks || !issuer) return;
     const header = request.event.headers?.authorization ?? request.event.headers?.Authorization ?? '';
     const match = /^Bearer\s+(\S+)$/i.exec(header);
     if (!match) throw unauthorized();
