@@ -80,7 +80,8 @@ export class YijianFunction extends Construct {
 
     // Tracing.ACTIVE adds xray:PutTraceSegments and xray:PutTelemetryRecords on "*" to this role's
     // default policy. Acknowledged here, on that policy only; test/infra checks that no other
-    // statement in the stack has a wildcard resource.
+    // statement of a function's role has a wildcard resource (but for dynamodb:ListStreams of the
+    // stream consumer, acknowledged separately in infra/workers.ts).
     const defaultPolicy = this.role.node.tryFindChild('DefaultPolicy');
     if (defaultPolicy !== undefined) {
       Validations.of(defaultPolicy).acknowledge({

@@ -1,7 +1,8 @@
 /**
  * The deployed yijian: the single table, one function per handler of the route table, the staff
  * user pool, and the HTTP API with one Lambda integration per route (streaming routes are served
- * by their function's URL instead). Everything is derived from shared/routes.ts and
+ * by their function's URL instead), plus the background workers of shared/workers.ts (infra/workers.ts).
+ * Everything is derived from shared/routes.ts, shared/workers.ts and
  * shared/data/table-definition.ts, the same declarations the local stack mounts.
  */
 import { CfnOutput, Duration, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
@@ -29,6 +30,7 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { tableDefinition } from '../shared/data/table-definition';
 import { routeKey, routes as sharedRoutes, type RouteDef } from '../shared/routes';
+import { scheduleWorker, streamWorker } from '../shared/workers';
 import { bindTable, type TableAccess } from './bind-table';
 import {
   checkConsoleUrl,
@@ -38,6 +40,8 @@ import {
   staffRouteScopes,
   supervisionGroupIdsFrom,
 } from './staff-identity';
+import { workerSettingsFrom, type WorkerSettings } from './worker-settings';
+import { Workers } from './workers';
 import { YijianFunction } from './yijian-function';
 
 export interface YijianStackProps extends StackProps {
@@ -55,6 +59,11 @@ export interface YijianStackProps extends StackProps {
   readonly consoleUrl?: string;
   /** Stage-wide limits; the handlers add per-IP limits for public writes. */
   readonly throttle?: { readonly rateLimit: number; readonly burstLimit: number };
+  /**
+   * Sender, SES identity, public URL, auto-close days and alarm e-mail of the workers.
+   * @default the context values of infra/worker-settings.ts, else their defaults
+   */
+  readonly workerSettings?: Partial<WorkerSettings>;
 }
 
 /** Steady requests per second and burst for the whole stage (a campaign office, not a shop). */
@@ -90,8 +99,13 @@ export class YijianStack extends Stack {
   readonly table: Table;
   readonly api: HttpApi;
   readonly stage: HttpStage;
-  /** One function per handler module, keyed by the handler name of the route table. */
+  /**
+   * One function per handler module, keyed by the handler name of the route table, and the
+   * workers of shared/workers.ts (notify, sweep) under theirs.
+   */
   readonly functions: ReadonlyMap<string, YijianFunction>;
+  /** notify (stream), sweep (schedule), their failure queues, alarms and alarm topic. */
+  readonly workers: Workers;
   /** One HTTP API route per non-streaming route-table entry, keyed by its route key (`GET /api/form`). */
   readonly routes: ReadonlyMap<string, HttpRoute>;
   /** One function URL per handler of streaming routes, keyed by the handler name. */
@@ -171,6 +185,17 @@ export class YijianStack extends Stack {
       functions.set(handler, fn);
       if (stream) functionUrls.set(handler, this.streamingUrl(fn, routeKeys, staff, identity));
     }
+    for (const worker of [streamWorker.handler, scheduleWorker.handler]) {
+      if (functions.has(worker)) {
+        throw new Error(`functions/${worker}.ts is a background worker (shared/workers.ts) and cannot serve routes too`);
+      }
+    }
+    this.workers = new Workers(this, 'Workers', {
+      table: boundTable,
+      settings: workerSettingsFrom(this, props.workerSettings),
+    });
+    functions.set(streamWorker.handler, this.workers.notify);
+    functions.set(scheduleWorker.handler, this.workers.sweep);
     this.functions = functions;
     this.functionUrls = functionUrls;
 
@@ -228,6 +253,9 @@ export class YijianStack extends Stack {
     new CfnOutput(this, 'UserPoolId', { value: identity.userPool.userPoolId });
     new CfnOutput(this, 'UserPoolClientId', { value: identity.client.userPoolClientId });
     new CfnOutput(this, 'JwtIssuer', { value: identity.issuerUrl });
+    new CfnOutput(this, 'AlarmTopicArn', { value: this.workers.alarmTopic.topicArn });
+    new CfnOutput(this, 'NotifyFailureQueueUrl', { value: this.workers.notifyFailures.queueUrl });
+    new CfnOutput(this, 'SweepFailureQueueUrl', { value: this.workers.sweepFailures.queueUrl });
   }
 
   /**
