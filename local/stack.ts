@@ -94,16 +94,17 @@ const runSweep = async () => {
 
 /** The local on-failure destination: the outbox shows the message as failed, with the reason. */
 const recordFailure = async (outbox: Outbox, records: readonly import('aws-lambda').DynamoDBRecord[], error: unknown) => {
-  const { DeliveryError } = await import('../shared/services/notify');
+  const { DeliveryError, NotificationBusyError } = await import('../shared/services/notify');
   const delivery = error instanceof DeliveryError ? error : undefined;
+  const busy = error instanceof NotificationBusyError ? error : undefined;
   outbox.append({
     id: randomUUID(),
     to: delivery?.to ?? [],
-    subject: delivery?.subject ?? `undelivered change-stream records: ${records.map((r) => r.eventID).join(', ')}`,
+    subject: delivery?.subject ?? `undelivered change-stream records ${records.map((r) => r.eventID).join(', ')}${busy ? ` (${busy.dedupKey})` : ''}`,
     text: '',
     at: new Date().toISOString(),
     status: 'failed',
-    error: delivery ? `${delivery.message} (${delivery.dedupKey})` : error instanceof Error ? error.name : 'failed',
+    error: delivery ? `${delivery.message} (${delivery.dedupKey})` : busy ? `${busy.name} (${busy.dedupKey})` : error instanceof Error ? error.name : 'failed',
   });
 };
 

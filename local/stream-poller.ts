@@ -44,6 +44,9 @@ export interface StreamPoller {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** Stopping mid-batch: the batch is neither done nor failed; the next poller retries it. */
+class PollerStopped extends Error {}
+
 const toLambdaRecord = (record: StreamRecord, streamArn: string): DynamoDBRecord => ({
   eventID: record.eventID,
   eventName: record.eventName as DynamoDBRecord['eventName'],
@@ -101,11 +104,13 @@ export const startStreamPoller = async (tableClient: DynamoDBClient, options: Po
           await handle(records.slice(half));
           return;
         }
-        if (attempt >= options.maxRetries || stopping) {
+        if (stopping || error instanceof PollerStopped) throw new PollerStopped();
+        if (attempt >= options.maxRetries) {
           await options.onFailure(records, error);
           return;
         }
         await sleep(retryBase * 2 ** Math.min(attempt, 6));
+        if (stopping) throw new PollerStopped();
       }
     }
   };
@@ -136,6 +141,9 @@ export const startStreamPoller = async (tableClient: DynamoDBClient, options: Po
       // A child shard is read only after its parent is finished, to keep the order of changes.
       if (shard.ParentShardId && shards.some((s) => s.ShardId === shard.ParentShardId) && !closed.has(shard.ParentShardId)) continue;
       let iterator = await iteratorFor(shard);
+      // Until this pass finishes the shard, the next one resumes from the checkpoint (a failed read
+      // or an expired iterator must not leave a stale position behind).
+      iterators.delete(id);
       while (iterator && !stopping) {
         const page = await streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 1000 }));
         const records = page.Records ?? [];
@@ -165,7 +173,7 @@ export const startStreamPoller = async (tableClient: DynamoDBClient, options: Po
       try {
         handled = await pass();
       } catch (error) {
-        if (!stopping) console.error('stream poller: read failed', (error as Error).name);
+        if (!stopping && !(error instanceof PollerStopped)) console.error('stream poller: read failed', (error as Error).name);
       }
       if (!handled && !pending) {
         for (const resolve of idleWaiters) resolve();
@@ -184,6 +192,7 @@ export const startStreamPoller = async (tableClient: DynamoDBClient, options: Po
       streams.destroy();
     },
     drain(timeoutMs = 20_000) {
+      if (stopping) return Promise.reject(new Error('the stream poller is stopped'));
       // The next pass that finds nothing new, after this call, means everything so far is handled.
       pending = true;
       return new Promise<void>((resolve, reject) => {

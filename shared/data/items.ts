@@ -2,6 +2,7 @@ import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import type { Kind } from '../schemas/directory';
 import type { Satisfaction, Status } from '../schemas/submission';
+import { clock } from '../clock';
 import { dynamo, tableName } from './client';
 import { counterDeltas, type CountedItem } from '../domain/counters';
 import { counterUpdate } from './counters';
@@ -138,7 +139,7 @@ export const createItem = async (
                 },
                 // An expired record may linger (TTL deletion is lazy): it no longer counts.
                 ConditionExpression: 'attribute_not_exists(pk) OR expiresAt < :now',
-                ExpressionAttributeValues: { ':now': Math.floor(Date.now() / 1000) },
+                ExpressionAttributeValues: { ':now': Math.floor(clock.now().getTime() / 1000) },
               },
             },
           ]
@@ -158,7 +159,7 @@ export const createItem = async (
 /** Reads an idempotency record that has not expired. Cost: 1 strongly consistent read (≤ 4 KB). */
 export const getIdempotencyRecord = async (keyHash: string): Promise<SealedAnswer | null> => {
   const { Item } = await dynamo.send(new GetCommand({ TableName: tableName, Key: idempotencyKey(keyHash), ConsistentRead: true }));
-  if (!Item || Number(Item.expiresAt) < Math.floor(Date.now() / 1000)) return null;
+  if (!Item || Number(Item.expiresAt) < Math.floor(clock.now().getTime() / 1000)) return null;
   return { keyHash, requestHash: String(Item.requestHash), sealed: String(Item.sealed), expiresAt: Number(Item.expiresAt) };
 };
 

@@ -4,14 +4,16 @@ import { dynamo, tableName } from './client';
 /**
  * Deduplication of notifications: a message is claimed under its key (item, event, version) with a
  * conditional write before it is sent and marked sent after. A retried batch finds the claim and
- * sends nothing twice. A claim whose sender died mid-send is taken over after its lease, so a
- * crash can delay a message but never lose it. Records expire after 14 days.
+ * sends nothing twice. A claim whose sender died mid-send is taken over after its lease (longer
+ * than a send can take: the SES client gives up after 10 s), so a crash can delay a message but
+ * never lose it: an attempt that finds a live claim waits the lease out and takes it over.
+ * Records expire after 14 days.
  * Cost: 1 conditional write to claim, 1 write to mark sent (plus 1 delete if the send fails).
  */
-const leaseMs = 60_000;
+export const leaseMs = 20_000;
 const key = (dedupKey: string) => ({ pk: `NOTIFY#${dedupKey}`, sk: 'NOTIFY' });
 
-export type Claim = 'claimed' | 'sent' | 'busy';
+export type Claim = { state: 'claimed' } | { state: 'sent' } | { state: 'busy'; retryInMs: number };
 
 export const claimNotification = async (dedupKey: string, now: Date): Promise<Claim> => {
   try {
@@ -25,13 +27,15 @@ export const claimNotification = async (dedupKey: string, now: Date): Promise<Cl
         ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
       }),
     );
-    return 'claimed';
+    return { state: 'claimed' };
   } catch (error) {
     if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
     // The SDK hands back the old item in DynamoDB's own format, not the document client's.
-    const old = (error as { Item?: { state?: { S?: string } | string } }).Item;
+    const old = (error as { Item?: { state?: { S?: string } | string; claimedAt?: { N?: string } | number } }).Item;
     const state = typeof old?.state === 'string' ? old.state : old?.state?.S;
-    return state === 'sent' ? 'sent' : 'busy';
+    if (state === 'sent') return { state: 'sent' };
+    const claimedAt = Number(typeof old?.claimedAt === 'object' ? old.claimedAt?.N : old?.claimedAt) || now.getTime();
+    return { state: 'busy', retryInMs: Math.max(0, claimedAt + leaseMs - now.getTime()) + 50 };
   }
 };
 

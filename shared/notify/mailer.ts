@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
+import { clock } from '../clock';
 import { appendOutboxLine } from './outbox-file';
 import type { Message } from './templates';
 
@@ -11,7 +12,8 @@ export type Mailer = (message: Message) => Promise<void>;
 
 const outboxFile = process.env.YIJIAN_MAIL_OUTBOX;
 const from = process.env.YIJIAN_MAIL_FROM;
-const ses = outboxFile ? undefined : new SESv2Client({});
+// A send never outlasts the notification lease (shared/data/notifications.ts): 10 s at most.
+const ses = outboxFile ? undefined : new SESv2Client({ requestHandler: { requestTimeout: 10_000, connectionTimeout: 3_000 } });
 
 const sendWithSes: Mailer = async (message) => {
   if (!from) throw new Error('YIJIAN_MAIL_FROM is not set');
@@ -30,7 +32,7 @@ const sendWithSes: Mailer = async (message) => {
 };
 
 const writeToOutbox: Mailer = async (message) => {
-  appendOutboxLine(outboxFile!, { id: randomUUID(), ...message, at: new Date().toISOString(), status: 'sent' });
+  appendOutboxLine(outboxFile!, { id: randomUUID(), ...message, at: clock.now().toISOString(), status: 'sent' });
 };
 
 let current: Mailer = outboxFile ? writeToOutbox : sendWithSes;

@@ -37,8 +37,15 @@ export class DeliveryError extends Error {
   }
 }
 
-/** A message is being sent by another attempt right now: retry the record later. */
-export class NotificationBusyError extends Error {}
+/** A message is still claimed by another attempt after waiting its lease out: retry the record later. */
+export class NotificationBusyError extends Error {
+  override readonly name = 'NotificationBusyError';
+  constructor(readonly dedupKey: string) {
+    super(`notification ${dedupKey} is claimed by another attempt`);
+  }
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const publicUrl = () => (process.env.YIJIAN_PUBLIC_URL ?? 'http://127.0.0.1:3000').replace(/\/+$/, '');
 
@@ -97,9 +104,18 @@ export const plan = async (record: DynamoDBRecord, directory: Directory): Promis
 
 /** Sends one planned message at most once (see shared/data/notifications.ts). */
 export const deliver = async ({ dedupKey, message }: PlannedMessage): Promise<'sent' | 'duplicate'> => {
-  const claim = await claimNotification(dedupKey, clock.now());
-  if (claim === 'sent') return 'duplicate';
-  if (claim === 'busy') throw new NotificationBusyError(`notification ${dedupKey} is being sent by another attempt`);
+  let claim = await claimNotification(dedupKey, clock.now());
+  if (claim.state === 'busy') {
+    // Another attempt is sending it right now, or died mid-send: look again until it is sent or
+    // its lease is over (then it is ours), for one lease at most.
+    const deadline = Date.now() + claim.retryInMs;
+    while (claim.state === 'busy' && Date.now() < deadline) {
+      await sleep(Math.min(250, claim.retryInMs));
+      claim = await claimNotification(dedupKey, clock.now());
+    }
+  }
+  if (claim.state === 'sent') return 'duplicate';
+  if (claim.state === 'busy') throw new NotificationBusyError(dedupKey);
   try {
     await mailer.send(message);
   } catch (error) {
