@@ -1,5 +1,6 @@
 import './env-defaults';
 import { performance } from 'node:perf_hooks';
+import { ensureWebBuild } from './pages';
 import { startLocalStack } from './stack';
 
 /**
@@ -17,6 +18,12 @@ const inMemory = ['1', 'true', 'yes'].includes((process.env.YIJIAN_IN_MEMORY ?? 
 const dataDir = process.env.YIJIAN_DATA_DIR || '.data';
 const quiet = ['1', 'true'].includes((process.env.YIJIAN_QUIET ?? '').toLowerCase());
 
+// The pages are built once after install, and again only when their sources change.
+await ensureWebBuild({ log: (line) => console.log(line) }).catch((error: Error) => {
+  console.error(`yijian could not build its pages: ${error.message}`);
+  process.exit(1);
+});
+
 const stack = await startLocalStack({
   port,
   inMemory,
@@ -30,6 +37,8 @@ const stack = await startLocalStack({
 console.log(`
 意见箱 yijian is running (ready in ${Math.round(performance.now())} ms)
   form        ${stack.url}/
+  tracking    ${stack.url}/track
+  console     ${stack.url}/console   (sign in as a demo user)
   API         ${stack.url}/api/form
   OpenAPI     ${stack.url}/api/openapi.json
   data        ${inMemory ? 'in memory (nothing is kept)' : dataDir}

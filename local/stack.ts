@@ -2,12 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createDevIssuer, type DevIssuer } from './dev-issuer';
 import { devRoutes } from './dev-routes';
 import { startDynamoDbLocal, type DynamoDbLocal } from './dynamodb';
 import { startGateway, type Gateway } from './gateway';
 import { createOutbox, type Outbox } from './outbox';
+import { createPageServer, webDist } from './pages';
 import { startStreamPoller, type StreamPoller } from './stream-poller';
 import { streamWorker } from '../shared/workers';
 import { ensureTable, localClient } from './table';
@@ -63,21 +63,6 @@ const configureEnvironment = (endpoint: string, tableName: string) => {
   // Local credentials must never come from a developer's real AWS profile.
   delete process.env.AWS_PROFILE;
   delete process.env.AWS_SESSION_TOKEN;
-};
-
-const placeholderPage = `<!doctype html>
-<html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>意见箱 yijian</title></head>
-<body><main><h1>意见箱</h1><p>提交表单即将上线。The form is coming.</p>
-<ul><li><a href="/api/form">/api/form</a></li><li><a href="/api/openapi.json">/api/openapi.json</a></li></ul></main></body></html>`;
-
-const servePages = (_req: IncomingMessage, res: ServerResponse) => {
-  res.writeHead(200, {
-    'content-type': 'text/html; charset=utf-8',
-    'content-security-policy': "default-src 'self'",
-    'x-content-type-options': 'nosniff',
-  });
-  res.end(placeholderPage);
 };
 
 const lambdaContextFor = (name: string) =>
@@ -140,7 +125,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
     const verify = issuer.verify;
     gateway = await startGateway({
       port: options.port,
-      fallback: servePages,
+      fallback: createPageServer({ root: webDist }),
       accessLog: options.accessLog,
       verifyToken: async (token) => (await verify(token)) as Record<string, unknown> | null,
       extraRoutes: devRoutes(issuer, outbox, () => runSweep()),

@@ -1,0 +1,438 @@
+/**
+ * One item: text, contact where allowed, replies, follow-ups, history; reply (public or internal),
+ * assign, start, close, reject, merge, recommend. Every change sends `If-Match` with the version
+ * shown; a 412 reloads the item and says so instead of overwriting someone else's change.
+ */
+import { useEffect, useState } from 'preact/hooks';
+import { assignBody, replyBody, transitionBody, type ItemView } from '../../../shared/schemas/staff';
+import { issuesToErrors, problemToErrors, type ApiResult, type FieldErrors } from '../lib/api';
+import { formatDate, formatDateTime, getLang } from '../lib/i18n';
+import { translateMessage } from '../lib/messages';
+import { kindName, openStatuses, satisfactionName, statusName } from '../lib/terms';
+import { Banner, CharCount, describedBy, FieldError } from '../lib/ui';
+import { groupName, unitName, type Ctx } from './context';
+import { t } from './strings';
+
+type Notice = { kind: 'ok' | 'warn' | 'bad'; text: string } | null;
+
+const isOpen = (status: string) => (openStatuses as string[]).includes(status);
+
+const actionNames: Record<string, [string, string]> = {
+  submit: ['提交', 'submitted'],
+  assign: ['交办', 'assigned'],
+  start: ['开始办理', 'started'],
+  reply: ['答复', 'replied'],
+  note: ['内部意见', 'internal note'],
+  close: ['办结', 'closed'],
+  reject: ['不予受理', 'rejected'],
+  merge: ['合并', 'merged'],
+  recommend: ['推荐', 'recommended'],
+  unrecommend: ['取消推荐', 'recommendation withdrawn'],
+  'follow-up': ['提交人补充', 'follow-up'],
+  rate: ['提交人评价', 'rated'],
+  overdue: ['超期', 'overdue'],
+  remind: ['提醒', 'reminder'],
+  'auto-close': ['自动办结', 'closed automatically'],
+};
+const actionName = (action: string) => actionNames[action]?.[getLang() === 'zh' ? 0 : 1] ?? action;
+
+export const ItemPage = (props: { ctx: Ctx; id: string }) => {
+  const { ctx } = props;
+  const [item, setItem] = useState<ItemView | null>(null);
+  const [loadError, setLoadError] = useState('');
+  const [notice, setNotice] = useState<Notice>(null);
+  const [busy, setBusy] = useState(false);
+
+  const load = async () => {
+    const r = await ctx.api<ItemView>('GET', `/api/items/${encodeURIComponent(props.id)}`);
+    if (r.ok) {
+      setItem(r.json);
+      setLoadError('');
+    } else setLoadError(r.status === 404 ? t('notFound') : r.status === 403 ? t('forbidden') : r.status === 0 ? t('network') : t('failed', { status: r.status, detail: r.problem?.detail ?? '' }));
+  };
+
+  useEffect(() => {
+    void load();
+  }, [props.id]);
+
+  /**
+   * Sends a change with If-Match: ok when it went through; field errors for a 400 (shown beside
+   * the fields); otherwise a notice (412 reloads, 409, 403…) and the form keeps what was typed.
+   */
+  const mutate: Mutate = async (path, body, done) => {
+    if (!item || busy) return { ok: false };
+    setBusy(true);
+    setNotice(null);
+    const r: ApiResult = await ctx.api('POST', `/api/items/${encodeURIComponent(item.id)}${path}`, {
+      body,
+      headers: { 'If-Match': `"${item.version}"` },
+    });
+    setBusy(false);
+    if (r.ok) {
+      if (r.json && 'history' in r.json) setItem(r.json as ItemView);
+      else await load();
+      setNotice({ kind: 'ok', text: done });
+      return { ok: true };
+    }
+    if (r.status === 412) {
+      await load();
+      setNotice({ kind: 'warn', text: t('conflict') });
+      return { ok: false };
+    }
+    if (r.status === 409) {
+      await load();
+      setNotice({ kind: 'warn', text: r.problem?.detail ? `${t('wrongStatus')} ${r.problem.detail}` : t('wrongStatus') });
+      return { ok: false };
+    }
+    if (r.status === 400 && r.problem?.errors?.length) return { ok: false, errors: problemToErrors(r.problem) };
+    setNotice({
+      kind: 'bad',
+      text: r.status === 0 ? t('network') : r.status === 403 ? t('forbidden') : t('failed', { status: r.status, detail: r.problem?.detail ?? '' }),
+    });
+    return { ok: false };
+  };
+
+  if (loadError) {
+    return (
+      <>
+        <p>
+          <a href="#/items">← {t('back')}</a>
+        </p>
+        <Banner kind="bad">{loadError}</Banner>
+      </>
+    );
+  }
+  if (!item) return <p role="status">{t('loading')}</p>;
+
+  const canAct = ctx.roles.office || (item.groupId !== undefined && ctx.roles.groups.includes(item.groupId));
+  const office = ctx.roles.office;
+
+  return (
+    <>
+      <p>
+        <a href="#/items">← {t('back')}</a>
+      </p>
+      {notice ? <Banner kind={notice.kind}>{notice.text}</Banner> : null}
+      <div class="grid2 grid-item">
+        <div>
+          <section class="card" aria-labelledby="item-title">
+            <p class="muted small">
+              <span lang="en">{item.trackingCode}</span> · {kindName(item.kind)}
+            </p>
+            <h1 id="item-title">{item.title}</h1>
+            <p class="row">
+              <span class={`badge status-${item.status}`} id="item-status">
+                {statusName(item.status)}
+              </span>
+              {item.overdue ? <span class="badge overdue">{t('overdue')}</span> : null}
+              {item.recommended ? <span class="badge rec">{t('recommended')}</span> : null}
+            </p>
+            <p class="text" id="item-body">
+              {item.body}
+            </p>
+            <dl class="kv">
+              <dt>{t('colUnit')}</dt>
+              <dd>{unitName(ctx, item.unitId) || '—'}</dd>
+              <dt>{t('colGroup')}</dt>
+              <dd>{item.groupId ? groupName(ctx, item.groupId) : t('officeQueue')}</dd>
+              <dt>{t('submittedAt')}</dt>
+              <dd>{formatDateTime(item.createdAt)}</dd>
+              <dt>{t('due')}</dt>
+              <dd>{item.dueAt ? formatDate(item.dueAt) : '—'}</dd>
+              <dt>{t('phase')}</dt>
+              <dd>{ctx.lookup.phases.find((p) => p.id === item.phase)?.name ?? item.phase}</dd>
+              {item.rating ? (
+                <>
+                  <dt>{t('rating')}</dt>
+                  <dd>
+                    <span aria-hidden="true">{'★'.repeat(item.rating)}</span>
+                    <span class="sr-only">{item.rating}</span> ({item.rating}/5)
+                  </dd>
+                </>
+              ) : null}
+              {item.satisfaction ? (
+                <>
+                  <dt>{t('satisfaction')}</dt>
+                  <dd>{satisfactionName(item.satisfaction)}</dd>
+                </>
+              ) : null}
+              {item.rejectedReason ? (
+                <>
+                  <dt>{t('rejectedReason')}</dt>
+                  <dd>{item.rejectedReason}</dd>
+                </>
+              ) : null}
+              {item.mergedInto ? (
+                <>
+                  <dt>{t('mergedInto')}</dt>
+                  <dd>
+                    <a href={`#/item/${encodeURIComponent(item.mergedInto)}`}>{item.mergedInto}</a>
+                  </dd>
+                </>
+              ) : null}
+              <dt>{t('contact')}</dt>
+              <dd id="item-contact">
+                {item.contact && (item.contact.name || item.contact.email || item.contact.phone) ? (
+                  <>
+                    {item.contact.name ? <div>{`${t('contactName')}: ${item.contact.name}`}</div> : null}
+                    {item.contact.email ? <div>{`${t('contactEmail')}: ${item.contact.email}`}</div> : null}
+                    {item.contact.phone ? <div>{`${t('contactPhone')}: ${item.contact.phone}`}</div> : null}
+                  </>
+                ) : (
+                  t('contactNone')
+                )}
+              </dd>
+            </dl>
+          </section>
+
+          <section class="card" aria-labelledby="replies-heading">
+            <h2 id="replies-heading">{t('replies')}</h2>
+            <Thread item={item} />
+          </section>
+        </div>
+
+        <div>
+          <section class="card" aria-labelledby="actions-heading">
+            <h2 id="actions-heading">{t('actions')}</h2>
+            {canAct ? (
+              <div class="actions">
+                <ReplyForm busy={busy} mutate={mutate} />
+                {office && isOpen(item.status) ? <AssignForm ctx={ctx} item={item} busy={busy} mutate={mutate} /> : null}
+                <div class="row">
+                  {(item.status === 'assigned' || item.status === 'reopened') ? (
+                    <button type="button" disabled={busy} onClick={() => void mutate('/transition', { action: 'start' }, t('started'))}>
+                      {t('start')}
+                    </button>
+                  ) : null}
+                  {office && item.status === 'answered' ? (
+                    <button type="button" disabled={busy} onClick={() => void mutate('/transition', { action: 'close' }, t('closed'))}>
+                      {t('close')}
+                    </button>
+                  ) : null}
+                  {item.kind === 'practice' ? (
+                    <button
+                      type="button"
+                      disabled={busy}
+                      onClick={() => void mutate('/transition', { action: item.recommended ? 'unrecommend' : 'recommend' }, t('recommendedDone'))}
+                    >
+                      {item.recommended ? t('unrecommend') : t('recommend')}
+                    </button>
+                  ) : null}
+                </div>
+                {office && isOpen(item.status) ? <ReasonForm kind="reject" busy={busy} mutate={mutate} /> : null}
+                {office && isOpen(item.status) ? <ReasonForm kind="merge" busy={busy} mutate={mutate} /> : null}
+              </div>
+            ) : (
+              <p class="muted">{t('readOnly')}</p>
+            )}
+          </section>
+
+          <section class="card" aria-labelledby="history-heading">
+            <h2 id="history-heading">{t('history')}</h2>
+            <ol class="history" id="history">
+              {item.history.map((h, i) => (
+                <li key={i}>
+                  <span class="muted">{formatDateTime(h.at)}</span> · {h.by.name} · {actionName(h.action)}
+                  {h.from || h.to ? ` (${h.from ? statusName(h.from) : ''} → ${h.to ? statusName(h.to) : ''})` : ''}
+                  {h.note ? <div class="text">{h.note}</div> : null}
+                </li>
+              ))}
+            </ol>
+          </section>
+        </div>
+      </div>
+    </>
+  );
+};
+
+const Thread = (props: { item: ItemView }) => {
+  const entries = [
+    ...props.item.replies.map((r) => ({ at: r.createdAt, body: r.body, cls: r.visibility === 'public' ? 'reply' : 'internal', who: `${r.visibility === 'public' ? t('public') : t('internal')} · ${r.by.name}`, key: r.id })),
+    ...props.item.followUps.map((f, i) => ({ at: f.createdAt, body: f.body, cls: 'mine', who: t('followUp'), key: `f${i}` })),
+  ].sort((a, b) => a.at.localeCompare(b.at));
+  if (!entries.length) return <p class="muted">{t('noReplies')}</p>;
+  return (
+    <ul class="conversation" id="thread">
+      {entries.map((e) => (
+        <li class={e.cls} key={e.key}>
+          <div class="who">
+            {e.who} <span class="muted small">· {formatDateTime(e.at)}</span>
+          </div>
+          <p class="text">{e.body}</p>
+        </li>
+      ))}
+    </ul>
+  );
+};
+
+type Mutate = (path: string, body: unknown, done: string) => Promise<{ ok: boolean; errors?: FieldErrors }>;
+
+const localise = (errors: FieldErrors): FieldErrors => Object.fromEntries(Object.entries(errors).map(([k, v]) => [k, translateMessage(v)]));
+
+const ReplyForm = (props: { busy: boolean; mutate: Mutate }) => {
+  const [body, setBody] = useState('');
+  const [visibility, setVisibility] = useState<'public' | 'internal'>('public');
+  const [errors, setErrors] = useState<FieldErrors>({});
+  return (
+    <form
+      noValidate
+      id="reply-form"
+      onSubmit={async (e) => {
+        e.preventDefault();
+        const parsed = replyBody.safeParse({ body, visibility });
+        if (!parsed.success) {
+          setErrors(localise(issuesToErrors(parsed.error.issues)));
+          document.getElementById('reply-body')?.focus();
+          return;
+        }
+        const result = await props.mutate('/replies', parsed.data, t('sent'));
+        setErrors(result.errors ? localise(result.errors) : {});
+        // Cleared once sent; kept when it did not happen (412/409), so nothing typed is lost.
+        if (result.ok) setBody('');
+      }}
+    >
+      <div class="field">
+        <label for="reply-body">{t('replyLabel')}</label>
+        <textarea
+          id="reply-body"
+          rows={5}
+          value={body}
+          aria-invalid={errors.body ? true : undefined}
+          aria-describedby={describedBy('reply-count', errors.body && 'reply-error')}
+          onInput={(e) => setBody((e.target as HTMLTextAreaElement).value)}
+        />
+        <CharCount id="reply-count" value={body} max={5000} label={t('chars')} />
+        <FieldError id="reply-error" message={errors.body} />
+      </div>
+      <fieldset>
+        <legend>{t('replyVisibility')}</legend>
+        <label class="opt">
+          <input type="radio" name="visibility" id="visibility-public" checked={visibility === 'public'} onChange={() => setVisibility('public')} />
+          {t('replyPublic')}
+        </label>
+        <label class="opt">
+          <input type="radio" name="visibility" id="visibility-internal" checked={visibility === 'internal'} onChange={() => setVisibility('internal')} />
+          {t('replyInternal')}
+        </label>
+      </fieldset>
+      <button type="submit" class="primary" disabled={props.busy}>
+        {t('send')}
+      </button>
+    </form>
+  );
+};
+
+const AssignForm = (props: { ctx: Ctx; item: ItemView; busy: boolean; mutate: Mutate }) => {
+  const [groupId, setGroupId] = useState('');
+  const [note, setNote] = useState('');
+  const [errors, setErrors] = useState<FieldErrors>({});
+  return (
+    <details open={props.item.status === 'submitted'}>
+      <summary>{t('assign')}</summary>
+      <form
+        noValidate
+        id="assign-form"
+        onSubmit={async (e) => {
+          e.preventDefault();
+          const parsed = assignBody.safeParse({ groupId: groupId || undefined, ...(note ? { note } : {}) });
+          if (!parsed.success) {
+            setErrors(localise(issuesToErrors(parsed.error.issues)));
+            return;
+          }
+          const result = await props.mutate('/assign', parsed.data, t('assigned'));
+          setErrors(result.errors ? localise(result.errors) : {});
+          if (result.ok) setNote('');
+        }}
+      >
+        <div class="field">
+          <label for="assign-group">{t('assignTo')}</label>
+          <select
+            id="assign-group"
+            value={groupId}
+            aria-invalid={errors.groupId ? true : undefined}
+            aria-describedby={errors.groupId ? 'assign-group-error' : undefined}
+            onChange={(e) => setGroupId((e.target as HTMLSelectElement).value)}
+          >
+            <option value="">{t('choose')}</option>
+            {props.ctx.lookup.groups.map((g) => (
+              <option value={g.id} key={g.id}>
+                {g.name}
+              </option>
+            ))}
+          </select>
+          <FieldError id="assign-group-error" message={errors.groupId && t('choose')} />
+        </div>
+        <div class="field">
+          <label for="assign-note">{t('assignNote')}</label>
+          <input
+            type="text"
+            id="assign-note"
+            value={note}
+            aria-invalid={errors.note ? true : undefined}
+            aria-describedby={errors.note ? 'assign-note-error' : undefined}
+            onInput={(e) => setNote((e.target as HTMLInputElement).value)}
+          />
+          <FieldError id="assign-note-error" message={errors.note} />
+        </div>
+        <button type="submit" class="primary" disabled={props.busy}>
+          {t('assign')}
+        </button>
+      </form>
+    </details>
+  );
+};
+
+const ReasonForm = (props: { kind: 'reject' | 'merge'; busy: boolean; mutate: Mutate }) => {
+  const [value, setValue] = useState('');
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const reject = props.kind === 'reject';
+  const field = reject ? 'reason' : 'targetId';
+  const id = `${props.kind}-${field}`;
+  return (
+    <details>
+      <summary>{reject ? t('reject') : t('merge')}</summary>
+      <form
+        noValidate
+        id={`${props.kind}-form`}
+        onSubmit={async (e) => {
+          e.preventDefault();
+          const body = reject ? { action: 'reject', ...(value ? { reason: value } : {}) } : { action: 'merge', ...(value ? { targetId: value.trim().toUpperCase() } : {}) };
+          const parsed = transitionBody.safeParse(body);
+          if (!parsed.success) {
+            setErrors(localise(issuesToErrors(parsed.error.issues)));
+            return;
+          }
+          const result = await props.mutate('/transition', parsed.data, reject ? t('rejected') : t('merged'));
+          setErrors(result.errors ? localise(result.errors) : {});
+        }}
+      >
+        <div class="field">
+          <label for={id}>{reject ? t('rejectReason') : t('mergeTarget')}</label>
+          {reject ? (
+            <textarea
+              id={id}
+              rows={3}
+              value={value}
+              aria-invalid={errors[field] ? true : undefined}
+              aria-describedby={errors[field] ? `${id}-error` : undefined}
+              onInput={(e) => setValue((e.target as HTMLTextAreaElement).value)}
+            />
+          ) : (
+            <input
+              type="text"
+              id={id}
+              value={value}
+              aria-invalid={errors[field] ? true : undefined}
+              aria-describedby={errors[field] ? `${id}-error` : undefined}
+              onInput={(e) => setValue((e.target as HTMLInputElement).value)}
+            />
+          )}
+          <FieldError id={`${id}-error`} message={errors[field] ?? errors['']} />
+        </div>
+        <button type="submit" class="danger" disabled={props.busy}>
+          {reject ? t('reject') : t('merge')}
+        </button>
+      </form>
+    </details>
+  );
+};

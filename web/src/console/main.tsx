@@ -1,0 +1,230 @@
+/**
+ * The staff console (`/console`): sign-in, the queue, an item, the dashboard, good practices and
+ * the directory editor. Routes live in the fragment (`#/items?…`, `#/item/YJ-…`, `#/dashboard`).
+ */
+import '../styles.css';
+import { render } from 'preact';
+import { useEffect, useMemo, useState } from 'preact/hooks';
+import { apiRequest, type ApiOptions } from '../lib/api';
+import { useLang } from '../lib/i18n';
+import { Banner, TopBar } from '../lib/ui';
+import {
+  completeCognitoSignIn,
+  demoUsers,
+  devSignIn,
+  loadConfig,
+  loadSession,
+  refreshCognitoSession,
+  rolesOf,
+  signOut,
+  startCognitoSignIn,
+  type ConsoleConfig,
+  type Session,
+} from './auth';
+import { parseHash, type Ctx, type Lookup } from './context';
+import { Dashboard } from './dashboard';
+import { DirectoryEditor } from './directory';
+import { ItemPage } from './item';
+import { Practices } from './practices';
+import { Queue } from './queue';
+import { t } from './strings';
+
+const SignIn = (props: { config: ConsoleConfig; message: string; onSession: (s: Session) => void }) => {
+  const lang = useLang();
+  const [error, setError] = useState('');
+  const [busy, setBusy] = useState(false);
+  return (
+    <main>
+      <h1>{t('signInTitle')}</h1>
+      {props.message ? <Banner kind="warn">{props.message}</Banner> : null}
+      {error ? <Banner kind="bad">{t('signInFailed', { reason: error })}</Banner> : null}
+      {props.config.cognito ? (
+        <div class="card">
+          <button type="button" class="primary block" onClick={() => void startCognitoSignIn(props.config.cognito!)}>
+            {t('signInCognito')}
+          </button>
+        </div>
+      ) : (
+        <div class="card">
+          <p class="muted">{t('signInIntro')}</p>
+          <div class="users">
+            {demoUsers.map((u) => (
+              <button
+                type="button"
+                key={u.sub}
+                data-user={u.sub}
+                disabled={busy}
+                onClick={async () => {
+                  setBusy(true);
+                  const result = await devSignIn(u);
+                  setBusy(false);
+                  if (typeof result === 'string') setError(result);
+                  else props.onSession(result);
+                }}
+              >
+                <strong>{lang === 'zh' ? u.name : u.nameEn}</strong>
+                <span class="role">
+                  {u.groups[0] === 'office' ? t('roleOffice') : u.groups[0] === 'leader' ? t('roleLeader') : t('roleGroup')}
+                </span>
+              </button>
+            ))}
+          </div>
+        </div>
+      )}
+    </main>
+  );
+};
+
+const loadLookup = async (api: Ctx['api']): Promise<Lookup> => {
+  const [form, dash] = await Promise.all([apiRequest('GET', '/api/form'), api('GET', '/api/dashboard')]);
+  const units = new Map<string, { id: string; name: string; system: string }>();
+  for (const u of form.json?.units ?? []) units.set(u.id, u);
+  const groups = ((dash.json?.byGroup ?? []) as { groupId: string | null; name: string }[])
+    .filter((g) => g.groupId)
+    .map((g) => ({ id: g.groupId!, name: g.name }));
+  return { units, groups, phases: form.json?.campaign?.phases ?? [] };
+};
+
+const Shell = (props: { session: Session; config: ConsoleConfig; onSignOut: (message?: string) => void; onSession: (s: Session) => void }) => {
+  useLang();
+  const [hash, setHash] = useState(parseHash());
+  const [lookup, setLookup] = useState<Lookup | null>(null);
+  const roles = rolesOf(props.session);
+
+  const api = useMemo<Ctx['api']>(() => {
+    let session = props.session;
+    return async (method: string, path: string, options: ApiOptions = {}) => {
+      let r = await apiRequest(method, path, { ...options, token: session.token });
+      if (r.status === 401 && session.mode === 'cognito' && props.config.cognito) {
+        const renewed = await refreshCognitoSession(props.config.cognito, session);
+        if (renewed) {
+          session = renewed;
+          props.onSession(renewed);
+          r = await apiRequest(method, path, { ...options, token: session.token });
+        }
+      }
+      if (r.status === 401) props.onSignOut(t('sessionExpired'));
+      return r;
+    };
+  }, [props.session.token]);
+
+  useEffect(() => {
+    const onHash = () => {
+      setHash(parseHash());
+      window.scrollTo(0, 0);
+    };
+    addEventListener('hashchange', onHash);
+    void loadLookup(api).then(setLookup);
+    return () => removeEventListener('hashchange', onHash);
+  }, []);
+
+  const ctx: Ctx | null = lookup ? { session: props.session, roles, lookup, api } : null;
+  const route = hash.route;
+  const nav = [
+    { id: 'items', href: '#/items', label: t('navItems') },
+    { id: 'dashboard', href: '#/dashboard', label: t('navDashboard') },
+    { id: 'practices', href: '#/practices', label: t('navPractices') },
+    ...(roles.office ? [{ id: 'directory', href: '#/directory', label: t('navDirectory') }] : []),
+  ];
+  const current = route === 'item' ? 'items' : route;
+  return (
+    <>
+      <TopBar title={t('brand')} sub={t('signedInAs', { name: props.session.name })}>
+        <button type="button" onClick={() => props.onSignOut()}>
+          {t('signOut')}
+        </button>
+      </TopBar>
+      <nav class="nav" aria-label={t('brand')}>
+        {nav.map((n) => (
+          <a href={n.href} key={n.id} aria-current={current === n.id ? 'page' : undefined}>
+            {n.label}
+          </a>
+        ))}
+      </nav>
+      <main class="wide" id="main">
+        {!ctx ? (
+          <p role="status">{t('loading')}</p>
+        ) : route === 'item' ? (
+          <ItemPage ctx={ctx} id={hash.arg} key={hash.arg} />
+        ) : route === 'dashboard' ? (
+          <Dashboard ctx={ctx} />
+        ) : route === 'practices' ? (
+          <Practices ctx={ctx} />
+        ) : route === 'directory' && roles.office ? (
+          <DirectoryEditor ctx={ctx} />
+        ) : (
+          <Queue ctx={ctx} query={hash.query} />
+        )}
+      </main>
+    </>
+  );
+};
+
+const App = () => {
+  const lang = useLang();
+  const [config, setConfig] = useState<ConsoleConfig | null>(null);
+  const [session, setSession] = useState<Session | null>(loadSession());
+  const [message, setMessage] = useState('');
+
+  useEffect(() => {
+    document.title = lang === 'zh' ? '意见箱 · 工作台' : 'Yijian · Console';
+  }, [lang]);
+
+  useEffect(() => {
+    void (async () => {
+      const cfg = await loadConfig();
+      if (cfg.cognito) {
+        try {
+          const s = await completeCognitoSignIn(cfg.cognito);
+          if (s) setSession(s);
+        } catch (error) {
+          setMessage(t('signInFailed', { reason: error instanceof Error ? error.message : 'error' }));
+        }
+      }
+      setConfig(cfg);
+    })();
+  }, []);
+
+  if (!config) {
+    return (
+      <>
+        <TopBar title={t('brand')} />
+        <main>
+          <p role="status">{t('loading')}</p>
+        </main>
+      </>
+    );
+  }
+  if (!session) {
+    return (
+      <>
+        <TopBar title={t('brand')} />
+        <SignIn
+          config={config}
+          message={message}
+          onSession={(s) => {
+            setMessage('');
+            setSession(s);
+          }}
+        />
+      </>
+    );
+  }
+  return (
+    <Shell
+      key={session.sub}
+      session={session}
+      config={config}
+      onSession={setSession}
+      onSignOut={(msg) => {
+        signOut(config, session);
+        setMessage(msg ?? '');
+        setSession(null);
+      }}
+    />
+  );
+};
+
+const root = document.getElementById('app')!;
+root.textContent = '';
+render(<App />, root);

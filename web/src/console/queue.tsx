@@ -1,0 +1,211 @@
+/** The queue: GET /api/items with the API's filters (kept in the URL) and cursor paging; overdue items marked. */
+import { useEffect, useState } from 'preact/hooks';
+import type { ItemSummary } from '../../../shared/schemas/staff';
+import { formatDate, formatDateTime } from '../lib/i18n';
+import { kindName, kinds, openStatuses, statusIds, statusName } from '../lib/terms';
+import { Banner } from '../lib/ui';
+import { go, groupName, unitName, type Ctx } from './context';
+import { t } from './strings';
+
+const filterNames = ['status', 'groupId', 'unitId', 'kind', 'phase', 'overdue', 'q'] as const;
+type Filters = Record<(typeof filterNames)[number], string>;
+
+const openValue = openStatuses.join(',');
+
+const filtersFrom = (query: URLSearchParams): Filters => {
+  const f = {} as Filters;
+  for (const name of filterNames) f[name] = query.get(name) ?? '';
+  return f;
+};
+
+const toQuery = (f: Filters): string => {
+  const q = new URLSearchParams();
+  for (const name of filterNames) if (f[name]) q.set(name, f[name]);
+  return q.toString();
+};
+
+export const Queue = (props: { ctx: Ctx; query: URLSearchParams }) => {
+  const { ctx } = props;
+  const applied = filtersFrom(props.query);
+  const appliedKey = toQuery(applied);
+  const [draft, setDraft] = useState<Filters>(applied);
+  const [items, setItems] = useState<ItemSummary[]>([]);
+  const [cursor, setCursor] = useState<string | undefined>();
+  const [loading, setLoading] = useState(true);
+  const [error, setError] = useState('');
+
+  const fetchPage = async (after?: string) => {
+    setLoading(true);
+    setError('');
+    const q = new URLSearchParams(appliedKey);
+    q.set('limit', '25');
+    if (after) q.set('cursor', after);
+    const r = await ctx.api<{ items: ItemSummary[]; nextCursor?: string }>('GET', `/api/items?${q}`);
+    setLoading(false);
+    if (!r.ok) {
+      setError(r.status === 0 ? t('network') : r.status === 403 ? t('forbidden') : t('failed', { status: r.status, detail: r.problem?.detail ?? '' }));
+      return;
+    }
+    setItems((prev) => (after ? [...prev, ...r.json.items] : r.json.items));
+    setCursor(r.json.nextCursor);
+  };
+
+  useEffect(() => {
+    setDraft(filtersFrom(new URLSearchParams(appliedKey)));
+    void fetchPage();
+  }, [appliedKey]);
+
+  const set = (name: keyof Filters, value: string) => setDraft((d) => ({ ...d, [name]: value }));
+  const groupChoices = ctx.roles.office || ctx.roles.leader ? ctx.lookup.groups : ctx.lookup.groups.filter((g) => ctx.roles.groups.includes(g.id));
+  const units = [...ctx.lookup.units.values()];
+
+  return (
+    <>
+      <h1>{t('queueTitle')}</h1>
+      <form
+        class="card"
+        role="search"
+        aria-label={t('filters')}
+        onSubmit={(e) => {
+          e.preventDefault();
+          go(`#/items?${toQuery(draft)}`);
+        }}
+      >
+        <div class="filters">
+          <div class="field">
+            <label for="f-status">{t('fStatus')}</label>
+            <select id="f-status" value={draft.status} onChange={(e) => set('status', (e.target as HTMLSelectElement).value)}>
+              <option value="">{t('fAll')}</option>
+              <option value={openValue}>{t('fOpen')}</option>
+              {statusIds.map((s) => (
+                <option value={s} key={s}>
+                  {statusName(s)}
+                </option>
+              ))}
+            </select>
+          </div>
+          {groupChoices.length > 1 ? (
+            <div class="field">
+              <label for="f-group">{t('fGroup')}</label>
+              <select id="f-group" value={draft.groupId} onChange={(e) => set('groupId', (e.target as HTMLSelectElement).value)}>
+                <option value="">{t('fAll')}</option>
+                {groupChoices.map((g) => (
+                  <option value={g.id} key={g.id}>
+                    {g.name}
+                  </option>
+                ))}
+              </select>
+            </div>
+          ) : null}
+          <div class="field">
+            <label for="f-unit">{t('fUnit')}</label>
+            <select id="f-unit" value={draft.unitId} onChange={(e) => set('unitId', (e.target as HTMLSelectElement).value)}>
+              <option value="">{t('fAll')}</option>
+              {units.map((u) => (
+                <option value={u.id} key={u.id}>
+                  {u.name}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div class="field">
+            <label for="f-kind">{t('fKind')}</label>
+            <select id="f-kind" value={draft.kind} onChange={(e) => set('kind', (e.target as HTMLSelectElement).value)}>
+              <option value="">{t('fAll')}</option>
+              {kinds.map((k) => (
+                <option value={k.id} key={k.id}>
+                  {kindName(k.id)}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div class="field">
+            <label for="f-phase">{t('fPhase')}</label>
+            <select id="f-phase" value={draft.phase} onChange={(e) => set('phase', (e.target as HTMLSelectElement).value)}>
+              <option value="">{t('fAll')}</option>
+              {ctx.lookup.phases.map((p) => (
+                <option value={p.id} key={p.id}>
+                  {p.name}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div class="field">
+            <label for="f-q">{t('fQ')}</label>
+            <input type="search" id="f-q" value={draft.q} maxLength={100} onInput={(e) => set('q', (e.target as HTMLInputElement).value)} />
+          </div>
+          <div class="field">
+            <label class="opt" for="f-overdue">
+              <input
+                type="checkbox"
+                id="f-overdue"
+                checked={draft.overdue === 'true'}
+                onChange={(e) => set('overdue', (e.target as HTMLInputElement).checked ? 'true' : '')}
+              />
+              {t('fOverdue')}
+            </label>
+          </div>
+          <div class="row">
+            <button type="submit" class="primary">
+              {t('apply')}
+            </button>
+            <button type="button" onClick={() => go('#/items')}>
+              {t('reset')}
+            </button>
+          </div>
+        </div>
+      </form>
+
+      {error ? <Banner kind="bad">{error}</Banner> : null}
+      <div class="card table-wrap">
+        <table id="queue">
+          <caption class="sr-only">{t('queueTitle')}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{t('colCode')}</th>
+              <th scope="col">{t('colTitle')}</th>
+              <th scope="col">{t('colKind')}</th>
+              <th scope="col">{t('colUnit')}</th>
+              <th scope="col">{t('colGroup')}</th>
+              <th scope="col">{t('colStatus')}</th>
+              <th scope="col">{t('colDue')}</th>
+              <th scope="col">{t('colCreated')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {items.map((item) => (
+              <tr key={item.id} class={item.overdue ? 'overdue' : undefined} data-id={item.id}>
+                <td data-label={t('colCode')} lang="en">{item.trackingCode}</td>
+                <td data-label={t('colTitle')}>
+                  <a href={`#/item/${encodeURIComponent(item.id)}`}>{item.title}</a>
+                  {item.recommended ? <span class="badge rec"> {t('recommended')}</span> : null}
+                </td>
+                <td data-label={t('colKind')}>{kindName(item.kind)}</td>
+                <td data-label={t('colUnit')}>{unitName(ctx, item.unitId)}</td>
+                <td data-label={t('colGroup')}>{item.groupId ? groupName(ctx, item.groupId) : t('officeQueue')}</td>
+                <td data-label={t('colStatus')}>
+                  <span class={`badge status-${item.status}`}>{statusName(item.status)}</span>
+                </td>
+                <td data-label={t('colDue')}>
+                  {formatDate(item.dueAt)} {item.overdue ? <span class="badge overdue">{t('overdue')}</span> : null}
+                </td>
+                <td data-label={t('colCreated')}>{formatDateTime(item.createdAt)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        {!loading && !items.length && !error ? <p class="muted">{t('empty')}</p> : null}
+        <div class="row">
+          <span class="muted small" role="status">
+            {loading ? t('loading') : t('shown', { n: items.length })}
+          </span>
+          {cursor ? (
+            <button type="button" disabled={loading} onClick={() => void fetchPage(cursor)}>
+              {t('more')}
+            </button>
+          ) : null}
+        </div>
+      </div>
+    </>
+  );
+};

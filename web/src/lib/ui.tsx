@@ -1,0 +1,66 @@
+/** Small shared components. User text is only ever rendered as text (JSX children), never as HTML. */
+import type { ComponentChildren } from 'preact';
+import { setLang, useLang } from './i18n';
+import { codePointLength } from '../../../shared/schemas/text';
+
+export const LangSwitch = () => {
+  const lang = useLang();
+  return lang === 'zh' ? (
+    <button type="button" lang="en" onClick={() => setLang('en')}>
+      English
+    </button>
+  ) : (
+    <button type="button" lang="zh-CN" onClick={() => setLang('zh')}>
+      中文
+    </button>
+  );
+};
+
+export const TopBar = (props: { title: string; sub?: string; children?: ComponentChildren }) => (
+  <header class="topbar">
+    <a class="brand" href="/">
+      {props.title}
+    </a>
+    {props.sub ? <span class="sub">{props.sub}</span> : null}
+    <span class="spacer" />
+    {props.children}
+    <LangSwitch />
+  </header>
+);
+
+/** "12 / 120", counted in characters as the server counts them; announced through aria-describedby. */
+export const CharCount = (props: { id: string; value: string; max: number; label: string }) => {
+  const n = codePointLength(props.value);
+  return (
+    <p id={props.id} class={n > props.max ? 'count over' : 'count'}>
+      <span class="sr-only">{props.label} </span>
+      {n} / {props.max}
+    </p>
+  );
+};
+
+export const FieldError = (props: { id: string; message?: string }) =>
+  props.message ? (
+    <p id={props.id} class="error">
+      {props.message}
+    </p>
+  ) : null;
+
+/** Joins the ids of the hint, counter and error that describe a field. */
+export const describedBy = (...ids: (string | false | undefined | null)[]): string | undefined => {
+  const list = ids.filter(Boolean).join(' ');
+  return list || undefined;
+};
+
+export const Banner = (props: { kind: 'info' | 'warn' | 'bad' | 'ok'; children: ComponentChildren }) => (
+  <div class={`banner ${props.kind}`} role={props.kind === 'bad' || props.kind === 'warn' ? 'alert' : 'status'}>
+    {props.children}
+  </div>
+);
+
+/** A fresh random id (Idempotency-Key, PKCE state): crypto.randomUUID where available. */
+export const randomId = (): string => {
+  if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+};

@@ -1,0 +1,509 @@
+/**
+ * The tracking page (`/track`): code and key typed in, or taken from the receipt's link
+ * (`/track#YJ-XXXX-XXXX.key`: the fragment never reaches a server). Status as a timeline, the
+ * replies, a follow-up box, and the satisfaction choice once answered.
+ */
+import './styles.css';
+import { render } from 'preact';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { followUpBody, ratingBody, type PublicSubmissionView, type Satisfaction } from '../../shared/schemas/submission';
+import { apiRequest, issuesToErrors, problemToErrors, type FieldErrors } from './lib/api';
+import { dictionary, formatDate, formatDateTime, useLang } from './lib/i18n';
+import { translateMessage } from './lib/messages';
+import { kindName, openStatuses, satisfactionIds, satisfactionName, statusName } from './lib/terms';
+import { normalizeTrackingCode, parseReceiptFragment } from './lib/tracking-code';
+import { Banner, CharCount, describedBy, FieldError, TopBar } from './lib/ui';
+
+const t = dictionary(
+  {
+    brand: '意见箱',
+    heading: '查询办理进度',
+    intro: '输入提交时得到的查询码和密钥。',
+    code: '查询码',
+    codeHint: '例如 YJ-7K3M-Q9TX，大小写和横线都可以不管。',
+    key: '查询密钥',
+    lookup: '查询',
+    looking: '正在查询…',
+    badCode: '查询码应为 8 位字母和数字，例如 YJ-7K3M-Q9TX。',
+    needKey: '请填写查询密钥。',
+    notFound: '没有找到：查询码或密钥不正确。',
+    network: '网络连接失败，请稍后再试。',
+    failed: '查询没有成功（{status}），请稍后再试。',
+    yourItem: '您提交的内容',
+    kind: '类别',
+    unit: '涉及单位',
+    status: '当前状态',
+    progress: '办理进度',
+    stepSubmitted: '已提交',
+    stepAssigned: '已交由{group}办理',
+    stepTriage: '等待领导小组办公室分办',
+    stepAssignedTodo: '交办',
+    stepDue: '答复期限',
+    stepDueOverdue: '已超过答复期限，正在督办',
+    stepAnswered: '已答复',
+    stepAnsweredTodo: '答复',
+    stepReopened: '已退回重新办理',
+    stepClosed: '已办结',
+    stepClosedTodo: '办结',
+    stepRejected: '不予受理',
+    stepMerged: '已与相同事项合并',
+    mergedInto: '合并到 {code}，请以该事项的答复为准。',
+    reason: '理由：{reason}',
+    done: '已完成',
+    current: '进行中',
+    todo: '未开始',
+    conversation: '答复与补充',
+    noReplies: '还没有答复。答复后会显示在这里。',
+    replyBy: '{group}的答复',
+    replyFallback: '答复',
+    mine: '您的补充',
+    followUp: '补充说明或追问',
+    followUpHint: '对答复不满意、或有新情况，可以在这里补充。',
+    followUpSend: '发送补充',
+    followUpSent: '已收到您的补充。',
+    chars: '字数',
+    satisfaction: '您对答复满意吗？',
+    satisfactionHint: '选择“不满意”后，事项将退回重新办理。',
+    comment: '意见（可选）',
+    rate: '提交评价',
+    rated: '您的评价：{s}',
+    thanks: '谢谢您的评价。',
+    conflict: '这个事项的状态刚刚变了，已为您刷新。',
+    stale: '页面已刷新为最新状态。',
+    submitAnother: '提交新的意见',
+  },
+  {
+    brand: 'Yijian',
+    heading: 'Track an item',
+    intro: 'Enter the tracking code and key from your receipt.',
+    code: 'Tracking code',
+    codeHint: 'For example YJ-7K3M-Q9TX; case and dashes do not matter.',
+    key: 'Access key',
+    lookup: 'Look up',
+    looking: 'Looking up…',
+    badCode: 'A tracking code has 8 letters and digits, for example YJ-7K3M-Q9TX.',
+    needKey: 'Enter the access key.',
+    notFound: 'Not found: the code or the key is wrong.',
+    network: 'The network failed; try again in a moment.',
+    failed: 'The lookup failed ({status}); try again later.',
+    yourItem: 'What you submitted',
+    kind: 'Kind',
+    unit: 'Unit',
+    status: 'Status',
+    progress: 'Progress',
+    stepSubmitted: 'Submitted',
+    stepAssigned: 'Assigned to {group}',
+    stepTriage: 'Waiting for the campaign office to assign it',
+    stepAssignedTodo: 'Assignment',
+    stepDue: 'Answer due',
+    stepDueOverdue: 'The answer is overdue; the office is pressing for it',
+    stepAnswered: 'Answered',
+    stepAnsweredTodo: 'Answer',
+    stepReopened: 'Sent back to be handled again',
+    stepClosed: 'Closed',
+    stepClosedTodo: 'Closing',
+    stepRejected: 'Rejected',
+    stepMerged: 'Merged with the same item',
+    mergedInto: 'Merged into {code}; its answer applies.',
+    reason: 'Reason: {reason}',
+    done: 'done',
+    current: 'in progress',
+    todo: 'not yet',
+    conversation: 'Replies and follow-ups',
+    noReplies: 'No reply yet. It will show here.',
+    replyBy: 'Reply from {group}',
+    replyFallback: 'Reply',
+    mine: 'Your follow-up',
+    followUp: 'Follow up or ask again',
+    followUpHint: 'Not satisfied with the answer, or something new? Add it here.',
+    followUpSend: 'Send follow-up',
+    followUpSent: 'Your follow-up was received.',
+    chars: 'Characters',
+    satisfaction: 'Are you satisfied with the answer?',
+    satisfactionHint: '“Unsatisfied” sends the item back to be handled again.',
+    comment: 'Comment (optional)',
+    rate: 'Send rating',
+    rated: 'Your rating: {s}',
+    thanks: 'Thank you for your rating.',
+    conflict: 'The item changed a moment ago; it has been refreshed.',
+    stale: 'The page shows the latest state.',
+    submitAnother: 'Submit a new opinion',
+  },
+);
+
+type View = PublicSubmissionView;
+type StepState = 'done' | 'current' | 'todo' | 'bad';
+interface Step {
+  key: string;
+  state: StepState;
+  label: string;
+  when?: string;
+  note?: string;
+}
+
+const stepsFor = (v: View): Step[] => {
+  const open = (openStatuses as string[]).includes(v.status);
+  const lastReply = v.replies.at(-1);
+  const steps: Step[] = [{ key: 'submitted', state: 'done', label: t('stepSubmitted'), when: formatDateTime(v.createdAt) }];
+  if (v.group) steps.push({ key: 'assigned', state: 'done', label: t('stepAssigned', { group: v.group.name }) });
+  else if (v.status === 'submitted') steps.push({ key: 'assigned', state: 'current', label: t('stepTriage') });
+  if (v.status === 'rejected') {
+    steps.push({ key: 'rejected', state: 'bad', label: t('stepRejected'), note: v.rejectedReason ? t('reason', { reason: v.rejectedReason }) : undefined });
+    return steps;
+  }
+  if (v.status === 'merged') {
+    steps.push({ key: 'merged', state: 'bad', label: t('stepMerged'), note: v.mergedInto ? t('mergedInto', { code: v.mergedInto }) : undefined });
+    return steps;
+  }
+  if (v.dueAt) {
+    const overdue = open && new Date(v.dueAt).getTime() < Date.now();
+    steps.push({ key: 'due', state: !open ? 'done' : overdue ? 'bad' : 'current', label: overdue ? t('stepDueOverdue') : t('stepDue'), when: formatDate(v.dueAt) });
+  }
+  if (v.status === 'reopened') {
+    if (lastReply) steps.push({ key: 'answered', state: 'done', label: t('stepAnswered'), when: formatDateTime(lastReply.createdAt) });
+    steps.push({ key: 'reopened', state: 'current', label: t('stepReopened') });
+  } else if (lastReply && !open) {
+    steps.push({ key: 'answered', state: 'done', label: t('stepAnswered'), when: formatDateTime(lastReply.createdAt) });
+  } else {
+    steps.push({ key: 'answered', state: 'todo', label: t('stepAnsweredTodo') });
+  }
+  steps.push(
+    v.status === 'closed'
+      ? { key: 'closed', state: 'done', label: t('stepClosed'), note: v.satisfaction ? t('rated', { s: satisfactionName(v.satisfaction) }) : undefined }
+      : { key: 'closed', state: 'todo', label: t('stepClosedTodo') },
+  );
+  return steps;
+};
+
+const Timeline = (props: { view: View }) => (
+  <ol class="timeline" aria-label={t('progress')}>
+    {stepsFor(props.view).map((s) => (
+      <li class={s.state} key={s.key} data-step={s.key} aria-current={s.state === 'current' ? 'step' : undefined}>
+        <span class="dot" aria-hidden="true">
+          {s.state === 'done' ? '✓' : s.state === 'bad' ? '!' : ''}
+        </span>
+        <span class="step">{s.label}</span>
+        <span class="sr-only"> ({s.state === 'done' ? t('done') : s.state === 'todo' ? t('todo') : t('current')})</span>
+        {s.when ? <div class="when">{s.when}</div> : null}
+        {s.note ? <div class="text">{s.note}</div> : null}
+      </li>
+    ))}
+  </ol>
+);
+
+const Conversation = (props: { view: View }) => {
+  const entries = [
+    ...props.view.replies.map((r) => ({ type: 'reply' as const, at: r.createdAt, body: r.body, who: r.by.groupName, key: r.id })),
+    ...props.view.followUps.map((f, i) => ({ type: 'mine' as const, at: f.createdAt, body: f.body, who: '', key: `f${i}` })),
+  ].sort((a, b) => a.at.localeCompare(b.at));
+  if (!entries.length) return <p class="muted">{t('noReplies')}</p>;
+  return (
+    <ul class="conversation" id="conversation">
+      {entries.map((e) => (
+        <li class={e.type} key={e.key}>
+          <div class="who">
+            {e.type === 'reply' ? (e.who ? t('replyBy', { group: e.who }) : t('replyFallback')) : t('mine')}
+            <span class="muted small"> · {formatDateTime(e.at)}</span>
+          </div>
+          <p class="text">{e.body}</p>
+        </li>
+      ))}
+    </ul>
+  );
+};
+
+const FollowUp = (props: { code: string; accessKey: string; onDone: (message: string) => void }) => {
+  const [body, setBody] = useState('');
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState('');
+  const send = async (e: Event) => {
+    e.preventDefault();
+    if (busy) return;
+    const parsed = followUpBody.safeParse({ body });
+    if (!parsed.success) {
+      setErrors(issuesToErrors(parsed.error.issues));
+      document.getElementById('follow-up')?.focus();
+      return;
+    }
+    setBusy(true);
+    setError('');
+    const r = await apiRequest('POST', `/api/submissions/${encodeURIComponent(props.code)}/follow-ups`, {
+      body: parsed.data,
+      headers: { 'X-Access-Key': props.accessKey },
+    });
+    setBusy(false);
+    if (r.status === 201) {
+      setBody('');
+      setErrors({});
+      props.onDone(t('followUpSent'));
+    } else if (r.status === 400) setErrors(problemToErrors(r.problem));
+    else if (r.status === 409) props.onDone(t('conflict'));
+    else setError(r.status === 0 ? t('network') : (r.problem?.detail ?? t('failed', { status: r.status })));
+  };
+  return (
+    <form class="card" noValidate onSubmit={send}>
+      <div class="field">
+        <label for="follow-up">{t('followUp')}</label>
+        <textarea
+          id="follow-up"
+          rows={4}
+          value={body}
+          aria-invalid={errors.body ? true : undefined}
+          aria-describedby={describedBy('follow-up-hint', 'follow-up-count', errors.body && 'follow-up-error')}
+          onInput={(e) => setBody((e.target as HTMLTextAreaElement).value)}
+        />
+        <p class="hint" id="follow-up-hint">
+          {t('followUpHint')}
+        </p>
+        <CharCount id="follow-up-count" value={body} max={2000} label={t('chars')} />
+        <FieldError id="follow-up-error" message={errors.body && translateMessage(errors.body)} />
+      </div>
+      {error ? <Banner kind="bad">{error}</Banner> : null}
+      <button type="submit" disabled={busy}>
+        {t('followUpSend')}
+      </button>
+    </form>
+  );
+};
+
+const Rating = (props: { code: string; accessKey: string; onDone: (message: string) => void }) => {
+  const [choice, setChoice] = useState<Satisfaction | ''>('');
+  const [comment, setComment] = useState('');
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState('');
+  const send = async (e: Event) => {
+    e.preventDefault();
+    if (busy) return;
+    const parsed = ratingBody.safeParse({ satisfaction: choice || undefined, ...(comment ? { comment } : {}) });
+    if (!parsed.success) {
+      setErrors(issuesToErrors(parsed.error.issues));
+      return;
+    }
+    setBusy(true);
+    setError('');
+    const r = await apiRequest('POST', `/api/submissions/${encodeURIComponent(props.code)}/rating`, {
+      body: parsed.data,
+      headers: { 'X-Access-Key': props.accessKey },
+    });
+    setBusy(false);
+    if (r.ok) props.onDone(t('thanks'));
+    else if (r.status === 400) setErrors(problemToErrors(r.problem));
+    else if (r.status === 409) props.onDone(t('conflict'));
+    else setError(r.status === 0 ? t('network') : (r.problem?.detail ?? t('failed', { status: r.status })));
+  };
+  return (
+    <form class="card" noValidate onSubmit={send} id="rating-form">
+      <fieldset aria-describedby={describedBy('satisfaction-hint', errors.satisfaction && 'satisfaction-error')}>
+        <legend>{t('satisfaction')}</legend>
+        <div class="choices">
+          {satisfactionIds.map((s) => (
+            <label class="choice" key={s}>
+              <input type="radio" name="satisfaction" id={`satisfaction-${s}`} value={s} checked={choice === s} onChange={() => setChoice(s)} />
+              <span class="name">{satisfactionName(s)}</span>
+            </label>
+          ))}
+        </div>
+        <p class="hint" id="satisfaction-hint">
+          {t('satisfactionHint')}
+        </p>
+        <FieldError id="satisfaction-error" message={errors.satisfaction && (choice ? translateMessage(errors.satisfaction) : t('satisfaction'))} />
+      </fieldset>
+      <div class="field">
+        <label for="rating-comment">{t('comment')}</label>
+        <textarea
+          id="rating-comment"
+          rows={3}
+          value={comment}
+          aria-invalid={errors.comment ? true : undefined}
+          aria-describedby={errors.comment ? 'rating-comment-error' : undefined}
+          onInput={(e) => setComment((e.target as HTMLTextAreaElement).value)}
+        />
+        <FieldError id="rating-comment-error" message={errors.comment && translateMessage(errors.comment)} />
+      </div>
+      {error ? <Banner kind="bad">{error}</Banner> : null}
+      <button type="submit" class="primary" disabled={busy}>
+        {t('rate')}
+      </button>
+    </form>
+  );
+};
+
+const App = () => {
+  const lang = useLang();
+  const initial = parseReceiptFragment(location.hash);
+  const [code, setCode] = useState(initial?.code ?? '');
+  const [key, setKey] = useState(initial?.key ?? '');
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const [view, setView] = useState<View | null>(null);
+  const [active, setActive] = useState<{ code: string; key: string } | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState('');
+  const [notice, setNotice] = useState('');
+  const resultRef = useRef<HTMLHeadingElement>(null);
+
+  useEffect(() => {
+    document.title = lang === 'zh' ? '意见箱 · 查询办理进度' : 'Yijian · Track';
+  }, [lang]);
+
+  const lookup = async (rawCode: string, rawKey: string, focusResult: boolean) => {
+    const normal = normalizeTrackingCode(rawCode);
+    const errs: FieldErrors = {};
+    if (!normal) errs.code = t('badCode');
+    if (!rawKey.trim()) errs.key = t('needKey');
+    setErrors(errs);
+    if (Object.keys(errs).length) {
+      document.getElementById(errs.code ? 'code' : 'key')?.focus();
+      return;
+    }
+    setBusy(true);
+    setError('');
+    const r = await apiRequest<View>('GET', `/api/submissions/${encodeURIComponent(normal!)}`, { headers: { 'X-Access-Key': rawKey.trim() } });
+    setBusy(false);
+    if (r.ok) {
+      setCode(normal!);
+      setView(r.json);
+      setActive({ code: normal!, key: rawKey.trim() });
+      if (focusResult) requestAnimationFrame(() => resultRef.current?.focus());
+    } else {
+      setView(null);
+      setActive(null);
+      setError(r.status === 404 ? t('notFound') : r.status === 0 ? t('network') : t('failed', { status: r.status }));
+    }
+  };
+
+  const refresh = async (message: string) => {
+    if (!active) return;
+    await lookup(active.code, active.key, false);
+    setNotice(message);
+  };
+
+  useEffect(() => {
+    if (initial?.code && initial.key) void lookup(initial.code, initial.key, false);
+    const onHash = () => {
+      const next = parseReceiptFragment(location.hash);
+      if (next?.code && next.key) {
+        setCode(next.code);
+        setKey(next.key);
+        void lookup(next.code, next.key, true);
+      }
+    };
+    addEventListener('hashchange', onHash);
+    return () => removeEventListener('hashchange', onHash);
+  }, []);
+
+  return (
+    <>
+      <TopBar title={t('brand')} />
+      <main>
+        <h1>{t('heading')}</h1>
+        <form
+          class="card"
+          noValidate
+          onSubmit={(e) => {
+            e.preventDefault();
+            setNotice('');
+            void lookup(code, key, true);
+          }}
+        >
+          <p class="muted">{t('intro')}</p>
+          <div class="field">
+            <label for="code">{t('code')}</label>
+            <input
+              type="text"
+              id="code"
+              value={code}
+              autoComplete="off"
+              autoCapitalize="characters"
+              spellcheck={false}
+              aria-invalid={errors.code ? true : undefined}
+              aria-describedby={describedBy('code-hint', errors.code && 'code-error')}
+              onInput={(e) => setCode((e.target as HTMLInputElement).value)}
+            />
+            <p class="hint" id="code-hint">
+              {t('codeHint')}
+            </p>
+            <FieldError id="code-error" message={errors.code} />
+          </div>
+          <div class="field">
+            <label for="key">{t('key')}</label>
+            <input
+              type="text"
+              id="key"
+              value={key}
+              autoComplete="off"
+              autoCapitalize="off"
+              spellcheck={false}
+              aria-invalid={errors.key ? true : undefined}
+              aria-describedby={errors.key ? 'key-error' : undefined}
+              onInput={(e) => setKey((e.target as HTMLInputElement).value)}
+            />
+            <FieldError id="key-error" message={errors.key} />
+          </div>
+          {error ? <Banner kind="bad">{error}</Banner> : null}
+          <button type="submit" class="primary" disabled={busy}>
+            {busy ? t('looking') : t('lookup')}
+          </button>
+        </form>
+
+        {view && active ? (
+          <div id="result">
+            {notice ? <Banner kind="ok">{notice}</Banner> : null}
+            <section class="card" aria-labelledby="item-title">
+              <p class="muted small">
+                {t('yourItem')} · <span lang="en">{view.trackingCode}</span>
+              </p>
+              <h2 id="item-title" ref={resultRef} tabIndex={-1}>
+                {view.title}
+              </h2>
+              <dl class="kv">
+                <dt>{t('status')}</dt>
+                <dd>
+                  <span class={`badge status-${view.status}`} id="status">
+                    {statusName(view.status)}
+                  </span>
+                </dd>
+                <dt>{t('kind')}</dt>
+                <dd>{kindName(view.kind)}</dd>
+                {view.unit ? (
+                  <>
+                    <dt>{t('unit')}</dt>
+                    <dd>{view.unit.name}</dd>
+                  </>
+                ) : null}
+              </dl>
+              <p class="text" id="item-body">
+                {view.body}
+              </p>
+            </section>
+            <section class="card" aria-labelledby="progress-heading">
+              <h2 id="progress-heading">{t('progress')}</h2>
+              <Timeline view={view} />
+            </section>
+            <section class="card" aria-labelledby="conversation-heading">
+              <h2 id="conversation-heading">{t('conversation')}</h2>
+              <Conversation view={view} />
+            </section>
+            {view.status === 'answered' ? <Rating code={active.code} accessKey={active.key} onDone={refresh} /> : null}
+            {view.satisfaction && view.status !== 'closed' ? (
+              <p class="notice" id="rated">
+                {t('rated', { s: satisfactionName(view.satisfaction) })}
+              </p>
+            ) : null}
+            {view.status !== 'rejected' && view.status !== 'merged' ? (
+              <FollowUp code={active.code} accessKey={active.key} onDone={refresh} />
+            ) : null}
+          </div>
+        ) : null}
+        <p class="small">
+          <a href="/">{t('submitAnother')}</a>
+        </p>
+      </main>
+    </>
+  );
+};
+
+const root = document.getElementById('app')!;
+root.textContent = '';
+render(<App />, root);
