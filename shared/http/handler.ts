@@ -163,6 +163,33 @@ const toResponse = (result: HttpResult): APIGatewayProxyStructuredResultV2 => {
   };
 };
 
+const busyErrorNames = new Set([
+  'ProvisionedThroughputExceededException',
+  'ThrottlingException',
+  'RequestLimitExceeded',
+  'InternalServerError',
+  'ServiceUnavailable',
+  'TimeoutError',
+  'TransactionConflictException',
+  'TransactionInProgressException',
+  'LimitExceededException',
+]);
+
+/**
+ * DynamoDB was busy or failed transiently even after the SDK's retries: the client should try
+ * again shortly (503 with Retry-After), and nothing was half-written (every write is one request
+ * or one transaction).
+ */
+const isTransientAwsError = (error: unknown): boolean => {
+  if (typeof error !== 'object' || error === null) return false;
+  const e = error as { name?: string; $retryable?: unknown; $metadata?: { httpStatusCode?: number }; CancellationReasons?: { Code?: string }[] };
+  if (e.name && busyErrorNames.has(e.name)) return true;
+  if (e.name === 'TransactionCanceledException') {
+    return (e.CancellationReasons ?? []).some((r) => r.Code === 'ThrottlingError' || r.Code === 'TransactionConflict' || r.Code === 'ProvisionedThroughputExceeded');
+  }
+  return Boolean(e.$retryable) || (e.$metadata?.httpStatusCode ?? 0) >= 500;
+};
+
 /** Every failure becomes problem+json; anything unexpected is logged with the request id and hidden. */
 const problemResponder = (): MiddlewareObj<Event, APIGatewayProxyStructuredResultV2> => ({
   name: 'problem-responder',
@@ -173,6 +200,9 @@ const problemResponder = (): MiddlewareObj<Event, APIGatewayProxyStructuredResul
       problem = error;
     } else if (error instanceof RateLimitedError) {
       problem = problems.rateLimited(error.retryAfterSeconds);
+    } else if (isTransientAwsError(error)) {
+      problem = problems.unavailable(1);
+      logger.warn('DynamoDB busy after retries', { error: (error as Error).name });
     } else {
       problem = problems.internal();
       logger.error('unhandled error', { error: error as Error });
