@@ -13,6 +13,7 @@ import {
   UserPool,
   UserPoolClient,
   UserPoolClientIdentityProvider,
+  UserPoolDomain,
 } from 'aws-cdk-lib/aws-cognito';
 import { Construct } from 'constructs';
 import { demoDirectory } from '../shared/demo/directory';
@@ -84,11 +85,35 @@ export function checkConsoleUrl(value: string): string {
   return value;
 }
 
+/**
+ * The prefix of the Cognito domain (`https://<prefix>.auth.<region>.amazoncognito.com`) that hosts
+ * the managed login the console signs in with: context `cognitoDomainPrefix`. Without one there is
+ * no domain, hence no managed login; the prefix must be unused in the region, so there is no default.
+ */
+export function cognitoDomainPrefixFrom(scope: Construct): string | undefined {
+  const value: unknown = scope.node.tryGetContext('cognitoDomainPrefix');
+  return value === undefined || value === null || value === '' ? undefined : checkCognitoDomainPrefix(String(value));
+}
+
+export function checkCognitoDomainPrefix(prefix: string): string {
+  // Cognito's rules: lower-case letters, digits and hyphens, no leading or trailing hyphen, and
+  // none of the reserved words aws, amazon or cognito.
+  if (!/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/.test(prefix) || /aws|amazon|cognito/.test(prefix)) {
+    throw new Error(
+      `cognitoDomainPrefix: "${prefix}" must be 1 to 63 lower-case letters, digits and inner hyphens, ` +
+        'without "aws", "amazon" or "cognito"',
+    );
+  }
+  return prefix;
+}
+
 export interface StaffIdentityProps {
   /** One Cognito group `group:<id>` per supervision group. */
   readonly supervisionGroupIds: readonly string[];
   /** Where the console lives: the OAuth callback and sign-out URL. */
   readonly consoleUrl: string;
+  /** The Cognito domain prefix of the managed login; none: no domain (nobody can sign in yet). */
+  readonly domainPrefix?: string;
 }
 
 export class StaffIdentity extends Construct {
@@ -100,9 +125,16 @@ export class StaffIdentity extends Construct {
   readonly issuerUrl: string;
   /** Verifies the console's tokens on every staff route of the HTTP API. */
   readonly authorizer: HttpJwtAuthorizer;
+  /** The console's URL, the app client's callback and sign-out URL. */
+  readonly consoleUrl: string;
+  /** The Cognito domain of the managed login, when a prefix was given. */
+  readonly domain?: UserPoolDomain;
+  /** `https://<prefix>.auth.<region>.amazoncognito.com`, when there is a domain. */
+  readonly domainUrl?: string;
 
   constructor(scope: Construct, id: string, props: StaffIdentityProps) {
     super(scope, id);
+    this.consoleUrl = props.consoleUrl;
 
     this.userPool = new UserPool(this, 'UserPool', {
       userPoolName: 'yijian-staff',
@@ -185,6 +217,12 @@ export class StaffIdentity extends Construct {
       enableTokenRevocation: true,
       preventUserExistenceErrors: true,
     });
+
+    if (props.domainPrefix !== undefined) {
+      // The classic hosted UI: the newer managed login would also need a branding resource.
+      this.domain = this.userPool.addDomain('Domain', { cognitoDomain: { domainPrefix: props.domainPrefix } });
+      this.domainUrl = this.domain.baseUrl();
+    }
 
     this.issuerUrl = this.userPool.userPoolProviderUrl;
     // A Cognito access token has no `aud`; API Gateway then matches its `client_id` against the

@@ -22,8 +22,11 @@ export interface WorkerSettings {
    * outputs). Either way SES sends only once the identity is verified. Context `createSesIdentity`.
    */
   readonly createSesIdentity: boolean;
-  /** Where submitters track their items: links in e-mail (`YIJIAN_PUBLIC_URL`). Context `publicUrl`. */
-  readonly publicUrl: string;
+  /**
+   * Where submitters track their items: links in e-mail (`YIJIAN_PUBLIC_URL`). Context `publicUrl`.
+   * Unset: the stack gives notify the site's CloudFront URL (`https://<id>.cloudfront.net`).
+   */
+  readonly publicUrl?: string;
   /** Days an answered, unrated item waits before the sweeper closes it. Context `autoCloseDays`. */
   readonly autoCloseDays: number;
   /** Subscribed (by e-mail) to the alarm topic, if given. Context `alarmEmail`. */
@@ -31,7 +34,6 @@ export interface WorkerSettings {
 }
 
 export const defaultMailFrom = 'noreply@yijian.example';
-export const defaultPublicUrl = 'https://yijian.example';
 export const defaultAutoCloseDays = 7;
 
 const addressPattern = /^[^\s@<>]+@([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)$/;
@@ -61,14 +63,16 @@ export function checkWorkerSettings(settings: WorkerSettings): WorkerSettings {
   if (!covers) {
     throw new Error(`sesIdentity: "${settings.sesIdentity}" does not cover the sender ${address} (mailFrom)`);
   }
-  let url: URL;
-  try {
-    url = new URL(settings.publicUrl);
-  } catch {
-    throw new Error(`publicUrl: "${settings.publicUrl}" is not a URL`);
-  }
-  if (url.protocol !== 'https:' || url.search !== '' || url.hash !== '') {
-    throw new Error(`publicUrl: "${settings.publicUrl}" must be an https URL without ?query or #fragment`);
+  if (settings.publicUrl !== undefined) {
+    let url: URL;
+    try {
+      url = new URL(settings.publicUrl);
+    } catch {
+      throw new Error(`publicUrl: "${settings.publicUrl}" is not a URL`);
+    }
+    if (url.protocol !== 'https:' || url.search !== '' || url.hash !== '') {
+      throw new Error(`publicUrl: "${settings.publicUrl}" must be an https URL without ?query or #fragment`);
+    }
   }
   if (!Number.isFinite(settings.autoCloseDays) || settings.autoCloseDays <= 0) {
     throw new Error(`autoCloseDays: expected a positive number of days, not "${settings.autoCloseDays}"`);
@@ -93,12 +97,13 @@ export function workerSettingsFrom(scope: Construct, overrides: Partial<WorkerSe
   const context = (name: string): unknown => scope.node.tryGetContext(name);
   const mailFrom = overrides.mailFrom ?? String(context('mailFrom') ?? defaultMailFrom);
   const alarmEmail = overrides.alarmEmail ?? (context('alarmEmail') as unknown);
+  const publicUrl = overrides.publicUrl ?? (context('publicUrl') as unknown);
   return checkWorkerSettings({
     mailFrom,
     sesIdentity: overrides.sesIdentity ?? String(context('sesIdentity') ?? domainOf(mailAddress(mailFrom))),
     createSesIdentity: overrides.createSesIdentity ?? flag('createSesIdentity', context('createSesIdentity')),
-    publicUrl: overrides.publicUrl ?? String(context('publicUrl') ?? defaultPublicUrl),
     autoCloseDays: overrides.autoCloseDays ?? Number(context('autoCloseDays') ?? defaultAutoCloseDays),
+    ...(publicUrl === undefined || publicUrl === '' ? {} : { publicUrl: String(publicUrl) }),
     ...(alarmEmail === undefined || alarmEmail === '' ? {} : { alarmEmail: String(alarmEmail) }),
   });
 }

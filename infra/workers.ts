@@ -52,6 +52,8 @@ const failureRetention = Duration.days(14);
 export interface WorkersProps {
   readonly table: BoundTable;
   readonly settings: WorkerSettings;
+  /** Links in e-mail (`YIJIAN_PUBLIC_URL`) when settings.publicUrl is unset: the site's URL. */
+  readonly defaultPublicUrl: string;
 }
 
 export class Workers extends Construct {
@@ -107,7 +109,10 @@ export class Workers extends Construct {
       handler: streamWorker.handler,
       description: 'yijian notify: table change stream -> e-mail (SES v2)',
       timeout: notifyTimeout,
-      environment: { YIJIAN_MAIL_FROM: settings.mailFrom, YIJIAN_PUBLIC_URL: settings.publicUrl },
+      environment: {
+        YIJIAN_MAIL_FROM: settings.mailFrom,
+        YIJIAN_PUBLIC_URL: settings.publicUrl ?? props.defaultPublicUrl,
+      },
     });
     // Writes: the deduplication records of shared/data/notifications.ts (claim, mark, release).
     bindTable(this.notify, table, 'write');

@@ -1,7 +1,8 @@
 /**
  * The deployed yijian: the single table, one function per handler of the route table, the staff
  * user pool, and the HTTP API with one Lambda integration per route (streaming routes are served
- * by their function's URL instead), plus the background workers of shared/workers.ts (infra/workers.ts).
+ * by their function's URL instead), plus the background workers of shared/workers.ts (infra/workers.ts)
+ * and the web pages behind CloudFront, on the same origin as the API (infra/site.ts).
  * Everything is derived from shared/routes.ts, shared/workers.ts and
  * shared/data/table-definition.ts, the same declarations the local stack mounts.
  */
@@ -32,10 +33,15 @@ import { tableDefinition } from '../shared/data/table-definition';
 import { routeKey, routes as sharedRoutes, type RouteDef } from '../shared/routes';
 import { scheduleWorker, streamWorker } from '../shared/workers';
 import { bindTable, type TableAccess } from './bind-table';
+import { Site, webDistFrom } from './site';
 import {
+  checkCognitoDomainPrefix,
   checkConsoleUrl,
   checkSupervisionGroupIds,
+  cognitoDomainPrefixFrom,
+  consoleScopes,
   consoleUrlFrom,
+  defaultConsoleUrl,
   StaffIdentity,
   staffRouteScopes,
   supervisionGroupIdsFrom,
@@ -53,10 +59,23 @@ export interface YijianStackProps extends StackProps {
    */
   readonly supervisionGroupIds?: readonly string[];
   /**
-   * The console's URL (OAuth callback and sign-out URL of the app client).
+   * The console's URL (OAuth callback and sign-out URL of the app client). Not derived from the
+   * distribution: the export function's environment names the app client, the client would name
+   * the distribution and the distribution names the export function's URL, a dependency cycle.
+   * After the first deploy, set it to the ConsoleUrl output (or the custom domain's /console).
    * @default context `consoleUrl`, else http://localhost:3000/console
    */
   readonly consoleUrl?: string;
+  /**
+   * The prefix of the Cognito domain hosting the managed login the console signs in with.
+   * @default context `cognitoDomainPrefix`, else none: no domain, and staff cannot sign in yet
+   */
+  readonly cognitoDomainPrefix?: string;
+  /**
+   * The built web pages (vite build). A missing folder deploys a placeholder page (with a warning).
+   * @default context `webDist` (relative to the repository root), else web/dist
+   */
+  readonly webDist?: string;
   /** Stage-wide limits; the handlers add per-IP limits for public writes. */
   readonly throttle?: { readonly rateLimit: number; readonly burstLimit: number };
   /**
@@ -111,6 +130,8 @@ export class YijianStack extends Stack {
   /** One function URL per handler of streaming routes, keyed by the handler name. */
   readonly functionUrls: ReadonlyMap<string, FunctionUrl>;
   readonly staffIdentity: StaffIdentity;
+  /** The bucket, the CloudFront distribution and the deployments of the pages and /config.json. */
+  readonly site: Site;
 
   constructor(scope: Construct, id: string, props: YijianStackProps = {}) {
     super(scope, id, props);
@@ -127,6 +148,10 @@ export class YijianStack extends Stack {
           ? supervisionGroupIdsFrom(this)
           : checkSupervisionGroupIds(props.supervisionGroupIds),
       consoleUrl: props.consoleUrl === undefined ? consoleUrlFrom(this) : checkConsoleUrl(props.consoleUrl),
+      domainPrefix:
+        props.cognitoDomainPrefix === undefined
+          ? cognitoDomainPrefixFrom(this)
+          : checkCognitoDomainPrefix(props.cognitoDomainPrefix),
     });
     const identity = this.staffIdentity;
 
@@ -190,13 +215,8 @@ export class YijianStack extends Stack {
         throw new Error(`functions/${worker}.ts is a background worker (shared/workers.ts) and cannot serve routes too`);
       }
     }
-    this.workers = new Workers(this, 'Workers', {
-      table: boundTable,
-      settings: workerSettingsFrom(this, props.workerSettings),
-    });
-    functions.set(streamWorker.handler, this.workers.notify);
-    functions.set(scheduleWorker.handler, this.workers.sweep);
-    this.functions = functions;
+    // Checked before anything is built from them.
+    const workerSettings = workerSettingsFrom(this, props.workerSettings);
     this.functionUrls = functionUrls;
 
     const accessLogs = new LogGroup(this, 'ApiAccessLogs', { retention: RetentionDays.ONE_MONTH });
@@ -248,11 +268,67 @@ export class YijianStack extends Stack {
     }
     this.routes = routesByKey;
 
+    // The console's configuration, read at run time from /config.json.
+    const region = this.region;
+    const consoleUrl = identity.consoleUrl;
+    const consoleConfig = {
+      region,
+      userPoolId: identity.userPool.userPoolId,
+      clientId: identity.client.userPoolClientId,
+      cognitoDomain: identity.domainUrl ?? null,
+      apiBase: '/api',
+      // The shape web/src/console/auth.ts reads: present only when there is a managed login.
+      ...(identity.domainUrl === undefined
+        ? {}
+        : {
+            cognito: {
+              domain: identity.domainUrl,
+              clientId: identity.client.userPoolClientId,
+              scopes: consoleScopes.map((scope) => scope.scopeName),
+              // No redirectUri: the console returns to its own URL, which must equal consoleUrl.
+            },
+          }),
+    };
+    this.site = new Site(this, 'Site', {
+      webDist: props.webDist ?? webDistFrom(this),
+      api: this.api,
+      streaming: routeTable
+        .filter((route) => route.stream === true)
+        .map((route) => ({ path: route.path, methods: [route.method], url: functionUrls.get(route.handler)! })),
+      consoleConfig,
+      connectSources: [
+        `https://cognito-idp.${region}.${this.urlSuffix}`,
+        ...(identity.domainUrl === undefined ? [] : [identity.domainUrl]),
+      ],
+    });
+    if (identity.domainUrl === undefined || consoleUrl === defaultConsoleUrl) {
+      Validations.of(this).addWarning(
+        'yijian:StaffSignIn',
+        'Staff cannot sign in to the deployed console yet: ' +
+          [
+            ...(identity.domainUrl === undefined ? ['set context cognitoDomainPrefix (a Cognito domain for the managed login)'] : []),
+            ...(consoleUrl === defaultConsoleUrl ? ['set context consoleUrl to the ConsoleUrl output after the first deploy'] : []),
+          ].join(', and ') +
+          '.',
+      );
+    }
+
+    // After the site: notify's links lead to it unless publicUrl names another address.
+    this.workers = new Workers(this, 'Workers', {
+      table: boundTable,
+      settings: workerSettings,
+      defaultPublicUrl: this.site.url,
+    });
+    functions.set(streamWorker.handler, this.workers.notify);
+    functions.set(scheduleWorker.handler, this.workers.sweep);
+    this.functions = functions;
+
     new CfnOutput(this, 'ApiUrl', { value: this.api.apiEndpoint });
     new CfnOutput(this, 'TableName', { value: this.table.tableName });
     new CfnOutput(this, 'UserPoolId', { value: identity.userPool.userPoolId });
     new CfnOutput(this, 'UserPoolClientId', { value: identity.client.userPoolClientId });
     new CfnOutput(this, 'JwtIssuer', { value: identity.issuerUrl });
+    if (identity.domainUrl !== undefined) new CfnOutput(this, 'CognitoDomainUrl', { value: identity.domainUrl });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.workers.alarmTopic.topicArn });
     new CfnOutput(this, 'NotifyFailureQueueUrl', { value: this.workers.notifyFailures.queueUrl });
     new CfnOutput(this, 'SweepFailureQueueUrl', { value: this.workers.sweepFailures.queueUrl });

@@ -2,13 +2,16 @@
  * The synthesised template against the declarations it is built from (shared/routes.ts,
  * shared/workers.ts, shared/data/table-definition.ts, shared/demo/directory.ts) and against AWS
  * Solutions (cdk-nag) checks. The stack is synthesised once: bundling every function is the slow part.
+ * Its web pages are a small fixture folder, so no test depends on a front-end build.
  */
 import { App, Validations } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import type { CfnElement } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { readFileSync } from 'node:fs';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tableDefinition } from '../../shared/data/table-definition';
 import { demoDirectory } from '../../shared/demo/directory';
 import { routeKey, routes, type RouteDef } from '../../shared/routes';
@@ -16,7 +19,8 @@ import { scheduleWorker, streamWorker } from '../../shared/workers';
 import { tableReadActions, tableWriteActions } from '../../infra/bind-table';
 import { esbuildOptions } from '../../infra/bundling';
 import { defaultConsoleUrl, staffGroupNames } from '../../infra/staff-identity';
-import { defaultMailFrom, defaultPublicUrl } from '../../infra/worker-settings';
+import { consoleConfigKeys, contentSecurityPolicy, pageRewriteCode } from '../../infra/site';
+import { defaultMailFrom } from '../../infra/worker-settings';
 import { notifyTimeout, sesSendActions, streamMaxRecordAge } from '../../infra/workers';
 import { YijianFunction } from '../../infra/yijian-function';
 import { accessLogFields, defaultThrottle, YijianStack } from '../../infra/yijian-stack';
@@ -31,6 +35,8 @@ let app: App;
 let stack: YijianStack;
 let template: Template;
 let resources: Record<string, Resource>;
+/** A stand-in for web/dist: pages, a hashed asset and the build stamp of local/pages.ts. */
+let webDist: string;
 
 const logicalId = (construct: { node: { defaultChild?: unknown } } | CfnElement): string => {
   const element = (('logicalId' in construct ? construct : construct.node.defaultChild) as CfnElement);
@@ -62,11 +68,22 @@ const rolePolicies = (handler: string): { statements: Statement[]; managed: unkn
 };
 
 beforeAll(() => {
+  webDist = mkdtempSync(join(tmpdir(), 'yijian-web-dist-'));
+  for (const page of ['index.html', 'track.html', 'console.html', '404.html']) {
+    writeFileSync(join(webDist, page), `<!doctype html><title>${page}</title>`);
+  }
+  mkdirSync(join(webDist, 'assets'));
+  writeFileSync(join(webDist, 'assets', 'main-Ab12Cd34.js'), 'console.log(1);\n');
+  writeFileSync(join(webDist, '.built'), 'stamp\n');
   app = new App({ context: cdkContext });
-  stack = new YijianStack(app, 'YijianStack');
+  stack = new YijianStack(app, 'YijianStack', { webDist });
   template = Template.fromStack(stack);
   resources = template.toJSON().Resources;
 }, 120_000);
+
+afterAll(() => {
+  if (webDist) rmSync(webDist, { recursive: true, force: true });
+});
 
 describe('table', () => {
   it('is built from shared/data/table-definition.ts', () => {
@@ -116,9 +133,13 @@ describe('table', () => {
 });
 
 describe('functions', () => {
-  it('are exactly one per handler of the route table and one per worker (no helper functions)', () => {
+  it('are exactly one per handler of the route table and one per worker, besides the pages\' deployment', () => {
     expect(workerHandlers.filter((worker) => handlers.includes(worker))).toEqual([]);
-    template.resourceCountIs('AWS::Lambda::Function', allHandlers.length);
+    const ids = ofType('AWS::Lambda::Function').map(([id]) => id);
+    // The CDK-provided BucketDeployment function, which runs only while CloudFormation deploys.
+    const deployment = ids.filter((id) => id.startsWith('CustomCDKBucketDeployment'));
+    expect(deployment).toHaveLength(1);
+    expect(ids.length - deployment.length).toBe(allHandlers.length);
     expect([...stack.functions.keys()].sort()).toEqual([...allHandlers].sort());
   });
 
@@ -497,11 +518,11 @@ describe('background workers (shared/workers.ts)', () => {
     template.resourceCountIs('AWS::SES::EmailIdentity', 0);
   });
 
-  it('give notify its sender and public URL, and sweep its auto-close days', () => {
+  it('give notify its sender and public URL (the site, without context publicUrl), and sweep its auto-close days', () => {
     expect(functionOf(streamWorker.handler).Properties.Environment.Variables).toMatchObject({
       TABLE_NAME: { Ref: logicalId(stack.table) },
       YIJIAN_MAIL_FROM: defaultMailFrom,
-      YIJIAN_PUBLIC_URL: defaultPublicUrl,
+      YIJIAN_PUBLIC_URL: { 'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [logicalId(stack.site.distribution), 'DomainName'] }]] },
     });
     expect(functionOf(scheduleWorker.handler).Properties.Environment.Variables).toMatchObject({
       TABLE_NAME: { Ref: logicalId(stack.table) },
@@ -512,6 +533,243 @@ describe('background workers (shared/workers.ts)', () => {
       const names = Object.keys(functionOf(handler).Properties.Environment.Variables);
       expect(names.filter((n) => /MAIL|PUBLIC_URL|AUTO_CLOSE/.test(n)), handler).toEqual([]);
     }
+  });
+});
+
+describe('site (web pages behind CloudFront)', () => {
+  const distribution = () => {
+    const found = ofType('AWS::CloudFront::Distribution');
+    expect(found).toHaveLength(1);
+    return found[0]![1].Properties.DistributionConfig;
+  };
+  const originOf = (behavior: { TargetOriginId: string }) =>
+    (distribution().Origins as any[]).find((o) => o.Id === behavior.TargetOriginId)!;
+  const behaviorFor = (pattern: string) => (distribution().CacheBehaviors as any[]).find((b) => b.PathPattern === pattern)!;
+  /** Managed policies (aws-cdk-lib CachePolicy / OriginRequestPolicy ids). */
+  const cachingOptimized = '658327ea-f89d-4fab-a63d-7e88639e58f6';
+  const cachingDisabled = '4135ea2d-6df8-44a3-9df3-4b5a84be39ad';
+  const allViewerExceptHost = 'b689b0a8-53d0-40ab-baf2-68738e2966ac';
+  const deployments = () => ofType('Custom::CDKBucketDeployment').map(([id, r]) => [id, r.Properties] as const);
+  const siteBucketRef = () => ({ Ref: logicalId(stack.site.bucket) });
+  const streamPattern = (path: string) => path.replace(/\{[^}]+\}/g, '*');
+
+  it('keeps the pages in a private, encrypted, versioned, TLS-only bucket with access logs, kept on deletion', () => {
+    const bucket = resources[logicalId(stack.site.bucket)]!;
+    expect(bucket).toMatchObject({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+    expect(bucket.Properties).toMatchObject({
+      PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+      BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
+      VersioningConfiguration: { Status: 'Enabled' },
+      OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
+      LoggingConfiguration: { DestinationBucketName: { Ref: logicalId(stack.site.logBucket) } },
+    });
+    expect(bucket.Properties.WebsiteConfiguration).toBeUndefined();
+    expect(resources[logicalId(stack.site.logBucket)]).toMatchObject({ DeletionPolicy: 'Retain' });
+  });
+
+  it('lets CloudFront read the bucket through origin access control only, for this distribution only', () => {
+    const [, policy] = ofType('AWS::S3::BucketPolicy').find(([, r]) => JSON.stringify(r.Properties.Bucket) === JSON.stringify(siteBucketRef()))!;
+    const statements = policy.Properties.PolicyDocument.Statement as any[];
+    const allows = statements.filter((s) => s.Effect === 'Allow');
+    expect(allows).toEqual([
+      {
+        Effect: 'Allow',
+        Action: 's3:GetObject',
+        Principal: { Service: 'cloudfront.amazonaws.com' },
+        Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [logicalId(stack.site.bucket), 'Arn'] }, '/*']] },
+        Condition: {
+          StringEquals: {
+            'AWS:SourceArn': {
+              'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':cloudfront::', { Ref: 'AWS::AccountId' }, ':distribution/', { Ref: logicalId(stack.site.distribution) }]],
+            },
+          },
+        },
+      },
+    ]);
+    expect(statements).toContainEqual(expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }));
+
+    const [oacId, oac] = ofType('AWS::CloudFront::OriginAccessControl')[0]!;
+    expect(ofType('AWS::CloudFront::OriginAccessControl')).toHaveLength(1);
+    expect(oac.Properties.OriginAccessControlConfig).toMatchObject({ OriginAccessControlOriginType: 's3', SigningBehavior: 'always', SigningProtocol: 'sigv4' });
+    const s3Origin = originOf(distribution().DefaultCacheBehavior);
+    expect(s3Origin).toMatchObject({
+      DomainName: { 'Fn::GetAtt': [logicalId(stack.site.bucket), 'RegionalDomainName'] },
+      OriginAccessControlId: { 'Fn::GetAtt': [oacId, 'Id'] },
+      S3OriginConfig: { OriginAccessIdentity: '' },
+    });
+    template.resourceCountIs('AWS::CloudFront::CloudFrontOriginAccessIdentity', 0);
+  });
+
+  it('serves the pages by default: HTTPS, compressed, cached, /track and /console rewritten to their pages', () => {
+    const config = distribution();
+    expect(config.DefaultRootObject).toBe('index.html');
+    expect(config.DefaultCacheBehavior).toMatchObject({
+      ViewerProtocolPolicy: 'redirect-to-https',
+      AllowedMethods: ['GET', 'HEAD'],
+      Compress: true,
+      CachePolicyId: cachingOptimized,
+      FunctionAssociations: [{ EventType: 'viewer-request', FunctionARN: { 'Fn::GetAtt': [logicalId(stack.site.pageRewrite), 'FunctionARN'] } }],
+    });
+    // No distribution-wide error pages: they would replace the API's 403 and 404 problem documents.
+    expect(config.CustomErrorResponses).toBeUndefined();
+    const fn = resources[logicalId(stack.site.pageRewrite)]!.Properties;
+    expect(fn.FunctionConfig.Runtime).toBe('cloudfront-js-2.0');
+    expect(fn.FunctionCode).toBe(pageRewriteCode);
+
+    const handler = new Function(`${pageRewriteCode}\nreturn handler;`)() as (event: unknown) => any;
+    const run = (uri: string) => handler({ request: { uri, method: 'GET', querystring: {}, headers: {} } });
+    expect(run('/track').uri).toBe('/track.html');
+    expect(run('/console').uri).toBe('/console.html');
+    expect(run('/').uri).toBe('/');
+    expect(run('/assets/main-Ab12Cd34.js').uri).toBe('/assets/main-Ab12Cd34.js');
+    expect(run('/config.json').uri).toBe('/config.json');
+    // The console's sign-in returns to its own URL: one spelling only.
+    expect(run('/console/')).toEqual({ statusCode: 301, statusDescription: 'Moved Permanently', headers: { location: { value: '/console' } } });
+    expect(run('/track/').statusCode).toBe(301);
+  });
+
+  it('routes /api/* to the HTTP API: HTTPS only, never cached, every method, every viewer header but Host', () => {
+    const api = behaviorFor('/api/*');
+    expect(api).toMatchObject({
+      ViewerProtocolPolicy: 'https-only',
+      CachePolicyId: cachingDisabled,
+      OriginRequestPolicyId: allViewerExceptHost,
+      AllowedMethods: expect.arrayContaining(['GET', 'HEAD', 'OPTIONS', 'PUT', 'PATCH', 'POST', 'DELETE']),
+    });
+    expect(api.FunctionAssociations).toBeUndefined();
+    expect(originOf(api)).toMatchObject({
+      DomainName: { 'Fn::Join': ['', [{ Ref: logicalId(stack.api) }, '.execute-api.', { Ref: 'AWS::Region' }, '.', { Ref: 'AWS::URLSuffix' }]] },
+      CustomOriginConfig: { OriginProtocolPolicy: 'https-only', OriginSSLProtocols: ['TLSv1.2'] },
+    });
+  });
+
+  it('routes each streaming route (/api/exports/...) to its function URL, ahead of /api/*', () => {
+    const patterns = (distribution().CacheBehaviors as any[]).map((b) => b.PathPattern);
+    expect(patterns.at(-1)).toBe('/api/*');
+    expect(patterns).toHaveLength(streamRoutes.length + 1);
+    for (const route of streamRoutes) {
+      expect(route.path.startsWith('/api/exports/'), routeKey(route)).toBe(true);
+      const behavior = behaviorFor(streamPattern(route.path));
+      expect(behavior, routeKey(route)).toMatchObject({
+        ViewerProtocolPolicy: 'https-only',
+        CachePolicyId: cachingDisabled,
+        // With caching disabled this policy passes Authorization: the function verifies the token.
+        OriginRequestPolicyId: allViewerExceptHost,
+        AllowedMethods: ['GET', 'HEAD'],
+      });
+      const url = stack.functionUrls.get(route.handler)!;
+      expect(originOf(behavior)).toMatchObject({
+        DomainName: { 'Fn::Select': [2, { 'Fn::Split': ['/', { 'Fn::GetAtt': [logicalId(url), 'FunctionUrl'] }] }] },
+        CustomOriginConfig: { OriginProtocolPolicy: 'https-only', OriginSSLProtocols: ['TLSv1.2'] },
+      });
+      // No origin access control for the function URL: SigV4 would take the Authorization header.
+      expect(originOf(behavior).OriginAccessControlId).toBeUndefined();
+    }
+  });
+
+  it('sends a strict Content-Security-Policy and the other security headers on every path', () => {
+    const policyId = logicalId(stack.site.responseHeaders);
+    const config = distribution();
+    for (const behavior of [config.DefaultCacheBehavior, ...config.CacheBehaviors]) {
+      expect(behavior.ResponseHeadersPolicyId, behavior.PathPattern ?? 'default').toEqual({ Ref: policyId });
+    }
+    const headers = resources[policyId]!.Properties.ResponseHeadersPolicyConfig;
+    const csp = headers.SecurityHeadersConfig.ContentSecurityPolicy;
+    expect(csp.Override).toBe(true);
+    const text = JSON.stringify(csp.ContentSecurityPolicy);
+    for (const directive of [
+      "default-src 'self'",
+      "script-src 'self'",
+      "style-src 'self'",
+      "img-src 'self' data:",
+      "connect-src 'self' https://cognito-idp.",
+      "frame-ancestors 'none'",
+      "base-uri 'none'",
+      "form-action 'self'",
+    ]) {
+      expect(text).toContain(directive);
+    }
+    expect(text).not.toMatch(/unsafe-inline|unsafe-eval|\*/);
+    expect(contentSecurityPolicy([])).toBe(
+      "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+    );
+    expect(headers.SecurityHeadersConfig).toMatchObject({
+      StrictTransportSecurity: { AccessControlMaxAgeSec: expect.any(Number), IncludeSubdomains: true, Override: true },
+      ContentTypeOptions: { Override: true },
+      FrameOptions: { FrameOption: 'DENY', Override: true },
+      ReferrerPolicy: { ReferrerPolicy: 'no-referrer', Override: true },
+    });
+    expect(headers.SecurityHeadersConfig.StrictTransportSecurity.AccessControlMaxAgeSec).toBeGreaterThanOrEqual(365 * 86400);
+    expect(headers.CustomHeadersConfig.Items).toContainEqual(expect.objectContaining({ Header: 'Permissions-Policy', Override: true }));
+  });
+
+  it('deploys the built pages: hashed assets cached for a year and never pruned, pages revalidated and pruned', () => {
+    const assets = deployments().find(([id]) => id === logicalId(stack.site.assetsDeployment!.node.findChild('CustomResource').node.defaultChild as CfnElement));
+    const pages = deployments().find(([id]) => id === logicalId(stack.site.pagesDeployment.node.findChild('CustomResource').node.defaultChild as CfnElement));
+    expect(assets?.[1]).toMatchObject({
+      DestinationBucketName: siteBucketRef(),
+      DestinationBucketKeyPrefix: 'assets/',
+      Prune: false,
+      SystemMetadata: { 'cache-control': 'public, max-age=31536000, immutable' },
+    });
+    expect(pages?.[1]).toMatchObject({
+      DestinationBucketName: siteBucketRef(),
+      Prune: true,
+      // Pruning leaves what the other deployments own.
+      Exclude: ['assets/*', ...consoleConfigKeys],
+      SystemMetadata: { 'cache-control': 'no-cache' },
+      DistributionId: { Ref: logicalId(stack.site.distribution) },
+      DistributionPaths: ['/*'],
+    });
+    expect(resources[pages![0]]!).toMatchObject({ DependsOn: expect.arrayContaining([assets![0]]) });
+    // The pages come from the given folder, without assets/ (deployed apart) or dotfiles (the build stamp).
+    expect(stack.site.usesPlaceholder).toBe(false);
+    const assembly = app.synth();
+    const stagedFiles = (deployment: readonly [string, Record<string, any>]) => {
+      const hash = (deployment[1].SourceObjectKeys[0] as string).replace(/\.zip$/, '');
+      return readdirSync(join(assembly.directory, `asset.${hash}`)).sort();
+    };
+    expect(stagedFiles(pages!)).toEqual(['404.html', 'console.html', 'index.html', 'track.html']);
+    expect(stagedFiles(assets!)).toEqual(['main-Ab12Cd34.js']);
+  });
+
+  it('publishes the console\'s Cognito settings as /config.json, never cached', () => {
+    const config = deployments().find(([id]) => id === logicalId(stack.site.configDeployment.node.findChild('CustomResource').node.defaultChild as CfnElement))!;
+    expect(config[1]).toMatchObject({
+      DestinationBucketName: siteBucketRef(),
+      Prune: false,
+      SystemMetadata: { 'cache-control': 'no-cache' },
+      DistributionPaths: consoleConfigKeys.map((key) => `/${key}`),
+    });
+    expect(consoleConfigKeys).toContain('config.json');
+    const assembly = app.synth();
+    consoleConfigKeys.forEach((key, index) => {
+      const hash = (config[1].SourceObjectKeys[index] as string).replace(/\.zip$/, '');
+      const raw = readFileSync(join(assembly.directory, `asset.${hash}`, key), 'utf8');
+      // Deploy-time values are markers the deployment function replaces.
+      const markers = config[1].SourceMarkers[index] as Record<string, unknown>;
+      const document = JSON.parse(raw, (_, value) => (typeof value === 'string' && value in markers ? markers[value] : value));
+      expect(document, key).toEqual({
+        region: { Ref: 'AWS::Region' },
+        userPoolId: { Ref: logicalId(stack.staffIdentity.userPool) },
+        clientId: { Ref: logicalId(stack.staffIdentity.client) },
+        // No cognitoDomainPrefix in the context: no domain, hence no managed login to configure.
+        cognitoDomain: null,
+        apiBase: '/api',
+      });
+    });
+    template.resourceCountIs('AWS::Cognito::UserPoolDomain', 0);
+  });
+
+  it('outputs the site and console URLs', () => {
+    const outputs = template.toJSON().Outputs as Record<string, { Value: unknown }>;
+    const domain = { 'Fn::GetAtt': [logicalId(stack.site.distribution), 'DomainName'] };
+    expect(outputs.SiteUrl!.Value).toEqual({ 'Fn::Join': ['', ['https://', domain]] });
+    expect(outputs.ConsoleUrl!.Value).toEqual({ 'Fn::Join': ['', ['https://', domain, '/console']] });
+  });
+
+  it('warns, at synth, that staff cannot sign in until cognitoDomainPrefix and consoleUrl are set', () => {
+    Annotations.fromStack(stack).hasWarning('/YijianStack', Match.stringLikeRegexp('cognitoDomainPrefix.*consoleUrl'));
   });
 });
 
@@ -607,16 +865,54 @@ describe('cdk-nag AwsSolutions', () => {
     }
     // Only the findings this stack is designed around are acknowledged.
     const ids = new Set(acknowledgements.map(([id]) => id.replace(/^annotation::/i, '')));
+    const deploymentFindings = [...ids].filter((id) => /^AwsSolutions-IAM[45]\[(Action::s3:|Resource::.*\/\*\]$|Policy::.*AWSLambdaBasicExecutionRole)/.test(id));
     expect(ids).toEqual(
-      new Set(['AwsSolutions-IAM5[Resource::*]', 'AwsSolutions-APIG4', 'AwsSolutions-COG2', 'AwsSolutions-COG8', 'AwsSolutions-SQS3']),
+      new Set([
+        'AwsSolutions-IAM5[Resource::*]',
+        'AwsSolutions-APIG4',
+        'AwsSolutions-COG2',
+        'AwsSolutions-COG8',
+        'AwsSolutions-SQS3',
+        // The site: its access-log bucket, and the distribution (geo, WAF, logs, TLS with the default certificate).
+        'AwsSolutions-S1',
+        'AwsSolutions-CFR1',
+        'AwsSolutions-CFR2',
+        'AwsSolutions-CFR3',
+        'AwsSolutions-CFR4',
+        // The CDK-provided BucketDeployment function: its runtime and its generated grants.
+        'AwsSolutions-L1',
+        ...deploymentFindings,
+      ]),
     );
+    // Its object-ARN wildcards: the CDK asset bucket (read) and the site bucket (written), no other.
+    const objectArns = deploymentFindings.filter((id) => id.includes('[Resource::')).sort();
+    expect(objectArns).toEqual([
+      `AwsSolutions-IAM5[Resource::<${logicalId(stack.site.bucket)}.Arn>/*]`,
+      expect.stringMatching(/^AwsSolutions-IAM5\[Resource::arn:<AWS::Partition>:s3:::cdk-\w+-assets-<AWS::AccountId>-<AWS::Region>\/\*\]$/),
+    ]);
+    const acknowledging = (ids: readonly string[]) =>
+      stack.node
+        .findAll()
+        .filter((c) =>
+          c.node.metadata.some(
+            (m) =>
+              m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY &&
+              Object.keys(m.data as object).some((key) => ids.includes(key.replace(/^annotation::/i, ''))),
+          ),
+        );
+    // Those are acknowledged on the deployment function only, never on a function of the desk.
+    expect(acknowledging(deploymentFindings).map((c) => c.node.id)).toEqual([expect.stringMatching(/^Custom::CDKBucketDeployment/)]);
+    expect(acknowledging(['AwsSolutions-L1']).map((c) => c.node.id)).toEqual([expect.stringMatching(/^Custom::CDKBucketDeployment/)]);
+    // The site bucket's access logs are on: S1 is acknowledged on the log bucket only.
+    expect(acknowledging(['AwsSolutions-S1'])).toEqual([stack.site.logBucket]);
+    expect(acknowledging(['AwsSolutions-CFR3'])).toEqual([stack.site.distribution]);
   });
 });
 
 describe('stack options', () => {
   // Construct-only checks: bundling is skipped for these stacks (no assets are built).
   const appWithoutBundling = (context: Record<string, unknown> = {}) =>
-    new App({ context: { ...cdkContext, 'aws:cdk:bundling-stacks': [], ...context } });
+    new App({ context: { ...cdkContext, 'aws:cdk:bundling-stacks': [], webDist, ...context } });
   const groupNamesOf = (s: YijianStack) =>
     Object.values(Template.fromStack(s).findResources('AWS::Cognito::UserPoolGroup')).map((g) => g.Properties.GroupName);
 
@@ -665,6 +961,48 @@ describe('stack options', () => {
     expect(() => new YijianStack(appWithoutBundling({ publicUrl: 'http://yijian.example' }), 'Plain')).toThrow(/publicUrl/);
     expect(() => new YijianStack(appWithoutBundling({ autoCloseDays: '0' }), 'Zero')).toThrow(/autoCloseDays/);
     expect(() => new YijianStack(appWithoutBundling({ createSesIdentity: 'yes' }), 'Flag')).toThrow(/createSesIdentity/);
+  });
+
+  it('take the Cognito domain prefix from the context value cognitoDomainPrefix: domain, CSP and /config.json', () => {
+    const domainApp = appWithoutBundling({ cognitoDomainPrefix: 'yijian-desk' });
+    const s = new YijianStack(domainApp, 'Domain');
+    const t = Template.fromStack(s);
+    const idOf = (construct: { node: { defaultChild?: unknown } }) => s.resolve((construct.node.defaultChild as CfnElement).logicalId) as string;
+    const domainId = idOf(s.staffIdentity.domain!);
+    t.hasResourceProperties('AWS::Cognito::UserPoolDomain', { Domain: 'yijian-desk', UserPoolId: { Ref: idOf(s.staffIdentity.userPool) } });
+    const domainUrl = s.resolve(s.staffIdentity.domainUrl);
+    expect(JSON.stringify(domainUrl)).toContain('.auth.');
+    // The console fetches the managed login's token endpoint: the CSP lets it.
+    const csp = Object.values(t.findResources('AWS::CloudFront::ResponseHeadersPolicy'))[0]!.Properties.ResponseHeadersPolicyConfig
+      .SecurityHeadersConfig.ContentSecurityPolicy.ContentSecurityPolicy;
+    expect(JSON.stringify(csp)).toContain(JSON.stringify(s.resolve(s.staffIdentity.domain!.domainName)));
+    const config = Object.values(t.findResources('Custom::CDKBucketDeployment')).find((r) => r.Properties.SourceMarkers)!.Properties;
+    const raw = readFileSync(join(domainApp.outdir, `asset.${config.SourceObjectKeys[0].replace(/\.zip$/, '')}`, 'config.json'), 'utf8');
+    const markers = config.SourceMarkers[0] as Record<string, unknown>;
+    const resolved = (value: string) => value.replace(/<<marker:0xbaba:\d+>>/g, (m) => JSON.stringify(markers[m]));
+    const document = JSON.parse(raw) as Record<string, any>;
+    expect(resolved(document.cognitoDomain)).toBe(resolved(document.cognito.domain));
+    expect(resolved(document.cognitoDomain)).toContain(JSON.stringify({ Ref: domainId }));
+    expect(document.cognito.scopes).toEqual(['openid', 'email', 'profile']);
+    expect(resolved(document.cognito.clientId)).toBe(JSON.stringify({ Ref: idOf(s.staffIdentity.client) }));
+    expect(document.cognito.redirectUri).toBeUndefined();
+    expect(() => new YijianStack(appWithoutBundling({ cognitoDomainPrefix: 'My_Desk' }), 'BadPrefix')).toThrow(/cognitoDomainPrefix/);
+    expect(() => new YijianStack(appWithoutBundling({ cognitoDomainPrefix: 'aws-desk' }), 'Reserved')).toThrow(/cognitoDomainPrefix/);
+  });
+
+  it('deploy a placeholder page, with a warning, when the web pages are not built', () => {
+    const missing = join(tmpdir(), 'yijian-no-such-build');
+    const s = new YijianStack(appWithoutBundling({ webDist: missing }), 'Placeholder');
+    expect(s.site.usesPlaceholder).toBe(true);
+    expect(s.site.assetsDeployment).toBeUndefined();
+    expect(readdirSync(s.site.pagesDir).sort()).toEqual(['404.html', 'console.html', 'index.html', 'track.html']);
+    // The placeholder obeys the CSP too: no inline script or style.
+    expect(readFileSync(join(s.site.pagesDir, 'index.html'), 'utf8')).not.toMatch(/<script|<style|style=/);
+    Annotations.fromStack(s).hasWarning('/Placeholder/Site', Match.stringLikeRegexp('not built'));
+    Template.fromStack(s).resourceCountIs('Custom::CDKBucketDeployment', 2);
+    // A built folder gives no such warning.
+    expect(Annotations.fromStack(stack).findWarning('/YijianStack/Site', Match.stringLikeRegexp('not built'))).toEqual([]);
+    rmSync(s.site.pagesDir, { recursive: true, force: true });
   });
 
   it('refuse a route served by a worker\'s handler', () => {
