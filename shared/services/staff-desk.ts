@@ -82,7 +82,9 @@ const mutate = async ({ principal, id, ifMatch, action, lifecycle, change }: Mut
     } catch (error) {
       if (!(error instanceof StaleItemError)) throw error;
       if (ifMatch !== undefined) throw problems.preconditionFailed();
-      if (attempt >= 5) throw problems.unavailable(1);
+      if (attempt >= 6) throw problems.unavailable(1);
+      // Spread out the writers who collided, so they do not collide again at once.
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 15 * 2 ** attempt));
     }
   }
 };
@@ -99,9 +101,13 @@ const history = (principal: Principal, item: ItemRecord, to: Status, now: Date, 
 const dueFrom = (directory: Directory, kind: ItemRecord['kind'], now: Date) =>
   addWorkingDays(now, directory.sla[kind], { timezone: directory.campaign.timezone, holidays: directory.holidays }).toISOString();
 
+/**
+ * The item as this change left it: the committed record and the events up to its version (a
+ * concurrent later change must not show up as if it were this one's result).
+ */
 const withView = async (principal: Principal, item: ItemRecord) => {
   const found = await getItemWithEvents(item.trackingCode);
-  return toItemView(principal, found!.item, found!.events, clock.now());
+  return toItemView(principal, item, (found?.events ?? []).filter((e) => e.version <= item.version), clock.now());
 };
 
 export const assignItem = async (principal: Principal, id: string, ifMatch: number | undefined, input: { groupId: string; note?: string }) => {

@@ -1,0 +1,298 @@
+import { describe, expect, it } from 'vitest';
+import {
+  contributions,
+  counterDeltas,
+  firstReplyBucket,
+  medianFromHistogram,
+  type CountedItem,
+  type Counts,
+} from '../../shared/domain/counters';
+import { kindIds, type Kind } from '../../shared/schemas/directory';
+import { statusSchema, type Satisfaction, type Status } from '../../shared/schemas/submission';
+
+/** A small seeded PRNG (mulberry32): the same sequences on every run, no dependency. */
+const prng = (seed: number) => {
+  let a = seed >>> 0;
+  const next = () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  return {
+    next,
+    int: (n: number) => Math.floor(next() * n),
+    pick: <T>(values: readonly T[]): T => values[Math.floor(next() * values.length)],
+    chance: (p: number) => next() < p,
+  };
+};
+
+const statuses = statusSchema.options;
+const openSet = new Set<Status>(['submitted', 'assigned', 'in_progress', 'reopened']);
+const HOUR = 3_600_000;
+
+describe('firstReplyBucket', () => {
+  it('is hourly below 48 hours, daily below 30 days, then one open bucket', () => {
+    const cases: [number, number][] = [
+      [-3, 0], // a clock skew never gives a negative bucket
+      [0, 0],
+      [0.99, 0],
+      [1, 1],
+      [23.5, 23],
+      [47.999, 47],
+      [48, 48],
+      [71.99, 48],
+      [72, 72],
+      [100, 96],
+      [719.9, 696],
+      [720, 720],
+      [5000, 720],
+    ];
+    for (const [hours, bucket] of cases) expect(firstReplyBucket(hours), `${hours} h`).toBe(bucket);
+  });
+
+  it('puts every hour in a bucket whose range contains it', () => {
+    for (let tenths = 0; tenths < 8000; tenths++) {
+      const hours = tenths / 10;
+      const lower = firstReplyBucket(hours);
+      const width = lower < 48 ? 1 : lower < 720 ? 24 : Infinity;
+      expect(hours >= lower && hours < lower + width, `${hours} h in [${lower}, +${width})`).toBe(true);
+    }
+  });
+});
+
+describe('medianFromHistogram', () => {
+  it('is null for an empty histogram or one of zeros', () => {
+    expect(medianFromHistogram(new Map())).toBeNull();
+    expect(medianFromHistogram(new Map([[3, 0], [48, 0]]))).toBeNull();
+  });
+
+  it('is the midpoint of the bucket holding the (lower) median, ignoring empty and negative leftovers', () => {
+    expect(medianFromHistogram(new Map([[5, 1]]))).toBe(5.5);
+    expect(medianFromHistogram(new Map([[48, 3]]))).toBe(60);
+    expect(medianFromHistogram(new Map([[720, 2]]))).toBe(720);
+    // 1 + 1: the lower median is in bucket 0.
+    expect(medianFromHistogram(new Map([[10, 1], [0, 1]]))).toBe(0.5);
+    // 1 + 2 + 1: the second and third values are in bucket 24.
+    expect(medianFromHistogram(new Map([[2, 1], [24, 2], [96, 1]]))).toBe(24.5);
+    expect(medianFromHistogram(new Map([[2, 3], [24, 0], [96, 4]]))).toBe(108);
+  });
+
+  it('agrees with the median of the raw values, to the bucket', () => {
+    const rng = prng(7);
+    for (let round = 0; round < 300; round++) {
+      const values = Array.from({ length: 1 + rng.int(60) }, () => (rng.chance(0.7) ? rng.next() * 60 : rng.next() * 1200));
+      const histogram = new Map<number, number>();
+      for (const v of values) histogram.set(firstReplyBucket(v), (histogram.get(firstReplyBucket(v)) ?? 0) + 1);
+      const sorted = [...values].sort((a, b) => a - b);
+      const lowerMedian = sorted[Math.ceil(sorted.length / 2) - 1];
+      const bucket = firstReplyBucket(lowerMedian);
+      const upper = bucket < 48 ? bucket + 1 : bucket < 720 ? bucket + 24 : bucket;
+      expect(medianFromHistogram(histogram)).toBe((bucket + upper) / 2);
+    }
+  });
+});
+
+describe('contributions', () => {
+  const base: CountedItem = { phase: 'study', groupId: 'g1', unitId: 'u01', kind: 'problem', status: 'assigned', createdAt: '2026-11-20T02:00:00.000Z' };
+
+  it('counts an open problem of a unit with a due date', () => {
+    expect(contributions({ ...base, dueAt: '2026-12-10T15:59:59.999Z' })).toEqual({
+      's:assigned': 1,
+      'k:problem': 1,
+      'u:u01:t': 1,
+      'u:u01:o': 1,
+      'u:u01:p': 1,
+      'due:2026-12-10T15:59:59.999Z': 1,
+    });
+  });
+
+  it('drops the due date and the open count once the item is no longer open, and keeps the rating and reply time', () => {
+    const closed = contributions({
+      ...base,
+      kind: 'question',
+      status: 'closed',
+      dueAt: '2026-12-10T15:59:59.999Z',
+      satisfaction: 'basically',
+      firstReplyAt: '2026-11-22T04:30:00.000Z', // 50.5 h after creation
+    });
+    expect(closed).toEqual({ 's:closed': 1, 'k:question': 1, 'u:u01:t': 1, 'sat:basically': 1, 'frh:48': 1 });
+  });
+
+  it('gives an item without a unit no unit counts', () => {
+    expect(contributions({ phase: 'study', kind: 'feedback', status: 'submitted', createdAt: base.createdAt })).toEqual({ 's:submitted': 1, 'k:feedback': 1 });
+  });
+});
+
+describe('counterDeltas', () => {
+  const item: CountedItem = { phase: 'study', groupId: 'g1', unitId: 'u01', kind: 'question', status: 'assigned', createdAt: '2026-11-20T02:00:00.000Z', dueAt: '2026-11-27T15:59:59.999Z' };
+
+  it('is the contributions on creation, their negation on removal, and nothing for a change that counts nothing', () => {
+    expect(counterDeltas(null, item)).toEqual([{ phase: 'study', groupId: 'g1', counts: contributions(item) }]);
+    expect(counterDeltas(item, null)).toEqual([{ phase: 'study', groupId: 'g1', counts: Object.fromEntries(Object.entries(contributions(item)).map(([k, n]) => [k, -n])) }]);
+    expect(counterDeltas(item, { ...item })).toEqual([]);
+    expect(counterDeltas(null, null)).toEqual([]);
+  });
+
+  it('moves only what changed within a group', () => {
+    expect(counterDeltas(item, { ...item, status: 'in_progress' })).toEqual([{ phase: 'study', groupId: 'g1', counts: { 's:assigned': -1, 's:in_progress': 1 } }]);
+    const answered = { ...item, status: 'answered' as const, firstReplyAt: '2026-11-20T05:10:00.000Z' };
+    expect(counterDeltas(item, answered)).toEqual([
+      { phase: 'study', groupId: 'g1', counts: { 's:assigned': -1, 'u:u01:o': -1, 'due:2026-11-27T15:59:59.999Z': -1, 's:answered': 1, 'frh:3': 1 } },
+    ]);
+  });
+
+  it('gives two deltas when the item moves between groups (the office queue is a group of its own)', () => {
+    const queued: CountedItem = { phase: 'review', kind: 'suggestion', status: 'submitted', createdAt: item.createdAt };
+    const assigned: CountedItem = { ...queued, groupId: 'g3', status: 'assigned', dueAt: '2026-12-04T15:59:59.999Z' };
+    expect(counterDeltas(queued, assigned)).toEqual([
+      { phase: 'review', groupId: undefined, counts: { 's:submitted': -1, 'k:suggestion': -1 } },
+      { phase: 'review', groupId: 'g3', counts: { 's:assigned': 1, 'k:suggestion': 1, 'due:2026-12-04T15:59:59.999Z': 1 } },
+    ]);
+  });
+});
+
+/**
+ * The property: whatever sequence of changes items go through, the counters kept by applying each
+ * change's deltas equal the counts made afresh from the final items. The fresh count is written
+ * here from the documented meaning of each counter, not with `contributions`, so a mistake in
+ * either shows.
+ */
+describe('counters kept by deltas equal a recount from scratch', () => {
+  const phases = ['study', 'review', 'rectify'];
+  const groups = [undefined, 'g1', 'g2', 'g3'];
+  const units = [undefined, 'u01', 'u02', 'u09', 'u34', 'u42'];
+  const satisfactions: Satisfaction[] = ['satisfied', 'basically', 'unsatisfied'];
+  const dueDates = ['2026-11-20T15:59:59.999Z', '2026-11-27T15:59:59.999Z', '2026-12-04T15:59:59.999Z', '2026-12-11T15:59:59.999Z'];
+
+  const cellKey = (phase: string, groupId: string | undefined) => `${phase}#${groupId ?? '-'}`;
+
+  const recount = (items: Iterable<CountedItem>): Map<string, Counts> => {
+    const cells = new Map<string, Counts>();
+    const bump = (cell: Counts, name: string) => (cell[name] = (cell[name] ?? 0) + 1);
+    for (const item of items) {
+      const key = cellKey(item.phase, item.groupId);
+      const cell = cells.get(key) ?? {};
+      cells.set(key, cell);
+      bump(cell, `s:${item.status}`);
+      bump(cell, `k:${item.kind}`);
+      if (item.unitId !== undefined) {
+        bump(cell, `u:${item.unitId}:t`);
+        if (openSet.has(item.status)) bump(cell, `u:${item.unitId}:o`);
+        if (item.kind === 'problem') bump(cell, `u:${item.unitId}:p`);
+      }
+      if (item.satisfaction) bump(cell, `sat:${item.satisfaction}`);
+      if (openSet.has(item.status) && item.dueAt !== undefined) bump(cell, `due:${item.dueAt}`);
+      if (item.firstReplyAt !== undefined) {
+        const hours = (Date.parse(item.firstReplyAt) - Date.parse(item.createdAt)) / HOUR;
+        const bucket = hours < 48 ? Math.max(0, Math.floor(hours)) : hours < 720 ? 24 * Math.floor(hours / 24) : 720;
+        bump(cell, `frh:${bucket}`);
+      }
+    }
+    return cells;
+  };
+
+  /** Counters as the table keeps them: zeros stay (ADD never removes an attribute), so drop them to compare. */
+  const nonZero = (cells: Map<string, Counts>) => {
+    const out: Record<string, Counts> = {};
+    for (const [key, counts] of cells) {
+      const kept = Object.fromEntries(Object.entries(counts).filter(([, n]) => n !== 0));
+      if (Object.keys(kept).length) out[key] = kept;
+    }
+    return out;
+  };
+
+  const randomItem = (rng: ReturnType<typeof prng>, createdAt: string): CountedItem => {
+    const status = rng.pick(statuses);
+    const open = openSet.has(status);
+    return {
+      phase: rng.pick(phases),
+      groupId: status === 'submitted' ? undefined : rng.pick(groups),
+      unitId: rng.pick(units),
+      kind: rng.pick(kindIds) as Kind,
+      status,
+      createdAt,
+      ...(open || rng.chance(0.5) ? (rng.chance(0.85) ? { dueAt: rng.pick(dueDates) } : {}) : {}),
+      ...(rng.chance(0.3) ? { satisfaction: rng.pick(satisfactions) } : {}),
+      ...(!open || rng.chance(0.2) ? (rng.chance(0.8) ? { firstReplyAt: new Date(Date.parse(createdAt) + rng.next() * 1000 * HOUR).toISOString() } : {}) : {}),
+    };
+  };
+
+  /** One plausible change: a status move, a reassignment, a rating, a first reply, a new due date or the lot at once. */
+  const change = (rng: ReturnType<typeof prng>, item: CountedItem): CountedItem => {
+    switch (rng.int(7)) {
+      case 0:
+        return { ...item, status: rng.pick(statuses) };
+      case 1:
+        return { ...item, groupId: rng.pick(groups), status: 'assigned', dueAt: rng.pick(dueDates) };
+      case 2:
+        return { ...item, satisfaction: rng.pick(satisfactions), status: rng.pick(['closed', 'reopened'] as const) };
+      case 3:
+        return item.firstReplyAt ? item : { ...item, status: 'answered', firstReplyAt: new Date(Date.parse(item.createdAt) + rng.next() * 900 * HOUR).toISOString() };
+      case 4: {
+        const { dueAt: _dropped, ...rest } = item;
+        return rng.chance(0.5) ? rest : { ...item, dueAt: rng.pick(dueDates) };
+      }
+      case 5:
+        return { ...item, unitId: rng.pick(units), kind: rng.pick(kindIds) as Kind };
+      default:
+        return randomItem(rng, item.createdAt);
+    }
+  };
+
+  for (const seed of [1, 2, 3, 42, 2027, 65535]) {
+    it(`holds over a random history of creations, changes and removals (seed ${seed})`, () => {
+      const rng = prng(seed);
+      const items = new Map<number, CountedItem>();
+      const counters = new Map<string, Counts>();
+      let nextId = 0;
+      let applied = 0;
+      const apply = (before: CountedItem | null, after: CountedItem | null) => {
+        for (const delta of counterDeltas(before, after)) {
+          const key = cellKey(delta.phase, delta.groupId);
+          const cell = counters.get(key) ?? {};
+          counters.set(key, cell);
+          for (const [name, n] of Object.entries(delta.counts)) {
+            expect(n, `a delta never carries a zero (${name})`).not.toBe(0);
+            cell[name] = (cell[name] ?? 0) + n;
+            applied++;
+          }
+        }
+      };
+      for (let step = 0; step < 4000; step++) {
+        const roll = rng.next();
+        if (roll < 0.3 || items.size === 0) {
+          const created = randomItem(rng, new Date(Date.UTC(2026, 10, 16) + step * 60_000).toISOString());
+          items.set(nextId++, created);
+          apply(null, created);
+        } else if (roll < 0.95) {
+          const id = rng.pick([...items.keys()]);
+          const before = items.get(id)!;
+          const after = change(rng, before);
+          items.set(id, after);
+          apply(before, after);
+        } else {
+          const id = rng.pick([...items.keys()]);
+          apply(items.get(id)!, null);
+          items.delete(id);
+        }
+        // Now and then, and at the end: the kept counters are the recount.
+        if (step % 500 === 499) expect(nonZero(counters)).toEqual(nonZero(recount(items.values())));
+      }
+      expect(applied).toBeGreaterThan(1000);
+      expect(nonZero(counters)).toEqual(nonZero(recount(items.values())));
+      // No counter ever goes negative: every -1 undoes an earlier +1 of the same item.
+      for (const counts of counters.values()) for (const n of Object.values(counts)) expect(n).toBeGreaterThanOrEqual(0);
+
+      // And the figures the dashboard derives from them are the ones a list would count.
+      const now = '2026-11-28T00:00:00.000Z';
+      const all: Counts = {};
+      for (const counts of counters.values()) for (const [name, n] of Object.entries(counts)) all[name] = (all[name] ?? 0) + n;
+      const overdue = Object.entries(all).reduce((sum, [name, n]) => (name.startsWith('due:') && name.slice(4) < now ? sum + n : sum), 0);
+      const finals = [...items.values()];
+      expect(overdue).toBe(finals.filter((i) => openSet.has(i.status) && i.dueAt !== undefined && i.dueAt < now).length);
+      for (const status of statuses) expect(all[`s:${status}`] ?? 0).toBe(finals.filter((i) => i.status === status).length);
+    });
+  }
+});
