@@ -7,48 +7,13 @@
  * may see it.
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { encodeTrackingCode } from './tracking-code-format';
 
-export const crockfordAlphabet = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
-
-/** A canonical tracking code. */
-export const trackingCodePattern = /^YJ-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$/;
-
-const format = (body: string): string => `YJ-${body.slice(0, 4)}-${body.slice(4, 8)}`;
-
-/** Encode exactly 40 bits (5 bytes) as 8 characters of 5 bits each: no modulo, no bias. */
-export const encodeTrackingCode = (bytes: Uint8Array): string => {
-  if (bytes.length !== 5) throw new RangeError('a tracking code encodes exactly 5 bytes');
-  let bits = 0n;
-  for (const b of bytes) bits = (bits << 8n) | BigInt(b);
-  let body = '';
-  for (let shift = 35n; shift >= 0n; shift -= 5n) body += crockfordAlphabet[Number((bits >> shift) & 31n)];
-  return format(body);
-};
+// The format itself (no node: imports) is shared with the pages.
+export { crockfordAlphabet, encodeTrackingCode, normalizeTrackingCode, trackingCodePattern } from './tracking-code-format';
 
 /** A fresh random tracking code, `YJ-XXXX-XXXX`. Uniqueness is for the caller to enforce on insert. */
 export const newTrackingCode = (): string => encodeTrackingCode(randomBytes(5));
-
-/** Crockford decoding forgives I and L (read as 1) and O (read as 0). */
-const confusables: Readonly<Record<string, string>> = { I: '1', L: '1', O: '0' };
-
-/**
- * Read a code as a person typed or dictated it: any case, spaces or dashes anywhere, full-width
- * characters from a Chinese input method, with or without the `YJ` prefix, I/L for 1 and O for 0.
- * Returns the canonical `YJ-XXXX-XXXX`, or null if it cannot be a tracking code.
- */
-export const normalizeTrackingCode = (input: unknown): string | null => {
-  if (typeof input !== 'string' || input.length > 64) return null;
-  let s = input.normalize('NFKC').toUpperCase().replace(/[\s\-_\u2010-\u2015\u2212]/g, '');
-  if (s.length === 10 && s.startsWith('YJ')) s = s.slice(2);
-  if (s.length !== 8) return null;
-  let body = '';
-  for (const ch of s) {
-    const c = confusables[ch] ?? ch;
-    if (!crockfordAlphabet.includes(c)) return null;
-    body += c;
-  }
-  return format(body);
-};
 
 /** A fresh access key: 32 random bytes (256 bits), base64url without padding (43 characters). */
 export const newAccessKey = (): string => randomBytes(32).toString('base64url');

@@ -207,7 +207,7 @@ describe('the journey of one item, phone to dashboard', () => {
     await office.locator('#item-title').filter({ hasText: '超出范围' }).waitFor();
     await office.locator('#reject-form').evaluate((form) => (form.closest('details') as HTMLDetailsElement).open = true);
     await office.locator('#reject-form button[type=submit]').click();
-    expect(await office.locator('#reject-reason-error').innerText()).toContain('理由'); // the shared schema's check
+    await eventually(() => office.locator('#reject-reason-error').innerText()).toContain('理由'); // the shared schema's check
     await office.locator('#reject-reason').fill('不属于本次主题教育的范围，已转12345热线。');
     await office.locator('#reject-form button[type=submit]').click();
     await eventually(() => office.locator('#item-status').innerText()).toBe('不予受理');

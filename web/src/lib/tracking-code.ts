@@ -1,24 +1,4 @@
-/**
- * The browser's copy of the server's forgiving tracking-code reader (shared/domain/tracking-code.ts
- * needs node:crypto for its other parts): any case, spaces or dashes, full-width characters, with
- * or without `YJ`, I/L for 1 and O for 0. Returns `YJ-XXXX-XXXX` or null.
- */
-const alphabet = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
-const confusables: Readonly<Record<string, string>> = { I: '1', L: '1', O: '0' };
-
-export const normalizeTrackingCode = (input: string): string | null => {
-  if (input.length > 64) return null;
-  let s = input.normalize('NFKC').toUpperCase().replace(/[\s\-_\u2010-\u2015\u2212]/g, '');
-  if (s.length === 10 && s.startsWith('YJ')) s = s.slice(2);
-  if (s.length !== 8) return null;
-  let body = '';
-  for (const ch of s) {
-    const c = confusables[ch] ?? ch;
-    if (!alphabet.includes(c)) return null;
-    body += c;
-  }
-  return `YJ-${body.slice(0, 4)}-${body.slice(4)}`;
-};
+export { normalizeTrackingCode } from '../../../shared/domain/tracking-code-format';
 
 /** `#YJ-XXXX-XXXX.key` (the receipt's link) -> { code, key }; the key never travels in a query. */
 export const parseReceiptFragment = (hash: string): { code: string; key: string } | null => {
