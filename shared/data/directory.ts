@@ -1,6 +1,7 @@
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Directory } from '../schemas/directory';
 import { dynamo, tableName } from './client';
+import { initCounters } from './counters';
 import { directoryKey } from './keys';
 
 /**
@@ -13,7 +14,10 @@ export const getDirectory = async (): Promise<Directory | null> => {
   return Item ? (Item.document as Directory) : null;
 };
 
-/** Replaces the directory in one write. `onlyIfMissing` seeds it without overwriting. Cost: ~10 WCU. */
+/**
+ * Replaces the directory in one write (then makes sure its counters exist). `onlyIfMissing` seeds
+ * it without overwriting. Cost: ~10 WCU, plus the counters' first creation.
+ */
 export const putDirectory = async (document: Directory, options: { onlyIfMissing?: boolean } = {}): Promise<boolean> => {
   try {
     await dynamo.send(
@@ -23,9 +27,11 @@ export const putDirectory = async (document: Directory, options: { onlyIfMissing
         ...(options.onlyIfMissing ? { ConditionExpression: 'attribute_not_exists(pk)' } : {}),
       }),
     );
-    return true;
   } catch (error) {
     if (options.onlyIfMissing && (error as Error).name === 'ConditionalCheckFailedException') return false;
     throw error;
   }
+  // Every counter the new directory implies exists, at full width, before anything is counted in it.
+  await initCounters(document);
+  return true;
 };

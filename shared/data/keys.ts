@@ -83,11 +83,9 @@ export const itemIndexKeys = (item: {
 };
 
 /**
- * Dashboard counters live in one partition, so the dashboard is a single Query whatever the
- * number of items. Each (phase, group) is split over a few shards because every change to any
- * item of a group updates its counter: shards spread those writes so concurrent transactions
- * rarely touch the same counter item.
+ * Dashboard counters live in one partition, one item per (phase, group), so the dashboard is a
+ * single Query whatever the number of items. Concurrent changes to one group's items touch the
+ * same counter item; a transaction that collides is retried (shared/data/transact.ts).
  */
 export const counterPartition = 'COUNTERS';
-export const counterShards = 4;
-export const counterSortKey = (phase: string, groupId: string | undefined, shard: number) => `${phase}#${groupId ?? '-'}#${shard}`;
+export const counterSortKey = (phase: string, groupId: string | undefined) => `${phase}#${groupId ?? '-'}`;

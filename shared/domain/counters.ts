@@ -1,5 +1,5 @@
 import { isOpen } from './lifecycle';
-import type { Kind } from '../schemas/directory';
+import { kindIds, type Directory, type Kind } from '../schemas/directory';
 import type { Satisfaction, Status } from '../schemas/submission';
 
 /**
@@ -8,15 +8,17 @@ import type { Satisfaction, Status } from '../schemas/submission';
  * that delta in the same transaction as the change keeps the counters equal to what the item
  * lists count, at all times, by construction.
  *
- * Counter attribute names:
+ * Counter attribute names (a fixed set, known from the directory: counter items are created with
+ * all of them at zero, so the dashboard reads the same bytes with 500 items or 100,000):
  *   s:<status>            items in that status
  *   k:<kind>              items of that kind
  *   u:<unitId>:t|o|p      a unit's items: total, open, problems
  *   sat:<satisfaction>    latest rating of each rated item
- *   due:<dueAt ISO>       open items due at that instant. Due dates are ends of working days, so
- *                         there are few distinct instants, and "overdue now" is the exact sum of
- *                         the buckets before now: no sweep needed for the figure to be right.
+ *   ov                    open items the sweeper has found past their due date (overdue for it)
  *   frh:<bucket>          first-reply time histogram, in hours (see `firstReplyBucket`)
+ * Overdue at this instant = `ov` + the open items in the sparse DUE index whose due date has passed
+ * since the last sweep (shared/data/due.ts): exact at all times, and the second part costs what
+ * fell due in the last sweep interval, not what the table holds.
  */
 export interface CountedItem {
   readonly phase: string;
@@ -25,6 +27,7 @@ export interface CountedItem {
   readonly kind: Kind;
   readonly status: Status;
   readonly dueAt?: string;
+  readonly overdueNotifiedFor?: string;
   readonly satisfaction?: Satisfaction;
   readonly createdAt: string;
   readonly firstReplyAt?: string;
@@ -38,17 +41,33 @@ export interface CounterDelta {
   readonly counts: Counts;
 }
 
-/**
- * Histogram buckets of first-reply hours: hourly up to 48 h, then daily up to 30 days, then one
- * open bucket. A bucket is named by its lower bound in hours; the median is read off to the bucket.
- */
+/** Lower bounds, in hours, of the first-reply histogram's buckets (the last one is open-ended). */
+export const firstReplyBuckets = [0, 1, 2, 4, 8, 12, 24, 36, 48, 72, 96, 120, 168, 240, 336, 720] as const;
+
+/** The bucket (its lower bound in hours) a first reply after `hours` falls in. */
 export const firstReplyBucket = (hours: number): number => {
-  if (hours < 48) return Math.max(0, Math.floor(hours));
-  if (hours < 720) return Math.floor(hours / 24) * 24;
-  return 720;
+  let bucket: number = firstReplyBuckets[0];
+  for (const lower of firstReplyBuckets) if (hours >= lower) bucket = lower;
+  return bucket;
 };
 
-const bucketUpperBound = (lower: number): number => (lower < 48 ? lower + 1 : lower < 720 ? lower + 24 : lower);
+const bucketUpperBound = (lower: number): number => {
+  const i = firstReplyBuckets.indexOf(lower as (typeof firstReplyBuckets)[number]);
+  return i >= 0 && i < firstReplyBuckets.length - 1 ? firstReplyBuckets[i + 1] : lower;
+};
+
+const statusIds: readonly Status[] = ['submitted', 'assigned', 'in_progress', 'answered', 'closed', 'reopened', 'rejected', 'merged'];
+const satisfactionIds: readonly Satisfaction[] = ['satisfied', 'basically', 'unsatisfied'];
+
+/** Every counter attribute a (phase, group) counter has, for the units of this directory. */
+export const counterAttributes = (directory: Pick<Directory, 'units'>): string[] => [
+  ...statusIds.map((s) => `s:${s}`),
+  ...kindIds.map((k) => `k:${k}`),
+  ...satisfactionIds.map((s) => `sat:${s}`),
+  'ov',
+  ...firstReplyBuckets.map((b) => `frh:${b}`),
+  ...directory.units.flatMap((u) => [`u:${u.id}:t`, `u:${u.id}:o`, `u:${u.id}:p`]),
+];
 
 export const contributions = (item: CountedItem): Counts => {
   const counts: Counts = { [`s:${item.status}`]: 1, [`k:${item.kind}`]: 1 };
@@ -59,14 +78,13 @@ export const contributions = (item: CountedItem): Counts => {
     if (item.kind === 'problem') counts[`u:${item.unitId}:p`] = 1;
   }
   if (item.satisfaction) counts[`sat:${item.satisfaction}`] = 1;
-  if (open && item.dueAt) counts[`due:${item.dueAt}`] = 1;
+  if (open && item.dueAt && item.overdueNotifiedFor === item.dueAt) counts.ov = 1;
   if (item.firstReplyAt) {
     const hours = (Date.parse(item.firstReplyAt) - Date.parse(item.createdAt)) / 3_600_000;
     counts[`frh:${firstReplyBucket(hours)}`] = 1;
   }
   return counts;
 };
-
 
 /** The counter updates a change needs: none, one (same group) or two (the item moved groups). */
 export const counterDeltas = (before: CountedItem | null, after: CountedItem | null): CounterDelta[] => {

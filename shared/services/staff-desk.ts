@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { clock } from '../clock';
 import { readCounters } from '../data/counters';
+import { overdueSinceLastSweep } from '../data/due';
 import { getDirectory, putDirectory } from '../data/directory';
 import { commitChange, getItem, getItemWithEvents, StaleItemError, type EventRecord, type ItemChange, type ItemRecord } from '../data/items';
 import { listItems, type ListFilter, type ListSource } from '../data/lists';
@@ -279,15 +280,20 @@ export const practices = async () => {
   return { items: page.rows.map((row) => ({ ...toSummary(row, now), body: row.body ?? '' })) };
 };
 
-const sumWhere = (counts: Record<string, number>, prefix: string, keep: (rest: string) => boolean = () => true) =>
-  Object.entries(counts).reduce((sum, [name, n]) => (name.startsWith(prefix) && keep(name.slice(prefix.length)) ? sum + n : sum), 0);
 
 export const dashboard = async (principal: Principal, query: { groupId?: string; phase?: string }) => {
   const now = clock.now();
   const nowIso = now.toISOString();
   const scope = scopeFor(principal, query.groupId);
-  const [directory, rows] = await Promise.all([requireDirectory(), readCounters(query.phase)]);
-  const visible = rows.filter((row) => scope === null || (row.groupId !== undefined && scope.includes(row.groupId)));
+  const [directory, rows, newlyDue] = await Promise.all([requireDirectory(), readCounters(query.phase), overdueSinceLastSweep(nowIso)]);
+  const inScope = (groupId: string | undefined) => scope === null || (groupId !== undefined && scope.includes(groupId));
+  const visible = rows.filter((row) => inScope(row.groupId));
+  // Overdue now = what the sweeper has counted + what fell due since it last ran.
+  const pendingOverdue = new Map<string, number>();
+  for (const row of newlyDue) {
+    if (!inScope(row.groupId) || (query.phase !== undefined && row.phase !== query.phase)) continue;
+    pendingOverdue.set(row.groupId ?? '-', (pendingOverdue.get(row.groupId ?? '-') ?? 0) + 1);
+  }
 
   const byGroupId = new Map<string, Record<string, number>>();
   for (const row of visible) {
@@ -299,16 +305,17 @@ export const dashboard = async (principal: Principal, query: { groupId?: string;
   const all: Record<string, number> = {};
   for (const counts of byGroupId.values()) for (const [name, n] of Object.entries(counts)) all[name] = (all[name] ?? 0) + n;
 
-  const overdueOf = (counts: Record<string, number>) => sumWhere(counts, 'due:', (at) => at < nowIso);
+  const overdueOf = (key: string) => (byGroupId.get(key)?.ov ?? 0) + (pendingOverdue.get(key) ?? 0);
   const statuses = statusSchema.options;
   const totals: Record<string, number> = Object.fromEntries(statuses.map((s) => [s, all[`s:${s}`] ?? 0]));
-  totals.overdue = overdueOf(all);
+  totals.overdue = (all.ov ?? 0) + [...pendingOverdue.values()].reduce((sum, n) => sum + n, 0);
   totals.all = statuses.reduce((sum, s) => sum + (all[`s:${s}`] ?? 0), 0);
 
+  const hasItems = (counts: Record<string, number> | undefined) => statuses.some((s) => (counts?.[`s:${s}`] ?? 0) > 0);
   const groupRows = [
     ...directory.groups.map((g) => ({ groupId: g.id as string | null, name: g.name, key: g.id })),
     { groupId: null, name: officeName, key: '-' },
-  ].filter((g) => (scope === null ? g.key !== '-' || byGroupId.has('-') : g.groupId !== null && scope.includes(g.groupId)));
+  ].filter((g) => (scope === null ? g.key !== '-' || hasItems(byGroupId.get('-')) || pendingOverdue.has('-') : g.groupId !== null && scope.includes(g.groupId)));
   const byGroup = groupRows.map(({ groupId, name, key }) => {
     const counts = byGroupId.get(key) ?? {};
     const histogram = new Map<number, number>();
@@ -317,7 +324,7 @@ export const dashboard = async (principal: Principal, query: { groupId?: string;
       groupId,
       name,
       open: openStatuses.reduce((sum, s) => sum + (counts[`s:${s}`] ?? 0), 0),
-      overdue: overdueOf(counts),
+      overdue: overdueOf(key),
       answered: counts['s:answered'] ?? 0,
       closed: counts['s:closed'] ?? 0,
       medianFirstReplyHours: medianFromHistogram(histogram),

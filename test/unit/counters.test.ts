@@ -33,19 +33,24 @@ const openSet = new Set<Status>(['submitted', 'assigned', 'in_progress', 'reopen
 const HOUR = 3_600_000;
 
 describe('firstReplyBucket', () => {
-  it('is hourly below 48 hours, daily below 30 days, then one open bucket', () => {
+  // The documented buckets: lower bounds in hours, the last one open-ended.
+  const lowers = [0, 1, 2, 4, 8, 12, 24, 36, 48, 72, 96, 120, 168, 240, 336, 720];
+
+  it('uses 16 fixed buckets, finer in the first hours', () => {
     const cases: [number, number][] = [
       [-3, 0], // a clock skew never gives a negative bucket
       [0, 0],
       [0.99, 0],
       [1, 1],
-      [23.5, 23],
-      [47.999, 47],
+      [3.9, 2],
+      [4, 4],
+      [23.5, 12],
+      [47.999, 36],
       [48, 48],
       [71.99, 48],
       [72, 72],
       [100, 96],
-      [719.9, 696],
+      [719.9, 336],
       [720, 720],
       [5000, 720],
     ];
@@ -56,8 +61,10 @@ describe('firstReplyBucket', () => {
     for (let tenths = 0; tenths < 8000; tenths++) {
       const hours = tenths / 10;
       const lower = firstReplyBucket(hours);
-      const width = lower < 48 ? 1 : lower < 720 ? 24 : Infinity;
-      expect(hours >= lower && hours < lower + width, `${hours} h in [${lower}, +${width})`).toBe(true);
+      const i = lowers.indexOf(lower);
+      const upper = i < lowers.length - 1 ? lowers[i + 1] : Infinity;
+      expect(i, `${lower} is a bucket`).toBeGreaterThanOrEqual(0);
+      expect(hours >= lower && hours < upper, `${hours} h in [${lower}, ${upper})`).toBe(true);
     }
   });
 });
@@ -69,13 +76,13 @@ describe('medianFromHistogram', () => {
   });
 
   it('is the midpoint of the bucket holding the (lower) median, ignoring empty and negative leftovers', () => {
-    expect(medianFromHistogram(new Map([[5, 1]]))).toBe(5.5);
+    expect(medianFromHistogram(new Map([[4, 1]]))).toBe(6);
     expect(medianFromHistogram(new Map([[48, 3]]))).toBe(60);
     expect(medianFromHistogram(new Map([[720, 2]]))).toBe(720);
     // 1 + 1: the lower median is in bucket 0.
-    expect(medianFromHistogram(new Map([[10, 1], [0, 1]]))).toBe(0.5);
+    expect(medianFromHistogram(new Map([[12, 1], [0, 1]]))).toBe(0.5);
     // 1 + 2 + 1: the second and third values are in bucket 24.
-    expect(medianFromHistogram(new Map([[2, 1], [24, 2], [96, 1]]))).toBe(24.5);
+    expect(medianFromHistogram(new Map([[2, 1], [24, 2], [96, 1]]))).toBe(30);
     expect(medianFromHistogram(new Map([[2, 3], [24, 0], [96, 4]]))).toBe(108);
   });
 
@@ -88,7 +95,9 @@ describe('medianFromHistogram', () => {
       const sorted = [...values].sort((a, b) => a - b);
       const lowerMedian = sorted[Math.ceil(sorted.length / 2) - 1];
       const bucket = firstReplyBucket(lowerMedian);
-      const upper = bucket < 48 ? bucket + 1 : bucket < 720 ? bucket + 24 : bucket;
+      const lowers = [0, 1, 2, 4, 8, 12, 24, 36, 48, 72, 96, 120, 168, 240, 336, 720];
+      const i = lowers.indexOf(bucket);
+      const upper = i < lowers.length - 1 ? lowers[i + 1] : bucket;
       expect(medianFromHistogram(histogram)).toBe((bucket + upper) / 2);
     }
   });
@@ -104,8 +113,14 @@ describe('contributions', () => {
       'u:u01:t': 1,
       'u:u01:o': 1,
       'u:u01:p': 1,
-      'due:2026-12-10T15:59:59.999Z': 1,
     });
+  });
+
+  it('counts an open item as overdue once the sweeper has reported it for its due date', () => {
+    const due = '2026-11-25T15:59:59.999Z';
+    expect(contributions({ ...base, dueAt: due, overdueNotifiedFor: due }).ov).toBe(1);
+    expect(contributions({ ...base, dueAt: '2026-12-10T15:59:59.999Z', overdueNotifiedFor: due }).ov).toBeUndefined();
+    expect(contributions({ ...base, status: 'answered', dueAt: due, overdueNotifiedFor: due }).ov).toBeUndefined();
   });
 
   it('drops the due date and the open count once the item is no longer open, and keeps the rating and reply time', () => {
@@ -139,7 +154,7 @@ describe('counterDeltas', () => {
     expect(counterDeltas(item, { ...item, status: 'in_progress' })).toEqual([{ phase: 'study', groupId: 'g1', counts: { 's:assigned': -1, 's:in_progress': 1 } }]);
     const answered = { ...item, status: 'answered' as const, firstReplyAt: '2026-11-20T05:10:00.000Z' };
     expect(counterDeltas(item, answered)).toEqual([
-      { phase: 'study', groupId: 'g1', counts: { 's:assigned': -1, 'u:u01:o': -1, 'due:2026-11-27T15:59:59.999Z': -1, 's:answered': 1, 'frh:3': 1 } },
+      { phase: 'study', groupId: 'g1', counts: { 's:assigned': -1, 'u:u01:o': -1, 's:answered': 1, 'frh:2': 1 } },
     ]);
   });
 
@@ -148,7 +163,7 @@ describe('counterDeltas', () => {
     const assigned: CountedItem = { ...queued, groupId: 'g3', status: 'assigned', dueAt: '2026-12-04T15:59:59.999Z' };
     expect(counterDeltas(queued, assigned)).toEqual([
       { phase: 'review', groupId: undefined, counts: { 's:submitted': -1, 'k:suggestion': -1 } },
-      { phase: 'review', groupId: 'g3', counts: { 's:assigned': 1, 'k:suggestion': 1, 'due:2026-12-04T15:59:59.999Z': 1 } },
+      { phase: 'review', groupId: 'g3', counts: { 's:assigned': 1, 'k:suggestion': 1 } },
     ]);
   });
 });
@@ -183,11 +198,11 @@ describe('counters kept by deltas equal a recount from scratch', () => {
         if (item.kind === 'problem') bump(cell, `u:${item.unitId}:p`);
       }
       if (item.satisfaction) bump(cell, `sat:${item.satisfaction}`);
-      if (openSet.has(item.status) && item.dueAt !== undefined) bump(cell, `due:${item.dueAt}`);
+      if (openSet.has(item.status) && item.dueAt !== undefined && item.overdueNotifiedFor === item.dueAt) bump(cell, 'ov');
       if (item.firstReplyAt !== undefined) {
         const hours = (Date.parse(item.firstReplyAt) - Date.parse(item.createdAt)) / HOUR;
-        const bucket = hours < 48 ? Math.max(0, Math.floor(hours)) : hours < 720 ? 24 * Math.floor(hours / 24) : 720;
-        bump(cell, `frh:${bucket}`);
+        const lowers = [0, 1, 2, 4, 8, 12, 24, 36, 48, 72, 96, 120, 168, 240, 336, 720];
+        bump(cell, `frh:${lowers.filter((lower) => hours >= lower).pop() ?? 0}`);
       }
     }
     return cells;
@@ -215,6 +230,7 @@ describe('counters kept by deltas equal a recount from scratch', () => {
       createdAt,
       ...(open || rng.chance(0.5) ? (rng.chance(0.85) ? { dueAt: rng.pick(dueDates) } : {}) : {}),
       ...(rng.chance(0.3) ? { satisfaction: rng.pick(satisfactions) } : {}),
+      ...(rng.chance(0.3) ? { overdueNotifiedFor: rng.pick(dueDates) } : {}),
       ...(!open || rng.chance(0.2) ? (rng.chance(0.8) ? { firstReplyAt: new Date(Date.parse(createdAt) + rng.next() * 1000 * HOUR).toISOString() } : {}) : {}),
     };
   };
@@ -235,7 +251,7 @@ describe('counters kept by deltas equal a recount from scratch', () => {
         return rng.chance(0.5) ? rest : { ...item, dueAt: rng.pick(dueDates) };
       }
       case 5:
-        return { ...item, unitId: rng.pick(units), kind: rng.pick(kindIds) as Kind };
+        return rng.chance(0.5) ? { ...item, unitId: rng.pick(units), kind: rng.pick(kindIds) as Kind } : { ...item, overdueNotifiedFor: item.dueAt };
       default:
         return randomItem(rng, item.createdAt);
     }
@@ -286,12 +302,10 @@ describe('counters kept by deltas equal a recount from scratch', () => {
       for (const counts of counters.values()) for (const n of Object.values(counts)) expect(n).toBeGreaterThanOrEqual(0);
 
       // And the figures the dashboard derives from them are the ones a list would count.
-      const now = '2026-11-28T00:00:00.000Z';
       const all: Counts = {};
       for (const counts of counters.values()) for (const [name, n] of Object.entries(counts)) all[name] = (all[name] ?? 0) + n;
-      const overdue = Object.entries(all).reduce((sum, [name, n]) => (name.startsWith('due:') && name.slice(4) < now ? sum + n : sum), 0);
       const finals = [...items.values()];
-      expect(overdue).toBe(finals.filter((i) => openSet.has(i.status) && i.dueAt !== undefined && i.dueAt < now).length);
+      expect(all.ov ?? 0).toBe(finals.filter((i) => openSet.has(i.status) && i.dueAt !== undefined && i.overdueNotifiedFor === i.dueAt).length);
       for (const status of statuses) expect(all[`s:${status}`] ?? 0).toBe(finals.filter((i) => i.status === status).length);
     });
   }
