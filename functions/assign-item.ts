@@ -1,9 +1,9 @@
-import { json, staffHandler } from '../shared/http/handler';
+import { staffHandler, versioned } from '../shared/http/handler';
 import { assignBody, itemIdParams } from '../shared/schemas/staff';
 import { assignItem, parseIfMatch } from '../shared/services/staff-desk';
 
 /** POST /api/items/{id}/assign — the office routes an item to a group. */
 export const handler = staffHandler({ params: itemIdParams, body: assignBody }, async (request, principal) => {
   const item = await assignItem(principal, request.params.id, parseIfMatch(request.headers['if-match']), request.body);
-  return json(200, item, { etag: `"${item.version}"` });
+  return versioned(200, item);
 });

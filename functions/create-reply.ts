@@ -1,9 +1,9 @@
-import { json, staffHandler } from '../shared/http/handler';
+import { staffHandler, versioned } from '../shared/http/handler';
 import { itemIdParams, replyBody } from '../shared/schemas/staff';
 import { parseIfMatch, replyToItem } from '../shared/services/staff-desk';
 
 /** POST /api/items/{id}/replies — a public reply (answers the item) or an internal note. */
 export const handler = staffHandler({ params: itemIdParams, body: replyBody }, async (request, principal) => {
   const reply = await replyToItem(principal, request.params.id, parseIfMatch(request.headers['if-match']), request.body);
-  return json(201, reply, { etag: `"${reply.version}"` });
+  return versioned(201, reply);
 });

@@ -1,9 +1,9 @@
-import { json, staffHandler } from '../shared/http/handler';
+import { staffHandler, versioned } from '../shared/http/handler';
 import { itemIdParams } from '../shared/schemas/staff';
 import { viewItem } from '../shared/services/staff-desk';
 
 /** GET /api/items/{id} — one item with its replies, notes, follow-ups and history. */
 export const handler = staffHandler({ params: itemIdParams }, async (request, principal) => {
   const item = await viewItem(principal, request.params.id);
-  return json(200, item, { etag: `"${item.version}"` });
+  return versioned(200, item);
 });

@@ -1,9 +1,9 @@
-import { json, staffHandler } from '../shared/http/handler';
+import { staffHandler, versioned } from '../shared/http/handler';
 import { itemIdParams, transitionBody } from '../shared/schemas/staff';
 import { parseIfMatch, transitionItem } from '../shared/services/staff-desk';
 
 /** POST /api/items/{id}/transition — start, close, reject, merge, recommend, unrecommend. */
 export const handler = staffHandler({ params: itemIdParams, body: transitionBody }, async (request, principal) => {
   const item = await transitionItem(principal, request.params.id, parseIfMatch(request.headers['if-match']), request.body);
-  return json(200, item, { etag: `"${item.version}"` });
+  return versioned(200, item);
 });

@@ -34,6 +34,9 @@ export interface HttpResult {
 
 export const json = (status: number, body: unknown, headers?: Record<string, string>): HttpResult => ({ status, body, headers });
 
+/** A versioned item (or change) with its version as the ETag, for the next `If-Match`. */
+export const versioned = (status: number, body: { version: number }): HttpResult => json(status, body, { etag: `"${body.version}"` });
+
 type Schema = z.ZodType;
 type Infer<S> = S extends z.ZodType ? z.output<S> : undefined;
 
