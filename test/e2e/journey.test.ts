@@ -220,8 +220,8 @@ describe('the journey of one item, phone to dashboard', () => {
     await eventually(() => office.locator('#item-status').innerText()).toBe('已合并');
 
     await person.goto(`${web.url}/track#${rejected.trackingCode}.${rejected.accessKey}`);
-    await person.locator('.timeline').waitFor();
-    expect(await person.locator('.timeline').innerText()).toContain('已转12345热线');
+    // Same page, another fragment: the page loads the other item; wait for it, not the old timeline.
+    await eventually(() => person.locator('.timeline').innerText()).toContain('已转12345热线');
     expect(await person.locator('#follow-up').count()).toBe(0);
     await person.goto(`${web.url}/track#${duplicate.trackingCode}.${duplicate.accessKey}`);
     await eventually(() => person.locator('.timeline').innerText()).toContain(trackingCode);
