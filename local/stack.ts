@@ -65,6 +65,26 @@ const configureEnvironment = (endpoint: string, tableName: string) => {
   delete process.env.AWS_SESSION_TOKEN;
 };
 
+/**
+ * DynamoDB Local 3.3 acknowledges a transaction before its COMMIT reaches the disk (it queues it);
+ * a read after it waits behind the queued commit. With a data dir, every acknowledged transaction
+ * is then durable before the handler answers, so a crash loses nothing answered 201. Local only:
+ * DynamoDB itself is durable when it answers.
+ */
+const awaitTransactionCommits = async (tableName: string) => {
+  const [{ dynamo }, { GetCommand }] = await Promise.all([import('../shared/data/client'), import('@aws-sdk/lib-dynamodb')]);
+  dynamo.middlewareStack.add(
+    (next, context) => async (args) => {
+      const result = await next(args);
+      if (/^TransactWrite(Items)?Command$/.test(String(context.commandName))) {
+        await dynamo.send(new GetCommand({ TableName: tableName, Key: { pk: '#commit-barrier', sk: '#' } }));
+      }
+      return result;
+    },
+    { step: 'initialize', name: 'dynamodbLocalCommitBarrier' },
+  );
+};
+
 const lambdaContextFor = (name: string) =>
   ({
     awsRequestId: randomUUID(),
@@ -117,6 +137,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
     process.env.YIJIAN_MAIL_OUTBOX = outbox.file;
     const client = localClient(endpoint);
     await ensureTable(client, tableName);
+    if (keep) await awaitTransactionCommits(tableName);
     if (options.seedDemo ?? true) {
       const [{ putDirectory }, { demoDirectory }] = await Promise.all([import('../shared/data/directory'), import('../shared/demo/directory')]);
       await putDirectory(demoDirectory, { onlyIfMissing: true });

@@ -166,6 +166,8 @@ const toResponse = (result: HttpResult): APIGatewayProxyStructuredResultV2 => {
   };
 };
 
+const transientNetworkCodes = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
+
 const busyErrorNames = new Set([
   'ProvisionedThroughputExceededException',
   'ThrottlingException',
@@ -185,7 +187,8 @@ const busyErrorNames = new Set([
  */
 const isTransientAwsError = (error: unknown): boolean => {
   if (typeof error !== 'object' || error === null) return false;
-  const e = error as { name?: string; $retryable?: unknown; $metadata?: { httpStatusCode?: number }; CancellationReasons?: { Code?: string }[] };
+  const e = error as { name?: string; code?: unknown; $retryable?: unknown; $metadata?: { httpStatusCode?: number }; CancellationReasons?: { Code?: string }[] };
+  if (typeof e.code === 'string' && transientNetworkCodes.has(e.code)) return true;
   if (e.name && busyErrorNames.has(e.name)) return true;
   if (e.name === 'TransactionCanceledException') {
     return (e.CancellationReasons ?? []).some((r) => r.Code === 'ThrottlingError' || r.Code === 'TransactionConflict' || r.Code === 'ProvisionedThroughputExceeded');

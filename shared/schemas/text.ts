@@ -19,6 +19,8 @@ export const text = (min: number, max: number) =>
     .refine((s) => min === 0 || s.length === 0 || s.trim().length > 0, { message: 'Must not be blank.' })
     // eslint-disable-next-line no-control-regex
     .refine((s) => !/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/.test(s), { message: 'Must not contain control characters.' })
+    // A lone UTF-16 surrogate is not text: it could not be written out as UTF-8 (CSV, e-mail).
+    .refine((s) => !/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(s), { message: 'Must be valid Unicode text.' })
     // Refinements do not reach JSON Schema; the limits do through metadata (counted in characters).
     .meta({ minLength: min, maxLength: max });
 

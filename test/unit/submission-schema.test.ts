@@ -60,6 +60,15 @@ describe('text()', () => {
     }
   });
 
+  it('refuses a lone UTF-16 surrogate but keeps real pairs (emoji)', () => {
+    for (const bad of ['\ud800', 'a\udc00b', '\ud83d']) {
+      const r = t.safeParse(bad);
+      expect(r.success, JSON.stringify(bad)).toBe(false);
+      expect(r.error!.issues.map((i) => i.message)).toContain('Must be valid Unicode text.');
+    }
+    expect(t.safeParse('😀👍').success).toBe(true);
+  });
+
   it('refuses what is not a string', () => {
     for (const v of [5, null, undefined, ['a'], { a: 1 }]) expect(t.safeParse(v).success).toBe(false);
   });

@@ -1,0 +1,357 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { freePort } from '../../local/ports';
+
+/**
+ * Crash durability: submissions at full speed (16 at a time, ~3 s, each with its own title and
+ * Idempotency-Key), then SIGKILL to the gateway (node) and DynamoDB Local (java) in the same tick,
+ * the instant a 201 has arrived, a restart on the same data dir, and the books checked:
+ *   - every submission answered 201 is there, readable with its key, exactly as sent;
+ *   - no submission is there twice; what is there was sent; requests without an answer may or may
+ *     not have landed, but never twice;
+ *   - every item came with its first history entry and its dashboard count (one transaction);
+ *   - retrying the unanswered ones with their Idempotency-Key yields exactly one item each.
+ */
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+const durationMs = Number(process.env.YIJIAN_CRASH_MS ?? 3000);
+const concurrency = 16;
+
+interface Started {
+  readonly child: ChildProcess;
+  readonly port: number;
+  readonly url: string;
+  output: () => string;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+const started: Started[] = [];
+const tempDirs: string[] = [];
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** An environment like a developer's shell: nothing of the test runner's own stack leaks in. */
+const childEnv = (extra: Record<string, string>): NodeJS.ProcessEnv => {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [name, value] of Object.entries(process.env)) {
+    if (/^(VITEST|TABLE_NAME$|DYNAMODB_ENDPOINT$|YIJIAN_|PORT$|NODE_OPTIONS$)/.test(name)) continue;
+    env[name] = value;
+  }
+  return { ...env, ...extra };
+};
+
+/** `node --import tsx local/main.ts`: node itself is the child, so java is its direct child. */
+const startStack = async (dataDir: string): Promise<Started> => {
+  const port = await freePort();
+  const child = spawn(process.execPath, ['--import', 'tsx', 'local/main.ts'], {
+    cwd: root,
+    env: childEnv({ PORT: String(port), YIJIAN_DATA_DIR: dataDir, YIJIAN_RATE_LIMIT: 'off', YIJIAN_QUIET: '1' }),
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
+  let out = '';
+  child.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
+  child.stderr!.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((res) => child.once('exit', (code, signal) => res({ code, signal })));
+  const s: Started = { child, port, url: `http://127.0.0.1:${port}`, output: () => out, exited };
+  started.push(s);
+  let dead = false;
+  void exited.then(() => (dead = true));
+  const deadline = Date.now() + 40_000;
+  while (!out.includes(`${s.url}/`)) {
+    if (dead) throw new Error(`the stack exited before it was ready:\n${out}`);
+    if (Date.now() > deadline) throw new Error(`the stack was not ready in 40 s:\n${out}`);
+    await sleep(50);
+  }
+  return s;
+};
+
+const alive = (pid: number): boolean => {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
+  } catch {
+    return false;
+  }
+};
+
+const childrenOf = (pid: number): number[] => {
+  const out: number[] = [];
+  try {
+    for (const task of readdirSync(`/proc/${pid}/task`)) {
+      try {
+        out.push(...readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number));
+      } catch {
+        // the thread ended meanwhile
+      }
+    }
+  } catch {
+    // the process ended meanwhile
+  }
+  return out;
+};
+
+const comm = (pid: number): string => {
+  try {
+    return readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
+  } catch {
+    return '';
+  }
+};
+
+const processTree = (pid: number): number[] => {
+  const all = [pid];
+  for (let i = 0; i < all.length; i++) for (const c of childrenOf(all[i])) if (!all.includes(c)) all.push(c);
+  return all.filter(alive);
+};
+
+const killAll = async () => {
+  const left = started.splice(0);
+  for (const s of left) {
+    const pids = s.child.pid ? processTree(s.child.pid) : [];
+    try {
+      if (s.child.pid) process.kill(-s.child.pid, 'SIGKILL');
+    } catch {
+      // the group is gone already
+    }
+    for (const pid of pids) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // gone already
+      }
+    }
+  }
+  await Promise.all(left.map((s) => Promise.race([s.exited, sleep(2000)])));
+};
+
+afterAll(async () => {
+  await killAll();
+  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
+});
+
+interface Attempt {
+  readonly n: number;
+  readonly title: string;
+  readonly body: string;
+  readonly kind: string;
+  readonly unitId: string;
+  readonly key: string;
+  /** 'pending' until an answer comes; 'lost' when the connection died without one. */
+  outcome: 'pending' | 'lost' | number;
+  /** performance.now() when the request went out and when its answer was in. */
+  sentAt?: number;
+  answeredAt?: number;
+  receipt?: { trackingCode: string; accessKey: string; status: string };
+}
+
+const kinds = ['feedback', 'question', 'suggestion', 'problem', 'practice'];
+
+const submit = async (url: string, a: Attempt) => {
+  const r = await fetch(`${url}/api/submissions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'idempotency-key': a.key },
+    body: JSON.stringify({ kind: a.kind, title: a.title, body: a.body, unitId: a.unitId, anonymous: true }),
+  });
+  const text = await r.text();
+  return { status: r.status, json: (r.status === 201 ? JSON.parse(text) : undefined) as Attempt['receipt'] };
+};
+
+/** Every item the office can list, walked through nextCursor. */
+const listAll = async (url: string, token: string) => {
+  const rows: { id: string; title: string; status: string }[] = [];
+  let cursor: string | undefined;
+  for (let page = 0; page < 10_000; page++) {
+    const r = await fetch(`${url}/api/items?limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, { headers: { authorization: `Bearer ${token}` } });
+    expect(r.status).toBe(200);
+    const json = (await r.json()) as { items: { id: string; title: string; status: string }[]; nextCursor?: string };
+    rows.push(...json.items);
+    cursor = json.nextCursor;
+    if (!cursor) return rows;
+  }
+  throw new Error('the list never ended');
+};
+
+/** Runs `fn` over `items` with `width` at a time. */
+const pool = async <T>(items: readonly T[], width: number, fn: (item: T) => Promise<void>) => {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: width }, async () => {
+      while (next < items.length) await fn(items[next++]);
+    }),
+  );
+};
+
+const officeToken = async (url: string) => {
+  const r = await fetch(`${url}/api/dev/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ sub: 'crash-office', name: '办公室', groups: ['office'] }),
+  });
+  expect(r.status).toBe(201);
+  return ((await r.json()) as { token: string }).token;
+};
+
+describe('crash durability', () => {
+  it('keeps every acknowledged submission, once, through SIGKILL of gateway and DynamoDB Local', { timeout: 180_000 }, async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'yijian-crash-'));
+    tempDirs.push(dataDir);
+    const run = Date.now().toString(36);
+
+    // 1. Full speed, 16 at a time, until the kill.
+    const first = await startStack(dataDir);
+    const nodePid = first.child.pid!;
+    const javaPids = processTree(nodePid).filter((p) => comm(p) === 'java');
+    expect(javaPids, 'one java process under the node process').toHaveLength(1);
+    const attempts: Attempt[] = [];
+    let stop = false;
+    let counter = 0;
+    /**
+     * The kill, node and java in the same tick, no chance to shut down. Armed after the burst, it
+     * fires the moment the next 201 is in: the worst instant for an acknowledged write, when the
+     * answer has left but nothing after it has run yet.
+     */
+    let armed = false;
+    let killedAt = 0;
+    const kill = () => {
+      if (killedAt) return;
+      killedAt = performance.now();
+      stop = true; // no new requests; those in flight stay in flight
+      process.kill(nodePid, 'SIGKILL');
+      for (const pid of javaPids) process.kill(pid, 'SIGKILL');
+    };
+    const attempt = async () => {
+      const n = counter++;
+      const a: Attempt = {
+        n,
+        title: `crash-${run}-${n}`,
+        body: `第${n}条 😀 body of ${n}\n${'意'.repeat(n % 50)}`,
+        kind: kinds[n % kinds.length],
+        unitId: `u${String((n % 60) + 1).padStart(2, '0')}`,
+        key: `crash-${run}-${n}-idempotency`,
+        outcome: 'pending',
+      };
+      attempts.push(a);
+      try {
+        a.sentAt = performance.now();
+        const r = await submit(first.url, a);
+        a.answeredAt = performance.now();
+        a.outcome = r.status;
+        a.receipt = r.json;
+        if (armed && r.status === 201) kill();
+      } catch {
+        a.outcome = 'lost';
+      }
+    };
+    // Warm up first (handler modules load, the JVM compiles), so the burst runs at full speed.
+    for (let i = 0; i < 20; i++) await attempt();
+    const t0 = performance.now();
+    const workers = Array.from({ length: concurrency }, async () => {
+      while (!stop) await attempt();
+    });
+    // ~3 s at full speed, and at least 32 answers during the burst (longer on a slow machine).
+    const burstAnswers = () => attempts.filter((a) => a.n >= 20 && a.outcome === 201).length;
+    while (performance.now() - t0 < durationMs || (burstAnswers() < 32 && performance.now() - t0 < 30_000)) await sleep(20);
+    armed = true;
+    const armedAt = performance.now();
+    while (!killedAt && performance.now() - armedAt < 5_000) await sleep(5);
+    kill(); // no 201 in 5 s: kill anyway
+    const exit = await first.exited;
+    expect(exit.signal).toBe('SIGKILL');
+    const deadline = Date.now() + 10_000;
+    while (javaPids.some(alive) && Date.now() < deadline) await sleep(50);
+    expect(javaPids.filter(alive), 'java is gone').toEqual([]);
+    await Promise.all(workers);
+    started.splice(started.indexOf(first), 1);
+
+    const acknowledged = attempts.filter((a) => a.outcome === 201);
+    const unanswered = attempts.filter((a) => a.outcome === 'lost' || a.outcome === 'pending');
+    const otherwise = attempts.filter((a) => typeof a.outcome === 'number' && a.outcome !== 201);
+    expect(otherwise.map((a) => a.outcome), 'no answer but 201 before the kill').toEqual([]);
+    expect(acknowledged.length - 20, 'answers during the burst').toBeGreaterThanOrEqual(32);
+    expect(unanswered.length, 'the kill caught requests in flight').toBeGreaterThan(0);
+
+    // 2. Restart on the same data dir.
+    const restartT0 = performance.now();
+    const second = await startStack(dataDir);
+    const restartMs = performance.now() - restartT0;
+    const token = await officeToken(second.url);
+
+    // 3. Every 201 is there, readable with its key, exactly as sent.
+    const unreadable: string[] = [];
+    await pool(acknowledged, 16, async (a) => {
+      const r = await fetch(`${second.url}/api/submissions/${a.receipt!.trackingCode}`, { headers: { 'X-Access-Key': a.receipt!.accessKey } });
+      const view = (await r.json()) as { title?: string; body?: string; kind?: string };
+      if (r.status !== 200 || view.title !== a.title || view.body !== a.body || view.kind !== a.kind) {
+        unreadable.push(`${a.title} (${a.receipt!.trackingCode}): ${r.status}, answered ${Math.round(killedAt - a.answeredAt!)} ms before the kill`);
+      }
+    });
+    expect(unreadable.join('\n'), 'acknowledged submissions missing or changed after the crash').toBe('');
+
+    // 4. None twice; nothing that was not sent; every 201 exactly once; unanswered at most once.
+    const ours = (await listAll(second.url, token)).filter((row) => row.title.startsWith(`crash-${run}-`));
+    const byTitle = new Map<string, string[]>();
+    for (const row of ours) byTitle.set(row.title, [...(byTitle.get(row.title) ?? []), row.id]);
+    const twice = [...byTitle].filter(([, ids]) => ids.length > 1);
+    expect(twice, 'a submission stored twice').toEqual([]);
+    const sent = new Map(attempts.map((a) => [a.title, a]));
+    expect([...byTitle.keys()].filter((t) => !sent.has(t)), 'items nobody sent').toEqual([]);
+    for (const a of acknowledged) expect(byTitle.get(a.title), a.title).toEqual([a.receipt!.trackingCode]);
+    const landedUnanswered = unanswered.filter((a) => byTitle.has(a.title));
+    expect(ours.length).toBe(acknowledged.length + landedUnanswered.length);
+
+    // 5. Each item came with its first history entry, and the dashboard counted each exactly once.
+    const partial: string[] = [];
+    await pool(ours, 16, async (row) => {
+      const r = await fetch(`${second.url}/api/items/${row.id}`, { headers: { authorization: `Bearer ${token}` } });
+      const item = (await r.json()) as { history?: { action: string }[]; version?: number };
+      if (r.status !== 200 || item.history?.[0]?.action !== 'submit' || item.version !== 1) partial.push(`${row.id}: ${r.status} ${JSON.stringify(item).slice(0, 200)}`);
+    });
+    expect(partial, 'items without their first event').toEqual([]);
+    const dashboard = await fetch(`${second.url}/api/dashboard`, { headers: { authorization: `Bearer ${token}` } });
+    const totals = ((await dashboard.json()) as { totals: { all: number } }).totals;
+    expect(totals.all, 'the dashboard counts every stored item once').toBe(ours.length);
+
+    // 6. The unanswered ones, retried with the same Idempotency-Key: one item each, no more.
+    const retried = new Map<string, Attempt['receipt']>();
+    await pool(unanswered, 16, async (a) => {
+      const r = await submit(second.url, a);
+      expect(r.status, a.title).toBe(201);
+      retried.set(a.title, r.json);
+    });
+    // And a few acknowledged ones: the retry gets the very receipt of the first answer.
+    for (const a of acknowledged.slice(0, 10)) {
+      const r = await submit(second.url, a);
+      expect(r.status).toBe(201);
+      expect(r.json).toEqual(a.receipt);
+    }
+    const after = (await listAll(second.url, token)).filter((row) => row.title.startsWith(`crash-${run}-`));
+    const afterByTitle = new Map<string, string[]>();
+    for (const row of after) afterByTitle.set(row.title, [...(afterByTitle.get(row.title) ?? []), row.id]);
+    for (const a of unanswered) {
+      const ids = afterByTitle.get(a.title);
+      expect(ids, `${a.title} after its retry`).toHaveLength(1);
+      expect(ids![0]).toBe(retried.get(a.title)!.trackingCode);
+      // One that had landed before the kill is answered with its original receipt, not a new item.
+      if (byTitle.has(a.title)) expect(retried.get(a.title)!.trackingCode).toBe(byTitle.get(a.title)![0]);
+    }
+    expect(after.length).toBe(acknowledged.length + unanswered.length);
+
+    // A clean stop after all that (the stream poller has a backlog of notifications to drain).
+    const stopT0 = performance.now();
+    second.child.kill('SIGTERM');
+    const stopped = await Promise.race([second.exited, sleep(30_000).then(() => null)]);
+    const stopNote = stopped ? `stopped by SIGTERM in ${Math.round(performance.now() - stopT0)} ms` : 'no exit within 30 s of SIGTERM (killed)';
+
+    console.log(
+      `crash: ${attempts.length} submissions (20 to warm up, then ${Math.round(killedAt - t0)} ms at ${concurrency} at a time); ` +
+        `${acknowledged.length} answered 201, ${unanswered.length} in flight at the SIGKILL ` +
+        `(${landedUnanswered.length} of them had landed); restart in ${Math.round(restartMs)} ms; ` +
+        `after the retries ${after.length} items, each once; ${stopNote}`,
+    );
+    if (stopped) started.splice(started.indexOf(second), 1);
+  });
+});
