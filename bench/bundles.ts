@@ -1,0 +1,162 @@
+/**
+ * Per function: the bundle as deployed (infra/bundling.ts options: ESM, minified, AWS SDK
+ * external) and a cold-start proxy — a fresh `node` process that imports the bundle and answers
+ * one event (bench/cold-start-runner.mjs) — against the same for a bare handler's bundle.
+ *
+ * Bundles are written under node_modules/.cache/yijian-bench/, so that their external
+ * `@aws-sdk/*` imports resolve from the project's node_modules, as they resolve from the Lambda
+ * runtime's own copy when deployed.
+ */
+import { build, type Metafile } from 'esbuild';
+import { spawn } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { esbuildOptions } from '../infra/bundling';
+import { routes } from '../shared/routes';
+import { median, round } from './measure';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = resolve(here, '..');
+export const bundleRoot = join(root, 'node_modules', '.cache', 'yijian-bench');
+const runner = join(here, 'cold-start-runner.mjs');
+export const bareName = '(bare handler)';
+
+export interface Bundle {
+  readonly name: string;
+  readonly file: string;
+  readonly bytes: number;
+  readonly gzipBytes: number;
+  readonly metafile: Metafile;
+}
+
+/** What-if entries for the cold-start investigation (bench/what-if/). */
+export const whatIfEntries: Record<string, string> = {
+  'what-if: SDK GetItem only': join(here, 'what-if', 'sdk-get-item.ts'),
+  'what-if: signed GetItem, no SDK': join(here, 'what-if', 'signed-get-item.ts'),
+};
+
+const entryOf = (handler: string) =>
+  handler === bareName ? join(here, 'bare-handler.ts') : (whatIfEntries[handler] ?? join(root, 'functions', `${handler}.ts`));
+const folderOf = (handler: string) => (handler === bareName ? 'bare' : handler.replace(/[^a-z0-9-]+/gi, '_'));
+
+/** The handlers of the route table, in route order, each once. */
+export const routeHandlers = (): string[] => [...new Set(routes.map((r) => r.handler))];
+
+export const buildBundle = async (name: string, variant: 'deployed' | 'sdk-bundled' = 'deployed'): Promise<Bundle> => {
+  const folder = join(bundleRoot, variant, folderOf(name));
+  rmSync(folder, { recursive: true, force: true });
+  mkdirSync(folder, { recursive: true });
+  const file = join(folder, 'index.mjs');
+  const options =
+    variant === 'deployed'
+      ? esbuildOptions
+      : {
+          ...esbuildOptions,
+          external: [],
+          // The SDK's dependencies still reach for require() of node builtins: the banner
+          // infra/bundling.ts documents for exactly this case.
+          banner: { js: "import { createRequire as __yjCreateRequire } from 'node:module'; const require = __yjCreateRequire(import.meta.url);" },
+        };
+  const result = await build({ ...options, entryPoints: [entryOf(name)], outfile: file, metafile: true, logLevel: 'error' });
+  const code = readFileSync(file);
+  if (code.includes('Dynamic require of "')) throw new Error(`${name}: the bundle holds esbuild's dynamic-require stub`);
+  return { name, file, bytes: code.byteLength, gzipBytes: gzipSync(code, { level: 9 }).byteLength, metafile: result.metafile };
+};
+
+/** Which packages (or project folders) make up a bundle's bytes, largest first. */
+export const bundleComposition = (bundle: Bundle, top = 8): { input: string; kib: number }[] => {
+  const output = Object.values(bundle.metafile.outputs).find((o) => o.entryPoint !== undefined) ?? Object.values(bundle.metafile.outputs)[0];
+  const byGroup = new Map<string, number>();
+  for (const [input, { bytesInOutput }] of Object.entries(output.inputs)) {
+    const m = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input);
+    const group = m ? m[1] : input.split('/').slice(0, -1).join('/') || input;
+    byGroup.set(group, (byGroup.get(group) ?? 0) + bytesInOutput);
+  }
+  return [...byGroup.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, top)
+    .map(([input, bytes]) => ({ input, kib: round(bytes / 1024) }));
+};
+
+export interface ColdRun {
+  readonly wallMs: number;
+  readonly importMs: number;
+  readonly answerMs: number;
+  readonly status: number | undefined;
+}
+
+/** One fresh process: spawn, import, answer one event, exit. Wall time is spawn to close. */
+export const coldStart = (bundle: Bundle, event: APIGatewayProxyEventV2 | object, env: Record<string, string>): Promise<ColdRun> => {
+  const eventFile = join(dirname(bundle.file), 'event.json');
+  writeFileSync(eventFile, JSON.stringify(event));
+  return new Promise((resolvePromise, reject) => {
+    const started = process.hrtime.bigint();
+    const child = spawn(process.execPath, [runner, bundle.file, eventFile], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
+    child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString('utf8')));
+    child.once('error', reject);
+    child.once('close', (code) => {
+      const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
+      const line = out.trim().split('\n').pop() ?? '';
+      if (code !== 0 || !line.startsWith('{')) return reject(new Error(`${bundle.name}: cold start failed (exit ${code}): ${err.slice(-1500)}`));
+      const parsed = JSON.parse(line) as { status?: number; importMs: number; answerMs: number };
+      resolvePromise({ wallMs, importMs: parsed.importMs, answerMs: parsed.answerMs, status: parsed.status });
+    });
+  });
+};
+
+export interface ColdStartFigure {
+  readonly name: string;
+  readonly kib: number;
+  readonly gzipKib: number;
+  readonly wallMedianMs: number;
+  readonly importMedianMs: number;
+  readonly answerMedianMs: number;
+  readonly ratio: number;
+  readonly statuses: (number | undefined)[];
+  readonly runsMs: number[];
+}
+
+/**
+ * Cold starts of every bundle, `runs` rounds; within a round the bare bundle and every function
+ * take turns, so slow moments of the machine fall on all of them alike. Medians per bundle.
+ */
+export const coldStarts = async (
+  bundles: readonly Bundle[],
+  bare: Bundle,
+  eventFor: (name: string, run: number) => Promise<object> | object,
+  env: Record<string, string>,
+  runs: number,
+  onProgress?: (line: string) => void,
+): Promise<{ bare: ColdStartFigure; functions: ColdStartFigure[] }> => {
+  const all = [bare, ...bundles];
+  const samples = new Map<string, ColdRun[]>(all.map((b) => [b.name, []]));
+  // One unmeasured start first: the OS file cache then holds node, the runner and node_modules.
+  for (const bundle of all) await coldStart(bundle, await eventFor(bundle.name, -1), env);
+  for (let run = 0; run < runs; run++) {
+    for (const bundle of all) samples.get(bundle.name)!.push(await coldStart(bundle, await eventFor(bundle.name, run), env));
+    onProgress?.(`cold starts: round ${run + 1}/${runs}`);
+  }
+  const figure = (bundle: Bundle, baseline: number): ColdStartFigure => {
+    const s = samples.get(bundle.name)!;
+    const wall = median(s.map((x) => x.wallMs));
+    return {
+      name: bundle.name,
+      kib: round(bundle.bytes / 1024),
+      gzipKib: round(bundle.gzipBytes / 1024),
+      wallMedianMs: round(wall),
+      importMedianMs: round(median(s.map((x) => x.importMs))),
+      answerMedianMs: round(median(s.map((x) => x.answerMs))),
+      ratio: round(wall / baseline, 2),
+      statuses: s.map((x) => x.status),
+      runsMs: s.map((x) => round(x.wallMs)),
+    };
+  };
+  const bareWall = median(samples.get(bare.name)!.map((x) => x.wallMs));
+  return { bare: figure(bare, bareWall), functions: bundles.map((b) => figure(b, bareWall)) };
+};

@@ -1,0 +1,75 @@
+/**
+ * One cold start, as a fresh Lambda container does it: a new `node` process imports a bundle and
+ * answers one event, then exits. Plain JavaScript on purpose: no TypeScript loader may be counted.
+ *
+ *   node bench/cold-start-runner.mjs <bundle.mjs> <event.json>
+ *
+ * Prints one JSON line: { status, importMs, answerMs, totalMs } where importMs is the time from
+ * process start (performance.timeOrigin) until the bundle is imported, answerMs the first
+ * invocation, totalMs the sum. The parent measures the whole process (spawn to exit) as well.
+ *
+ * Lambda's `awslambda` global is installed first for every bundle alike (the bare one included):
+ * middy reads `awslambda.streamifyResponse` at module load for the streaming export handler.
+ */
+import { readFileSync } from 'node:fs';
+import { Writable } from 'node:stream';
+import { pathToFileURL } from 'node:url';
+
+const [bundle, eventFile] = process.argv.slice(2);
+const event = JSON.parse(readFileSync(eventFile, 'utf8'));
+
+const streaming = Symbol('streaming');
+globalThis.awslambda ??= {};
+globalThis.awslambda.streamifyResponse ??= (fn) => Object.assign(fn, { [streaming]: true });
+globalThis.awslambda.HttpResponseStream ??= {
+  from: (stream, prelude) => {
+    stream.setPrelude(prelude);
+    return stream;
+  },
+};
+
+const { handler } = await import(pathToFileURL(bundle).href);
+const imported = performance.now();
+
+const context = {
+  callbackWaitsForEmptyEventLoop: false,
+  functionName: 'cold-start',
+  functionVersion: '$LATEST',
+  invokedFunctionArn: 'arn:aws:lambda:local:000000000000:function:cold-start',
+  memoryLimitInMB: '512',
+  awsRequestId: 'cold-start-request',
+  logGroupName: '/aws/lambda/cold-start',
+  logStreamName: 'local',
+  getRemainingTimeInMillis: () => 30_000,
+  done: () => undefined,
+  fail: () => undefined,
+  succeed: () => undefined,
+};
+
+let status;
+if (handler[streaming]) {
+  let bytes = 0;
+  const stream = new Writable({
+    write(chunk, _encoding, callback) {
+      bytes += chunk.length;
+      callback();
+    },
+  });
+  stream.setPrelude = (prelude) => {
+    status ??= prelude?.statusCode ?? 200;
+  };
+  const finished = new Promise((resolve, reject) => {
+    stream.once('finish', resolve);
+    stream.once('error', reject);
+  });
+  await handler(event, stream, context);
+  await finished;
+  status ??= bytes > 0 ? 200 : undefined;
+} else {
+  const result = await handler(event, context);
+  status = result && typeof result === 'object' && 'statusCode' in result ? result.statusCode : 200;
+}
+const answered = performance.now();
+process.stdout.write(`${JSON.stringify({ status, importMs: imported, answerMs: answered - imported, totalMs: answered })}\n`);
+// The SDK keeps its sockets alive: a Lambda container would be frozen here, a process must exit.
+process.exit(0);

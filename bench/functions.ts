@@ -1,0 +1,153 @@
+/**
+ * Per function: bundle size and cold start (see bundles.ts), every function answering a real event
+ * against the bench's table — a valid request that succeeds (2xx), prepared through the gateway.
+ * Where the cold-start target is missed, what-if bundles run in the same rounds, against the same
+ * bare handler, to show where the time goes: the AWS SDK alone (one GetItem), the same GetItem
+ * signed by hand without the SDK, and four functions with the SDK bundled in instead of external.
+ */
+import { routes } from '../shared/routes';
+import { apiEvent, submissionBody } from './fixtures';
+import { bareName, buildBundle, bundleComposition, coldStarts, routeHandlers, whatIfEntries, type Bundle } from './bundles';
+import { expectStatus, submit, type Desk, type Receipt } from './scale';
+
+export interface FunctionsOptions {
+  readonly desk: Desk;
+  /** Verified claims of an office user, as API Gateway's JWT authorizer passes them. */
+  readonly officeClaims: Record<string, string>;
+  readonly tableName: string;
+  readonly endpoint: string;
+  readonly runs: number;
+  readonly coldRatioTarget: number;
+  readonly bundleKiBTarget: number;
+}
+
+export const measureFunctions = async (options: FunctionsOptions) => {
+  const { desk, runs } = options;
+  const { log, http, auth } = desk;
+  log('bundling every function with infra/bundling.ts options');
+  const bundles: Bundle[] = [];
+  for (const name of routeHandlers()) bundles.push(await buildBundle(name));
+  const bare = await buildBundle(bareName);
+
+  log('cold starts: preparing one event per function');
+  const tracked = await submit(desk);
+  const staffItem = await submit(desk);
+  const practice = await submit(desk, { ...submissionBody('u20'), kind: 'practice', title: '推广“周五夜学”经验' });
+  // Rating needs an answered item, and answers once: one per run (and one for the unmeasured start).
+  const answered = new Map<number, Receipt>();
+  for (let run = -1; run < runs; run++) {
+    const item = await submit(desk);
+    await expectStatus('reply', http.post(`/api/items/${item.trackingCode}/replies`, { body: '已安排线上回放，请关注通知。', visibility: 'public' }, auth), 201);
+    answered.set(run, item);
+  }
+  const directoryDocument = (await expectStatus('directory', http.get('/api/admin/directory', auth), 200)).json();
+  const staff = { claims: options.officeClaims };
+  const at = (handler: string, path: string) => {
+    const r = routes.find((x) => x.handler === handler)!;
+    return { method: r.method, route: r.path, path };
+  };
+  const eventFor = (name: string, run: number): object => {
+    switch (name) {
+      case bareName:
+        return apiEvent({ method: 'GET', route: '/bare', path: '/bare' });
+      case 'get-form':
+        return apiEvent(at(name, '/api/form'));
+      case 'get-openapi':
+        return apiEvent(at(name, '/api/openapi.json'));
+      case 'create-submission':
+        return apiEvent({ ...at(name, '/api/submissions'), body: submissionBody() });
+      case 'get-submission':
+        return apiEvent({
+          ...at(name, `/api/submissions/${tracked.trackingCode}`),
+          pathParameters: { trackingCode: tracked.trackingCode },
+          headers: { 'x-access-key': tracked.accessKey },
+        });
+      case 'create-follow-up':
+        return apiEvent({
+          ...at(name, `/api/submissions/${tracked.trackingCode}/follow-ups`),
+          pathParameters: { trackingCode: tracked.trackingCode },
+          headers: { 'x-access-key': tracked.accessKey },
+          body: { body: '补充一点：周末值班的同志较多。' },
+        });
+      case 'rate-submission': {
+        const item = answered.get(run)!;
+        return apiEvent({
+          ...at(name, `/api/submissions/${item.trackingCode}/rating`),
+          pathParameters: { trackingCode: item.trackingCode },
+          headers: { 'x-access-key': item.accessKey },
+          body: { satisfaction: 'satisfied' },
+        });
+      }
+      case 'list-items':
+        return apiEvent({ ...at(name, '/api/items'), ...staff });
+      case 'get-item':
+        return apiEvent({ ...at(name, `/api/items/${staffItem.trackingCode}`), pathParameters: { id: staffItem.trackingCode }, ...staff });
+      case 'assign-item':
+        return apiEvent({ ...at(name, `/api/items/${staffItem.trackingCode}/assign`), pathParameters: { id: staffItem.trackingCode }, body: { groupId: 'g1' }, ...staff });
+      case 'create-reply':
+        return apiEvent({
+          ...at(name, `/api/items/${staffItem.trackingCode}/replies`),
+          pathParameters: { id: staffItem.trackingCode },
+          body: { body: '内部备注：已联系单位。', visibility: 'internal' },
+          ...staff,
+        });
+      case 'transition-item':
+        return apiEvent({
+          ...at(name, `/api/items/${practice.trackingCode}/transition`),
+          pathParameters: { id: practice.trackingCode },
+          body: { action: run % 2 === 0 ? 'recommend' : 'unrecommend' },
+          ...staff,
+        });
+      case 'get-dashboard':
+        return apiEvent({ ...at(name, '/api/dashboard'), ...staff });
+      case 'list-practices':
+        return apiEvent({ ...at(name, '/api/practices'), ...staff });
+      case 'export-items':
+        return apiEvent({ ...at(name, '/api/exports/items.csv'), ...staff });
+      case 'get-directory':
+        return apiEvent({ ...at(name, '/api/admin/directory'), ...staff });
+      case 'put-directory':
+        return apiEvent({ ...at(name, '/api/admin/directory'), body: directoryDocument, ...staff });
+      default:
+        if (name in whatIfEntries) return {};
+        if (name.endsWith(' +SDK bundled')) return eventFor(name.slice(0, -' +SDK bundled'.length), run);
+        throw new Error(`no cold-start event for ${name}`);
+    }
+  };
+  // What a deployed function finds in its environment (infra binds the table the same way);
+  // nothing else of this process's environment is passed on.
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    TABLE_NAME: options.tableName,
+    DYNAMODB_ENDPOINT: options.endpoint,
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+    POWERTOOLS_SERVICE_NAME: 'yijian',
+    POWERTOOLS_LOG_LEVEL: 'WARN',
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    YIJIAN_RATE_LIMIT: 'off',
+  };
+  log(`cold starts: ${bundles.length} functions + the bare handler, ${runs} rounds`);
+  const cold = await coldStarts(bundles, bare, eventFor, env, runs, log);
+  log(`  bare ${cold.bare.wallMedianMs} ms; ${cold.functions.map((f) => `${f.name} ${f.wallMedianMs} ms (${f.ratio}×)`).join('; ')}`);
+  const failing = cold.functions.filter((f) => f.statuses.some((s) => s === undefined || s >= 300));
+  if (failing.length) log(`  WARNING: answers other than 2xx: ${failing.map((f) => `${f.name} ${f.statuses.join(',')}`).join('; ')}`);
+
+  const largest = [...bundles].sort((a, b) => b.bytes - a.bytes)[0];
+  const oversize = bundles.filter((b) => b.bytes > options.bundleKiBTarget * 1024);
+  const explainSize = [...new Set([largest, ...oversize, bundles.find((b) => b.name === 'create-submission')!])];
+  const composition = Object.fromEntries(explainSize.map((b) => [b.name, bundleComposition(b)]));
+
+  let whatIf: Awaited<ReturnType<typeof coldStarts>> | null = null;
+  if (cold.functions.some((f) => f.ratio > options.coldRatioTarget)) {
+    log('cold start target missed: what-if bundles, in the same rounds as the same bare handler');
+    const probe = ['get-openapi', 'get-form', 'create-submission', 'get-dashboard'];
+    const variants: Bundle[] = [];
+    for (const name of Object.keys(whatIfEntries)) variants.push(await buildBundle(name));
+    for (const name of probe) variants.push({ ...(await buildBundle(name, 'sdk-bundled')), name: `${name} +SDK bundled` });
+    whatIf = await coldStarts([...bundles.filter((b) => probe.includes(b.name)), ...variants], bare, eventFor, env, runs, log);
+    log(`  ${whatIf.functions.map((f) => `${f.name} ${f.kib} KB ${f.wallMedianMs} ms (${f.ratio}×)`).join('; ')}`);
+  }
+  return { cold, composition, coldStartWhatIf: whatIf, environment: Object.keys(env) };
+};
