@@ -35,24 +35,8 @@ import { demoDirectory } from '../shared/demo/directory';
 import { kindIds, type Kind } from '../shared/schemas/directory';
 import type { Satisfaction } from '../shared/schemas/submission';
 import { round } from './measure';
+import { prng } from '../test/support/prng';
 
-/** mulberry32: a seeded PRNG, so every run builds the same table. */
-const prng = (seed: number) => {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return {
-    next,
-    int: (n: number) => Math.floor(next() * n),
-    pick: <T>(values: readonly T[]): T => values[Math.floor(next() * values.length)],
-    chance: (p: number) => next() < p,
-  };
-};
 const rng = prng(20261127);
 
 const HOUR = 3_600_000;

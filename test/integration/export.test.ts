@@ -9,6 +9,7 @@ import { kindIds, type Kind } from '../../shared/schemas/directory';
 import type { Status } from '../../shared/schemas/submission';
 import { startLocalStack, type LocalStack } from '../../local/stack';
 import { api, leakPattern, type Api } from '../support/stack';
+import { prng } from '../support/prng';
 
 /**
  * GET /api/exports/items.csv: what a spreadsheet receives (BOM, header, RFC 4180 quoting, formula
@@ -269,18 +270,6 @@ describe('the CSV a spreadsheet receives', () => {
 // ---------------------------------------------------------------------------------------------
 // 3,000 more items: filters at size, and streaming
 
-/** mulberry32, seeded: the same table on every run. */
-const prng = (seed: number) => {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return { next, pick: <T>(values: readonly T[]): T => values[Math.floor(next() * values.length)], chance: (p: number) => next() < p };
-};
 
 const bulk = 3000;
 const calendar = { timezone: demoDirectory.campaign.timezone, holidays: demoDirectory.holidays };

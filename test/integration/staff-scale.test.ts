@@ -13,6 +13,7 @@ import { randomBytes } from 'node:crypto';
 import { inject } from 'vitest';
 import { startLocalStack } from '../../local/stack';
 import { api, type Api } from '../support/stack';
+import { prng } from '../support/prng';
 
 /**
  * The dashboard at scale: a table filled with thousands of realistic items (through the data layer,
@@ -55,23 +56,6 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-/** mulberry32: a seeded PRNG, so the same table is built on every run. */
-const prng = (seed: number) => {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return {
-    next,
-    int: (n: number) => Math.floor(next() * n),
-    pick: <T>(values: readonly T[]): T => values[Math.floor(next() * values.length)],
-    chance: (p: number) => next() < p,
-  };
-};
 const rng = prng(20261127);
 
 const HOUR = 3_600_000;
