@@ -1,10 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../local/ports';
+import { alive, comm, processTree } from '../support/processes';
 
 /**
  * Crash durability: submissions at full speed (16 at a time, ~3 s, each with its own title and
@@ -67,45 +68,6 @@ const startStack = async (dataDir: string): Promise<Started> => {
     await sleep(50);
   }
   return s;
-};
-
-const alive = (pid: number): boolean => {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
-  } catch {
-    return false;
-  }
-};
-
-const childrenOf = (pid: number): number[] => {
-  const out: number[] = [];
-  try {
-    for (const task of readdirSync(`/proc/${pid}/task`)) {
-      try {
-        out.push(...readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number));
-      } catch {
-        // the thread ended meanwhile
-      }
-    }
-  } catch {
-    // the process ended meanwhile
-  }
-  return out;
-};
-
-const comm = (pid: number): string => {
-  try {
-    return readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
-  } catch {
-    return '';
-  }
-};
-
-const processTree = (pid: number): number[] => {
-  const all = [pid];
-  for (let i = 0; i < all.length; i++) for (const c of childrenOf(all[i])) if (!all.includes(c)) all.push(c);
-  return all.filter(alive);
 };
 
 const killAll = async () => {

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { freePort } from '../../local/ports';
 import { trackingCodePattern } from '../../shared/domain/tracking-code';
+import { alive, comm, processTree } from '../support/processes';
 
 /**
  * `npm start` as a newcomer runs it: a real process tree (tsx -> node -> java), its printed output,
@@ -80,46 +81,6 @@ const waitForReady = async (s: Started, timeoutMs = 25_000): Promise<number> => 
     timeoutMs,
   );
   return performance.now() - s.spawnedAt;
-};
-
-const alive = (pid: number): boolean => {
-  try {
-    // A zombie still has /proc/<pid>; it is gone for every practical purpose.
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
-  } catch {
-    return false;
-  }
-};
-
-const childrenOf = (pid: number): number[] => {
-  const out: number[] = [];
-  try {
-    for (const task of readdirSync(`/proc/${pid}/task`)) {
-      try {
-        out.push(...readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number));
-      } catch {
-        // the thread ended meanwhile
-      }
-    }
-  } catch {
-    // the process ended meanwhile
-  }
-  return out;
-};
-
-const processTree = (pid: number): number[] => {
-  const all = [pid];
-  for (let i = 0; i < all.length; i++) for (const c of childrenOf(all[i])) if (!all.includes(c)) all.push(c);
-  return all.filter(alive);
-};
-
-const comm = (pid: number): string => {
-  try {
-    return readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
-  } catch {
-    return '';
-  }
 };
 
 const parentOf = (pid: number): number => {
