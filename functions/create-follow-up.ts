@@ -6,6 +6,6 @@ import { addFollowUp } from '../shared/services/public-desk';
 /** POST /api/submissions/{trackingCode}/follow-ups — the submitter adds to their item. */
 const createFollowUp = async (
   request: HttpRequest<z.infer<typeof followUpBody>, undefined, z.infer<typeof trackingCodeParams>>,
-) => json(201, await addFollowUp(request.params.trackingCode, request.headers['x-access-key'], request.body.body, request.sourceIp));
+) => json(201, await addFollowUp(request.params.trackingCode, request.headers['x-access-key'], request.body.body, request.clientAddress));
 
 export const handler = httpHandler({ body: followUpBody, params: trackingCodeParams }, createFollowUp);

@@ -9,7 +9,7 @@ const createSubmission = async (request: HttpRequest<CreateSubmissionBody, undef
   if (header !== undefined && !idempotencyKeySchema.safeParse(header).success) {
     throw problems.validation([{ path: 'Idempotency-Key', message: 'Must be 8..128 visible ASCII characters.' }]);
   }
-  return json(201, await submit(request.body, header, request.sourceIp));
+  return json(201, await submit(request.body, header, request.clientAddress));
 };
 
 export const handler = httpHandler({ body: createSubmissionBody }, createSubmission);

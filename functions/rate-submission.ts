@@ -5,6 +5,6 @@ import { rate } from '../shared/services/public-desk';
 
 /** POST /api/submissions/{trackingCode}/rating — the submitter rates the answer. */
 const rateSubmission = async (request: HttpRequest<z.infer<typeof ratingBody>, undefined, z.infer<typeof trackingCodeParams>>) =>
-  json(200, await rate(request.params.trackingCode, request.headers['x-access-key'], request.body.satisfaction, request.body.comment, request.sourceIp));
+  json(200, await rate(request.params.trackingCode, request.headers['x-access-key'], request.body.satisfaction, request.body.comment, request.clientAddress));
 
 export const handler = httpHandler({ body: ratingBody, params: trackingCodeParams }, rateSubmission);

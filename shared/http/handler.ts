@@ -5,6 +5,7 @@ import type * as z from 'zod';
 import type { Readable } from 'node:stream';
 import type { Principal } from '../domain/access';
 import { RateLimitedError } from '../data/errors';
+import { clientAddressOf, originVerifyHeader, viewerIpHeader } from './client-address';
 import { logger } from './logger';
 import { principalFrom } from './principal';
 import { HttpProblem, problems, type FieldError } from './problem';
@@ -16,9 +17,16 @@ export interface HttpRequest<B, Q, P> {
   readonly body: B;
   readonly query: Q;
   readonly params: P;
-  /** Header names in lower case. */
+  /** Header names in lower case; without the two our CloudFront adds (see clientAddress). */
   readonly headers: Readonly<Record<string, string>>;
+  /** API Gateway's requestContext.http.sourceIp: deployed, usually a CloudFront server's address. */
   readonly sourceIp: string;
+  /**
+   * The client as per-client limits count it (shared/http/client-address.ts): the viewer's address
+   * when the request came through our CloudFront, else sourceIp; an IPv6 client by its /64 prefix.
+   * Never to be logged or stored raw.
+   */
+  readonly clientAddress: string;
   readonly requestId: string;
   readonly event: APIGatewayProxyEventV2;
   /** The signed-in user, on staff routes. */
@@ -116,6 +124,11 @@ const parseRequest = (options: HttpHandlerOptions<Schema | undefined, Schema | u
   before: (request) => {
     const event = request.event;
     const headers = lowerCaseHeaders(event.headers);
+    const sourceIp = event.requestContext?.http?.sourceIp ?? '';
+    const clientAddress = clientAddressOf(headers, sourceIp);
+    // Read once, here: the secret and the viewer's address go no further than clientAddress.
+    delete headers[originVerifyHeader];
+    delete headers[viewerIpHeader];
     // As behind API Gateway's authorizer: who is asking is settled before what is asked.
     const principal = options.auth === 'staff' ? principalFrom(event) : undefined;
     const body = options.body ? validate(options.body, readJsonBody(event, headers), []) : undefined;
@@ -127,7 +140,8 @@ const parseRequest = (options: HttpHandlerOptions<Schema | undefined, Schema | u
         query,
         params,
         headers,
-        sourceIp: event.requestContext?.http?.sourceIp ?? '',
+        sourceIp,
+        clientAddress,
         requestId: event.requestContext?.requestId ?? request.context.awsRequestId,
         event,
         principal,

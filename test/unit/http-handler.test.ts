@@ -305,6 +305,8 @@ describe('the request the handler sees and the response it gives', () => {
     await call(handler, event({ method: 'GET', requestId, headers: { 'X-Access-Key': 'k1', 'Idempotency-Key': 'abcdefgh', Accept: 'application/json' } }));
     expect(seen!.headers).toEqual({ 'x-access-key': 'k1', 'idempotency-key': 'abcdefgh', accept: 'application/json' });
     expect(seen!.sourceIp).toBe('203.0.113.7');
+    // No origin secret configured here: the client is counted by the source IP.
+    expect(seen!.clientAddress).toBe('203.0.113.7');
     expect(seen!.requestId).toBe(requestId);
   });
 
