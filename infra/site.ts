@@ -3,7 +3,9 @@
  *   default            the private site bucket (origin access control), /track and /console
  *                      rewritten to their .html by a viewer-request CloudFront Function
  *   <streaming route>  the function URL of its handler (HTTP APIs cannot stream)
- *   /api/*             the HTTP API
+ *   /api/*             the HTTP API, told who the viewer is: a viewer-request CloudFront Function
+ *                      sets the viewer's IP address in a header, and the origin adds the origin
+ *                      secret that makes the functions believe it (shared/http/client-address.ts)
  * with one response headers policy (a strict Content-Security-Policy and friends) on every path.
  * The Vite build (web/dist) is deployed into the bucket, and beside it the console's configuration
  * (/config.json), written from the stack's own values so the console needs no rebuild per deployment.
@@ -38,6 +40,7 @@ import { Construct, type IConstruct } from 'constructs';
 import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
+import { originVerifyHeader, viewerIpHeader } from '../shared/http/client-address';
 import { projectRoot } from './yijian-function';
 
 /** Where `vite build` writes the pages (vite.config.ts), relative to the repository root. */
@@ -71,6 +74,23 @@ function handler(event) {
   }
   var page = pages[uri];
   if (page) request.uri = page;
+  return request;
+}
+`;
+
+/**
+ * The viewer-request function of /api/*, cloudfront-js-2.0: the viewer's IP address (IPv4, or IPv6
+ * without brackets or port) in a header of our own, replacing any header of that name the viewer
+ * sent. Set here rather than asking CloudFront for its CloudFront-Viewer-Address header: an origin
+ * request policy that adds CloudFront-* headers forwards the viewer's Host header too
+ * (allViewerAndWhitelistCloudFront), which API Gateway answers with 403, and one that drops Host
+ * (allExcept) cannot add CloudFront-* headers (nor can a policy of our own list Authorization, which
+ * the staff routes need). A header set by a function is a viewer header to the managed policy the
+ * API already uses, which passes every viewer header but Host.
+ */
+export const viewerIpCode = `function handler(event) {
+  var request = event.request;
+  request.headers[${JSON.stringify(viewerIpHeader)}] = { value: event.viewer.ip };
   return request;
 }
 `;
@@ -122,6 +142,11 @@ export interface SiteProps {
   readonly consoleConfig: Readonly<Record<string, unknown>>;
   /** Extra connect-src sources of the CSP (Cognito). */
   readonly connectSources: readonly string[];
+  /**
+   * The origin secret (a deploy-time token, infra/origin-verify.ts), sent to the API origin as
+   * X-Origin-Verify on every request.
+   */
+  readonly originVerifySecret: string;
 }
 
 /** Created once per process when web/dist is missing: the same content, hence the same asset hash. */
@@ -167,6 +192,8 @@ export class Site extends Construct {
   readonly distribution: Distribution;
   readonly responseHeaders: ResponseHeadersPolicy;
   readonly pageRewrite: EdgeFunction;
+  /** Sets the viewer's IP address on every /api/* request (viewerIpCode). */
+  readonly viewerIp: EdgeFunction;
   /** `https://<id>.cloudfront.net`, without a trailing slash. */
   readonly url: string;
   /** The folder that was deployed: the build, or the placeholder when the build was missing. */
@@ -238,6 +265,12 @@ export class Site extends Construct {
       code: FunctionCode.fromInline(pageRewriteCode),
     });
 
+    this.viewerIp = new EdgeFunction(this, 'ViewerIp', {
+      comment: 'yijian: the viewer IP address for the API per-client limits',
+      runtime: FunctionRuntime.JS_2_0,
+      code: FunctionCode.fromInline(viewerIpCode),
+    });
+
     // The API and the streaming functions answer per request: nothing is cached, and every viewer
     // header but Host (the origins check Host against their own domain) is passed on. With caching
     // disabled, this managed policy also passes Authorization (an origin request policy of our own
@@ -276,13 +309,18 @@ export class Site extends Construct {
       };
     }
     // After the streaming routes: CloudFront takes the first behavior whose pattern matches.
+    // CloudFront replaces a viewer's own X-Origin-Verify with this value, so a request that carries
+    // it came through this distribution, and its viewer header was set by viewerIp. The streaming
+    // routes need neither: they are staff-only and not rate limited.
     additionalBehaviors['/api/*'] = {
       ...dynamic,
       origin: new HttpOrigin(`${props.api.apiId}.execute-api.${stack.region}.${stack.urlSuffix}`, {
         protocolPolicy: OriginProtocolPolicy.HTTPS_ONLY,
         originSslProtocols: [OriginSslPolicy.TLS_V1_2],
+        customHeaders: { [originVerifyHeader]: props.originVerifySecret },
       }),
       allowedMethods: AllowedMethods.ALLOW_ALL,
+      functionAssociations: [{ function: this.viewerIp, eventType: FunctionEventType.VIEWER_REQUEST }],
     };
 
     this.distribution = new Distribution(this, 'Distribution', {

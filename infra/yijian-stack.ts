@@ -29,10 +29,12 @@ import {
 import { FunctionUrlAuthType, InvokeMode, type FunctionUrl } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { originVerifyEnvName } from '../shared/config';
 import { tableDefinition } from '../shared/data/table-definition';
 import { routeKey, routes as sharedRoutes, type RouteDef } from '../shared/routes';
 import { scheduleWorker, streamWorker } from '../shared/workers';
 import { bindTable, type TableAccess } from './bind-table';
+import { checkOriginVerifyVersionId, OriginVerify, originVerifyVersionIdFrom } from './origin-verify';
 import { Site, webDistFrom } from './site';
 import {
   checkCognitoDomainPrefix,
@@ -83,6 +85,11 @@ export interface YijianStackProps extends StackProps {
    * @default the context values of infra/worker-settings.ts, else their defaults
    */
   readonly workerSettings?: Partial<WorkerSettings>;
+  /**
+   * The version of the origin secret to use, after a rotation by hand (infra/origin-verify.ts).
+   * @default context `originVerifyVersionId`, else the secret's current version
+   */
+  readonly originVerifyVersionId?: string;
 }
 
 /** Steady requests per second and burst for the whole stage (a campaign office, not a shop). */
@@ -132,6 +139,8 @@ export class YijianStack extends Stack {
   readonly staffIdentity: StaffIdentity;
   /** The bucket, the CloudFront distribution and the deployments of the pages and /config.json. */
   readonly site: Site;
+  /** The secret CloudFront sends the API, without which no function believes a viewer address. */
+  readonly originVerify: OriginVerify;
 
   constructor(scope: Construct, id: string, props: YijianStackProps = {}) {
     super(scope, id, props);
@@ -181,11 +190,16 @@ export class YijianStack extends Stack {
       indexNames: tableDefinition.globalSecondaryIndexes.map((index) => index.name),
     };
 
+    this.originVerify = new OriginVerify(this, 'OriginVerify', {
+      versionId:
+        props.originVerifyVersionId === undefined ? originVerifyVersionIdFrom(this) : checkOriginVerifyVersionId(props.originVerifyVersionId),
+    });
+
     // A handler module serving several routes is one function with the widest access they need.
-    const handlers = new Map<string, { access: TableAccess; routeKeys: string[]; stream: boolean; staff: boolean }>();
+    const handlers = new Map<string, { access: TableAccess; routeKeys: string[]; stream: boolean; staff: boolean; countsClients: boolean }>();
     for (const route of routeTable) {
       const stream = route.stream === true;
-      const entry = handlers.get(route.handler) ?? { access: 'read', routeKeys: [], stream, staff: false };
+      const entry = handlers.get(route.handler) ?? { access: 'read', routeKeys: [], stream, staff: false, countsClients: false };
       if (entry.stream !== stream) {
         throw new Error(
           `functions/${route.handler}.ts serves streaming and non-streaming routes: a function is ` +
@@ -194,12 +208,14 @@ export class YijianStack extends Stack {
       }
       if (route.access === 'write') entry.access = 'write';
       if (route.auth === 'staff') entry.staff = true;
+      // Public writes are the rate-limited requests (shared/services/public-desk.ts).
+      if (route.auth === 'public' && route.access === 'write') entry.countsClients = true;
       entry.routeKeys.push(routeKey(route));
       handlers.set(route.handler, entry);
     }
     const functions = new Map<string, YijianFunction>();
     const functionUrls = new Map<string, FunctionUrl>();
-    for (const [handler, { access, routeKeys, stream, staff }] of handlers) {
+    for (const [handler, { access, routeKeys, stream, staff, countsClients }] of handlers) {
       const fn = new YijianFunction(this, pascal(handler), {
         handler,
         description: `yijian ${handler}: ${routeKeys.join(', ')}`,
@@ -207,6 +223,9 @@ export class YijianStack extends Stack {
         ...(stream ? { timeout: Duration.minutes(1) } : {}),
       });
       bindTable(fn, boundTable, access);
+      // Only the functions that count clients hold the origin secret: every other one has no use
+      // for a viewer address, and one copy fewer of the secret is one reader fewer.
+      if (countsClients) fn.addEnvironment(originVerifyEnvName, this.originVerify.value);
       functions.set(handler, fn);
       if (stream) functionUrls.set(handler, this.streamingUrl(fn, routeKeys, staff, identity));
     }
@@ -300,6 +319,7 @@ export class YijianStack extends Stack {
         `https://cognito-idp.${region}.${this.urlSuffix}`,
         ...(identity.domainUrl === undefined ? [] : [identity.domainUrl]),
       ],
+      originVerifySecret: this.originVerify.value,
     });
     if (identity.domainUrl === undefined || consoleUrl === defaultConsoleUrl) {
       Validations.of(this).addWarning(

@@ -19,7 +19,10 @@ import { scheduleWorker, streamWorker } from '../../shared/workers';
 import { tableReadActions, tableWriteActions } from '../../infra/bind-table';
 import { esbuildOptions } from '../../infra/bundling';
 import { defaultConsoleUrl, staffGroupNames } from '../../infra/staff-identity';
-import { consoleConfigKeys, contentSecurityPolicy, pageRewriteCode } from '../../infra/site';
+import { consoleConfigKeys, contentSecurityPolicy, pageRewriteCode, viewerIpCode } from '../../infra/site';
+import { originVerifyLength } from '../../infra/origin-verify';
+import { originVerifyEnvName, originVerifyMinLength } from '../../shared/config';
+import { originVerifyHeader, viewerIpHeader } from '../../shared/http/client-address';
 import { defaultMailFrom } from '../../infra/worker-settings';
 import { notifyTimeout, sesSendActions, streamMaxRecordAge } from '../../infra/workers';
 import { YijianFunction } from '../../infra/yijian-function';
@@ -633,13 +636,71 @@ describe('site (web pages behind CloudFront)', () => {
     expect(api).toMatchObject({
       ViewerProtocolPolicy: 'https-only',
       CachePolicyId: cachingDisabled,
+      // Passes every viewer header but Host: Authorization, and the header viewerIp sets.
       OriginRequestPolicyId: allViewerExceptHost,
       AllowedMethods: expect.arrayContaining(['GET', 'HEAD', 'OPTIONS', 'PUT', 'PATCH', 'POST', 'DELETE']),
     });
-    expect(api.FunctionAssociations).toBeUndefined();
     expect(originOf(api)).toMatchObject({
       DomainName: { 'Fn::Join': ['', [{ Ref: logicalId(stack.api) }, '.execute-api.', { Ref: 'AWS::Region' }, '.', { Ref: 'AWS::URLSuffix' }]] },
       CustomOriginConfig: { OriginProtocolPolicy: 'https-only', OriginSSLProtocols: ['TLSv1.2'] },
+    });
+  });
+
+  describe('tells the API who the viewer is, in a way only it can (shared/http/client-address.ts)', () => {
+    /** The origin secret as CloudFormation resolves it while deploying: a reference, never the value. */
+    const secretReference = () => ({
+      'Fn::Join': ['', ['{{resolve:secretsmanager:', { Ref: logicalId(stack.originVerify.secret) }, ':SecretString:::}}']],
+    });
+
+    it('sets the viewer\'s IP address on every /api/* request, replacing whatever the viewer sent', () => {
+      expect(behaviorFor('/api/*').FunctionAssociations).toEqual([
+        { EventType: 'viewer-request', FunctionARN: { 'Fn::GetAtt': [logicalId(stack.site.viewerIp), 'FunctionARN'] } },
+      ]);
+      const fn = resources[logicalId(stack.site.viewerIp)]!.Properties;
+      expect(fn.FunctionConfig.Runtime).toBe('cloudfront-js-2.0');
+      expect(fn.FunctionCode).toBe(viewerIpCode);
+      const handler = new Function(`${viewerIpCode}\nreturn handler;`)() as (event: unknown) => any;
+      const run = (ip: string, headers: Record<string, { value: string }> = {}) =>
+        handler({ viewer: { ip }, request: { uri: '/api/submissions', method: 'POST', querystring: {}, headers } });
+      const forged = run('198.51.100.7', { [viewerIpHeader]: { value: '203.0.113.1' }, accept: { value: '*/*' } });
+      expect(forged.headers).toEqual({ [viewerIpHeader]: { value: '198.51.100.7' }, accept: { value: '*/*' } });
+      expect(forged.uri).toBe('/api/submissions');
+      expect(run('2001:db8::7').headers[viewerIpHeader]).toEqual({ value: '2001:db8::7' });
+      // Pages and exports need no viewer address.
+      expect(distribution().DefaultCacheBehavior.FunctionAssociations).toHaveLength(1);
+      for (const route of streamRoutes) expect(behaviorFor(streamPattern(route.path)).FunctionAssociations, routeKey(route)).toBeUndefined();
+    });
+
+    it('sends the API origin, and no other, the origin secret as X-Origin-Verify', () => {
+      expect(originOf(behaviorFor('/api/*')).OriginCustomHeaders).toEqual([{ HeaderName: originVerifyHeader, HeaderValue: secretReference() }]);
+      const others = (distribution().Origins as any[]).filter((o) => o.Id !== behaviorFor('/api/*').TargetOriginId);
+      expect(others.length).toBeGreaterThan(0);
+      for (const origin of others) expect(origin.OriginCustomHeaders, origin.Id).toBeUndefined();
+    });
+
+    it('generates the secret in Secrets Manager at deploy time: letters and digits, long enough, never in the template', () => {
+      const secrets = ofType('AWS::SecretsManager::Secret');
+      expect(secrets.map(([id]) => id)).toEqual([logicalId(stack.originVerify.secret)]);
+      expect(secrets[0]![1].Properties.GenerateSecretString).toEqual({ PasswordLength: originVerifyLength, ExcludePunctuation: true, IncludeSpace: false });
+      expect(originVerifyLength).toBeGreaterThanOrEqual(originVerifyMinLength);
+      expect(secrets[0]![1].Properties.SecretString).toBeUndefined();
+      // Filled by CloudFormation, not read by the functions at run time: no function may read it.
+      for (const handler of allHandlers) {
+        expect(JSON.stringify(rolePolicies(handler).statements), handler).not.toContain('secretsmanager');
+      }
+    });
+
+    it('gives the secret to the functions that rate limit (the public writes) and to no other function', () => {
+      const publicWrites = new Set(routes.filter((r) => r.auth === 'public' && r.access === 'write').map((r) => r.handler));
+      expect([...publicWrites].sort()).toEqual(['create-follow-up', 'create-submission', 'rate-submission']);
+      for (const handler of allHandlers) {
+        const variables = functionOf(handler).Properties.Environment.Variables as Record<string, unknown>;
+        if (publicWrites.has(handler)) expect(variables[originVerifyEnvName], handler).toEqual(secretReference());
+        else expect(variables[originVerifyEnvName], handler).toBeUndefined();
+      }
+      // Nor the CDK-provided deployment function.
+      const withSecret = ofType('AWS::Lambda::Function').filter(([, r]) => JSON.stringify(r.Properties).includes('secretsmanager'));
+      expect(withSecret.map(([id]) => id).sort()).toEqual([...publicWrites].map((h) => logicalId(stack.functions.get(h)!.function)).sort());
     });
   });
 
@@ -881,6 +942,8 @@ describe('cdk-nag AwsSolutions', () => {
         'AwsSolutions-CFR4',
         // The CDK-provided BucketDeployment function: its runtime and its generated grants.
         'AwsSolutions-L1',
+        // The origin secret, rotated by hand (infra/origin-verify.ts).
+        'AwsSolutions-SMG4',
         ...deploymentFindings,
       ]),
     );
@@ -906,6 +969,7 @@ describe('cdk-nag AwsSolutions', () => {
     // The site bucket's access logs are on: S1 is acknowledged on the log bucket only.
     expect(acknowledging(['AwsSolutions-S1'])).toEqual([stack.site.logBucket]);
     expect(acknowledging(['AwsSolutions-CFR3'])).toEqual([stack.site.distribution]);
+    expect(acknowledging(['AwsSolutions-SMG4'])).toEqual([stack.originVerify.secret]);
   });
 });
 
@@ -988,6 +1052,21 @@ describe('stack options', () => {
     expect(document.cognito.redirectUri).toBeUndefined();
     expect(() => new YijianStack(appWithoutBundling({ cognitoDomainPrefix: 'My_Desk' }), 'BadPrefix')).toThrow(/cognitoDomainPrefix/);
     expect(() => new YijianStack(appWithoutBundling({ cognitoDomainPrefix: 'aws-desk' }), 'Reserved')).toThrow(/cognitoDomainPrefix/);
+  });
+
+  it('name the version of the origin secret given as context value originVerifyVersionId, after a rotation', () => {
+    const versionId = 'a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d';
+    const s = new YijianStack(appWithoutBundling({ originVerifyVersionId: versionId }), 'Rotated');
+    const t = Template.fromStack(s);
+    const secretId = s.resolve((s.originVerify.secret.node.defaultChild as CfnElement).logicalId) as string;
+    const reference = { 'Fn::Join': ['', ['{{resolve:secretsmanager:', { Ref: secretId }, `:SecretString:::${versionId}}}`]] };
+    t.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ [originVerifyEnvName]: reference }) },
+    });
+    const origins = Object.values(t.findResources('AWS::CloudFront::Distribution'))[0]!.Properties.DistributionConfig.Origins as any[];
+    expect(origins.filter((o) => o.OriginCustomHeaders).map((o) => o.OriginCustomHeaders)).toEqual([[{ HeaderName: originVerifyHeader, HeaderValue: reference }]]);
+    expect(() => new YijianStack(appWithoutBundling({ originVerifyVersionId: 'AWSCURRENT' }), 'Stage')).toThrow(/originVerifyVersionId/);
+    expect(() => new YijianStack(appWithoutBundling(), 'BadProp', { originVerifyVersionId: 'x}}' })).toThrow(/originVerifyVersionId/);
   });
 
   it('deploy a placeholder page, with a warning, when the web pages are not built', () => {
