@@ -19,7 +19,7 @@ export const externalModules: readonly string[] = ['@aws-sdk/*'];
 export const mainFields: readonly string[] = ['module', 'main'];
 
 /**
- * No `require` shim banner: every bundled dependency (middy, powertools, zod, jose) ships ESM,
+ * No `require` shim banner: every bundled dependency (middy, powertools, zod) ships ESM,
  * so the output contains no `require()`. If a CommonJS dependency ever slips in, esbuild emits a
  * "Dynamic require of ... is not supported" stub that fails at runtime; scripts/bundle-sizes.ts
  * refuses such bundles. The fix is then this banner:
