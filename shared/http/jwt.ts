@@ -177,21 +177,20 @@ export const createAccessTokenVerifier = (check: AccessTokenCheck): ((token: str
   let cache: { keys: Map<string, KeyObject[]>; fetchedAt: number } | undefined;
   let lastAttempt = -Infinity;
   let pending: Promise<NonNullable<typeof cache>> | undefined;
-  // Concurrent requests on a cold (or stale) cache share one fetch.
-  const load = () =>
-    (pending ??= (async () => {
-      lastAttempt = now();
-      try {
-        const keys = rs256Keys(await getJson(jwksUrl, agent, timeoutMs));
-        return (cache = { keys, fetchedAt: now() });
-      } catch (error) {
-        // Every token is refused while this lasts: worth a line in the log (the URL and the cause only).
-        logger.warn('JWKS unavailable', { jwksUrl: jwksUrl.href, cause: (error as Error).message });
-        throw new TokenRefused('keys unavailable');
-      } finally {
-        pending = undefined;
-      }
-    })());
+  const fetchKeys = async () => {
+    lastAttempt = now();
+    try {
+      const keys = rs256Keys(await getJson(jwksUrl, agent, timeoutMs));
+      return (cache = { keys, fetchedAt: now() });
+    } catch (error) {
+      // Every token is refused while this lasts: worth a line in the log (the URL and the cause only).
+      logger.warn('JWKS unavailable', { jwksUrl: jwksUrl.href, cause: (error as Error).message });
+      throw new TokenRefused('keys unavailable');
+    }
+  };
+  // Concurrent requests on a cold (or stale) cache share one fetch; `finally` runs after `pending`
+  // is set, so a fetch that fails at once cannot leave its rejection behind as the pending one.
+  const load = () => (pending ??= fetchKeys().finally(() => (pending = undefined)));
 
   const keysFor = async (kid: string): Promise<KeyObject[]> => {
     let current = cache;
