@@ -5,12 +5,13 @@
  *
  * Two ways to write them, with the same result in the table:
  *   transact  through the data layer's own writes: `createItem` for the submission, then one
- *             `commitChange` per step of its story (each a transaction with the counter delta).
+ *             `commitChange` per step of its story (each a transaction of the item and its event).
  *             Faithful, and slow on DynamoDB Local (it does some 50-100 transactions a second).
  *   batch     the same records, written with BatchWriteItem: the item in its final state with the
- *             index keys `itemIndexKeys` gives it, one event per version as `commitChange` writes
- *             it, and the counters as the sum of the very deltas (`counterDeltas`) each step's
- *             transaction would have added (applied with `counterUpdate`). Used for the large fill.
+ *             index keys `itemIndexKeys` gives it (and its submit event, as `createItem` keeps it),
+ *             and one event per later version as `commitChange` writes it. Used for the large fill.
+ * Either way the counters are the tally's: it reads the items off the change stream as it does
+ * every submission and change (the caller drains it before measuring).
  *
  * The sweeper runs every 15 minutes in a real campaign; the bench's is off. Each item that is open
  * and past its due date when it is written gets the sweeper's change as one more step (reported
@@ -21,13 +22,11 @@
  * length, same unit and body): a list page costs what its rows weigh, so the first page at the
  * small and at the large size is made of rows of equal weight and only the table size differs.
  */
-import { BatchWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo, tableName } from '../shared/data/client';
-import { counterUpdate } from '../shared/data/counters';
 import { commitChange, createItem, type EventRecord, type ItemChange, type ItemRecord } from '../shared/data/items';
 import { eventSk, itemIndexKeys, itemPk, itemSk } from '../shared/data/keys';
 import { addWorkingDays } from '../shared/domain/calendar';
-import { counterDeltas, type CountedItem, type CounterDelta } from '../shared/domain/counters';
 import { isOpen, nextStatus, type Action } from '../shared/domain/lifecycle';
 import { routeItem } from '../shared/domain/routing';
 import { encodeTrackingCode } from '../shared/domain/tracking-code';
@@ -209,7 +208,7 @@ export interface FillResult {
   readonly items: number;
   readonly seconds: number;
   readonly itemsPerSecond: number;
-  /** Transactions (transact) or records: items, events and counter updates (batch). */
+  /** Transactions (transact) or records: items and events (batch). */
   readonly writes: number;
   readonly writesPerSecond: number;
 }
@@ -254,16 +253,6 @@ export const fill = async (count: number, mode: 'transact' | 'batch', concurrenc
       }),
     );
   } else {
-    // Counter sums per (phase, group) counter item, from the deltas each step's transaction adds.
-    const counters = new Map<string, CounterDelta>();
-    const addDelta = (before: ItemRecord | null, after: ItemRecord) => {
-      for (const delta of counterDeltas(before as CountedItem | null, after as CountedItem)) {
-        const key = `${delta.phase}#${delta.groupId ?? '-'}`;
-        const into = counters.get(key) ?? { phase: delta.phase, groupId: delta.groupId, counts: {} };
-        for (const [name, n] of Object.entries(delta.counts)) into.counts[name] = (into.counts[name] ?? 0) + n;
-        counters.set(key, into);
-      }
-    };
     const batchSize = 25;
     const flush = async (records: Record<string, unknown>[]) => {
       let requests = records.map((Item) => ({ PutRequest: { Item } }));
@@ -283,36 +272,16 @@ export const fill = async (count: number, mode: 'transact' | 'batch', concurrenc
             const s = story(i, createdAtOf(i), i >= to - sentinels, now);
             const final = s.steps.length ? s.steps[s.steps.length - 1].after : s.initial;
             const pk = itemPk(final.trackingCode);
-            mine.push({ pk, sk: itemSk, entity: 'item', ...itemIndexKeys(final), ...final });
-            mine.push({ pk, sk: eventSk(1), entity: 'event', ...submitEvent(s.initial) });
-            addDelta(null, s.initial);
-            let before = s.initial;
+            mine.push({ pk, sk: itemSk, entity: 'item', ...itemIndexKeys(final), ...final, firstEvent: submitEvent(s.initial) });
             for (const [k, step] of s.steps.entries()) {
               const version = k + 2;
               mine.push({ pk, sk: eventSk(version), entity: 'event', version, ...step.change.event });
-              addDelta(before, step.after);
-              before = step.after;
             }
             done++;
             report();
           }
           const batch = mine.splice(0, batchSize);
           if (batch.length) await flush(batch);
-        }
-      }),
-    );
-    // The counters: one ADD per counter item per 100 attributes (an update expression's size limit).
-    const updates: CounterDelta[] = [];
-    for (const c of counters.values()) {
-      const entries = Object.entries(c.counts).filter(([, n]) => n !== 0);
-      for (let k = 0; k < entries.length; k += 100) updates.push({ phase: c.phase, groupId: c.groupId, counts: Object.fromEntries(entries.slice(k, k + 100)) });
-    }
-    let u = 0;
-    await Promise.all(
-      Array.from({ length: Math.min(concurrency, 4) }, async () => {
-        while (u < updates.length) {
-          await dynamo.send(new UpdateCommand(counterUpdate(updates[u++]).Update));
-          writes++;
         }
       }),
     );

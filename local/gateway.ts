@@ -27,6 +27,11 @@ export interface GatewayOptions {
   /** Serves anything not under /api/ (the pages). */
   readonly fallback?: (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
   readonly accessLog?: (line: string) => void;
+  /**
+   * Called before a route's handler with its key (`GET /api/dashboard`); the handler waits for
+   * what it returns. The local stack lets the tally catch up before the dashboard answers.
+   */
+  readonly beforeInvoke?: (routeKey: string) => Promise<void> | undefined;
 }
 
 /**
@@ -283,6 +288,7 @@ export const startGateway = async (options: GatewayOptions): Promise<Gateway> =>
         };
       }
       const handler = await handlerFor(match);
+      await options.beforeInvoke?.(match.key);
       const context = lambdaContext(match.key, requestId);
       if ((handler as unknown as StreamingHandler)[streaming]) {
         await (handler as unknown as StreamingHandler)(event, responseStreamFor(res), context);

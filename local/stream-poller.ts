@@ -39,6 +39,8 @@ export interface StreamPoller {
   stop(): Promise<void>;
   /** Resolves once every record written so far has been handled (or sent to on-failure). */
   drain(timeoutMs?: number): Promise<void>;
+  /** Starts the next pass now instead of after the idle wait. */
+  wake(): void;
   readonly checkpoints: Map<string, string>;
 }
 
@@ -88,7 +90,6 @@ export const startStreamPoller = async (tableClient: DynamoDBClient, options: Po
   const closed = new Set<string>();
   const iterators = new Map<string, string>();
   let stopping = false;
-  let pending = false;
   const retryBase = options.retryBaseMs ?? 50;
 
   /** Handles records the way an event source mapping does: retry, bisect, then on-failure. */
@@ -166,42 +167,66 @@ export const startStreamPoller = async (tableClient: DynamoDBClient, options: Po
     return handled;
   };
 
-  let idleWaiters: (() => void)[] = [];
+  // A drain is answered by the first pass that starts after it and finds nothing new to handle.
+  let passes = 0;
+  let drainWaiters: { readonly after: number; readonly resolve: () => void }[] = [];
+  let wakeUp: (() => void) | undefined;
+  const idle = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        wakeUp = undefined;
+        resolve();
+      }, ms);
+      wakeUp = () => {
+        clearTimeout(timer);
+        wakeUp = undefined;
+        resolve();
+      };
+    });
   const loop = (async () => {
     while (!stopping) {
+      const thisPass = ++passes;
       let handled = false;
+      let failed = false;
       try {
         handled = await pass();
       } catch (error) {
+        failed = true;
         if (!stopping && !(error instanceof PollerStopped)) console.error('stream poller: read failed', (error as Error).name);
       }
-      if (!handled && !pending) {
-        for (const resolve of idleWaiters) resolve();
-        idleWaiters = [];
+      if (!handled && !failed) {
+        const done = drainWaiters.filter((w) => w.after < thisPass);
+        drainWaiters = drainWaiters.filter((w) => w.after >= thisPass);
+        for (const waiter of done) waiter.resolve();
       }
-      pending = false;
-      if (!handled) await sleep(options.idleMs ?? 250);
+      if (!handled) await idle(options.idleMs ?? 250);
     }
   })();
 
   return {
     checkpoints,
+    wake: () => wakeUp?.(),
     async stop() {
       stopping = true;
+      wakeUp?.();
       await loop;
       streams.destroy();
     },
     drain(timeoutMs = 20_000) {
       if (stopping) return Promise.reject(new Error('the stream poller is stopped'));
-      // The next pass that finds nothing new, after this call, means everything so far is handled.
-      pending = true;
-      return new Promise<void>((resolve, reject) => {
+      const after = passes;
+      const drained = new Promise<void>((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error('stream poller did not drain in time')), timeoutMs);
-        idleWaiters.push(() => {
-          clearTimeout(timer);
-          resolve();
+        drainWaiters.push({
+          after,
+          resolve: () => {
+            clearTimeout(timer);
+            resolve();
+          },
         });
       });
+      wakeUp?.();
+      return drained;
     },
   };
 };

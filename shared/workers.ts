@@ -10,6 +10,19 @@ export const streamWorker = {
   bisectOnError: true,
 } as const;
 
+/**
+ * The tally: the change stream folded into the dashboard's counters. Large batches (a step costs a
+ * few reads and one transaction however many records it holds); never bisected and retried until
+ * it succeeds, because a batch must come back from the same first record (its markers rely on it)
+ * and no change may go uncounted.
+ */
+export const tallyWorker = {
+  handler: 'tally',
+  batchSize: 100,
+  maxRetries: Infinity,
+  bisectOnError: false,
+} as const;
+
 export const scheduleWorker = {
   handler: 'sweep',
   everyMinutes: 15,

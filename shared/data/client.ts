@@ -31,6 +31,8 @@ export const tableName = env.tableName;
 /**
  * Capacity metering for tests and benchmarks: while `capacity.measuring` is on, every request asks
  * for ReturnConsumedCapacity and the units DynamoDB reports are added up. Off in normal operation.
+ * Requests that `isBackground()` says belong to background work (the local stack's stream
+ * workers, which run in the same process as the handlers) are added up apart, in `background`.
  */
 type Consumed = { CapacityUnits?: number; ReadCapacityUnits?: number; WriteCapacityUnits?: number };
 export const capacity = {
@@ -38,10 +40,13 @@ export const capacity = {
   read: 0,
   write: 0,
   total: 0,
+  background: { read: 0, write: 0 },
+  isBackground: (): boolean => false,
   reset() {
     this.read = 0;
     this.write = 0;
     this.total = 0;
+    this.background = { read: 0, write: 0 };
   },
 };
 
@@ -54,8 +59,14 @@ base.middlewareStack.add(
     const result = await next(args);
     const consumed = (result.output as { ConsumedCapacity?: Consumed | Consumed[] }).ConsumedCapacity;
     const isRead = readOperations.has(String(context.commandName));
+    const background = capacity.isBackground();
     for (const c of Array.isArray(consumed) ? consumed : consumed ? [consumed] : []) {
       const units = c.CapacityUnits ?? 0;
+      if (background) {
+        if (isRead) capacity.background.read += units;
+        else capacity.background.write += units;
+        continue;
+      }
       capacity.total += units;
       if (isRead) capacity.read += units;
       else capacity.write += units;

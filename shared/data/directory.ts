@@ -1,13 +1,13 @@
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Directory } from '../schemas/directory';
 import { dynamo, tableName } from './client';
-import { initCounters } from './counters';
+import { seedLayout } from './counters';
 import { directoryKey } from './keys';
 
 /**
  * The directory is one document, read whole: routing, the SLA and the form all need most of it.
- * Cost: 1 strongly consistent read per 4 KB (the demo directory is ~10 KB: 3 RCU), so a change
- * made by the office routes the very next submission.
+ * Cost: 1 strongly consistent read per 4 KB (the demo directory is ~10 KB: 3 RCU). Handlers read
+ * it through the short per-process cache of shared/services/directory.ts.
  */
 export const getDirectory = async (): Promise<Directory | null> => {
   const { Item } = await dynamo.send(new GetCommand({ TableName: tableName, Key: directoryKey, ConsistentRead: true }));
@@ -15,8 +15,8 @@ export const getDirectory = async (): Promise<Directory | null> => {
 };
 
 /**
- * Replaces the directory in one write (then makes sure its counters exist). `onlyIfMissing` seeds
- * it without overwriting. Cost: ~10 WCU, plus the counters' first creation.
+ * Replaces the directory in one write (then gives its new units their counter slots).
+ * `onlyIfMissing` seeds it without overwriting. Cost: ~10 WCU, plus a small layout write.
  */
 export const putDirectory = async (document: Directory, options: { onlyIfMissing?: boolean } = {}): Promise<boolean> => {
   try {
@@ -31,7 +31,7 @@ export const putDirectory = async (document: Directory, options: { onlyIfMissing
     if (options.onlyIfMissing && (error as Error).name === 'ConditionalCheckFailedException') return false;
     throw error;
   }
-  // Every counter the new directory implies exists, at full width, before anything is counted in it.
-  await initCounters(document);
+  // Every unit of the new directory has its counter slots before anything is counted for it.
+  await seedLayout(document);
   return true;
 };

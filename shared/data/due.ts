@@ -36,28 +36,3 @@ export const dueSoonCodes = (now: string, until: string) => queryRange(duePartit
 
 /** Items answered before `before` and still waiting for a rating. */
 export const answeredBeforeCodes = (before: string) => queryRange(answeredPartition, undefined, before);
-
-/**
- * Open items whose due date passed since the last sweep marked them (the sweeper removes an item
- * from `DUE` when it reports it): what the dashboard adds to the swept overdue counters to be exact
- * at this instant. Cost: what fell due within the last sweep interval.
- */
-export const overdueSinceLastSweep = async (now: string): Promise<{ groupId?: string; phase: string }[]> => {
-  const rows: { groupId?: string; phase: string }[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await dynamo.send(
-      new QueryCommand({
-        TableName: tableName,
-        IndexName: 'gsi6',
-        KeyConditionExpression: 'gsi6pk = :pk AND gsi6sk < :now',
-        ExpressionAttributeValues: { ':pk': duePartition, ':now': now },
-        ProjectionExpression: 'groupId, phase',
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    for (const row of page.Items ?? []) rows.push({ groupId: row.groupId as string | undefined, phase: String(row.phase) });
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
-  return rows;
-};

@@ -1,11 +1,9 @@
-import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import type { Kind } from '../schemas/directory';
 import type { Satisfaction, Status } from '../schemas/submission';
 import { clock } from '../clock';
 import { dynamo, tableName } from './client';
-import { counterDeltas, type CountedItem } from '../domain/counters';
-import { counterUpdate } from './counters';
 import { eventSk, eventSkPrefix, idempotencyKey, itemIndexKeyNames, itemIndexKeys, itemPk, itemSk } from './keys';
 import { RateLimitedError } from './errors';
 import { rateLimitEntry } from './rate-limit';
@@ -92,7 +90,7 @@ export class StaleItemError extends Error {
   }
 }
 
-const keyAttributes = new Set<string>(['pk', 'sk', 'entity', ...itemIndexKeyNames]);
+const keyAttributes = new Set<string>(['pk', 'sk', 'entity', 'firstEvent', ...itemIndexKeyNames]);
 const stripKeys = <T>(raw: Record<string, unknown>): T => {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(raw)) if (!keyAttributes.has(k)) out[k] = v;
@@ -103,9 +101,12 @@ const cancellationCodes = (error: unknown): (string | undefined)[] | null =>
   error instanceof TransactionCanceledException ? (error.CancellationReasons ?? []).map((r) => r.Code) : null;
 
 /**
- * Creates an item with its first event, and the idempotency record when one is given, in one
- * transaction: either all of them exist afterwards or none does.
- * Cost: 2 writes per item ≤ 1 KB each side of the transaction (2x WCU): ~4-6 WCU, 6-8 with idempotency.
+ * Creates an item with its first event (kept on the item itself: a submission is then one write),
+ * and the idempotency record and the rate-limit count when there are any, in one transaction:
+ * either all of them exist afterwards or none does. The dashboard's counters follow from the
+ * change stream (shared/services/tally.ts), not from this write.
+ * Cost: one conditional PutItem (~1 KB with its index entries: ~7 WCU); with an Idempotency-Key
+ * or a rate limit, a transaction of two or three small writes (2x WCU each).
  */
 export const createItem = async (
   item: ItemRecord,
@@ -115,16 +116,23 @@ export const createItem = async (
 ): Promise<void> => {
   const pk = itemPk(item.trackingCode);
   const limiter = rateLimitEntry(sourceIp, new Date(item.createdAt));
+  const put = {
+    TableName: tableName,
+    Item: { pk, sk: itemSk, entity: 'item', ...itemIndexKeys(item), ...item, firstEvent: event },
+    ConditionExpression: 'attribute_not_exists(pk)',
+  };
+  if (!idempotency && !limiter) {
+    try {
+      await dynamo.send(new PutCommand(put));
+      return;
+    } catch (error) {
+      if ((error as Error).name === 'ConditionalCheckFailedException') throw new ItemExistsError();
+      throw error;
+    }
+  }
   try {
     await transactWrite([
-      {
-        Put: {
-          TableName: tableName,
-          Item: { pk, sk: itemSk, entity: 'item', ...itemIndexKeys(item), ...item },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        },
-      },
-      { Put: { TableName: tableName, Item: { pk, sk: eventSk(event.version), entity: 'event', ...event } } },
+      { Put: put },
       ...(idempotency
         ? [
             {
@@ -144,12 +152,11 @@ export const createItem = async (
             },
           ]
         : []),
-      ...counterDeltas(null, item).map(counterUpdate),
       ...(limiter ? [limiter.entry] : []),
     ]);
   } catch (error) {
     const codes = cancellationCodes(error);
-    if (codes?.[2] === 'ConditionalCheckFailed' && idempotency) throw new IdempotencyKeyTakenError();
+    if (idempotency && codes?.[1] === 'ConditionalCheckFailed') throw new IdempotencyKeyTakenError();
     if (limiter && codes?.[codes.length - 1] === 'ConditionalCheckFailed') throw new RateLimitedError(limiter.retryAfterSeconds);
     if (codes?.[0] === 'ConditionalCheckFailed') throw new ItemExistsError();
     throw error;
@@ -190,8 +197,11 @@ export const getItemWithEvents = async (trackingCode: string): Promise<{ item: I
       }),
     );
     for (const raw of page.Items ?? []) {
-      if (raw.sk === itemSk) item = stripKeys<ItemRecord>(raw);
-      else if (String(raw.sk).startsWith(eventSkPrefix)) events.push(stripKeys<EventRecord>(raw));
+      if (raw.sk === itemSk) {
+        item = stripKeys<ItemRecord>(raw);
+        // The first event is kept on the item (one write per submission); it sorts first.
+        if (raw.firstEvent) events.unshift(raw.firstEvent as EventRecord);
+      } else if (String(raw.sk).startsWith(eventSkPrefix)) events.push(stripKeys<EventRecord>(raw));
     }
     startKey = page.LastEvaluatedKey;
   } while (startKey);
@@ -206,7 +216,8 @@ export interface ItemChange {
 
 /**
  * Applies one change: the item is updated only if it is still at `expectedVersion`, its version
- * is bumped and the event for the new version is written, all in one transaction.
+ * is bumped and the event for the new version is written, all in one transaction (with the
+ * rate-limit count of a public write). The dashboard's counters follow from the change stream.
  * Throws StaleItemError when someone else changed the item first (nothing is written then).
  * Cost: one transaction of two writes (2x WCU each): ~4 WCU for items under 1 KB, more for larger.
  */
@@ -253,7 +264,6 @@ export const commitChange = async (current: ItemRecord, change: ItemChange, opti
           ConditionExpression: 'attribute_not_exists(pk)',
         },
       },
-      ...counterDeltas(current as CountedItem, next as CountedItem).map(counterUpdate),
       ...(limiter ? [limiter.entry] : []),
     ]);
   } catch (error) {

@@ -15,7 +15,8 @@ import type { Status } from '../schemas/submission';
  *   Its index keys (gsi1..gsi7) are derived by `itemIndexKeys` below.
  *
  * `DIRECTORY` / `CURRENT`: the whole directory document (groups, units, rules, SLA, holidays).
- * `COUNTERS` / `<phase>#<groupId|->#<shard>`: dashboard counters (shared/domain/counters.ts).
+ * `COUNTERS` / `<phase>#<groupId|->`, `#LAYOUT`; `DUECOUNT` / `<dueAt>`; `TALLY#<eventID>`: the
+ *   dashboard's counters, kept by the tally from the change stream (shared/data/counters.ts).
  * `IDEM#<sha256(key)>` / `IDEM`: an idempotency record; its answer is encrypted with the key
  *   itself, so the stored record alone never reveals an access key. Expires after 24 h.
  */
@@ -83,9 +84,20 @@ export const itemIndexKeys = (item: {
 };
 
 /**
- * Dashboard counters live in one partition, one item per (phase, group), so the dashboard is a
- * single Query whatever the number of items. Concurrent changes to one group's items touch the
- * same counter item; a transaction that collides is retried (shared/data/transact.ts).
+ * Dashboard counters live in one partition, one item per (phase, group) plus the layout that gives
+ * each unit its slots, so the dashboard is a single Query whatever the number of items. Only the
+ * tally writes them (shared/data/counters.ts says how).
  */
 export const counterPartition = 'COUNTERS';
+export const counterLayoutKey = { pk: counterPartition, sk: '#LAYOUT' } as const;
 export const counterSortKey = (phase: string, groupId: string | undefined) => `${phase}#${groupId ?? '-'}`;
+
+/** Per due instant, the open items not yet reported overdue (sk = the due instant, ISO 8601). */
+export const dueCounterPartition = 'DUECOUNT';
+
+/**
+ * A committed tally step, keyed by the stream record it started at: a batch the event source
+ * mapping delivers again starts at the same record, finds this and skips what was counted.
+ * Expires (TTL) after the stream's 24-hour retention, with a day to spare.
+ */
+export const tallyMarkerKey = (eventId: string) => ({ pk: `TALLY#${eventId}`, sk: 'TALLY' });

@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { clock } from '../clock';
-import { readCounters } from '../data/counters';
-import { overdueSinceLastSweep } from '../data/due';
+import { readCounters, readDueBucketsBefore } from '../data/counters';
 import { getDirectory, putDirectory } from '../data/directory';
 import { commitChange, getItem, getItemWithEvents, StaleItemError, type EventRecord, type ItemChange, type ItemRecord } from '../data/items';
 import { listItems, type ListFilter, type ListSource } from '../data/lists';
@@ -23,7 +22,7 @@ import { toFieldErrors } from '../http/handler';
 import { directorySchema, kindIds, type Directory } from '../schemas/directory';
 import type { ListQuery } from '../schemas/staff';
 import { statusSchema, type Status } from '../schemas/submission';
-import { officeName, requireDirectory } from './directory';
+import { forgetDirectory, officeName, requireDirectory, waitOutDirectoryCaches } from './directory';
 import { isOverdue, toItemView, toSummary } from './views';
 
 const forbidden = (detail: string) => new HttpProblem(403, { detail });
@@ -285,14 +284,19 @@ export const dashboard = async (principal: Principal, query: { groupId?: string;
   const now = clock.now();
   const nowIso = now.toISOString();
   const scope = scopeFor(principal, query.groupId);
-  const [directory, rows, newlyDue] = await Promise.all([requireDirectory(), readCounters(query.phase), overdueSinceLastSweep(nowIso)]);
+  const [directory, rows, fellDue] = await Promise.all([requireDirectory(), readCounters(query.phase), readDueBucketsBefore(nowIso)]);
   const inScope = (groupId: string | undefined) => scope === null || (groupId !== undefined && scope.includes(groupId));
   const visible = rows.filter((row) => inScope(row.groupId));
   // Overdue now = what the sweeper has counted + what fell due since it last ran.
   const pendingOverdue = new Map<string, number>();
-  for (const row of newlyDue) {
-    if (!inScope(row.groupId) || (query.phase !== undefined && row.phase !== query.phase)) continue;
-    pendingOverdue.set(row.groupId ?? '-', (pendingOverdue.get(row.groupId ?? '-') ?? 0) + 1);
+  for (const bucket of fellDue) {
+    for (const [cell, n] of Object.entries(bucket.cells)) {
+      const cut = cell.lastIndexOf('#');
+      const phase = cell.slice(0, cut);
+      const key = cell.slice(cut + 1);
+      if (!inScope(key === '-' ? undefined : key) || (query.phase !== undefined && phase !== query.phase)) continue;
+      pendingOverdue.set(key, (pendingOverdue.get(key) ?? 0) + n);
+    }
   }
 
   const byGroupId = new Map<string, Record<string, number>>();
@@ -360,7 +364,10 @@ export const dashboard = async (principal: Principal, query: { groupId?: string;
 
 export const readDirectory = async (principal: Principal) => {
   if (!canAdminister(principal)) throw forbidden('Only the office manages the directory.');
-  return requireDirectory();
+  // The editor reads what is stored now, not a cached copy.
+  const directory = await getDirectory();
+  if (!directory) throw problems.unavailable(60);
+  return directory;
 };
 
 export const replaceDirectory = async (principal: Principal, document: unknown) => {
@@ -368,6 +375,9 @@ export const replaceDirectory = async (principal: Principal, document: unknown) 
   const parsed = directorySchema.safeParse(document);
   if (!parsed.success) throw problems.validation(toFieldErrors(parsed.error.issues), 'The directory has problems; nothing was changed.');
   await putDirectory(parsed.data);
+  forgetDirectory();
+  // Answer once every function's cached copy has expired: the 200 means routing uses it now.
+  await waitOutDirectoryCaches();
   return parsed.data;
 };
 

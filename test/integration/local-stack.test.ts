@@ -309,6 +309,8 @@ describe('npm start (tsx local/main.ts)', () => {
     process.kill(-s.child.pid!, 'SIGINT');
     const exit = await Promise.race([s.exited, sleep(15_000).then(() => 'timeout' as const)]);
     expect(exit).not.toBe('timeout');
+    // npm may exit before the node process it started has written its last lines to the shared pipe.
+    await waitFor('the stop message', () => (/SIGINT: stopping yijian…\s+stopped\./.test(s.output()) ? true : undefined), 10_000).catch(() => undefined);
     expect(s.output()).toMatch(/SIGINT: stopping yijian…\s+stopped\./);
     await waitFor('every process of the stack to exit', () => (tree.some(alive) ? undefined : true), 5000);
   });

@@ -1,0 +1,171 @@
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import type { DynamoDBRecord } from 'aws-lambda';
+import { addDueDeltas, counterCell, counterDeltas, unitsOf, type CountedItem, type Counts, type DueDeltas } from '../domain/counters';
+import {
+  commitTally,
+  findTallyMarker,
+  maxTallyEntries,
+  readCounterState,
+  readDueBuckets,
+  type TallyCommit,
+} from '../data/counters';
+import { itemSk } from '../data/keys';
+import { logger } from '../http/logger';
+
+/**
+ * The tally: folds the table's change stream into the dashboard's counters.
+ *
+ * Why from the stream and not in each write's transaction: a submission is then one PutItem, not
+ * a transaction of the item, its event and a counter that every submission of a group shares (on
+ * DynamoDB that counter is a hot key whose transactions conflict under a burst; on DynamoDB Local
+ * the transaction costs three times the PutItem). The price is that the dashboard trails the items
+ * by the stream's delay (under a second deployed; the local gateway lets the tally catch up before
+ * it answers the dashboard).
+ *
+ * Exactly once: the event source mapping delivers records in order per shard, at least once, and
+ * retries a failed batch from the same first record (no bisecting, no skipping: the tally's
+ * mapping retries until it succeeds). Each committed step stores, in the same transaction as the
+ * counters, a marker keyed by its first record with the last sequence number it covered; a batch
+ * delivered again finds the marker and skips what was counted. Counters are read, changed and
+ * written back conditional on what was read, so concurrent tallies (other shards) never lose
+ * each other's counts: the loser reads again.
+ */
+
+const image = (value: unknown): Record<string, unknown> | null =>
+  value ? (unmarshall(value as Record<string, AttributeValue>) as Record<string, unknown>) : null;
+
+const asItem = (raw: Record<string, unknown> | null): CountedItem | null =>
+  raw && raw.sk === itemSk && typeof raw.pk === 'string' && raw.pk.startsWith('ITEM#') ? (raw as unknown as CountedItem) : null;
+
+/** The counting effect of one stream record: null for anything but an item's own record. */
+export const recordDelta = (record: DynamoDBRecord): { before: CountedItem | null; after: CountedItem | null } | null => {
+  const before = asItem(image(record.dynamodb?.OldImage));
+  const after = asItem(image(record.dynamodb?.NewImage));
+  if (!before && !after) return null;
+  return { before, after };
+};
+
+const sequence = (record: DynamoDBRecord): bigint => BigInt(record.dynamodb?.SequenceNumber ?? '0');
+
+/** Marker lifetime: the stream keeps records 24 hours; a marker outlives any redelivery. */
+const markerSeconds = 2 * 86_400;
+
+interface Step {
+  readonly records: readonly DynamoDBRecord[];
+  readonly counters: Map<string, Counts>;
+  readonly due: DueDeltas;
+}
+
+/** The longest prefix of `records` whose changes fit one transaction. */
+const nextStep = (records: readonly DynamoDBRecord[]): Step => {
+  const counters = new Map<string, Counts>();
+  const due: DueDeltas = new Map();
+  let taken = 0;
+  for (const record of records) {
+    const delta = recordDelta(record);
+    if (delta) {
+      const trialCounters = new Map([...counters].map(([k, v]) => [k, { ...v }]));
+      const trialDue: DueDeltas = new Map([...due].map(([k, v]) => [k, new Map(v)]));
+      for (const d of counterDeltas(delta.before, delta.after)) {
+        const cell = counterCell(d.phase, d.groupId);
+        const into = trialCounters.get(cell) ?? {};
+        for (const [name, n] of Object.entries(d.counts)) into[name] = (into[name] ?? 0) + n;
+        trialCounters.set(cell, into);
+      }
+      addDueDeltas(trialDue, delta.before, delta.after);
+      // Entries: counters + due buckets + a possible layout + the marker.
+      if (taken > 0 && trialCounters.size + trialDue.size + 2 > maxTallyEntries) break;
+      counters.clear();
+      for (const [k, v] of trialCounters) counters.set(k, v);
+      due.clear();
+      for (const [k, v] of trialDue) due.set(k, v);
+    }
+    taken++;
+  }
+  return { records: records.slice(0, taken), counters, due };
+};
+
+const isCancelled = (error: unknown) => (error as Error).name === 'TransactionCanceledException' || (error as Error).name === 'ConditionalCheckFailedException';
+
+/** Applies one step: read what it changes, add, write back with the marker. */
+const applyStep = async (step: Step, now: Date): Promise<void> => {
+  const first = step.records[0];
+  const last = step.records[step.records.length - 1];
+  const [state, buckets] = await Promise.all([readCounterState({ consistent: true }), readDueBuckets([...step.due.keys()])]);
+  const newUnits = new Set<string>();
+  for (const counts of step.counters.values()) for (const unit of unitsOf(counts)) if (!state.layout.units.includes(unit)) newUnits.add(unit);
+  const units = [...state.layout.units, ...newUnits];
+  const commit: TallyCommit = {
+    ...(newUnits.size > 0 ? { layout: { units, readRev: state.layout.rev } } : {}),
+    units,
+    counters: [...step.counters].map(([cell, delta]) => {
+      const stored = state.counters.get(cell);
+      const counts: Counts = { ...(stored?.counts ?? {}) };
+      for (const [name, n] of Object.entries(delta)) counts[name] = (counts[name] ?? 0) + n;
+      for (const [name, n] of Object.entries(counts)) {
+        if (n < 0) logger.error('a counter went negative', { cell, slot: name });
+        if (n === 0) delete counts[name];
+      }
+      return { cell, counts, read: stored?.stored };
+    }),
+    due: [...step.due].map(([dueAt, delta]) => {
+      const stored = buckets.get(dueAt);
+      const cells: Record<string, number> = { ...(stored?.cells ?? {}) };
+      for (const [cell, n] of delta) cells[cell] = (cells[cell] ?? 0) + n;
+      for (const [cell, n] of Object.entries(cells)) if (n === 0) delete cells[cell];
+      return { dueAt, cells, readRev: stored?.rev ?? 0 };
+    }),
+    marker: {
+      eventId: first.eventID!,
+      through: last.dynamodb!.SequenceNumber!,
+      expiresAt: Math.floor(now.getTime() / 1000) + markerSeconds,
+    },
+  };
+  await commitTally(commit);
+};
+
+/**
+ * Folds a batch of stream records (in stream order) into the counters. Throws when DynamoDB keeps
+ * failing: the event source mapping then delivers the same batch again, and the markers make the
+ * retry count nothing twice.
+ */
+export const tallyRecords = async (records: readonly DynamoDBRecord[], now: Date = new Date()): Promise<{ counted: number; skipped: number }> => {
+  let rest = records.filter((r) => r.eventID && r.dynamodb?.SequenceNumber);
+  let counted = 0;
+  let skipped = records.length - rest.length;
+  for (let conflicts = 0; rest.length > 0; ) {
+    const through = await findTallyMarker(rest[0].eventID!);
+    if (through !== null) {
+      // Counted by an earlier delivery of these records (a marker covers at least its first one).
+      const after = BigInt(through);
+      const remaining = rest.filter((r) => sequence(r) > after);
+      if (remaining.length === rest.length) throw new Error('a tally marker that does not cover its own record');
+      skipped += rest.length - remaining.length;
+      rest = remaining;
+      continue;
+    }
+    const step = nextStep(rest);
+    const effective = step.records.filter((r) => recordDelta(r) !== null).length;
+    if (step.counters.size === 0 && step.due.size === 0) {
+      // Nothing to count (other entities, or changes that leave every count as it was).
+      skipped += step.records.length - effective;
+      counted += effective;
+      rest = rest.slice(step.records.length);
+      continue;
+    }
+    try {
+      await applyStep(step, now);
+    } catch (error) {
+      if (!isCancelled(error)) throw error;
+      // A concurrent tally changed what this one read (or committed this very step): read again.
+      if (++conflicts > 20) throw error;
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * Math.min(conflicts, 8)));
+      continue;
+    }
+    counted += effective;
+    skipped += step.records.length - effective;
+    rest = rest.slice(step.records.length);
+  }
+  return { counted, skipped };
+};
