@@ -10,7 +10,6 @@ import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { YijianFunction } from './yijian-function';
 
-export type TableAccess = 'read' | 'write';
 
 /** The table and the indexes a function may query. */
 export interface BoundTable {
@@ -34,8 +33,34 @@ export const tableWriteActions = [
   'dynamodb:BatchWriteItem',
 ] as const;
 
+export type TableReadAction = (typeof tableReadActions)[number];
+export type TableWriteAction = (typeof tableWriteActions)[number];
+
+/**
+ * Exactly these item actions on the table itself, none on its indexes: for a worker whose few
+ * access patterns are known action by action (the tally), where 'write' would grant it updates,
+ * batch writes, condition checks and index queries it never makes.
+ */
+export interface TableActions {
+  readonly only: readonly (TableReadAction | TableWriteAction)[];
+}
+
+export type TableAccess = 'read' | 'write' | TableActions;
+
 export function bindTable(fn: YijianFunction, { table, indexNames }: BoundTable, access: TableAccess): void {
   fn.addEnvironment('TABLE_NAME', table.tableName);
+
+  if (typeof access === 'object') {
+    const reads = access.only.filter((action) => (tableReadActions as readonly string[]).includes(action));
+    const writes = access.only.filter((action) => (tableWriteActions as readonly string[]).includes(action));
+    if (reads.length > 0) {
+      fn.role.addToPrincipalPolicy(new PolicyStatement({ sid: 'ReadTable', actions: reads, resources: [table.tableArn] }));
+    }
+    if (writes.length > 0) {
+      fn.role.addToPrincipalPolicy(new PolicyStatement({ sid: 'WriteTable', actions: writes, resources: [table.tableArn] }));
+    }
+    return;
+  }
 
   fn.role.addToPrincipalPolicy(
     new PolicyStatement({
