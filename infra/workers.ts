@@ -3,6 +3,11 @@
  *   notify  the table's change stream -> e-mail through SES v2. The event source mapping batches,
  *           bisects a failing batch, retries a limited number of times and then records what still
  *           fails on an SQS queue; an alarm fires as soon as that queue is not empty.
+ *   tally   the same stream, a second event source mapping (DynamoDB Streams allow two readers
+ *           per shard) -> the dashboard's counters. Only the items' own records reach it; a failing
+ *           batch is retried whole, without end, because its exactly-once counting relies on that
+ *           (shared/services/tally.ts): there is no failure queue, nothing is ever given up.
+ *           Alarms on the mapping's lag (IteratorAge) and on errors that persist say it is stuck.
  *   sweep   an EventBridge rule runs it every scheduleWorker.everyMinutes minutes; an event the
  *           rule cannot deliver, and an invocation that still fails after Lambda's retries, land
  *           on a second queue with the same alarm.
@@ -15,7 +20,7 @@ import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
-import { EventSourceMapping, StartingPosition } from 'aws-cdk-lib/aws-lambda';
+import { CfnEventSourceMapping, EventSourceMapping, FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { EmailIdentity, Identity } from 'aws-cdk-lib/aws-ses';
@@ -23,8 +28,10 @@ import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { scheduleWorker, streamWorker } from '../shared/workers';
-import { bindTable, type BoundTable } from './bind-table';
+import { itemSk } from '../shared/data/keys';
+import { tableDefinition } from '../shared/data/table-definition';
+import { scheduleWorker, streamWorker, tallyWorker } from '../shared/workers';
+import { bindTable, type BoundTable, type TableActions } from './bind-table';
 import type { WorkerSettings } from './worker-settings';
 import { YijianFunction } from './yijian-function';
 
@@ -43,6 +50,49 @@ export const streamMaxRecordAge = Duration.days(1);
  * so a timed-out attempt's claim is taken over by a retry, never while the attempt still runs.
  */
 export const notifyTimeout = Duration.seconds(30);
+/**
+ * tally's timeout: a batch of tallyWorker.batchSize records is a few steps, each a marker read, a
+ * counter Query, a due-bucket BatchGetItem and one transaction, every request with the SDK's
+ * retries (shared/data/client.ts), and a step that collides with another shard's tally reads again.
+ * Seconds in the normal case; a minute leaves room for a throttled table without cutting a batch
+ * short (a timed-out batch is only retried, but it delays every record behind it).
+ */
+export const tallyTimeout = Duration.seconds(60);
+
+/**
+ * What the tally does to the table, action by action (shared/data/counters.ts), and nothing more:
+ *   GetItem        findTallyMarker: the marker of a batch delivered again;
+ *   Query          readCounterState: the COUNTERS partition of the table itself (no index);
+ *   BatchGetItem   readDueBuckets: the due buckets a step changes;
+ *   PutItem        commitTally: counters, the layout, due buckets and the marker, each a Put entry
+ *                  of one TransactWriteItems (which has no IAM action of its own: each entry is
+ *                  authorised as the item action it performs; their conditions are on the entries'
+ *                  own items, so no ConditionCheckItem);
+ *   DeleteItem     commitTally: a due bucket that reaches zero.
+ * No UpdateItem, BatchWriteItem, index Query or Scan.
+ */
+export const tallyTableAccess: TableActions = {
+  only: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem'],
+};
+
+/**
+ * Only the items' own records (key `sk` = `#ITEM`) reach the tally: it counts nothing else
+ * (recordDelta in shared/services/tally.ts), and its own writes (counters, due buckets, markers)
+ * and every event, note and idempotency record would otherwise cost invocations. Filtered records
+ * are dropped by the mapping before batching, so a batch still comes back whole on a retry.
+ */
+export const tallyFilter = FilterCriteria.filter({
+  dynamodb: { Keys: { [tableDefinition.sortKey]: { S: FilterRule.isEqual(itemSk) } } },
+});
+
+/**
+ * The tally's lag alarm: the newest record of a batch older than this means the counters trail
+ * the items by as much (deployed, the stream's delay is under a second).
+ */
+export const tallyMaxLag = Duration.minutes(5);
+/** Errors in this many consecutive 5-minute periods: not a passing throttle, a batch that keeps failing. */
+export const tallyErrorPeriods = 3;
+
 /** sweep's timeout: well under its 15-minute interval, so runs do not pile up. */
 export const sweepTimeout = Duration.minutes(5);
 
@@ -58,8 +108,11 @@ export interface WorkersProps {
 
 export class Workers extends Construct {
   readonly notify: YijianFunction;
+  readonly tally: YijianFunction;
   readonly sweep: YijianFunction;
   readonly streamMapping: EventSourceMapping;
+  /** The tally's reader of the table stream, beside notify's. */
+  readonly tallyMapping: EventSourceMapping;
   /** Stream batches that still failed after the retries (their shard and sequence numbers). */
   readonly notifyFailures: Queue;
   /** Sweep events the rule could not deliver, and sweep invocations that failed after retries. */
@@ -68,6 +121,10 @@ export class Workers extends Construct {
   readonly alarmTopic: Topic;
   readonly notifyFailuresAlarm: Alarm;
   readonly sweepFailuresAlarm: Alarm;
+  /** The counters trail the items by more than tallyMaxLag. */
+  readonly tallyLagAlarm: Alarm;
+  /** The tally keeps failing (it retries the same batch without end). */
+  readonly tallyErrorsAlarm: Alarm;
   /** `arn:<partition>:ses:<region>:<account>:identity/<sesIdentity>`: notify sends as this only. */
   readonly sesIdentityArn: string;
   readonly emailIdentity?: EmailIdentity;
@@ -157,18 +214,41 @@ export class Workers extends Construct {
       onFailure: new SqsDlq(this.notifyFailures),
     });
     this.notify.function.addEventSource(source);
-    this.streamMapping = this.notify.function.node.children.find(
-      (child): child is EventSourceMapping => child instanceof EventSourceMapping,
-    )!;
-    // The event source grants dynamodb:ListStreams on "*" besides the stream reads on the stream
-    // ARN; acknowledged on the policy that holds it, next to the X-Ray statement.
-    Validations.of(this.notify.role.node.findChild('DefaultPolicy')).acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::*]',
-      reason:
-        'DynamoDB stream event source: Lambda requires dynamodb:ListStreams, which supports no ' +
-        'resource-level permissions (Resource "*"); it lists stream ARNs only. The stream reads ' +
-        '(DescribeStream, GetRecords, GetShardIterator) are on this table\'s stream ARN.',
+    this.streamMapping = mappingOf(this.notify);
+    acknowledgeListStreams(this.notify);
+
+    // tally: the same stream -> the dashboard's counters (shared/services/tally.ts).
+    this.tally = new YijianFunction(this, 'Tally', {
+      handler: tallyWorker.handler,
+      description: 'yijian tally: table change stream -> dashboard counters',
+      timeout: tallyTimeout,
     });
+    bindTable(this.tally, table, tallyTableAccess);
+    // Its exactly-once counting relies on every setting below: a failed batch comes back whole,
+    // from the same first record, until it succeeds (markers keyed by that record skip what a
+    // committed step already counted), and one batch at a time per shard keeps the order.
+    this.tally.function.addEventSource(
+      new DynamoEventSource(table.table, {
+        // From the oldest record the stream keeps: a new mapping starts where the stream does.
+        startingPosition: StartingPosition.TRIM_HORIZON,
+        batchSize: tallyWorker.batchSize,
+        bisectBatchOnError: tallyWorker.bisectOnError,
+        // -1: retried until it succeeds (or the record leaves the stream after 24 hours).
+        retryAttempts: streamRetryAttempts(tallyWorker.maxRetries),
+        parallelizationFactor: 1,
+        // A failing batch fails whole (the handler throws) and comes back from its first record;
+        // reported item failures would restart it elsewhere, where no marker says what was counted.
+        reportBatchItemFailures: false,
+        filters: [tallyFilter],
+        // No maxRecordAge (below) and no onFailure: nothing is ever given up, so nothing is sent
+        // anywhere as failed.
+      }),
+    );
+    this.tallyMapping = mappingOf(this.tally);
+    // The CDK takes a maxRecordAge of 60 s to 7 days only; -1 (infinite, the service's default) is
+    // written out so that the template says it, and a later edit cannot drop it by accident.
+    (this.tallyMapping.node.defaultChild as CfnEventSourceMapping).addPropertyOverride('MaximumRecordAgeInSeconds', -1);
+    acknowledgeListStreams(this.tally);
 
     // sweep: every scheduleWorker.everyMinutes minutes.
     this.sweep = new YijianFunction(this, 'Sweep', {
@@ -208,6 +288,37 @@ export class Workers extends Construct {
       this.sweepFailures,
       'yijian sweep: a scheduled sweep failed after its retries, or could not be started.',
     );
+
+    // The tally has no failure queue to watch: a stuck tally only retries, and shows as lag and
+    // errors. Without item changes there are no invocations and no data points: that is OK.
+    this.tallyLagAlarm = new Alarm(this, 'TallyLagAlarm', {
+      alarmDescription:
+        `yijian tally: the dashboard's counters are falling behind the items: the tally is working on ` +
+        `changes more than ${tallyMaxLag.toMinutes()} minutes old. It retries a failing batch until ` +
+        'it succeeds, and every change behind it waits; the stream keeps changes 24 hours, after ' +
+        'which they are lost to the counters. See the tally\'s log group and its errors alarm.',
+      metric: this.tally.function.metric('IteratorAge', { period: Duration.minutes(5), statistic: Stats.MAXIMUM }),
+      // IteratorAge is in milliseconds.
+      threshold: tallyMaxLag.toMilliseconds(),
+      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      datapointsToAlarm: 1,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+    this.tallyErrorsAlarm = new Alarm(this, 'TallyErrorsAlarm', {
+      alarmDescription:
+        `yijian tally: updating the dashboard's counters has failed for ${tallyErrorPeriods * 5} minutes ` +
+        'in a row. The same batch of changes is retried without end, so the counters stop moving ' +
+        'until the cause in the tally\'s log group is fixed; nothing is lost while the stream keeps ' +
+        'the changes (24 hours).',
+      metric: this.tally.function.metricErrors({ period: Duration.minutes(5), statistic: Stats.SUM }),
+      threshold: 0,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: tallyErrorPeriods,
+      datapointsToAlarm: tallyErrorPeriods,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+    for (const alarm of [this.tallyLagAlarm, this.tallyErrorsAlarm]) alarm.addAlarmAction(new SnsAction(this.alarmTopic));
   }
 
   private failureQueue(id: string, role: string): Queue {
@@ -243,3 +354,24 @@ export class Workers extends Construct {
     return alarm;
   }
 }
+
+/** The event source mapping a DynamoEventSource made on a worker's function. */
+const mappingOf = (worker: YijianFunction): EventSourceMapping =>
+  worker.function.node.children.find((child): child is EventSourceMapping => child instanceof EventSourceMapping)!;
+
+/**
+ * A stream event source grants dynamodb:ListStreams on "*" besides the stream reads on the stream
+ * ARN; acknowledged on the policy that holds it, next to the X-Ray statement.
+ */
+const acknowledgeListStreams = (worker: YijianFunction): void => {
+  Validations.of(worker.role.node.findChild('DefaultPolicy')).acknowledge({
+    id: 'AwsSolutions-IAM5[Resource::*]',
+    reason:
+      'DynamoDB stream event source: Lambda requires dynamodb:ListStreams, which supports no ' +
+      'resource-level permissions (Resource "*"); it lists stream ARNs only. The stream reads ' +
+      '(DescribeStream, GetRecords, GetShardIterator) are on this table\'s stream ARN.',
+  });
+};
+
+/** Retries of a stream mapping: Infinity (shared/workers.ts) is CloudFormation's -1. */
+export const streamRetryAttempts = (maxRetries: number): number => (maxRetries === Infinity ? -1 : maxRetries);

@@ -32,7 +32,7 @@ import type { Construct } from 'constructs';
 import { originVerifyEnvName } from '../shared/config';
 import { tableDefinition } from '../shared/data/table-definition';
 import { routeKey, routes as sharedRoutes, type RouteDef } from '../shared/routes';
-import { scheduleWorker, streamWorker } from '../shared/workers';
+import { scheduleWorker, streamWorker, tallyWorker } from '../shared/workers';
 import { bindTable, type TableAccess } from './bind-table';
 import { checkOriginVerifyVersionId, OriginVerify, originVerifyVersionIdFrom } from './origin-verify';
 import { Site, webDistFrom } from './site';
@@ -127,10 +127,10 @@ export class YijianStack extends Stack {
   readonly stage: HttpStage;
   /**
    * One function per handler module, keyed by the handler name of the route table, and the
-   * workers of shared/workers.ts (notify, sweep) under theirs.
+   * workers of shared/workers.ts (notify, tally, sweep) under theirs.
    */
   readonly functions: ReadonlyMap<string, YijianFunction>;
-  /** notify (stream), sweep (schedule), their failure queues, alarms and alarm topic. */
+  /** notify and tally (stream), sweep (schedule), their failure queues, alarms and alarm topic. */
   readonly workers: Workers;
   /** One HTTP API route per non-streaming route-table entry, keyed by its route key (`GET /api/form`). */
   readonly routes: ReadonlyMap<string, HttpRoute>;
@@ -229,7 +229,7 @@ export class YijianStack extends Stack {
       functions.set(handler, fn);
       if (stream) functionUrls.set(handler, this.streamingUrl(fn, routeKeys, staff, identity));
     }
-    for (const worker of [streamWorker.handler, scheduleWorker.handler]) {
+    for (const worker of [streamWorker.handler, tallyWorker.handler, scheduleWorker.handler]) {
       if (functions.has(worker)) {
         throw new Error(`functions/${worker}.ts is a background worker (shared/workers.ts) and cannot serve routes too`);
       }
@@ -340,6 +340,7 @@ export class YijianStack extends Stack {
       defaultPublicUrl: this.site.url,
     });
     functions.set(streamWorker.handler, this.workers.notify);
+    functions.set(tallyWorker.handler, this.workers.tally);
     functions.set(scheduleWorker.handler, this.workers.sweep);
     this.functions = functions;
 

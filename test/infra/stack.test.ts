@@ -15,7 +15,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tableDefinition } from '../../shared/data/table-definition';
 import { demoDirectory } from '../../shared/demo/directory';
 import { routeKey, routes, type RouteDef } from '../../shared/routes';
-import { scheduleWorker, streamWorker } from '../../shared/workers';
+import { itemSk } from '../../shared/data/keys';
+import { scheduleWorker, streamWorker, tallyWorker } from '../../shared/workers';
 import { tableReadActions, tableWriteActions } from '../../infra/bind-table';
 import { esbuildOptions } from '../../infra/bundling';
 import { defaultConsoleUrl, staffGroupNames } from '../../infra/staff-identity';
@@ -24,7 +25,7 @@ import { originVerifyLength } from '../../infra/origin-verify';
 import { originVerifyEnvName, originVerifyMinLength } from '../../shared/config';
 import { originVerifyHeader, viewerIpHeader } from '../../shared/http/client-address';
 import { defaultMailFrom } from '../../infra/worker-settings';
-import { notifyTimeout, sesSendActions, streamMaxRecordAge } from '../../infra/workers';
+import { notifyTimeout, sesSendActions, streamMaxRecordAge, tallyErrorPeriods, tallyMaxLag, tallyTableAccess, tallyTimeout } from '../../infra/workers';
 import { YijianFunction } from '../../infra/yijian-function';
 import { accessLogFields, defaultThrottle, YijianStack } from '../../infra/yijian-stack';
 
@@ -47,8 +48,10 @@ const logicalId = (construct: { node: { defaultChild?: unknown } } | CfnElement)
 };
 const asArray = <T>(value: T | T[]): T[] => (Array.isArray(value) ? value : [value]);
 const handlers = [...new Set(routes.map((route) => route.handler))];
-/** The functions that are not routes: the stream consumer and the scheduled sweeper. */
-const workerHandlers: string[] = [streamWorker.handler, scheduleWorker.handler];
+/** The functions that are not routes: the two stream consumers and the scheduled sweeper. */
+const workerHandlers: string[] = [streamWorker.handler, tallyWorker.handler, scheduleWorker.handler];
+/** The workers that read the table's stream (DynamoDB Streams allow two readers per shard). */
+const streamReaders: string[] = [streamWorker.handler, tallyWorker.handler];
 const allHandlers = [...handlers, ...workerHandlers];
 /** HTTP APIs cannot stream: these routes are served by their function's URL instead. */
 const streamRoutes = routes.filter((route) => route.stream === true);
@@ -169,6 +172,11 @@ describe('functions', () => {
       if (handler === streamWorker.handler) {
         // Under the one-minute lease of a notification claim (shared/data/notifications.ts).
         expect(props.Timeout, handler).toBeLessThan(60);
+      } else if (handler === tallyWorker.handler) {
+        // A batch of tallyWorker.batchSize records with the SDK's retries; a stream consumer is
+        // behind no HTTP limit.
+        expect(props.Timeout, handler).toBe(tallyTimeout.toSeconds());
+        expect(props.Timeout, handler).toBeLessThanOrEqual(15 * 60);
       } else if (handler === scheduleWorker.handler) {
         expect(props.Timeout, handler).toBeLessThan(scheduleWorker.everyMinutes * 60);
       } else if (!streamHandlers.has(handler)) expect(props.Timeout, handler).toBeLessThanOrEqual(29);
@@ -411,11 +419,25 @@ describe('background workers (shared/workers.ts)', () => {
     return found[0]!;
   };
   const notifyId = () => logicalId(stack.workers.notify.function);
+  const tallyId = () => logicalId(stack.workers.tally.function);
   const sweepId = () => logicalId(stack.workers.sweep.function);
+  const mappingOf = (functionId: string) => {
+    const found = ofType('AWS::Lambda::EventSourceMapping').filter(([, r]) => r.Properties.FunctionName?.Ref === functionId);
+    expect(found, functionId).toHaveLength(1);
+    return found[0]!;
+  };
   const queueArn = (queue: typeof stack.workers.notifyFailures) => ({ 'Fn::GetAtt': [logicalId(queue), 'Arn'] });
 
+  it('read the table stream twice, no more: notify and tally (DynamoDB Streams allow two readers per shard)', () => {
+    const mappings = ofType('AWS::Lambda::EventSourceMapping').map(([, r]) => r.Properties);
+    expect(mappings).toHaveLength(2);
+    for (const mapping of mappings) expect(mapping.EventSourceArn).toEqual({ 'Fn::GetAtt': [logicalId(stack.table), 'StreamArn'] });
+    expect(mappings.map((m) => m.FunctionName.Ref).sort()).toEqual([notifyId(), tallyId()].sort());
+    expect(streamReaders.map((h) => logicalId(stack.functions.get(h)!.function)).sort()).toEqual([notifyId(), tallyId()].sort());
+  });
+
   it('feed the table stream to notify with the retry policy of streamWorker and an SQS on-failure destination', () => {
-    const [, mapping] = single('AWS::Lambda::EventSourceMapping');
+    const [mappingId, mapping] = mappingOf(notifyId());
     expect(mapping.Properties).toEqual({
       FunctionName: { Ref: notifyId() },
       EventSourceArn: { 'Fn::GetAtt': [logicalId(stack.table), 'StreamArn'] },
@@ -428,7 +450,52 @@ describe('background workers (shared/workers.ts)', () => {
     });
     // A thrown error fails the whole batch: no partial batch responses.
     expect(mapping.Properties.FunctionResponseTypes).toBeUndefined();
-    expect(logicalId(stack.workers.streamMapping)).toBe(ofType('AWS::Lambda::EventSourceMapping')[0]![0]);
+    expect(logicalId(stack.workers.streamMapping)).toBe(mappingId);
+  });
+
+  it('feed the items\' own records to tally in whole batches, retried without end and never given up', () => {
+    const [mappingId, mapping] = mappingOf(tallyId());
+    expect(logicalId(stack.workers.tallyMapping)).toBe(mappingId);
+    // Exactly these: anything else (a destination, a record age, partial batch responses, a
+    // tumbling window, a batching window) would change what the tally's markers rely on.
+    expect(mapping.Properties).toEqual({
+      FunctionName: { Ref: tallyId() },
+      EventSourceArn: { 'Fn::GetAtt': [logicalId(stack.table), 'StreamArn'] },
+      StartingPosition: 'TRIM_HORIZON',
+      BatchSize: tallyWorker.batchSize,
+      // A failed batch comes back whole, from the same first record (its marker's key).
+      BisectBatchOnFunctionError: false,
+      // -1 is infinite: retried until it succeeds, never skipped, however old.
+      MaximumRetryAttempts: -1,
+      MaximumRecordAgeInSeconds: -1,
+      // One batch at a time per shard: the records of a shard are counted in order.
+      ParallelizationFactor: 1,
+      FilterCriteria: { Filters: [{ Pattern: expect.any(String) }] },
+    });
+    expect(tallyWorker).toMatchObject({ batchSize: 100, maxRetries: Infinity, bisectOnError: false });
+    // Nothing is ever given up, so there is nowhere to send it; a batch is counted all or nothing.
+    expect(mapping.Properties.DestinationConfig).toBeUndefined();
+    expect(mapping.Properties.FunctionResponseTypes).toBeUndefined();
+    // The filter lets through the records of items only: key sk = #ITEM, whatever the event.
+    const pattern = mapping.Properties.FilterCriteria.Filters[0].Pattern as string;
+    expect(JSON.parse(pattern)).toEqual({ dynamodb: { Keys: { [tableDefinition.sortKey]: { S: [itemSk] } } } });
+    expect(pattern).toBe('{"dynamodb":{"Keys":{"sk":{"S":["#ITEM"]}}}}');
+  });
+
+  it('acknowledge the stream source\'s ListStreams on "*" for notify and tally alike, on their own policies', () => {
+    // The policy also holds X-Ray's "*" (acknowledged by YijianFunction): the reasons for this finding.
+    const reasonsOf = (handler: string) =>
+      stack.functions
+        .get(handler)!
+        .role.node.findChild('DefaultPolicy')
+        .node.metadata.filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
+        .flatMap((m) => Object.entries(m.data as Record<string, string>))
+        .filter(([id]) => id.replace(/^annotation::/i, '') === 'AwsSolutions-IAM5[Resource::*]')
+        .map(([, reason]) => reason);
+    const listStreams = (handler: string) => reasonsOf(handler).filter((reason) => reason.includes('dynamodb:ListStreams'));
+    expect(listStreams(streamWorker.handler)).toHaveLength(1);
+    expect(listStreams(tallyWorker.handler)).toEqual(listStreams(streamWorker.handler));
+    expect(listStreams(scheduleWorker.handler)).toEqual([]);
   });
 
   it('keep failures on encrypted, TLS-only queues for 14 days', () => {
@@ -464,7 +531,8 @@ describe('background workers (shared/workers.ts)', () => {
     template.resourceCountIs('AWS::SNS::Subscription', 0);
 
     const alarms = ofType('AWS::CloudWatch::Alarm').map(([, r]) => r.Properties);
-    expect(alarms).toHaveLength(2);
+    // Two on the failure queues, two on the tally (which has no failure queue).
+    expect(alarms).toHaveLength(4);
     for (const queue of [stack.workers.notifyFailures, stack.workers.sweepFailures]) {
       const alarm = alarms.find((a) => a.Dimensions?.[0]?.Value?.['Fn::GetAtt']?.[0] === logicalId(queue))!;
       expect(alarm, logicalId(queue)).toMatchObject({
@@ -479,6 +547,55 @@ describe('background workers (shared/workers.ts)', () => {
         AlarmActions: [{ Ref: topicId }],
       });
     }
+  });
+
+  it('raise an alarm on the alarm topic when the tally falls behind the items, and when it keeps failing', () => {
+    const topicId = logicalId(stack.workers.alarmTopic);
+    const alarms = ofType('AWS::CloudWatch::Alarm').map(([, r]) => r.Properties);
+    const ofTally = alarms.filter((a) => a.Namespace === 'AWS/Lambda');
+    expect(ofTally).toHaveLength(2);
+    const lag = ofTally.find((a) => a.MetricName === 'IteratorAge')!;
+    expect(lag).toEqual({
+      AlarmDescription: expect.stringMatching(/^yijian tally: the dashboard's counters are falling behind the items: /),
+      Namespace: 'AWS/Lambda',
+      MetricName: 'IteratorAge',
+      Dimensions: [{ Name: 'FunctionName', Value: { Ref: tallyId() } }],
+      Statistic: 'Maximum',
+      Period: 300,
+      // Milliseconds: five minutes.
+      Threshold: 5 * 60 * 1000,
+      ComparisonOperator: 'GreaterThanThreshold',
+      EvaluationPeriods: 1,
+      DatapointsToAlarm: 1,
+      // No item changes, no invocations, no data points: not a lag.
+      TreatMissingData: 'notBreaching',
+      AlarmActions: [{ Ref: topicId }],
+    });
+    expect(tallyMaxLag.toMilliseconds()).toBe(lag.Threshold);
+    const errors = ofTally.find((a) => a.MetricName === 'Errors')!;
+    expect(errors).toEqual({
+      AlarmDescription: expect.stringContaining("the dashboard's counters"),
+      Namespace: 'AWS/Lambda',
+      MetricName: 'Errors',
+      Dimensions: [{ Name: 'FunctionName', Value: { Ref: tallyId() } }],
+      Statistic: 'Sum',
+      Period: 300,
+      Threshold: 0,
+      ComparisonOperator: 'GreaterThanThreshold',
+      // Three consecutive five-minute periods with errors: a batch that keeps failing.
+      EvaluationPeriods: 3,
+      DatapointsToAlarm: 3,
+      TreatMissingData: 'notBreaching',
+      AlarmActions: [{ Ref: topicId }],
+    });
+    expect(tallyErrorPeriods).toBe(3);
+    for (const alarm of [lag, errors]) expect(alarm.AlarmDescription.length).toBeGreaterThan(100);
+    expect([stack.workers.tallyLagAlarm, stack.workers.tallyErrorsAlarm].map((a) => logicalId(a)).sort()).toEqual(
+      ofType('AWS::CloudWatch::Alarm')
+        .filter(([, r]) => r.Properties.Namespace === 'AWS/Lambda')
+        .map(([id]) => id)
+        .sort(),
+    );
   });
 
   it(`run sweep every ${scheduleWorker.everyMinutes} minutes with retries, a dead-letter queue and an on-failure destination`, () => {
@@ -532,10 +649,14 @@ describe('background workers (shared/workers.ts)', () => {
       YIJIAN_AUTO_CLOSE_DAYS: '7',
     });
     expect(functionOf(streamWorker.handler).Properties.Timeout).toBe(notifyTimeout.toSeconds());
-    for (const handler of handlers) {
+    for (const handler of [...handlers, tallyWorker.handler]) {
       const names = Object.keys(functionOf(handler).Properties.Environment.Variables);
       expect(names.filter((n) => /MAIL|PUBLIC_URL|AUTO_CLOSE/.test(n)), handler).toEqual([]);
     }
+    // The tally needs the table and nothing else.
+    expect(Object.keys(functionOf(tallyWorker.handler).Properties.Environment.Variables).sort()).toEqual(
+      ['NODE_OPTIONS', 'POWERTOOLS_SERVICE_NAME', 'TABLE_NAME'],
+    );
   });
 });
 
@@ -837,22 +958,45 @@ describe('site (web pages behind CloudFront)', () => {
 describe('least privilege', () => {
   const writeActions = new Set<string>(tableWriteActions);
   const readActions = new Set<string>(tableReadActions);
-  /** The workers write: notification claims (notify), sweeper changes (sweep). */
+  /**
+   * The workers write: notification claims (notify), sweeper changes (sweep), and the tally its
+   * counters, with exactly the item actions it uses (infra/workers.ts says which and why).
+   */
   const access = (handler: string) =>
-    workerHandlers.includes(handler) || routes.some((r) => r.handler === handler && r.access === 'write') ? 'write' : 'read';
-  /** What the stream event source grants notify on the table's stream (ListStreams takes no resource). */
+    handler === tallyWorker.handler
+      ? 'exact'
+      : workerHandlers.includes(handler) || routes.some((r) => r.handler === handler && r.access === 'write')
+        ? 'write'
+        : 'read';
+  /** What a stream event source grants its function on the table's stream (ListStreams takes no resource). */
   const streamActions = new Set(['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator', 'dynamodb:ListStreams']);
+  /** What the tally does to the table: marker reads, the counter Query, due-bucket reads, its transactions. */
+  const tallyActions = ['dynamodb:BatchGetItem', 'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'];
 
   it('grants read-only functions no write action and write functions only item actions', () => {
     for (const handler of allHandlers) {
       const actions = rolePolicies(handler).statements.flatMap((s) => asArray(s.Action));
-      const dynamo = actions.filter((a) => a.startsWith('dynamodb:') && !(handler === streamWorker.handler && streamActions.has(a)));
+      const dynamo = actions.filter((a) => a.startsWith('dynamodb:') && !(streamReaders.includes(handler) && streamActions.has(a)));
       expect(dynamo.every((a) => readActions.has(a) || writeActions.has(a)), `${handler}: ${dynamo}`).toBe(true);
       const writes = dynamo.filter((a) => writeActions.has(a));
       if (access(handler) === 'read') expect(writes, handler).toEqual([]);
-      else expect(new Set(writes), handler).toEqual(writeActions);
+      else if (access(handler) === 'write') expect(new Set(writes), handler).toEqual(writeActions);
+      else expect([...new Set(dynamo)].sort(), handler).toEqual(tallyActions);
       expect(actions.filter((a) => a.includes('*')), handler).toEqual([]);
     }
+  });
+
+  it('grants the tally its item actions on the table itself: no index, no update, no batch write, no condition check, no scan', () => {
+    expect([...tallyTableAccess.only].sort()).toEqual(tallyActions);
+    const tableArn = { 'Fn::GetAtt': [logicalId(stack.table), 'Arn'] };
+    const onTable = rolePolicies(tallyWorker.handler).statements.filter((s) => asArray(s.Action).some((a) => a.startsWith('dynamodb:') && !streamActions.has(a)));
+    expect(onTable.map((s) => s.Resource)).toEqual([tableArn, tableArn]);
+    expect(onTable.flatMap((s) => asArray(s.Action)).sort()).toEqual(tallyActions);
+    const all = rolePolicies(tallyWorker.handler).statements.flatMap((s) => asArray(s.Action));
+    for (const action of ['dynamodb:Scan', 'dynamodb:UpdateItem', 'dynamodb:BatchWriteItem', 'dynamodb:ConditionCheckItem']) {
+      expect(all, action).not.toContain(action);
+    }
+    expect(JSON.stringify(rolePolicies(tallyWorker.handler).statements)).not.toContain('/index/');
   });
 
   it('reaches nothing but the table, its named indexes, the own log group and X-Ray (and each worker its own extras)', () => {
@@ -865,12 +1009,18 @@ describe('least privilege', () => {
     ];
     const workers = stack.workers;
     const queueArn = (queue: typeof workers.notifyFailures) => ({ 'Fn::GetAtt': [logicalId(queue), 'Arn'] });
+    const streamRead = {
+      resource: { 'Fn::GetAtt': [logicalId(stack.table), 'StreamArn'] },
+      actions: ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator'],
+    };
     const extras: Record<string, { resource: unknown; actions: string[] }[]> = {
       [streamWorker.handler]: [
-        { resource: { 'Fn::GetAtt': [logicalId(stack.table), 'StreamArn'] }, actions: ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator'] },
+        streamRead,
         { resource: queueArn(workers.notifyFailures), actions: ['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'] },
         { resource: stack.resolve(workers.sesIdentityArn), actions: [...sesSendActions] },
       ],
+      // No queue, no mail: the stream in, the table out.
+      [tallyWorker.handler]: [streamRead],
       [scheduleWorker.handler]: [
         { resource: queueArn(workers.sweepFailures), actions: ['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'] },
       ],
@@ -880,8 +1030,8 @@ describe('least privilege', () => {
       const { statements, managed } = rolePolicies(handler);
       expect(managed, `${handler} has managed policies`).toEqual([]);
       const ownLogs = { 'Fn::GetAtt': [logicalId(stack.functions.get(handler)!.logGroup), 'Arn'] };
-      // ListStreams has no resource-level permissions; the event source mapping of notify needs it.
-      const wildcardActions = handler === streamWorker.handler ? [...xray, 'dynamodb:ListStreams'] : xray;
+      // ListStreams has no resource-level permissions; the event source mappings of notify and tally need it.
+      const wildcardActions = streamReaders.includes(handler) ? [...xray, 'dynamodb:ListStreams'] : xray;
       for (const statement of statements) {
         expect(statement.Effect).toBe('Allow');
         const actions = asArray(statement.Action);
@@ -1085,8 +1235,12 @@ describe('stack options', () => {
   });
 
   it('refuse a route served by a worker\'s handler', () => {
-    const route: RouteDef = { method: 'GET', path: '/api/notify', handler: streamWorker.handler, auth: 'staff', access: 'read' };
-    expect(() => new YijianStack(appWithoutBundling(), 'WorkerRoute', { routes: [...routes, route] })).toThrow(/background worker/);
+    for (const handler of workerHandlers) {
+      const route: RouteDef = { method: 'GET', path: `/api/${handler}`, handler, auth: 'staff', access: 'read' };
+      expect(() => new YijianStack(appWithoutBundling(), `WorkerRoute${handler}`, { routes: [...routes, route] }), handler).toThrow(
+        /background worker/,
+      );
+    }
   });
 
   it('refuse local-only routes and handlers serving streaming and non-streaming routes', () => {
