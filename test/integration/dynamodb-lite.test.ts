@@ -542,15 +542,17 @@ describe('through a fault-injecting proxy', () => {
   });
 
   it('a request that hangs is given up after requestTimeoutMs and retried', async () => {
-    const c = proxied({ requestTimeoutMs: 400 });
+    // The deployed timeout: long enough that the real (retried) GetItem never hits it, even on a loaded machine.
+    const c = proxied({ requestTimeoutMs: 1500 });
     const pk = `T#${id()}`;
     await c.send(new lite.PutCommand({ TableName, Item: { pk, sk: 'ITEM' } }));
     proxy.plan('GetItem', faults.stall, 1);
     const started = Date.now();
     const out = await c.send(new lite.GetCommand({ TableName, Key: { pk, sk: 'ITEM' }, ConsistentRead: true }));
     expect(out.Item).toStrictEqual({ pk, sk: 'ITEM' });
-    expect(Date.now() - started).toBeGreaterThanOrEqual(400);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1490);
     expect(proxy.count('GetItem')).toBe(2);
+    expect(proxy.requests('GetItem').map((r) => r.outcome)).toEqual(['stall', 'forwarded']);
     expect(out.$metadata.attempts).toBe(2);
   });
 
@@ -638,14 +640,20 @@ describe('through a fault-injecting proxy', () => {
   it('no error carries the credentials, the signature or the request body', async () => {
     const secret = `SECRET${randomBytes(8).toString('hex')}`;
     const marker = `BODY${randomBytes(8).toString('hex')}`;
-    const c = proxied({ credentials: () => ({ accessKeyId: 'AKIALEAKTEST', secretAccessKey: secret, sessionToken: `TOKEN${secret}` }), requestTimeoutMs: 150, maxAttempts: 2 });
-    const put = () => c.send(new lite.PutCommand({ TableName, Item: { pk: `T#${id()}`, sk: 'ITEM', note: marker }, ConditionExpression: 'attribute_exists(pk)' }));
+    const leaky = { credentials: () => ({ accessKeyId: 'AKIALEAKTEST', secretAccessKey: secret, sessionToken: `TOKEN${secret}` }), maxAttempts: 2 };
+    const c = proxied(leaky);
+    // Only stalled requests meet this timeout, so a slow machine cannot turn the other cases into timeouts.
+    const stalling = proxied({ ...leaky, requestTimeoutMs: 150 });
+    const put = (via: lite.DynamoClient) =>
+      via.send(new lite.PutCommand({ TableName, Item: { pk: `T#${id()}`, sk: 'ITEM', note: marker }, ConditionExpression: 'attribute_exists(pk)' }));
     const errors: unknown[] = [];
-    errors.push(await failure(put())); // a real ConditionalCheckFailedException
-    for (const fault of [faults.internalServerError, faults.reset, faults.stall]) {
+    errors.push(await failure(put(c))); // a real ConditionalCheckFailedException
+    for (const fault of [faults.internalServerError, faults.reset]) {
       proxy.plan('PutItem', fault, 2);
-      errors.push(await failure(put()));
+      errors.push(await failure(put(c)));
     }
+    proxy.plan('PutItem', faults.stall, 2);
+    errors.push(await failure(put(stalling)));
     errors.push(await failure(c.send(new lite.PutCommand({ TableName, Item: { pk: marker, sk: 'ITEM', bad: Number.NaN } }))));
     expect(errors.map((e) => (e as Error).name)).toEqual(['ConditionalCheckFailedException', 'InternalServerError', 'Error', 'TimeoutError', 'Error']);
     for (const error of errors) {
