@@ -1,10 +1,10 @@
 import { Readable } from 'node:stream';
+import { stringify } from 'csv-stringify/sync';
 import { clock } from '../clock';
 import type { Principal } from '../domain/access';
 import { canExport } from '../domain/access';
 import { HttpProblem } from '../http/problem';
 import type { ExportQuery } from '../schemas/staff';
-import { csvRecord, utf8Bom } from './csv';
 import { requireDirectory } from './directory';
 import { allForPrincipal } from './staff-desk';
 import { isOverdue } from './views';
@@ -32,9 +32,24 @@ export const exportColumns = [
 export const defuse = (value: string): string => (/^[=+\-@\t\r]/.test(value) ? `'${value}` : value);
 
 /**
- * The export as a stream of CSV (RFC 4180, see ./csv.ts; UTF-8 with a BOM so Excel keeps the
- * Chinese intact): items are read page by page while the client downloads, so memory stays one
- * page deep however many items there are. Every cell, the header's too, goes through `defuse`.
+ * Records as CSV text, by csv-stringify: RFC 4180 quoting (a field holding a comma, a quote or a
+ * line break is quoted, quotes doubled; a lone CR is quoted too), CRLF line ends as Excel expects,
+ * every string cell through `defuse`. The first chunk of an export carries the UTF-8 BOM (without
+ * it Excel reads the file in the local code page and garbles Chinese) and the header.
+ */
+export const csvText = (records: readonly (readonly string[])[], options: { first: boolean }): string =>
+  stringify(records as string[][], {
+    bom: options.first,
+    header: options.first,
+    columns: [...exportColumns],
+    record_delimiter: 'windows',
+    quoted_match: /[\r\n]/,
+    cast: { string: defuse },
+  });
+
+/**
+ * The export as a stream of CSV (see `csvText`): items are read page by page while the client
+ * downloads, so memory stays one page deep however many items there are.
  */
 export const exportCsv = async (principal: Principal, query: ExportQuery): Promise<Readable> => {
   if (!canExport(principal)) throw new HttpProblem(403, { detail: 'Only the office and leaders export.' });
@@ -43,12 +58,12 @@ export const exportCsv = async (principal: Principal, query: ExportQuery): Promi
   const groupNames = new Map(directory.groups.map((g) => [g.id, g.name]));
   const now = clock.now();
   const pages = allForPrincipal(principal, query);
-  const record = (cells: readonly string[]) => csvRecord(cells.map(defuse));
   async function* csv() {
     // The BOM and the header leave with the first page (there is always one, maybe empty), and
     // each page leaves as one chunk: one write per page of up to a hundred items, not one per item.
-    let chunk = utf8Bom + record(exportColumns);
+    let first = true;
     for await (const rows of pages) {
+      const records: string[][] = [];
       for (const row of rows) {
         // Keyed by column, so the cells follow exportColumns whatever its order.
         const cells: Record<(typeof exportColumns)[number], string> = {
@@ -66,10 +81,10 @@ export const exportCsv = async (principal: Principal, query: ExportQuery): Promi
           satisfaction: row.satisfaction ?? '',
           title: row.title,
         };
-        chunk += record(exportColumns.map((column) => cells[column]));
+        records.push(exportColumns.map((column) => cells[column]));
       }
-      if (chunk) yield chunk;
-      chunk = '';
+      yield csvText(records, { first });
+      first = false;
     }
   }
   // Bytes, not objects, like any HTTP body. A failure while reading (say, a throttled page)

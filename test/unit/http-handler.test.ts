@@ -66,7 +66,7 @@ const problemOf = (r: APIGatewayProxyStructuredResultV2) => {
   return doc as { type: string; title: string; status: number; detail?: string; errors?: { path: string; message: string }[] };
 };
 
-/** The Powertools logger writes JSON lines through a Console bound to process.stdout / process.stderr. */
+/** The logger (shared/http/logger.ts) writes JSON lines to process.stdout / process.stderr. */
 let logLines: string[] = [];
 beforeEach(() => {
   logLines = [];
