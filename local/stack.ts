@@ -78,17 +78,12 @@ const configureEnvironment = (endpoint: string, tableName: string) => {
  * DynamoDB itself is durable when it answers.
  */
 const awaitTransactionCommits = async (tableName: string) => {
-  const [{ dynamo }, { GetCommand }] = await Promise.all([import('../shared/data/client'), import('@aws-sdk/lib-dynamodb')]);
-  dynamo.middlewareStack.add(
-    (next, context) => async (args) => {
-      const result = await next(args);
-      if (/^TransactWrite(Items)?Command$/.test(String(context.commandName))) {
-        await dynamo.send(new GetCommand({ TableName: tableName, Key: { pk: '#commit-barrier', sk: '#' } }));
-      }
-      return result;
-    },
-    { step: 'initialize', name: 'dynamodbLocalCommitBarrier' },
-  );
+  const [{ dynamo }, { GetCommand }] = await Promise.all([import('../shared/data/client'), import('../shared/aws/dynamodb')]);
+  dynamo.use(async (operation, input, next) => {
+    const result = await next(input);
+    if (operation === 'TransactWriteItems') await dynamo.send(new GetCommand({ TableName: tableName, Key: { pk: '#commit-barrier', sk: '#' } }));
+    return result;
+  });
 };
 
 /**

@@ -15,7 +15,6 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Agent as HttpAgent, request as httpRequest, type IncomingHttpHeaders } from 'node:http';
-import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { marshallWire, unmarshallWire, type NativeAttributeValue } from './marshall';
 import { signRequest, type Credentials } from './sigv4';
 
@@ -357,6 +356,7 @@ export class DynamoClient {
   readonly config: DynamoClientConfig;
   private readonly url: URL | undefined;
   private readonly agent: HttpAgent;
+  private readonly https: typeof import('node:https') | undefined;
   private readonly credentials: () => Credentials;
   private readonly interceptors: Interceptor[] = [];
   private quota = quotaSize;
@@ -376,8 +376,11 @@ export class DynamoClient {
       // The JSON protocol posts to the endpoint's path, which the SDK makes end in a slash.
       if (!this.url.pathname.endsWith('/')) this.url.pathname += '/';
     }
-    // Keep-alive: a warm Lambda reuses the process, and with it the TLS connection.
-    this.agent = this.url?.protocol === 'http:' ? new HttpAgent({ keepAlive: true, maxSockets: 50 }) : new HttpsAgent({ keepAlive: true, maxSockets: 50 });
+    // Keep-alive: a warm Lambda reuses the process, and with it the TLS connection. node:https (and
+    // with it node:tls) is loaded only for an https endpoint: against DynamoDB Local it is never
+    // needed, and loading it is a few milliseconds of every cold start.
+    this.https = this.url?.protocol === 'http:' ? undefined : process.getBuiltinModule('node:https');
+    this.agent = this.https ? new this.https.Agent({ keepAlive: true, maxSockets: 50 }) : new HttpAgent({ keepAlive: true, maxSockets: 50 });
     this.credentials = options.credentials ?? environmentCredentials;
   }
 
@@ -463,7 +466,7 @@ export class DynamoClient {
         timers.forEach(clearTimeout);
         reject(e);
       };
-      const request = url.protocol === 'http:' ? httpRequest : httpsRequest;
+      const request = this.https ? this.https.request : httpRequest;
       const req = request(url, { method: 'POST', headers, agent: this.agent }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));

@@ -1,10 +1,10 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { createDynamoClient } from '../aws/dynamodb';
 import { env } from '../config';
 
 /**
- * One document client per process, made at module load and reused by every invocation.
- * Locally DYNAMODB_ENDPOINT points at DynamoDB Local; deployed the SDK uses the regional endpoint.
+ * One DynamoDB client per process, made at module load and reused by every invocation: our own
+ * small client (shared/aws/dynamodb.ts) rather than the AWS SDK, whose loading alone is most of a
+ * cold start. Locally DYNAMODB_ENDPOINT points at DynamoDB Local; deployed it is the regional one.
  */
 const endpoint = env.dynamoEndpoint;
 
@@ -16,14 +16,10 @@ const endpoint = env.dynamoEndpoint;
  */
 const requestTimeout = Number(process.env.YIJIAN_DYNAMODB_TIMEOUT_MS ?? (endpoint ? 0 : 1500));
 
-const base = new DynamoDBClient({
+export const dynamo = createDynamoClient({
   ...(endpoint ? { endpoint } : {}),
   maxAttempts: 4,
-  ...(requestTimeout > 0 ? { requestHandler: { connectionTimeout: 1000, requestTimeout, throwOnRequestTimeout: true } } : {}),
-});
-
-export const dynamo = DynamoDBDocumentClient.from(base, {
-  marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
+  ...(requestTimeout > 0 ? { requestTimeoutMs: requestTimeout, connectTimeoutMs: 1000 } : {}),
 });
 
 export const tableName = env.tableName;
@@ -50,28 +46,24 @@ export const capacity = {
   },
 };
 
-const readOperations = new Set(['GetItemCommand', 'QueryCommand', 'BatchGetItemCommand', 'TransactGetItemsCommand', 'ScanCommand']);
+const readOperations = new Set(['GetItem', 'Query', 'BatchGetItem', 'TransactGetItems', 'Scan']);
 
-base.middlewareStack.add(
-  (next, context) => async (args) => {
-    if (!capacity.measuring) return next(args);
-    (args.input as { ReturnConsumedCapacity?: string }).ReturnConsumedCapacity ??= 'TOTAL';
-    const result = await next(args);
-    const consumed = (result.output as { ConsumedCapacity?: Consumed | Consumed[] }).ConsumedCapacity;
-    const isRead = readOperations.has(String(context.commandName));
-    const background = capacity.isBackground();
-    for (const c of Array.isArray(consumed) ? consumed : consumed ? [consumed] : []) {
-      const units = c.CapacityUnits ?? 0;
-      if (background) {
-        if (isRead) capacity.background.read += units;
-        else capacity.background.write += units;
-        continue;
-      }
-      capacity.total += units;
-      if (isRead) capacity.read += units;
-      else capacity.write += units;
+dynamo.use(async (operation, input, next) => {
+  if (!capacity.measuring) return next(input);
+  const result = await next({ ReturnConsumedCapacity: 'TOTAL', ...input });
+  const consumed = result.ConsumedCapacity as Consumed | Consumed[] | undefined;
+  const isRead = readOperations.has(operation);
+  const background = capacity.isBackground();
+  for (const c of Array.isArray(consumed) ? consumed : consumed ? [consumed] : []) {
+    const units = c.CapacityUnits ?? 0;
+    if (background) {
+      if (isRead) capacity.background.read += units;
+      else capacity.background.write += units;
+      continue;
     }
-    return result;
-  },
-  { step: 'initialize', name: 'yijianCapacityMeter' },
-);
+    capacity.total += units;
+    if (isRead) capacity.read += units;
+    else capacity.write += units;
+  }
+  return result;
+});

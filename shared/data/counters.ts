@@ -1,4 +1,4 @@
-import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, BatchGetCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, BatchGetCommand, type TransactWriteCommandInput } from '../aws/dynamodb';
 import { decodeCounts, encodeCounts, type Counts } from '../domain/counters';
 import type { Directory } from '../schemas/directory';
 import { dynamo, tableName } from './client';

@@ -1,4 +1,4 @@
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand } from '../aws/dynamodb';
 import { dynamo, tableName } from './client';
 import { answeredPartition, duePartition } from './keys';
 

@@ -1,5 +1,5 @@
-import { TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { TransactWriteCommand, type TransactWriteCommandInput } from '../aws/dynamodb';
+import { TransactionCanceledException } from '../aws/dynamodb';
 import { randomUUID } from 'node:crypto';
 import { dynamo } from './client';
 

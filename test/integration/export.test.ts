@@ -310,7 +310,7 @@ const fill = async () => {
   // DynamoDB Local (far more when other test files share it). The items of the first describe
   // block went through the real submission path.
   const { dynamo, tableName } = await import('../../shared/data/client');
-  const { BatchWriteCommand } = await import('@aws-sdk/lib-dynamodb');
+  const { BatchWriteCommand } = await import('../../shared/aws/dynamodb');
   const { itemIndexKeys, itemPk, itemSk } = await import('../../shared/data/keys');
   const batches: ItemRecord[][] = [];
   for (let i = 0; i < items.length; i += 25) batches.push(items.slice(i, i + 25));
@@ -353,14 +353,10 @@ describe(`an export of ${bulk}+ items`, () => {
     const { dynamo } = await import('../../shared/data/client');
     // Page reads of the export: Queries on the all-items index (nothing else in this process reads it now).
     let pageReads = 0;
-    const counter = 'exportTestPageReads';
-    dynamo.middlewareStack.add(
-      (next, context) => async (args) => {
-        if (context.commandName === 'QueryCommand' && (args.input as { IndexName?: string }).IndexName === 'gsi1') pageReads++;
-        return next(args);
-      },
-      { step: 'initialize', name: counter },
-    );
+    const removeCounter = dynamo.use((operation, input, next) => {
+      if (operation === 'Query' && input.IndexName === 'gsi1') pageReads++;
+      return next(input);
+    });
     try {
       const heapBefore = process.memoryUsage().heapUsed;
       let heapPeak = heapBefore;
@@ -393,7 +389,7 @@ describe(`an export of ${bulk}+ items`, () => {
       // (How many chunks arrive proves nothing either way: TCP may merge or split them at will.)
       expect(readsAtFirstChunk).toBeLessThanOrEqual(Math.ceil(pages / 4));
     } finally {
-      dynamo.middlewareStack.remove(counter);
+      removeCounter();
     }
   }, 60_000);
 });

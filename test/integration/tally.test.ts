@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { marshall } from '@aws-sdk/util-dynamodb';
+import { marshall } from '../../shared/aws/marshall';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { contributions, counterCell, pendingDue, type CountedItem, type Counts } from '../../shared/domain/counters';
@@ -65,7 +65,7 @@ const history = (seed: number, changes: number, dueInstants: number) => {
       ...(rng.chance(0.2) ? { firstReplyAt: '2026-11-21T05:00:00.000Z' } : {}),
     };
   };
-  const image = (item: Stored) => marshall({ pk: `ITEM#${item.trackingCode}`, sk: '#ITEM', entity: 'item', ...item }, { removeUndefinedValues: true });
+  const image = (item: Stored) => marshall({ pk: `ITEM#${item.trackingCode}`, sk: '#ITEM', entity: 'item', ...item });
   let sequence = 10n ** 20n;
   const emit = (before: Stored | null, after: Stored) => {
     sequence += BigInt(1 + rng.int(3));
@@ -154,7 +154,7 @@ const sorted = <V>(m: Map<string, V>) => Object.fromEntries([...m].sort(([a], [b
 /** Clears the counters between tests (every test starts from nothing). */
 const clearCounters = async () => {
   const { dynamo } = await import('../../shared/data/client');
-  const { QueryCommand, DeleteCommand } = await import('@aws-sdk/lib-dynamodb');
+  const { QueryCommand, DeleteCommand } = await import('../../shared/aws/dynamodb');
   for (const pk of ['COUNTERS', 'DUECOUNT']) {
     const page = await dynamo.send(new QueryCommand({ TableName: tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': pk }, ConsistentRead: true }));
     for (const row of page.Items ?? []) await dynamo.send(new DeleteCommand({ TableName: tableName, Key: { pk: row.pk, sk: row.sk } }));
@@ -256,7 +256,7 @@ describe('the tally', () => {
     await tally.tallyRecords(small.records);
     const sizeOf = async () => {
       const { dynamo } = await import('../../shared/data/client');
-      const { QueryCommand } = await import('@aws-sdk/lib-dynamodb');
+      const { QueryCommand } = await import('../../shared/aws/dynamodb');
       const page = await dynamo.send(
         new QueryCommand({ TableName: tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': 'COUNTERS' }, ConsistentRead: true, ReturnConsumedCapacity: 'TOTAL' }),
       );
