@@ -1,7 +1,8 @@
 /**
  * A pure working-day calendar: local calendar dates in an IANA time zone, weekends (Saturday and
  * Sunday) and the directory's holidays. No external library: offsets come from Intl, so zones
- * with daylight-saving time are handled as well as Asia/Shanghai.
+ * with daylight-saving time are handled as well as Asia/Shanghai (whose offset, like a few other
+ * zones' that have one offset since 2000, is known without Intl: see `fixedOffsetMinutes`).
  *
  * Dates are plain 'YYYY-MM-DD' strings (a local calendar day, no time, no zone); instants are
  * `Date`s. Calendar-day arithmetic is done on UTC midnights, which have no DST.
@@ -40,6 +41,7 @@ export const isIsoDate = (value: unknown): value is string => {
 /** Is `timezone` a zone name this runtime's Intl knows? */
 export const isValidTimeZone = (timezone: unknown): timezone is string => {
   if (typeof timezone !== 'string' || timezone === '') return false;
+  if (Object.hasOwn(fixedOffsetMinutes, timezone)) return true;
   try {
     formatterFor(timezone);
     return true;
@@ -79,7 +81,37 @@ interface WallClock {
   second: number;
 }
 
+/**
+ * Zones that have kept one UTC offset since 2000 (minutes east of UTC), computed without Intl:
+ * the first Intl.DateTimeFormat of a process loads the zone data, milliseconds of a cold start,
+ * for the campaign's own zone on nearly every request. Other zones, and instants before 2000
+ * (Asia/Shanghai had daylight-saving time until 1991), go through Intl.
+ */
+const fixedOffsetMinutes: Readonly<Record<string, number>> = {
+  UTC: 0,
+  'Etc/UTC': 0,
+  'Asia/Shanghai': 480,
+  'Asia/Chongqing': 480,
+  'Asia/Harbin': 480,
+  PRC: 480,
+  'Asia/Hong_Kong': 480,
+  'Asia/Macau': 480,
+  'Asia/Taipei': 480,
+};
+const fixedSince = Date.UTC(2000, 0, 1);
+const fixedUntil = Date.UTC(9000, 0, 1);
+
+const fixedOffsetAt = (epochMs: number, timezone: string): number | undefined => {
+  const minutes = Object.hasOwn(fixedOffsetMinutes, timezone) ? fixedOffsetMinutes[timezone] : undefined;
+  return minutes !== undefined && epochMs >= fixedSince && epochMs < fixedUntil ? minutes * 60_000 : undefined;
+};
+
 const wallClock = (epochMs: number, timezone: string): WallClock => {
+  const fixed = fixedOffsetAt(epochMs, timezone);
+  if (fixed !== undefined) {
+    const t = new Date(epochMs + fixed);
+    return { year: t.getUTCFullYear(), month: t.getUTCMonth() + 1, day: t.getUTCDate(), hour: t.getUTCHours(), minute: t.getUTCMinutes(), second: t.getUTCSeconds() };
+  }
   const w: WallClock = { year: 0, month: 0, day: 0, hour: 0, minute: 0, second: 0 };
   let bc = false;
   for (const part of formatterFor(timezone).formatToParts(epochMs)) {
@@ -113,6 +145,8 @@ const wallClock = (epochMs: number, timezone: string): WallClock => {
 
 /** Local wall-clock minus UTC at `epochMs`, in milliseconds (+8 h for Asia/Shanghai). */
 const offsetAt = (epochMs: number, timezone: string): number => {
+  const fixed = fixedOffsetAt(epochMs, timezone);
+  if (fixed !== undefined) return fixed;
   const w = wallClock(epochMs, timezone);
   const wallAsUtc = utcMs(w.year, w.month, w.day) + ((w.hour * 60 + w.minute) * 60 + w.second) * 1000;
   const floored = Math.floor(epochMs / 1000) * 1000; // the formatter drops milliseconds

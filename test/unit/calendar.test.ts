@@ -11,6 +11,7 @@ import {
   startOfLocalDay,
   workingDaysBetween,
 } from '../../shared/domain/calendar';
+import { prng } from '../support/prng';
 
 const shanghai = { timezone: 'Asia/Shanghai', holidays: [] as string[] };
 const at = (iso: string) => new Date(iso);
@@ -174,5 +175,39 @@ describe('workingDaysBetween', () => {
     expect(workingDaysBetween('2026-11-23', '2026-12-04', shanghai)).toBe(9);
     expect(workingDaysBetween('2026-12-04', '2026-11-23', shanghai)).toBe(-9);
     expect(workingDaysBetween('2026-11-23', '2026-12-04', { holidays: ['2026-12-01'] })).toBe(8);
+  });
+});
+
+describe('zones with one offset since 2000, computed without Intl', () => {
+  // Etc/GMT-8 is UTC+8 with no daylight-saving time, and Intl computes it: the same answers.
+  const twins: [string, string][] = [
+    ['Asia/Shanghai', 'Etc/GMT-8'],
+    ['Asia/Hong_Kong', 'Etc/GMT-8'],
+    ['Asia/Taipei', 'Etc/GMT-8'],
+    ['PRC', 'Etc/GMT-8'],
+    ['UTC', 'Etc/GMT'],
+    ['Etc/UTC', 'Etc/GMT'],
+  ];
+  const rng = prng(2000);
+  const from = Date.UTC(2000, 0, 1);
+  const to = Date.UTC(2100, 0, 1);
+
+  it('gives the same local dates, day starts and working days as Intl does for a zone of the same offset', () => {
+    for (const [fast, viaIntl] of twins) {
+      expect(isValidTimeZone(fast)).toBe(true);
+      for (let i = 0; i < 400; i++) {
+        const t = from + Math.floor(rng.next() * (to - from));
+        const date = localDate(t, viaIntl);
+        expect(localDate(t, fast), `${fast} at ${new Date(t).toISOString()}`).toBe(date);
+        expect(startOfLocalDay(date, fast).getTime()).toBe(startOfLocalDay(date, viaIntl).getTime());
+        expect(addWorkingDays(new Date(t), 5, { timezone: fast, holidays: [] }).getTime()).toBe(addWorkingDays(new Date(t), 5, { timezone: viaIntl, holidays: [] }).getTime());
+      }
+    }
+  });
+
+  it('still asks Intl before 2000: Shanghai kept summer time from 1986 to 1991', () => {
+    // 1988-07-01 12:00 UTC was 21:00 in Shanghai (UTC+9 in summer), not 20:00.
+    expect(startOfLocalDay('1988-07-01', 'Asia/Shanghai').toISOString()).toBe('1988-06-30T15:00:00.000Z');
+    expect(startOfLocalDay('2027-07-01', 'Asia/Shanghai').toISOString()).toBe('2027-06-30T16:00:00.000Z');
   });
 });
