@@ -5,11 +5,12 @@
  * path so that a 400 can list them all at once.
  */
 import * as z from 'zod';
+import { schema } from './schema';
 import { isIsoDate, isValidTimeZone } from '../domain/calendar';
 
 /** The kinds of item, in the order the form offers them. */
 export const kindIds = ['feedback', 'question', 'suggestion', 'problem', 'practice'] as const;
-export const kindSchema = z.enum(kindIds);
+export const kindSchema = /* @__PURE__ */ schema(() => z.enum(kindIds));
 export type Kind = z.infer<typeof kindSchema>;
 
 export interface KindInfo {
@@ -64,9 +65,9 @@ export const kinds: readonly KindInfo[] = [
 export const maxSlaWorkingDays = 60;
 
 /** Ids appear in URLs, JWT group names (`group:<id>`) and table keys: short and ASCII. */
-const idSchema = z
+const idSchema = /* @__PURE__ */ schema(() => z
   .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, 'id: 1 to 64 ASCII letters, digits, "-" or "_", starting with a letter or digit');
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, 'id: 1 to 64 ASCII letters, digits, "-" or "_", starting with a letter or digit'));
 
 const nameSchema = (max: number) =>
   z
@@ -75,56 +76,56 @@ const nameSchema = (max: number) =>
     .refine((s) => s.trim() !== '', 'must not be empty')
     .refine((s) => s.trim() === '' || s.trim() === s, 'no leading or trailing spaces');
 
-const dateSchema = z.string().refine(isIsoDate, 'a real calendar date written YYYY-MM-DD');
+const dateSchema = /* @__PURE__ */ schema(() => z.string().refine(isIsoDate, 'a real calendar date written YYYY-MM-DD'));
 
-const timezoneSchema = z
+const timezoneSchema = /* @__PURE__ */ schema(() => z
   .string()
-  .refine((tz) => /^[A-Za-z_]+(?:\/[A-Za-z0-9_+-]+)*$/.test(tz) && isValidTimeZone(tz), 'an IANA time zone such as Asia/Shanghai');
+  .refine((tz) => /^[A-Za-z_]+(?:\/[A-Za-z0-9_+-]+)*$/.test(tz) && isValidTimeZone(tz), 'an IANA time zone such as Asia/Shanghai'));
 
-const slaDaysSchema = z
+const slaDaysSchema = /* @__PURE__ */ schema(() => z
   .number()
   .int('a whole number of working days')
   .min(1, 'at least 1 working day')
-  .max(maxSlaWorkingDays, `at most ${maxSlaWorkingDays} working days`);
+  .max(maxSlaWorkingDays, `at most ${maxSlaWorkingDays} working days`));
 
-export const phaseSchema = z.strictObject({
+export const phaseSchema = /* @__PURE__ */ schema(() => z.strictObject({
   id: idSchema,
   name: nameSchema(40),
   /** The local date (campaign time zone) the phase begins. */
   startsOn: dateSchema,
-});
+}));
 
-export const campaignSchema = z.strictObject({
+export const campaignSchema = /* @__PURE__ */ schema(() => z.strictObject({
   id: idSchema,
   name: nameSchema(100),
   phases: z.array(phaseSchema).min(1, 'at least one phase').max(20),
   timezone: timezoneSchema,
-});
+}));
 
-export const groupSchema = z.strictObject({
+export const groupSchema = /* @__PURE__ */ schema(() => z.strictObject({
   id: idSchema,
   name: nameSchema(60),
   notifyEmails: z.array(z.email('an e-mail address')).max(20),
-});
+}));
 
-export const unitSchema = z.strictObject({
+export const unitSchema = /* @__PURE__ */ schema(() => z.strictObject({
   id: idSchema,
   name: nameSchema(100),
   /** The system (党政机关, 街道, 国有企业 …) the unit belongs to; rules may route by it. */
   system: nameSchema(40),
   /** The supervision group that covers the unit. */
   groupId: idSchema,
-});
+}));
 
-export const slaSchema = z.strictObject({
+export const slaSchema = /* @__PURE__ */ schema(() => z.strictObject({
   feedback: slaDaysSchema,
   question: slaDaysSchema,
   suggestion: slaDaysSchema,
   problem: slaDaysSchema,
   practice: slaDaysSchema,
-} satisfies Record<Kind, typeof slaDaysSchema>);
+} satisfies Record<Kind, typeof slaDaysSchema>));
 
-export const ruleSchema = z.strictObject({
+export const ruleSchema = /* @__PURE__ */ schema(() => z.strictObject({
   /** Every field given must equal the item's; an empty `when` matches every item. */
   when: z.strictObject({
     kind: kindSchema.optional(),
@@ -132,7 +133,7 @@ export const ruleSchema = z.strictObject({
     system: nameSchema(40).optional(),
   }),
   groupId: idSchema,
-});
+}));
 
 type Path = (string | number)[];
 
@@ -215,7 +216,7 @@ const checkDocument = (doc: unknown, report: (path: Path, message: string) => vo
   });
 };
 
-export const directorySchema = z
+export const directorySchema = /* @__PURE__ */ schema(() => z
   .strictObject({
     campaign: campaignSchema,
     groups: z.array(groupSchema).max(100),
@@ -232,7 +233,7 @@ export const directorySchema = z
     },
     // Run even after other issues: the office should see every problem of a PUT in one answer.
     { when: () => true },
-  );
+  ));
 
 export type Directory = z.infer<typeof directorySchema>;
 export type Campaign = Directory['campaign'];

@@ -1,20 +1,21 @@
 import * as z from 'zod';
+import { schema } from './schema';
 import { kindSchema } from './directory';
 import { idSchema, isoInstant, text } from './text';
 
-export const statusSchema = z.enum(['submitted', 'assigned', 'in_progress', 'answered', 'closed', 'reopened', 'rejected', 'merged']);
+export const statusSchema = /* @__PURE__ */ schema(() => z.enum(['submitted', 'assigned', 'in_progress', 'answered', 'closed', 'reopened', 'rejected', 'merged']));
 export type Status = z.infer<typeof statusSchema>;
 
-export const satisfactionSchema = z.enum(['satisfied', 'basically', 'unsatisfied']);
+export const satisfactionSchema = /* @__PURE__ */ schema(() => z.enum(['satisfied', 'basically', 'unsatisfied']));
 export type Satisfaction = z.infer<typeof satisfactionSchema>;
 
-export const contactSchema = z.strictObject({
+export const contactSchema = /* @__PURE__ */ schema(() => z.strictObject({
   name: text(1, 60).optional(),
   email: z.email({ message: 'Must be an e-mail address.' }).max(254).optional(),
   phone: z.string().regex(/^\+?[0-9][0-9 ()-]{4,29}$/, 'Must be a phone number.').optional(),
-});
+}));
 
-export const createSubmissionBody = z
+export const createSubmissionBody = /* @__PURE__ */ schema(() => z
   .strictObject({
     kind: kindSchema,
     title: text(1, 120),
@@ -33,30 +34,30 @@ export const createSubmissionBody = z
     if (value.rating !== undefined && value.kind !== 'feedback') {
       ctx.addIssue({ code: 'custom', path: ['rating'], message: 'Only training feedback carries a rating.' });
     }
-  });
+  }));
 export type CreateSubmissionBody = z.infer<typeof createSubmissionBody>;
 
-export const idempotencyKeySchema = z.string().regex(/^[\x21-\x7E]{8,128}$/, 'Must be 8..128 visible ASCII characters.');
+export const idempotencyKeySchema = /* @__PURE__ */ schema(() => z.string().regex(/^[\x21-\x7E]{8,128}$/, 'Must be 8..128 visible ASCII characters.'));
 
-export const submissionReceipt = z.object({
+export const submissionReceipt = /* @__PURE__ */ schema(() => z.object({
   trackingCode: z.string(),
   accessKey: z.string(),
   status: statusSchema,
   dueAt: isoInstant.optional(),
   createdAt: isoInstant,
-});
+}));
 export type SubmissionReceipt = z.infer<typeof submissionReceipt>;
 
-export const trackingCodeParams = z.strictObject({ trackingCode: z.string().max(64) });
+export const trackingCodeParams = /* @__PURE__ */ schema(() => z.strictObject({ trackingCode: z.string().max(64) }));
 
-export const followUpBody = z.strictObject({ body: text(1, 2000) });
+export const followUpBody = /* @__PURE__ */ schema(() => z.strictObject({ body: text(1, 2000) }));
 
-export const ratingBody = z.strictObject({
+export const ratingBody = /* @__PURE__ */ schema(() => z.strictObject({
   satisfaction: satisfactionSchema,
   comment: text(1, 1000).optional(),
-});
+}));
 
-export const publicSubmissionView = z.object({
+export const publicSubmissionView = /* @__PURE__ */ schema(() => z.object({
   trackingCode: z.string(),
   kind: kindSchema,
   title: z.string(),
@@ -71,13 +72,13 @@ export const publicSubmissionView = z.object({
   satisfaction: satisfactionSchema.optional(),
   rejectedReason: z.string().optional(),
   mergedInto: z.string().optional(),
-});
+}));
 export type PublicSubmissionView = z.infer<typeof publicSubmissionView>;
 
-export const followUpCreated = z.object({ status: statusSchema, dueAt: isoInstant.optional(), createdAt: isoInstant });
-export const ratingResult = z.object({ status: statusSchema });
+export const followUpCreated = /* @__PURE__ */ schema(() => z.object({ status: statusSchema, dueAt: isoInstant.optional(), createdAt: isoInstant }));
+export const ratingResult = /* @__PURE__ */ schema(() => z.object({ status: statusSchema }));
 
-export const formData = z.object({
+export const formData = /* @__PURE__ */ schema(() => z.object({
   campaign: z.object({
     id: z.string(),
     name: z.string(),
@@ -86,4 +87,4 @@ export const formData = z.object({
   }),
   kinds: z.array(z.object({ id: kindSchema, name: z.string() })),
   units: z.array(z.object({ id: z.string(), name: z.string(), system: z.string() })),
-});
+}));

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { schema } from './schema';
 
 /** Length in Unicode code points, so an emoji or a CJK character counts as one character. */
 export const codePointLength = (value: string): number => {
@@ -25,6 +26,6 @@ export const text = (min: number, max: number) =>
     .meta({ minLength: min, maxLength: max });
 
 /** Identifiers in the directory and in paths: short, ASCII, URL-safe. */
-export const idSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$/, 'Must be an id of 1..64 letters, digits, _ . : -.');
+export const idSchema = /* @__PURE__ */ schema(() => z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$/, 'Must be an id of 1..64 letters, digits, _ . : -.'));
 
-export const isoInstant = z.iso.datetime({ offset: false });
+export const isoInstant = /* @__PURE__ */ schema(() => z.iso.datetime({ offset: false }));
