@@ -149,6 +149,8 @@ export const startStreamPoller = async (tableClient: DynamoDBClient, options: Po
         const page = await streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 1000 }));
         const records = page.Records ?? [];
         for (let i = 0; i < records.length; i += options.batchSize) {
+          // A stopping poller leaves the rest to the next one: each batch done is checkpointed.
+          if (stopping) throw new PollerStopped();
           const batch = records.slice(i, i + options.batchSize);
           await handle(batch.map((r) => toLambdaRecord(r, streamArn)));
           checkpoints.set(id, batch[batch.length - 1].dynamodb!.SequenceNumber!);
