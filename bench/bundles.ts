@@ -36,6 +36,7 @@ export interface Bundle {
 export const whatIfEntries: Record<string, string> = {
   'what-if: SDK GetItem only': join(here, 'what-if', 'sdk-get-item.ts'),
   'what-if: signed GetItem, no SDK': join(here, 'what-if', 'signed-get-item.ts'),
+  'what-if: GetItem through our client': join(here, 'what-if', 'lite-get-item.ts'),
 };
 
 const entryOf = (handler: string) =>
@@ -130,16 +131,17 @@ export const coldStarts = async (
   bundles: readonly Bundle[],
   bare: Bundle,
   eventFor: (name: string, run: number) => Promise<object> | object,
-  env: Record<string, string>,
+  env: Record<string, string> | ((name: string) => Record<string, string>),
   runs: number,
   onProgress?: (line: string) => void,
 ): Promise<{ bare: ColdStartFigure; functions: ColdStartFigure[] }> => {
   const all = [bare, ...bundles];
   const samples = new Map<string, ColdRun[]>(all.map((b) => [b.name, []]));
   // One unmeasured start first: the OS file cache then holds node, the runner and node_modules.
-  for (const bundle of all) await coldStart(bundle, await eventFor(bundle.name, -1), env);
+  const envOf = (name: string) => (typeof env === 'function' ? env(name) : env);
+  for (const bundle of all) await coldStart(bundle, await eventFor(bundle.name, -1), envOf(bundle.name));
   for (let run = 0; run < runs; run++) {
-    for (const bundle of all) samples.get(bundle.name)!.push(await coldStart(bundle, await eventFor(bundle.name, run), env));
+    for (const bundle of all) samples.get(bundle.name)!.push(await coldStart(bundle, await eventFor(bundle.name, run), envOf(bundle.name)));
     onProgress?.(`cold starts: round ${run + 1}/${runs}`);
   }
   const figure = (bundle: Bundle, baseline: number): ColdStartFigure => {

@@ -153,7 +153,7 @@ try {
   const { submit, totalItems, measureScale, perOperation, countersMatchLists } = await import('./scale');
   const officeToken = await stack.issuer.issue({ sub: 'bench-office', name: '基准 办公室', groups: ['office'] });
   const officeClaims = claimsAsApiGatewayPassesThem((await stack.issuer.verify(officeToken))!);
-  const desk = { http: httpClient(stack.url, 8), auth: { authorization: `Bearer ${officeToken}` }, log };
+  const desk = { http: httpClient(stack.url, 8), auth: { authorization: `Bearer ${officeToken}` }, log, drainTally: () => stack.drainTally(600_000) };
 
   // -------------------------------------------------------------------------------------------
   // Handler overhead (in process, no I/O)
@@ -244,6 +244,9 @@ try {
       row(`bundle ${f.name}`, `${f.kib} KB (gzip ${f.gzipKib})`, `≤ ${targets.bundleKiB} KB`, f.kib <= targets.bundleKiB);
       row(`cold start ${f.name}`, `${f.wallMedianMs} ms = ${f.ratio}× bare`, `≤ ${targets.coldRatio}×`, f.ratio <= targets.coldRatio);
     }
+    for (const f of functions.putDirectoryNoWait?.functions ?? []) {
+      row(`  cold start ${f.name}`, `${f.wallMedianMs} ms = ${f.ratio}× bare`, `≤ ${targets.coldRatio}×`, f.ratio <= targets.coldRatio);
+    }
   }
   let scale: Record<string, unknown> | null = null;
   if (atSmall && atLarge && capacitySmall && capacityLarge) {
@@ -277,15 +280,18 @@ try {
       row(`capacity units: ${op}`, `R ${u.read} / W ${u.write} (at ${atSmall.items}: R ${s.read} / W ${s.write})`);
     }
     const costOf = (c: NonNullable<typeof capacityLarge>) => {
-      const usd = (op: string) => 10_000 * (c[op].write * prices.writeRequestUnit + c[op].read * prices.readRequestUnit);
+      const usd = (op: string) => (c[op] ? 10_000 * (c[op].write * prices.writeRequestUnit + c[op].read * prices.readRequestUnit) : 0);
+      // Each change of an item is folded into the counters by the tally; a submission's share is
+      // measured, and taken as the share of every other change too.
+      const tally = usd('tally, per submission (in the background)');
       return {
-        submissionsUsd: round(usd('submit'), 4),
+        submissionsUsd: round(usd('submit') + tally, 4),
         oneTrackEachUsd: round(usd('track'), 4),
-        totalUsd: round(usd('submit') + usd('track'), 4),
-        withStartReplyAndRatingUsd: round(['submit', 'track', 'transition (start)', 'reply (public)', 'rating'].reduce((sum, op) => sum + usd(op), 0), 4),
+        totalUsd: round(usd('submit') + tally + usd('track'), 4),
+        withStartReplyAndRatingUsd: round(['submit', 'track', 'transition (start)', 'reply (public)', 'rating'].reduce((sum, op) => sum + usd(op), 0) + 4 * tally, 4),
       };
     };
-    cost = { atSmall: costOf(capacitySmall), atLarge: costOf(capacityLarge), formula: '10,000 × (WCU × $1.25 + RCU × $0.25) / 1e6 per operation', prices };
+    cost = { atSmall: costOf(capacitySmall), atLarge: costOf(capacityLarge), formula: '10,000 × (WCU × $1.25 + RCU × $0.25) / 1e6 per operation, the tally\'s share included for each change', prices };
     const [cs, cl] = [costOf(capacitySmall), costOf(capacityLarge)];
     row('on-demand cost, 10,000 submissions + 1 track each', `$${cl.totalUsd} (at ${atSmall.items}: $${cs.totalUsd})`);
     row('  … plus start, public reply and rating each', `$${cl.withStartReplyAndRatingUsd} (at ${atSmall.items}: $${cs.withStartReplyAndRatingUsd})`);

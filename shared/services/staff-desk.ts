@@ -374,11 +374,30 @@ export const replaceDirectory = async (principal: Principal, document: unknown) 
   if (!canAdminister(principal)) throw forbidden('Only the office manages the directory.');
   const parsed = directorySchema.safeParse(document);
   if (!parsed.success) throw problems.validation(toFieldErrors(parsed.error.issues), 'The directory has problems; nothing was changed.');
+  // Saved unchanged (the editor's Save without an edit): every cache already holds this document.
+  const stored = await getDirectory();
+  if (stored && sameDocument(stored, parsed.data)) return parsed.data;
   await putDirectory(parsed.data);
   forgetDirectory();
   // Answer once every function's cached copy has expired: the 200 means routing uses it now.
   await waitOutDirectoryCaches();
   return parsed.data;
+};
+
+/** Equal as JSON documents, whatever the order of their keys (DynamoDB keeps no map order). */
+const sameDocument = (a: unknown, b: unknown): boolean => {
+  const canonical = (value: unknown): unknown =>
+    Array.isArray(value)
+      ? value.map(canonical)
+      : value && typeof value === 'object'
+        ? Object.fromEntries(
+            Object.entries(value)
+              .filter(([, v]) => v !== undefined)
+              .sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0))
+              .map(([k, v]) => [k, canonical(v)]),
+          )
+        : value;
+  return JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
 };
 
 export { isOverdue, seesAll, getDirectory };

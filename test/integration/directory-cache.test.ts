@@ -1,0 +1,86 @@
+import { randomBytes } from 'node:crypto';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { demoDirectory } from '../../shared/demo/directory';
+
+/**
+ * The directory is cached per process for YIJIAN_DIRECTORY_CACHE_MS, and a directory PUT answers
+ * only once every cache that could hold the old document has expired. Here, on a table of this
+ * file's own: a write made elsewhere (another function's process) shows in this process's reads
+ * within the cache time and not before, and the PUT's 200 comes no sooner than that after its write.
+ */
+const cacheMs = 400;
+const tableName = `dircache-${randomBytes(6).toString('hex')}`;
+Object.assign(process.env, {
+  TABLE_NAME: tableName,
+  DYNAMODB_ENDPOINT: inject('dynamoEndpoint'),
+  AWS_REGION: 'us-east-1',
+  AWS_ACCESS_KEY_ID: 'local',
+  AWS_SECRET_ACCESS_KEY: 'local',
+  YIJIAN_DIRECTORY_CACHE_MS: String(cacheMs),
+});
+delete process.env.AWS_PROFILE;
+
+let cache: typeof import('../../shared/services/directory');
+let data: typeof import('../../shared/data/directory');
+let desk: typeof import('../../shared/services/staff-desk');
+const office = { sub: 'office-1', name: '办公室', office: true, leader: false, groups: [] };
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+beforeAll(async () => {
+  const { ensureTable, localClient } = await import('../../local/table');
+  await ensureTable(localClient(inject('dynamoEndpoint')), tableName);
+  cache = await import('../../shared/services/directory');
+  data = await import('../../shared/data/directory');
+  desk = await import('../../shared/services/staff-desk');
+  await data.putDirectory(demoDirectory);
+});
+
+const renamed = (name: string) => ({ ...demoDirectory, groups: demoDirectory.groups.map((g, i) => (i === 0 ? { ...g, name } : g)) });
+
+describe('the directory cache', () => {
+  it(`serves a write made by another process within ${cacheMs} ms, and a cached copy until then`, async () => {
+    cache.forgetDirectory();
+    expect((await cache.requireDirectory()).groups[0].name).toBe(demoDirectory.groups[0].name);
+    const readAt = performance.now();
+    // Another function's process stores a new directory (straight into the table: not through this cache).
+    await data.putDirectory(renamed('第一督导组（改）'));
+    const stillCached = (await cache.requireDirectory()).groups[0].name;
+    if (performance.now() - readAt < cacheMs - 50) expect(stillCached).toBe(demoDirectory.groups[0].name);
+    await sleep(cacheMs + 20);
+    expect((await cache.requireDirectory()).groups[0].name).toBe('第一督导组（改）');
+    await data.putDirectory(demoDirectory);
+    cache.forgetDirectory();
+  });
+
+  it('answers a directory PUT only once every cache that read before its write has expired', async () => {
+    // A cache filled just before the write (in another process it could not be told).
+    const before = performance.now();
+    await cache.requireDirectory();
+    const document = renamed(`第一督导组 ${randomBytes(2).toString('hex')}`);
+    await desk.replaceDirectory(office, document);
+    const answeredAfter = performance.now() - before;
+    // The old copy was read at `before`; it expires at before + cacheMs, and the PUT answered later.
+    expect(answeredAfter).toBeGreaterThanOrEqual(cacheMs - 2);
+    expect((await data.getDirectory())?.groups[0].name).toBe(document.groups[0].name);
+    // And this process sees its own write at once.
+    expect((await cache.requireDirectory()).groups[0].name).toBe(document.groups[0].name);
+  });
+
+  it('answers an unchanged directory PUT at once, without writing', async () => {
+    const stored = (await data.getDirectory())!;
+    const { dynamo } = await import('../../shared/data/client');
+    const writes: string[] = [];
+    const stop = dynamo.use((operation, input, next) => {
+      if (!['GetItem', 'Query', 'BatchGetItem'].includes(operation)) writes.push(operation);
+      return next(input);
+    });
+    try {
+      // The same document, its keys in another order (as the editor may send it back).
+      const reordered = Object.fromEntries(Object.entries(stored).reverse());
+      await desk.replaceDirectory(office, reordered);
+    } finally {
+      stop();
+    }
+    expect(writes).toEqual([]);
+  });
+});
