@@ -1,7 +1,7 @@
 import middy from '@middy/core';
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import type * as z from 'zod';
+import type * as z from 'zod/mini';
 import type { Readable } from 'node:stream';
 import type { Principal } from '../domain/access';
 import { RateLimitedError } from '../data/errors';
@@ -45,8 +45,15 @@ export const json = (status: number, body: unknown, headers?: Record<string, str
 /** A versioned item (or change) with its version as the ETag, for the next `If-Match`. */
 export const versioned = (status: number, body: { version: number }): HttpResult => json(status, body, { etag: `"${body.version}"` });
 
-type Schema = z.ZodType;
-type Infer<S> = S extends z.ZodType ? z.output<S> : undefined;
+/**
+ * Any zod schema, zod/mini's or classic's: both parse with the same core and give the same issues,
+ * and both have a `safeParse` method, called here so that this module imports nothing of zod at
+ * run time (a function that validates nothing carries no zod).
+ */
+type Schema = z.core.$ZodType & {
+  safeParse(data: unknown): { success: true; data: unknown } | { success: false; error: { issues: z.core.$ZodIssue[] } };
+};
+type Infer<S> = S extends z.core.$ZodType ? z.output<S> : undefined;
 
 export interface HttpHandlerOptions<BS extends Schema | undefined, QS extends Schema | undefined, PS extends Schema | undefined> {
   /** Validates the JSON body; routes without one ignore any body sent. */
@@ -89,7 +96,7 @@ export const toFieldErrors = (issues: readonly z.core.$ZodIssue[], prefix: reado
 const validate = <S extends Schema>(schema: S, value: unknown, prefix: string[]): z.output<S> => {
   const result = schema.safeParse(value);
   if (!result.success) throw problems.validation(toFieldErrors(result.error.issues, prefix));
-  return result.data;
+  return result.data as z.output<S>;
 };
 
 const lowerCaseHeaders = (headers: APIGatewayProxyEventV2['headers'] | undefined): Record<string, string> => {

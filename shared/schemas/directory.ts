@@ -4,7 +4,7 @@
  * whole (unique ids, references that resolve, phases in order), reporting every problem with its
  * path so that a 400 can list them all at once.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { schema } from './schema';
 import { isIsoDate, isValidTimeZone } from '../domain/calendar';
 
@@ -67,26 +67,31 @@ export const maxSlaWorkingDays = 60;
 /** Ids appear in URLs, JWT group names (`group:<id>`) and table keys: short and ASCII. */
 const idSchema = /* @__PURE__ */ schema(() => z
   .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, 'id: 1 to 64 ASCII letters, digits, "-" or "_", starting with a letter or digit'));
+  .check(z.regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, 'id: 1 to 64 ASCII letters, digits, "-" or "_", starting with a letter or digit')));
 
 const nameSchema = (max: number) =>
   z
     .string()
-    .max(max, `at most ${max} characters`)
-    .refine((s) => s.trim() !== '', 'must not be empty')
-    .refine((s) => s.trim() === '' || s.trim() === s, 'no leading or trailing spaces');
+    .check(
+      z.maxLength(max, `at most ${max} characters`),
+      z.refine((s) => s.trim() !== '', 'must not be empty'),
+      z.refine((s) => s.trim() === '' || s.trim() === s, 'no leading or trailing spaces'),
+    );
 
-const dateSchema = /* @__PURE__ */ schema(() => z.string().refine(isIsoDate, 'a real calendar date written YYYY-MM-DD'));
+const dateSchema = /* @__PURE__ */ schema(() => z.string().check(z.refine(isIsoDate, 'a real calendar date written YYYY-MM-DD')));
 
 const timezoneSchema = /* @__PURE__ */ schema(() => z
   .string()
-  .refine((tz) => /^[A-Za-z_]+(?:\/[A-Za-z0-9_+-]+)*$/.test(tz) && isValidTimeZone(tz), 'an IANA time zone such as Asia/Shanghai'));
+  .check(z.refine((tz) => /^[A-Za-z_]+(?:\/[A-Za-z0-9_+-]+)*$/.test(tz) && isValidTimeZone(tz), 'an IANA time zone such as Asia/Shanghai')));
 
 const slaDaysSchema = /* @__PURE__ */ schema(() => z
   .number()
-  .int('a whole number of working days')
-  .min(1, 'at least 1 working day')
-  .max(maxSlaWorkingDays, `at most ${maxSlaWorkingDays} working days`));
+  .check(
+    // z.int() as a check on z.number(), as classic `.int()` does: a non-number is still "expected number".
+    z.int('a whole number of working days'),
+    z.minimum(1, 'at least 1 working day'),
+    z.maximum(maxSlaWorkingDays, `at most ${maxSlaWorkingDays} working days`),
+  ));
 
 export const phaseSchema = /* @__PURE__ */ schema(() => z.strictObject({
   id: idSchema,
@@ -98,14 +103,14 @@ export const phaseSchema = /* @__PURE__ */ schema(() => z.strictObject({
 export const campaignSchema = /* @__PURE__ */ schema(() => z.strictObject({
   id: idSchema,
   name: nameSchema(100),
-  phases: z.array(phaseSchema).min(1, 'at least one phase').max(20),
+  phases: z.array(phaseSchema).check(z.minLength(1, 'at least one phase'), z.maxLength(20)),
   timezone: timezoneSchema,
 }));
 
 export const groupSchema = /* @__PURE__ */ schema(() => z.strictObject({
   id: idSchema,
   name: nameSchema(60),
-  notifyEmails: z.array(z.email('an e-mail address')).max(20),
+  notifyEmails: z.array(z.email('an e-mail address')).check(z.maxLength(20)),
 }));
 
 export const unitSchema = /* @__PURE__ */ schema(() => z.strictObject({
@@ -128,9 +133,9 @@ export const slaSchema = /* @__PURE__ */ schema(() => z.strictObject({
 export const ruleSchema = /* @__PURE__ */ schema(() => z.strictObject({
   /** Every field given must equal the item's; an empty `when` matches every item. */
   when: z.strictObject({
-    kind: kindSchema.optional(),
-    unitId: idSchema.optional(),
-    system: nameSchema(40).optional(),
+    kind: z.optional(kindSchema),
+    unitId: z.optional(idSchema),
+    system: z.optional(nameSchema(40)),
   }),
   groupId: idSchema,
 }));
@@ -219,20 +224,22 @@ const checkDocument = (doc: unknown, report: (path: Path, message: string) => vo
 export const directorySchema = /* @__PURE__ */ schema(() => z
   .strictObject({
     campaign: campaignSchema,
-    groups: z.array(groupSchema).max(100),
-    units: z.array(unitSchema).max(2000),
+    groups: z.array(groupSchema).check(z.maxLength(100)),
+    units: z.array(unitSchema).check(z.maxLength(2000)),
     sla: slaSchema,
-    holidays: z.array(dateSchema).max(1000),
-    rules: z.array(ruleSchema).max(200),
+    holidays: z.array(dateSchema).check(z.maxLength(1000)),
+    rules: z.array(ruleSchema).check(z.maxLength(200)),
     /** Who hears that an item turned overdue: the campaign office. Optional (an addition to API.md). */
-    officeEmails: z.array(z.email('an e-mail address')).max(20).optional(),
+    officeEmails: z.optional(z.array(z.email('an e-mail address')).check(z.maxLength(20))),
   })
-  .superRefine(
-    (doc, ctx) => {
-      checkDocument(doc, (path, message) => ctx.addIssue({ code: 'custom', path, message, input: undefined }));
-    },
-    // Run even after other issues: the office should see every problem of a PUT in one answer.
-    { when: () => true },
+  .check(
+    z.superRefine(
+      (doc, ctx) => {
+        checkDocument(doc, (path, message) => ctx.addIssue({ code: 'custom', path, message, input: undefined }));
+      },
+      // Run even after other issues: the office should see every problem of a PUT in one answer.
+      { when: () => true },
+    ),
   ));
 
 export type Directory = z.infer<typeof directorySchema>;

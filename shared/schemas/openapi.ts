@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { routes, type RouteDef } from '../routes';
 import {
   createSubmissionBody,
@@ -17,8 +17,8 @@ import {
  */
 interface Operation {
   readonly summary: string;
-  readonly request?: z.ZodType;
-  readonly response: { readonly status: number; readonly schema?: z.ZodType };
+  readonly request?: z.core.$ZodType;
+  readonly response: { readonly status: number; readonly schema?: z.core.$ZodType };
   readonly accessKey?: boolean;
   readonly idempotent?: boolean;
 }
@@ -46,7 +46,7 @@ const problem = {
   content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
 };
 
-const jsonSchema = (schema: z.ZodType, io: 'input' | 'output') => {
+const jsonSchema = (schema: z.core.$ZodType, io: 'input' | 'output') => {
   const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as Record<string, unknown>;
   return rest;
 };

@@ -1,39 +1,42 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { schema } from './schema';
 import { kindSchema } from './directory';
 import { satisfactionSchema, statusSchema } from './submission';
 import { idSchema, isoInstant, text } from './text';
 
-export const itemIdParams = /* @__PURE__ */ schema(() => z.strictObject({ id: z.string().max(64) }));
+export const itemIdParams = /* @__PURE__ */ schema(() => z.strictObject({ id: z.string().check(z.maxLength(64)) }));
 
-const commaList = <T extends z.ZodType<unknown, string>>(item: T) =>
-  z
-    .string()
-    .max(200)
-    .transform((value) => value.split(',').map((v) => v.trim()).filter(Boolean))
-    .pipe(z.array(item).min(1).max(8));
+/** `a,b, c` -> ['a', 'b', 'c'], then 1..8 items each checked by `item` (as classic's `.transform().pipe()` nests them). */
+const commaList = <T extends z.core.$ZodType<unknown, string>>(item: T) =>
+  z.pipe(
+    z.pipe(
+      z.string().check(z.maxLength(200)),
+      z.transform((value: string) => value.split(',').map((v) => v.trim()).filter(Boolean)),
+    ),
+    z.array(item).check(z.minLength(1), z.maxLength(8)),
+  );
 
-const booleanFlag = /* @__PURE__ */ schema(() => z.enum(['true', 'false']).transform((v) => v === 'true'));
+const booleanFlag = /* @__PURE__ */ schema(() => z.pipe(z.enum(['true', 'false']), z.transform((v: 'true' | 'false') => v === 'true')));
 
 export const listQuery = /* @__PURE__ */ schema(() => z.strictObject({
-  status: commaList(statusSchema).optional(),
-  groupId: idSchema.optional(),
-  unitId: idSchema.optional(),
-  kind: kindSchema.optional(),
-  overdue: booleanFlag.optional(),
-  phase: idSchema.optional(),
-  q: z.string().min(1).max(100).optional(),
-  limit: z.coerce.number().int().min(1).max(100).default(25),
-  cursor: z.string().max(512).optional(),
+  status: z.optional(commaList(statusSchema)),
+  groupId: z.optional(idSchema),
+  unitId: z.optional(idSchema),
+  kind: z.optional(kindSchema),
+  overdue: z.optional(booleanFlag),
+  phase: z.optional(idSchema),
+  q: z.optional(z.string().check(z.minLength(1), z.maxLength(100))),
+  limit: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(100)), 25),
+  cursor: z.optional(z.string().check(z.maxLength(512))),
 }));
 export type ListQuery = z.output<typeof listQuery>;
 
-export const exportQuery = /* @__PURE__ */ schema(() => listQuery.omit({ limit: true, cursor: true }));
+export const exportQuery = /* @__PURE__ */ schema(() => z.omit(listQuery, { limit: true, cursor: true }));
 export type ExportQuery = z.output<typeof exportQuery>;
 
-export const dashboardQuery = /* @__PURE__ */ schema(() => z.strictObject({ groupId: idSchema.optional(), phase: idSchema.optional() }));
+export const dashboardQuery = /* @__PURE__ */ schema(() => z.strictObject({ groupId: z.optional(idSchema), phase: z.optional(idSchema) }));
 
-export const assignBody = /* @__PURE__ */ schema(() => z.strictObject({ groupId: idSchema, note: text(1, 1000).optional() }));
+export const assignBody = /* @__PURE__ */ schema(() => z.strictObject({ groupId: idSchema, note: z.optional(text(1, 1000)) }));
 
 export const replyBody = /* @__PURE__ */ schema(() => z.strictObject({ body: text(1, 5000), visibility: z.enum(['public', 'internal']) }));
 
@@ -41,17 +44,19 @@ export const transitionActions = ['start', 'close', 'reject', 'merge', 'recommen
 export const transitionBody = /* @__PURE__ */ schema(() => z
   .strictObject({
     action: z.enum(transitionActions),
-    reason: text(1, 1000).optional(),
-    targetId: z.string().max(64).optional(),
+    reason: z.optional(text(1, 1000)),
+    targetId: z.optional(z.string().check(z.maxLength(64))),
   })
-  .superRefine((value, ctx) => {
-    if (value.action === 'reject' && value.reason === undefined) {
-      ctx.addIssue({ code: 'custom', path: ['reason'], message: 'A rejection needs a reason; the submitter will see it.' });
-    }
-    if (value.action === 'merge' && value.targetId === undefined) {
-      ctx.addIssue({ code: 'custom', path: ['targetId'], message: 'Say which item this one duplicates.' });
-    }
-  }));
+  .check(
+    z.superRefine((value, ctx) => {
+      if (value.action === 'reject' && value.reason === undefined) {
+        ctx.addIssue({ code: 'custom', path: ['reason'], message: 'A rejection needs a reason; the submitter will see it.' });
+      }
+      if (value.action === 'merge' && value.targetId === undefined) {
+        ctx.addIssue({ code: 'custom', path: ['targetId'], message: 'Say which item this one duplicates.' });
+      }
+    }),
+  ));
 
 export const itemSummary = /* @__PURE__ */ schema(() => z.object({
   id: z.string(),
@@ -59,32 +64,32 @@ export const itemSummary = /* @__PURE__ */ schema(() => z.object({
   kind: kindSchema,
   title: z.string(),
   status: statusSchema,
-  unitId: z.string().optional(),
-  groupId: z.string().optional(),
+  unitId: z.optional(z.string()),
+  groupId: z.optional(z.string()),
   createdAt: isoInstant,
-  dueAt: isoInstant.optional(),
+  dueAt: z.optional(isoInstant),
   overdue: z.boolean(),
   recommended: z.boolean(),
-  version: z.number().int(),
+  version: z.number().check(z.int()),
 }));
 export type ItemSummary = z.infer<typeof itemSummary>;
 
-const staffActor = /* @__PURE__ */ schema(() => z.object({ sub: z.string().optional(), name: z.string() }));
+const staffActor = /* @__PURE__ */ schema(() => z.object({ sub: z.optional(z.string()), name: z.string() }));
 
-export const itemView = /* @__PURE__ */ schema(() => itemSummary.extend({
+export const itemView = /* @__PURE__ */ schema(() => z.extend(itemSummary, {
   body: z.string(),
-  contact: z.object({ name: z.string().optional(), email: z.string().optional(), phone: z.string().optional() }).optional(),
-  rating: z.number().int().optional(),
+  contact: z.optional(z.object({ name: z.optional(z.string()), email: z.optional(z.string()), phone: z.optional(z.string()) })),
+  rating: z.optional(z.number().check(z.int())),
   replies: z.array(z.object({ id: z.string(), body: z.string(), visibility: z.enum(['public', 'internal']), by: staffActor, createdAt: isoInstant })),
   followUps: z.array(z.object({ body: z.string(), createdAt: isoInstant })),
   history: z.array(
-    z.object({ at: isoInstant, by: staffActor, action: z.string(), from: statusSchema.optional(), to: statusSchema.optional(), note: z.string().optional() }),
+    z.object({ at: isoInstant, by: staffActor, action: z.string(), from: z.optional(statusSchema), to: z.optional(statusSchema), note: z.optional(z.string()) }),
   ),
-  satisfaction: satisfactionSchema.optional(),
-  mergedInto: z.string().optional(),
-  rejectedReason: z.string().optional(),
+  satisfaction: z.optional(satisfactionSchema),
+  mergedInto: z.optional(z.string()),
+  rejectedReason: z.optional(z.string()),
   phase: z.string(),
 }));
 export type ItemView = z.infer<typeof itemView>;
 
-export const itemList = /* @__PURE__ */ schema(() => z.object({ items: z.array(itemSummary), nextCursor: z.string().optional() }));
+export const itemList = /* @__PURE__ */ schema(() => z.object({ items: z.array(itemSummary), nextCursor: z.optional(z.string()) }));

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { schema } from './schema';
 import { kindSchema } from './directory';
 import { idSchema, isoInstant, text } from './text';
@@ -10,9 +10,9 @@ export const satisfactionSchema = /* @__PURE__ */ schema(() => z.enum(['satisfie
 export type Satisfaction = z.infer<typeof satisfactionSchema>;
 
 export const contactSchema = /* @__PURE__ */ schema(() => z.strictObject({
-  name: text(1, 60).optional(),
-  email: z.email({ message: 'Must be an e-mail address.' }).max(254).optional(),
-  phone: z.string().regex(/^\+?[0-9][0-9 ()-]{4,29}$/, 'Must be a phone number.').optional(),
+  name: z.optional(text(1, 60)),
+  email: z.optional(z.email({ message: 'Must be an e-mail address.' }).check(z.maxLength(254))),
+  phone: z.optional(z.string().check(z.regex(/^\+?[0-9][0-9 ()-]{4,29}$/, 'Must be a phone number.'))),
 }));
 
 export const createSubmissionBody = /* @__PURE__ */ schema(() => z
@@ -20,41 +20,43 @@ export const createSubmissionBody = /* @__PURE__ */ schema(() => z
     kind: kindSchema,
     title: text(1, 120),
     body: text(1, 5000),
-    unitId: idSchema.optional(),
+    unitId: z.optional(idSchema),
     anonymous: z.boolean(),
-    contact: contactSchema.optional(),
-    rating: z.int().min(1).max(5).optional(),
+    contact: z.optional(contactSchema),
+    rating: z.optional(z.int().check(z.minimum(1), z.maximum(5))),
     /** Honeypot: people never see this field; bots fill it in. */
-    website: z.string().max(2000).optional(),
+    website: z.optional(z.string().check(z.maxLength(2000))),
   })
-  .superRefine((value, ctx) => {
-    if (value.anonymous && value.contact !== undefined) {
-      ctx.addIssue({ code: 'custom', path: ['contact'], message: 'An anonymous submission cannot carry contact details.' });
-    }
-    if (value.rating !== undefined && value.kind !== 'feedback') {
-      ctx.addIssue({ code: 'custom', path: ['rating'], message: 'Only training feedback carries a rating.' });
-    }
-  }));
+  .check(
+    z.superRefine((value, ctx) => {
+      if (value.anonymous && value.contact !== undefined) {
+        ctx.addIssue({ code: 'custom', path: ['contact'], message: 'An anonymous submission cannot carry contact details.' });
+      }
+      if (value.rating !== undefined && value.kind !== 'feedback') {
+        ctx.addIssue({ code: 'custom', path: ['rating'], message: 'Only training feedback carries a rating.' });
+      }
+    }),
+  ));
 export type CreateSubmissionBody = z.infer<typeof createSubmissionBody>;
 
-export const idempotencyKeySchema = /* @__PURE__ */ schema(() => z.string().regex(/^[\x21-\x7E]{8,128}$/, 'Must be 8..128 visible ASCII characters.'));
+export const idempotencyKeySchema = /* @__PURE__ */ schema(() => z.string().check(z.regex(/^[\x21-\x7E]{8,128}$/, 'Must be 8..128 visible ASCII characters.')));
 
 export const submissionReceipt = /* @__PURE__ */ schema(() => z.object({
   trackingCode: z.string(),
   accessKey: z.string(),
   status: statusSchema,
-  dueAt: isoInstant.optional(),
+  dueAt: z.optional(isoInstant),
   createdAt: isoInstant,
 }));
 export type SubmissionReceipt = z.infer<typeof submissionReceipt>;
 
-export const trackingCodeParams = /* @__PURE__ */ schema(() => z.strictObject({ trackingCode: z.string().max(64) }));
+export const trackingCodeParams = /* @__PURE__ */ schema(() => z.strictObject({ trackingCode: z.string().check(z.maxLength(64)) }));
 
 export const followUpBody = /* @__PURE__ */ schema(() => z.strictObject({ body: text(1, 2000) }));
 
 export const ratingBody = /* @__PURE__ */ schema(() => z.strictObject({
   satisfaction: satisfactionSchema,
-  comment: text(1, 1000).optional(),
+  comment: z.optional(text(1, 1000)),
 }));
 
 export const publicSubmissionView = /* @__PURE__ */ schema(() => z.object({
@@ -64,18 +66,18 @@ export const publicSubmissionView = /* @__PURE__ */ schema(() => z.object({
   body: z.string(),
   status: statusSchema,
   createdAt: isoInstant,
-  dueAt: isoInstant.optional(),
-  unit: z.object({ id: z.string(), name: z.string() }).optional(),
-  group: z.object({ id: z.string(), name: z.string() }).optional(),
+  dueAt: z.optional(isoInstant),
+  unit: z.optional(z.object({ id: z.string(), name: z.string() })),
+  group: z.optional(z.object({ id: z.string(), name: z.string() })),
   replies: z.array(z.object({ id: z.string(), body: z.string(), createdAt: isoInstant, by: z.object({ groupName: z.string() }) })),
   followUps: z.array(z.object({ body: z.string(), createdAt: isoInstant })),
-  satisfaction: satisfactionSchema.optional(),
-  rejectedReason: z.string().optional(),
-  mergedInto: z.string().optional(),
+  satisfaction: z.optional(satisfactionSchema),
+  rejectedReason: z.optional(z.string()),
+  mergedInto: z.optional(z.string()),
 }));
 export type PublicSubmissionView = z.infer<typeof publicSubmissionView>;
 
-export const followUpCreated = /* @__PURE__ */ schema(() => z.object({ status: statusSchema, dueAt: isoInstant.optional(), createdAt: isoInstant }));
+export const followUpCreated = /* @__PURE__ */ schema(() => z.object({ status: statusSchema, dueAt: z.optional(isoInstant), createdAt: isoInstant }));
 export const ratingResult = /* @__PURE__ */ schema(() => z.object({ status: statusSchema }));
 
 export const formData = /* @__PURE__ */ schema(() => z.object({

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { schema } from './schema';
 
 /** Length in Unicode code points, so an emoji or a CJK character counts as one character. */
@@ -15,17 +15,21 @@ export const codePointLength = (value: string): number => {
 export const text = (min: number, max: number) =>
   z
     .string()
-    .refine((s) => codePointLength(s) >= min, { message: `Must be at least ${min} character${min === 1 ? '' : 's'}.` })
-    .refine((s) => codePointLength(s) <= max, { message: `Must be at most ${max} characters.` })
-    .refine((s) => min === 0 || s.length === 0 || s.trim().length > 0, { message: 'Must not be blank.' })
-    // eslint-disable-next-line no-control-regex
-    .refine((s) => !/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/.test(s), { message: 'Must not contain control characters.' })
-    // A lone UTF-16 surrogate is not text: it could not be written out as UTF-8 (CSV, e-mail).
-    .refine((s) => !/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(s), { message: 'Must be valid Unicode text.' })
+    .check(
+      z.refine((s) => codePointLength(s) >= min, { message: `Must be at least ${min} character${min === 1 ? '' : 's'}.` }),
+      z.refine((s) => codePointLength(s) <= max, { message: `Must be at most ${max} characters.` }),
+      z.refine((s) => min === 0 || s.length === 0 || s.trim().length > 0, { message: 'Must not be blank.' }),
+      // eslint-disable-next-line no-control-regex
+      z.refine((s) => !/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/.test(s), { message: 'Must not contain control characters.' }),
+      // A lone UTF-16 surrogate is not text: it could not be written out as UTF-8 (CSV, e-mail).
+      z.refine((s) => !/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(s), { message: 'Must be valid Unicode text.' }),
+    )
     // Refinements do not reach JSON Schema; the limits do through metadata (counted in characters).
-    .meta({ minLength: min, maxLength: max });
+    // Registered on this very schema (classic zod's `.meta()` registered a clone): a fresh schema
+    // per call, so nothing else shares the entry, and there is no extra clone nor no-op check.
+    .register(z.globalRegistry, { minLength: min, maxLength: max });
 
 /** Identifiers in the directory and in paths: short, ASCII, URL-safe. */
-export const idSchema = /* @__PURE__ */ schema(() => z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$/, 'Must be an id of 1..64 letters, digits, _ . : -.'));
+export const idSchema = /* @__PURE__ */ schema(() => z.string().check(z.regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$/, 'Must be an id of 1..64 letters, digits, _ . : -.')));
 
 export const isoInstant = /* @__PURE__ */ schema(() => z.iso.datetime({ offset: false }));

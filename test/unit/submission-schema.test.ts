@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type * as z from 'zod';
+import type * as z from 'zod/mini';
 import { toFieldErrors } from '../../shared/http/handler';
 import { buildOpenApiDocument } from '../../shared/schemas/openapi';
 import { createSubmissionBody, followUpBody, idempotencyKeySchema, ratingBody } from '../../shared/schemas/submission';
@@ -9,7 +9,7 @@ import { codePointLength, text } from '../../shared/schemas/text';
  * The distinct paths a client would see in `errors[]`, sorted; [] when the value is valid.
  * (An empty string fails both the minimum and the blank check, so one path may carry two messages.)
  */
-const errorPaths = (schema: z.ZodType, value: unknown): string[] => {
+const errorPaths = (schema: z.ZodMiniType, value: unknown): string[] => {
   const r = schema.safeParse(value);
   return r.success ? [] : [...new Set(toFieldErrors(r.error.issues).map((e) => e.path))].sort();
 };
@@ -147,6 +147,19 @@ describe('createSubmissionBody', () => {
     expect(errorPaths(createSubmissionBody, { ...valid, unitId: '' })).toEqual(['unitId']);
     expect(errorPaths(createSubmissionBody, { ...valid, website: 'http://spam.example' })).toEqual([]);
     expect(errorPaths(createSubmissionBody, { ...valid, website: 'x'.repeat(2001) })).toEqual(['website']);
+  });
+});
+
+describe("zod's own messages", () => {
+  it('are the English ones the API has always sent (zod/mini loads no locale; shared/schemas/schema.ts sets it)', () => {
+    const r = createSubmissionBody.safeParse({ kind: 'complaint', title: 't', body: 'b', anonymous: 'true', rating: 2.5, website: 'x'.repeat(2001) });
+    expect(r.error!.issues.map((i) => [i.path.join('.'), i.message])).toEqual([
+      ['kind', 'Invalid option: expected one of "feedback"|"question"|"suggestion"|"problem"|"practice"'],
+      ['anonymous', 'Invalid input: expected boolean, received string'],
+      ['rating', 'Invalid input: expected int, received number'],
+      ['website', 'Too big: expected string to have <=2000 characters'],
+    ]);
+    expect(followUpBody.safeParse(5).error!.issues[0].message).toBe('Invalid input: expected object, received number');
   });
 });
 
