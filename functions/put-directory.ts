@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { json, staffHandler } from '../shared/http/handler';
 import { replaceDirectory } from '../shared/services/staff-desk';
 

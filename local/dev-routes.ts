@@ -1,16 +1,17 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { httpHandler, json } from '../shared/http/handler';
+import { schema } from '../shared/schemas/schema';
 import { text } from '../shared/schemas/text';
 import type { DevIssuer } from './dev-issuer';
 import type { LocalRoute } from './gateway';
 import type { Outbox } from './outbox';
 
-/** Local-only endpoints: never in the route table, so never in the CDK template. */
-const tokenRequest = z.strictObject({
-  sub: z.string().min(1).max(128),
+/** Local-only endpoints: never in the route table, so never in the CDK template. (schema() also gives zod/mini its English messages.) */
+const tokenRequest = schema(() => z.strictObject({
+  sub: z.string().check(z.minLength(1), z.maxLength(128)),
   name: text(1, 60),
-  groups: z.array(z.string().regex(/^(office|leader|group:[A-Za-z0-9_-]{1,64})$/, 'Must be office, leader or group:<groupId>.')).max(20),
-});
+  groups: z.array(z.string().check(z.regex(/^(office|leader|group:[A-Za-z0-9_-]{1,64})$/, 'Must be office, leader or group:<groupId>.'))).check(z.maxLength(20)),
+}));
 
 export const devRoutes = (issuer: DevIssuer, outbox: Outbox, sweep: () => Promise<unknown>): LocalRoute[] => [
   {
