@@ -65,12 +65,15 @@ interface Mutation {
  * Every staff change: visibility (404), role (403), `If-Match` (412), the state machine (409), then
  * one conditional transaction on the version that was checked. Without `If-Match`, a change that
  * loses a race is recomputed on the fresh item and checked again, so nothing is overwritten blind.
+ * The item is read with its events (one Query): the answer is then those events and the new one,
+ * exactly the history at the committed version, without reading the collection again.
  */
-const mutate = async ({ principal, id, ifMatch, action, lifecycle, change }: Mutation) => {
+const mutate = async ({ principal, id, ifMatch, action, lifecycle, change }: Mutation): Promise<{ item: ItemRecord; events: EventRecord[] }> => {
   const code = normalizeTrackingCode(id);
   if (!code) throw notFound();
   for (let attempt = 1; ; attempt++) {
-    const item = await getItem(code);
+    const found = await getItemWithEvents(code);
+    const item = found?.item;
     if (!item || !canReadItem(principal, item)) throw notFound();
     if (!canAct(principal, item, action)) throw forbidden('Your role does not allow this on this item.');
     if (ifMatch !== undefined && ifMatch !== item.version) throw problems.preconditionFailed();
@@ -78,7 +81,11 @@ const mutate = async ({ principal, id, ifMatch, action, lifecycle, change }: Mut
     if (to === null) throw problems.conflict(`"${action}" is not possible while the item is ${item.status}.`);
     const now = clock.now();
     try {
-      return await commitChange(item, await change(item, to, now));
+      const planned = await change(item, to, now);
+      const next = await commitChange(item, planned);
+      // The events as of the version read (a later change cannot be among them: ours was next).
+      const events = found.events.filter((e) => e.version <= item.version);
+      return { item: next, events: [...events, { version: next.version, ...planned.event }] };
     } catch (error) {
       if (!(error instanceof StaleItemError)) throw error;
       if (ifMatch !== undefined) throw problems.preconditionFailed();
@@ -101,20 +108,15 @@ const history = (principal: Principal, item: ItemRecord, to: Status, now: Date, 
 const dueFrom = (directory: Directory, kind: ItemRecord['kind'], now: Date) =>
   addWorkingDays(now, directory.sla[kind], { timezone: directory.campaign.timezone, holidays: directory.holidays }).toISOString();
 
-/**
- * The item as this change left it: the committed record and the events up to its version (a
- * concurrent later change must not show up as if it were this one's result).
- */
-const withView = async (principal: Principal, item: ItemRecord) => {
-  const found = await getItemWithEvents(item.trackingCode);
-  return toItemView(principal, item, (found?.events ?? []).filter((e) => e.version <= item.version), clock.now());
-};
+/** The item as this change left it: the committed record and its history up to that version. */
+const withView = (principal: Principal, changed: { item: ItemRecord; events: EventRecord[] }) =>
+  toItemView(principal, changed.item, changed.events, clock.now());
 
 export const assignItem = async (principal: Principal, id: string, ifMatch: number | undefined, input: { groupId: string; note?: string }) => {
   const directory = await requireDirectory();
   const group = directory.groups.find((g) => g.id === input.groupId);
   if (!group) throw problems.validation([{ path: 'groupId', message: 'No such group.' }]);
-  const item = await mutate({
+  const changed = await mutate({
     principal,
     id,
     ifMatch,
@@ -124,7 +126,7 @@ export const assignItem = async (principal: Principal, id: string, ifMatch: numb
       event: history(principal, current, to, now, 'assign', input.note ? `→ ${group.name}: ${input.note}` : `→ ${group.name}`),
     }),
   });
-  return withView(principal, item);
+  return withView(principal, changed);
 };
 
 export const replyToItem = async (
@@ -136,7 +138,7 @@ export const replyToItem = async (
   const replyId = randomBytes(8).toString('hex');
   let reply: NonNullable<EventRecord['reply']> | undefined;
   let at = '';
-  const item = await mutate({
+  const { item } = await mutate({
     principal,
     id,
     ifMatch,
@@ -176,7 +178,7 @@ export const transitionItem = async (
   ifMatch: number | undefined,
   input: { action: 'start' | 'close' | 'reject' | 'merge' | 'recommend' | 'unrecommend'; reason?: string; targetId?: string },
 ) => {
-  const item = await mutate({
+  const changed = await mutate({
     principal,
     id,
     ifMatch,
@@ -204,7 +206,7 @@ export const transitionItem = async (
       }
     },
   });
-  return withView(principal, item);
+  return withView(principal, changed);
 };
 
 const cursorOf = (position: string) => Buffer.from(JSON.stringify({ v: 1, p: position }), 'utf8').toString('base64url');
