@@ -114,3 +114,9 @@ export const buildOpenApiDocument = () => {
     },
   };
 };
+
+/** Where the generated document lives (served by functions/get-openapi.ts). */
+export const openApiJsonFile = new URL('./openapi.json', import.meta.url);
+
+/** The document as written to openapi.json: stable formatting, one trailing newline. */
+export const renderOpenApiDocument = (): string => `${JSON.stringify(buildOpenApiDocument(), null, 2)}\n`;
