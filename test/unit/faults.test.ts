@@ -1,28 +1,42 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { createServer, type Server, type Socket } from 'node:net';
-import { Readable } from 'node:stream';
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context, DynamoDBRecord } from 'aws-lambda';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it, vi } from 'vitest';
+import { createDynamoClient, DeleteCommand, GetCommand, PutCommand, QueryCommand, ScanCommand, type DynamoClient } from '../../shared/aws/dynamodb';
+import { marshall } from '../../shared/aws/marshall';
 import { demoDirectory } from '../../shared/demo/directory';
+import { contributions, counterCell, pendingDue, type CountedItem, type Counts } from '../../shared/domain/counters';
+import { faults as canned, startFaultProxy, type Fault, type FaultProxy, type RecordedRequest } from '../support/fault-proxy';
 import { leakPattern } from '../support/stack';
 
 /**
  * Fault injection: what DynamoDB Local never does (throttle, fail inside, time out, reset the
- * connection, cancel a transaction for a conflict), injected under the SDK at its HTTP layer so the
- * SDK's own deserializer and retry strategy see exactly what the service would send. Every other
- * request goes through to the run's DynamoDB Local, on a table of this file's own.
+ * connection, cancel a transaction for a conflict), injected by a real HTTP proxy in front of the
+ * run's DynamoDB Local (test/support/fault-proxy.ts): the handlers' DYNAMODB_ENDPOINT is the
+ * proxy, so the DynamoDB client's own parser, retry strategy and timeouts (shared/aws/dynamodb.ts)
+ * see exactly the bytes and socket events the service would produce. Every other request goes
+ * through to DynamoDB Local, on a table of this file's own. The test's own reads and set-up writes
+ * go to DynamoDB Local directly: they are never faulted, never counted.
  *
- *  - transient faults are retried by the SDK (the client is configured with maxAttempts 4);
+ *  - transient faults are retried by the client (maxAttempts 4, the same request each time);
  *  - faults that outlast the retries give a 503 problem with Retry-After on every write path,
  *    with nothing of the cause in the body, and nothing written;
- *  - a transaction that fails on one of its entries (the last one included) leaves nothing behind.
+ *  - a transaction that fails on one of its entries (the last one included) leaves nothing behind;
+ *  - the tally (the change stream folded into the dashboard's counters) throws when its
+ *    transaction keeps failing, stores nothing of that step, and counts the batch delivered again
+ *    exactly once.
+ *
+ * The write paths as they are (shared/data/items.ts): a submission without Idempotency-Key and
+ * without rate limiting is one conditional PutItem; with either it is a TransactWriteItems of the
+ * item, the idempotency record and/or the rate-limit counter; a change (staff, or the submitter's
+ * follow-up) is a TransactWriteItems of the item update and its event (and the rate-limit counter
+ * of a public write). No write path touches the dashboard's counters: the tally does, from the stream.
  */
 
-// Handlers read their configuration at module load, as in Lambda: set it before importing them.
+// Handlers read their configuration at module load, as in Lambda: set it before importing them
+// (DYNAMODB_ENDPOINT too, once the proxy is listening: see beforeAll).
 const tableName = `faults-${randomBytes(6).toString('hex')}`;
 Object.assign(process.env, {
   TABLE_NAME: tableName,
-  DYNAMODB_ENDPOINT: inject('dynamoEndpoint'),
   AWS_REGION: 'us-east-1',
   AWS_ACCESS_KEY_ID: 'local',
   AWS_SECRET_ACCESS_KEY: 'local',
@@ -33,19 +47,27 @@ Object.assign(process.env, {
   YIJIAN_DYNAMODB_TIMEOUT_MS: '1500',
 });
 delete process.env.AWS_PROFILE;
+const requestTimeoutMs = 1500;
+
+/** The test's own view of the table: straight to DynamoDB Local, around the proxy. */
+const direct: DynamoClient = createDynamoClient({ endpoint: inject('dynamoEndpoint'), region: 'us-east-1' });
+
+let proxy: FaultProxy;
 
 type Invoke = (e: APIGatewayProxyEventV2, c: Context) => Promise<APIGatewayProxyStructuredResultV2>;
 type Modules = Awaited<ReturnType<typeof load>>;
 const load = async () => {
-  const [client, items, directory, counters, keys, lib, table, idempotency] = await Promise.all([
+  const [client, items, directory, counters, keys, table, idempotency, services, tally, problem] = await Promise.all([
     import('../../shared/data/client'),
     import('../../shared/data/items'),
     import('../../shared/data/directory'),
     import('../../shared/data/counters'),
     import('../../shared/data/keys'),
-    import('@aws-sdk/lib-dynamodb'),
     import('../../local/table'),
     import('../../shared/domain/idempotency'),
+    import('../../shared/services/directory'),
+    import('../../shared/services/tally'),
+    import('../../shared/http/problem'),
   ]);
   const handlers = {
     createSubmission: (await import('../../functions/create-submission')).handler as unknown as Invoke,
@@ -55,90 +77,138 @@ const load = async () => {
     assignItem: (await import('../../functions/assign-item')).handler as unknown as Invoke,
     putDirectory: (await import('../../functions/put-directory')).handler as unknown as Invoke,
   };
-  return { ...client, ...items, ...directory, ...counters, ...keys, lib, table, idempotency, handlers };
+  return { client, items, directory, counters, keys, table, idempotency, services, tally, problem, handlers };
 };
 let m: Modules;
 
+/**
+ * The same submission function deployed without rate limiting (YIJIAN_RATE_LIMIT=off, read at
+ * module load): a module graph of its own, with its own DynamoDB client, behind the same proxy.
+ */
+let plain: { createSubmission: Invoke; dynamo: DynamoClient };
+const loadPlain = async () => {
+  vi.resetModules();
+  process.env.YIJIAN_RATE_LIMIT = 'off';
+  try {
+    const [handler, client] = await Promise.all([import('../../functions/create-submission'), import('../../shared/data/client')]);
+    return { createSubmission: handler.handler as unknown as Invoke, dynamo: client.dynamo };
+  } finally {
+    process.env.YIJIAN_RATE_LIMIT = '1/600';
+  }
+};
+
 // ---------------------------------------------------------------------------------------------
-// The fault injector: wraps the client's HTTP handler (shared by the document client).
+// The faults, as DynamoDB (or the network under the client) produces them, keyed by the name the
+// client would give them (none of which may reach a response body).
 
-type Fault =
-  | { kind: 'service'; status: number; type: string; extra?: Record<string, unknown> }
-  | { kind: 'throw'; error: () => Error }
-  | { kind: 'stall' };
+const faults: Record<string, Fault> = {
+  ProvisionedThroughputExceededException: canned.provisionedThroughputExceeded,
+  ThrottlingException: canned.throttling,
+  RequestLimitExceeded: { kind: 'status', status: 400, type: 'com.amazonaws.dynamodb.v20120810#RequestLimitExceeded', message: 'Throughput exceeds the current throughput limit for your account.' },
+  InternalServerError: canned.internalServerError,
+  ServiceUnavailable: canned.serviceUnavailable,
+  // A request that is never answered: the client gives it up after its request timeout.
+  TimeoutError: canned.stall,
+  // A connection reset by the peer (a load balancer recycling, a network blip).
+  ECONNRESET: canned.reset,
+};
 
-interface Plan {
-  readonly operation: string;
-  readonly fault: Fault;
-  /** How many requests of that operation fail (Infinity: all of them). */
-  remaining: number;
-}
-
-let plan: Plan | null = null;
-const calls = new Map<string, number>();
-const count = (operation: string) => calls.get(operation) ?? 0;
-
-/** A TCP server that accepts connections and never answers: a DynamoDB connection that hangs. */
-let stallServer: Server | undefined;
-const stalled = new Set<Socket>();
-let stallPort = 0;
-
-interface SmithyRequest {
-  headers: Record<string, string>;
-  hostname: string;
-  port?: number;
-  protocol: string;
-}
-interface SmithyHandler {
-  handle(request: SmithyRequest, options?: unknown): Promise<{ response: unknown }>;
-}
-
-const serviceError = (status: number, type: string, extra: Record<string, unknown> = {}) => ({
-  response: {
-    statusCode: status,
-    headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-requestid': `FAULT${randomUUID()}` },
-    body: Readable.from([Buffer.from(JSON.stringify({ __type: type, message: `injected ${type}`, ...extra }), 'utf8')]),
-  },
+const transactionCancelled = (reasons: { Code: string; Message?: string }[], message: string): Fault => ({
+  kind: 'status',
+  status: 400,
+  type: 'com.amazonaws.dynamodb.v20120810#TransactionCanceledException',
+  message,
+  extra: { CancellationReasons: reasons },
 });
 
-const installInjector = async () => {
-  const config = m.dynamo.config as unknown as { requestHandler: SmithyHandler };
-  const real = config.requestHandler;
-  const injector: SmithyHandler = {
-    handle: async (request, options) => {
-      const target = Object.entries(request.headers).find(([name]) => name.toLowerCase() === 'x-amz-target')?.[1] ?? '';
-      const operation = target.split('.')[1] ?? '?';
-      calls.set(operation, count(operation) + 1);
-      if (plan && plan.operation === operation && plan.remaining > 0) {
-        plan.remaining--;
-        const { fault } = plan;
-        if (fault.kind === 'service') return serviceError(fault.status, fault.type, fault.extra);
-        if (fault.kind === 'throw') throw fault.error();
-        return real.handle({ ...request, hostname: '127.0.0.1', port: stallPort }, options);
-      }
-      return real.handle(request, options);
-    },
-  };
-  Object.setPrototypeOf(injector, real);
-  config.requestHandler = injector;
+// ---------------------------------------------------------------------------------------------
+// What the proxy saw: which keys each write named.
+
+type Kind = 'item' | 'event' | 'idempotency' | 'rate-limit' | 'directory' | 'counter' | 'other';
+interface Named {
+  readonly key: string;
+  readonly kind: Kind;
+}
+type WireKey = { pk?: { S?: string }; sk?: { S?: string } };
+type Loose = Record<string, any>;
+
+const keyOf = (pk: unknown, sk: unknown) => `${String(pk)} | ${String(sk)}`;
+const kindOf = (pk: string, sk: string): Kind =>
+  pk.startsWith('ITEM#')
+    ? sk === '#ITEM'
+      ? 'item'
+      : 'event'
+    : pk.startsWith('IDEM#')
+      ? 'idempotency'
+      : pk.startsWith('RATE#')
+        ? 'rate-limit'
+        : pk === 'DIRECTORY'
+          ? 'directory'
+          : pk === 'COUNTERS' || pk === 'DUECOUNT' || pk.startsWith('TALLY#')
+            ? 'counter'
+            : 'other';
+const named = (key: WireKey): Named => {
+  const pk = key.pk?.S ?? '?';
+  const sk = key.sk?.S ?? '?';
+  return { key: keyOf(pk, sk), kind: kindOf(pk, sk) };
 };
 
-/** The faults DynamoDB (or the network under the SDK) produces, as the SDK receives them. */
-const faults: Record<string, Fault> = {
-  ProvisionedThroughputExceededException: {
-    kind: 'service',
-    status: 400,
-    type: 'com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException',
-  },
-  ThrottlingException: { kind: 'service', status: 400, type: 'com.amazon.coral.availability#ThrottlingException' },
-  RequestLimitExceeded: { kind: 'service', status: 400, type: 'com.amazonaws.dynamodb.v20120810#RequestLimitExceeded' },
-  InternalServerError: { kind: 'service', status: 500, type: 'com.amazonaws.dynamodb.v20120810#InternalServerError' },
-  ServiceUnavailable: { kind: 'service', status: 503, type: 'com.amazon.coral.availability#ServiceUnavailableException' },
-  // What @smithy/node-http-handler throws when a connection or request times out.
-  TimeoutError: { kind: 'throw', error: () => Object.assign(new Error('Connection timed out after 1000 ms'), { name: 'TimeoutError' }) },
-  // A connection reset by the peer (a load balancer recycling, a network blip).
-  ECONNRESET: { kind: 'throw', error: () => Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }) },
+const writeOperations = new Set(['PutItem', 'UpdateItem', 'DeleteItem', 'TransactWriteItems', 'BatchWriteItem']);
+
+/** The keys a recorded write request names, in its order (a transaction's entries in theirs). */
+const namedBy = (request: RecordedRequest): Named[] => {
+  const body = JSON.parse(request.body) as Loose;
+  switch (request.operation) {
+    case 'PutItem':
+      return [named(body.Item)];
+    case 'UpdateItem':
+    case 'DeleteItem':
+      return [named(body.Key)];
+    case 'TransactWriteItems':
+      return (body.TransactItems as Loose[]).map((entry) => named(entry.Put?.Item ?? entry.Update?.Key ?? entry.Delete?.Key ?? entry.ConditionCheck?.Key));
+    case 'BatchWriteItem':
+      return Object.values(body.RequestItems as Record<string, Loose[]>).flatMap((writes) =>
+        writes.map((w) => named(w.PutRequest?.Item ?? w.DeleteRequest?.Key)),
+      );
+    default:
+      return [];
+  }
 };
+
+/** Every key any write request named since the proxy was last reset. */
+const keysWritten = () => proxy.requests().filter((r) => writeOperations.has(r.operation)).flatMap(namedBy);
+
+/** The handler asked DynamoDB to write no counter item (only the tally keeps the counters). */
+const expectNoCounterWritten = () => expect(keysWritten().filter((n) => n.kind === 'counter'), 'counter writes').toEqual([]);
+
+// ---------------------------------------------------------------------------------------------
+// The table as it is: the whole of it (it is this file's own, and small).
+
+type Row = Record<string, unknown>;
+const tableState = async (): Promise<Record<string, Row>> => {
+  const rows: Record<string, Row> = {};
+  let startKey: Row | undefined;
+  do {
+    const page = await direct.send(new ScanCommand({ TableName: tableName, ConsistentRead: true, ExclusiveStartKey: startKey }));
+    for (const row of page.Items ?? []) rows[keyOf(row.pk, row.sk)] = row;
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  return rows;
+};
+
+/**
+ * Nothing of a failed write exists: each key it named is as it was before (absent, for what it
+ * would have created: the item, its event, the idempotency record, the rate-limit counter), and
+ * nothing else in the table changed either (no counter item, no stray record).
+ */
+const expectNothingWritten = (before: Record<string, Row>, after: Record<string, Row>, names: readonly Named[]) => {
+  for (const n of names) expect(after[n.key], `${n.kind} ${n.key}`).toEqual(before[n.key]);
+  expect(after).toEqual(before);
+};
+
+/** An item's record, as stored (keys and all). */
+const rawItem = async (code: string) =>
+  (await direct.send(new GetCommand({ TableName: tableName, Key: { pk: m.keys.itemPk(code), sk: m.keys.itemSk }, ConsistentRead: true }))).Item;
 
 // ---------------------------------------------------------------------------------------------
 // API Gateway payload-2.0 events and a Lambda context.
@@ -201,26 +271,51 @@ const context = (): Context => ({
 });
 
 const submission = (title = `故障注入 ${randomUUID()}`) => ({ kind: 'question', title, body: '数据库忙时会怎样？', unitId: 'u01', anonymous: true });
+const submissionEvent = (body: unknown, headers?: Record<string, string>) =>
+  event({ method: 'POST', path: '/api/submissions', route: '/api/submissions', body, ...(headers ? { headers } : {}) });
 
 /** A fresh item (routed to g1, `assigned`), with its code and key. */
 const freshItem = async () => {
-  const r = await m.handlers.createSubmission(event({ method: 'POST', path: '/api/submissions', route: '/api/submissions', body: submission() }), context());
+  const r = await m.handlers.createSubmission(submissionEvent(submission()), context());
   expect(r.statusCode, r.body).toBe(201);
   return JSON.parse(r.body!) as { trackingCode: string; accessKey: string };
 };
 
-/** Each write path: its handler, the request, and the DynamoDB operation that writes. */
-const writePaths = (item: { trackingCode: string; accessKey: string }) => {
+interface WritePath {
+  readonly name: string;
+  /** The DynamoDB operation that writes. */
+  readonly operation: 'TransactWriteItems' | 'PutItem';
+  /** What that write names, in order. */
+  readonly writes: readonly Kind[];
+  readonly invoke: () => Promise<APIGatewayProxyStructuredResultV2>;
+}
+
+/** Each write path: its handler, the request, and the DynamoDB write it makes. */
+const writePaths = (item: { trackingCode: string; accessKey: string }): WritePath[] => {
   const code = item.trackingCode;
   return [
     {
-      name: 'POST /api/submissions',
+      name: 'POST /api/submissions (rate limited: the item and the rate-limit counter)',
       operation: 'TransactWriteItems',
-      invoke: () => m.handlers.createSubmission(event({ method: 'POST', path: '/api/submissions', route: '/api/submissions', body: submission() }), context()),
+      writes: ['item', 'rate-limit'],
+      invoke: () => m.handlers.createSubmission(submissionEvent(submission()), context()),
+    },
+    {
+      name: 'POST /api/submissions with an Idempotency-Key (the item, the idempotency record and the rate-limit counter)',
+      operation: 'TransactWriteItems',
+      writes: ['item', 'idempotency', 'rate-limit'],
+      invoke: () => m.handlers.createSubmission(submissionEvent(submission(), { 'idempotency-key': `faults-${randomUUID()}` }), context()),
+    },
+    {
+      name: 'POST /api/submissions without rate limiting (one conditional PutItem)',
+      operation: 'PutItem',
+      writes: ['item'],
+      invoke: () => plain.createSubmission(submissionEvent(submission()), context()),
     },
     {
       name: 'POST /api/submissions/{trackingCode}/follow-ups',
       operation: 'TransactWriteItems',
+      writes: ['item', 'event', 'rate-limit'],
       invoke: () =>
         m.handlers.createFollowUp(
           event({
@@ -237,6 +332,7 @@ const writePaths = (item: { trackingCode: string; accessKey: string }) => {
     {
       name: 'POST /api/items/{id}/replies',
       operation: 'TransactWriteItems',
+      writes: ['item', 'event'],
       invoke: () =>
         m.handlers.createReply(
           event({ method: 'POST', path: `/api/items/${code}/replies`, route: '/api/items/{id}/replies', params: { id: code }, staff: true, body: { body: '内部备注', visibility: 'internal' } }),
@@ -246,6 +342,7 @@ const writePaths = (item: { trackingCode: string; accessKey: string }) => {
     {
       name: 'POST /api/items/{id}/transition',
       operation: 'TransactWriteItems',
+      writes: ['item', 'event'],
       invoke: () =>
         m.handlers.transitionItem(
           event({ method: 'POST', path: `/api/items/${code}/transition`, route: '/api/items/{id}/transition', params: { id: code }, staff: true, body: { action: 'start' } }),
@@ -255,6 +352,7 @@ const writePaths = (item: { trackingCode: string; accessKey: string }) => {
     {
       name: 'POST /api/items/{id}/assign',
       operation: 'TransactWriteItems',
+      writes: ['item', 'event'],
       invoke: () =>
         m.handlers.assignItem(
           event({ method: 'POST', path: `/api/items/${code}/assign`, route: '/api/items/{id}/assign', params: { id: code }, staff: true, body: { groupId: 'g2' } }),
@@ -262,12 +360,20 @@ const writePaths = (item: { trackingCode: string; accessKey: string }) => {
         ),
     },
     {
+      // A changed document (an unchanged one is answered at once, with nothing written).
       name: 'PUT /api/admin/directory',
       operation: 'PutItem',
-      invoke: () => m.handlers.putDirectory(event({ method: 'PUT', path: '/api/admin/directory', route: '/api/admin/directory', staff: true, body: demoDirectory }), context()),
+      writes: ['directory'],
+      invoke: () =>
+        m.handlers.putDirectory(
+          event({ method: 'PUT', path: '/api/admin/directory', route: '/api/admin/directory', staff: true, body: { ...demoDirectory, sla: { ...demoDirectory.sla, question: demoDirectory.sla.question + 1 } } }),
+          context(),
+        ),
     },
   ];
 };
+
+const writePath = (item: { trackingCode: string; accessKey: string }, name: string) => writePaths(item).find((p) => p.name.startsWith(name))!;
 
 /** The 503 a client may retry: problem+json, Retry-After, nothing of the cause. */
 const expectUnavailable = (r: APIGatewayProxyStructuredResultV2, faultName: string) => {
@@ -278,86 +384,125 @@ const expectUnavailable = (r: APIGatewayProxyStructuredResultV2, faultName: stri
   expect(String(retryAfter), 'Retry-After').toMatch(/^[1-9][0-9]*$/);
   const doc = JSON.parse(r.body!) as { status: number; title: string; type: string };
   expect(doc.status).toBe(503);
+  // The service's one "busy, try again" document, word for word: it has no room for a cause.
+  expect(doc).toEqual(m.problem.problems.unavailable().toDocument());
   expect(r.body).not.toMatch(leakPattern);
-  for (const fragment of [faultName, 'injected', 'Exception', 'Throttl', 'socket', 'ECONN', 'TransactWrite', 'PutItem', tableName]) expect(r.body).not.toContain(fragment);
+  const port = new URL(proxy.endpoint).port;
+  for (const fragment of [faultName, 'injected', 'Exception', 'Throttl', 'throughput', 'socket', 'hang up', 'timed out', 'ECONN', 'TransactWrite', 'PutItem', 'GetItem', tableName, '127.0.0.1', port]) {
+    expect(r.body).not.toContain(fragment);
+  }
 };
 
-/** What a write could have touched: the table's items, counters and the target's version and events. */
-const snapshot = async (code: string) => {
-  const collection = await m.dynamo.send(
-    new m.lib.QueryCommand({ TableName: tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': m.itemPk(code) }, ConsistentRead: true }),
+/** The client's retry quota, as a fresh Lambda container has it (a persistent fault drains it). */
+const refillRetryQuota = (client: DynamoClient) => {
+  const internals = client as unknown as { quota: number };
+  if (typeof internals.quota !== 'number') throw new Error('shared/aws/dynamodb.ts keeps its retry quota elsewhere now: update refillRetryQuota');
+  internals.quota = 500;
+};
+
+/**
+ * A hung request costs the client its request timeout per attempt (1.5 s, as deployed: four of
+ * them are the hang test below). Elsewhere the tests check that a timed-out attempt is retried and
+ * what the last one leads to, not how long the timeout is: there the attempts the proxy is planned
+ * to stall meet a short timeout, and every other request (the real answer after them included)
+ * keeps the configured one, so a loaded machine cannot turn a real answer into a timeout.
+ */
+let undoShortTimeouts: (() => void) | undefined;
+const shortTimeoutWhileStalled = (operation: string, stalls: number, ms = 100) => {
+  const undo = [m.client.dynamo, plain.dynamo].map((client) =>
+    client.use(async (op, input, next) => {
+      if (op !== operation) return next(input);
+      const config = client.config;
+      const configured = config.requestTimeoutMs;
+      // Read by the client as each attempt is sent; the proxy has recorded the attempts before it.
+      Object.defineProperty(config, 'requestTimeoutMs', { configurable: true, enumerable: true, get: () => (proxy.count(operation) < stalls ? ms : configured) });
+      try {
+        return await next(input);
+      } finally {
+        Object.defineProperty(config, 'requestTimeoutMs', { configurable: true, enumerable: true, writable: true, value: configured });
+      }
+    }),
   );
-  const items = await m.dynamo.send(
-    new m.lib.QueryCommand({ TableName: tableName, IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :p', ExpressionAttributeValues: { ':p': 'ITEMS' }, Select: 'COUNT' }),
-  );
-  return {
-    records: collection.Items?.map((i) => `${i.sk}@${i.version ?? ''}`).sort(),
-    items: items.Count,
-    counters: JSON.stringify(await m.readCounters()),
-    directory: JSON.stringify(await m.getDirectory()),
-  };
+  undoShortTimeouts = () => undo.forEach((remove) => remove());
 };
 
 // ---------------------------------------------------------------------------------------------
 
 beforeAll(async () => {
+  proxy = await startFaultProxy(inject('dynamoEndpoint'));
+  process.env.DYNAMODB_ENDPOINT = proxy.endpoint;
   m = await load();
+  plain = await loadPlain();
+  // Both clients really go through the proxy (a client made before DYNAMODB_ENDPOINT was set would not).
+  expect(m.client.dynamo.config.endpoint).toBe(proxy.endpoint);
+  expect(plain.dynamo.config.endpoint).toBe(proxy.endpoint);
+  expect(m.client.dynamo.config.requestTimeoutMs).toBe(requestTimeoutMs);
   await m.table.ensureTable(m.table.localClient(inject('dynamoEndpoint')), tableName);
-  await m.putDirectory(demoDirectory);
-  await installInjector();
-  stallServer = createServer((socket) => {
-    stalled.add(socket);
-    socket.on('error', () => undefined);
-    socket.on('close', () => stalled.delete(socket));
-  });
-  await new Promise<void>((resolve) => stallServer!.listen(0, '127.0.0.1', resolve));
-  stallPort = (stallServer.address() as { port: number }).port;
+  await m.directory.putDirectory(demoDirectory);
 });
 
 afterAll(async () => {
-  plan = null;
-  for (const socket of stalled) socket.destroy();
-  await new Promise<void>((resolve) => stallServer?.close(() => resolve()) ?? resolve());
+  m?.client.dynamo.destroy();
+  plain?.dynamo.destroy();
+  direct.destroy();
+  await proxy?.stop();
 });
 
-beforeEach(async () => {
-  plan = null;
-  calls.clear();
+beforeEach(() => {
+  proxy.reset();
   // Backoff with full jitter: Math.random() = 0 makes every retry immediate (the count is what matters).
   vi.spyOn(Math, 'random').mockReturnValue(0);
-  // Each test starts with the retry quota of a fresh Lambda container (persistent faults drain it).
-  const strategy = (await (m.dynamo.config as unknown as { retryStrategy: () => Promise<{ capacity?: number }> }).retryStrategy()) as { capacity?: number };
-  if (typeof strategy.capacity === 'number') strategy.capacity = 500;
+  // Each test starts with the retry quota of a fresh Lambda container.
+  refillRetryQuota(m.client.dynamo);
+  refillRetryQuota(plain.dynamo);
   // The logger reports what the client never sees; keep the test output readable.
   vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+  vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
 });
 
 afterEach(() => {
-  plan = null;
+  undoShortTimeouts?.();
+  undoShortTimeouts = undefined;
+  // Forgets the plans and releases whatever is still stalled.
+  proxy.reset();
   vi.restoreAllMocks();
 });
 
-describe('transient DynamoDB faults are retried by the SDK (maxAttempts 4)', () => {
-  for (const [name, fault] of Object.entries(faults)) {
-    it(`${name} on the submission's transaction, three times: retried, then 201, one item`, async () => {
-      const title = `retried ${name} ${randomUUID()}`;
-      plan = { operation: 'TransactWriteItems', fault, remaining: 3 };
-      const r = await m.handlers.createSubmission(event({ method: 'POST', path: '/api/submissions', route: '/api/submissions', body: submission(title) }), context());
-      expect(r.statusCode, r.body).toBe(201);
-      expect(count('TransactWriteItems'), 'attempts: 3 faults, then the one that went through').toBe(4);
-      const receipt = JSON.parse(r.body!) as { trackingCode: string };
-      const stored = await m.getItemWithEvents(receipt.trackingCode);
-      expect(stored?.item.title).toBe(title);
-      expect(stored?.events.map((e) => e.action)).toEqual(['submit']);
-    });
+describe('transient DynamoDB faults are retried by the client (maxAttempts 4)', () => {
+  const submissionPaths = [
+    { name: "the submission's transaction (rate limited)", operation: 'TransactWriteItems', invoke: (title: string) => m.handlers.createSubmission(submissionEvent(submission(title)), context()) },
+    { name: "the submission's PutItem (no rate limiting)", operation: 'PutItem', invoke: (title: string) => plain.createSubmission(submissionEvent(submission(title)), context()) },
+  ] as const;
+
+  for (const path of submissionPaths) {
+    for (const [name, fault] of Object.entries(faults)) {
+      it(`${name} on ${path.name}, three times: retried, then 201, one item`, async () => {
+        const title = `retried ${name} ${randomUUID()}`;
+        proxy.plan(path.operation, fault, 3);
+        if (fault.kind === 'stall') shortTimeoutWhileStalled(path.operation, 3);
+        const r = await path.invoke(title);
+        expect(r.statusCode, r.body).toBe(201);
+        const attempts = proxy.requests(path.operation);
+        expect(attempts.map((a) => a.outcome), 'attempts: 3 faults, then the one that went through').toEqual([fault.kind, fault.kind, fault.kind, 'forwarded']);
+        // The same request every time (a transaction with the same ClientRequestToken: applied at most once).
+        expect(new Set(attempts.map((a) => a.body)).size).toBe(1);
+        if (path.operation === 'TransactWriteItems') expect(attempts[0].clientRequestToken).toMatch(/^[0-9a-f-]{36}$/);
+        const receipt = JSON.parse(r.body!) as { trackingCode: string };
+        const stored = await m.items.getItemWithEvents(receipt.trackingCode);
+        expect(stored?.item.title).toBe(title);
+        expect(stored?.events.map((e) => e.action)).toEqual(['submit']);
+        expectNoCounterWritten();
+      });
+    }
   }
 
   it('a fault that is not transient (ValidationException) is not retried', async () => {
-    plan = { operation: 'TransactWriteItems', fault: { kind: 'service', status: 400, type: 'com.amazon.coral.validate#ValidationException' }, remaining: Infinity };
-    const r = await m.handlers.createSubmission(event({ method: 'POST', path: '/api/submissions', route: '/api/submissions', body: submission() }), context());
-    expect(count('TransactWriteItems')).toBe(1);
+    proxy.plan('TransactWriteItems', { kind: 'status', status: 400, type: 'com.amazon.coral.validate#ValidationException', message: 'injected validation failure' }, Infinity);
+    const r = await m.handlers.createSubmission(submissionEvent(submission()), context());
+    expect(proxy.count('TransactWriteItems')).toBe(1);
     expect(r.statusCode).toBe(500);
     expect(r.body).not.toMatch(leakPattern);
+    expect(r.body).not.toContain('injected');
   });
 });
 
@@ -374,116 +519,135 @@ describe('faults that outlast the retries: 503 with Retry-After on every write p
       for (const path of writePaths({ trackingCode: 'YJ-0000-0000', accessKey: '' })) {
         it(`${path.name}: retried to the limit, then a 503 problem`, async () => {
           const target = writePaths(item).find((p) => p.name === path.name)!;
-          const before = await snapshot(item.trackingCode);
-          plan = { operation: target.operation, fault, remaining: Infinity };
+          const before = await tableState();
+          proxy.plan(target.operation, fault, Infinity);
+          if (fault.kind === 'stall') shortTimeoutWhileStalled(target.operation, Infinity);
           const r = await target.invoke();
-          plan = null;
           expectUnavailable(r, faultName);
-          expect(count(target.operation), 'the SDK tried 4 times').toBe(4);
-          expect(await snapshot(item.trackingCode)).toEqual(before);
+          const attempts = proxy.requests(target.operation);
+          expect(attempts.map((a) => a.outcome), 'the client tried 4 times').toEqual([fault.kind, fault.kind, fault.kind, fault.kind]);
+          expect(new Set(attempts.map((a) => a.body)).size, 'the same request each time').toBe(1);
+          const names = namedBy(attempts[0]);
+          expect(names.map((n) => n.kind)).toEqual(target.writes);
+          expectNothingWritten(before, await tableState(), names);
+          expectNoCounterWritten();
         });
       }
     });
   }
 
   it('transactions cancelled for conflicts, again and again: retried by the app (6 times), then a 503', async () => {
-    const before = await snapshot(item.trackingCode);
-    plan = {
-      operation: 'TransactWriteItems',
-      fault: {
-        kind: 'service',
-        status: 400,
-        type: 'com.amazonaws.dynamodb.v20120810#TransactionCanceledException',
-        extra: {
-          Message: 'Transaction cancelled, please refer cancellation reasons for specific reasons [TransactionConflict, None]',
-          CancellationReasons: [{ Code: 'TransactionConflict', Message: 'Transaction is ongoing for the item' }, { Code: 'None' }],
-        },
-      },
-      remaining: Infinity,
-    };
-    const r = await writePaths(item)[2].invoke();
-    plan = null;
+    const before = await tableState();
+    proxy.plan(
+      'TransactWriteItems',
+      transactionCancelled(
+        [{ Code: 'TransactionConflict', Message: 'Transaction is ongoing for the item' }, { Code: 'None' }],
+        'Transaction cancelled, please refer cancellation reasons for specific reasons [TransactionConflict, None]',
+      ),
+      Infinity,
+    );
+    const r = await writePath(item, 'POST /api/items/{id}/replies').invoke();
     expectUnavailable(r, 'TransactionCanceledException');
-    expect(count('TransactWriteItems')).toBe(6);
-    expect(await snapshot(item.trackingCode)).toEqual(before);
+    expect(proxy.count('TransactWriteItems')).toBe(6);
+    // Each of the app's tries is a new transaction (its conditions evaluated afresh), each its own token.
+    expect(new Set(proxy.requests('TransactWriteItems').map((a) => a.clientRequestToken)).size).toBe(6);
+    expectNothingWritten(before, await tableState(), namedBy(proxy.requests('TransactWriteItems')[0]));
   });
 
   it('a transaction cancelled because DynamoDB throttled one of its items: a 503', async () => {
-    plan = {
-      operation: 'TransactWriteItems',
-      fault: {
-        kind: 'service',
-        status: 400,
-        type: 'com.amazonaws.dynamodb.v20120810#TransactionCanceledException',
-        extra: { Message: 'Transaction cancelled [None, ThrottlingError]', CancellationReasons: [{ Code: 'None' }, { Code: 'ThrottlingError', Message: 'Throughput exceeds the current capacity' }] },
-      },
-      remaining: Infinity,
-    };
-    expectUnavailable(await writePaths(item)[0].invoke(), 'ThrottlingError');
+    const before = await tableState();
+    proxy.plan(
+      'TransactWriteItems',
+      transactionCancelled([{ Code: 'None' }, { Code: 'ThrottlingError', Message: 'Throughput exceeds the current capacity' }], 'Transaction cancelled [None, ThrottlingError]'),
+      Infinity,
+    );
+    expectUnavailable(await writePath(item, 'POST /api/submissions (rate limited').invoke(), 'ThrottlingError');
+    // Neither the client nor the app retries it: the 503 tells the caller to.
+    expect(proxy.count('TransactWriteItems')).toBe(1);
+    expectNothingWritten(before, await tableState(), namedBy(proxy.requests('TransactWriteItems')[0]));
   });
 
   it('a read that stays throttled (the directory, before any write) is a 503 too', async () => {
     // The directory is cached for a second per process: this is the read when the cache is cold.
-    (await import('../../shared/services/directory')).forgetDirectory();
-    plan = { operation: 'GetItem', fault: faults.ProvisionedThroughputExceededException, remaining: Infinity };
-    const r = await writePaths(item)[0].invoke();
-    plan = null;
+    m.services.forgetDirectory();
+    proxy.plan('GetItem', faults.ProvisionedThroughputExceededException, Infinity);
+    const r = await writePath(item, 'POST /api/submissions (rate limited').invoke();
     expectUnavailable(r, 'ProvisionedThroughputExceededException');
-    expect(count('TransactWriteItems')).toBe(0);
+    // The client tried the directory's read 4 times; nothing was written.
+    expect(proxy.requests('GetItem').map((a) => named((JSON.parse(a.body) as Loose).Key).kind)).toEqual(['directory', 'directory', 'directory', 'directory']);
+    expect(proxy.count('TransactWriteItems')).toBe(0);
   });
 
   it(
     'a DynamoDB connection that hangs is given up in time: a 503 before the 10 s Lambda timeout',
     { timeout: 20_000 },
     async () => {
-      plan = { operation: 'TransactWriteItems', fault: { kind: 'stall' }, remaining: Infinity };
+      const before = await tableState();
+      proxy.plan('TransactWriteItems', canned.stall, Infinity);
       const started = performance.now();
-      const answer = writePaths(item)[0].invoke();
-      const deadline = new Promise<'hung'>((resolve) => setTimeout(() => resolve('hung'), 9_000));
+      const answer = writePath(item, 'POST /api/submissions (rate limited').invoke();
+      let timer: NodeJS.Timeout | undefined;
+      const deadline = new Promise<'hung'>((resolve) => {
+        timer = setTimeout(() => resolve('hung'), 9_000);
+      });
       const r = await Promise.race([answer, deadline]);
+      clearTimeout(timer);
+      const elapsed = performance.now() - started;
       // Let whatever still hangs go (and fail) quickly.
-      plan = null;
-      for (const socket of stalled) socket.destroy();
-      expect(r, 'no answer within 9 s: the client sets no request timeout (the SDK default socket timeout is 300 s)').not.toBe('hung');
+      proxy.reset();
+      expect(r, 'no answer within 9 s: the client sets no request timeout (YIJIAN_DYNAMODB_TIMEOUT_MS)').not.toBe('hung');
       expectUnavailable(r as APIGatewayProxyStructuredResultV2, 'TimeoutError');
-      expect(performance.now() - started).toBeLessThan(9_000);
+      expect(elapsed).toBeLessThan(9_000);
+      // Four attempts, each given up after the configured 1.5 s.
+      expect(elapsed).toBeGreaterThanOrEqual(4 * requestTimeoutMs - 50);
+      await answer;
+      expect(await tableState()).toEqual(before);
     },
   );
 });
 
 describe('a transaction that fails on one entry leaves nothing behind (DynamoDB Local)', () => {
-  it('failing on its last entry (the rate limiter): 429, and no item, event, idempotency record or count', async () => {
+  it('failing on its last entry (the rate limiter): 429, and no item, idempotency record or count', async () => {
     const sourceIp = nextIp();
     const first = await m.handlers.createSubmission(event({ method: 'POST', path: '/api/submissions', route: '/api/submissions', body: submission(), sourceIp }), context());
     expect(first.statusCode, first.body).toBe(201);
     const title = `refused ${randomUUID()}`;
     const key = `last-entry-${randomUUID()}`;
-    const before = await snapshot('YJ-0000-0000');
-    const calls0 = count('TransactWriteItems');
+    const before = await tableState();
+    const calls0 = proxy.count('TransactWriteItems');
     const second = await m.handlers.createSubmission(
       event({ method: 'POST', path: '/api/submissions', route: '/api/submissions', body: submission(title), sourceIp, headers: { 'idempotency-key': key } }),
       context(),
     );
     expect(second.statusCode, second.body).toBe(429);
-    // It did reach DynamoDB as one transaction, whose last entry failed its condition.
-    expect(count('TransactWriteItems') - calls0).toBe(1);
-    expect(await snapshot('YJ-0000-0000')).toEqual(before);
-    const { Item } = await m.dynamo.send(new m.lib.GetCommand({ TableName: tableName, Key: m.idempotencyKey(m.idempotency.idempotencyKeyHash(key)), ConsistentRead: true }));
+    // It did reach DynamoDB as one transaction, whose last entry (the limiter) failed its condition.
+    const sent = proxy.requests('TransactWriteItems').slice(calls0);
+    expect(sent.map((a) => a.outcome)).toEqual(['forwarded']);
+    const names = namedBy(sent[0]);
+    expect(names.map((n) => n.kind)).toEqual(['item', 'idempotency', 'rate-limit']);
+    const after = await tableState();
+    expectNothingWritten(before, after, names);
+    // The limiter's counter is the first request's, at 1, not 2.
+    expect(after[names[2].key]?.count).toBe(1);
+    const { Item } = await direct.send(
+      new GetCommand({ TableName: tableName, Key: m.keys.idempotencyKey(m.idempotency.idempotencyKeyHash(key)), ConsistentRead: true }),
+    );
     expect(Item, 'no idempotency record').toBeUndefined();
+    expectNoCounterWritten();
   });
 
   it('failing on its idempotency entry: neither the item nor its first event exists', async () => {
-    const { createItem, IdempotencyKeyTakenError } = m;
+    const { createItem, IdempotencyKeyTakenError } = m.items;
     const code = 'YJ-FA17-0001';
     const keyHash = m.idempotency.idempotencyKeyHash(`taken-${randomUUID()}`);
     // Another request holds this key, unexpired.
-    await m.dynamo.send(
-      new m.lib.PutCommand({
+    await direct.send(
+      new PutCommand({
         TableName: tableName,
-        Item: { ...m.idempotencyKey(keyHash), entity: 'idempotency', requestHash: 'other', sealed: 'x', expiresAt: Math.floor(Date.now() / 1000) + 3600 },
+        Item: { ...m.keys.idempotencyKey(keyHash), entity: 'idempotency', requestHash: 'other', sealed: 'x', expiresAt: Math.floor(Date.now() / 1000) + 3600 },
       }),
     );
-    const before = await snapshot(code);
+    const before = await tableState();
     const now = new Date().toISOString();
     const attempt = createItem(
       {
@@ -504,29 +668,205 @@ describe('a transaction that fails on one entry leaves nothing behind (DynamoDB 
       { keyHash, requestHash: 'mine', sealed: 'y', expiresAt: Math.floor(Date.now() / 1000) + 3600 },
     );
     await expect(attempt).rejects.toBeInstanceOf(IdempotencyKeyTakenError);
-    const after = await snapshot(code);
-    expect(after).toEqual(before);
-    expect(after.records, 'no item, no event').toEqual([]);
+    const sent = proxy.requests('TransactWriteItems');
+    expect(sent).toHaveLength(1);
+    const names = namedBy(sent[0]);
+    expect(names.map((n) => n.kind)).toEqual(['item', 'idempotency']);
+    const after = await tableState();
+    expectNothingWritten(before, after, names);
+    expect(Object.keys(after).filter((k) => k.startsWith(m.keys.itemPk(code))), 'no item, no event').toEqual([]);
   });
 
-  it('failing on its event entry (a racing writer took the version): the item keeps its version, counts unchanged', async () => {
+  it('failing on its event entry (a racing writer took the version): the item keeps its version, nothing written', async () => {
     const item = await freshItem();
-    const current = (await m.getItem(item.trackingCode))!;
+    const current = (await m.items.getItem(item.trackingCode))!;
     // The event for the next version already exists, as if another writer had just committed it.
-    await m.dynamo.send(
-      new m.lib.PutCommand({
+    await direct.send(
+      new PutCommand({
         TableName: tableName,
-        Item: { pk: m.itemPk(current.trackingCode), sk: m.eventSk(current.version + 1), entity: 'event', version: current.version + 1, at: new Date().toISOString(), action: 'note', by: { type: 'system' } },
+        Item: {
+          pk: m.keys.itemPk(current.trackingCode),
+          sk: m.keys.eventSk(current.version + 1),
+          entity: 'event',
+          version: current.version + 1,
+          at: new Date().toISOString(),
+          action: 'note',
+          by: { type: 'system' },
+        },
       }),
     );
-    const before = await snapshot(item.trackingCode);
+    const before = await tableState();
+    proxy.reset();
     const at = new Date().toISOString();
-    const attempt = m.commitChange(current, {
+    const attempt = m.items.commitChange(current, {
       set: { status: 'in_progress', updatedAt: at },
       event: { at, action: 'start', by: { type: 'staff', sub: 'x', name: 'x' }, from: current.status, to: 'in_progress' },
     });
-    await expect(attempt).rejects.toBeInstanceOf(m.StaleItemError);
-    expect(await snapshot(item.trackingCode)).toEqual(before);
-    expect((await m.getItem(item.trackingCode))!.version).toBe(current.version);
+    await expect(attempt).rejects.toBeInstanceOf(m.items.StaleItemError);
+    const sent = proxy.requests('TransactWriteItems');
+    expect(sent).toHaveLength(1);
+    const names = namedBy(sent[0]);
+    expect(names.map((n) => n.kind)).toEqual(['item', 'event']);
+    expectNothingWritten(before, await tableState(), names);
+    expect((await m.items.getItem(item.trackingCode))!.version).toBe(current.version);
+    expectNoCounterWritten();
+  });
+});
+
+describe('the tally under faults (shared/services/tally.ts)', () => {
+  let sequence = 10n ** 20n;
+  /** A stream record as the table's stream (NEW_AND_OLD_IMAGES) delivers it. */
+  const streamRecord = (before: Row | undefined, after: Row): DynamoDBRecord => {
+    sequence += 1n + BigInt(randomBytes(1)[0] % 3);
+    return {
+      eventID: randomBytes(16).toString('hex'),
+      eventName: before ? 'MODIFY' : 'INSERT',
+      dynamodb: {
+        Keys: marshall({ pk: after.pk, sk: after.sk }) as never,
+        ...(before ? { OldImage: marshall(before) as never } : {}),
+        NewImage: marshall(after) as never,
+        SequenceNumber: String(sequence),
+        StreamViewType: 'NEW_AND_OLD_IMAGES',
+      },
+    };
+  };
+
+  /**
+   * A batch from real writes: three submissions (through the handler), one of them then started by
+   * staff (the item's MODIFY and its event's INSERT, which the tally passes by). Returns the batch
+   * and the items' final states.
+   */
+  const batch = async () => {
+    const codes = [(await freshItem()).trackingCode, (await freshItem()).trackingCode, (await freshItem()).trackingCode];
+    const created = await Promise.all(codes.map(rawItem));
+    const started = await m.handlers.transitionItem(
+      event({ method: 'POST', path: `/api/items/${codes[0]}/transition`, route: '/api/items/{id}/transition', params: { id: codes[0] }, staff: true, body: { action: 'start' } }),
+      context(),
+    );
+    expect(started.statusCode, started.body).toBe(200);
+    const modified = (await rawItem(codes[0]))!;
+    const startEvent = (await direct.send(new GetCommand({ TableName: tableName, Key: { pk: m.keys.itemPk(codes[0]), sk: m.keys.eventSk(2) }, ConsistentRead: true }))).Item!;
+    const records = [
+      streamRecord(undefined, created[0]!),
+      streamRecord(undefined, created[1]!),
+      streamRecord(created[0], modified),
+      streamRecord(undefined, startEvent),
+      streamRecord(undefined, created[2]!),
+    ];
+    return { records, items: [modified, created[1]!, created[2]!] as unknown as CountedItem[] };
+  };
+
+  /** What the counters must hold for these items: a recount (shared/domain/counters.ts). */
+  const recount = (items: readonly CountedItem[]) => {
+    const cells: Record<string, Counts> = {};
+    const due: Record<string, Record<string, number>> = {};
+    for (const item of items) {
+      const cell = counterCell(item.phase, item.groupId);
+      const into = (cells[cell] ??= {});
+      for (const [name, n] of Object.entries(contributions(item))) into[name] = (into[name] ?? 0) + n;
+      const pending = pendingDue(item);
+      if (pending) {
+        const bucket = (due[pending.dueAt] ??= {});
+        bucket[pending.cell] = (bucket[pending.cell] ?? 0) + 1;
+      }
+    }
+    return { cells, due };
+  };
+
+  /** The counters and due buckets as stored, in the shape of `recount`. */
+  const stored = async () => {
+    const state = await m.counters.readCounterState({ consistent: true });
+    const cells: Record<string, Counts> = {};
+    for (const [cell, row] of state.counters) if (Object.keys(row.counts).length > 0) cells[cell] = row.counts;
+    const due: Record<string, Record<string, number>> = {};
+    for (const bucket of await m.counters.readDueBucketsBefore('9999')) due[bucket.dueAt] = { ...bucket.cells };
+    return { cells, due };
+  };
+
+  /** Every test starts with no counts (the layout stays: the directory seeded it). */
+  const clearCounts = async () => {
+    for (const pk of ['COUNTERS', 'DUECOUNT']) {
+      const page = await direct.send(new QueryCommand({ TableName: tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': pk }, ConsistentRead: true }));
+      for (const row of page.Items ?? []) {
+        if (row.sk !== m.keys.counterLayoutKey.sk) await direct.send(new DeleteCommand({ TableName: tableName, Key: { pk: row.pk, sk: row.sk } }));
+      }
+    }
+  };
+
+  const marker = async (record: DynamoDBRecord) =>
+    (await direct.send(new GetCommand({ TableName: tableName, Key: m.keys.tallyMarkerKey(record.eventID!), ConsistentRead: true }))).Item;
+
+  /** The step's transaction failed: nothing of it is stored (counters, due buckets, marker), nothing else changed. */
+  const expectStepNotStored = async (before: Record<string, Row>, records: readonly DynamoDBRecord[]) => {
+    const sent = proxy.requests('TransactWriteItems');
+    expect(sent.length).toBeGreaterThan(0);
+    const names = namedBy(sent[0]);
+    // What the step would have stored: a counter (items of g1 in one phase), the due bucket, the marker.
+    const markerKey = m.keys.tallyMarkerKey(records[0].eventID!);
+    expect(names.map((n) => n.key)).toContain(keyOf(markerKey.pk, markerKey.sk));
+    expect(names.some((n) => n.key.startsWith('COUNTERS | '))).toBe(true);
+    expect(names.some((n) => n.key.startsWith('DUECOUNT | '))).toBe(true);
+    expect(new Set(names.map((n) => n.kind))).toEqual(new Set(['counter']));
+    expectNothingWritten(before, await tableState(), names);
+    expect(await marker(records[0]), 'no marker').toBeUndefined();
+    expect(await stored()).toEqual({ cells: {}, due: {} });
+  };
+
+  it('its transaction throttled beyond the retries: tallyRecords throws, nothing of the step is stored; delivered again, the batch is counted once', async () => {
+    await clearCounts();
+    const { records, items } = await batch();
+    proxy.reset();
+    const before = await tableState();
+    proxy.plan('TransactWriteItems', canned.throttling, Infinity);
+    // Thrown: the event source mapping delivers the same batch again.
+    await expect(m.tally.tallyRecords(records)).rejects.toMatchObject({ name: 'ThrottlingException' });
+    const attempts = proxy.requests('TransactWriteItems');
+    expect(attempts.map((a) => a.outcome), 'the client tried 4 times').toEqual(['status', 'status', 'status', 'status']);
+    expect(new Set(attempts.map((a) => a.clientRequestToken)).size, 'one token: the same transaction each time').toBe(1);
+    await expectStepNotStored(before, records);
+
+    // The fault clears; the mapping delivers the batch again, and (a lost answer) again.
+    proxy.reset();
+    expect(await m.tally.tallyRecords(records)).toEqual({ counted: 4, skipped: 1 });
+    expect(await m.tally.tallyRecords(records)).toEqual({ counted: 0, skipped: 5 });
+    expect(proxy.count('TransactWriteItems'), 'one commit in all').toBe(1);
+    expect(await marker(records[0])).toMatchObject({ through: records.at(-1)!.dynamodb!.SequenceNumber });
+    const expected = recount(items);
+    expect(await stored()).toEqual(expected);
+    // In plain numbers: three items, one in progress, two assigned, all in one (phase, g1) counter.
+    const [cell] = Object.keys(expected.cells);
+    expect(cell).toMatch(/#g1$/);
+    expect((await stored()).cells[cell]).toMatchObject({ 's:assigned': 2, 's:in_progress': 1, 'k:question': 3, 'u:u01:t': 3, 'u:u01:o': 3 });
+  });
+
+  it('its transaction throttled three times: retried by the client with the same token, counted once', async () => {
+    await clearCounts();
+    const { records, items } = await batch();
+    proxy.reset();
+    proxy.plan('TransactWriteItems', canned.throttling, 3);
+    expect(await m.tally.tallyRecords(records)).toEqual({ counted: 4, skipped: 1 });
+    const attempts = proxy.requests('TransactWriteItems');
+    expect(attempts.map((a) => a.outcome)).toEqual(['status', 'status', 'status', 'forwarded']);
+    expect(new Set(attempts.map((a) => a.body)).size).toBe(1);
+    expect(await m.tally.tallyRecords(records)).toEqual({ counted: 0, skipped: 5 });
+    expect(await stored()).toEqual(recount(items));
+  });
+
+  it('its transaction cancelled because DynamoDB throttled an entry: read again and retried as a conflict, then thrown, nothing stored; counted once later', async () => {
+    await clearCounts();
+    const { records, items } = await batch();
+    proxy.reset();
+    const before = await tableState();
+    proxy.plan('TransactWriteItems', transactionCancelled([{ Code: 'ThrottlingError', Message: 'Throughput exceeds the current capacity' }, { Code: 'None' }, { Code: 'None' }], 'Transaction cancelled [ThrottlingError, None, None]'), Infinity);
+    await expect(m.tally.tallyRecords(records)).rejects.toMatchObject({ name: 'TransactionCanceledException' });
+    // The tally takes any cancellation for a lost race with another shard's tally: it reads the
+    // counters again and retries, 20 times after the first, before it gives the batch back.
+    expect(proxy.count('TransactWriteItems')).toBe(21);
+    expect(new Set(proxy.requests('TransactWriteItems').map((a) => a.clientRequestToken)).size).toBe(21);
+    await expectStepNotStored(before, records);
+    proxy.reset();
+    expect(await m.tally.tallyRecords(records)).toEqual({ counted: 4, skipped: 1 });
+    expect(await m.tally.tallyRecords(records)).toEqual({ counted: 0, skipped: 5 });
+    expect(await stored()).toEqual(recount(items));
   });
 });
