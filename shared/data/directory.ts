@@ -14,11 +14,20 @@ export const getDirectory = async (): Promise<Directory | null> => {
   return Item ? (Item.document as Directory) : null;
 };
 
+/** The stored directory with the time it was stored (the office's PUT needs both). */
+export const getDirectoryRecord = async (): Promise<{ document: Directory; updatedAt: string } | null> => {
+  const { Item } = await dynamo.send(new GetCommand({ TableName: tableName, Key: directoryKey, ConsistentRead: true }));
+  return Item ? { document: Item.document as Directory, updatedAt: String(Item.updatedAt) } : null;
+};
+
 /**
- * Replaces the directory in one write (then gives its new units their counter slots).
- * `onlyIfMissing` seeds it without overwriting. Cost: ~10 WCU, plus a small layout write.
+ * Replaces the directory in one write, its new units given their counter slots first (so nothing
+ * can be counted for a unit without slots, and a failure leaves the old directory in place: the
+ * extra slots stay zero). `onlyIfMissing` seeds it without overwriting (and then gives the slots).
+ * Cost: ~10 WCU, plus a small layout read (and write when units were added).
  */
 export const putDirectory = async (document: Directory, options: { onlyIfMissing?: boolean } = {}): Promise<boolean> => {
+  if (!options.onlyIfMissing) await seedLayout(document);
   try {
     await dynamo.send(
       new PutCommand({
@@ -31,7 +40,6 @@ export const putDirectory = async (document: Directory, options: { onlyIfMissing
     if (options.onlyIfMissing && (error as Error).name === 'ConditionalCheckFailedException') return false;
     throw error;
   }
-  // Every unit of the new directory has its counter slots before anything is counted for it.
-  await seedLayout(document);
+  if (options.onlyIfMissing) await seedLayout(document);
   return true;
 };

@@ -8,10 +8,14 @@ type TransactItems = NonNullable<TransactWriteCommandInput['TransactItems']>;
 const conflictAttempts = 6;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** Cancellation reasons that say "not now" rather than "no": the same transaction may succeed later. */
+const transientReasons = new Set(['TransactionConflict', 'ThrottlingError', 'ProvisionedThroughputExceeded']);
+
 /**
  * One TransactWriteItems. A transaction cancelled only because another transaction touched one of
- * its items at the same moment (a shared counter, typically) is tried again with jittered backoff:
- * its conditions are evaluated afresh, so a retry can never apply a stale change. Any other
+ * its items at the same moment, or because DynamoDB throttled one of them (the client does not
+ * retry a cancellation: it is an answer, not a fault), is tried again with jittered backoff: its
+ * conditions are evaluated afresh, so a retry can never apply a stale change. Any other
  * cancellation (a failed condition) is the caller's to interpret.
  */
 export const transactWrite = async (items: TransactItems): Promise<void> => {
@@ -22,10 +26,10 @@ export const transactWrite = async (items: TransactItems): Promise<void> => {
       return;
     } catch (error) {
       const reasons = error instanceof TransactionCanceledException ? (error.CancellationReasons ?? []).map((r) => r.Code) : [];
-      const onlyConflicts =
-        reasons.some((code) => code === 'TransactionConflict') &&
-        reasons.every((code) => code === 'TransactionConflict' || code === 'None' || code === undefined);
-      if (!onlyConflicts || attempt >= conflictAttempts) throw error;
+      const onlyTransient =
+        reasons.some((code) => code !== undefined && transientReasons.has(code)) &&
+        reasons.every((code) => code === undefined || code === 'None' || transientReasons.has(code));
+      if (!onlyTransient || attempt >= conflictAttempts) throw error;
       await sleep(Math.random() * 20 * 2 ** attempt);
     }
   }

@@ -195,6 +195,7 @@ const busyErrorNames = new Set([
   'RequestLimitExceeded',
   'InternalServerError',
   'ServiceUnavailable',
+  'ServiceUnavailableException',
   'TimeoutError',
   'TransactionConflictException',
   'TransactionInProgressException',
@@ -256,7 +257,10 @@ export const httpHandler = <
   options: HttpHandlerOptions<BS, QS, PS>,
   fn: (request: HttpRequest<Infer<BS>, Infer<QS>, Infer<PS>>) => Promise<HttpResult>,
 ) =>
-  middy<Event, APIGatewayProxyStructuredResultV2, Error, Context>({ timeoutEarlyInMillis: 0, streamifyResponse: options.stream ?? false })
+  // A second before Lambda would stop the function (DynamoDB slow beyond the client's timeouts and
+  // retries), middy gives up the handler with a TimeoutError: the client gets a 503 problem with
+  // Retry-After instead of API Gateway's bare 503/504.
+  middy<Event, APIGatewayProxyStructuredResultV2, Error, Context>({ timeoutEarlyInMillis: 1000, streamifyResponse: options.stream ?? false })
     .use(withRequestId())
     .use(problemResponder())
     .use(options.authenticate ?? [])

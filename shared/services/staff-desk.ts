@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { clock } from '../clock';
 import { readCounters, readDueBucketsBefore } from '../data/counters';
-import { getDirectory, putDirectory } from '../data/directory';
+import { getDirectory, getDirectoryRecord, putDirectory } from '../data/directory';
+import { seedLayout } from '../data/counters';
 import { commitChange, getItem, getItemWithEvents, StaleItemError, type EventRecord, type ItemChange, type ItemRecord } from '../data/items';
 import { listItems, type ListFilter, type ListSource } from '../data/lists';
 import {
@@ -22,7 +23,7 @@ import { toFieldErrors } from '../http/handler';
 import { directorySchema, kindIds, type Directory } from '../schemas/directory';
 import type { ListQuery } from '../schemas/staff';
 import { statusSchema, type Status } from '../schemas/submission';
-import { forgetDirectory, officeName, requireDirectory, waitOutDirectoryCaches } from './directory';
+import { directoryCacheMs, forgetDirectory, officeName, requireDirectory, waitOutDirectoryCaches } from './directory';
 import { isOverdue, toItemView, toSummary } from './views';
 
 const forbidden = (detail: string) => new HttpProblem(403, { detail });
@@ -376,9 +377,16 @@ export const replaceDirectory = async (principal: Principal, document: unknown) 
   if (!canAdminister(principal)) throw forbidden('Only the office manages the directory.');
   const parsed = directorySchema.safeParse(document);
   if (!parsed.success) throw problems.validation(toFieldErrors(parsed.error.issues), 'The directory has problems; nothing was changed.');
-  // Saved unchanged (the editor's Save without an edit): every cache already holds this document.
-  const stored = await getDirectory();
-  if (stored && sameDocument(stored, parsed.data)) return parsed.data;
+  const stored = await getDirectoryRecord();
+  if (stored && sameDocument(stored.document, parsed.data)) {
+    // Saved unchanged (the editor's Save without an edit, or the retry of a PUT whose answer was
+    // lost): nothing to write, but answer only once the caches are at least as old as the stored
+    // document (100 ms for the clocks of two functions), and finish what a failed PUT began.
+    const age = Date.now() - Date.parse(stored.updatedAt);
+    if (!(age >= directoryCacheMs + 100)) await new Promise((resolve) => setTimeout(resolve, Math.min(directoryCacheMs + 100, directoryCacheMs + 100 - Math.max(0, age || 0))));
+    await seedLayout(parsed.data);
+    return parsed.data;
+  }
   await putDirectory(parsed.data);
   forgetDirectory();
   // Answer once every function's cached copy has expired: the 200 means routing uses it now.

@@ -86,7 +86,18 @@ const nextStep = (records: readonly DynamoDBRecord[]): Step => {
   return { records: records.slice(0, taken), counters, due };
 };
 
-const isCancelled = (error: unknown) => (error as Error).name === 'TransactionCanceledException' || (error as Error).name === 'ConditionalCheckFailedException';
+/**
+ * Did this step lose a race (another tally changed what it read, or committed this very step)?
+ * Then it reads again at once. A step cancelled because DynamoDB throttled it is not a race: that
+ * goes back to the event source mapping, which delivers the batch again later.
+ */
+const lostRace = (error: unknown): boolean => {
+  const e = error as { name?: string; CancellationReasons?: { Code?: string }[] };
+  if (e.name === 'ConditionalCheckFailedException') return true;
+  if (e.name !== 'TransactionCanceledException') return false;
+  const codes = (e.CancellationReasons ?? []).map((r) => r.Code ?? 'None');
+  return codes.some((c) => c === 'ConditionalCheckFailed' || c === 'TransactionConflict') && codes.every((c) => c === 'None' || c === 'ConditionalCheckFailed' || c === 'TransactionConflict');
+};
 
 /** Applies one step: read what it changes, add, write back with the marker. */
 const applyStep = async (step: Step, now: Date): Promise<void> => {
@@ -157,7 +168,7 @@ export const tallyRecords = async (records: readonly DynamoDBRecord[], now: Date
     try {
       await applyStep(step, now);
     } catch (error) {
-      if (!isCancelled(error)) throw error;
+      if (!lostRace(error)) throw error;
       // A concurrent tally changed what this one read (or committed this very step): read again.
       if (++conflicts > 20) throw error;
       await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * Math.min(conflicts, 8)));

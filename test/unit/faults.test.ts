@@ -554,7 +554,7 @@ describe('faults that outlast the retries: 503 with Retry-After on every write p
     expectNothingWritten(before, await tableState(), namedBy(proxy.requests('TransactWriteItems')[0]));
   });
 
-  it('a transaction cancelled because DynamoDB throttled one of its items: a 503', async () => {
+  it('a transaction cancelled because DynamoDB throttled one of its items, again and again: retried by the app (6 times), then a 503', async () => {
     const before = await tableState();
     proxy.plan(
       'TransactWriteItems',
@@ -562,9 +562,24 @@ describe('faults that outlast the retries: 503 with Retry-After on every write p
       Infinity,
     );
     expectUnavailable(await writePath(item, 'POST /api/submissions (rate limited').invoke(), 'ThrottlingError');
-    // Neither the client nor the app retries it: the 503 tells the caller to.
-    expect(proxy.count('TransactWriteItems')).toBe(1);
+    // The client does not retry a cancellation (it is an answer); the app does, as for a conflict,
+    // each time a new transaction with its own token, then the 503 tells the caller to try later.
+    expect(proxy.count('TransactWriteItems')).toBe(6);
+    expect(new Set(proxy.requests('TransactWriteItems').map((a) => a.clientRequestToken)).size).toBe(6);
     expectNothingWritten(before, await tableState(), namedBy(proxy.requests('TransactWriteItems')[0]));
+  });
+
+  it('a transaction cancelled for throttling once: retried by the app, then stored, once', async () => {
+    const before = await tableState();
+    proxy.plan(
+      'TransactWriteItems',
+      transactionCancelled([{ Code: 'ThrottlingError', Message: 'Throughput exceeds the current capacity' }, { Code: 'None' }], 'Transaction cancelled [ThrottlingError, None]'),
+      1,
+    );
+    const r = await writePath(item, 'POST /api/items/{id}/replies').invoke();
+    expect(r.statusCode).toBe(201);
+    expect(proxy.count('TransactWriteItems')).toBe(2);
+    expect(Object.keys(await tableState()).length).toBe(Object.keys(before).length + 1);
   });
 
   it('a read that stays throttled (the directory, before any write) is a 503 too', async () => {
@@ -852,17 +867,16 @@ describe('the tally under faults (shared/services/tally.ts)', () => {
     expect(await stored()).toEqual(recount(items));
   });
 
-  it('its transaction cancelled because DynamoDB throttled an entry: read again and retried as a conflict, then thrown, nothing stored; counted once later', async () => {
+  it('its transaction cancelled because DynamoDB throttled an entry: thrown at once (not a lost race), nothing stored; counted once later', async () => {
     await clearCounts();
     const { records, items } = await batch();
     proxy.reset();
     const before = await tableState();
     proxy.plan('TransactWriteItems', transactionCancelled([{ Code: 'ThrottlingError', Message: 'Throughput exceeds the current capacity' }, { Code: 'None' }, { Code: 'None' }], 'Transaction cancelled [ThrottlingError, None, None]'), Infinity);
     await expect(m.tally.tallyRecords(records)).rejects.toMatchObject({ name: 'TransactionCanceledException' });
-    // The tally takes any cancellation for a lost race with another shard's tally: it reads the
-    // counters again and retries, 20 times after the first, before it gives the batch back.
-    expect(proxy.count('TransactWriteItems')).toBe(21);
-    expect(new Set(proxy.requests('TransactWriteItems').map((a) => a.clientRequestToken)).size).toBe(21);
+    // Throttling is not a lost race with another shard's tally: the batch goes back to the event
+    // source mapping at once, which delivers it again later.
+    expect(proxy.count('TransactWriteItems')).toBe(1);
     await expectStepNotStored(before, records);
     proxy.reset();
     expect(await m.tally.tallyRecords(records)).toEqual({ counted: 4, skipped: 1 });

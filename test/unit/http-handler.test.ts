@@ -328,3 +328,20 @@ describe('the request the handler sees and the response it gives', () => {
     expect(r.headers).toMatchObject({ 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' });
   });
 });
+
+describe('a handler that runs out of time', () => {
+  it('answers a 503 problem with Retry-After a second before Lambda would stop it, nothing of the cause', async () => {
+    // DynamoDB slower than the client's timeouts and retries allow: the handler never finishes.
+    const hung = httpHandler({}, () => new Promise<never>(() => undefined));
+    const started = performance.now();
+    const c = { ...context(), getRemainingTimeInMillis: () => Math.max(0, 1_300 - (performance.now() - started)) };
+    const r = await call(hung, event({ method: 'GET' }), c);
+    expect(r.statusCode).toBe(503);
+    expect(Object.entries(r.headers ?? {}).find(([name]) => name.toLowerCase() === 'retry-after')?.[1]).toBe('1');
+    const doc = problemOf(r);
+    expect(doc.status).toBe(503);
+    expect(r.body).not.toMatch(/AbortError|TimeoutError|middy/);
+    // It gave up with the second to spare (the timer is the only thing that could end it).
+    expect(performance.now() - started).toBeLessThan(1_300);
+  });
+});
