@@ -173,6 +173,7 @@ export const startStreamPoller = async (tableClient: DynamoDBClient, options: Po
   let passes = 0;
   let drainWaiters: { readonly after: number; readonly resolve: () => void }[] = [];
   let wakeUp: (() => void) | undefined;
+  let readFailure: string | undefined;
   const idle = (ms: number) =>
     new Promise<void>((resolve) => {
       const timer = setTimeout(() => {
@@ -192,9 +193,12 @@ export const startStreamPoller = async (tableClient: DynamoDBClient, options: Po
       let failed = false;
       try {
         handled = await pass();
+        readFailure = undefined;
       } catch (error) {
         failed = true;
-        if (!stopping && !(error instanceof PollerStopped)) console.error('stream poller: read failed', (error as Error).name);
+        // Told after the idle wait, if the poller is not stopping by then: at a shutdown DynamoDB
+        // Local may go first, and a read it cut short is no news.
+        if (!(error instanceof PollerStopped)) readFailure = (error as Error).name;
       }
       if (!handled && !failed) {
         const done = drainWaiters.filter((w) => w.after < thisPass);
@@ -202,6 +206,7 @@ export const startStreamPoller = async (tableClient: DynamoDBClient, options: Po
         for (const waiter of done) waiter.resolve();
       }
       if (!handled) await idle(options.idleMs ?? 250);
+      if (readFailure !== undefined && !stopping) console.error('stream poller: read failed', readFailure);
     }
   })();
 

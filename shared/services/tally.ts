@@ -53,6 +53,8 @@ const markerSeconds = 2 * 86_400;
 
 interface Step {
   readonly records: readonly DynamoDBRecord[];
+  /** How many of them are an item's own record (the rest are other entities: passed by). */
+  readonly itemRecords: number;
   readonly counters: Map<string, Counts>;
   readonly due: DueDeltas;
 }
@@ -62,6 +64,7 @@ const nextStep = (records: readonly DynamoDBRecord[]): Step => {
   const counters = new Map<string, Counts>();
   const due: DueDeltas = new Map();
   let taken = 0;
+  let itemRecords = 0;
   for (const record of records) {
     const delta = recordDelta(record);
     if (delta) {
@@ -80,10 +83,11 @@ const nextStep = (records: readonly DynamoDBRecord[]): Step => {
       for (const [k, v] of trialCounters) counters.set(k, v);
       due.clear();
       for (const [k, v] of trialDue) due.set(k, v);
+      itemRecords++;
     }
     taken++;
   }
-  return { records: records.slice(0, taken), counters, due };
+  return { records: records.slice(0, taken), itemRecords, counters, due };
 };
 
 /**
@@ -157,7 +161,7 @@ export const tallyRecords = async (records: readonly DynamoDBRecord[], now: Date
       continue;
     }
     const step = nextStep(rest);
-    const effective = step.records.filter((r) => recordDelta(r) !== null).length;
+    const effective = step.itemRecords;
     if (step.counters.size === 0 && step.due.size === 0) {
       // Nothing to count (other entities, or changes that leave every count as it was).
       skipped += step.records.length - effective;

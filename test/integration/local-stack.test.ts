@@ -52,7 +52,14 @@ const launch = async (command: string, args: string[], extra: Record<string, str
   return s;
 };
 
-const startStack = (extra: Record<string, string>) => launch(tsxBin, ['local/main.ts'], extra);
+/** What `npm start` runs: `node --import tsx local/main.ts`, one node process. */
+const startStack = (extra: Record<string, string>) => launch(process.execPath, ['--import', 'tsx', 'local/main.ts'], extra);
+/**
+ * The tsx command line instead (`npx tsx local/main.ts`): a second node process around ours. It
+ * relays a signal only if ours acknowledges it within 30 ms, else it SIGKILLs ours and exits 143;
+ * the stop tests therefore use what `npm start` runs.
+ */
+const startViaTsxCli = (extra: Record<string, string>) => launch(tsxBin, ['local/main.ts'], extra);
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -284,10 +291,10 @@ describe('npm start (tsx local/main.ts)', () => {
     console.log(`java exited ${Math.round(performance.now() - t0)} ms after its node parent was SIGKILLed`);
   });
 
-  // The launcher only watches its direct parent. `npm start` runs tsx, which runs a second node
-  // process; when that outer process is killed, the inner node (gateway on PORT) and java live on.
-  it('takes the whole stack down when the process `npm start` runs (tsx) is SIGKILLed', { timeout: 35_000 }, async () => {
-    const s = await startStack({ YIJIAN_IN_MEMORY: '1' });
+  // The launcher only watches its direct parent. The tsx command line runs a second node process;
+  // when that outer process is killed, the inner node (gateway on PORT) and java must not live on.
+  it('takes the whole stack down when the tsx command line running it is SIGKILLed', { timeout: 35_000 }, async () => {
+    const s = await startViaTsxCli({ YIJIAN_IN_MEMORY: '1' });
     await waitForReady(s);
     const tree = processTree(s.child.pid!);
     const javaPid = javaIn(s.child.pid!);

@@ -169,14 +169,14 @@ const expectCountersToMatch = async (items: Iterable<CountedItem>) => {
 };
 
 describe('the tally', () => {
-  it('counts a history delivered once, in batches of 100', async () => {
+  it('counts a history delivered once, in batches of 100', { timeout: 120_000 }, async () => {
     await clearCounters();
     const { items, records } = history(1, 600, 6);
     for (let i = 0; i < records.length; i += 100) await tally.tallyRecords(records.slice(i, i + 100));
     await expectCountersToMatch(items.values());
   });
 
-  it('counts nothing twice when every batch is delivered again, and again longer', async () => {
+  it('counts nothing twice when every batch is delivered again, and again longer', { timeout: 120_000 }, async () => {
     await clearCounters();
     const { items, records } = history(2, 500, 5);
     const rng = prng(22);
@@ -214,10 +214,10 @@ describe('the tally', () => {
     await expectCountersToMatch(items.values());
   });
 
-  it('keeps every count when several shards are tallied at the same time', async () => {
+  it('keeps every count when several shards are tallied at the same time', { timeout: 180_000 }, async () => {
     await clearCounters();
     // Four shards: disjoint sets of items, each its own ordered stream, all on the same counters.
-    const shards = [11, 12, 13, 14].map((seed) => history(seed, 250, 4));
+    const shards = [11, 12, 13, 14].map((seed) => history(seed, 150, 4));
     await Promise.all(
       shards.map(async ({ records }, k) => {
         for (let i = 0; i < records.length; i += 20 + k * 7) await tally.tallyRecords(records.slice(i, i + 20 + k * 7));
@@ -250,7 +250,7 @@ describe('the tally', () => {
     expect(after.cells.get('study#g1')?.['u:u-new:t']).toBe(1);
   });
 
-  it('stores counters of a fixed width: ten times the items, the same bytes', async () => {
+  it('stores counters of a fixed width: ten times the items, the same bytes', { timeout: 180_000 }, async () => {
     await clearCounters();
     const small = history(6, 300, 3);
     await tally.tallyRecords(small.records);
