@@ -162,9 +162,9 @@ const authorise = <T extends { accessKeyHash: string }>(record: T | null, access
 const canonicalCode = (code: string): string => normalizeTrackingCode(code) ?? 'YJ-INVALID';
 
 export const publicView = async (code: string, accessKey: string | undefined): Promise<PublicSubmissionView> => {
-  const found = await getItemWithEvents(canonicalCode(code));
+  // Both reads at once: the directory (for the unit's and the group's names) does not depend on the item.
+  const [found, directory] = await Promise.all([getItemWithEvents(canonicalCode(code)), requireDirectory()]);
   const { item, events } = authorise(found ? { ...found, accessKeyHash: found.item.accessKeyHash } : null, accessKey);
-  const directory = await requireDirectory();
   const unit = findUnit(directory, item.unitId);
   const group = item.groupId ? directory.groups.find((g) => g.id === item.groupId) : undefined;
   return {
