@@ -131,8 +131,13 @@ export const startStreamPoller = async (tableClient: DynamoDBClient, options: Po
     return ShardIterator;
   };
 
-  /** One pass over every readable shard; true if any record was handled. */
-  const pass = async (): Promise<boolean> => {
+  /**
+   * One pass over every readable shard, each read to its end: `handled` if any record was handled,
+   * `complete` unless a shard was left for a later pass (a child whose parent is not finished).
+   * A complete pass has handled every record written before it started.
+   */
+  const pass = async (): Promise<{ handled: boolean; complete: boolean }> => {
+    let complete = true;
     const { StreamDescription } = await streams.send(new DescribeStreamCommand({ StreamArn: streamArn }));
     const shards = StreamDescription?.Shards ?? [];
     let handled = false;
@@ -140,7 +145,10 @@ export const startStreamPoller = async (tableClient: DynamoDBClient, options: Po
       const id = shard.ShardId!;
       if (closed.has(id)) continue;
       // A child shard is read only after its parent is finished, to keep the order of changes.
-      if (shard.ParentShardId && shards.some((s) => s.ShardId === shard.ParentShardId) && !closed.has(shard.ParentShardId)) continue;
+      if (shard.ParentShardId && shards.some((s) => s.ShardId === shard.ParentShardId) && !closed.has(shard.ParentShardId)) {
+        complete = false;
+        continue;
+      }
       let iterator = await iteratorFor(shard);
       // Until this pass finishes the shard, the next one resumes from the checkpoint (a failed read
       // or an expired iterator must not leave a stale position behind).
@@ -166,10 +174,13 @@ export const startStreamPoller = async (tableClient: DynamoDBClient, options: Po
         closed.add(id);
       }
     }
-    return handled;
+    return { handled, complete };
   };
 
-  // A drain is answered by the first pass that starts after it and finds nothing new to handle.
+  // A drain is answered by the first complete pass that starts after it: that pass read every shard
+  // to its end, so everything written before the drain was called has been handled. (Waiting for a
+  // pass that finds nothing new instead would wait out every other writer: the tally also reads the
+  // notify handler's writes, and would keep finding some while notifications are being sent.)
   let passes = 0;
   let drainWaiters: { readonly after: number; readonly resolve: () => void }[] = [];
   let wakeUp: (() => void) | undefined;
@@ -190,9 +201,10 @@ export const startStreamPoller = async (tableClient: DynamoDBClient, options: Po
     while (!stopping) {
       const thisPass = ++passes;
       let handled = false;
+      let complete = false;
       let failed = false;
       try {
-        handled = await pass();
+        ({ handled, complete } = await pass());
         readFailure = undefined;
       } catch (error) {
         failed = true;
@@ -200,7 +212,7 @@ export const startStreamPoller = async (tableClient: DynamoDBClient, options: Po
         // Local may go first, and a read it cut short is no news.
         if (!(error instanceof PollerStopped)) readFailure = (error as Error).name;
       }
-      if (!handled && !failed) {
+      if (complete && !failed) {
         const done = drainWaiters.filter((w) => w.after < thisPass);
         drainWaiters = drainWaiters.filter((w) => w.after >= thisPass);
         for (const waiter of done) waiter.resolve();

@@ -103,11 +103,13 @@ const lostRace = (error: unknown): boolean => {
   return codes.some((c) => c === 'ConditionalCheckFailed' || c === 'TransactionConflict') && codes.every((c) => c === 'None' || c === 'ConditionalCheckFailed' || c === 'TransactionConflict');
 };
 
-/** Applies one step: read what it changes, add, write back with the marker. */
-const applyStep = async (step: Step, now: Date): Promise<void> => {
+/** What a step changes, as stored now (strongly consistent). */
+const readFor = (step: Step) => Promise.all([readCounterState({ consistent: true }), readDueBuckets([...step.due.keys()])]);
+
+/** Commits one step: what it read plus its deltas, written back with the marker. */
+const commitStep = async (step: Step, [state, buckets]: Awaited<ReturnType<typeof readFor>>, now: Date): Promise<void> => {
   const first = step.records[0];
   const last = step.records[step.records.length - 1];
-  const [state, buckets] = await Promise.all([readCounterState({ consistent: true }), readDueBuckets([...step.due.keys()])]);
   const newUnits = new Set<string>();
   for (const counts of step.counters.values()) for (const unit of unitsOf(counts)) if (!state.layout.units.includes(unit)) newUnits.add(unit);
   const units = [...state.layout.units, ...newUnits];
@@ -150,7 +152,10 @@ export const tallyRecords = async (records: readonly DynamoDBRecord[], now: Date
   let counted = 0;
   let skipped = records.length - rest.length;
   for (let conflicts = 0; rest.length > 0; ) {
-    const through = await findTallyMarker(rest[0].eventID!);
+    const step = nextStep(rest);
+    const countsSomething = step.counters.size > 0 || step.due.size > 0;
+    // The marker and what the step changes are read together: one round trip per step, not two.
+    const [through, read] = await Promise.all([findTallyMarker(rest[0].eventID!), countsSomething ? readFor(step) : null]);
     if (through !== null) {
       // Counted by an earlier delivery of these records (a marker covers at least its first one).
       const after = BigInt(through);
@@ -160,26 +165,20 @@ export const tallyRecords = async (records: readonly DynamoDBRecord[], now: Date
       rest = remaining;
       continue;
     }
-    const step = nextStep(rest);
-    const effective = step.itemRecords;
-    if (step.counters.size === 0 && step.due.size === 0) {
-      // Nothing to count (other entities, or changes that leave every count as it was).
-      skipped += step.records.length - effective;
-      counted += effective;
-      rest = rest.slice(step.records.length);
-      continue;
+    if (read) {
+      try {
+        await commitStep(step, read, now);
+      } catch (error) {
+        if (!lostRace(error)) throw error;
+        // A concurrent tally changed what this one read (or committed this very step): read again.
+        if (++conflicts > 20) throw error;
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * Math.min(conflicts, 8)));
+        continue;
+      }
     }
-    try {
-      await applyStep(step, now);
-    } catch (error) {
-      if (!lostRace(error)) throw error;
-      // A concurrent tally changed what this one read (or committed this very step): read again.
-      if (++conflicts > 20) throw error;
-      await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * Math.min(conflicts, 8)));
-      continue;
-    }
-    counted += effective;
-    skipped += step.records.length - effective;
+    // (A step that changes no count, other entities or changes that cancel out, writes nothing.)
+    counted += step.itemRecords;
+    skipped += step.records.length - step.itemRecords;
     rest = rest.slice(step.records.length);
   }
   return { counted, skipped };
