@@ -13,6 +13,7 @@ import { clock } from '../shared/clock';
 import { demoDirectory } from '../shared/demo/directory';
 import { submissionBody } from './fixtures';
 import { median, percentile, round, type HttpAnswer, type HttpClient } from './measure';
+import { attributeSize } from '../test/support/item-size';
 
 export interface Desk {
   readonly http: HttpClient;
@@ -52,15 +53,7 @@ export const counterShape = async () => {
     rows = rows.concat(page.Items ?? []);
     start = page.LastEvaluatedKey;
   } while (start);
-  const sizeOf = (name: string, value: unknown): number =>
-    Buffer.byteLength(name) +
-    (typeof value === 'number'
-      ? 1 + Math.ceil(String(Math.abs(value)).length / 2)
-      : value instanceof Uint8Array
-        ? value.byteLength
-        : Array.isArray(value)
-          ? 3 + value.reduce((sum: number, v) => sum + 1 + Buffer.byteLength(String(v)), 0)
-          : Buffer.byteLength(String(value)));
+  const sizeOf = attributeSize;
   let attributes = 0;
   let zeros = 0;
   let bytes = 0;

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { demoDirectory } from '../../shared/demo/directory';
+import { useOwnTable } from '../support/own-table';
 
 /**
  * The directory is cached per process for YIJIAN_DIRECTORY_CACHE_MS, and a directory PUT answers
@@ -9,16 +10,7 @@ import { demoDirectory } from '../../shared/demo/directory';
  * within the cache time and not before, and the PUT's 200 comes no sooner than that after its write.
  */
 const cacheMs = 400;
-const tableName = `dircache-${randomBytes(6).toString('hex')}`;
-Object.assign(process.env, {
-  TABLE_NAME: tableName,
-  DYNAMODB_ENDPOINT: inject('dynamoEndpoint'),
-  AWS_REGION: 'us-east-1',
-  AWS_ACCESS_KEY_ID: 'local',
-  AWS_SECRET_ACCESS_KEY: 'local',
-  YIJIAN_DIRECTORY_CACHE_MS: String(cacheMs),
-});
-delete process.env.AWS_PROFILE;
+const tableName = useOwnTable('dircache', { YIJIAN_DIRECTORY_CACHE_MS: String(cacheMs) });
 
 let cache: typeof import('../../shared/services/directory');
 let data: typeof import('../../shared/data/directory');

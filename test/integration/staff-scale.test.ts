@@ -13,6 +13,7 @@ import { randomBytes } from 'node:crypto';
 import { inject } from 'vitest';
 import { startLocalStack } from '../../local/stack';
 import { api, type Api } from '../support/stack';
+import { attributeSize } from '../support/item-size';
 import { prng } from '../support/prng';
 
 /**
@@ -419,15 +420,7 @@ const counterShape = async () => {
   const byPrefix: Record<string, number> = {};
   for (const row of rows) {
     for (const [name, value] of Object.entries(row)) {
-      bytes +=
-        Buffer.byteLength(name) +
-        (typeof value === 'number'
-          ? 1 + Math.ceil(String(Math.abs(value)).length / 2)
-          : value instanceof Uint8Array
-            ? value.byteLength
-            : Array.isArray(value)
-              ? 3 + value.reduce((sum: number, v) => sum + 1 + Buffer.byteLength(String(v)), 0)
-              : Buffer.byteLength(String(value)));
+      bytes += attributeSize(name, value);
       if (name === 'pk' || name === 'sk') continue;
       attributes++;
       if (value === 0) zeros++;

@@ -5,6 +5,7 @@ import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { contributions, counterCell, pendingDue, type CountedItem, type Counts } from '../../shared/domain/counters';
 import { kindIds, type Kind } from '../../shared/schemas/directory';
 import { statusSchema, type Satisfaction, type Status } from '../../shared/schemas/submission';
+import { useOwnTable } from '../support/own-table';
 import { prng } from '../support/prng';
 
 /**
@@ -14,15 +15,7 @@ import { prng } from '../support/prng';
  * shards at once — and the counters always equal to a recount of the items' final states.
  */
 
-const tableName = `tally-${randomBytes(6).toString('hex')}`;
-Object.assign(process.env, {
-  TABLE_NAME: tableName,
-  DYNAMODB_ENDPOINT: inject('dynamoEndpoint'),
-  AWS_REGION: 'us-east-1',
-  AWS_ACCESS_KEY_ID: 'local',
-  AWS_SECRET_ACCESS_KEY: 'local',
-});
-delete process.env.AWS_PROFILE;
+const tableName = useOwnTable('tally');
 
 let tally: typeof import('../../shared/services/tally');
 let counters: typeof import('../../shared/data/counters');
