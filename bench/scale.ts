@@ -6,7 +6,7 @@
  * make in this process and sums what DynamoDB reports).
  */
 import { QueryCommand } from '../shared/aws/dynamodb';
-import { capacity, dynamo, tableName } from '../shared/data/client';
+import { capacity, dynamo, queryAll, tableName } from '../shared/data/client';
 import { readCounters } from '../shared/data/counters';
 import { counterPartition, duePartition } from '../shared/data/keys';
 import { clock } from '../shared/clock';
@@ -44,23 +44,14 @@ export const totalItems = async (): Promise<number> =>
  * one per 4 KB of all the items read, rounded up.
  */
 export const counterShape = async () => {
-  let rows: Record<string, unknown>[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await dynamo.send(
-      new QueryCommand({ TableName: tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': counterPartition }, ExclusiveStartKey: start }),
-    );
-    rows = rows.concat(page.Items ?? []);
-    start = page.LastEvaluatedKey;
-  } while (start);
-  const sizeOf = attributeSize;
+  const rows = await queryAll({ TableName: tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': counterPartition } });
   let attributes = 0;
   let zeros = 0;
   let bytes = 0;
   const byPrefix: Record<string, number> = {};
   for (const row of rows) {
     for (const [name, value] of Object.entries(row)) {
-      bytes += sizeOf(name, value);
+      bytes += attributeSize(name, value);
       if (name === 'pk' || name === 'sk') continue;
       attributes++;
       if (value === 0) zeros++;
@@ -74,7 +65,7 @@ export const counterShape = async () => {
     zeroAttributes: zeros,
     kib: round(bytes / 1024, 1),
     attributesByPrefix: byPrefix,
-    largestItemKiB: round(Math.max(0, ...rows.map((row) => Object.entries(row).reduce((sum, [n, v]) => sum + sizeOf(n, v), 0))) / 1024, 1),
+    largestItemKiB: round(Math.max(0, ...rows.map((row) => Object.entries(row).reduce((sum, [n, v]) => sum + attributeSize(n, v), 0))) / 1024, 1),
     estimatedReadUnits: Math.ceil(bytes / 4096),
   };
 };

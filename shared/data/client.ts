@@ -1,4 +1,4 @@
-import { createDynamoClient } from '../aws/dynamodb';
+import { createDynamoClient, QueryCommand, type QueryCommandInput } from '../aws/dynamodb';
 import { env } from '../config';
 
 /**
@@ -23,6 +23,21 @@ export const dynamo = createDynamoClient({
 });
 
 export const tableName = env.tableName;
+
+/**
+ * Every row a Query matches, page after page (DynamoDB stops a page at 1 MB). For reads whose
+ * whole result is wanted: an item collection, the counters, a sweep's work list.
+ */
+export const queryAll = async (input: Omit<QueryCommandInput, 'ExclusiveStartKey'>): Promise<Record<string, unknown>[]> => {
+  const rows: Record<string, unknown>[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await dynamo.send(new QueryCommand({ ...input, ExclusiveStartKey: startKey }));
+    rows.push(...(page.Items ?? []));
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  return rows;
+};
 
 /**
  * Capacity metering for tests and benchmarks: while `capacity.measuring` is on, every request asks

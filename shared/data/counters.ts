@@ -1,7 +1,7 @@
-import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, BatchGetCommand, type TransactWriteCommandInput } from '../aws/dynamodb';
-import { decodeCounts, encodeCounts, type Counts } from '../domain/counters';
+import { BatchGetCommand, GetCommand, PutCommand, TransactWriteCommand, type TransactWriteCommandInput } from '../aws/dynamodb';
+import { decodeCounts, encodeCounts, parseCounterCell, type Counts } from '../domain/counters';
 import type { Directory } from '../schemas/directory';
-import { dynamo, tableName } from './client';
+import { dynamo, queryAll, tableName } from './client';
 import { counterLayoutKey, counterPartition, dueCounterPartition, tallyMarkerKey } from './keys';
 
 /**
@@ -18,6 +18,19 @@ import { counterLayoutKey, counterPartition, dueCounterPartition, tallyMarkerKey
  * Only the tally writes them (and putDirectory seeds the layout); every write is conditional on
  * what it read, so concurrent tallies never lose each other's counts.
  */
+
+/** A write conditional on the revision read (0: the item did not exist). */
+const revCondition = (readRev: number) =>
+  readRev === 0
+    ? { ConditionExpression: 'attribute_not_exists(pk)' }
+    : { ConditionExpression: 'rev = :rev', ExpressionAttributeValues: { ':rev': readRev } };
+
+/** The layout as stored, replacing the one read at `readRev`. */
+const layoutPut = (units: readonly string[], readRev: number) => ({
+  TableName: tableName,
+  Item: { ...counterLayoutKey, entity: 'counter-layout', units: [...units], rev: readRev + 1 },
+  ...revCondition(readRev),
+});
 
 export interface Layout {
   readonly units: readonly string[];
@@ -43,33 +56,18 @@ export interface CounterState {
   readonly counters: ReadonlyMap<string, StoredCounter>;
 }
 
-const cellOf = (sk: string) => {
-  const cut = sk.lastIndexOf('#');
-  const group = sk.slice(cut + 1);
-  return { phase: sk.slice(0, cut), groupId: group === '-' ? undefined : group };
-};
-
 /**
  * The layout and every counter: one Query on one partition, whatever the number of items.
  * Cost: (phases × queues) counters of fixed size (~1 KB each with 68 units) plus the layout:
  * ~5 RCU strongly consistent for the demo directory, half that eventually consistent.
  */
 export const readCounterState = async (options: { consistent: boolean }): Promise<CounterState> => {
-  const raw: Record<string, unknown>[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await dynamo.send(
-      new QueryCommand({
-        TableName: tableName,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': counterPartition },
-        ConsistentRead: options.consistent,
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    raw.push(...(page.Items ?? []));
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
+  const raw = await queryAll({
+    TableName: tableName,
+    KeyConditionExpression: 'pk = :pk',
+    ExpressionAttributeValues: { ':pk': counterPartition },
+    ConsistentRead: options.consistent,
+  });
   const layoutItem = raw.find((r) => r.sk === counterLayoutKey.sk);
   const layout: Layout = layoutItem
     ? { units: (layoutItem.units as string[] | undefined) ?? [], rev: Number(layoutItem.rev ?? 0) }
@@ -78,7 +76,7 @@ export const readCounterState = async (options: { consistent: boolean }): Promis
   for (const r of raw) {
     if (r === layoutItem || typeof r.sk !== 'string') continue;
     const stored = r.c as Uint8Array | undefined;
-    counters.set(r.sk, { cell: r.sk, ...cellOf(r.sk), counts: decodeCounts(stored, layout.units), stored });
+    counters.set(r.sk, { cell: r.sk, ...parseCounterCell(r.sk), counts: decodeCounts(stored, layout.units), stored });
   }
   return { layout, counters };
 };
@@ -103,13 +101,7 @@ export const seedLayout = async (directory: Pick<Directory, 'units'>): Promise<v
     const missing = directory.units.map((u) => u.id).filter((id) => !units.includes(id));
     if (missing.length === 0) return;
     try {
-      await dynamo.send(
-        new PutCommand({
-          TableName: tableName,
-          Item: { ...counterLayoutKey, entity: 'counter-layout', units: [...units, ...missing], rev: rev + 1 },
-          ...(rev === 0 ? { ConditionExpression: 'attribute_not_exists(pk)' } : { ConditionExpression: 'rev = :rev', ExpressionAttributeValues: { ':rev': rev } }),
-        }),
-      );
+      await dynamo.send(new PutCommand(layoutPut([...units, ...missing], rev)));
       return;
     } catch (error) {
       // The tally extended the layout at the same moment: read it again.
@@ -136,23 +128,14 @@ const toBucket = (raw: Record<string, unknown>): DueBucket => ({
  * Empty buckets are deleted, so this reads the due instants since the last sweep (one a day, as
  * due dates are the end of a working day), never the items that fell due.
  */
-export const readDueBucketsBefore = async (before: string): Promise<DueBucket[]> => {
-  const buckets: DueBucket[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await dynamo.send(
-      new QueryCommand({
-        TableName: tableName,
-        KeyConditionExpression: 'pk = :pk AND sk < :before',
-        ExpressionAttributeValues: { ':pk': dueCounterPartition, ':before': before },
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    for (const raw of page.Items ?? []) buckets.push(toBucket(raw));
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
-  return buckets;
-};
+export const readDueBucketsBefore = async (before: string): Promise<DueBucket[]> =>
+  (
+    await queryAll({
+      TableName: tableName,
+      KeyConditionExpression: 'pk = :pk AND sk < :before',
+      ExpressionAttributeValues: { ':pk': dueCounterPartition, ':before': before },
+    })
+  ).map(toBucket);
 
 /** The named due buckets, strongly consistent (the tally's read before it changes them). */
 export const readDueBuckets = async (dueAts: readonly string[]): Promise<Map<string, DueBucket>> => {
@@ -188,10 +171,6 @@ export interface TallyCommit {
   readonly marker: { readonly eventId: string; readonly through: string; readonly expiresAt: number };
 }
 
-const revCondition = (readRev: number) =>
-  readRev === 0
-    ? { ConditionExpression: 'attribute_not_exists(pk)' }
-    : { ConditionExpression: 'rev = :rev', ExpressionAttributeValues: { ':rev': readRev } };
 
 type TransactItems = NonNullable<TransactWriteCommandInput['TransactItems']>;
 
@@ -207,15 +186,7 @@ export const maxTallyEntries = 99;
  */
 export const commitTally = async (commit: TallyCommit): Promise<void> => {
   const items: TransactItems = [];
-  if (commit.layout) {
-    items.push({
-      Put: {
-        TableName: tableName,
-        Item: { ...counterLayoutKey, entity: 'counter-layout', units: [...commit.layout.units], rev: commit.layout.readRev + 1 },
-        ...revCondition(commit.layout.readRev),
-      },
-    });
-  }
+  if (commit.layout) items.push({ Put: layoutPut(commit.layout.units, commit.layout.readRev) });
   for (const counter of commit.counters) {
     items.push({
       Put: {

@@ -1,5 +1,4 @@
-import { QueryCommand } from '../aws/dynamodb';
-import { dynamo, tableName } from './client';
+import { queryAll, tableName } from './client';
 import { answeredPartition, duePartition } from './keys';
 
 /**
@@ -8,25 +7,16 @@ import { answeredPartition, duePartition } from './keys';
  *   `DUE`      open items not yet reported overdue for their due date, by due date
  *   `ANSWERED` answered items, by the time of the latest answer
  */
-const queryRange = async (partition: string, from: string | undefined, before: string): Promise<string[]> => {
-  const codes: string[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await dynamo.send(
-      new QueryCommand({
-        TableName: tableName,
-        IndexName: 'gsi6',
-        KeyConditionExpression: from ? 'gsi6pk = :pk AND gsi6sk BETWEEN :from AND :before' : 'gsi6pk = :pk AND gsi6sk < :before',
-        ExpressionAttributeValues: { ':pk': partition, ':before': before, ...(from ? { ':from': from } : {}) },
-        ProjectionExpression: 'trackingCode',
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    for (const row of page.Items ?? []) codes.push(String(row.trackingCode));
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
-  return codes;
-};
+const queryRange = async (partition: string, from: string | undefined, before: string): Promise<string[]> =>
+  (
+    await queryAll({
+      TableName: tableName,
+      IndexName: 'gsi6',
+      KeyConditionExpression: from ? 'gsi6pk = :pk AND gsi6sk BETWEEN :from AND :before' : 'gsi6pk = :pk AND gsi6sk < :before',
+      ExpressionAttributeValues: { ':pk': partition, ':before': before, ...(from ? { ':from': from } : {}) },
+      ProjectionExpression: 'trackingCode',
+    })
+  ).map((row) => String(row.trackingCode));
 
 /** Open items whose due date is before `now` and that the office has not been told about. */
 export const overdueCodes = (now: string) => queryRange(duePartition, undefined, now);

@@ -1,9 +1,9 @@
-import { GetCommand, PutCommand, QueryCommand } from '../aws/dynamodb';
+import { GetCommand, PutCommand } from '../aws/dynamodb';
 import { TransactionCanceledException } from '../aws/dynamodb';
 import type { Kind } from '../schemas/directory';
 import type { Satisfaction, Status } from '../schemas/submission';
 import { clock } from '../clock';
-import { dynamo, tableName } from './client';
+import { dynamo, queryAll, tableName } from './client';
 import { eventSk, eventSkPrefix, idempotencyKey, itemIndexKeyNames, itemIndexKeys, itemPk, itemSk } from './keys';
 import { RateLimitedError } from './errors';
 import { rateLimitEntry } from './rate-limit';
@@ -185,26 +185,19 @@ export const getItem = async (trackingCode: string): Promise<ItemRecord | null> 
 export const getItemWithEvents = async (trackingCode: string): Promise<{ item: ItemRecord; events: EventRecord[] } | null> => {
   let item: ItemRecord | null = null;
   const events: EventRecord[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await dynamo.send(
-      new QueryCommand({
-        TableName: tableName,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': itemPk(trackingCode) },
-        ConsistentRead: true,
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    for (const raw of page.Items ?? []) {
-      if (raw.sk === itemSk) {
-        item = stripKeys<ItemRecord>(raw);
-        // The first event is kept on the item (one write per submission); it sorts first.
-        if (raw.firstEvent) events.unshift(raw.firstEvent as EventRecord);
-      } else if (String(raw.sk).startsWith(eventSkPrefix)) events.push(stripKeys<EventRecord>(raw));
-    }
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
+  const rows = await queryAll({
+    TableName: tableName,
+    KeyConditionExpression: 'pk = :pk',
+    ExpressionAttributeValues: { ':pk': itemPk(trackingCode) },
+    ConsistentRead: true,
+  });
+  for (const raw of rows) {
+    if (raw.sk === itemSk) {
+      item = stripKeys<ItemRecord>(raw);
+      // The first event is kept on the item (one write per submission); it sorts first.
+      if (raw.firstEvent) events.unshift(raw.firstEvent as EventRecord);
+    } else if (String(raw.sk).startsWith(eventSkPrefix)) events.push(stripKeys<EventRecord>(raw));
+  }
   return item ? { item, events } : null;
 };
 

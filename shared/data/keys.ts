@@ -84,13 +84,12 @@ export const itemIndexKeys = (item: {
 };
 
 /**
- * Dashboard counters live in one partition, one item per (phase, group) plus the layout that gives
- * each unit its slots, so the dashboard is a single Query whatever the number of items. Only the
- * tally writes them (shared/data/counters.ts says how).
+ * Dashboard counters live in one partition, one item per (phase, group) keyed by `counterCell`
+ * (shared/domain/counters.ts) plus the layout that gives each unit its slots, so the dashboard is a
+ * single Query whatever the number of items. Only the tally writes them (shared/data/counters.ts).
  */
 export const counterPartition = 'COUNTERS';
 export const counterLayoutKey = { pk: counterPartition, sk: '#LAYOUT' } as const;
-export const counterSortKey = (phase: string, groupId: string | undefined) => `${phase}#${groupId ?? '-'}`;
 
 /** Per due instant, the open items not yet reported overdue (sk = the due instant, ISO 8601). */
 export const dueCounterPartition = 'DUECOUNT';

@@ -21,7 +21,7 @@ import type { Satisfaction, Status } from '../schemas/submission';
  * same capacity with 1,000 items or 100,000.
  *
  * Overdue at this instant = `ov` + the open items whose due date has passed but which the sweeper
- * has not marked yet. Those are counted per due instant (`dueDeltas`, one small item per due
+ * has not marked yet. Those are counted per due instant (`pendingDue`, one small item per due
  * instant): the dashboard adds the buckets whose instant is past, a read that costs the number of
  * due instants since the last sweep (one a day: due dates are the end of a working day), never
  * the number of items that fell due.
@@ -66,7 +66,7 @@ const statusIds: readonly Status[] = ['submitted', 'assigned', 'in_progress', 'a
 const satisfactionIds: readonly Satisfaction[] = ['satisfied', 'basically', 'unsatisfied'];
 
 /** The slots every counter has, whatever the directory. */
-export const fixedSlots: readonly string[] = [
+const fixedSlots: readonly string[] = [
   ...statusIds.map((s) => `s:${s}`),
   ...kindIds.map((k) => `k:${k}`),
   ...satisfactionIds.map((s) => `sat:${s}`),
@@ -75,16 +75,13 @@ export const fixedSlots: readonly string[] = [
 ];
 
 /** A unit's three slots: total, open, problems. */
-export const unitSlots = (unitId: string): string[] => [`u:${unitId}:t`, `u:${unitId}:o`, `u:${unitId}:p`];
+const unitSlots = (unitId: string): string[] => [`u:${unitId}:t`, `u:${unitId}:o`, `u:${unitId}:p`];
 
 /** Every slot of a counter, in storage order, for a layout (the append-only list of unit ids). */
 export const slotNames = (layoutUnits: readonly string[]): string[] => [...fixedSlots, ...layoutUnits.flatMap(unitSlots)];
 
-/** Every counter attribute a (phase, group) counter has, for the units of this directory. */
-export const counterAttributes = (directory: Pick<Directory, 'units'>): string[] => slotNames(directory.units.map((u) => u.id));
-
 /** Bytes per slot: a signed 32-bit count (a negative one would show a bug rather than wrap). */
-export const slotBytes = 4;
+const slotBytes = 4;
 
 /**
  * Counts -> the stored value: one big-endian int32 per slot of the layout. Throws for a count that
@@ -164,6 +161,13 @@ export const counterDeltas = (before: CountedItem | null, after: CountedItem | n
 
 /** The key of a (phase, queue) counter; `-` is the office queue. */
 export const counterCell = (phase: string, groupId: string | undefined) => `${phase}#${groupId ?? '-'}`;
+
+/** The (phase, queue) a counter key names (ids never hold '#'). */
+export const parseCounterCell = (cell: string): { phase: string; groupId: string | undefined } => {
+  const cut = cell.lastIndexOf('#');
+  const group = cell.slice(cut + 1);
+  return { phase: cell.slice(0, cut), groupId: group === '-' ? undefined : group };
+};
 
 /**
  * Where an item waits to be found overdue: open, with a due date the sweeper has not reported yet

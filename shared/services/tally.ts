@@ -1,7 +1,7 @@
 import type { AttributeValue } from '../aws/marshall';
 import { unmarshall } from '../aws/marshall';
 import type { DynamoDBRecord } from 'aws-lambda';
-import { addDueDeltas, counterCell, counterDeltas, unitsOf, type CountedItem, type Counts, type DueDeltas } from '../domain/counters';
+import { addDueDeltas, counterCell, counterDeltas, pendingDue, unitsOf, type CountedItem, type Counts, type DueDeltas } from '../domain/counters';
 import {
   commitTally,
   findTallyMarker,
@@ -68,21 +68,19 @@ const nextStep = (records: readonly DynamoDBRecord[]): Step => {
   for (const record of records) {
     const delta = recordDelta(record);
     if (delta) {
-      const trialCounters = new Map([...counters].map(([k, v]) => [k, { ...v }]));
-      const trialDue: DueDeltas = new Map([...due].map(([k, v]) => [k, new Map(v)]));
-      for (const d of counterDeltas(delta.before, delta.after)) {
-        const cell = counterCell(d.phase, d.groupId);
-        const into = trialCounters.get(cell) ?? {};
-        for (const [name, n] of Object.entries(d.counts)) into[name] = (into[name] ?? 0) + n;
-        trialCounters.set(cell, into);
-      }
-      addDueDeltas(trialDue, delta.before, delta.after);
+      const deltas = counterDeltas(delta.before, delta.after);
+      // Entries this record would add: counters and due buckets not in the step yet (at most).
+      const newCells = new Set(deltas.map((d) => counterCell(d.phase, d.groupId)).filter((cell) => !counters.has(cell)));
+      const newDue = new Set([delta.before, delta.after].map((item) => (item ? pendingDue(item)?.dueAt : undefined)).filter((d): d is string => d !== undefined && !due.has(d)));
       // Entries: counters + due buckets + a possible layout + the marker.
-      if (taken > 0 && trialCounters.size + trialDue.size + 2 > maxTallyEntries) break;
-      counters.clear();
-      for (const [k, v] of trialCounters) counters.set(k, v);
-      due.clear();
-      for (const [k, v] of trialDue) due.set(k, v);
+      if (taken > 0 && counters.size + newCells.size + due.size + newDue.size + 2 > maxTallyEntries) break;
+      for (const d of deltas) {
+        const cell = counterCell(d.phase, d.groupId);
+        const into = counters.get(cell) ?? {};
+        for (const [name, n] of Object.entries(d.counts)) into[name] = (into[name] ?? 0) + n;
+        counters.set(cell, into);
+      }
+      addDueDeltas(due, delta.before, delta.after);
       itemRecords++;
     }
     taken++;
