@@ -39,8 +39,17 @@ export const forgetDirectory = () => {
   cached = null;
 };
 
-/** Resolves once no cache anywhere can still hold a directory older than a write that just completed. */
-export const waitOutDirectoryCaches = () => new Promise<void>((resolve) => setTimeout(resolve, directoryCacheMs));
+/** Allowance for the clocks of two functions when a stored time is compared with this one's. */
+const clockSkewMs = 100;
+
+/**
+ * Resolves once no cache anywhere can still hold a directory older than the one stored at
+ * `storedAt` (epoch ms): every read that started before then has expired.
+ */
+export const waitOutDirectoryCaches = async (storedAt: number): Promise<void> => {
+  const delay = storedAt + directoryCacheMs + clockSkewMs - Date.now();
+  if (directoryCacheMs > 0 && delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
+};
 
 /** The directory, or a 503 problem when the office has not loaded one yet. */
 export const requireDirectory = async (): Promise<Directory> => {

@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { clock } from '../clock';
-import { readCounters, readDueBucketsBefore } from '../data/counters';
+import { readCounters, readDueBucketsBefore, seedLayout } from '../data/counters';
 import { getDirectory, getDirectoryRecord, putDirectory } from '../data/directory';
-import { seedLayout } from '../data/counters';
 import { commitChange, getItem, getItemWithEvents, StaleItemError, type EventRecord, type ItemChange, type ItemRecord } from '../data/items';
 import { listItems, type ListFilter, type ListSource } from '../data/lists';
 import {
@@ -15,7 +14,7 @@ import {
 } from '../data/keys';
 import { canAct, canAdminister, canReadItem, groupScope, seesAll, type Principal, type StaffAction } from '../domain/access';
 import { addWorkingDays } from '../domain/calendar';
-import { medianFromHistogram } from '../domain/counters';
+import { medianFromHistogram, parseCounterCell } from '../domain/counters';
 import { nextStatus, openStatuses, type Action } from '../domain/lifecycle';
 import { normalizeTrackingCode } from '../domain/tracking-code';
 import { HttpProblem, problems } from '../http/problem';
@@ -23,7 +22,7 @@ import { toFieldErrors } from '../http/handler';
 import { directorySchema, kindIds, type Directory } from '../schemas/directory';
 import type { ListQuery } from '../schemas/staff';
 import { statusSchema, type Status } from '../schemas/submission';
-import { directoryCacheMs, forgetDirectory, officeName, requireDirectory, waitOutDirectoryCaches } from './directory';
+import { forgetDirectory, officeName, requireDirectory, waitOutDirectoryCaches } from './directory';
 import { isOverdue, toItemView, toSummary } from './views';
 
 const forbidden = (detail: string) => new HttpProblem(403, { detail });
@@ -294,11 +293,9 @@ export const dashboard = async (principal: Principal, query: { groupId?: string;
   const pendingOverdue = new Map<string, number>();
   for (const bucket of fellDue) {
     for (const [cell, n] of Object.entries(bucket.cells)) {
-      const cut = cell.lastIndexOf('#');
-      const phase = cell.slice(0, cut);
-      const key = cell.slice(cut + 1);
-      if (!inScope(key === '-' ? undefined : key) || (query.phase !== undefined && phase !== query.phase)) continue;
-      pendingOverdue.set(key, (pendingOverdue.get(key) ?? 0) + n);
+      const { phase, groupId } = parseCounterCell(cell);
+      if (!inScope(groupId) || (query.phase !== undefined && phase !== query.phase)) continue;
+      pendingOverdue.set(groupId ?? '-', (pendingOverdue.get(groupId ?? '-') ?? 0) + n);
     }
   }
 
@@ -378,36 +375,20 @@ export const replaceDirectory = async (principal: Principal, document: unknown) 
   const parsed = directorySchema.safeParse(document);
   if (!parsed.success) throw problems.validation(toFieldErrors(parsed.error.issues), 'The directory has problems; nothing was changed.');
   const stored = await getDirectoryRecord();
-  if (stored && sameDocument(stored.document, parsed.data)) {
+  // The stored document through the same schema: the same key order, so JSON compares contents.
+  if (stored && JSON.stringify(directorySchema.safeParse(stored.document).data) === JSON.stringify(parsed.data)) {
     // Saved unchanged (the editor's Save without an edit, or the retry of a PUT whose answer was
     // lost): nothing to write, but answer only once the caches are at least as old as the stored
-    // document (100 ms for the clocks of two functions), and finish what a failed PUT began.
-    const age = Date.now() - Date.parse(stored.updatedAt);
-    if (!(age >= directoryCacheMs + 100)) await new Promise((resolve) => setTimeout(resolve, Math.min(directoryCacheMs + 100, directoryCacheMs + 100 - Math.max(0, age || 0))));
+    // document, and finish what a failed PUT began.
+    await waitOutDirectoryCaches(Date.parse(stored.updatedAt) || Date.now());
     await seedLayout(parsed.data);
     return parsed.data;
   }
   await putDirectory(parsed.data);
   forgetDirectory();
   // Answer once every function's cached copy has expired: the 200 means routing uses it now.
-  await waitOutDirectoryCaches();
+  await waitOutDirectoryCaches(Date.now());
   return parsed.data;
-};
-
-/** Equal as JSON documents, whatever the order of their keys (DynamoDB keeps no map order). */
-const sameDocument = (a: unknown, b: unknown): boolean => {
-  const canonical = (value: unknown): unknown =>
-    Array.isArray(value)
-      ? value.map(canonical)
-      : value && typeof value === 'object'
-        ? Object.fromEntries(
-            Object.entries(value)
-              .filter(([, v]) => v !== undefined)
-              .sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0))
-              .map(([k, v]) => [k, canonical(v)]),
-          )
-        : value;
-  return JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
 };
 
 export { isOverdue, seesAll, getDirectory };
