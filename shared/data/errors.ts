@@ -4,3 +4,9 @@ export class RateLimitedError extends Error {
     super('rate limited');
   }
 }
+
+/**
+ * Reasons a transaction may be cancelled that say "not now" rather than "no": another transaction
+ * held one of its items, or DynamoDB throttled one. The same transaction may succeed later.
+ */
+export const transientCancellationReasons: ReadonlySet<string> = new Set(['TransactionConflict', 'ThrottlingError', 'ProvisionedThroughputExceeded']);

@@ -2,14 +2,13 @@ import { TransactWriteCommand, type TransactWriteCommandInput } from '../aws/dyn
 import { TransactionCanceledException } from '../aws/dynamodb';
 import { randomUUID } from 'node:crypto';
 import { dynamo } from './client';
+import { transientCancellationReasons } from './errors';
 
 type TransactItems = NonNullable<TransactWriteCommandInput['TransactItems']>;
 
 const conflictAttempts = 6;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Cancellation reasons that say "not now" rather than "no": the same transaction may succeed later. */
-const transientReasons = new Set(['TransactionConflict', 'ThrottlingError', 'ProvisionedThroughputExceeded']);
 
 /**
  * One TransactWriteItems. A transaction cancelled only because another transaction touched one of
@@ -27,8 +26,8 @@ export const transactWrite = async (items: TransactItems): Promise<void> => {
     } catch (error) {
       const reasons = error instanceof TransactionCanceledException ? (error.CancellationReasons ?? []).map((r) => r.Code) : [];
       const onlyTransient =
-        reasons.some((code) => code !== undefined && transientReasons.has(code)) &&
-        reasons.every((code) => code === undefined || code === 'None' || transientReasons.has(code));
+        reasons.some((code) => code !== undefined && transientCancellationReasons.has(code)) &&
+        reasons.every((code) => code === undefined || code === 'None' || transientCancellationReasons.has(code));
       if (!onlyTransient || attempt >= conflictAttempts) throw error;
       await sleep(Math.random() * 20 * 2 ** attempt);
     }

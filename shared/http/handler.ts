@@ -4,7 +4,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context
 import type * as z from 'zod/mini';
 import type { Readable } from 'node:stream';
 import type { Principal } from '../domain/access';
-import { RateLimitedError } from '../data/errors';
+import { RateLimitedError, transientCancellationReasons } from '../data/errors';
 import { clientAddressOf, originVerifyHeader, viewerIpHeader } from './client-address';
 import { logger } from './logger';
 import { principalFrom } from './principal';
@@ -213,7 +213,7 @@ const isTransientAwsError = (error: unknown): boolean => {
   if (typeof e.code === 'string' && transientNetworkCodes.has(e.code)) return true;
   if (e.name && busyErrorNames.has(e.name)) return true;
   if (e.name === 'TransactionCanceledException') {
-    return (e.CancellationReasons ?? []).some((r) => r.Code === 'ThrottlingError' || r.Code === 'TransactionConflict' || r.Code === 'ProvisionedThroughputExceeded');
+    return (e.CancellationReasons ?? []).some((r) => r.Code !== undefined && transientCancellationReasons.has(r.Code));
   }
   return Boolean(e.$retryable) || (e.$metadata?.httpStatusCode ?? 0) >= 500;
 };
