@@ -39,8 +39,6 @@ export interface StreamPoller {
   stop(): Promise<void>;
   /** Resolves once every record written so far has been handled (or sent to on-failure). */
   drain(timeoutMs?: number): Promise<void>;
-  /** Starts the next pass now instead of after the idle wait. */
-  wake(): void;
   readonly checkpoints: Map<string, string>;
 }
 
@@ -202,17 +200,15 @@ export const startStreamPoller = async (tableClient: DynamoDBClient, options: Po
       const thisPass = ++passes;
       let handled = false;
       let complete = false;
-      let failed = false;
       try {
         ({ handled, complete } = await pass());
         readFailure = undefined;
       } catch (error) {
-        failed = true;
         // Told after the idle wait, if the poller is not stopping by then: at a shutdown DynamoDB
         // Local may go first, and a read it cut short is no news.
         if (!(error instanceof PollerStopped)) readFailure = (error as Error).name;
       }
-      if (complete && !failed) {
+      if (complete) {
         const done = drainWaiters.filter((w) => w.after < thisPass);
         drainWaiters = drainWaiters.filter((w) => w.after >= thisPass);
         for (const waiter of done) waiter.resolve();
@@ -224,7 +220,6 @@ export const startStreamPoller = async (tableClient: DynamoDBClient, options: Po
 
   return {
     checkpoints,
-    wake: () => wakeUp?.(),
     async stop() {
       stopping = true;
       wakeUp?.();
