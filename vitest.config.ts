@@ -1,10 +1,20 @@
 import { defineConfig } from 'vitest/config';
 
+/**
+ * Five projects, all run by `npm test`; one each with `npm run test:<name>`.
+ * - unit: pure code, no Java, no Vite build, no network but a 127.0.0.1 server a test starts itself
+ *   (test/support/unit-guard.ts enforces it). Answers in seconds.
+ * - infra: synthesises the CDK app (pure, but a synth takes seconds).
+ * - integration: DynamoDB Local, the local stack, fault injection through a proxy, fuzzing.
+ * - e2e: headless Chromium against the local stack, and the bundle sizes.
+ * - scale: thousands of items and the tally under load, and crash durability.
+ * DynamoDB Local: one for the whole run, shared by every project that names dynamodb-setup.ts.
+ */
+const dynamodb = 'test/support/dynamodb-setup.ts';
+const webBuild = 'test/support/web-build-setup.ts';
+
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
-    // One DynamoDB Local for the whole run; each test file makes its own table.
-    globalSetup: ['test/support/global-setup.ts'],
     // Each file runs in its own process: handlers read their table name from the environment at
     // module load, exactly as in Lambda, so files must not share a module registry.
     pool: 'forks',
@@ -13,5 +23,16 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 120_000,
     env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', POWERTOOLS_LOG_LEVEL: 'ERROR', YIJIAN_RATE_LIMIT: 'off' },
+    projects: [
+      { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.ts'], setupFiles: ['test/support/unit-guard.ts'] } },
+      { extends: true, test: { name: 'infra', include: ['test/infra/**/*.test.ts'] } },
+      {
+        extends: true,
+        // The local-stack tests ask `npm start` for the form page, so the pages are built too.
+        test: { name: 'integration', include: ['test/integration/**/*.test.ts', 'test/fuzz/**/*.test.ts'], globalSetup: [dynamodb, webBuild] },
+      },
+      { extends: true, test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'], globalSetup: [dynamodb, webBuild] } },
+      { extends: true, test: { name: 'scale', include: ['test/scale/**/*.test.ts'], globalSetup: [dynamodb] } },
+    ],
   },
 });
