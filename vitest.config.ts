@@ -26,13 +26,11 @@ export default defineConfig({
     projects: [
       { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.ts'], setupFiles: ['test/support/unit-guard.ts'] } },
       { extends: true, test: { name: 'infra', include: ['test/infra/**/*.test.ts'] } },
-      {
-        extends: true,
-        // The local-stack tests ask `npm start` for the form page, so the pages are built too.
-        test: { name: 'integration', include: ['test/integration/**/*.test.ts', 'test/fuzz/**/*.test.ts'], globalSetup: [dynamodb, webBuild] },
-      },
+      // The local-stack and crash tests start `npm start`, which builds stale pages before it
+      // listens: built here first, they are fresh and its start stays within the tests' timeouts.
+      { extends: true, test: { name: 'integration', include: ['test/integration/**/*.test.ts', 'test/fuzz/**/*.test.ts'], globalSetup: [dynamodb, webBuild] } },
       { extends: true, test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'], globalSetup: [dynamodb, webBuild] } },
-      { extends: true, test: { name: 'scale', include: ['test/scale/**/*.test.ts'], globalSetup: [dynamodb] } },
+      { extends: true, test: { name: 'scale', include: ['test/scale/**/*.test.ts'], globalSetup: [dynamodb, webBuild] } },
     ],
   },
 });
