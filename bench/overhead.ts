@@ -14,8 +14,8 @@
  */
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { httpHandler, json, type HttpRequest } from '../shared/http/handler';
-import { problems } from '../shared/http/problem';
-import { createSubmissionBody, idempotencyKeySchema, type CreateSubmissionBody, type SubmissionReceipt } from '../shared/schemas/submission';
+import { parseIdempotencyKey } from '../shared/http/headers';
+import { createSubmissionBody, type CreateSubmissionBody, type SubmissionReceipt } from '../shared/schemas/submission';
 import { apiEvent, lambdaContext, submissionBody } from './fixtures';
 import { round } from './measure';
 
@@ -40,10 +40,7 @@ export const measureOverhead = async (iterations: number): Promise<OverheadResul
   };
   // functions/create-submission.ts with `await submit(...)` replaced by the constant receipt.
   const stubbed = httpHandler({ body: createSubmissionBody }, async (request: HttpRequest<CreateSubmissionBody, undefined, undefined>) => {
-    const header = request.headers['idempotency-key'];
-    if (header !== undefined && !idempotencyKeySchema.safeParse(header).success) {
-      throw problems.validation([{ path: 'Idempotency-Key', message: 'Must be 8..128 visible ASCII characters.' }]);
-    }
+    parseIdempotencyKey(request.headers['idempotency-key']);
     return json(201, receipt);
   }) as unknown as Handler;
   const constant: APIGatewayProxyStructuredResultV2 = {

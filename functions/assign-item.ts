@@ -1,6 +1,7 @@
 import { staffHandler, versioned } from '../shared/http/handler';
 import { assignBody, itemIdParams } from '../shared/schemas/staff';
-import { assignItem, parseIfMatch } from '../shared/services/staff-desk';
+import { parseIfMatch } from '../shared/http/headers';
+import { assignItem } from '../shared/services/item-actions';
 
 /** POST /api/items/{id}/assign — the office routes an item to a group. */
 export const handler = staffHandler({ params: itemIdParams, body: assignBody }, async (request, principal) => {

@@ -1,6 +1,7 @@
 import { staffHandler, versioned } from '../shared/http/handler';
 import { itemIdParams, replyBody } from '../shared/schemas/staff';
-import { parseIfMatch, replyToItem } from '../shared/services/staff-desk';
+import { parseIfMatch } from '../shared/http/headers';
+import { replyToItem } from '../shared/services/item-actions';
 
 /** POST /api/items/{id}/replies — a public reply (answers the item) or an internal note. */
 export const handler = staffHandler({ params: itemIdParams, body: replyBody }, async (request, principal) => {

@@ -1,6 +1,6 @@
 import { json, staffHandler } from '../shared/http/handler';
 import { dashboardQuery } from '../shared/schemas/staff';
-import { dashboard } from '../shared/services/staff-desk';
+import { dashboard } from '../shared/services/dashboard';
 
 /** GET /api/dashboard — totals, groups, hot-spot units, kinds and satisfaction, from counters. */
 export const handler = staffHandler({ query: dashboardQuery }, async (request, principal) =>

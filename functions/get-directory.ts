@@ -1,5 +1,5 @@
 import { json, staffHandler } from '../shared/http/handler';
-import { readDirectory } from '../shared/services/staff-desk';
+import { readDirectory } from '../shared/services/directory-admin';
 
 /** GET /api/admin/directory — the office reads the directory. */
 export const handler = staffHandler({}, async (_request, principal) => json(200, await readDirectory(principal)));

@@ -1,6 +1,6 @@
 import { staffHandler, versioned } from '../shared/http/handler';
 import { itemIdParams } from '../shared/schemas/staff';
-import { viewItem } from '../shared/services/staff-desk';
+import { viewItem } from '../shared/services/item-actions';
 
 /** GET /api/items/{id} — one item with its replies, notes, follow-ups and history. */
 export const handler = staffHandler({ params: itemIdParams }, async (request, principal) => {

@@ -1,8 +1,10 @@
 import { json, staffHandler } from '../shared/http/handler';
 import { listQuery } from '../shared/schemas/staff';
-import { listForPrincipal } from '../shared/services/staff-desk';
+import { decodeCursor, encodeCursor } from '../shared/http/cursor';
+import { listForPrincipal } from '../shared/services/item-lists';
 
 /** GET /api/items — the queue, filtered and paged, newest first. */
-export const handler = staffHandler({ query: listQuery }, async (request, principal) =>
-  json(200, await listForPrincipal(principal, request.query)),
-);
+export const handler = staffHandler({ query: listQuery }, async (request, principal) => {
+  const { items, next } = await listForPrincipal(principal, request.query, decodeCursor(request.query.cursor));
+  return json(200, { items, ...(next ? { nextCursor: encodeCursor(next) } : {}) });
+});

@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import { json, staffHandler } from '../shared/http/handler';
-import { replaceDirectory } from '../shared/services/staff-desk';
+import { replaceDirectory } from '../shared/services/directory-admin';
 
 /**
  * PUT /api/admin/directory — the office replaces the directory. The body is validated whole by the

@@ -1,6 +1,7 @@
 import { staffHandler, versioned } from '../shared/http/handler';
 import { itemIdParams, transitionBody } from '../shared/schemas/staff';
-import { parseIfMatch, transitionItem } from '../shared/services/staff-desk';
+import { parseIfMatch } from '../shared/http/headers';
+import { transitionItem } from '../shared/services/item-actions';
 
 /** POST /api/items/{id}/transition — start, close, reject, merge, recommend, unrecommend. */
 export const handler = staffHandler({ params: itemIdParams, body: transitionBody }, async (request, principal) => {

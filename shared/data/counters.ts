@@ -3,6 +3,7 @@ import { decodeCounts, encodeCounts, parseCounterCell, type Counts } from '../do
 import type { Directory } from '../schemas/directory';
 import { dynamo, queryAll, tableName } from './client';
 import { counterLayoutKey, counterPartition, dueCounterPartition, tallyMarkerKey } from './keys';
+import { layoutRace, unprocessedKeys, UnprocessedKeysError, withRetry } from './retry';
 
 /**
  * The dashboard's counters, as the tally (shared/services/tally.ts) keeps them:
@@ -93,22 +94,15 @@ export const readCounters = async (phase?: string): Promise<CounterRow[]> => {
  * Called whenever the directory is stored. Cost: one small read, and one small write when units
  * were added.
  */
-export const seedLayout = async (directory: Pick<Directory, 'units'>): Promise<void> => {
-  for (let attempt = 1; ; attempt++) {
+export const seedLayout = (directory: Pick<Directory, 'units'>): Promise<void> =>
+  // The tally may extend the layout at the same moment: then read it again (the layoutRace policy).
+  withRetry(layoutRace, async () => {
     const { Item } = await dynamo.send(new GetCommand({ TableName: tableName, Key: counterLayoutKey, ConsistentRead: true }));
     const units = (Item?.units as string[] | undefined) ?? [];
     const rev = Number(Item?.rev ?? 0);
     const missing = directory.units.map((u) => u.id).filter((id) => !units.includes(id));
-    if (missing.length === 0) return;
-    try {
-      await dynamo.send(new PutCommand(layoutPut([...units, ...missing], rev)));
-      return;
-    } catch (error) {
-      // The tally extended the layout at the same moment: read it again.
-      if ((error as Error).name !== 'ConditionalCheckFailedException' || attempt >= 10) throw error;
-    }
-  }
-};
+    if (missing.length > 0) await dynamo.send(new PutCommand(layoutPut([...units, ...missing], rev)));
+  });
 
 export interface DueBucket {
   readonly dueAt: string;
@@ -142,15 +136,14 @@ export const readDueBuckets = async (dueAts: readonly string[]): Promise<Map<str
   const found = new Map<string, DueBucket>();
   for (let i = 0; i < dueAts.length; i += 100) {
     let keys: Record<string, unknown>[] = dueAts.slice(i, i + 100).map((dueAt) => ({ pk: dueCounterPartition, sk: dueAt }));
-    for (let attempt = 1; keys.length > 0; attempt++) {
+    // What DynamoDB left unprocessed is asked for again (the unprocessedKeys policy); beyond it,
+    // the error stands for the throttling it is.
+    await withRetry(unprocessedKeys, async () => {
       const out = await dynamo.send(new BatchGetCommand({ RequestItems: { [tableName]: { Keys: keys, ConsistentRead: true } } }));
       for (const raw of out.Responses?.[tableName] ?? []) found.set(String(raw.sk), toBucket(raw));
       keys = (out.UnprocessedKeys?.[tableName]?.Keys as Record<string, unknown>[] | undefined) ?? [];
-      if (keys.length > 0) {
-        if (attempt >= 8) throw Object.assign(new Error('due buckets stayed unprocessed'), { name: 'ProvisionedThroughputExceededException' });
-        await new Promise((resolve) => setTimeout(resolve, 20 * 2 ** attempt));
-      }
-    }
+      if (keys.length > 0) throw new UnprocessedKeysError();
+    });
   }
   return found;
 };

@@ -1,7 +1,23 @@
-/** Errors of the data layer that callers translate (kept free of imports, so anyone may import them). */
-export class RateLimitedError extends Error {
-  constructor(readonly retryAfterSeconds: number) {
-    super('rate limited');
+/**
+ * Errors of the data layer (kept free of imports but the domain's, so anyone may import them).
+ * The first three are answers the caller acts on (see shared/data/retry.ts); the data layer
+ * refuses a public write over the limit with the domain's own error.
+ */
+export { RateLimitedError } from '../domain/errors';
+
+export class ItemExistsError extends Error {
+  constructor() {
+    super('an item with this tracking code exists');
+  }
+}
+export class IdempotencyKeyTakenError extends Error {
+  constructor() {
+    super('this idempotency key was used already');
+  }
+}
+export class StaleItemError extends Error {
+  constructor() {
+    super('the item changed since it was read');
   }
 }
 

@@ -5,9 +5,11 @@ import type { Satisfaction, Status } from '../schemas/submission';
 import { clock } from '../clock';
 import { dynamo, queryAll, tableName } from './client';
 import { eventSk, eventSkPrefix, idempotencyKey, itemIndexKeyNames, itemIndexKeys, itemPk, itemSk } from './keys';
-import { RateLimitedError } from './errors';
+import { IdempotencyKeyTakenError, ItemExistsError, RateLimitedError, StaleItemError } from './errors';
 import { rateLimitEntry } from './rate-limit';
 import { transactWrite } from './transact';
+
+export { IdempotencyKeyTakenError, ItemExistsError, StaleItemError };
 
 export interface Contact {
   name?: string;
@@ -72,22 +74,6 @@ export interface SealedAnswer {
   sealed: string;
   /** Epoch seconds (the table's TTL attribute). */
   expiresAt: number;
-}
-
-export class ItemExistsError extends Error {
-  constructor() {
-    super('an item with this tracking code exists');
-  }
-}
-export class IdempotencyKeyTakenError extends Error {
-  constructor() {
-    super('this idempotency key was used already');
-  }
-}
-export class StaleItemError extends Error {
-  constructor() {
-    super('the item changed since it was read');
-  }
 }
 
 const keyAttributes = new Set<string>(['pk', 'sk', 'entity', 'firstEvent', ...itemIndexKeyNames]);

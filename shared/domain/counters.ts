@@ -196,6 +196,13 @@ export const addDueDeltas = (into: DueDeltas, before: CountedItem | null, after:
   return into;
 };
 
+/** The first-reply histogram a set of counts holds: bucket (lower bound in hours) -> items. */
+export const firstReplyHistogram = (counts: Counts): Map<number, number> => {
+  const histogram = new Map<number, number>();
+  for (const bucket of firstReplyBuckets) if (counts[`frh:${bucket}`]) histogram.set(bucket, counts[`frh:${bucket}`]);
+  return histogram;
+};
+
 /** The median of a first-reply histogram, in hours (midpoint of the median bucket), or null if empty. */
 export const medianFromHistogram = (histogram: ReadonlyMap<number, number>): number | null => {
   const buckets = [...histogram.entries()].filter(([, n]) => n > 0).sort(([a], [b]) => a - b);

@@ -4,11 +4,13 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context
 import type * as z from 'zod/mini';
 import type { Readable } from 'node:stream';
 import type { Principal } from '../domain/access';
-import { RateLimitedError, transientCancellationReasons } from '../data/errors';
+import { transientCancellationReasons } from '../data/errors';
+import { DomainError } from '../domain/errors';
+import { toFieldErrors } from '../schemas/field-errors';
 import { clientAddressOf, originVerifyHeader, viewerIpHeader } from './client-address';
 import { logger } from './logger';
 import { principalFrom } from './principal';
-import { HttpProblem, problems, type FieldError } from './problem';
+import { HttpProblem, problemFor, problems } from './problem';
 
 /** Bodies above this size are refused with 413 before anything is parsed. */
 export const maxBodyBytes = 16 * 1024;
@@ -77,20 +79,6 @@ type Event = APIGatewayProxyEventV2 & { yijian?: Internal };
 const baseHeaders = {
   'cache-control': 'no-store',
   'x-content-type-options': 'nosniff',
-};
-
-/** zod issues -> `errors[]` with dotted paths; an unknown key is reported at its own path. */
-export const toFieldErrors = (issues: readonly z.core.$ZodIssue[], prefix: readonly PropertyKey[] = []): FieldError[] => {
-  const out: FieldError[] = [];
-  for (const issue of issues) {
-    const base = [...prefix, ...issue.path];
-    if (issue.code === 'unrecognized_keys') {
-      for (const key of issue.keys) out.push({ path: [...base, key].join('.'), message: 'Unknown field.' });
-    } else {
-      out.push({ path: base.map(String).join('.'), message: issue.message });
-    }
-  }
-  return out;
 };
 
 const validate = <S extends Schema>(schema: S, value: unknown, prefix: string[]): z.output<S> => {
@@ -226,8 +214,8 @@ const problemResponder = (): MiddlewareObj<Event, APIGatewayProxyStructuredResul
     let problem: HttpProblem;
     if (error instanceof HttpProblem) {
       problem = error;
-    } else if (error instanceof RateLimitedError) {
-      problem = problems.rateLimited(error.retryAfterSeconds);
+    } else if (error instanceof DomainError) {
+      problem = problemFor(error);
     } else if (isTransientAwsError(error)) {
       problem = problems.unavailable(1);
       logger.warn('DynamoDB busy after retries', { error: (error as Error).name });
@@ -235,7 +223,7 @@ const problemResponder = (): MiddlewareObj<Event, APIGatewayProxyStructuredResul
       problem = problems.internal();
       logger.error('unhandled error', { error: error as Error });
     }
-    if (problem.status >= 500 && error instanceof HttpProblem) logger.warn('service problem', { status: problem.status, detail: problem.detail });
+    if (problem.status >= 500 && (error instanceof HttpProblem || error instanceof DomainError)) logger.warn('service problem', { status: problem.status, detail: problem.detail });
     request.response = {
       statusCode: problem.status,
       headers: { ...baseHeaders, ...problem.headers, 'content-type': 'application/problem+json; charset=utf-8' },

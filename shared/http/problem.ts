@@ -1,11 +1,22 @@
+import {
+  ConflictError,
+  DomainError,
+  ForbiddenError,
+  InvalidInputError,
+  NotFoundError,
+  RateLimitedError,
+  StaleVersionError,
+  UnavailableError,
+  type FieldError,
+} from '../domain/errors';
+
+export type { FieldError };
+
 /**
- * RFC 9457 problem documents. Every error a client sees is one of these; anything that is not an
- * HttpProblem becomes a generic 500 whose cause is logged, never shown.
+ * RFC 9457 problem documents. Every error a client sees is one of these: the HTTP stack's own
+ * (size, media type, JSON, validation), the domain's errors mapped by `problemFor`, and a generic
+ * 500 for anything else, whose cause is logged, never shown.
  */
-export interface FieldError {
-  readonly path: string;
-  readonly message: string;
-}
 
 export interface ProblemDocument {
   type: string;
@@ -60,31 +71,60 @@ export class HttpProblem extends Error {
   }
 }
 
-const problemType = (slug: string): string => `https://yijian.example/problems/${slug}`;
+/**
+ * Every problem type this API answers with, in one place (a client, or a translation of the
+ * texts, can enumerate them). `about:blank` is used for 401, 403 and 500: their status says it all.
+ */
+export const problemTypes = {
+  validation: 'https://yijian.example/problems/validation',
+  malformedJson: 'https://yijian.example/problems/malformed-json',
+  notFound: 'https://yijian.example/problems/not-found',
+  conflict: 'https://yijian.example/problems/conflict',
+  stale: 'https://yijian.example/problems/stale',
+  tooLarge: 'https://yijian.example/problems/too-large',
+  unsupportedMediaType: 'https://yijian.example/problems/unsupported-media-type',
+  rateLimited: 'https://yijian.example/problems/rate-limited',
+  unavailable: 'https://yijian.example/problems/unavailable',
+  blank: 'about:blank',
+} as const;
 
 export const problems = {
   validation: (errors: FieldError[], detail = 'The request has invalid fields.') =>
-    new HttpProblem(400, { type: problemType('validation'), detail, errors }),
-  malformedJson: () => new HttpProblem(400, { type: problemType('malformed-json'), detail: 'The body is not valid JSON.' }),
-  notFound: (detail = 'Nothing was found here.') => new HttpProblem(404, { type: problemType('not-found'), detail }),
-  conflict: (detail: string) => new HttpProblem(409, { type: problemType('conflict'), detail }),
+    new HttpProblem(400, { type: problemTypes.validation, detail, errors }),
+  malformedJson: () => new HttpProblem(400, { type: problemTypes.malformedJson, detail: 'The body is not valid JSON.' }),
+  notFound: (detail = 'Nothing was found here.') => new HttpProblem(404, { type: problemTypes.notFound, detail }),
+  conflict: (detail: string) => new HttpProblem(409, { type: problemTypes.conflict, detail }),
   preconditionFailed: () =>
-    new HttpProblem(412, { type: problemType('stale'), detail: 'The item was changed by someone else; reload it and try again.' }),
+    new HttpProblem(412, { type: problemTypes.stale, detail: 'The item was changed by someone else; reload it and try again.' }),
   tooLarge: (limit: number) =>
-    new HttpProblem(413, { type: problemType('too-large'), detail: `The body is larger than ${limit} bytes.` }),
+    new HttpProblem(413, { type: problemTypes.tooLarge, detail: `The body is larger than ${limit} bytes.` }),
   unsupportedMediaType: () =>
-    new HttpProblem(415, { type: problemType('unsupported-media-type'), detail: 'Send the body as application/json.' }),
+    new HttpProblem(415, { type: problemTypes.unsupportedMediaType, detail: 'Send the body as application/json.' }),
   rateLimited: (retryAfterSeconds: number) =>
     new HttpProblem(429, {
-      type: problemType('rate-limited'),
+      type: problemTypes.rateLimited,
       detail: 'Too many requests from this address; try again later.',
       headers: { 'Retry-After': String(retryAfterSeconds) },
     }),
   unavailable: (retryAfterSeconds = 1) =>
     new HttpProblem(503, {
-      type: problemType('unavailable'),
+      type: problemTypes.unavailable,
       detail: 'The service is busy; try again shortly.',
       headers: { 'Retry-After': String(retryAfterSeconds) },
     }),
-  internal: () => new HttpProblem(500, { type: 'about:blank', detail: 'Something went wrong on our side. It has been logged.' }),
+  forbidden: (detail: string) => new HttpProblem(403, { type: problemTypes.blank, detail }),
+  internal: () => new HttpProblem(500, { type: problemTypes.blank, detail: 'Something went wrong on our side. It has been logged.' }),
+};
+
+/** The problem document a domain error stands for: the one place where the domain meets HTTP. */
+export const problemFor = (error: DomainError): HttpProblem => {
+  if (error instanceof NotFoundError) return problems.notFound(error.detail);
+  if (error instanceof ForbiddenError) return problems.forbidden(error.detail);
+  if (error instanceof ConflictError) return problems.conflict(error.detail);
+  if (error instanceof StaleVersionError) return problems.preconditionFailed();
+  if (error instanceof InvalidInputError) return problems.validation([...error.errors], error.detail);
+  if (error instanceof RateLimitedError) return problems.rateLimited(error.retryAfterSeconds);
+  if (error instanceof UnavailableError) return problems.unavailable(error.retryAfterSeconds);
+  // A domain error without a mapping is a bug of this module: the responder answers 500.
+  throw new TypeError(`no problem for ${error.name}`);
 };

@@ -1,5 +1,5 @@
 import { getDirectory } from '../data/directory';
-import { problems } from '../http/problem';
+import { UnavailableError } from '../domain/errors';
 import type { Directory } from '../schemas/directory';
 
 /**
@@ -51,10 +51,10 @@ export const waitOutDirectoryCaches = async (storedAt: number): Promise<void> =>
   if (directoryCacheMs > 0 && delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
 };
 
-/** The directory, or a 503 problem when the office has not loaded one yet. */
+/** The directory, or UnavailableError (try again in a minute) when the office has not loaded one yet. */
 export const requireDirectory = async (): Promise<Directory> => {
   const directory = await currentDirectory();
-  if (!directory) throw problems.unavailable(60);
+  if (!directory) throw new UnavailableError(60);
   return directory;
 };
 

@@ -3,10 +3,10 @@ import { stringify } from 'csv-stringify/sync';
 import { clock } from '../clock';
 import type { Principal } from '../domain/access';
 import { canExport } from '../domain/access';
-import { HttpProblem } from '../http/problem';
+import { ForbiddenError } from '../domain/errors';
 import type { ExportQuery } from '../schemas/staff';
 import { requireDirectory } from './directory';
-import { allForPrincipal } from './staff-desk';
+import { allForPrincipal } from './item-lists';
 import { isOverdue } from './views';
 
 export const exportColumns = [
@@ -52,7 +52,7 @@ export const csvText = (records: readonly (readonly string[])[], options: { firs
  * downloads, so memory stays one page deep however many items there are.
  */
 export const exportCsv = async (principal: Principal, query: ExportQuery): Promise<Readable> => {
-  if (!canExport(principal)) throw new HttpProblem(403, { detail: 'Only the office and leaders export.' });
+  if (!canExport(principal)) throw new ForbiddenError('Only the office and leaders export.');
   const directory = await requireDirectory();
   const unitNames = new Map(directory.units.map((u) => [u.id, u.name]));
   const groupNames = new Map(directory.groups.map((g) => [g.id, g.name]));

@@ -1,18 +1,9 @@
 import { clock } from '../clock';
-import {
-  commitChange,
-  createItem,
-  getIdempotencyRecord,
-  getItem,
-  getItemWithEvents,
-  IdempotencyKeyTakenError,
-  ItemExistsError,
-  StaleItemError,
-  type EventRecord,
-  type ItemChange,
-  type ItemRecord,
-} from '../data/items';
+import { changeItem } from '../data/change-item';
+import { createItem, getIdempotencyRecord, getItemWithEvents, IdempotencyKeyTakenError, type EventRecord, type ItemChange, type ItemRecord } from '../data/items';
+import { itemCreation, withRetry } from '../data/retry';
 import { addWorkingDays } from '../domain/calendar';
+import { ConflictError, InvalidInputError, NotFoundError } from '../domain/errors';
 import {
   idempotencyKeyHash,
   idempotencyWindowSeconds,
@@ -30,13 +21,11 @@ import {
   newTrackingCode,
   normalizeTrackingCode,
 } from '../domain/tracking-code';
-import { problems } from '../http/problem';
 import { kinds, type Directory } from '../schemas/directory';
 import type { CreateSubmissionBody, PublicSubmissionView, Satisfaction, SubmissionReceipt } from '../schemas/submission';
 import { groupName, requireDirectory } from './directory';
 
 const submitter = { type: 'submitter' } as const;
-const attempts = 5;
 
 export const formData = async () => {
   const directory = await requireDirectory();
@@ -61,11 +50,8 @@ const dueDate = (directory: Directory, kind: ItemRecord['kind'], from: Date): st
 const replay = async (key: string, fingerprint: string): Promise<SubmissionReceipt | null> => {
   const record = await getIdempotencyRecord(idempotencyKeyHash(key));
   if (!record) return null;
-  if (record.requestHash !== fingerprint) {
-    throw problems.conflict('This Idempotency-Key was already used for a different submission.');
-  }
-  const answer = openAnswer<SubmissionReceipt>(key, record.sealed);
-  if (!answer) throw problems.conflict('This Idempotency-Key was already used for a different submission.');
+  const answer = record.requestHash === fingerprint ? openAnswer<SubmissionReceipt>(key, record.sealed) : null;
+  if (!answer) throw new ConflictError('This Idempotency-Key was already used for a different submission.');
   return answer;
 };
 
@@ -86,14 +72,16 @@ export const submit = async (input: CreateSubmissionBody, idempotencyKey?: strin
   }
   const directory = await requireDirectory();
   if (input.unitId !== undefined && !findUnit(directory, input.unitId)) {
-    throw problems.validation([{ path: 'unitId', message: 'No such unit.' }]);
+    throw new InvalidInputError([{ path: 'unitId', message: 'No such unit.' }]);
   }
   const route = routeItem(directory, { kind: input.kind, unitId: input.unitId });
   const createdAt = now.toISOString();
   const status: ItemRecord['status'] = route ? 'assigned' : 'submitted';
   const dueAt = route ? dueDate(directory, input.kind, now) : undefined;
 
-  for (let attempt = 1; ; attempt++) {
+  // A drawn tracking code that is taken is drawn again; a concurrent twin with the same
+  // Idempotency-Key that won the race is answered with its receipt (the itemCreation policy).
+  return withRetry(itemCreation, async () => {
     const trackingCode = newTrackingCode();
     const accessKey = newAccessKey();
     const receipt: SubmissionReceipt = { trackingCode, accessKey, status, ...(dueAt ? { dueAt } : {}), createdAt };
@@ -136,17 +124,14 @@ export const submit = async (input: CreateSubmissionBody, idempotencyKey?: strin
       await createItem(item, event, sealed, sourceIp);
       return receipt;
     } catch (error) {
-      if (attempt >= attempts) throw error;
-      if (error instanceof ItemExistsError) continue; // a tracking code collision: draw another
-      if (error instanceof IdempotencyKeyTakenError && idempotencyKey) {
-        // Another request with the same key won the race; answer what it answered.
-        const earlier = await replay(idempotencyKey, fingerprint);
-        if (earlier) return earlier;
-        continue;
-      }
+      if (!(error instanceof IdempotencyKeyTakenError && idempotencyKey)) throw error;
+      // Another request with the same key won the race; answer what it answered (if its record
+      // has already expired again, try anew).
+      const earlier = await replay(idempotencyKey, fingerprint);
+      if (earlier) return earlier;
       throw error;
     }
-  }
+  });
 };
 
 /** A dummy hash so an unknown code costs the same comparison as a wrong key. */
@@ -155,7 +140,7 @@ const noSuchItemHash = hashAccessKey('no such item');
 /** The item for a code and key, or the one 404 that does not tell which of the two was wrong. */
 const authorise = <T extends { accessKeyHash: string }>(record: T | null, accessKey: string | undefined): T => {
   const matches = accessKeyMatches(accessKey ?? '', record?.accessKeyHash ?? noSuchItemHash);
-  if (!record || !matches) throw problems.notFound('No submission with this tracking code and access key.');
+  if (!record || !matches) throw new NotFoundError('No submission with this tracking code and access key.');
   return record;
 };
 
@@ -198,20 +183,19 @@ const changeAsSubmitter = async (
   action: Action,
   describe: (item: ItemRecord, to: ItemRecord['status'], directory: Directory | null) => ItemChange,
 ): Promise<ItemRecord> => {
-  const trackingCode = canonicalCode(code);
-  for (let attempt = 1; ; attempt++) {
-    const item = authorise(await getItem(trackingCode), accessKey);
-    const to = nextStatus(item.status, action);
-    if (to === null) throw problems.conflict(`This is not possible while the submission is ${item.status}.`);
-    const directory = to === 'reopened' ? await requireDirectory() : null;
-    try {
-      return await commitChange(item, describe(item, to, directory), { sourceIp });
-    } catch (error) {
-      if (error instanceof StaleItemError && attempt < attempts) continue;
-      if (error instanceof StaleItemError) throw problems.unavailable(1);
-      throw error;
-    }
-  }
+  const changed = await changeItem(
+    canonicalCode(code),
+    async (current) => {
+      const item = authorise(current?.item ?? null, accessKey);
+      const to = nextStatus(item.status, action);
+      if (to === null) throw new ConflictError(`This is not possible while the submission is ${item.status}.`);
+      const directory = to === 'reopened' ? await requireDirectory() : null;
+      return describe(item, to, directory);
+    },
+    { sourceIp },
+  );
+  // Never null: the decision above refuses or plans a change.
+  return changed!.item;
 };
 
 /** A reopened item goes back to its group with a fresh SLA clock. */

@@ -1,7 +1,9 @@
 import { clock } from '../clock';
-import { commitChange, getItem, StaleItemError, type ItemChange, type ItemRecord } from '../data/items';
+import { changeItem } from '../data/change-item';
+import type { ItemChange, ItemRecord } from '../data/items';
 import { answeredBeforeCodes, dueSoonCodes, overdueCodes } from '../data/due';
 import { addWorkingDays } from '../domain/calendar';
+import { UnavailableError } from '../domain/errors';
 import { isOpen, nextStatus } from '../domain/lifecycle';
 import { logger } from '../http/logger';
 import { requireDirectory } from './directory';
@@ -24,21 +26,19 @@ export const autoCloseDays = (() => {
 
 const system = { type: 'system' as const, name: 'sweeper' };
 
-/** Applies `decide` to the fresh item; null from `decide` means there is nothing (left) to do. */
+/**
+ * Applies `decide` to the fresh item (shared/data/change-item.ts); null from `decide` means there
+ * is nothing (left) to do. An item that stays contested beyond the lost-race policy is left to
+ * the next sweep.
+ */
 const change = async (code: string, decide: (item: ItemRecord) => ItemChange | null): Promise<boolean> => {
-  for (let attempt = 1; attempt <= 5; attempt++) {
-    const item = await getItem(code);
-    const planned = item ? decide(item) : null;
-    if (!item || !planned) return false;
-    try {
-      await commitChange(item, planned);
-      return true;
-    } catch (error) {
-      if (!(error instanceof StaleItemError)) throw error;
-    }
+  try {
+    return (await changeItem(code, (current) => (current ? decide(current.item) : null))) !== null;
+  } catch (error) {
+    if (!(error instanceof UnavailableError)) throw error;
+    logger.warn('sweeper gave up on a busy item', { trackingCode: code });
+    return false;
   }
-  logger.warn('sweeper gave up on a busy item', { trackingCode: code });
-  return false;
 };
 
 export const sweep = async (now: Date = clock.now()) => {

@@ -10,6 +10,7 @@ import {
   readDueBuckets,
   type TallyCommit,
 } from '../data/counters';
+import { tallyRace, withRetry } from '../data/retry';
 import { itemSk } from '../data/keys';
 import { logger } from '../http/logger';
 
@@ -88,19 +89,6 @@ const nextStep = (records: readonly DynamoDBRecord[]): Step => {
   return { records: records.slice(0, taken), itemRecords, counters, due };
 };
 
-/**
- * Did this step lose a race (another tally changed what it read, or committed this very step)?
- * Then it reads again at once. A step cancelled because DynamoDB throttled it is not a race: that
- * goes back to the event source mapping, which delivers the batch again later.
- */
-const lostRace = (error: unknown): boolean => {
-  const e = error as { name?: string; CancellationReasons?: { Code?: string }[] };
-  if (e.name === 'ConditionalCheckFailedException') return true;
-  if (e.name !== 'TransactionCanceledException') return false;
-  const codes = (e.CancellationReasons ?? []).map((r) => r.Code ?? 'None');
-  return codes.some((c) => c === 'ConditionalCheckFailed' || c === 'TransactionConflict') && codes.every((c) => c === 'None' || c === 'ConditionalCheckFailed' || c === 'TransactionConflict');
-};
-
 /** What a step changes, as stored now (strongly consistent). */
 const readFor = (step: Step) => Promise.all([readCounterState({ consistent: true }), readDueBuckets([...step.due.keys()])]);
 
@@ -149,11 +137,19 @@ export const tallyRecords = async (records: readonly DynamoDBRecord[], now: Date
   let rest = records.filter((r) => r.eventID && r.dynamodb?.SequenceNumber);
   let counted = 0;
   let skipped = records.length - rest.length;
-  for (let conflicts = 0; rest.length > 0; ) {
+  while (rest.length > 0) {
     const step = nextStep(rest);
     const countsSomething = step.counters.size > 0 || step.due.size > 0;
-    // The marker and what the step changes are read together: one round trip per step, not two.
-    const [through, read] = await Promise.all([findTallyMarker(rest[0].eventID!), countsSomething ? readFor(step) : null]);
+    const first = rest[0];
+    // A concurrent tally changed what this one read (or committed this very step): read again
+    // (the tallyRace policy). A step that changes no count, other entities or changes that cancel
+    // out, writes nothing.
+    const through = await withRetry(tallyRace, async () => {
+      // The marker and what the step changes are read together: one round trip per step, not two.
+      const [marker, read] = await Promise.all([findTallyMarker(first.eventID!), countsSomething ? readFor(step) : null]);
+      if (marker === null && read) await commitStep(step, read, now);
+      return marker;
+    });
     if (through !== null) {
       // Counted by an earlier delivery of these records (a marker covers at least its first one).
       const after = BigInt(through);
@@ -163,18 +159,6 @@ export const tallyRecords = async (records: readonly DynamoDBRecord[], now: Date
       rest = remaining;
       continue;
     }
-    if (read) {
-      try {
-        await commitStep(step, read, now);
-      } catch (error) {
-        if (!lostRace(error)) throw error;
-        // A concurrent tally changed what this one read (or committed this very step): read again.
-        if (++conflicts > 20) throw error;
-        await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * Math.min(conflicts, 8)));
-        continue;
-      }
-    }
-    // (A step that changes no count, other entities or changes that cancel out, writes nothing.)
     counted += step.itemRecords;
     skipped += step.records.length - step.itemRecords;
     rest = rest.slice(step.records.length);

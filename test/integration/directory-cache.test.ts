@@ -14,7 +14,7 @@ const tableName = useOwnTable('dircache', { YIJIAN_DIRECTORY_CACHE_MS: String(ca
 
 let cache: typeof import('../../shared/services/directory');
 let data: typeof import('../../shared/data/directory');
-let desk: typeof import('../../shared/services/staff-desk');
+let desk: typeof import('../../shared/services/directory-admin');
 const office = { sub: 'office-1', name: '办公室', office: true, leader: false, groups: [] };
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -23,7 +23,7 @@ beforeAll(async () => {
   await ensureTable(localClient(inject('dynamoEndpoint')), tableName);
   cache = await import('../../shared/services/directory');
   data = await import('../../shared/data/directory');
-  desk = await import('../../shared/services/staff-desk');
+  desk = await import('../../shared/services/directory-admin');
   await data.putDirectory(demoDirectory);
 });
 

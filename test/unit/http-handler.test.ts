@@ -3,7 +3,8 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import * as z from 'zod';
 import { httpHandler, json, maxBodyBytes, type HttpRequest } from '../../shared/http/handler';
-import { problems } from '../../shared/http/problem';
+import { RateLimitedError, StaleVersionError } from '../../shared/domain/errors';
+import { problemFor, problems } from '../../shared/http/problem';
 import { leakPattern } from '../support/stack';
 
 /** The middy stack in-process: hand-built API Gateway payload-2.0 events and a fake Lambda context. */
@@ -142,6 +143,24 @@ describe('errors', () => {
     expect(r429.statusCode).toBe(429);
     expect(r429.headers?.['Retry-After'] ?? r429.headers?.['retry-after']).toBe('42');
     expect(r429.headers).toMatchObject({ 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' });
+  });
+});
+
+describe('domain errors', () => {
+  it('answers a domain error with the problem it maps to, headers included, without logging an error', async () => {
+    for (const error of [new StaleVersionError(), new RateLimitedError(7)]) {
+      const r = await call(
+        httpHandler({}, async () => {
+          throw error;
+        }),
+        event(),
+      );
+      const expected = problemFor(error);
+      expect(r.statusCode).toBe(expected.status);
+      expect(problemOf(r)).toEqual(expected.toDocument());
+      expect(r.headers).toMatchObject({ ...expected.headers, 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' });
+    }
+    expect(logs().filter((l) => l.level === 'ERROR')).toEqual([]);
   });
 });
 

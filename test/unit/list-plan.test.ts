@@ -6,14 +6,14 @@ import type { ListQuery } from '../../shared/schemas/staff';
 import { statusSchema, type Status } from '../../shared/schemas/submission';
 
 /**
- * `planList` is pure, but it lives in the staff-desk module, whose data layer reads TABLE_NAME at
+ * `planList` is pure, but it lives in the item-lists module, whose data layer reads TABLE_NAME at
  * load (as a handler does); no request is ever sent from this file.
  */
-let planList: typeof import('../../shared/services/staff-desk').planList;
+let planList: typeof import('../../shared/services/item-lists').planList;
 beforeAll(async () => {
   process.env.TABLE_NAME ??= 'unit-test-no-table';
   process.env.AWS_REGION ??= 'us-east-1';
-  ({ planList } = await import('../../shared/services/staff-desk'));
+  ({ planList } = await import('../../shared/services/item-lists'));
 });
 
 type Query = Omit<ListQuery, 'limit' | 'cursor'>;

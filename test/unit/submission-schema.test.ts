@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type * as z from 'zod/mini';
-import { toFieldErrors } from '../../shared/http/handler';
+import { toFieldErrors } from '../../shared/schemas/field-errors';
 import { buildOpenApiDocument } from '../../shared/schemas/openapi';
 import { createSubmissionBody, followUpBody, idempotencyKeySchema, ratingBody } from '../../shared/schemas/submission';
 import { codePointLength, text } from '../../shared/schemas/text';

@@ -1,0 +1,72 @@
+import { StaleVersionError, UnavailableError } from '../domain/errors';
+import { StaleItemError } from './errors';
+import { commitChange, getItem, getItemWithEvents, type EventRecord, type ItemChange, type ItemRecord } from './items';
+import { lostRace, withRetry } from './retry';
+
+/** An item as read for a change: its events only when the caller asked for them. */
+export interface CurrentItem {
+  readonly item: ItemRecord;
+  readonly events: readonly EventRecord[];
+}
+
+export interface ChangeOptions {
+  /** Read the item with its events (one Query on the collection instead of one GetItem). */
+  readonly withEvents?: boolean;
+  /**
+   * The version the caller saw (If-Match). `checkVersion` then refuses another one, and a lost
+   * race is a StaleVersionError instead of a new decision on the fresh item.
+   */
+  readonly expectedVersion?: number;
+  /** The client's address, for the rate limit of a public write. */
+  readonly sourceIp?: string;
+}
+
+/**
+ * Decides the change on the item as read (null: no item), or null for nothing to do; throws a
+ * domain error to refuse. `checkVersion` throws StaleVersionError when the item is not at the
+ * expected version: the caller calls it where that check ranks among its own (after who may see
+ * and do it, before what the state allows).
+ */
+export type Decide = (current: CurrentItem | null, checkVersion: () => void) => Promise<ItemChange | null> | ItemChange | null;
+
+export interface ChangedItem {
+  /** The item as committed. */
+  readonly item: ItemRecord;
+  /** With `withEvents`: the history as of the committed version, the new event last. */
+  readonly events: EventRecord[];
+  readonly change: ItemChange;
+}
+
+/**
+ * The one way to change an item: read it, decide, commit on the version read (one conditional
+ * transaction, shared/data/items.ts `commitChange`), and when someone else committed first, read
+ * and decide again under the `lostRace` policy, so nothing is overwritten blind. Beyond the policy
+ * the change is refused as UnavailableError (try again in a second); nothing was written.
+ *
+ * Worst case, in requests: lostRace.attempts reads and commits, each commit a transaction tried up
+ * to transactionConflict.attempts times by the app, each of those up to the client's maxAttempts
+ * times by the SDK (shared/data/retry.ts, shared/data/client.ts); the app's waits add up to at
+ * most the sum of each policy's capped backoffs.
+ */
+export const changeItem = async (trackingCode: string, decide: Decide, options: ChangeOptions = {}): Promise<ChangedItem | null> => {
+  const { expectedVersion } = options;
+  try {
+    return await withRetry(lostRace, async () => {
+      const current = options.withEvents ? await getItemWithEvents(trackingCode) : await getItem(trackingCode).then((item) => (item ? { item, events: [] } : null));
+      const checkVersion = () => {
+        if (expectedVersion !== undefined && current !== null && current.item.version !== expectedVersion) throw new StaleVersionError();
+      };
+      const planned = await decide(current, checkVersion);
+      if (!current || !planned) return null;
+      const item = await commitChange(current.item, planned, { sourceIp: options.sourceIp }).catch((error: unknown) => {
+        // With If-Match the caller decided on the version it saw: that decision is not redone.
+        throw expectedVersion !== undefined && error instanceof StaleItemError ? new StaleVersionError() : error;
+      });
+      // The events as of the version read (a later change cannot be among them: ours was next).
+      const events = current.events.filter((e) => e.version <= current.item.version);
+      return { item, events: [...events, { version: item.version, ...planned.event }], change: planned };
+    });
+  } catch (error) {
+    throw error instanceof StaleItemError ? new UnavailableError(1) : error;
+  }
+};

@@ -1,0 +1,132 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { IdempotencyKeyTakenError, ItemExistsError, StaleItemError, transientCancellationReasons } from './errors';
+
+/**
+ * The app's own retries, each under a named policy. The SDK client retries what fails in transport
+ * (throttling, 5xx, timeouts, up to its `maxAttempts`); these retry only answers that mean "try
+ * again": a lost race on a version, a transaction cancelled because another one held an item, keys
+ * a batch read left unprocessed, a drawn tracking code that was taken.
+ */
+export interface RetryPolicy {
+  readonly name: string;
+  /** Tries in all, the first included. */
+  readonly attempts: number;
+  /**
+   * The wait before try n + 1 is random in [0, min(baseDelayMs * 2^n, maxDelayMs)) (full jitter:
+   * writers that collided spread out instead of colliding again); 0 tries again at once.
+   */
+  readonly baseDelayMs: number;
+  readonly maxDelayMs: number;
+  /** Whether an error is one this policy tries again; any other passes through at once. */
+  readonly retryable: (error: unknown) => boolean;
+}
+
+/**
+ * A transaction cancelled only because another transaction touched one of its items at the same
+ * moment, or because DynamoDB throttled one of them: its conditions are evaluated afresh on the
+ * next try, so a retry can never apply a stale change. (Checked by name and reasons, as both the
+ * SDK and a test's fault carry them.)
+ */
+export const isTransientCancellation = (error: unknown): boolean => {
+  const e = error as { name?: string; CancellationReasons?: { Code?: string }[] } | null;
+  if (e?.name !== 'TransactionCanceledException') return false;
+  const reasons = (e.CancellationReasons ?? []).map((r) => r.Code);
+  return (
+    reasons.some((code) => code !== undefined && transientCancellationReasons.has(code)) &&
+    reasons.every((code) => code === undefined || code === 'None' || transientCancellationReasons.has(code))
+  );
+};
+
+/** A change lost the race for the version it read: read again, decide again (shared/data/change-item.ts). */
+export const lostRace: RetryPolicy = {
+  name: 'lost race',
+  attempts: 6,
+  baseDelayMs: 15,
+  maxDelayMs: 500,
+  retryable: (error) => error instanceof StaleItemError,
+};
+
+/** A transaction cancelled for a conflict or throttling (shared/data/transact.ts). */
+export const transactionConflict: RetryPolicy = {
+  name: 'transaction conflict',
+  attempts: 6,
+  baseDelayMs: 20,
+  maxDelayMs: 1000,
+  retryable: isTransientCancellation,
+};
+
+/** Signals keys a batch read left unprocessed (DynamoDB throttled part of it). */
+export class UnprocessedKeysError extends Error {
+  constructor() {
+    super('keys stayed unprocessed');
+    // Named like the throttling it stands for: beyond the retries, the HTTP stack answers 503.
+    this.name = 'ProvisionedThroughputExceededException';
+  }
+}
+
+/** A batch read's unprocessed keys are asked for again, with backoff as AWS advises. */
+export const unprocessedKeys: RetryPolicy = {
+  name: 'unprocessed keys',
+  attempts: 8,
+  baseDelayMs: 20,
+  maxDelayMs: 2000,
+  retryable: (error) => error instanceof UnprocessedKeysError,
+};
+
+/** A new item's drawn tracking code was taken, or its idempotency key won by a concurrent twin: at once. */
+export const itemCreation: RetryPolicy = {
+  name: 'item creation',
+  attempts: 5,
+  baseDelayMs: 0,
+  maxDelayMs: 0,
+  retryable: (error) => error instanceof ItemExistsError || error instanceof IdempotencyKeyTakenError,
+};
+
+/** The counter layout was extended by the tally at the same moment: read it again at once. */
+export const layoutRace: RetryPolicy = {
+  name: 'layout race',
+  attempts: 10,
+  baseDelayMs: 0,
+  maxDelayMs: 0,
+  retryable: (error) => (error as Error | null)?.name === 'ConditionalCheckFailedException',
+};
+
+/**
+ * A tally step lost a race: another tally changed what it read, or committed this very step. It
+ * reads again. A step cancelled because DynamoDB throttled it is not a race: that goes back to the
+ * event source mapping, which delivers the batch again later.
+ */
+export const tallyRace: RetryPolicy = {
+  name: 'tally race',
+  attempts: 21,
+  baseDelayMs: 5,
+  maxDelayMs: 80,
+  retryable: (error) => {
+    const e = error as { name?: string; CancellationReasons?: { Code?: string }[] } | null;
+    if (e?.name === 'ConditionalCheckFailedException') return true;
+    if (e?.name !== 'TransactionCanceledException') return false;
+    const raced = (code: string) => code === 'ConditionalCheckFailed' || code === 'TransactionConflict';
+    const codes = (e.CancellationReasons ?? []).map((r) => r.Code ?? 'None');
+    return codes.some(raced) && codes.every((code) => code === 'None' || raced(code));
+  },
+};
+
+/** The wait before the try after `attempt` under `policy` (full jitter). */
+export const backoffMs = (policy: RetryPolicy, attempt: number, random: () => number = Math.random): number =>
+  random() * Math.min(policy.baseDelayMs * 2 ** attempt, policy.maxDelayMs);
+
+/**
+ * Runs `fn` until it succeeds, throws what the policy does not retry (passed through at once), or
+ * has been tried `policy.attempts` times (the last error is thrown). `fn` gets the try's number.
+ */
+export const withRetry = async <T>(policy: RetryPolicy, fn: (attempt: number) => Promise<T>): Promise<T> => {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn(attempt);
+    } catch (error) {
+      if (!policy.retryable(error) || attempt >= policy.attempts) throw error;
+      const wait = backoffMs(policy, attempt);
+      if (wait > 0) await sleep(wait);
+    }
+  }
+};

@@ -1,0 +1,67 @@
+/**
+ * What a use case can answer besides its result, in the domain's words. Services and the data
+ * layer throw these; only the HTTP stack (shared/http/problem.ts, `problemFor`) turns them into
+ * problem documents, so no service knows about status codes, headers or problem types.
+ * The `detail` is the English sentence a person reads; the problem type says what kind of refusal
+ * it was.
+ */
+
+/** A field the input got wrong, at its dotted path (`groupId`, `query.cursor`, `If-Match`). */
+export interface FieldError {
+  readonly path: string;
+  readonly message: string;
+}
+
+export abstract class DomainError extends Error {
+  constructor(readonly detail: string | undefined) {
+    super(detail ?? 'domain error');
+    this.name = new.target.name;
+  }
+}
+
+/** Nothing there, or nothing the caller may see: the two are not told apart. */
+export class NotFoundError extends DomainError {}
+
+/** The caller may see this but not do it (their role, their groups). */
+export class ForbiddenError extends DomainError {
+  declare readonly detail: string;
+}
+
+/** Not possible in the current state (the lifecycle, a key used for something else). */
+export class ConflictError extends DomainError {
+  declare readonly detail: string;
+}
+
+/** The caller changed the item as of a version (If-Match) that is no longer the item's. */
+export class StaleVersionError extends DomainError {
+  constructor() {
+    super(undefined);
+  }
+}
+
+/** The input is well-formed but wrong, field by field. */
+export class InvalidInputError extends DomainError {
+  constructor(
+    readonly errors: readonly FieldError[],
+    detail?: string,
+  ) {
+    super(detail);
+  }
+}
+
+/** This client has made too many public writes; it may try again after `retryAfterSeconds`. */
+export class RateLimitedError extends DomainError {
+  constructor(readonly retryAfterSeconds: number) {
+    super(undefined);
+  }
+}
+
+/**
+ * The request cannot be answered now but may be later: the office has not loaded a directory yet,
+ * or an item stayed contested beyond the lost-race retry policy. Nothing was written.
+ */
+export class UnavailableError extends DomainError {
+  constructor(readonly retryAfterSeconds: number) {
+    super(undefined);
+  }
+}

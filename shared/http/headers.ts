@@ -1,0 +1,18 @@
+import { idempotencyKeySchema } from '../schemas/submission';
+import { problems } from './problem';
+
+/** `If-Match: "7"` (or W/"7", or 7) -> 7; absent -> undefined; anything else is a 400. */
+export const parseIfMatch = (header: string | undefined): number | undefined => {
+  if (header === undefined) return undefined;
+  const m = /^\s*(?:W\/)?"?(\d{1,9})"?\s*$/.exec(header);
+  if (!m) throw problems.validation([{ path: 'If-Match', message: 'Must be the item version in quotes, as its ETag gives it.' }]);
+  return Number(m[1]);
+};
+
+/** `Idempotency-Key`: absent -> undefined; 8..128 visible ASCII characters, else a 400. */
+export const parseIdempotencyKey = (header: string | undefined): string | undefined => {
+  if (header !== undefined && !idempotencyKeySchema.safeParse(header).success) {
+    throw problems.validation([{ path: 'Idempotency-Key', message: 'Must be 8..128 visible ASCII characters.' }]);
+  }
+  return header;
+};

@@ -1,0 +1,40 @@
+import { seedLayout } from '../data/counters';
+import { getDirectory, getDirectoryRecord, putDirectory } from '../data/directory';
+import { canAdminister, type Principal } from '../domain/access';
+import { ForbiddenError, InvalidInputError, UnavailableError } from '../domain/errors';
+import { directorySchema } from '../schemas/directory';
+import { toFieldErrors } from '../schemas/field-errors';
+import { forgetDirectory, waitOutDirectoryCaches } from './directory';
+
+/** The office reads and replaces the directory (groups, units, routing rules, SLA, holidays). */
+
+const officeOnly = () => new ForbiddenError('Only the office manages the directory.');
+
+export const readDirectory = async (principal: Principal) => {
+  if (!canAdminister(principal)) throw officeOnly();
+  // The editor reads what is stored now, not a cached copy.
+  const directory = await getDirectory();
+  if (!directory) throw new UnavailableError(60);
+  return directory;
+};
+
+export const replaceDirectory = async (principal: Principal, document: unknown) => {
+  if (!canAdminister(principal)) throw officeOnly();
+  const parsed = directorySchema.safeParse(document);
+  if (!parsed.success) throw new InvalidInputError(toFieldErrors(parsed.error.issues), 'The directory has problems; nothing was changed.');
+  const stored = await getDirectoryRecord();
+  // The stored document through the same schema: the same key order, so JSON compares contents.
+  if (stored && JSON.stringify(directorySchema.safeParse(stored.document).data) === JSON.stringify(parsed.data)) {
+    // Saved unchanged (the editor's Save without an edit, or the retry of a PUT whose answer was
+    // lost): nothing to write, but answer only once the caches are at least as old as the stored
+    // document, and finish what a failed PUT began.
+    await waitOutDirectoryCaches(Date.parse(stored.updatedAt) || Date.now());
+    await seedLayout(parsed.data);
+    return parsed.data;
+  }
+  await putDirectory(parsed.data);
+  forgetDirectory();
+  // Answer once every function's cached copy has expired: the 200 means routing uses it now.
+  await waitOutDirectoryCaches(Date.now());
+  return parsed.data;
+};

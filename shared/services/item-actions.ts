@@ -1,0 +1,175 @@
+import { randomBytes } from 'node:crypto';
+import { clock } from '../clock';
+import { changeItem, type ChangedItem } from '../data/change-item';
+import { getItem, getItemWithEvents, type EventRecord, type ItemChange, type ItemRecord } from '../data/items';
+import { canAct, canReadItem, type Principal, type StaffAction } from '../domain/access';
+import { addWorkingDays } from '../domain/calendar';
+import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from '../domain/errors';
+import { nextStatus, type Action } from '../domain/lifecycle';
+import { normalizeTrackingCode } from '../domain/tracking-code';
+import type { Directory } from '../schemas/directory';
+import type { Status } from '../schemas/submission';
+import { requireDirectory } from './directory';
+import { toItemView } from './views';
+
+/** What staff do to one item: read it, assign, reply or note, and the other transitions. */
+
+const noSuchItem = () => new NotFoundError('No such item.');
+
+/** An item the principal may see, or the 404 that does not tell "not yours" from "not there". */
+export const viewItem = async (principal: Principal, id: string) => {
+  const code = normalizeTrackingCode(id);
+  const found = code ? await getItemWithEvents(code) : null;
+  if (!found || !canReadItem(principal, found.item)) throw noSuchItem();
+  return toItemView(principal, found.item, found.events, clock.now());
+};
+
+const staffActor = (principal: Principal) => ({ type: 'staff' as const, sub: principal.sub, name: principal.name });
+
+interface Mutation {
+  readonly principal: Principal;
+  readonly id: string;
+  /** The version the client saw (If-Match), if it sent one. */
+  readonly ifMatch: number | undefined;
+  readonly action: StaffAction;
+  /** The lifecycle action whose table decides the status (defaults to `action`). */
+  readonly lifecycle?: Action;
+  readonly change: (item: ItemRecord, to: Status, now: Date) => Promise<ItemChange> | ItemChange;
+}
+
+/**
+ * Every staff change: visibility (404), role (403), `If-Match` (412), the state machine (409), then
+ * one conditional transaction on the version that was checked (shared/data/change-item.ts). The
+ * item is read with its events (one Query): the answer is then those events and the new one,
+ * exactly the history at the committed version, without reading the collection again.
+ */
+const mutate = async ({ principal, id, ifMatch, action, lifecycle, change }: Mutation): Promise<ChangedItem> => {
+  const code = normalizeTrackingCode(id);
+  if (!code) throw noSuchItem();
+  const changed = await changeItem(
+    code,
+    async (current, checkVersion) => {
+      const item = current?.item;
+      if (!item || !canReadItem(principal, item)) throw noSuchItem();
+      if (!canAct(principal, item, action)) throw new ForbiddenError('Your role does not allow this on this item.');
+      checkVersion();
+      const to = nextStatus(item.status, lifecycle ?? action);
+      if (to === null) throw new ConflictError(`"${action}" is not possible while the item is ${item.status}.`);
+      return change(item, to, clock.now());
+    },
+    { withEvents: true, expectedVersion: ifMatch },
+  );
+  // Never null: the decision above refuses or plans a change.
+  return changed!;
+};
+
+const history = (principal: Principal, item: ItemRecord, to: Status, now: Date, action: string, note?: string): ItemChange['event'] => ({
+  at: now.toISOString(),
+  action,
+  by: staffActor(principal),
+  from: item.status,
+  to,
+  ...(note ? { note } : {}),
+});
+
+const dueFrom = (directory: Directory, kind: ItemRecord['kind'], now: Date) =>
+  addWorkingDays(now, directory.sla[kind], { timezone: directory.campaign.timezone, holidays: directory.holidays }).toISOString();
+
+/** The item as this change left it: the committed record and its history up to that version. */
+const withView = (principal: Principal, changed: ChangedItem) => toItemView(principal, changed.item, changed.events, clock.now());
+
+export const assignItem = async (principal: Principal, id: string, ifMatch: number | undefined, input: { groupId: string; note?: string }) => {
+  const directory = await requireDirectory();
+  const group = directory.groups.find((g) => g.id === input.groupId);
+  if (!group) throw new InvalidInputError([{ path: 'groupId', message: 'No such group.' }]);
+  const changed = await mutate({
+    principal,
+    id,
+    ifMatch,
+    action: 'assign',
+    change: (current, to, now) => ({
+      set: { status: to, groupId: group.id, dueAt: dueFrom(directory, current.kind, now), updatedAt: now.toISOString() },
+      event: history(principal, current, to, now, 'assign', input.note ? `→ ${group.name}: ${input.note}` : `→ ${group.name}`),
+    }),
+  });
+  return withView(principal, changed);
+};
+
+export const replyToItem = async (
+  principal: Principal,
+  id: string,
+  ifMatch: number | undefined,
+  input: { body: string; visibility: 'public' | 'internal' },
+) => {
+  const replyId = randomBytes(8).toString('hex');
+  const { item, change } = await mutate({
+    principal,
+    id,
+    ifMatch,
+    action: 'reply',
+    lifecycle: input.visibility === 'public' ? 'reply' : 'note',
+    change: (current, to, now) => {
+      const at = now.toISOString();
+      // The submitter reads who answered as a group: the item's group if the author is in it.
+      const groupId = current.groupId && principal.groups.includes(current.groupId) ? current.groupId : undefined;
+      const reply: NonNullable<EventRecord['reply']> = { id: replyId, body: input.body, visibility: input.visibility, ...(groupId ? { groupId } : {}) };
+      return {
+        set: {
+          status: to,
+          updatedAt: at,
+          ...(input.visibility === 'public' && !current.firstReplyAt ? { firstReplyAt: at } : {}),
+          // The auto-close clock runs from the latest answer.
+          ...(input.visibility === 'public' ? { answeredAt: at } : {}),
+        },
+        event: { ...history(principal, current, to, now, input.visibility === 'public' ? 'reply' : 'note'), reply },
+      };
+    },
+  });
+  const reply = change.event.reply!;
+  return {
+    id: replyId,
+    body: reply.body,
+    visibility: reply.visibility,
+    by: { sub: principal.sub, name: principal.name },
+    createdAt: change.event.at,
+    status: item.status,
+    version: item.version,
+  };
+};
+
+export const transitionItem = async (
+  principal: Principal,
+  id: string,
+  ifMatch: number | undefined,
+  input: { action: 'start' | 'close' | 'reject' | 'merge' | 'recommend' | 'unrecommend'; reason?: string; targetId?: string },
+) => {
+  const changed = await mutate({
+    principal,
+    id,
+    ifMatch,
+    action: input.action,
+    change: async (current, to, now) => {
+      const at = now.toISOString();
+      switch (input.action) {
+        case 'recommend':
+        case 'unrecommend':
+          if (current.kind !== 'practice') throw new ConflictError('Only good practices can be recommended.');
+          return { set: { recommended: input.action === 'recommend', updatedAt: at }, event: history(principal, current, to, now, input.action) };
+        case 'reject':
+          return { set: { status: to, rejectedReason: input.reason, updatedAt: at }, event: history(principal, current, to, now, 'reject', input.reason) };
+        case 'merge': {
+          const target = normalizeTrackingCode(input.targetId);
+          const targetItem = target && target !== current.trackingCode ? await getItem(target) : null;
+          if (!targetItem) throw new InvalidInputError([{ path: 'targetId', message: 'No such item to merge into.' }]);
+          if (targetItem.status === 'merged') throw new ConflictError('The target item is itself merged into another item.');
+          return { set: { status: to, mergedInto: targetItem.trackingCode, updatedAt: at }, event: history(principal, current, to, now, 'merge', `→ ${targetItem.trackingCode}`) };
+        }
+        case 'close':
+          return { set: { status: to, closedAt: at, updatedAt: at }, event: history(principal, current, to, now, 'close') };
+        case 'start':
+          return { set: { status: to, updatedAt: at }, event: history(principal, current, to, now, 'start') };
+      }
+    },
+  });
+  return withView(principal, changed);
+};

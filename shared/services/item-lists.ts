@@ -1,0 +1,84 @@
+import { clock } from '../clock';
+import { listItems, type ListFilter, type ListSource } from '../data/lists';
+import {
+  allItemsPartition,
+  groupPartition,
+  groupStatusPartition,
+  practicePartition,
+  statusPartition,
+  unitPartition,
+} from '../data/keys';
+import { groupScope, type Principal } from '../domain/access';
+import { ForbiddenError } from '../domain/errors';
+import { openStatuses } from '../domain/lifecycle';
+import type { ListQuery } from '../schemas/staff';
+import type { Status } from '../schemas/submission';
+import { toSummary } from './views';
+
+/** The staff's lists: the queue (paged), every match (the export), the good practices. */
+
+export type ListCriteria = Omit<ListQuery, 'limit' | 'cursor'>;
+
+/**
+ * Which index partitions to merge for a query, and which filters remain for the rows: every
+ * condition the chosen partitions do not already guarantee is kept as a row filter.
+ */
+export const planList = (groups: readonly string[] | null, query: ListCriteria, now: Date) => {
+  let statuses = query.status as Status[] | undefined;
+  if (query.overdue) statuses = (statuses ?? [...openStatuses]).filter((s) => openStatuses.includes(s));
+  let sources: ListSource[];
+  if (statuses && statuses.length === 0) sources = [];
+  else if (groups && statuses) sources = groups.flatMap((g) => statuses!.map((s) => ({ index: 'gsi5' as const, partition: groupStatusPartition(g, s) })));
+  else if (groups) sources = groups.map((g) => ({ index: 'gsi2' as const, partition: groupPartition(g) }));
+  else if (query.unitId) sources = [{ index: 'gsi3', partition: unitPartition(query.unitId) }];
+  else if (statuses) sources = statuses.map((s) => ({ index: 'gsi4' as const, partition: statusPartition(s) }));
+  else sources = [{ index: 'gsi1', partition: allItemsPartition }];
+  const index = sources[0]?.index;
+  const byStatus = index === 'gsi4' || index === 'gsi5';
+  const filter: ListFilter = {
+    kind: query.kind,
+    phase: query.phase,
+    q: query.q,
+    ...(query.unitId && index !== 'gsi3' ? { unitId: query.unitId } : {}),
+    ...(statuses && !byStatus ? { statuses } : {}),
+    ...(query.overdue === true ? { dueBefore: now.toISOString() } : {}),
+  };
+  return { sources, filter };
+};
+
+/** The groups a request covers: its `groupId`, else the principal's own (null = all); 403 for another group. */
+export const scopeFor = (principal: Principal, groupId: string | undefined): readonly string[] | null => {
+  const own = groupScope(principal);
+  if (groupId === undefined) return own;
+  if (own !== null && !own.includes(groupId)) throw new ForbiddenError('You can only see the items of your own groups.');
+  return [groupId];
+};
+
+/**
+ * One page of the queue, from `after` (a previous page's `next`, as the cursor carried it); `next`
+ * is absent on the last page.
+ */
+export const listForPrincipal = async (principal: Principal, query: ListCriteria & { limit: number }, after: string | undefined) => {
+  const now = clock.now();
+  const { sources, filter } = planList(scopeFor(principal, query.groupId), query, now);
+  const page = await listItems(sources, filter, { limit: query.limit, after });
+  return { items: page.rows.map((row) => toSummary(row, now)), next: page.next };
+};
+
+/** Every item a query matches, page by page (the export): memory stays one page deep. */
+export async function* allForPrincipal(principal: Principal, query: ListCriteria) {
+  const now = clock.now();
+  const { sources, filter } = planList(scopeFor(principal, query.groupId), query, now);
+  let after: string | undefined;
+  do {
+    const page = await listItems(sources, filter, { limit: 100, after });
+    yield page.rows;
+    after = page.next;
+  } while (after);
+}
+
+export const practices = async () => {
+  const now = clock.now();
+  const page = await listItems([{ index: 'gsi7', partition: practicePartition }], {}, { limit: 100 });
+  return { items: page.rows.map((row) => ({ ...toSummary(row, now), body: row.body ?? '' })) };
+};
