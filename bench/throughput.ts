@@ -8,7 +8,7 @@
  * application table keeps only items with their counters (the dashboard and the lists stay equal).
  */
 import { PutCommand, type DynamoClient } from '../shared/aws/dynamodb';
-import { itemIndexKeys, itemPk, itemSk } from '../shared/data/keys';
+import { eventSk, itemIndexKeys, itemPk, itemSk } from '../shared/data/keys';
 import type { ItemRecord } from '../shared/data/items';
 import { encodeTrackingCode } from '../shared/domain/tracking-code';
 import { randomBytes } from 'node:crypto';
@@ -208,7 +208,7 @@ export const measureThroughput = async (options: ThroughputOptions) => {
               new TransactWriteCommand({
                 TransactItems: [
                   { Put: { TableName: rawTable, Item: item, ConditionExpression: 'attribute_not_exists(pk)' } },
-                  { Put: { TableName: rawTable, Item: { pk: item.pk, sk: 'E#000001', entity: 'event', version: 1, at: item.createdAt, action: 'submit', by: { type: 'submitter' }, to: item.status } } },
+                  { Put: { TableName: rawTable, Item: { pk: item.pk, sk: eventSk(1), entity: 'event', version: 1, at: item.createdAt, action: 'submit', by: { type: 'submitter' }, to: item.status } } },
                 ],
               }),
             );

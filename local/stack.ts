@@ -78,10 +78,10 @@ const configureEnvironment = (endpoint: string, tableName: string) => {
  * DynamoDB itself is durable when it answers.
  */
 const awaitTransactionCommits = async (tableName: string) => {
-  const [{ dynamo }, { GetCommand }] = await Promise.all([import('../shared/data/client'), import('../shared/aws/dynamodb')]);
+  const [{ dynamo }, { GetCommand }, { commitBarrierKey }] = await Promise.all([import('../shared/data/client'), import('../shared/aws/dynamodb'), import('../shared/data/keys')]);
   dynamo.use(async (operation, input, next) => {
     const result = await next(input);
-    if (operation === 'TransactWriteItems') await dynamo.send(new GetCommand({ TableName: tableName, Key: { pk: '#commit-barrier', sk: '#' } }));
+    if (operation === 'TransactWriteItems') await dynamo.send(new GetCommand({ TableName: tableName, Key: commitBarrierKey }));
     return result;
   });
 };

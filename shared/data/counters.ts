@@ -2,7 +2,7 @@ import { BatchGetCommand, GetCommand, PutCommand, TransactWriteCommand, type Tra
 import { decodeCounts, encodeCounts, parseCounterCell, type Counts } from '../domain/counters';
 import type { Directory } from '../schemas/directory';
 import { dynamo, queryAll, tableName } from './client';
-import { counterLayoutKey, counterPartition, dueCounterPartition, tallyMarkerKey } from './keys';
+import { counterLayoutKey, counterPartition, dueBucketKey, dueCounterPartition, tallyMarkerKey } from './keys';
 import { layoutRace, unprocessedKeys, UnprocessedKeysError, withRetry } from './retry';
 
 /**
@@ -135,7 +135,7 @@ export const readDueBucketsBefore = async (before: string): Promise<DueBucket[]>
 export const readDueBuckets = async (dueAts: readonly string[]): Promise<Map<string, DueBucket>> => {
   const found = new Map<string, DueBucket>();
   for (let i = 0; i < dueAts.length; i += 100) {
-    let keys: Record<string, unknown>[] = dueAts.slice(i, i + 100).map((dueAt) => ({ pk: dueCounterPartition, sk: dueAt }));
+    let keys: Record<string, unknown>[] = dueAts.slice(i, i + 100).map(dueBucketKey);
     // What DynamoDB left unprocessed is asked for again (the unprocessedKeys policy); beyond it,
     // the error stands for the throttling it is.
     await withRetry(unprocessedKeys, async () => {
@@ -194,7 +194,7 @@ export const commitTally = async (commit: TallyCommit): Promise<void> => {
     });
   }
   for (const bucket of commit.due) {
-    const key = { pk: dueCounterPartition, sk: bucket.dueAt };
+    const key = dueBucketKey(bucket.dueAt);
     const empty = Object.values(bucket.cells).every((n) => n === 0);
     if (empty && bucket.readRev === 0) continue;
     items.push(

@@ -4,7 +4,7 @@ import type { Kind } from '../schemas/directory';
 import type { Satisfaction, Status } from '../schemas/submission';
 import { clock } from '../clock';
 import { dynamo, queryAll, tableName } from './client';
-import { eventSk, eventSkPrefix, idempotencyKey, itemIndexKeyNames, itemIndexKeys, itemPk, itemSk } from './keys';
+import { eventSk, idempotencyKey, isEventRecord, itemIndexKeyNames, itemIndexKeys, itemPk, itemSk } from './keys';
 import { IdempotencyKeyTakenError, ItemExistsError, RateLimitedError, StaleItemError } from './errors';
 import { rateLimitEntry } from './rate-limit';
 import { transactWrite } from './transact';
@@ -182,7 +182,7 @@ export const getItemWithEvents = async (trackingCode: string): Promise<{ item: I
       item = stripKeys<ItemRecord>(raw);
       // The first event is kept on the item (one write per submission); it sorts first.
       if (raw.firstEvent) events.unshift(raw.firstEvent as EventRecord);
-    } else if (String(raw.sk).startsWith(eventSkPrefix)) events.push(stripKeys<EventRecord>(raw));
+    } else if (isEventRecord(raw)) events.push(stripKeys<EventRecord>(raw));
   }
   return item ? { item, events } : null;
 };

@@ -19,15 +19,43 @@ import type { Status } from '../schemas/submission';
  *   dashboard's counters, kept by the tally from the change stream (shared/data/counters.ts).
  * `IDEM#<sha256(key)>` / `IDEM`: an idempotency record; its answer is encrypted with the key
  *   itself, so the stored record alone never reveals an access key. Expires after 24 h.
+ * `RATE#<hash(address, window)>` / `W#<window start>`: a client's public writes in one window.
+ * `NOTIFY#<trackingCode>#<occasion>#<kind>` / `NOTIFY`: a notification's claim (sent at most once).
+ * `#commit-barrier` / `#`: never stored; the local stack reads it after each transaction.
  */
-export const itemPk = (trackingCode: string) => `ITEM#${trackingCode}`;
+const itemPkPrefix = 'ITEM#';
+export const itemPk = (trackingCode: string) => `${itemPkPrefix}${trackingCode}`;
 export const itemSk = '#ITEM';
 export const eventSk = (version: number) => `E#${String(version).padStart(6, '0')}`;
-export const eventSkPrefix = 'E#';
+const eventSkPrefix = 'E#';
+
+/** The tracking code an item collection's pk names, or null for any other partition. */
+export const trackingCodeOfPk = (pk: unknown): string | null =>
+  typeof pk === 'string' && pk.startsWith(itemPkPrefix) ? pk.slice(itemPkPrefix.length) : null;
+
+/** Whether a stored row (or a stream image) is an item's own record. */
+export const isItemRecord = (row: { pk?: unknown; sk?: unknown }): boolean => row.sk === itemSk && trackingCodeOfPk(row.pk) !== null;
+
+/** Whether a stored row (or a stream image) is one of an item's events. */
+export const isEventRecord = (row: { pk?: unknown; sk?: unknown }): boolean =>
+  typeof row.sk === 'string' && row.sk.startsWith(eventSkPrefix) && trackingCodeOfPk(row.pk) !== null;
 
 export const directoryKey = { pk: 'DIRECTORY', sk: 'CURRENT' } as const;
 
 export const idempotencyKey = (keyHash: string) => ({ pk: `IDEM#${keyHash}`, sk: 'IDEM' });
+
+/** A client's rate-limit counter for the window starting at `windowStart` (epoch seconds). */
+export const rateLimitKey = (addressHash: string, windowStart: number) => ({ pk: `RATE#${addressHash}`, sk: `W#${windowStart}` });
+
+/**
+ * What a notification is deduplicated by: its item, the occasion (the version that caused it, or
+ * the due date it is about) and its kind (assigned, reply, overdue ...).
+ */
+export const notificationDedupKey = (trackingCode: string, occasion: string | number, kind: string) => `${trackingCode}#${occasion}#${kind}`;
+export const notificationKey = (dedupKey: string) => ({ pk: `NOTIFY#${dedupKey}`, sk: 'NOTIFY' });
+
+/** A key no row has: reading it waits behind DynamoDB Local's queued commits (local/stack.ts). */
+export const commitBarrierKey = { pk: '#commit-barrier', sk: '#' } as const;
 
 /** Every index key an item can have; an item lacking one is absent from that (sparse) index. */
 export const itemIndexKeyNames = [
@@ -93,6 +121,7 @@ export const counterLayoutKey = { pk: counterPartition, sk: '#LAYOUT' } as const
 
 /** Per due instant, the open items not yet reported overdue (sk = the due instant, ISO 8601). */
 export const dueCounterPartition = 'DUECOUNT';
+export const dueBucketKey = (dueAt: string) => ({ pk: dueCounterPartition, sk: dueAt });
 
 /**
  * A committed tally step, keyed by the stream record it started at: a batch the event source

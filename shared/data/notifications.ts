@@ -1,5 +1,6 @@
 import { DeleteCommand, PutCommand, UpdateCommand } from '../aws/dynamodb';
 import { dynamo, tableName } from './client';
+import { notificationKey as key } from './keys';
 
 /**
  * Deduplication of notifications: a message is claimed under its key (item, event, version) with a
@@ -11,7 +12,6 @@ import { dynamo, tableName } from './client';
  * Cost: 1 conditional write to claim, 1 write to mark sent (plus 1 delete if the send fails).
  */
 export const leaseMs = 20_000;
-const key = (dedupKey: string) => ({ pk: `NOTIFY#${dedupKey}`, sk: 'NOTIFY' });
 
 export type Claim = { state: 'claimed' } | { state: 'sent' } | { state: 'busy'; retryInMs: number };
 

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { tableName } from './client';
+import { rateLimitKey } from './keys';
 
 /**
  * Public writes per client address: a fixed-window counter item per (hashed address, window),
@@ -42,7 +43,7 @@ export const rateLimitEntry = (sourceIp: string | undefined, now: Date) => {
     entry: {
       Update: {
         TableName: tableName,
-        Key: { pk: `RATE#${hash}`, sk: `W#${windowStart}` },
+        Key: rateLimitKey(hash, windowStart),
         UpdateExpression: 'ADD #n :one SET expiresAt = :expires',
         ConditionExpression: 'attribute_not_exists(#n) OR #n < :limit',
         ExpressionAttributeNames: { '#n': 'count' },

@@ -4,7 +4,7 @@ import type { DynamoDBRecord } from 'aws-lambda';
 import { clock } from '../clock';
 import { getDirectory } from '../data/directory';
 import { getItem, type EventRecord, type ItemRecord } from '../data/items';
-import { eventSkPrefix, itemSk } from '../data/keys';
+import { isEventRecord, isItemRecord, notificationDedupKey, trackingCodeOfPk } from '../data/keys';
 import { claimNotification, markNotificationSent, releaseNotification } from '../data/notifications';
 import { mailer } from '../notify/mailer';
 import { templates, type Message } from '../notify/templates';
@@ -60,40 +60,42 @@ const officeEmails = (directory: Directory) => directory.officeEmails ?? [];
 export const plan = async (record: DynamoDBRecord, directory: Directory): Promise<PlannedMessage[]> => {
   const next = image(record.dynamodb?.NewImage as Record<string, AttributeValue> | undefined);
   const prev = image(record.dynamodb?.OldImage as Record<string, AttributeValue> | undefined);
-  if (!next || typeof next.sk !== 'string') return [];
+  if (!next) return [];
   const out: PlannedMessage[] = [];
-  const add = (kind: string, key: string, message: Message) => {
-    if (message.to.length > 0) out.push({ dedupKey: `${key}#${kind}`, message });
+  /** `occasion`: the version that caused the message, or the due date it is about. */
+  const add = (trackingCode: string, occasion: string | number, kind: string, message: Message) => {
+    if (message.to.length > 0) out.push({ dedupKey: notificationDedupKey(trackingCode, occasion, kind), message });
   };
 
-  if (next.sk === itemSk) {
+  if (isItemRecord(next)) {
     const item = next as unknown as ItemRecord;
     const old = prev as unknown as ItemRecord | undefined;
-    const key = `${item.trackingCode}#${item.version}`;
+    const code = item.trackingCode;
     if (item.status === 'assigned' && item.groupId && (old?.status !== 'assigned' || old.groupId !== item.groupId)) {
-      add('assigned', key, templates.assigned(item, directory, groupEmails(directory, item.groupId)));
+      add(code, item.version, 'assigned', templates.assigned(item, directory, groupEmails(directory, item.groupId)));
     }
     if (item.status === 'reopened' && old?.status !== 'reopened') {
       const to = item.groupId ? groupEmails(directory, item.groupId) : officeEmails(directory);
-      add('reopened', key, templates.reopened(item, directory, to));
+      add(code, item.version, 'reopened', templates.reopened(item, directory, to));
     }
     if (item.remindedFor && item.remindedFor !== old?.remindedFor) {
-      add('reminder', `${item.trackingCode}#${item.remindedFor}`, templates.reminder(item, directory, groupEmails(directory, item.groupId)));
+      add(code, item.remindedFor, 'reminder', templates.reminder(item, directory, groupEmails(directory, item.groupId)));
     }
     if (item.overdueNotifiedFor && item.overdueNotifiedFor !== old?.overdueNotifiedFor) {
       // Once per item and due date, whatever version carried it.
-      add('overdue', `${item.trackingCode}#${item.overdueNotifiedFor}`, templates.overdue(item, directory, officeEmails(directory)));
+      add(code, item.overdueNotifiedFor, 'overdue', templates.overdue(item, directory, officeEmails(directory)));
     }
-  } else if (next.sk.startsWith(eventSkPrefix) && !prev) {
+  } else if (isEventRecord(next) && !prev) {
     const event = next as unknown as EventRecord & { pk: string };
     if (event.reply?.visibility === 'public') {
-      const trackingCode = event.pk.slice('ITEM#'.length);
+      const trackingCode = trackingCodeOfPk(event.pk)!;
       const item = await getItem(trackingCode);
       const email = item?.contact?.email;
       if (item && email) {
         add(
+          trackingCode,
+          event.version,
           'reply',
-          `${trackingCode}#${event.version}`,
           templates.reply(item, { body: event.reply.body, groupName: groupName(directory, event.reply.groupId) }, `${publicUrl()}/track#${trackingCode}`, [email]),
         );
       }

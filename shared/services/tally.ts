@@ -11,7 +11,7 @@ import {
   type TallyCommit,
 } from '../data/counters';
 import { tallyRace, withRetry } from '../data/retry';
-import { itemSk } from '../data/keys';
+import { isItemRecord } from '../data/keys';
 import { logger } from '../http/logger';
 
 /**
@@ -37,7 +37,7 @@ const image = (value: unknown): Record<string, unknown> | null =>
   value ? (unmarshall(value as Record<string, AttributeValue>) as Record<string, unknown>) : null;
 
 const asItem = (raw: Record<string, unknown> | null): CountedItem | null =>
-  raw && raw.sk === itemSk && typeof raw.pk === 'string' && raw.pk.startsWith('ITEM#') ? (raw as unknown as CountedItem) : null;
+  raw && isItemRecord(raw) ? (raw as unknown as CountedItem) : null;
 
 /** The counting effect of one stream record: null for anything but an item's own record. */
 export const recordDelta = (record: DynamoDBRecord): { before: CountedItem | null; after: CountedItem | null } | null => {
