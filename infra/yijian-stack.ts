@@ -357,7 +357,7 @@ export class YijianStack extends Stack {
 
   /**
    * A streaming function's URL. Its auth type is NONE, so for a staff route the function verifies
-   * the Cognito access token itself (shared/http/jwt.ts): YIJIAN_JWT_ISSUER and
+   * the Cognito access token itself (aws-jwt-verify, shared/http/jwt.ts): YIJIAN_JWT_ISSUER and
    * YIJIAN_JWT_CLIENT_ID tell it whose tokens to accept. No CORS: it is served from the same
    * origin as the console (CloudFront routes /api/exports/* to it).
    */

@@ -19,11 +19,12 @@ import { itemSk } from '../../shared/data/keys';
 import { scheduleWorker, streamWorker, tallyWorker } from '../../shared/workers';
 import { tableReadActions, tableWriteActions } from '../../infra/bind-table';
 import { esbuildOptions } from '../../infra/bundling';
-import { defaultConsoleUrl, staffGroupNames } from '../../infra/staff-identity';
+import { defaultConsoleUrl, staffGroupNames, staffRouteScopes } from '../../infra/staff-identity';
 import { consoleConfigKeys, contentSecurityPolicy, pageRewriteCode, viewerIpCode } from '../../infra/site';
 import { originVerifyLength } from '../../infra/origin-verify';
 import { originVerifyEnvName, originVerifyMinLength } from '../../shared/config';
 import { originVerifyHeader, viewerIpHeader } from '../../shared/http/client-address';
+import { requiredScope } from '../../shared/http/jwt';
 import { defaultMailFrom } from '../../infra/worker-settings';
 import { notifyTimeout, sesSendActions, streamMaxRecordAge, tallyErrorPeriods, tallyMaxLag, tallyTableAccess, tallyTimeout } from '../../infra/workers';
 import { YijianFunction } from '../../infra/yijian-function';
@@ -298,7 +299,7 @@ describe('streaming routes', () => {
     }
   });
 
-  it('give a staff route\'s function the issuer and client id it verifies tokens against', () => {
+  it('give a staff route\'s function the issuer and client id it verifies tokens against, and the routes\' scope', () => {
     // Without these the function would have no token to check against (shared/http/jwt.ts).
     const identity = stack.staffIdentity;
     const staffStreamHandlers = new Set(streamRoutes.filter((r) => r.auth === 'staff').map((r) => r.handler));
@@ -307,7 +308,11 @@ describe('streaming routes', () => {
       const variables = functionOf(handler).Properties.Environment.Variables;
       expect(variables.YIJIAN_JWT_ISSUER, handler).toEqual({ 'Fn::GetAtt': [logicalId(identity.userPool), 'ProviderURL'] });
       expect(variables.YIJIAN_JWT_CLIENT_ID, handler).toEqual({ Ref: logicalId(identity.client) });
+      // Deployed, the JWKS is the pool's own, under its issuer URL: no other source is configured.
+      expect(variables.YIJIAN_JWT_JWKS_URI, handler).toBeUndefined();
     }
+    // The function requires the scope the API's routes require of the same tokens.
+    expect(staffRouteScopes).toEqual([requiredScope]);
     for (const handler of handlers.filter((h) => !streamHandlers.has(h))) {
       expect(Object.keys(functionOf(handler).Properties.Environment.Variables), handler).not.toContain('YIJIAN_JWT_ISSUER');
     }
