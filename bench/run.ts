@@ -152,7 +152,7 @@ try {
   const { submissionBody } = await import('./fixtures');
   const { submit, totalItems, measureScale, perOperation, countersMatchLists } = await import('./scale');
   const officeToken = await stack.issuer.issue({ sub: 'bench-office', name: '基准 办公室', groups: ['office'] });
-  const officeClaims = claimsAsApiGatewayPassesThem((await stack.issuer.verify(officeToken))!);
+  const officeClaims = claimsAsApiGatewayPassesThem(await stack.verifyToken(officeToken));
   const desk = { http: httpClient(stack.url, 8), auth: { authorization: `Bearer ${officeToken}` }, log, drainTally: () => stack.drainTally(600_000) };
 
   // -------------------------------------------------------------------------------------------

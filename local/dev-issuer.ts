@@ -1,21 +1,22 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { exportJWK, generateKeyPair, importJWK, jwtVerify, SignJWT, type JWK, type JWTPayload } from 'jose';
+import { exportJWK, generateKeyPair, importJWK, SignJWT, type JWK } from 'jose';
 
 /**
  * The local token issuer: RS256 keys made on first start (kept in the data dir, or only in memory)
  * and tokens with the same claims as a Cognito access token, plus `name`, so the console and the
- * tests can sign in as any demo user. The gateway verifies staff requests against it, as API
- * Gateway's JWT authorizer verifies Cognito's tokens when deployed.
+ * tests can sign in as any demo user. Its public keys are served as a JWKS (GET /api/dev/jwks.json),
+ * from which the gateway and the export function verify tokens with the verifier the deployed
+ * export function uses for Cognito's (shared/http/jwt.ts).
  */
 export const devIssuer = 'https://yijian.local/dev-issuer';
 export const devClientId = 'yijian-console-local';
 
 export interface DevIssuer {
   issue(claims: { sub: string; name: string; groups: readonly string[] }, options?: { expiresInSeconds?: number }): Promise<string>;
-  /** The verified claims, or null for any token that is not valid now (expired, forged, `alg: none`, malformed). */
-  verify(token: string): Promise<JWTPayload | null>;
+  /** The public key as a JWK set, as Cognito publishes a pool's at `${issuer}/.well-known/jwks.json`. */
+  jwks(): Promise<{ keys: JWK[] }>;
 }
 
 const keyId = 'yijian-dev-1';
@@ -59,14 +60,7 @@ export const createDevIssuer = async (keyFile?: string): Promise<DevIssuer> => {
         .setJti(randomUUID())
         .sign(privateKey);
     },
-    verify: async (token) => {
-      try {
-        const { payload } = await jwtVerify(token, publicKey, { issuer: devIssuer, algorithms: ['RS256'] });
-        if (payload.token_use !== 'access' || payload.client_id !== devClientId) return null;
-        return payload;
-      } catch {
-        return null;
-      }
-    },
+    // alg and use as Cognito's JWKS states them: aws-jwt-verify then takes this key for RS256 signatures only.
+    jwks: async () => ({ keys: [{ ...(await exportJWK(publicKey)), kid: keyId, alg: 'RS256', use: 'sig' }] }),
   };
 };

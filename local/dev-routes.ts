@@ -21,6 +21,13 @@ export const devRoutes = (issuer: DevIssuer, outbox: Outbox, sweep: () => Promis
     load: async () => httpHandler({ body: tokenRequest }, async (request) => json(201, { token: await issuer.issue(request.body) })),
   },
   {
+    // The local issuer's public keys, for the gateway and the export function (shared/http/jwt.ts).
+    method: 'GET',
+    path: '/api/dev/jwks.json',
+    auth: 'local',
+    load: async () => httpHandler({}, async () => json(200, await issuer.jwks())),
+  },
+  {
     method: 'GET',
     path: '/api/dev/outbox',
     auth: 'local',

@@ -16,6 +16,7 @@ export interface LocalRoute {
   readonly method: string;
   readonly path: string;
   readonly auth?: RouteDef['auth'] | 'local';
+  readonly stream?: boolean;
   readonly load: () => Promise<LambdaHandler>;
 }
 
@@ -112,6 +113,7 @@ const moduleRoutes = (): LocalRoute[] =>
     method: r.method,
     path: r.path,
     auth: r.auth,
+    stream: r.stream,
     load: async () => {
       installLambdaGlobals();
       return ((await import(`../functions/${r.handler}.ts`)) as { handler: LambdaHandler }).handler;
@@ -275,8 +277,10 @@ export const startGateway = async (options: GatewayOptions): Promise<Gateway> =>
       if (body === null) return problem(res, 413, 'Content Too Large', 'The body is too large.');
       const requestId = randomUUID();
       const event = toEvent(req, url, match, params, body, requestId);
-      if (match.route.auth === 'staff') {
-        // What API Gateway's JWT authorizer does before a staff route's function is invoked.
+      // What API Gateway's JWT authorizer does before a staff route's function is invoked. A
+      // streaming route is served by its function URL when deployed, where no authorizer runs:
+      // its function verifies the token itself (shared/http/jwt.ts), here as there.
+      if (match.route.auth === 'staff' && !match.route.stream) {
         const bearer = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
         const claims = bearer && options.verifyToken ? await options.verifyToken(bearer[1]) : null;
         if (!claims) {

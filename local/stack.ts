@@ -3,7 +3,8 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { createDevIssuer, type DevIssuer } from './dev-issuer';
+import { createAccessTokenVerifier, type JwtClaims } from '../shared/http/jwt';
+import { createDevIssuer, devClientId, devIssuer, type DevIssuer } from './dev-issuer';
 import { devRoutes } from './dev-routes';
 import { startDynamoDbLocal, type DynamoDbLocal } from './dynamodb';
 import { startGateway, type Gateway } from './gateway';
@@ -37,6 +38,8 @@ export interface LocalStackOptions {
 export interface LocalStack {
   readonly url: string;
   readonly issuer: DevIssuer;
+  /** The claims of a valid token of the local issuer, checked as the gateway and the export function check it. */
+  verifyToken(token: string): Promise<JwtClaims>;
   readonly outbox: Outbox;
   /** Waits until every change made so far has gone through the notify handler. */
   drainNotifications(timeoutMs?: number): Promise<void>;
@@ -126,6 +129,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
   let dynamo: DynamoDbLocal | undefined;
   let gateway: Gateway | undefined;
   let issuer: DevIssuer;
+  let verifyToken: ((token: string) => Promise<JwtClaims>) | undefined;
   let outbox: Outbox;
   let poller: StreamPoller | undefined;
   let tally: StreamPoller | undefined;
@@ -154,12 +158,14 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
       await putDirectory(demoDirectory, { onlyIfMissing: true });
     }
     issuer = await createDevIssuer(keep ? resolve(dataDir, 'dev-issuer-keys.json') : undefined);
-    const verify = issuer.verify;
+    // The gateway's authorizer and the export function check the local issuer's tokens with the
+    // verifier the deployed export function uses (aws-jwt-verify), which fetches the issuer's
+    // JWKS over HTTP from the gateway, as it fetches a user pool's from Cognito.
     gateway = await startGateway({
       port: options.port,
       fallback: createPageServer({ root: webDist }),
       accessLog: options.accessLog,
-      verifyToken: async (token) => (await verify(token)) as Record<string, unknown> | null,
+      verifyToken: (token) => verifyToken!(token).catch(() => null),
       extraRoutes: devRoutes(issuer, outbox, () => runSweep()),
       // Deployed, the dashboard trails the items by the stream's delay (under a second); locally a
       // client that writes and then reads the dashboard sees its own writes: the tally catches up
@@ -167,6 +173,10 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
       beforeInvoke: (key) => (key === 'GET /api/dashboard' && tally ? tally.drain(15_000).catch(() => undefined) : undefined),
     });
     process.env.YIJIAN_PUBLIC_URL ??= gateway.url;
+    const tokenCheck = { issuer: devIssuer, clientId: devClientId, jwksUri: `${gateway.url}/api/dev/jwks.json` };
+    verifyToken = createAccessTokenVerifier(tokenCheck);
+    // Read by the export function (a streaming route: it verifies the token itself, as deployed).
+    Object.assign(process.env, { YIJIAN_JWT_ISSUER: tokenCheck.issuer, YIJIAN_JWT_CLIENT_ID: tokenCheck.clientId, YIJIAN_JWT_JWKS_URI: tokenCheck.jwksUri });
     const { handler: notify } = await import('../functions/notify');
     poller = await startStreamPoller(client, {
       endpoint,
@@ -213,6 +223,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
   return {
     url: started.url,
     issuer: issuer!,
+    verifyToken: verifyToken!,
     outbox: outbox!,
     dynamoEndpoint: process.env.DYNAMODB_ENDPOINT!,
     tableName,

@@ -20,7 +20,7 @@ export interface RouteDef {
    * The handler streams its response (Lambda response streaming, for exports of any size).
    * HTTP APIs cannot stream, so deployed such a route is served by the function's URL behind the
    * same CloudFront origin, and its function verifies the Cognito token itself with the same
-   * checks as the API's JWT authorizer. Locally the gateway serves it like any other route.
+   * checks as the API's JWT authorizer. Locally too: the gateway runs no authorizer before it.
    */
   readonly stream?: boolean;
 }
