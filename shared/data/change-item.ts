@@ -1,7 +1,7 @@
 import { StaleVersionError, UnavailableError } from '../domain/errors';
 import { StaleItemError } from './errors';
 import { commitChange, getItem, getItemWithEvents, type EventRecord, type ItemChange, type ItemRecord } from './items';
-import { lostRace, withRetry } from './retry';
+import { lostRace, once, withRetry } from './retry';
 
 /** An item as read for a change: its events only when the caller asked for them. */
 export interface CurrentItem {
@@ -39,14 +39,15 @@ export interface ChangedItem {
 
 /**
  * The one way to change an item: read it, decide, commit on the version read (one conditional
- * transaction, shared/data/items.ts `commitChange`), and when someone else committed first, read
- * and decide again under the `lostRace` policy, so nothing is overwritten blind. Beyond the policy
- * the change is refused as UnavailableError (try again in a second); nothing was written.
+ * transaction, shared/data/items.ts `commitChange`), and when someone else committed first (or
+ * another transaction held the item), read and decide again under the `lostRace` policy, so
+ * nothing is overwritten blind. Beyond the policy the change is refused (UnavailableError, or the
+ * cancellation itself: either is a 503 with Retry-After); nothing was written.
  *
- * Worst case, in requests: lostRace.attempts reads and commits, each commit a transaction tried up
- * to transactionConflict.attempts times by the app, each of those up to the client's maxAttempts
- * times by the SDK (shared/data/retry.ts, shared/data/client.ts); the app's waits add up to at
- * most the sum of each policy's capped backoffs.
+ * Worst case: lostRace.attempts rounds of one read and one transaction, each request tried up to
+ * the SDK client's maxAttempts times (shared/data/client.ts), and nothing nested deeper: the
+ * transaction itself is not retried by the app (`once`). The app's waits add up to at most
+ * `maxTotalWaitMs(lostRace)` (a unit test keeps it under a second).
  */
 export const changeItem = async (trackingCode: string, decide: Decide, options: ChangeOptions = {}): Promise<ChangedItem | null> => {
   const { expectedVersion } = options;
@@ -58,7 +59,7 @@ export const changeItem = async (trackingCode: string, decide: Decide, options: 
       };
       const planned = await decide(current, checkVersion);
       if (!current || !planned) return null;
-      const item = await commitChange(current.item, planned, { sourceIp: options.sourceIp }).catch((error: unknown) => {
+      const item = await commitChange(current.item, planned, { sourceIp: options.sourceIp, retry: once }).catch((error: unknown) => {
         // With If-Match the caller decided on the version it saw: that decision is not redone.
         throw expectedVersion !== undefined && error instanceof StaleItemError ? new StaleVersionError() : error;
       });

@@ -7,6 +7,7 @@ import { dynamo, queryAll, tableName } from './client';
 import { eventSk, idempotencyKey, isEventRecord, itemIndexKeyNames, itemIndexKeys, itemPk, itemSk } from './keys';
 import { IdempotencyKeyTakenError, ItemExistsError, RateLimitedError, StaleItemError } from './errors';
 import { rateLimitEntry } from './rate-limit';
+import type { RetryPolicy } from './retry';
 import { transactWrite } from './transact';
 
 export { IdempotencyKeyTakenError, ItemExistsError, StaleItemError };
@@ -198,9 +199,15 @@ export interface ItemChange {
  * is bumped and the event for the new version is written, all in one transaction (with the
  * rate-limit count of a public write). The dashboard's counters follow from the change stream.
  * Throws StaleItemError when someone else changed the item first (nothing is written then).
+ * `retry`: the app's policy for a transaction cancelled for a conflict (transactionConflict, or
+ * `once` when the caller retries: shared/data/change-item.ts).
  * Cost: one transaction of two writes (2x WCU each): ~4 WCU for items under 1 KB, more for larger.
  */
-export const commitChange = async (current: ItemRecord, change: ItemChange, options: { sourceIp?: string } = {}): Promise<ItemRecord> => {
+export const commitChange = async (
+  current: ItemRecord,
+  change: ItemChange,
+  options: { sourceIp?: string; retry?: RetryPolicy } = {},
+): Promise<ItemRecord> => {
   const limiter = rateLimitEntry(options.sourceIp, new Date(change.event.at));
   const version = current.version + 1;
   const next = { ...current, ...change.set, version } as ItemRecord;
@@ -244,7 +251,7 @@ export const commitChange = async (current: ItemRecord, change: ItemChange, opti
         },
       },
       ...(limiter ? [limiter.entry] : []),
-    ]);
+    ], options.retry);
   } catch (error) {
     const codes = cancellationCodes(error);
     if (limiter && codes?.[codes.length - 1] === 'ConditionalCheckFailed') throw new RateLimitedError(limiter.retryAfterSeconds);

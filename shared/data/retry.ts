@@ -37,13 +37,27 @@ export const isTransientCancellation = (error: unknown): boolean => {
   );
 };
 
-/** A change lost the race for the version it read: read again, decide again (shared/data/change-item.ts). */
+/**
+ * A change lost the race for its item: someone committed first (a stale version), or another
+ * transaction held the item, or DynamoDB throttled it. Read again, decide again
+ * (shared/data/change-item.ts): this one policy covers both, so a change's transaction is not
+ * also retried under transactionConflict inside it.
+ */
 export const lostRace: RetryPolicy = {
   name: 'lost race',
   attempts: 6,
   baseDelayMs: 15,
   maxDelayMs: 500,
-  retryable: (error) => error instanceof StaleItemError,
+  retryable: (error) => error instanceof StaleItemError || isTransientCancellation(error),
+};
+
+/** No retry by the app: for a write whose caller retries it under its own policy. */
+export const once: RetryPolicy = {
+  name: 'once',
+  attempts: 1,
+  baseDelayMs: 0,
+  maxDelayMs: 0,
+  retryable: () => false,
 };
 
 /** A transaction cancelled for a conflict or throttling (shared/data/transact.ts). */
@@ -109,6 +123,13 @@ export const tallyRace: RetryPolicy = {
     const codes = (e.CancellationReasons ?? []).map((r) => r.Code ?? 'None');
     return codes.some(raced) && codes.every((code) => code === 'None' || raced(code));
   },
+};
+
+/** The longest the app can wait in all between the tries of one `withRetry` under `policy`. */
+export const maxTotalWaitMs = (policy: RetryPolicy): number => {
+  let total = 0;
+  for (let attempt = 1; attempt < policy.attempts; attempt++) total += backoffMs(policy, attempt, () => 1);
+  return total;
 };
 
 /** The wait before the try after `attempt` under `policy` (full jitter). */

@@ -6,6 +6,8 @@ import {
   itemCreation,
   layoutRace,
   lostRace,
+  maxTotalWaitMs,
+  once,
   tallyRace,
   transactionConflict,
   unprocessedKeys,
@@ -63,6 +65,11 @@ describe('withRetry', () => {
     vi.restoreAllMocks();
   });
 
+  it('keeps a change’s waits under a second in all (changeItem’s worst case, shared/data/change-item.ts)', () => {
+    expect(maxTotalWaitMs(lostRace)).toBeLessThan(1000);
+    expect(maxTotalWaitMs(itemCreation)).toBe(0);
+  });
+
   it('waits with full jitter, exponentially, up to the policy’s cap', () => {
     expect(backoffMs(transactionConflict, 1, () => 1)).toBe(transactionConflict.baseDelayMs * 2);
     expect(backoffMs(transactionConflict, 3, () => 0.5)).toBe(transactionConflict.baseDelayMs * 4);
@@ -72,9 +79,17 @@ describe('withRetry', () => {
 });
 
 describe('what each policy retries', () => {
-  it('lostRace: a stale item only', () => {
+  it('lostRace: a stale item, or a transaction another one held or DynamoDB throttled; never a refusal', () => {
     expect(lostRace.retryable(new StaleItemError())).toBe(true);
-    expect(lostRace.retryable(cancelled('TransactionConflict'))).toBe(false);
+    expect(lostRace.retryable(cancelled('TransactionConflict', 'None'))).toBe(true);
+    expect(lostRace.retryable(cancelled('None', 'ThrottlingError'))).toBe(true);
+    expect(lostRace.retryable(cancelled('None', 'None', 'ConditionalCheckFailed'))).toBe(false);
+    expect(lostRace.retryable(conditionFailed())).toBe(false);
+  });
+
+  it('once: nothing', () => {
+    expect(once.attempts).toBe(1);
+    expect(once.retryable(new StaleItemError())).toBe(false);
   });
 
   it('transactionConflict: a cancellation for conflicts or throttling only, never a failed condition', () => {
