@@ -22,7 +22,7 @@
  * length, same unit and body): a list page costs what its rows weigh, so the first page at the
  * small and at the large size is made of rows of equal weight and only the table size differs.
  */
-import { BatchWriteCommand } from '../shared/aws/dynamodb';
+import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo, tableName } from '../shared/data/client';
 import { commitChange, createItem, type EventRecord, type ItemChange, type ItemRecord } from '../shared/data/items';
 import { eventSk, itemIndexKeys, itemPk, itemSk } from '../shared/data/keys';

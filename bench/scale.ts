@@ -5,7 +5,7 @@
  * the data layer's capacity meter on (it adds ReturnConsumedCapacity to every call the handlers
  * make in this process and sums what DynamoDB reports).
  */
-import { QueryCommand } from '../shared/aws/dynamodb';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { capacity, dynamo, queryAll, tableName } from '../shared/data/client';
 import { readCounters } from '../shared/data/counters';
 import { counterPartition, duePartition } from '../shared/data/keys';

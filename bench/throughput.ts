@@ -7,7 +7,7 @@
  * Raw PutItem writes into a second table of the same definition (`<table>-raw`), so that the
  * application table keeps only items with their counters (the dashboard and the lists stay equal).
  */
-import { PutCommand, type DynamoClient } from '../shared/aws/dynamodb';
+import { PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { eventSk, itemIndexKeys, itemPk, itemSk } from '../shared/data/keys';
 import type { ItemRecord } from '../shared/data/items';
 import { encodeTrackingCode } from '../shared/domain/tracking-code';
@@ -141,7 +141,7 @@ export const itemRecordLike = (template: ItemRecord) => {
   return { pk: itemPk(item.trackingCode), sk: itemSk, entity: 'item', ...itemIndexKeys(item), ...item };
 };
 
-export const rawPut = (client: DynamoClient, table: string, template: ItemRecord) => async () => {
+export const rawPut = (client: DynamoDBDocumentClient, table: string, template: ItemRecord) => async () => {
   await client.send(new PutCommand({ TableName: table, Item: itemRecordLike(template) }));
   return 'ok';
 };
@@ -167,7 +167,8 @@ export interface ThroughputOptions {
 export const measureThroughput = async (options: ThroughputOptions) => {
   const { desk, concurrency } = options;
   const { log } = desk;
-  const { createDynamoClient, PutCommand, TransactWriteCommand } = await import('../shared/aws/dynamodb');
+  const { PutCommand, TransactWriteCommand } = await import('@aws-sdk/lib-dynamodb');
+  const { documentClient, dynamoSettings } = await import('../shared/data/client');
   const { localClient, ensureTable } = await import('../local/table');
   const { getItem, createItem } = await import('../shared/data/items');
   const { getDirectory } = await import('../shared/data/directory');
@@ -179,7 +180,7 @@ export const measureThroughput = async (options: ThroughputOptions) => {
   await ensureTable(localClient(options.endpoint), rawTable);
   // The data layer's own client (shared/data/client.ts), a second instance with the same settings,
   // on the same DynamoDB Local: the baseline is the cheapest PutItem this code knows how to make.
-  const raw = createDynamoClient({ endpoint: options.endpoint, region: 'us-east-1', credentials: () => ({ accessKeyId: 'local', secretAccessKey: 'local' }), maxAttempts: 4 });
+  const raw = documentClient({ endpoint: options.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, maxAttempts: dynamoSettings.maxAttempts });
   const template = (await getItem(options.template.trackingCode))!;
   const load = httpClient(options.stackUrl, concurrency);
   const units = demoDirectory.units.map((u) => u.id);

@@ -81,12 +81,8 @@ const configureEnvironment = (endpoint: string, tableName: string) => {
  * DynamoDB itself is durable when it answers.
  */
 const awaitTransactionCommits = async (tableName: string) => {
-  const [{ dynamo }, { GetCommand }, { commitBarrierKey }] = await Promise.all([import('../shared/data/client'), import('../shared/aws/dynamodb'), import('../shared/data/keys')]);
-  dynamo.use(async (operation, input, next) => {
-    const result = await next(input);
-    if (operation === 'TransactWriteItems') await dynamo.send(new GetCommand({ TableName: tableName, Key: commitBarrierKey }));
-    return result;
-  });
+  const [{ dynamo }, { addCommitBarrier }] = await Promise.all([import('../shared/data/client'), import('./commit-barrier')]);
+  addCommitBarrier(dynamo, tableName);
 };
 
 /**

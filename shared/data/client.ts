@@ -1,25 +1,44 @@
-import { createDynamoClient, QueryCommand, type QueryCommandInput } from '../aws/dynamodb';
+import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { env } from '../config';
+import { intercept } from './middleware';
 
 /**
- * One DynamoDB client per process, made at module load and reused by every invocation: our own
- * small client (shared/aws/dynamodb.ts) rather than the AWS SDK, whose loading alone is most of a
- * cold start. Locally DYNAMODB_ENDPOINT points at DynamoDB Local; deployed it is the regional one.
- */
-const endpoint = env.dynamoEndpoint;
-
-/**
+ * The settings of the one DynamoDB client, read once per process. Locally DYNAMODB_ENDPOINT points
+ * at DynamoDB Local (just another endpoint); deployed the SDK resolves the regional one.
+ *
  * A request that hangs is given up and retried instead of running into the Lambda timeout
  * (YIJIAN_DYNAMODB_TIMEOUT_MS; 1.5 s deployed, off against DynamoDB Local, which can be slow under
- * a test run's load). Transactions carry a client token, so a retried one that had gone through
- * is not applied twice.
+ * a test run's load). Transactions carry a client token (the SDK fills one in), so a retried one
+ * that had gone through is not applied twice.
  */
-const requestTimeout = Number(process.env.YIJIAN_DYNAMODB_TIMEOUT_MS ?? (endpoint ? 0 : 1500));
-
-export const dynamo = createDynamoClient({
-  ...(endpoint ? { endpoint } : {}),
+const endpoint = env.dynamoEndpoint;
+const requestTimeoutMs = Number(process.env.YIJIAN_DYNAMODB_TIMEOUT_MS ?? (endpoint ? 0 : 1500));
+export const dynamoSettings = {
+  endpoint,
+  /** Attempts in all, the first included: the SDK's standard retry strategy. */
   maxAttempts: 4,
-  ...(requestTimeout > 0 ? { requestTimeoutMs: requestTimeout, connectTimeoutMs: 1000 } : {}),
+  requestTimeoutMs: requestTimeoutMs > 0 ? requestTimeoutMs : 0,
+  connectTimeoutMs: requestTimeoutMs > 0 ? 1000 : 0,
+} as const;
+
+/** A document client as the data layer uses it: documents are plain objects, undefined members dropped. */
+export const documentClient = (config: DynamoDBClientConfig): DynamoDBDocumentClient =>
+  DynamoDBDocumentClient.from(new DynamoDBClient(config), { marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false } });
+
+/**
+ * One client per process, made at module load and reused by every invocation (a warm Lambda keeps
+ * its kept-alive connection).
+ */
+export const dynamo = documentClient({
+  ...(endpoint ? { endpoint } : {}),
+  maxAttempts: dynamoSettings.maxAttempts,
+  ...(dynamoSettings.requestTimeoutMs > 0
+    ? {
+        // throwOnRequestTimeout: without it the SDK only logs a request past its timeout and waits on.
+        requestHandler: { requestTimeout: dynamoSettings.requestTimeoutMs, connectionTimeout: dynamoSettings.connectTimeoutMs, throwOnRequestTimeout: true },
+      }
+    : {}),
 });
 
 export const tableName = env.tableName;
@@ -45,7 +64,7 @@ export const queryAll = async (input: Omit<QueryCommandInput, 'ExclusiveStartKey
  * Requests that `isBackground()` says belong to background work (the local stack's stream
  * workers, which run in the same process as the handlers) are added up apart, in `background`.
  */
-type Consumed = { CapacityUnits?: number; ReadCapacityUnits?: number; WriteCapacityUnits?: number };
+type Consumed = { CapacityUnits?: number };
 export const capacity = {
   measuring: false,
   read: 0,
@@ -63,10 +82,7 @@ export const capacity = {
 
 const readOperations = new Set(['GetItem', 'Query', 'BatchGetItem', 'TransactGetItems', 'Scan']);
 
-dynamo.use(async (operation, input, next) => {
-  if (!capacity.measuring) return next(input);
-  const result = await next({ ReturnConsumedCapacity: 'TOTAL', ...input });
-  const consumed = result.ConsumedCapacity as Consumed | Consumed[] | undefined;
+const addConsumed = (operation: string, consumed: Consumed | Consumed[] | undefined) => {
   const isRead = readOperations.has(operation);
   const background = capacity.isBackground();
   for (const c of Array.isArray(consumed) ? consumed : consumed ? [consumed] : []) {
@@ -80,5 +96,15 @@ dynamo.use(async (operation, input, next) => {
     if (isRead) capacity.read += units;
     else capacity.write += units;
   }
-  return result;
-});
+};
+
+intercept(
+  dynamo,
+  async (operation, input, next) => {
+    if (!capacity.measuring) return next(input);
+    const output = await next({ ReturnConsumedCapacity: 'TOTAL', ...input });
+    addConsumed(operation, output.ConsumedCapacity as Consumed | Consumed[] | undefined);
+    return output;
+  },
+  'yijianCapacityMeter',
+);

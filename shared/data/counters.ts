@@ -1,4 +1,4 @@
-import { BatchGetCommand, GetCommand, PutCommand, TransactWriteCommand, type TransactWriteCommandInput } from '../aws/dynamodb';
+import { BatchGetCommand, GetCommand, PutCommand, TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { decodeCounts, encodeCounts, parseCounterCell, type Counts } from '../domain/counters';
 import type { Directory } from '../schemas/directory';
 import { dynamo, queryAll, tableName } from './client';

@@ -1,4 +1,4 @@
-import { GetCommand, PutCommand } from '../aws/dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Directory } from '../schemas/directory';
 import { dynamo, tableName } from './client';
 import { seedLayout } from './counters';

@@ -1,5 +1,5 @@
-import { GetCommand, PutCommand } from '../aws/dynamodb';
-import { TransactionCanceledException } from '../aws/dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import type { Kind } from '../schemas/directory';
 import type { Satisfaction, Status } from '../schemas/submission';
 import { clock } from '../clock';

@@ -1,4 +1,4 @@
-import { QueryCommand } from '../aws/dynamodb';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Kind } from '../schemas/directory';
 import type { Status } from '../schemas/submission';
 import { dynamo, tableName } from './client';

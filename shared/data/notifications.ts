@@ -1,4 +1,4 @@
-import { DeleteCommand, PutCommand, UpdateCommand } from '../aws/dynamodb';
+import { DeleteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo, tableName } from './client';
 import { notificationKey as key } from './keys';
 

@@ -1,5 +1,5 @@
-import type { AttributeValue } from '../aws/marshall';
-import { unmarshall } from '../aws/marshall';
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { addDueDeltas, counterCell, counterDeltas, pendingDue, unitsOf, type CountedItem, type Counts, type DueDeltas } from '../domain/counters';
 import {

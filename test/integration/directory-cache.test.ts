@@ -60,9 +60,9 @@ describe('the directory cache', () => {
 
   it('answers an unchanged directory PUT at once, without writing', async () => {
     const stored = (await data.getDirectory())!;
-    const { dynamo } = await import('../../shared/data/client');
+    const [{ dynamo }, { intercept }] = await Promise.all([import('../../shared/data/client'), import('../../shared/data/middleware')]);
     const writes: string[] = [];
-    const stop = dynamo.use((operation, input, next) => {
+    const stop = intercept(dynamo, (operation, input, next) => {
       if (!['GetItem', 'Query', 'BatchGetItem'].includes(operation)) writes.push(operation);
       return next(input);
     });

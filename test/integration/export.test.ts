@@ -310,7 +310,7 @@ const fill = async () => {
   // DynamoDB Local (far more when other test files share it). The items of the first describe
   // block went through the real submission path.
   const { dynamo, tableName } = await import('../../shared/data/client');
-  const { BatchWriteCommand } = await import('../../shared/aws/dynamodb');
+  const { BatchWriteCommand } = await import('@aws-sdk/lib-dynamodb');
   const { itemIndexKeys, itemPk, itemSk } = await import('../../shared/data/keys');
   const batches: ItemRecord[][] = [];
   for (let i = 0; i < items.length; i += 25) batches.push(items.slice(i, i + 25));
@@ -350,10 +350,10 @@ describe(`an export of ${bulk}+ items`, () => {
   }
 
   it('streams: the first bytes arrive after a page or two of the table is read, not after all of it', async () => {
-    const { dynamo } = await import('../../shared/data/client');
+    const [{ dynamo }, { intercept }] = await Promise.all([import('../../shared/data/client'), import('../../shared/data/middleware')]);
     // Page reads of the export: Queries on the all-items index (nothing else in this process reads it now).
     let pageReads = 0;
-    const removeCounter = dynamo.use((operation, input, next) => {
+    const removeCounter = intercept(dynamo, (operation, input, next) => {
       if (operation === 'Query' && input.IndexName === 'gsi1') pageReads++;
       return next(input);
     });

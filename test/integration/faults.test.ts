@@ -1,8 +1,9 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context, DynamoDBRecord } from 'aws-lambda';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it, vi } from 'vitest';
-import { createDynamoClient, DeleteCommand, GetCommand, PutCommand, QueryCommand, ScanCommand, type DynamoClient } from '../../shared/aws/dynamodb';
-import { marshall } from '../../shared/aws/marshall';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
 import { demoDirectory } from '../../shared/demo/directory';
 import { contributions, counterCell, pendingDue, type CountedItem, type Counts } from '../../shared/domain/counters';
 import { faults as canned, startFaultProxy, type Fault, type FaultProxy, type RecordedRequest } from '../support/fault-proxy';
@@ -12,7 +13,7 @@ import { leakPattern } from '../support/stack';
  * Fault injection: what DynamoDB Local never does (throttle, fail inside, time out, reset the
  * connection, cancel a transaction for a conflict), injected by a real HTTP proxy in front of the
  * run's DynamoDB Local (test/support/fault-proxy.ts): the handlers' DYNAMODB_ENDPOINT is the
- * proxy, so the DynamoDB client's own parser, retry strategy and timeouts (shared/aws/dynamodb.ts)
+ * proxy, so the AWS SDK client's own parser, retry strategy and timeouts (shared/data/client.ts)
  * see exactly the bytes and socket events the service would produce. Every other request goes
  * through to DynamoDB Local, on a table of this file's own. The test's own reads and set-up writes
  * go to DynamoDB Local directly: they are never faulted, never counted.
@@ -50,15 +51,18 @@ delete process.env.AWS_PROFILE;
 const requestTimeoutMs = 1500;
 
 /** The test's own view of the table: straight to DynamoDB Local, around the proxy. */
-const direct: DynamoClient = createDynamoClient({ endpoint: inject('dynamoEndpoint'), region: 'us-east-1' });
+const direct = DynamoDBDocumentClient.from(
+  new DynamoDBClient({ endpoint: inject('dynamoEndpoint'), region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }),
+);
 
 let proxy: FaultProxy;
 
 type Invoke = (e: APIGatewayProxyEventV2, c: Context) => Promise<APIGatewayProxyStructuredResultV2>;
 type Modules = Awaited<ReturnType<typeof load>>;
 const load = async () => {
-  const [client, items, directory, counters, keys, table, idempotency, services, tally, problem] = await Promise.all([
+  const [client, middleware, items, directory, counters, keys, table, idempotency, services, tally, problem] = await Promise.all([
     import('../../shared/data/client'),
+    import('../../shared/data/middleware'),
     import('../../shared/data/items'),
     import('../../shared/data/directory'),
     import('../../shared/data/counters'),
@@ -77,7 +81,7 @@ const load = async () => {
     assignItem: (await import('../../functions/assign-item')).handler as unknown as Invoke,
     putDirectory: (await import('../../functions/put-directory')).handler as unknown as Invoke,
   };
-  return { client, items, directory, counters, keys, table, idempotency, services, tally, problem, handlers };
+  return { client, middleware, items, directory, counters, keys, table, idempotency, services, tally, problem, handlers };
 };
 let m: Modules;
 
@@ -85,7 +89,7 @@ let m: Modules;
  * The same submission function deployed without rate limiting (YIJIAN_RATE_LIMIT=off, read at
  * module load): a module graph of its own, with its own DynamoDB client, behind the same proxy.
  */
-let plain: { createSubmission: Invoke; dynamo: DynamoClient };
+let plain: { createSubmission: Invoke; dynamo: DynamoDBDocumentClient };
 const loadPlain = async () => {
   vi.resetModules();
   process.env.YIJIAN_RATE_LIMIT = 'off';
@@ -393,11 +397,21 @@ const expectUnavailable = (r: APIGatewayProxyStructuredResultV2, faultName: stri
   }
 };
 
-/** The client's retry quota, as a fresh Lambda container has it (a persistent fault drains it). */
-const refillRetryQuota = (client: DynamoClient) => {
-  const internals = client as unknown as { quota: number };
-  if (typeof internals.quota !== 'number') throw new Error('shared/aws/dynamodb.ts keeps its retry quota elsewhere now: update refillRetryQuota');
-  internals.quota = 500;
+/** The SDK's retry quota (its standard strategy's capacity), as a fresh Lambda container has it (a persistent fault drains it). */
+const refillRetryQuota = async (client: DynamoDBDocumentClient) => {
+  const strategy = (await client.config.retryStrategy()) as unknown as { capacity: number };
+  if (typeof strategy.capacity !== 'number') throw new Error('the SDK keeps its retry quota elsewhere now: update refillRetryQuota');
+  strategy.capacity = 500;
+};
+
+/** The client's HTTP handler (@smithy/node-http-handler's NodeHttpHandler), which holds the timeouts and the sockets. */
+type HttpHandler = { httpHandlerConfigs(): Record<string, unknown>; updateHttpClientConfig(key: string, value: unknown): void; destroy(): void };
+const httpHandlerOf = (client: DynamoDBDocumentClient) => client.config.requestHandler as unknown as HttpHandler;
+
+/** Where a client sends its requests, as a URL without a trailing slash. */
+const endpointOf = async (client: DynamoDBDocumentClient) => {
+  const e = await client.config.endpoint!();
+  return `${e.protocol}//${e.hostname}${e.port ? `:${e.port}` : ''}`;
 };
 
 /**
@@ -409,20 +423,24 @@ const refillRetryQuota = (client: DynamoClient) => {
  */
 let undoShortTimeouts: (() => void) | undefined;
 const shortTimeoutWhileStalled = (operation: string, stalls: number, ms = 100) => {
-  const undo = [m.client.dynamo, plain.dynamo].map((client) =>
-    client.use(async (op, input, next) => {
-      if (op !== operation) return next(input);
-      const config = client.config;
-      const configured = config.requestTimeoutMs;
-      // Read by the client as each attempt is sent; the proxy has recorded the attempts before it.
-      Object.defineProperty(config, 'requestTimeoutMs', { configurable: true, enumerable: true, get: () => (proxy.count(operation) < stalls ? ms : configured) });
-      try {
-        return await next(input);
-      } finally {
-        Object.defineProperty(config, 'requestTimeoutMs', { configurable: true, enumerable: true, writable: true, value: configured });
-      }
-    }),
-  );
+  const configured = m.client.dynamoSettings.requestTimeoutMs;
+  const name = 'faultsShortTimeoutWhileStalled';
+  const undo = [m.client.dynamo, plain.dynamo].map((client) => {
+    const handler = httpHandlerOf(client);
+    // The deserialize step runs once per attempt, inside the SDK's retries: each attempt is sent
+    // with the timeout set here, and the proxy has recorded the attempts before it.
+    client.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (m.middleware.operationOf(context) === operation) handler.updateHttpClientConfig('requestTimeout', proxy.count(operation) < stalls ? ms : configured);
+        return next(args);
+      },
+      { step: 'deserialize', name },
+    );
+    return () => {
+      client.middlewareStack.remove(name);
+      handler.updateHttpClientConfig('requestTimeout', configured);
+    };
+  });
   undoShortTimeouts = () => undo.forEach((remove) => remove());
 };
 
@@ -434,27 +452,31 @@ beforeAll(async () => {
   m = await load();
   plain = await loadPlain();
   // Both clients really go through the proxy (a client made before DYNAMODB_ENDPOINT was set would not).
-  expect(m.client.dynamo.config.endpoint).toBe(proxy.endpoint);
-  expect(plain.dynamo.config.endpoint).toBe(proxy.endpoint);
-  expect(m.client.dynamo.config.requestTimeoutMs).toBe(requestTimeoutMs);
+  expect(await endpointOf(m.client.dynamo)).toBe(proxy.endpoint);
+  expect(await endpointOf(plain.dynamo)).toBe(proxy.endpoint);
+  expect(m.client.dynamoSettings).toMatchObject({ maxAttempts: 4, requestTimeoutMs });
   await m.table.ensureTable(m.table.localClient(inject('dynamoEndpoint')), tableName);
   await m.directory.putDirectory(demoDirectory);
+  // The HTTP handler has the timeout (its configuration is resolved by the first request), and gives up.
+  await plain.dynamo.send(new GetCommand({ TableName: tableName, Key: { pk: 'none', sk: 'none' } }));
+  for (const client of [m.client.dynamo, plain.dynamo]) expect(httpHandlerOf(client).httpHandlerConfigs()).toMatchObject({ requestTimeout: requestTimeoutMs, throwOnRequestTimeout: true });
 });
 
 afterAll(async () => {
-  m?.client.dynamo.destroy();
-  plain?.dynamo.destroy();
-  direct.destroy();
+  // DynamoDBDocumentClient.destroy() leaves the client it wraps alone: close the sockets here.
+  if (m) httpHandlerOf(m.client.dynamo).destroy();
+  if (plain) httpHandlerOf(plain.dynamo).destroy();
+  httpHandlerOf(direct).destroy();
   await proxy?.stop();
 });
 
-beforeEach(() => {
+beforeEach(async () => {
   proxy.reset();
   // Backoff with full jitter: Math.random() = 0 makes every retry immediate (the count is what matters).
   vi.spyOn(Math, 'random').mockReturnValue(0);
   // Each test starts with the retry quota of a fresh Lambda container.
-  refillRetryQuota(m.client.dynamo);
-  refillRetryQuota(plain.dynamo);
+  await refillRetryQuota(m.client.dynamo);
+  await refillRetryQuota(plain.dynamo);
   // The logger reports what the client never sees; keep the test output readable.
   vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
   vi.spyOn(process.stderr, 'write').mockImplementation(() => true);

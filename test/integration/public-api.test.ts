@@ -1,4 +1,4 @@
-import { QueryCommand } from '../../shared/aws/dynamodb';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addWorkingDays } from '../../shared/domain/calendar';
 import { demoDirectory } from '../../shared/demo/directory';
@@ -313,7 +313,7 @@ describe('Idempotency-Key', () => {
     const key = `secret-${Date.now()}-key`;
     const r = await http.post('/api/submissions', valid, { 'Idempotency-Key': key });
     const { dynamo, tableName } = await import('../../shared/data/client');
-    const { ScanCommand } = await import('../../shared/aws/dynamodb');
+    const { ScanCommand } = await import('@aws-sdk/lib-dynamodb');
     // A Scan is fine here: the test inspects everything stored, which no request path ever does.
     const all = JSON.stringify((await dynamo.send(new ScanCommand({ TableName: tableName }))).Items);
     expect(all).not.toContain(key);

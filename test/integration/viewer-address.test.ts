@@ -75,7 +75,7 @@ describe('per-client limits behind CloudFront (YIJIAN_RATE_LIMIT=2/86400)', () =
 
   it('store no viewer address and no secret, only hashes', async () => {
     const { dynamo, tableName } = await import('../../shared/data/client');
-    const { ScanCommand } = await import('../../shared/aws/dynamodb');
+    const { ScanCommand } = await import('@aws-sdk/lib-dynamodb');
     // A Scan is fine in a test that inspects everything stored; no request path scans.
     const all = JSON.stringify((await dynamo.send(new ScanCommand({ TableName: tableName }))).Items);
     expect(all).toContain('RATE#');

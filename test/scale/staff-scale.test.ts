@@ -409,7 +409,7 @@ const dashboardEqualsLists = async (size: number) => {
  */
 const counterShape = async () => {
   const { dynamo, tableName } = await import('../../shared/data/client');
-  const { QueryCommand } = await import('../../shared/aws/dynamodb');
+  const { QueryCommand } = await import('@aws-sdk/lib-dynamodb');
   const page = await dynamo.send(
     new QueryCommand({ TableName: tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': 'COUNTERS' }, ConsistentRead: true }),
   );

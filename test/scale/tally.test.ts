@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { marshall } from '../../shared/aws/marshall';
+import { marshall as marshallImage } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { contributions, counterCell, pendingDue, type CountedItem, type Counts } from '../../shared/domain/counters';
@@ -7,6 +7,9 @@ import { kindIds, type Kind } from '../../shared/schemas/directory';
 import { statusSchema, type Satisfaction, type Status } from '../../shared/schemas/submission';
 import { useOwnTable } from '../support/own-table';
 import { prng } from '../support/prng';
+
+/** A stream image as the table writes it: the data layer drops undefined members. */
+const marshall = (doc: Record<string, unknown>) => marshallImage(doc, { removeUndefinedValues: true });
 
 /**
  * The tally on the real engine (DynamoDB Local, a table of this file's own): stream records of
@@ -147,7 +150,7 @@ const sorted = <V>(m: Map<string, V>) => Object.fromEntries([...m].sort(([a], [b
 /** Clears the counters between tests (every test starts from nothing). */
 const clearCounters = async () => {
   const { dynamo } = await import('../../shared/data/client');
-  const { QueryCommand, DeleteCommand } = await import('../../shared/aws/dynamodb');
+  const { QueryCommand, DeleteCommand } = await import('@aws-sdk/lib-dynamodb');
   for (const pk of ['COUNTERS', 'DUECOUNT']) {
     const page = await dynamo.send(new QueryCommand({ TableName: tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': pk }, ConsistentRead: true }));
     for (const row of page.Items ?? []) await dynamo.send(new DeleteCommand({ TableName: tableName, Key: { pk: row.pk, sk: row.sk } }));
@@ -249,7 +252,7 @@ describe('the tally', () => {
     await tally.tallyRecords(small.records);
     const sizeOf = async () => {
       const { dynamo } = await import('../../shared/data/client');
-      const { QueryCommand } = await import('../../shared/aws/dynamodb');
+      const { QueryCommand } = await import('@aws-sdk/lib-dynamodb');
       const page = await dynamo.send(
         new QueryCommand({ TableName: tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': 'COUNTERS' }, ConsistentRead: true, ReturnConsumedCapacity: 'TOTAL' }),
       );
