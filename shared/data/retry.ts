@@ -6,6 +6,15 @@ import { IdempotencyKeyTakenError, ItemExistsError, StaleItemError, transientCan
  * (throttling, 5xx, timeouts, up to its `maxAttempts`); these retry only answers that mean "try
  * again": a lost race on a version, a transaction cancelled because another one held an item, keys
  * a batch read left unprocessed, a drawn tracking code that was taken.
+ *
+ * Worst cases, each request also tried up to the SDK client's maxAttempts (shared/data/client.ts):
+ *   an item change (changeItem)   lostRace.attempts x (one read + one transaction), nothing nested;
+ *   a submission                  itemCreation.attempts x transactionConflict.attempts
+ *                                 transactions, the outer only when a drawn code or the
+ *                                 idempotency key was taken, which is rare;
+ *   a tally step                  tallyRace.attempts x (two reads + one transaction);
+ *   the layout, the due buckets   layoutRace.attempts, unprocessedKeys.attempts requests.
+ * The waits between a policy's tries add up to at most `maxTotalWaitMs(policy)`.
  */
 export interface RetryPolicy {
   readonly name: string;
