@@ -1,7 +1,7 @@
 /**
  * The esbuild options every Lambda bundle is built with, declared once. The function construct
- * hands them to NodejsFunction (which runs the local esbuild) and scripts/bundle-sizes.ts hands
- * them to esbuild's API, so the sizes that script prints are the sizes that get deployed.
+ * hands them to NodejsFunction (which runs the local esbuild) and scripts/lambda-bundles.ts hands
+ * them to esbuild's API, so the sizes `npm run bundle-sizes` prints are the sizes that get deployed.
  */
 import type { BuildOptions } from 'esbuild';
 import { OutputFormat, SourceMapMode, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -10,24 +10,26 @@ import { OutputFormat, SourceMapMode, type BundlingOptions } from 'aws-cdk-lib/a
 export const nodeTarget = 'node24';
 
 /**
- * The Lambda Node.js runtime ships AWS SDK v3, so bundling it would only add cold-start bytes.
- * Powertools and middy are not in the runtime and are bundled (they tree-shake well).
+ * Nothing is left external: the AWS SDK (DynamoDB, SES) is bundled with everything else, so the
+ * deployed code is exactly the code the tests ran (not the runtime's copy of the SDK, whose version
+ * the deployment does not choose), and minified it also loads faster than the runtime's copy.
  */
-export const externalModules: readonly string[] = ['@aws-sdk/*'];
+export const externalModules: readonly string[] = [];
 
 /** Prefer packages' ESM entry points: they tree-shake, their CJS twins mostly do not. */
 export const mainFields: readonly string[] = ['module', 'main'];
 
 /**
- * No `require` shim banner: every bundled dependency (middy, powertools, zod) ships ESM,
- * so the output contains no `require()`. If a CommonJS dependency ever slips in, esbuild emits a
- * "Dynamic require of ... is not supported" stub that fails at runtime; scripts/bundle-sizes.ts
- * refuses such bundles. The fix is then this banner:
+ * No `require` shim banner: every bundled dependency (the AWS SDK through its `module` entry
+ * points, middy, powertools, zod) ships ESM, so the output contains no `require()`. If a CommonJS
+ * dependency ever slips in, esbuild emits a "Dynamic require of ... is not supported" stub that
+ * fails at runtime; scripts/lambda-bundles.ts (npm run bundle-sizes, the bundle test) and the
+ * stack test refuse such bundles. The fix is then this banner:
  *   import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);
  */
 export const banner: string | undefined = undefined;
 
-/** Options for esbuild's JS API (scripts/bundle-sizes.ts). */
+/** Options for esbuild's JS API (scripts/lambda-bundles.ts). */
 export const esbuildOptions = {
   bundle: true,
   platform: 'node',

@@ -13,7 +13,8 @@ export type Mailer = (message: Message) => Promise<void>;
 const outboxFile = process.env.YIJIAN_MAIL_OUTBOX;
 const from = process.env.YIJIAN_MAIL_FROM;
 // A send never outlasts the notification lease (shared/data/notifications.ts): 10 s at most.
-const ses = outboxFile ? undefined : new SESv2Client({ requestHandler: { requestTimeout: 10_000, connectionTimeout: 3_000 } });
+// throwOnRequestTimeout: without it the SDK only logs a request past its timeout and waits on.
+const ses = outboxFile ? undefined : new SESv2Client({ requestHandler: { requestTimeout: 10_000, connectionTimeout: 3_000, throwOnRequestTimeout: true } });
 
 const sendWithSes: Mailer = async (message) => {
   if (!from) throw new Error('YIJIAN_MAIL_FROM is not set');

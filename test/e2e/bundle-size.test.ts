@@ -1,12 +1,16 @@
 /**
  * The form page must stay light for a slow phone network: under 100 KB of JavaScript, gzipped,
- * counting everything the page loads (its entry and every chunk it imports).
+ * counting everything the page loads (its entry and every chunk it imports). Every Lambda
+ * function's bundle, the AWS SDK bundled in, stays within the issue's budget of 500 KB minified
+ * (bundleLimitBytes), and a function that touches the table carries its own DynamoDB client.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ensureWebBuild, webDist } from '../../local/pages';
+import { bundleLimitBytes, buildLambdaBundles, type LambdaBundle } from '../../scripts/lambda-bundles';
+import { streamWorker } from '../../shared/workers';
 
 /** The entry scripts of a built page and, transitively, every chunk they import statically or dynamically. */
 const scriptsOf = (page: string): string[] => {
@@ -61,5 +65,31 @@ describe('page weight', () => {
       expect(html, page).not.toMatch(/<style\b|\sstyle="/);
       expect(html, page).not.toMatch(/\son[a-z]+="/);
     }
+  });
+});
+
+describe('Lambda bundles (scripts/lambda-bundles.ts: the deployed esbuild options, nothing external)', () => {
+  let bundles: LambdaBundle[];
+  beforeAll(async () => {
+    // Throws on esbuild's dynamic-require stub: a CommonJS piece that would fail in an ESM bundle.
+    bundles = await buildLambdaBundles();
+  }, 120_000);
+  const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`;
+
+  it('are each at most 500 KB minified', () => {
+    expect(bundleLimitBytes).toBe(500 * 1024);
+    process.stdout.write(`Lambda bundles (minified): ${bundles.map((b) => `${b.handler} ${kb(b.bytes)}`).join(', ')}\n`);
+    for (const bundle of bundles) expect(bundle.bytes, bundle.handler).toBeLessThanOrEqual(bundleLimitBytes);
+  });
+
+  it('carry @aws-sdk/client-dynamodb wherever they touch the table, and notify carries the SES client', () => {
+    const touchingData = bundles.filter((b) => b.inputs.has('shared/data/client.ts'));
+    // Every function but the OpenAPI document's reads or writes the table.
+    expect(bundles.length - touchingData.length).toBeLessThanOrEqual(1);
+    for (const bundle of touchingData) {
+      expect(bundle.inputs.has('@aws-sdk/client-dynamodb'), bundle.handler).toBe(true);
+      expect(bundle.inputs.has('@aws-sdk/lib-dynamodb'), bundle.handler).toBe(true);
+    }
+    expect(bundles.find((b) => b.handler === streamWorker.handler)!.inputs.has('@aws-sdk/client-sesv2')).toBe(true);
   });
 });

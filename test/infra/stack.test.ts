@@ -8,7 +8,9 @@ import { App, Validations } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import type { CfnElement } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { buildSync } from 'esbuild';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { isBuiltin } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -183,6 +185,25 @@ describe('functions', () => {
       } else if (!streamHandlers.has(handler)) expect(props.Timeout, handler).toBeLessThanOrEqual(29);
       else expect(props.Timeout, handler).toBeLessThanOrEqual(15 * 60);
       expect(resources[logicalId(fn.logGroup)]!.Properties.RetentionInDays).toBeGreaterThan(0);
+    }
+  });
+});
+
+describe('function code', () => {
+  it('bundles every dependency, the AWS SDK included: nothing is left for the runtime to provide', () => {
+    // The deployed code is exactly the tested code (infra/bundling.ts): no external module at all.
+    expect(esbuildOptions.external).toEqual([]);
+    expect(esbuildOptions).toMatchObject({ format: 'esm', minify: true, mainFields: ['module', 'main'] });
+    const assembly = app.synth();
+    for (const handler of allHandlers) {
+      const hash = (resources[logicalId(stack.functions.get(handler)!.function)]!.Properties.Code.S3Key as string).replace(/\.zip$/, '');
+      const file = join(assembly.directory, `asset.${hash}`, 'index.mjs');
+      // The imports the deployed file makes at run time, as esbuild reads them (not text that looks like one).
+      const { metafile } = buildSync({ entryPoints: [file], bundle: true, write: false, metafile: true, platform: 'node', format: 'esm', external: ['*'], logLevel: 'silent' });
+      const imported = Object.values(metafile.outputs).flatMap((output) => output.imports.map((i) => i.path));
+      // Only Node's own modules: a bundled package leaves no import behind.
+      expect(imported.filter((name) => !isBuiltin(name)), handler).toEqual([]);
+      expect(readFileSync(file, 'utf8'), handler).not.toContain('Dynamic require of "');
     }
   });
 });
