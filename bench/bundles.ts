@@ -1,11 +1,8 @@
 /**
- * Per function: the bundle as deployed (infra/bundling.ts options: ESM, minified, AWS SDK
- * external) and a cold-start proxy — a fresh `node` process that imports the bundle and answers
- * one event (bench/cold-start-runner.mjs) — against the same for a bare handler's bundle.
- *
- * Bundles are written under node_modules/.cache/yijian-bench/, so that their external
- * `@aws-sdk/*` imports resolve from the project's node_modules, as they resolve from the Lambda
- * runtime's own copy when deployed.
+ * Per function: the bundle as deployed (infra/bundling.ts options: ESM, minified, the AWS SDK
+ * bundled in, nothing external) and a cold-start proxy — a fresh `node` process that imports the
+ * bundle and answers one event (bench/cold-start-runner.mjs) — against the same for a bare
+ * handler's bundle. Bundles are written under node_modules/.cache/yijian-bench/.
  */
 import { build, type Metafile } from 'esbuild';
 import { spawn } from 'node:child_process';
@@ -34,9 +31,7 @@ export interface Bundle {
 
 /** What-if entries for the cold-start investigation (bench/what-if/). */
 export const whatIfEntries: Record<string, string> = {
-  'what-if: SDK GetItem only': join(here, 'what-if', 'sdk-get-item.ts'),
-  'what-if: signed GetItem, no SDK': join(here, 'what-if', 'signed-get-item.ts'),
-  'what-if: GetItem through our client': join(here, 'what-if', 'lite-get-item.ts'),
+  'what-if: one GetItem through the data layer\'s SDK client': join(here, 'what-if', 'sdk-get-item.ts'),
 };
 
 const entryOf = (handler: string) =>
@@ -46,22 +41,12 @@ const folderOf = (handler: string) => (handler === bareName ? 'bare' : handler.r
 /** The handlers of the route table, in route order, each once. */
 export const routeHandlers = (): string[] => [...new Set(routes.map((r) => r.handler))];
 
-export const buildBundle = async (name: string, variant: 'deployed' | 'sdk-bundled' = 'deployed'): Promise<Bundle> => {
-  const folder = join(bundleRoot, variant, folderOf(name));
+export const buildBundle = async (name: string): Promise<Bundle> => {
+  const folder = join(bundleRoot, 'deployed', folderOf(name));
   rmSync(folder, { recursive: true, force: true });
   mkdirSync(folder, { recursive: true });
   const file = join(folder, 'index.mjs');
-  const options =
-    variant === 'deployed'
-      ? esbuildOptions
-      : {
-          ...esbuildOptions,
-          external: [],
-          // The SDK's dependencies still reach for require() of node builtins: the banner
-          // infra/bundling.ts documents for exactly this case.
-          banner: { js: "import { createRequire as __yjCreateRequire } from 'node:module'; const require = __yjCreateRequire(import.meta.url);" },
-        };
-  const result = await build({ ...options, entryPoints: [entryOf(name)], outfile: file, metafile: true, logLevel: 'error' });
+  const result = await build({ ...esbuildOptions, entryPoints: [entryOf(name)], outfile: file, metafile: true, logLevel: 'error' });
   const code = readFileSync(file);
   if (code.includes('Dynamic require of "')) throw new Error(`${name}: the bundle holds esbuild's dynamic-require stub`);
   return { name, file, bytes: code.byteLength, gzipBytes: gzipSync(code, { level: 9 }).byteLength, metafile: result.metafile };
