@@ -1,5 +1,6 @@
 import { httpHandler, json, type HttpRequest } from '../shared/http/handler';
 import { parseIdempotencyKey } from '../shared/http/headers';
+import { metrics } from '../shared/observability/metrics';
 import { createSubmissionBody, type CreateSubmissionBody } from '../shared/schemas/submission';
 import { submit } from '../shared/services/public-desk';
 
@@ -7,4 +8,4 @@ import { submit } from '../shared/services/public-desk';
 const createSubmission = async (request: HttpRequest<CreateSubmissionBody, undefined, undefined>) =>
   json(201, await submit(request.body, parseIdempotencyKey(request.headers['idempotency-key']), request.clientAddress));
 
-export const handler = httpHandler({ body: createSubmissionBody }, createSubmission);
+export const handler = httpHandler({ body: createSubmissionBody, metrics }, createSubmission);

@@ -1,6 +1,6 @@
 import middy from '@middy/core';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
-import { logger } from '../shared/http/logger';
+import { logger } from '../shared/observability/logger';
 import { tallyRecords } from '../shared/services/tally';
 
 /**

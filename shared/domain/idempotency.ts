@@ -6,6 +6,12 @@ import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:
  * answer is sealed with AES-256-GCM under a second hash of that same key: whoever reads the table
  * sees neither the idempotency key nor the access key, and only the client that holds the key can
  * open the answer. The record expires after 24 hours.
+ *
+ * Why not Powertools Idempotency: it stores the handler's response in plain JSON (here, an access
+ * key anyone who reads the table could use) under a key derived from the payload, and writes its
+ * record in a request of its own before and after the handler. Here the record is one entry of the
+ * submission's own transaction (shared/data/items.ts), so an item without its record, or a record
+ * without its item, cannot exist even after a crash between the two, and its answer is sealed.
  */
 export const idempotencyWindowSeconds = 24 * 60 * 60;
 

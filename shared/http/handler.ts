@@ -1,3 +1,6 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import type { Metrics } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
@@ -7,8 +10,8 @@ import type { Principal } from '../domain/access';
 import { transientCancellationReasons } from '../data/errors';
 import { DomainError } from '../domain/errors';
 import { toFieldErrors } from '../schemas/field-errors';
+import { lambdaContext, logger } from '../observability/logger';
 import { clientAddressOf, originVerifyHeader, viewerIpHeader } from './client-address';
-import { logger } from './logger';
 import { principalFrom } from './principal';
 import { HttpProblem, problemFor, problems } from './problem';
 
@@ -71,6 +74,11 @@ export interface HttpHandlerOptions<BS extends Schema | undefined, QS extends Sc
    * (shared/http/jwt.ts), so only that bundle carries the JWT library.
    */
   readonly authenticate?: MiddlewareObj<APIGatewayProxyEventV2>;
+  /**
+   * The business metrics the handler emits (shared/observability/metrics.ts), flushed as EMF after
+   * each invocation. Passed in, so that the functions that emit none do not bundle Metrics.
+   */
+  readonly metrics?: Metrics;
 }
 
 type Internal = { request?: HttpRequest<unknown, unknown, unknown> };
@@ -145,6 +153,7 @@ const parseRequest = (options: HttpHandlerOptions<Schema | undefined, Schema | u
   },
 });
 
+/** The request's keys on every log entry of it (`injectLambdaContext` drops them afterwards). */
 const withRequestId = (): MiddlewareObj<Event> => ({
   name: 'log-context',
   before: (request) => {
@@ -153,9 +162,6 @@ const withRequestId = (): MiddlewareObj<Event> => ({
       apiRequestId: request.event.requestContext?.requestId,
       route: request.event.routeKey,
     });
-  },
-  after: () => {
-    logger.resetKeys();
   },
 });
 
@@ -229,13 +235,14 @@ const problemResponder = (): MiddlewareObj<Event, APIGatewayProxyStructuredResul
       headers: { ...baseHeaders, ...problem.headers, 'content-type': 'application/problem+json; charset=utf-8' },
       body: JSON.stringify(problem.toDocument()),
     };
-    logger.resetKeys();
   },
 });
 
 /**
  * The one middy stack every HTTP handler uses:
- * log context -> problem+json on error -> body/query/path parsing and validation -> handler -> response.
+ * Lambda context on the log (Powertools) -> metrics flushed (EMF, if any) -> request keys on the log ->
+ * problem+json on error -> body/query/path parsing and validation -> handler -> response.
+ * (middy runs `onError` in reverse order: the problem is logged with the keys, then they go.)
  */
 export const httpHandler = <
   BS extends Schema | undefined = undefined,
@@ -249,6 +256,8 @@ export const httpHandler = <
   // retries), middy gives up the handler with a TimeoutError: the client gets a 503 problem with
   // Retry-After instead of API Gateway's bare 503/504.
   middy<Event, APIGatewayProxyStructuredResultV2, Error, Context>({ timeoutEarlyInMillis: 1000, streamifyResponse: options.stream ?? false })
+    .use(injectLambdaContext(logger, lambdaContext))
+    .use(options.metrics ? logMetrics(options.metrics) : [])
     .use(withRequestId())
     .use(problemResponder())
     .use(options.authenticate ?? [])

@@ -7,7 +7,7 @@ import { SimpleFetcher } from 'aws-jwt-verify/https';
 import { SimpleJwksCache } from 'aws-jwt-verify/jwk';
 import type { JwtPayload } from 'aws-jwt-verify/jwt-model';
 import { Agent as HttpAgent } from 'node:http';
-import { logger } from './logger';
+import { logger } from '../observability/logger';
 import { HttpProblem } from './problem';
 
 /**

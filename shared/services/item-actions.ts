@@ -7,6 +7,7 @@ import { addWorkingDays } from '../domain/calendar';
 import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from '../domain/errors';
 import { nextStatus, type Action } from '../domain/lifecycle';
 import { normalizeTrackingCode } from '../domain/tracking-code';
+import { countMetric } from '../observability/metrics';
 import type { Directory } from '../schemas/directory';
 import type { Status } from '../schemas/submission';
 import { requireDirectory } from './directory';
@@ -92,6 +93,7 @@ export const assignItem = async (principal: Principal, id: string, ifMatch: numb
       event: history(principal, current, to, now, 'assign', input.note ? `→ ${group.name}: ${input.note}` : `→ ${group.name}`),
     }),
   });
+  countMetric('routed');
   return withView(principal, changed);
 };
 

@@ -21,6 +21,7 @@ import {
   newTrackingCode,
   normalizeTrackingCode,
 } from '../domain/tracking-code';
+import { countMetric } from '../observability/metrics';
 import { kinds, type Directory } from '../schemas/directory';
 import type { CreateSubmissionBody, PublicSubmissionView, Satisfaction, SubmissionReceipt } from '../schemas/submission';
 import { groupName, requireDirectory } from './directory';
@@ -122,6 +123,8 @@ export const submit = async (input: CreateSubmissionBody, idempotencyKey?: strin
       : undefined;
     try {
       await createItem(item, event, sealed, sourceIp);
+      countMetric('submissions');
+      if (route) countMetric('routed');
       return receipt;
     } catch (error) {
       if (!(error instanceof IdempotencyKeyTakenError && idempotencyKey)) throw error;

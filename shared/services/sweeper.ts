@@ -5,7 +5,7 @@ import { answeredBeforeCodes, dueSoonCodes, overdueCodes } from '../data/due';
 import { addWorkingDays } from '../domain/calendar';
 import { UnavailableError } from '../domain/errors';
 import { isOpen, nextStatus } from '../domain/lifecycle';
-import { logger } from '../http/logger';
+import { logger } from '../observability/logger';
 import { requireDirectory } from './directory';
 
 /**

@@ -12,7 +12,7 @@ import {
 } from '../data/counters';
 import { tallyRace, withRetry } from '../data/retry';
 import { isItemRecord } from '../data/keys';
-import { logger } from '../http/logger';
+import { logger } from '../observability/logger';
 
 /**
  * The tally: folds the table's change stream into the dashboard's counters.

@@ -1,11 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import * as z from 'zod';
 import { httpHandler, json, maxBodyBytes, type HttpRequest } from '../../shared/http/handler';
 import { RateLimitedError, StaleVersionError } from '../../shared/domain/errors';
 import { problemFor, problems } from '../../shared/http/problem';
+import { captureOutput } from '../support/captured-output';
 import { leakPattern } from '../support/stack';
+
+// As if someone had switched on Powertools' event logging for the deployed functions: the event
+// (tokens, the CloudFront secret, bodies with contact details) must still never reach the log.
+vi.hoisted(() => {
+  process.env.POWERTOOLS_LOGGER_LOG_EVENT = 'true';
+});
 
 /** The middy stack in-process: hand-built API Gateway payload-2.0 events and a fake Lambda context. */
 
@@ -67,21 +74,9 @@ const problemOf = (r: APIGatewayProxyStructuredResultV2) => {
   return doc as { type: string; title: string; status: number; detail?: string; errors?: { path: string; message: string }[] };
 };
 
-/** The logger (shared/http/logger.ts) writes JSON lines to process.stdout / process.stderr. */
-let logLines: string[] = [];
-beforeEach(() => {
-  logLines = [];
-  const capture = (chunk: unknown) => {
-    logLines.push(String(chunk));
-    return true;
-  };
-  vi.spyOn(process.stdout, 'write').mockImplementation(capture as typeof process.stdout.write);
-  vi.spyOn(process.stderr, 'write').mockImplementation(capture as typeof process.stderr.write);
-});
-afterEach(() => {
-  vi.restoreAllMocks();
-});
-const logs = () => logLines.flatMap((l) => l.split('\n')).filter((l) => l.trim().startsWith('{')).map((l) => JSON.parse(l) as Record<string, any>);
+/** The logger (shared/observability/logger.ts, Powertools) writes JSON lines to stdout and stderr. */
+const output = captureOutput();
+const logs = output.lines;
 
 const echo = async (request: HttpRequest<unknown, unknown, unknown>) => json(200, { body: request.body, query: request.query, params: request.params });
 const anyBody = httpHandler({ body: z.unknown() }, echo);
@@ -161,6 +156,77 @@ describe('domain errors', () => {
       expect(r.headers).toMatchObject({ ...expected.headers, 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' });
     }
     expect(logs().filter((l) => l.level === 'ERROR')).toEqual([]);
+  });
+});
+
+describe('the log', () => {
+  // An error whose own properties hold an address, as a DeliveryError's do.
+  const failingWith = async (): Promise<never> => {
+    throw Object.assign(new Error('send failed'), { to: ['someone@example.com'], reasons: [{ Item: { phone: '+86 138 0013 8000' } }] });
+  };
+  const failing = httpHandler({ body: z.unknown() }, failingWith);
+
+  it('carries the Lambda context on every entry: function name, request id, cold start, X-Ray trace id', async () => {
+    vi.stubEnv('_X_AMZN_TRACE_ID', 'Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1');
+    try {
+      const awsRequestId = randomUUID();
+      await call(failing, jsonEvent({}), context(awsRequestId));
+      const [entry] = logs().filter((l) => l.level === 'ERROR');
+      expect(entry).toMatchObject({
+        level: 'ERROR',
+        message: 'unhandled error',
+        service: 'yijian',
+        function_name: 'yijian-test',
+        function_request_id: awsRequestId,
+        requestId: awsRequestId,
+        cold_start: expect.any(Boolean),
+        xray_trace_id: '1-5759e988-bd862e3fe1be46a994272793',
+      });
+      expect(typeof entry.timestamp).toBe('string');
+      expect(entry.error).toMatchObject({ name: 'Error', message: 'send failed' });
+    } finally {
+      vi.unstubAllEnvs();
+    }
+  });
+
+  it('never holds a token, the origin secret, contact details, an access key or an error’s own properties, even at DEBUG', async () => {
+    const secrets = {
+      token: 'eyJhbGciOiJSUzI1NiJ9.c2VjcmV0LXRva2Vu.c2lnbmF0dXJl',
+      origin: 'origin-secret-7f3a9c1e5b2d4f6a8c0e',
+      email: 'zhang.wei@example.com',
+      phone: '13800138000',
+      accessKey: 'AK-9f8e7d6c5b4a',
+    };
+    // A fresh logger at DEBUG: a warm invocation sets the level back to the one it started with.
+    vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'DEBUG');
+    vi.resetModules();
+    try {
+      const fresh = await import('../../shared/http/handler');
+      // The guard is not just a quiet level: this logger writes everything.
+      expect((await import('../../shared/observability/logger')).logger.getLevelName()).toBe('DEBUG');
+      const withSecrets = jsonEvent(
+        { contact: { email: secrets.email, phone: secrets.phone }, title: 'x' },
+        'application/json',
+        {
+          headers: {
+            'content-type': 'application/json',
+            authorization: `Bearer ${secrets.token}`,
+            'x-origin-verify': secrets.origin,
+            'x-access-key': secrets.accessKey,
+          },
+          rawQueryString: `accessKey=${secrets.accessKey}`,
+          queryStringParameters: { accessKey: secrets.accessKey },
+        },
+      );
+      await call(fresh.httpHandler({ body: z.unknown() }, failingWith), withSecrets);
+      await call(fresh.httpHandler({ body: z.unknown() }, echo), structuredClone(withSecrets));
+    } finally {
+      vi.unstubAllEnvs();
+      vi.resetModules();
+    }
+    const text = output.text();
+    expect(logs().some((l) => l.message === 'unhandled error')).toBe(true);
+    for (const secret of [...Object.values(secrets), 'someone@example.com', '+86 138 0013 8000']) expect(text).not.toContain(secret);
   });
 });
 

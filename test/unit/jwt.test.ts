@@ -29,7 +29,7 @@ import { SignJWT } from 'jose';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { httpHandler, json } from '../../shared/http/handler';
 import { createAccessTokenVerifier, verifyBearerToken, type AccessTokenCheck, type JwtClaims } from '../../shared/http/jwt';
-import { logger } from '../../shared/http/logger';
+import { logger } from '../../shared/observability/logger';
 import { leakPattern } from '../support/stack';
 
 /**
