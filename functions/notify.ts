@@ -1,16 +1,52 @@
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
-import type { DynamoDBStreamEvent } from 'aws-lambda';
-import { logger } from '../shared/observability/logger';
-import { processRecords } from '../shared/services/notify';
+import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import { lambdaContext, logger } from '../shared/observability/logger';
+import { countMetric, metrics } from '../shared/observability/metrics';
+import { DeliveryError, notifyDirectory, notifyRecord } from '../shared/services/notify';
+import type { Directory } from '../shared/schemas/directory';
 
 /**
- * The table's change stream -> e-mail. A thrown error fails the batch: the event source mapping
- * retries it, bisecting to isolate a bad record, and sends what still fails to the on-failure queue.
+ * The table's change stream -> e-mail, with partial batch responses (shared/workers.ts): each
+ * record is handled on its own, in stream order; a record that fails is reported, the others are
+ * done. The event source mapping then delivers again from the lowest failed record, records behind
+ * it included: each message's deduplication claim (shared/data/notifications.ts) makes those send
+ * nothing twice, and a record that keeps failing goes to the on-failure queue after its retries
+ * without holding back the records behind it (they were handled at every attempt).
  */
-const notify = async (event: DynamoDBStreamEvent) => {
-  const { sent } = await processRecords(event.Records);
-  logger.info('notifications processed', { records: event.Records.length, sent });
-  return { sent };
+const handleRecord = (directory: Directory) => async (record: DynamoDBRecord) => {
+  try {
+    return await notifyRecord(record, directory);
+  } catch (error) {
+    // Identifiers and the reason only: never the addresses or the text of the message.
+    if (error instanceof DeliveryError) {
+      countMetric('notificationFailures');
+      logger.warn('notification failed', { dedupKey: error.dedupKey, reason: error.message, sequenceNumber: record.dynamodb?.SequenceNumber });
+    }
+    throw error;
+  }
 };
 
-export const handler = middy<DynamoDBStreamEvent>({ timeoutEarlyInMillis: 0 }).handler(notify);
+const notify = async (event: DynamoDBStreamEvent, context: Context): Promise<DynamoDBBatchResponse> => {
+  const directory = await notifyDirectory();
+  // A processor per invocation: the local stack runs several invocations at once in one process.
+  const processor = new BatchProcessor(EventType.DynamoDBStreams);
+  const response = await processPartialResponse(event, handleRecord(directory), processor, {
+    context,
+    // In stream order, one at a time (as SES accepts them), and a failure is reported, not thrown.
+    processInParallel: false,
+    throwOnFullBatchFailure: false,
+  });
+  // The first record failed: the mapping delivers the whole batch again either way, and thrown, the
+  // failure counts as the function's error and names its reason on the on-failure path.
+  if (processor.failureMessages[0] === event.Records[0]) throw processor.errors[0];
+  logger.info('notifications processed', { records: event.Records.length, failed: processor.failureMessages.length });
+  return response;
+};
+
+export const handler = middy<DynamoDBStreamEvent, DynamoDBBatchResponse>({ timeoutEarlyInMillis: 0 })
+  .use(injectLambdaContext(logger, lambdaContext))
+  .use(logMetrics(metrics))
+  .handler(notify);

@@ -1,12 +1,14 @@
 /**
  * The functions that are not HTTP routes (shared/workers.ts), and what watches them:
  *   notify  the table's change stream -> e-mail through SES v2. The event source mapping batches,
- *           bisects a failing batch, retries a limited number of times and then records what still
+ *           takes the records the function reports as failed (partial batch responses), delivers
+ *           again from the first of them a limited number of times, and then records what still
  *           fails on an SQS queue; an alarm fires as soon as that queue is not empty.
  *   tally   the same stream, a second event source mapping (DynamoDB Streams allow two readers
- *           per shard) -> the dashboard's counters. Only the items' own records reach it; a failing
- *           batch is retried whole, without end, because its exactly-once counting relies on that
- *           (shared/services/tally.ts): there is no failure queue, nothing is ever given up.
+ *           per shard) -> the dashboard's counters. Only the items' own records reach it; a batch
+ *           is delivered again from the first record the tally did not count, without end, as its
+ *           exactly-once counting expects (shared/services/tally.ts): there is no failure queue,
+ *           nothing is ever given up.
  *           Alarms on the mapping's lag (IteratorAge) and on errors that persist say it is stuck.
  *   sweep   an EventBridge rule runs it every scheduleWorker.everyMinutes minutes; an event the
  *           rule cannot deliver, and an invocation that still fails after Lambda's retries, land
@@ -207,10 +209,11 @@ export class Workers extends Construct {
       startingPosition: StartingPosition.TRIM_HORIZON,
       batchSize: streamWorker.batchSize,
       retryAttempts: streamWorker.maxRetries,
-      bisectBatchOnError: streamWorker.bisectOnError,
+      // The function reports each failed record (functions/notify.ts): the mapping resumes at the
+      // first of them; bisecting would only deliver the records around it again.
+      reportBatchItemFailures: streamWorker.reportBatchItemFailures,
+      bisectBatchOnError: false,
       maxRecordAge: streamMaxRecordAge,
-      // A thrown error fails the whole batch (functions/notify.ts); bisecting isolates a bad record.
-      reportBatchItemFailures: false,
       onFailure: new SqsDlq(this.notifyFailures),
     });
     this.notify.function.addEventSource(source);
@@ -224,21 +227,22 @@ export class Workers extends Construct {
       timeout: tallyTimeout,
     });
     bindTable(this.tally, table, tallyTableAccess);
-    // Its exactly-once counting relies on every setting below: a failed batch comes back whole,
-    // from the same first record, until it succeeds (markers keyed by that record skip what a
-    // committed step already counted), and one batch at a time per shard keeps the order.
+    // Its exactly-once counting relies on every setting below: a failed batch comes back from the
+    // record the tally reported (or whole), until it succeeds (markers keyed by a step's first
+    // record skip what a committed step already counted), and one batch at a time per shard keeps
+    // the order.
     this.tally.function.addEventSource(
       new DynamoEventSource(table.table, {
         // From the oldest record the stream keeps: a new mapping starts where the stream does.
         startingPosition: StartingPosition.TRIM_HORIZON,
         batchSize: tallyWorker.batchSize,
-        bisectBatchOnError: tallyWorker.bisectOnError,
+        bisectBatchOnError: false,
         // -1: retried until it succeeds (or the record leaves the stream after 24 hours).
         retryAttempts: streamRetryAttempts(tallyWorker.maxRetries),
         parallelizationFactor: 1,
-        // A failing batch fails whole (the handler throws) and comes back from its first record;
-        // reported item failures would restart it elsewhere, where no marker says what was counted.
-        reportBatchItemFailures: false,
+        // The tally reports the first record it did not count (functions/tally.ts): the mapping
+        // keeps what was counted and comes back from there, a step's first record.
+        reportBatchItemFailures: tallyWorker.reportBatchItemFailures,
         filters: [tallyFilter],
         // No maxRecordAge (below) and no onFailure: nothing is ever given up, so nothing is sent
         // anywhere as failed.

@@ -181,7 +181,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
       onFailure: (records, error) => recordFailure(outbox, records, error),
       batchSize: streamWorker.batchSize,
       maxRetries: streamWorker.maxRetries,
-      bisectOnError: streamWorker.bisectOnError,
+      reportBatchItemFailures: streamWorker.reportBatchItemFailures,
       checkpointFile: join(scratch, `stream-checkpoints-${tableName}.json`),
       retryBaseMs: options.retryBaseMs,
     });
@@ -194,7 +194,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
       onFailure: (_records, error) => console.error('tally: batch given up', error instanceof Error ? error.name : 'error'),
       batchSize: tallyWorker.batchSize,
       maxRetries: tallyWorker.maxRetries,
-      bisectOnError: tallyWorker.bisectOnError,
+      reportBatchItemFailures: tallyWorker.reportBatchItemFailures,
       checkpointFile: join(scratch, `stream-checkpoints-tally-${tableName}.json`),
       retryBaseMs: options.retryBaseMs,
     });

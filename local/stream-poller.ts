@@ -14,20 +14,24 @@ import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 /**
  * The local stand-in for a Lambda event source mapping on the table's stream: it reads DynamoDB
  * Local's stream (DescribeStream, GetShardIterator, GetRecords, following child shards), calls the
- * same handler with Lambda-shaped batches, and honours the same rules: a failed batch is retried,
- * bisected to isolate the failing record, and a record that still fails after `maxRetries` goes to
- * the on-failure destination. Progress is checkpointed after each batch (in the data dir when
- * there is one), so a restarted poller resumes after the last handled record: nothing skipped;
- * what was half done is retried and the handler's deduplication makes it send nothing twice.
+ * same handler with Lambda-shaped batches, and honours the same rules: a batch that fails is
+ * delivered again; with `reportBatchItemFailures`, a response naming failed records (see
+ * `resumeIndex`) keeps the records before the lowest of them and delivers again from it; records
+ * that still fail after `maxRetries` go to the on-failure destination. Progress is checkpointed
+ * after each batch and at each partial failure (in the data dir when there is one), so a restarted
+ * poller resumes after the last record handled: nothing skipped; what was half done is delivered
+ * again and the handler's deduplication makes it send nothing twice.
  */
 export interface PollerOptions {
   readonly endpoint: string;
   readonly tableName: string;
   readonly handler: (event: DynamoDBStreamEvent) => Promise<unknown>;
+  /** Records given up, from the first that still failed, with the last attempt's error. */
   readonly onFailure: (records: readonly DynamoDBRecord[], error: unknown) => void | Promise<void>;
   readonly batchSize: number;
   readonly maxRetries: number;
-  readonly bisectOnError: boolean;
+  /** The mapping's ReportBatchItemFailures: without it, any answer the handler returns is success. */
+  readonly reportBatchItemFailures: boolean;
   /** A JSON file for checkpoints; omitted keeps them in memory (for this poller object only). */
   readonly checkpointFile?: string;
   readonly checkpoints?: Map<string, string>;
@@ -46,6 +50,36 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Stopping mid-batch: the batch is neither done nor failed; the next poller retries it. */
 class PollerStopped extends Error {}
+
+/** The handler answered with failed records (a partial batch response) rather than throwing. */
+export class ReportedItemFailures extends Error {
+  override readonly name = 'ReportedItemFailures';
+  constructor(readonly itemIdentifiers: readonly unknown[]) {
+    super(`the handler reported ${itemIdentifiers.length} failed record(s)`);
+  }
+}
+
+/**
+ * Where Lambda resumes a stream batch after the handler answered `response` (with
+ * ReportBatchItemFailures on): -1 when the batch succeeded (no answer, no `batchItemFailures`, or
+ * an empty list), else the index of the record it delivers again from, the lowest failed sequence
+ * number. An identifier that is empty, not a string or not a sequence number of the batch makes
+ * the whole batch a failure (0), as does a `batchItemFailures` that is not a list.
+ */
+export const resumeIndex = (records: readonly DynamoDBRecord[], response: unknown): number => {
+  const failures = typeof response === 'object' && response !== null ? (response as { batchItemFailures?: unknown }).batchItemFailures : undefined;
+  if (failures === undefined || failures === null) return -1;
+  if (!Array.isArray(failures)) return 0;
+  if (failures.length === 0) return -1;
+  let lowest = records.length;
+  for (const failure of failures) {
+    const id = typeof failure === 'object' && failure !== null ? (failure as { itemIdentifier?: unknown }).itemIdentifier : undefined;
+    const index = typeof id === 'string' && id !== '' ? records.findIndex((r) => r.dynamodb?.SequenceNumber === id) : -1;
+    if (index < 0) return 0;
+    lowest = Math.min(lowest, index);
+  }
+  return lowest;
+};
 
 const toLambdaRecord = (record: StreamRecord, streamArn: string): DynamoDBRecord => ({
   eventID: record.eventID,
@@ -90,27 +124,38 @@ export const startStreamPoller = async (tableClient: DynamoDBClient, options: Po
   let stopping = false;
   const retryBase = options.retryBaseMs ?? 50;
 
-  /** Handles records the way an event source mapping does: retry, bisect, then on-failure. */
-  const handle = async (records: DynamoDBRecord[]): Promise<void> => {
+  /**
+   * Handles a batch the way an event source mapping does: delivered again while it fails, from the
+   * lowest record a partial response names (the records before it are done: `done` checkpoints
+   * them), then on-failure. Each first record gets 1 + maxRetries attempts: a retry that moves the
+   * checkpoint on starts the count again for the record it now starts at.
+   */
+  const handle = async (batch: readonly DynamoDBRecord[], done: (record: DynamoDBRecord) => void): Promise<void> => {
+    let records = batch;
     for (let attempt = 0; ; attempt++) {
+      let failedAt: number;
+      let error: unknown;
       try {
-        await options.handler({ Records: records });
-        return;
-      } catch (error) {
-        if (options.bisectOnError && records.length > 1) {
-          const half = Math.ceil(records.length / 2);
-          await handle(records.slice(0, half));
-          await handle(records.slice(half));
-          return;
-        }
-        if (stopping || error instanceof PollerStopped) throw new PollerStopped();
-        if (attempt >= options.maxRetries) {
-          await options.onFailure(records, error);
-          return;
-        }
-        await sleep(retryBase * 2 ** Math.min(attempt, 6));
-        if (stopping) throw new PollerStopped();
+        const response = await options.handler({ Records: [...records] });
+        failedAt = options.reportBatchItemFailures ? resumeIndex(records, response) : -1;
+        if (failedAt < 0) return;
+        error = new ReportedItemFailures((response as { batchItemFailures: { itemIdentifier?: unknown }[] }).batchItemFailures.map((f) => f?.itemIdentifier));
+      } catch (thrown) {
+        failedAt = 0;
+        error = thrown;
       }
+      if (failedAt > 0) {
+        done(records[failedAt - 1]);
+        records = records.slice(failedAt);
+        attempt = 0;
+      }
+      if (stopping) throw new PollerStopped();
+      if (attempt >= options.maxRetries) {
+        await options.onFailure(records, error);
+        return;
+      }
+      await sleep(retryBase * 2 ** Math.min(attempt, 6));
+      if (stopping) throw new PollerStopped();
     }
   };
 
@@ -157,10 +202,13 @@ export const startStreamPoller = async (tableClient: DynamoDBClient, options: Po
         for (let i = 0; i < records.length; i += options.batchSize) {
           // A stopping poller leaves the rest to the next one: each batch done is checkpointed.
           if (stopping) throw new PollerStopped();
-          const batch = records.slice(i, i + options.batchSize);
-          await handle(batch.map((r) => toLambdaRecord(r, streamArn)));
-          checkpoints.set(id, batch[batch.length - 1].dynamodb!.SequenceNumber!);
-          saveCheckpoints();
+          const batch = records.slice(i, i + options.batchSize).map((r) => toLambdaRecord(r, streamArn));
+          const checkpoint = (record: DynamoDBRecord) => {
+            checkpoints.set(id, record.dynamodb!.SequenceNumber!);
+            saveCheckpoints();
+          };
+          await handle(batch, checkpoint);
+          checkpoint(batch[batch.length - 1]);
           handled = true;
         }
         iterator = page.NextShardIterator;

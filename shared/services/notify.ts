@@ -13,7 +13,7 @@ import { groupName } from './directory';
 
 /**
  * What the table's change stream means for e-mail. One record may call for a message; each message
- * carries a deduplication key (item, event, version) so a retried batch sends nothing twice.
+ * carries a deduplication key (item, event, version) so a record delivered again sends nothing twice.
  *   item assigned or reopened  -> the group's notifyEmails
  *   item reminded (sweeper)    -> the group's notifyEmails
  *   item overdue (sweeper)     -> the office (directory.officeEmails)
@@ -128,15 +128,18 @@ export const deliver = async ({ dedupKey, message }: PlannedMessage): Promise<'s
   return 'sent';
 };
 
-/** A batch from the stream, in order. Any failure fails the batch (the caller retries and bisects). */
-export const processRecords = async (records: readonly DynamoDBRecord[]) => {
+/** The directory a batch of records is planned with: read once per batch, so a change shows at once. */
+export const notifyDirectory = async (): Promise<Directory> => {
   const directory = await getDirectory();
   if (!directory) throw new Error('no directory loaded');
+  return directory;
+};
+
+/** Sends what one stream record calls for; how many went out. Throws when one could not be sent. */
+export const notifyRecord = async (record: DynamoDBRecord, directory: Directory): Promise<number> => {
   let sent = 0;
-  for (const record of records) {
-    for (const planned of await plan(record, directory)) {
-      if ((await deliver(planned)) === 'sent') sent++;
-    }
+  for (const planned of await plan(record, directory)) {
+    if ((await deliver(planned)) === 'sent') sent++;
   }
-  return { sent };
+  return sent;
 };

@@ -25,10 +25,13 @@ import { logger } from '../observability/logger';
  * it answers the dashboard).
  *
  * Exactly once: the event source mapping delivers records in order per shard, at least once, and
- * retries a failed batch from the same first record (no bisecting, no skipping: the tally's
- * mapping retries until it succeeds). Each committed step stores, in the same transaction as the
- * counters, a marker keyed by its first record with the last sequence number it covered; a batch
- * delivered again finds the marker and skips what was counted. Counters are read, changed and
+ * never skips (the tally's mapping retries until it succeeds, without bisecting). Each committed
+ * step stores, in the same transaction as the counters, a marker keyed by its first record with the
+ * last sequence number it covered. A delivery starts either where the last one ended, or at a
+ * record where an earlier delivery began a step: the first record of a batch that failed as a whole
+ * (a crash, a timeout: every step of it began at a step boundary), or the record a partial batch
+ * response named (TallyIncomplete: the first record of the step that did not commit). Either way a
+ * step that committed is found by its marker and skipped, and every step before it committed too. Counters are read, changed and
  * written back conditional on what was read, so concurrent tallies (other shards) never lose
  * each other's counts: the loser reads again.
  */
@@ -129,39 +132,65 @@ const commitStep = async (step: Step, [state, buckets]: Awaited<ReturnType<typeo
 };
 
 /**
- * Folds a batch of stream records (in stream order) into the counters. Throws when DynamoDB keeps
- * failing: the event source mapping then delivers the same batch again, and the markers make the
- * retry count nothing twice.
+ * A batch counted only up to `resumeAt`: every record before it is durably counted (its step
+ * committed with its marker), `resumeAt` and the rest are not. functions/tally.ts reports it as
+ * the batch's failed record, so the event source mapping checkpoints before it and delivers again
+ * from it: from the first record of a step that did not commit, or that committed without its
+ * answer arriving, in which case the step's marker, keyed by that same record, skips what it counted.
+ */
+export class TallyIncomplete extends Error {
+  override readonly name = 'TallyIncomplete';
+  constructor(
+    readonly resumeAt: DynamoDBRecord,
+    override readonly cause: unknown,
+  ) {
+    super('the tally stopped inside a batch');
+  }
+}
+
+/**
+ * Folds a batch of stream records (in stream order) into the counters. When DynamoDB keeps
+ * failing it throws: TallyIncomplete once records of the batch are counted (the batch is then
+ * delivered again from the record it names), else the error itself (the whole batch comes back);
+ * either way the markers make a redelivery count nothing twice.
  */
 export const tallyRecords = async (records: readonly DynamoDBRecord[], now: Date = new Date()): Promise<{ counted: number; skipped: number }> => {
   let rest = records.filter((r) => r.eventID && r.dynamodb?.SequenceNumber);
+  const start = rest[0];
   let counted = 0;
   let skipped = records.length - rest.length;
-  while (rest.length > 0) {
-    const step = nextStep(rest);
-    const countsSomething = step.counters.size > 0 || step.due.size > 0;
-    const first = rest[0];
-    // A concurrent tally changed what this one read (or committed this very step): read again
-    // (the tallyRace policy). A step that changes no count, other entities or changes that cancel
-    // out, writes nothing.
-    const through = await withRetry(tallyRace, async () => {
-      // The marker and what the step changes are read together: one round trip per step, not two.
-      const [marker, read] = await Promise.all([findTallyMarker(first.eventID!), countsSomething ? readFor(step) : null]);
-      if (marker === null && read) await commitStep(step, read, now);
-      return marker;
-    });
-    if (through !== null) {
-      // Counted by an earlier delivery of these records (a marker covers at least its first one).
-      const after = BigInt(through);
-      const remaining = rest.filter((r) => sequence(r) > after);
-      if (remaining.length === rest.length) throw new Error('a tally marker that does not cover its own record');
-      skipped += rest.length - remaining.length;
-      rest = remaining;
-      continue;
+  try {
+    while (rest.length > 0) {
+      const step = nextStep(rest);
+      const countsSomething = step.counters.size > 0 || step.due.size > 0;
+      const first = rest[0];
+      // A concurrent tally changed what this one read (or committed this very step): read again
+      // (the tallyRace policy). A step that changes no count, other entities or changes that cancel
+      // out, writes nothing.
+      const through = await withRetry(tallyRace, async () => {
+        // The marker and what the step changes are read together: one round trip per step, not two.
+        const [marker, read] = await Promise.all([findTallyMarker(first.eventID!), countsSomething ? readFor(step) : null]);
+        if (marker === null && read) await commitStep(step, read, now);
+        return marker;
+      });
+      if (through !== null) {
+        // Counted by an earlier delivery of these records (a marker covers at least its first one).
+        const after = BigInt(through);
+        const remaining = rest.filter((r) => sequence(r) > after);
+        if (remaining.length === rest.length) throw new Error('a tally marker that does not cover its own record');
+        skipped += rest.length - remaining.length;
+        rest = remaining;
+        continue;
+      }
+      counted += step.itemRecords;
+      skipped += step.records.length - step.itemRecords;
+      rest = rest.slice(step.records.length);
     }
-    counted += step.itemRecords;
-    skipped += step.records.length - step.itemRecords;
-    rest = rest.slice(step.records.length);
+  } catch (error) {
+    // `rest` starts at the first record no committed step covers (steps commit in order). Nothing
+    // counted by this delivery nor an earlier one: the error as it is, the whole batch comes back.
+    if (rest[0] === start) throw error;
+    throw new TallyIncomplete(rest[0], error);
   }
   return { counted, skipped };
 };

@@ -470,26 +470,29 @@ describe('background workers (shared/workers.ts)', () => {
       StartingPosition: 'TRIM_HORIZON',
       BatchSize: streamWorker.batchSize,
       MaximumRetryAttempts: streamWorker.maxRetries,
-      BisectBatchOnFunctionError: streamWorker.bisectOnError,
+      // Partial batch responses: the mapping resumes at the first record the function reported.
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      BisectBatchOnFunctionError: false,
       MaximumRecordAgeInSeconds: streamMaxRecordAge.toSeconds(),
       DestinationConfig: { OnFailure: { Destination: queueArn(stack.workers.notifyFailures) } },
     });
-    // A thrown error fails the whole batch: no partial batch responses.
-    expect(mapping.Properties.FunctionResponseTypes).toBeUndefined();
+    expect(streamWorker).toMatchObject({ batchSize: 10, maxRetries: 5, reportBatchItemFailures: true });
     expect(logicalId(stack.workers.streamMapping)).toBe(mappingId);
   });
 
   it('feed the items\' own records to tally in whole batches, retried without end and never given up', () => {
     const [mappingId, mapping] = mappingOf(tallyId());
     expect(logicalId(stack.workers.tallyMapping)).toBe(mappingId);
-    // Exactly these: anything else (a destination, a record age, partial batch responses, a
-    // tumbling window, a batching window) would change what the tally's markers rely on.
+    // Exactly these: anything else (a destination, a record age, bisecting, a tumbling window, a
+    // batching window) would change what the tally's markers rely on.
     expect(mapping.Properties).toEqual({
       FunctionName: { Ref: tallyId() },
       EventSourceArn: { 'Fn::GetAtt': [logicalId(stack.table), 'StreamArn'] },
       StartingPosition: 'TRIM_HORIZON',
       BatchSize: tallyWorker.batchSize,
-      // A failed batch comes back whole, from the same first record (its marker's key).
+      // A failed batch comes back from the record the tally reported (a step's first record, its
+      // marker's key), or whole: never halved.
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
       BisectBatchOnFunctionError: false,
       // -1 is infinite: retried until it succeeds, never skipped, however old.
       MaximumRetryAttempts: -1,
@@ -498,10 +501,9 @@ describe('background workers (shared/workers.ts)', () => {
       ParallelizationFactor: 1,
       FilterCriteria: { Filters: [{ Pattern: expect.any(String) }] },
     });
-    expect(tallyWorker).toMatchObject({ batchSize: 100, maxRetries: Infinity, bisectOnError: false });
-    // Nothing is ever given up, so there is nowhere to send it; a batch is counted all or nothing.
+    expect(tallyWorker).toMatchObject({ batchSize: 100, maxRetries: Infinity, reportBatchItemFailures: true });
+    // Nothing is ever given up, so there is nowhere to send it.
     expect(mapping.Properties.DestinationConfig).toBeUndefined();
-    expect(mapping.Properties.FunctionResponseTypes).toBeUndefined();
     // The filter lets through the records of items only: key sk = #ITEM, whatever the event.
     const pattern = mapping.Properties.FilterCriteria.Filters[0].Pattern as string;
     expect(JSON.parse(pattern)).toEqual({ dynamodb: { Keys: { [tableDefinition.sortKey]: { S: [itemSk] } } } });

@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context, DynamoDBRecord } from 'aws-lambda';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it, vi } from 'vitest';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
@@ -80,6 +80,7 @@ const load = async () => {
     transitionItem: (await import('../../functions/transition-item')).handler as unknown as Invoke,
     assignItem: (await import('../../functions/assign-item')).handler as unknown as Invoke,
     putDirectory: (await import('../../functions/put-directory')).handler as unknown as Invoke,
+    tally: (await import('../../functions/tally')).handler as unknown as (e: DynamoDBStreamEvent, c: Context) => Promise<DynamoDBBatchResponse>,
   };
   return { client, middleware, items, directory, counters, keys, table, idempotency, services, tally, problem, handlers };
 };
@@ -904,5 +905,30 @@ describe('the tally under faults (shared/services/tally.ts)', () => {
     expect(await m.tally.tallyRecords(records)).toEqual({ counted: 4, skipped: 1 });
     expect(await m.tally.tallyRecords(records)).toEqual({ counted: 0, skipped: 5 });
     expect(await stored()).toEqual(recount(items));
+  });
+
+  it('the function answers with the first record it did not count (a partial batch response); delivered again from there, counted once', async () => {
+    await clearCounts();
+    const earlier = await batch();
+    const later = await batch();
+    const sequenceOf = (record: DynamoDBRecord) => record.dynamodb!.SequenceNumber!;
+    // The earlier records were counted by an earlier delivery (their step's marker is stored) ...
+    expect(await m.tally.tallyRecords(earlier.records)).toEqual({ counted: 4, skipped: 1 });
+    proxy.reset();
+    proxy.plan('TransactWriteItems', canned.throttling, Infinity);
+    // ... and come again with the later ones (a timed-out invocation): the step of the later ones
+    // fails, and the function names its first record, the first one no committed step covers.
+    expect(await m.handlers.tally({ Records: [...earlier.records, ...later.records] }, context())).toEqual({
+      batchItemFailures: [{ itemIdentifier: sequenceOf(later.records[0]) }],
+    });
+    // A batch that fails at its first record fails as a whole: thrown, a function error.
+    await expect(m.handlers.tally({ Records: later.records }, context())).rejects.toMatchObject({ name: 'ThrottlingException' });
+    expect(await marker(later.records[0]), 'no marker').toBeUndefined();
+    // The fault clears; the mapping delivers again from the named record, and (a lost answer) again.
+    proxy.reset();
+    expect(await m.handlers.tally({ Records: later.records }, context())).toEqual({ batchItemFailures: [] });
+    expect(await m.handlers.tally({ Records: later.records }, context())).toEqual({ batchItemFailures: [] });
+    expect(proxy.count('TransactWriteItems'), 'one commit').toBe(1);
+    expect(await stored()).toEqual(recount([...earlier.items, ...later.items]));
   });
 });

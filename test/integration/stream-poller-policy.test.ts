@@ -5,14 +5,15 @@ import { join } from 'node:path';
 import { PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
-import { startStreamPoller, type PollerOptions, type StreamPoller } from '../../local/stream-poller';
+import { ReportedItemFailures, resumeIndex, startStreamPoller, type PollerOptions, type StreamPoller } from '../../local/stream-poller';
 import { ensureTable, localClient } from '../../local/table';
 import { streamWorker } from '../../shared/workers';
 
 /**
  * The local stand-in for the event source mapping, with a scripted handler on a real stream of
- * DynamoDB Local: batch size, order, retry, bisect, on-failure, checkpoints and restarts, with the
- * numbers the deployed mapping uses (shared/workers.ts). The table is made as the stack makes it.
+ * DynamoDB Local: batch size, order, retry, partial batch responses, on-failure, checkpoints and
+ * restarts, with the numbers the deployed mapping uses (shared/workers.ts). The table is made as
+ * the stack makes it.
  */
 
 const endpoint = inject('dynamoEndpoint');
@@ -57,7 +58,7 @@ const start = async (table: string, options: Partial<PollerOptions> & Pick<Polle
     },
     batchSize: streamWorker.batchSize,
     maxRetries: streamWorker.maxRetries,
-    bisectOnError: streamWorker.bisectOnError,
+    reportBatchItemFailures: streamWorker.reportBatchItemFailures,
     retryBaseMs: 5,
     idleMs: 50,
     ...options,
@@ -70,7 +71,7 @@ const keys = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => 
 
 beforeAll(() => {
   // The policy the tests check is the one the CDK stack configures.
-  expect(streamWorker).toMatchObject({ batchSize: 10, maxRetries: 5, bisectOnError: true });
+  expect(streamWorker).toMatchObject({ batchSize: 10, maxRetries: 5, reportBatchItemFailures: true });
 });
 
 afterEach(async () => {
@@ -108,29 +109,106 @@ describe('the local event source mapping', () => {
     expect(typeof modify.dynamodb?.ApproximateCreationDateTime).toBe('number');
   });
 
-  it('retries a failing record maxRetries times, isolates it by bisecting, sends it to on-failure and goes on', async () => {
+  it('keeps the records before the lowest reported failure and delivers again from that record', async () => {
+    const table = await newTable();
+    const calls: string[][] = [];
+    // Written before the poller starts: the ten records come as one batch.
+    for (let i = 0; i < 10; i++) await put(table, `p${String(i).padStart(2, '0')}`);
+    const poller = await start(table, {
+      handler: async ({ Records }) => {
+        calls.push(Records.map(keyOf));
+        // The first answer names two records, the higher one first: the lowest one counts.
+        const failed = calls.length === 1 ? [Records[7], Records[4]] : [];
+        return { batchItemFailures: failed.map((r) => ({ itemIdentifier: r.dynamodb!.SequenceNumber! })) };
+      },
+    });
+    await poller.drain(10_000);
+    expect(calls.slice(0, 2)).toEqual([keys('p', 10), keys('p', 10).slice(4)]);
+    expect(calls.flat().filter((k) => k === 'p03/X')).toHaveLength(1);
+  });
+
+  it('gives up a record reported failed after 1 + maxRetries attempts, with the records behind it in that batch, and goes on', async () => {
     const table = await newTable();
     const poison = 'b04/X';
-    const h = scripted((batch) => (batch.includes(poison) ? new Error('poison') : undefined));
+    const calls: string[][] = [];
     const failures: [string[], unknown][] = [];
-    // Written before the poller starts, so the ten records come as one batch.
     for (let i = 0; i < 10; i++) await put(table, `b${String(i).padStart(2, '0')}`);
-    const poller = await start(table, { handler: h.handler }, failures);
+    const poller = await start(table, {
+      handler: async ({ Records }) => {
+        calls.push(Records.map(keyOf));
+        const failed = Records.filter((r) => keyOf(r) === poison);
+        return { batchItemFailures: failed.map((r) => ({ itemIdentifier: r.dynamodb!.SequenceNumber! })) };
+      },
+    }, failures);
     await poller.drain(10_000);
-    expect(h.calls[0]).toEqual(keys('b', 10));
-
+    expect(calls[0]).toEqual(keys('b', 10));
+    // Every later attempt starts at the poison record: the four before it are done.
+    expect(calls.slice(1)).toEqual(Array.from({ length: streamWorker.maxRetries }, () => keys('b', 10).slice(4)));
+    expect(calls.filter((c) => c.includes(poison))).toHaveLength(streamWorker.maxRetries + 1);
     expect(failures).toHaveLength(1);
-    expect(failures[0][0]).toEqual([poison]);
-    expect((failures[0][1] as Error).message).toBe('poison');
-    // Every other record succeeded, in order.
-    expect([...new Set(h.handled)]).toEqual(keys('b', 10).filter((k) => k !== poison));
-    // The poison record alone was tried 1 + maxRetries times.
-    const alone = h.calls.filter((c) => c.length === 1 && c[0] === poison);
-    expect(alone).toHaveLength(streamWorker.maxRetries + 1);
+    expect(failures[0][0]).toEqual(keys('b', 10).slice(4));
+    expect(failures[0][1]).toBeInstanceOf(ReportedItemFailures);
     // And the stream goes on.
     await put(table, 'b10');
     await poller.drain(10_000);
-    expect(h.handled.at(-1)).toBe('b10/X');
+    expect(calls.at(-1)).toEqual(['b10/X']);
+    expect(failures).toHaveLength(1);
+  });
+
+  it('delivers the whole batch again when an answer names an empty or unknown record, or when the handler throws', async () => {
+    const table = await newTable();
+    const calls: string[][] = [];
+    const answers: unknown[] = [{ batchItemFailures: [{ itemIdentifier: '' }] }, { batchItemFailures: [{ itemIdentifier: '1' }] }, new Error('thrown'), {}];
+    for (let i = 0; i < 3; i++) await put(table, `w${String(i).padStart(2, '0')}`);
+    const poller = await start(table, {
+      handler: async ({ Records }) => {
+        calls.push(Records.map(keyOf));
+        const answer = answers.shift();
+        if (answer instanceof Error) throw answer;
+        return answer;
+      },
+    });
+    await poller.drain(10_000);
+    expect(calls).toEqual([keys('w', 3), keys('w', 3), keys('w', 3), keys('w', 3)]);
+  });
+
+  it('ignores a partial batch response when the mapping does not report item failures', async () => {
+    const table = await newTable();
+    const calls: string[][] = [];
+    const failures: [string[], unknown][] = [];
+    const poller = await start(table, {
+      reportBatchItemFailures: false,
+      handler: async ({ Records }) => {
+        calls.push(Records.map(keyOf));
+        return { batchItemFailures: [{ itemIdentifier: Records[0].dynamodb!.SequenceNumber! }] };
+      },
+    }, failures);
+    for (let i = 0; i < 3; i++) await put(table, `n${String(i).padStart(2, '0')}`);
+    await poller.drain(10_000);
+    expect(calls.flat()).toEqual(keys('n', 3));
+    expect(failures).toEqual([]);
+  });
+
+  it('checkpoints before a reported failure: a restarted poller starts at the failed record', async () => {
+    const table = await newTable();
+    let entered!: () => void;
+    const reached = new Promise<void>((resolve) => (entered = resolve));
+    for (let i = 0; i < 5; i++) await put(table, `r${String(i).padStart(2, '0')}`);
+    // A slow retry schedule: the stop lands while the failed record waits for its next attempt.
+    const one = await start(table, {
+      retryBaseMs: 200,
+      handler: async ({ Records }) => {
+        entered();
+        const failed = Records.filter((r) => keyOf(r) === 'r02/X');
+        return { batchItemFailures: failed.map((r) => ({ itemIdentifier: r.dynamodb!.SequenceNumber! })) };
+      },
+    });
+    await reached;
+    await one.stop();
+    const second = scripted();
+    const two = await start(table, { handler: second.handler, checkpoints: one.checkpoints });
+    await two.drain(10_000);
+    expect(second.calls[0]).toEqual(keys('r', 5).slice(2));
   });
 
   it('recovers from transient failures without on-failure and without skipping', async () => {
@@ -209,5 +287,27 @@ describe('the local event source mapping', () => {
     await put(table, 'g00');
     await poller.drain(10_000);
     expect(h.handled).toEqual(['g00/X']);
+  });
+});
+
+describe('where a partial batch response resumes (resumeIndex)', () => {
+  const records = ['1', '2', '3'].map((sequence) => ({ dynamodb: { SequenceNumber: sequence } }) as DynamoDBRecord);
+  const failing = (...ids: unknown[]) => ({ batchItemFailures: ids.map((itemIdentifier) => ({ itemIdentifier })) });
+
+  it('is a success without an answer, without batchItemFailures, or with an empty list', () => {
+    for (const answer of [undefined, null, {}, 'done', { batchItemFailures: null }, { batchItemFailures: [] }]) {
+      expect(resumeIndex(records, answer), JSON.stringify(answer)).toBe(-1);
+    }
+  });
+
+  it('resumes at the lowest failed sequence number, whatever the order of the list', () => {
+    expect(resumeIndex(records, failing('3', '2'))).toBe(1);
+    expect(resumeIndex(records, failing('3'))).toBe(2);
+  });
+
+  it('fails the whole batch for an empty, missing, foreign or malformed identifier', () => {
+    for (const answer of [failing(''), failing(null), failing(undefined), failing(2), failing('4', '2'), { batchItemFailures: [{ id: '2' }] }, { batchItemFailures: 'x' }]) {
+      expect(resumeIndex(records, answer), JSON.stringify(answer)).toBe(0);
+    }
   });
 });
