@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { esbuildOptions } from '../infra/bundling';
+import { lambdaContext } from '../local/lambda-context';
 import { routes } from '../shared/routes';
 import { median, round } from './measure';
 
@@ -76,11 +77,11 @@ export interface ColdRun {
 
 /** One fresh process: spawn, import, answer one event, exit. Wall time is spawn to close. */
 export const coldStart = (bundle: Bundle, event: APIGatewayProxyEventV2 | object, env: Record<string, string>): Promise<ColdRun> => {
-  const eventFile = join(dirname(bundle.file), 'event.json');
-  writeFileSync(eventFile, JSON.stringify(event));
+  const invocationFile = join(dirname(bundle.file), 'invocation.json');
+  writeFileSync(invocationFile, JSON.stringify({ event, context: lambdaContext('cold-start', { awsRequestId: 'cold-start-request' }) }));
   return new Promise((resolvePromise, reject) => {
     const started = process.hrtime.bigint();
-    const child = spawn(process.execPath, [runner, bundle.file, eventFile], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [runner, bundle.file, invocationFile], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));

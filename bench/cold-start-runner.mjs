@@ -2,7 +2,10 @@
  * One cold start, as a fresh Lambda container does it: a new `node` process imports a bundle and
  * answers one event, then exits. Plain JavaScript on purpose: no TypeScript loader may be counted.
  *
- *   node bench/cold-start-runner.mjs <bundle.mjs> <event.json>
+ *   node bench/cold-start-runner.mjs <bundle.mjs> <invocation.json>
+ *
+ * The invocation file holds `{ event, context }`, the context as local/lambda-context.ts makes it
+ * (its functions do not survive JSON: they are put back here).
  *
  * Prints one JSON line: { status, importMs, answerMs, totalMs } where importMs is the time from
  * process start (performance.timeOrigin) until the bundle is imported, answerMs the first
@@ -15,8 +18,8 @@ import { readFileSync } from 'node:fs';
 import { Writable } from 'node:stream';
 import { pathToFileURL } from 'node:url';
 
-const [bundle, eventFile] = process.argv.slice(2);
-const event = JSON.parse(readFileSync(eventFile, 'utf8'));
+const [bundle, invocationFile] = process.argv.slice(2);
+const { event, context: fields } = JSON.parse(readFileSync(invocationFile, 'utf8'));
 
 const streaming = Symbol('streaming');
 globalThis.awslambda ??= {};
@@ -31,20 +34,7 @@ globalThis.awslambda.HttpResponseStream ??= {
 const { handler } = await import(pathToFileURL(bundle).href);
 const imported = performance.now();
 
-const context = {
-  callbackWaitsForEmptyEventLoop: false,
-  functionName: 'cold-start',
-  functionVersion: '$LATEST',
-  invokedFunctionArn: 'arn:aws:lambda:local:000000000000:function:cold-start',
-  memoryLimitInMB: '512',
-  awsRequestId: 'cold-start-request',
-  logGroupName: '/aws/lambda/cold-start',
-  logStreamName: 'local',
-  getRemainingTimeInMillis: () => 30_000,
-  done: () => undefined,
-  fail: () => undefined,
-  succeed: () => undefined,
-};
+const context = { ...fields, getRemainingTimeInMillis: () => 30_000, done: () => undefined, fail: () => undefined, succeed: () => undefined };
 
 let status;
 if (handler[streaming]) {

@@ -3,7 +3,7 @@
  * (local/gateway.ts), so a handler invoked directly sees what it sees behind API Gateway.
  */
 import { randomUUID } from 'node:crypto';
-import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 
 /** A realistic submission: a question of ordinary length from a unit, anonymous. */
 export const submissionBody = (unitId = 'u01') => ({
@@ -66,17 +66,4 @@ export const apiEvent = (options: EventOptions): APIGatewayProxyEventV2 => {
   };
 };
 
-export const lambdaContext = (name: string): Context => ({
-  callbackWaitsForEmptyEventLoop: false,
-  functionName: name,
-  functionVersion: '$LATEST',
-  invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:${name}`,
-  memoryLimitInMB: '512',
-  awsRequestId: randomUUID(),
-  logGroupName: `/aws/lambda/${name}`,
-  logStreamName: 'local',
-  getRemainingTimeInMillis: () => 30_000,
-  done: () => undefined,
-  fail: () => undefined,
-  succeed: () => undefined,
-});
+export { lambdaContext } from '../local/lambda-context';

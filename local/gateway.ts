@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { Writable } from 'node:stream';
 import { claimsAsApiGatewayPassesThem } from '../shared/http/jwt';
+import { lambdaContext } from './lambda-context';
 import { routeKey, routes, type RouteDef } from '../shared/routes';
 
 /**
@@ -194,24 +195,6 @@ const toEvent = (
   };
 };
 
-const lambdaContext = (name: string, requestId: string): Context => {
-  const deadline = Date.now() + 30_000;
-  return {
-    callbackWaitsForEmptyEventLoop: false,
-    functionName: name,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:${name}`,
-    memoryLimitInMB: '512',
-    awsRequestId: requestId,
-    logGroupName: `/aws/lambda/${name}`,
-    logStreamName: 'local',
-    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-  };
-};
-
 /** How API Gateway turns a payload-2.0 result into HTTP (a bare object or string means 200 JSON). */
 const send = (res: ServerResponse, result: APIGatewayProxyStructuredResultV2 | string | object | undefined) => {
   const structured =
@@ -293,7 +276,7 @@ export const startGateway = async (options: GatewayOptions): Promise<Gateway> =>
       }
       const handler = await handlerFor(match);
       await options.beforeInvoke?.(match.key);
-      const context = lambdaContext(match.key, requestId);
+      const context = lambdaContext(match.key, { awsRequestId: requestId });
       if ((handler as unknown as StreamingHandler)[streaming]) {
         await (handler as unknown as StreamingHandler)(event, responseStreamFor(res), context);
       } else {

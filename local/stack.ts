@@ -8,6 +8,7 @@ import { createDevIssuer, devClientId, devIssuer, type DevIssuer } from './dev-i
 import { devRoutes } from './dev-routes';
 import { startDynamoDbLocal, type DynamoDbLocal } from './dynamodb';
 import { startGateway, type Gateway } from './gateway';
+import { lambdaContext } from './lambda-context';
 import { createOutbox, type Outbox } from './outbox';
 import { createPageServer, webDist } from './pages';
 import { startStreamPoller, type StreamPoller } from './stream-poller';
@@ -92,12 +93,7 @@ const awaitTransactionCommits = async (tableName: string) => {
 const background = new AsyncLocalStorage<true>();
 const inBackground = <T>(work: () => Promise<T>): Promise<T> => background.run(true, work);
 
-const lambdaContextFor = (name: string) =>
-  ({
-    awsRequestId: randomUUID(),
-    functionName: name,
-    getRemainingTimeInMillis: () => 60_000,
-  }) as unknown as import('aws-lambda').Context;
+const lambdaContextFor = (name: string) => lambdaContext(name, { timeoutMs: 60_000 });
 
 const runSweep = async () => {
   const { handler } = await import('../functions/sweep');

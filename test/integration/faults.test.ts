@@ -7,6 +7,7 @@ import { marshall } from '@aws-sdk/util-dynamodb';
 import { demoDirectory } from '../../shared/demo/directory';
 import { contributions, counterCell, pendingDue, type CountedItem, type Counts } from '../../shared/domain/counters';
 import { faults as canned, startFaultProxy, type Fault, type FaultProxy, type RecordedRequest } from '../support/fault-proxy';
+import { lambdaContext } from '../../local/lambda-context';
 import { leakPattern } from '../support/stack';
 
 /**
@@ -260,20 +261,7 @@ const event = (options: {
   } as APIGatewayProxyEventV2;
 };
 
-const context = (): Context => ({
-  callbackWaitsForEmptyEventLoop: false,
-  functionName: 'yijian-faults',
-  functionVersion: '$LATEST',
-  invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:yijian-faults',
-  memoryLimitInMB: '256',
-  awsRequestId: randomUUID(),
-  logGroupName: '/aws/lambda/yijian-faults',
-  logStreamName: 'test',
-  getRemainingTimeInMillis: () => 10_000,
-  done: () => undefined,
-  fail: () => undefined,
-  succeed: () => undefined,
-});
+const context = (): Context => lambdaContext('yijian-faults', { timeoutMs: 10_000 });
 
 const submission = (title = `故障注入 ${randomUUID()}`) => ({ kind: 'question', title, body: '数据库忙时会怎样？', unitId: 'u01', anonymous: true });
 const submissionEvent = (body: unknown, headers?: Record<string, string>) =>

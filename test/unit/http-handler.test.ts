@@ -5,6 +5,7 @@ import * as z from 'zod';
 import { httpHandler, json, maxBodyBytes, type HttpRequest } from '../../shared/http/handler';
 import { RateLimitedError, StaleVersionError } from '../../shared/domain/errors';
 import { problemFor, problems } from '../../shared/http/problem';
+import { lambdaContext } from '../../local/lambda-context';
 import { captureOutput } from '../support/captured-output';
 import { leakPattern } from '../support/stack';
 
@@ -47,20 +48,7 @@ const event = (
 const jsonEvent = (body: unknown, contentType = 'application/json', extra: Partial<APIGatewayProxyEventV2> = {}) =>
   event({ headers: { 'content-type': contentType }, body: typeof body === 'string' ? body : JSON.stringify(body), ...extra });
 
-const context = (awsRequestId = randomUUID()): Context => ({
-  callbackWaitsForEmptyEventLoop: false,
-  functionName: 'yijian-test',
-  functionVersion: '$LATEST',
-  invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:yijian-test',
-  memoryLimitInMB: '256',
-  awsRequestId,
-  logGroupName: '/aws/lambda/yijian-test',
-  logStreamName: 'test',
-  getRemainingTimeInMillis: () => 10_000,
-  done: () => undefined,
-  fail: () => undefined,
-  succeed: () => undefined,
-});
+const context = (awsRequestId = randomUUID()): Context => lambdaContext('yijian-test', { awsRequestId, timeoutMs: 10_000 });
 
 type Invoke = (e: APIGatewayProxyEventV2, c: Context) => Promise<APIGatewayProxyStructuredResultV2>;
 const call = (handler: unknown, e: APIGatewayProxyEventV2, c = context()) => (handler as Invoke)(e, c);
