@@ -1,7 +1,8 @@
 /**
  * Filling the table with realistic items: kinds, units, routing, due dates in working days, and
  * the story each item went through (started, answered, rated, reopened, rejected, merged ...),
- * over a 45-day timeline. The generator follows test/integration/staff-scale.test.ts.
+ * over a 45-day timeline. The items and their stories are test/support/fill-plans.ts's, as in the
+ * scale test (test/scale/staff-scale.test.ts).
  *
  * Two ways to write them, with the same result in the table:
  *   transact  through the data layer's own writes: `createItem` for the submission, then one
@@ -26,45 +27,16 @@ import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo, tableName } from '../shared/data/client';
 import { commitChange, createItem, type EventRecord, type ItemChange, type ItemRecord } from '../shared/data/items';
 import { eventSk, itemIndexKeys, itemPk, itemSk } from '../shared/data/keys';
-import { addWorkingDays } from '../shared/domain/calendar';
-import { isOpen, nextStatus, type Action } from '../shared/domain/lifecycle';
-import { routeItem } from '../shared/domain/routing';
+import { isOpen } from '../shared/domain/lifecycle';
 import { encodeTrackingCode } from '../shared/domain/tracking-code';
-import { demoDirectory } from '../shared/demo/directory';
-import { kindIds, type Kind } from '../shared/schemas/directory';
-import type { Satisfaction } from '../shared/schemas/submission';
 import { round } from './measure';
+import { applyAction, DAY, HOUR, randomItem, randomStory, sentinelItem } from '../test/support/fill-plans';
 import { prng } from '../test/support/prng';
 
 const rng = prng(20261127);
 
-const HOUR = 3_600_000;
-const DAY = 24 * HOUR;
-const calendar = { timezone: demoDirectory.campaign.timezone, holidays: demoDirectory.holidays };
-const phases = demoDirectory.campaign.phases.map((p) => p.id);
-const due = (kind: Kind, from: number) => addWorkingDays(new Date(from), demoDirectory.sla[kind], calendar).toISOString();
 const staff = { type: 'staff' as const, sub: 'bench-bot', name: '基准' };
 export const sentinels = 30;
-
-const titles = [
-  '关于培训安排',
-  '建议增加线上学习资料',
-  '基层党支部学习时间冲突的问题',
-  '窗口服务排队时间过长',
-  '学习笔记检查流于形式',
-  '推广“周五夜学”经验',
-  '调研报告撰写要求不明确',
-  '希望专题党课提前发布课件',
-  '整改台账更新不及时',
-  '社区网格员参与学习的做法',
-  '问卷“满意度”题目设置不合理',
-  '会议过多，影响正常业务开展',
-];
-const bodies = [
-  '请尽快答复。',
-  '具体情况如下：本单位在学习阶段安排了多次集中学习，但部分同志因值班无法参加，希望能提供回放或补学安排。',
-  '建议把学习材料分批下发，并附上重点提示，方便基层同志利用碎片时间学习。',
-];
 
 /** Unique per fill index (24 bits of it in the code, a marker byte, one random byte). */
 const codeOf = (i: number) => encodeTrackingCode(Uint8Array.of(0xb5, rng.int(256), (i >> 16) & 0xff, (i >> 8) & 0xff, i & 0xff));
@@ -75,116 +47,13 @@ interface Story {
   readonly steps: { change: ItemChange; after: ItemRecord }[];
 }
 
-/** What one action does to an item, as the services do it (times plausible, never in the future). */
-const apply = (item: ItemRecord, action: Action): { next: ItemRecord; change: ItemChange } => {
-  const to = nextStatus(item.status, action);
-  if (to === null) throw new Error(`bench plan error: ${action} from ${item.status}`);
-  const created = Date.parse(item.createdAt);
-  const at = new Date(Math.min(Date.parse(item.updatedAt) + (0.2 + rng.next() * 60) * HOUR, Date.now() - 60_000)).toISOString();
-  const set: ItemChange['set'] = { status: to, updatedAt: at };
-  let satisfaction: Satisfaction | undefined;
-  switch (action) {
-    case 'assign': {
-      const other = demoDirectory.groups.filter((g) => g.id !== item.groupId);
-      Object.assign(set, { groupId: rng.pick(other).id, dueAt: due(item.kind, Date.parse(at)) });
-      break;
-    }
-    case 'reply':
-      if (!item.firstReplyAt) {
-        const hours = rng.chance(0.6) ? rng.next() * 48 : rng.chance(0.9) ? 48 + rng.next() * 672 : 720 + rng.next() * 200;
-        set.firstReplyAt = new Date(Math.min(created + hours * HOUR, Date.now() - 60_000)).toISOString();
-        set.updatedAt = set.firstReplyAt > at ? set.firstReplyAt : at;
-      }
-      set.answeredAt = set.updatedAt;
-      break;
-    case 'rate-satisfied':
-      satisfaction = rng.chance(0.7) ? 'satisfied' : 'basically';
-      Object.assign(set, { satisfaction, closedAt: at });
-      break;
-    case 'rate-unsatisfied':
-      satisfaction = 'unsatisfied';
-      Object.assign(set, { satisfaction, dueAt: due(item.kind, Date.parse(at)), closedAt: undefined });
-      break;
-    case 'close':
-      set.closedAt = at;
-      break;
-    case 'reject':
-      set.rejectedReason = '不属于本次主题教育征求意见范围。';
-      break;
-    case 'merge':
-      set.mergedInto = 'YJ-0000-0001';
-      break;
-    default:
-      break;
-  }
-  const next = { ...item, ...set, version: item.version + 1 } as ItemRecord;
-  for (const key of Object.keys(next) as (keyof ItemRecord)[]) if (next[key] === undefined) delete next[key];
-  return {
-    next,
-    change: { set, event: { at: set.updatedAt!, action, by: staff, from: item.status, to, ...(satisfaction ? { note: satisfaction } : {}) } },
-  };
-};
-
-const baseItem = (fields: Pick<ItemRecord, 'trackingCode' | 'kind' | 'title' | 'body' | 'status' | 'phase' | 'createdAt'> & Partial<ItemRecord>): ItemRecord => ({
-  updatedAt: fields.createdAt,
-  version: 1,
-  accessKeyHash: 'x'.repeat(64),
-  anonymous: true,
-  recommended: false,
-  ...fields,
-});
-
 const story = (i: number, createdAtMs: number, sentinel: boolean, sweptAt: number): Story => {
-  const createdAt = new Date(createdAtMs).toISOString();
-  if (sentinel) {
-    const route = routeItem(demoDirectory, { kind: 'question', unitId: 'u01' });
-    return {
-      initial: baseItem({
-        trackingCode: codeOf(i),
-        kind: 'question',
-        title: `关于培训安排的问题（${String(i).padStart(7, '0')}）`,
-        body: bodies[1],
-        status: route ? 'assigned' : 'submitted',
-        unitId: 'u01',
-        ...(route ? { groupId: route.groupId, dueAt: due('question', createdAtMs) } : {}),
-        phase: phases[0],
-        createdAt,
-      }),
-      steps: [],
-    };
-  }
-  const kind = rng.pick(kindIds) as Kind;
-  const unit = rng.chance(0.9) ? rng.pick(demoDirectory.units) : undefined;
-  const route = routeItem(demoDirectory, { kind, unitId: unit?.id });
-  const initial = baseItem({
-    trackingCode: codeOf(i),
-    kind,
-    title: `${rng.pick(titles)}（${i}）`,
-    body: rng.pick(bodies),
-    status: route ? 'assigned' : 'submitted',
-    ...(unit ? { unitId: unit.id } : {}),
-    ...(route ? { groupId: route.groupId, dueAt: due(kind, createdAtMs) } : {}),
-    phase: rng.pick(phases),
-    createdAt,
-    anonymous: rng.chance(0.6),
-    ...(kind === 'feedback' && rng.chance(0.5) ? { rating: 1 + rng.int(5) } : {}),
-  });
-  const r = rng.next();
-  let actions: Action[];
-  if (!route) actions = r < 0.5 ? [] : r < 0.8 ? ['assign', 'start', 'reply'] : ['reject'];
-  else if (r < 0.25) actions = [];
-  else if (r < 0.4) actions = ['start'];
-  else if (r < 0.55) actions = ['start', 'reply'];
-  else if (r < 0.75) actions = ['reply', 'rate-satisfied'];
-  else if (r < 0.82) actions = ['reply', 'rate-unsatisfied'];
-  else if (r < 0.86) actions = ['reply', 'rate-unsatisfied', 'start', 'reply', 'close'];
-  else if (r < 0.91) actions = ['assign', 'note'];
-  else if (r < 0.96) actions = ['reject'];
-  else actions = ['merge'];
+  if (sentinel) return { initial: sentinelItem(codeOf(i), i, createdAtMs), steps: [] };
+  const initial = randomItem(rng, codeOf(i), i, createdAtMs);
   const steps: Story['steps'] = [];
   let current = initial;
-  for (const action of actions) {
-    const { next, change } = apply(current, action);
+  for (const action of randomStory(rng, initial)) {
+    const { next, change } = applyAction(rng, current, action, staff);
     steps.push({ change, after: next });
     current = next;
   }

@@ -6,14 +6,14 @@
  * make in this process and sums what DynamoDB reports).
  */
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { capacity, dynamo, queryAll, tableName } from '../shared/data/client';
+import { capacity, dynamo, tableName } from '../shared/data/client';
 import { readCounters } from '../shared/data/counters';
-import { counterPartition, duePartition } from '../shared/data/keys';
+import { duePartition } from '../shared/data/keys';
 import { clock } from '../shared/clock';
 import { demoDirectory } from '../shared/demo/directory';
 import { submissionBody } from './fixtures';
 import { median, percentile, round, type HttpAnswer, type HttpClient } from './measure';
-import { attributeSize } from '../test/support/item-size';
+import { counterShape } from '../test/support/counter-shape';
 
 export interface Desk {
   readonly http: HttpClient;
@@ -38,37 +38,6 @@ export const submit = async (desk: Desk, body: unknown = submissionBody(), heade
 export const totalItems = async (): Promise<number> =>
   (await readCounters()).reduce((sum, row) => sum + Object.entries(row.counts).reduce((s, [name, n]) => (name.startsWith('s:') ? s + n : s), 0), 0);
 
-/**
- * What the dashboard's counter Query reads: the counter items, their attributes (zeros included)
- * and their size as DynamoDB counts it (names + values). Estimated units are a consistent Query's:
- * one per 4 KB of all the items read, rounded up.
- */
-export const counterShape = async () => {
-  const rows = await queryAll({ TableName: tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': counterPartition } });
-  let attributes = 0;
-  let zeros = 0;
-  let bytes = 0;
-  const byPrefix: Record<string, number> = {};
-  for (const row of rows) {
-    for (const [name, value] of Object.entries(row)) {
-      bytes += attributeSize(name, value);
-      if (name === 'pk' || name === 'sk') continue;
-      attributes++;
-      if (value === 0) zeros++;
-      const prefix = name.split(':')[0];
-      byPrefix[prefix] = (byPrefix[prefix] ?? 0) + 1;
-    }
-  }
-  return {
-    items: rows.length,
-    attributes,
-    zeroAttributes: zeros,
-    kib: round(bytes / 1024, 1),
-    attributesByPrefix: byPrefix,
-    largestItemKiB: round(Math.max(0, ...rows.map((row) => Object.entries(row).reduce((sum, [n, v]) => sum + attributeSize(n, v), 0))) / 1024, 1),
-    estimatedReadUnits: Math.ceil(bytes / 4096),
-  };
-};
 
 /**
  * The dashboard just after the next due instant, before the sweeper's next run (it runs every 15

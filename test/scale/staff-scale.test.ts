@@ -1,10 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ItemChange, ItemRecord } from '../../shared/data/items';
+import type { ItemRecord } from '../../shared/data/items';
 import { firstReplyBucket, firstReplyBuckets } from '../../shared/domain/counters';
-import { addWorkingDays } from '../../shared/domain/calendar';
 import { encodeTrackingCode } from '../../shared/domain/tracking-code';
-import { nextStatus, type Action } from '../../shared/domain/lifecycle';
-import { routeItem } from '../../shared/domain/routing';
+import { isOpen, openStatuses, type Action } from '../../shared/domain/lifecycle';
 import { demoDirectory } from '../../shared/demo/directory';
 import { kindIds, type Kind } from '../../shared/schemas/directory';
 import { statusSchema, type Satisfaction, type Status } from '../../shared/schemas/submission';
@@ -13,7 +11,8 @@ import { randomBytes } from 'node:crypto';
 import { inject } from 'vitest';
 import { startLocalStack } from '../../local/stack';
 import { api, type Api } from '../support/stack';
-import { attributeSize } from '../support/item-size';
+import { counterShape } from '../support/counter-shape';
+import { applyAction, DAY, HOUR, randomItem, randomStory, sentinelItem } from '../support/fill-plans';
 import { prng } from '../support/prng';
 
 /**
@@ -60,30 +59,6 @@ afterAll(async () => {
 
 const rng = prng(20261127);
 
-const HOUR = 3_600_000;
-const DAY = 24 * HOUR;
-const openStatuses: Status[] = ['submitted', 'assigned', 'in_progress', 'reopened'];
-const isOpen = (s: Status) => openStatuses.includes(s);
-const calendar = { timezone: demoDirectory.campaign.timezone, holidays: demoDirectory.holidays };
-const phases = demoDirectory.campaign.phases.map((p) => p.id);
-const due = (kind: Kind, from: number) => addWorkingDays(new Date(from), demoDirectory.sla[kind], calendar).toISOString();
-
-const titles = [
-  '关于培训安排',
-  '建议增加线上学习资料',
-  '基层党支部学习时间冲突的问题',
-  '窗口服务排队时间过长',
-  '学习笔记检查流于形式',
-  '推广“周五夜学”经验',
-  '调研报告撰写要求不明确',
-  '希望专题党课提前发布课件',
-  '整改台账更新不及时',
-  '社区网格员参与学习的做法',
-  '问卷“满意度”题目设置不合理',
-  '会议过多，影响正常业务开展',
-];
-const bodies = ['请尽快答复。', '具体情况如下：本单位在学习阶段安排了多次集中学习，但部分同志因值班无法参加，希望能提供回放或补学安排。', '建议把学习材料分批下发，并附上重点提示，方便基层同志利用碎片时间学习。'];
-
 /**
  * The timeline of the synthetic campaign: 45 days up to an hour ago. The first 500 items and the
  * other 4,500 are spread over the same span (a low-discrepancy sequence), so what differs between
@@ -123,133 +98,30 @@ interface Plan {
 }
 
 /**
- * The newest rows of each batch are plain questions of one shape. A list page costs what its rows
- * weigh (DynamoDB rounds the bytes a Query reads up to 4 KB), so the first page at 500 and at 5,000
- * items is made of rows of equal weight: what is compared is then the table size alone, not the
- * luck of which titles happen to be newest.
+ * The newest rows of each batch are sentinels (test/support/fill-plans.ts): plain questions of
+ * one shape, so the first page at 500 and at 5,000 items is made of rows of equal weight and what
+ * is compared is the table size alone, not the luck of which titles happen to be newest.
  */
 const sentinels = 30;
 const isSentinel = (i: number) => (i >= firstBatch - sentinels && i < firstBatch) || i >= total - sentinels;
-const sentinel = (i: number): Plan => {
-  const createdAtMs = createdAtOf(i);
-  const createdAt = new Date(createdAtMs).toISOString();
-  const item: ItemRecord = {
-    trackingCode: codeOf(i),
-    kind: 'question',
-    title: `关于培训安排的问题（${String(i).padStart(4, '0')}）`,
-    body: bodies[1],
-    status: 'assigned',
-    unitId: 'u01',
-    groupId: 'g1',
-    dueAt: due('question', createdAtMs),
-    phase: 'study',
-    createdAt,
-    updatedAt: createdAt,
-    version: 1,
-    accessKeyHash: 'x'.repeat(43),
-    anonymous: true,
-    recommended: false,
-  };
-  return { item, steps: [] };
-};
 
-/** One realistic item: a kind, a unit (or none: the office queue), routed as a submission is. */
+/** One realistic item and its story (test/support/fill-plans.ts). */
 const newItem = (i: number): Plan => {
-  if (isSentinel(i)) return sentinel(i);
-  const createdAtMs = createdAtOf(i);
-  const createdAt = new Date(createdAtMs).toISOString();
-  const kind = rng.pick(kindIds) as Kind;
-  const unit = rng.chance(0.9) ? rng.pick(demoDirectory.units) : undefined;
-  const route = routeItem(demoDirectory, { kind, unitId: unit?.id });
-  const item: ItemRecord = {
-    trackingCode: codeOf(i),
-    kind,
-    title: `${rng.pick(titles)}（${i}）`,
-    body: rng.pick(bodies),
-    status: route ? 'assigned' : 'submitted',
-    ...(unit ? { unitId: unit.id } : {}),
-    ...(route ? { groupId: route.groupId, dueAt: due(kind, createdAtMs) } : {}),
-    phase: rng.pick(phases),
-    createdAt,
-    updatedAt: createdAt,
-    version: 1,
-    accessKeyHash: 'x'.repeat(43),
-    anonymous: rng.chance(0.6),
-    recommended: false,
-    ...(kind === 'feedback' && rng.chance(0.5) ? { rating: 1 + rng.int(5) } : {}),
-  };
+  if (isSentinel(i)) return { item: sentinelItem(codeOf(i), i, createdAtOf(i)), steps: [] };
+  const item = randomItem(rng, codeOf(i), i, createdAtOf(i));
+  const steps = randomStory(rng, item);
   // Most items are written in the state they reached (what a table holds after months of work);
   // some go there step by step through commitChange, so the deltas are exercised too: one in five
   // of the first 500, one in twenty of the rest (DynamoDB Local does some 50-100 transactions a
   // second, and 5,000 items must fit in the test's time).
   const stepwise = rng.chance(i < firstBatch ? 0.2 : 0.05);
-  const story = rng.next();
-  let steps: Action[];
-  if (!route) steps = story < 0.5 ? [] : story < 0.8 ? ['assign', 'start', 'reply'] : ['reject'];
-  else if (story < 0.25) steps = [];
-  else if (story < 0.4) steps = ['start'];
-  else if (story < 0.55) steps = ['start', 'reply'];
-  else if (story < 0.75) steps = ['reply', 'rate-satisfied'];
-  else if (story < 0.82) steps = ['reply', 'rate-unsatisfied'];
-  else if (story < 0.86) steps = ['reply', 'rate-unsatisfied', 'start', 'reply', 'close'];
-  else if (story < 0.91) steps = ['assign', 'note'];
-  else if (story < 0.96) steps = ['reject'];
-  else steps = ['merge'];
   if (stepwise) return { item, steps };
   let current = item;
   for (const action of steps) current = apply(current, action).next;
   return { item: current, steps: [] };
 };
 
-/** What one action does to an item, as the services do it (times are plausible, never in the future). */
-const apply = (item: ItemRecord, action: Action): { next: ItemRecord; change: ItemChange } => {
-  const to = nextStatus(item.status, action);
-  if (to === null) throw new Error(`test plan error: ${action} from ${item.status}`);
-  const created = Date.parse(item.createdAt);
-  const at = new Date(Math.min(Date.parse(item.updatedAt) + (0.2 + rng.next() * 60) * HOUR, Date.now() - 60_000)).toISOString();
-  const set: ItemChange['set'] = { status: to, updatedAt: at };
-  let satisfaction: Satisfaction | undefined;
-  switch (action) {
-    case 'assign': {
-      const other = demoDirectory.groups.filter((g) => g.id !== item.groupId);
-      Object.assign(set, { groupId: rng.pick(other).id, dueAt: due(item.kind, Date.parse(at)) });
-      break;
-    }
-    case 'reply':
-      if (!item.firstReplyAt) {
-        // First replies spread from minutes to weeks after creation: every kind of histogram bucket.
-        const hours = rng.chance(0.6) ? rng.next() * 48 : rng.chance(0.9) ? 48 + rng.next() * 672 : 720 + rng.next() * 200;
-        set.firstReplyAt = new Date(Math.min(created + hours * HOUR, Date.now() - 60_000)).toISOString();
-        set.updatedAt = set.firstReplyAt > at ? set.firstReplyAt : at;
-      }
-      break;
-    case 'rate-satisfied':
-      satisfaction = rng.chance(0.7) ? 'satisfied' : 'basically';
-      Object.assign(set, { satisfaction, closedAt: at });
-      break;
-    case 'rate-unsatisfied':
-      satisfaction = 'unsatisfied';
-      Object.assign(set, { satisfaction, dueAt: due(item.kind, Date.parse(at)), closedAt: undefined });
-      break;
-    case 'close':
-      set.closedAt = at;
-      break;
-    case 'reject':
-      set.rejectedReason = '不属于本次主题教育征求意见范围。';
-      break;
-    case 'merge':
-      set.mergedInto = 'YJ-0000-0001';
-      break;
-    default:
-      break;
-  }
-  const next = { ...item, ...set, version: item.version + 1 } as ItemRecord;
-  for (const key of Object.keys(next) as (keyof ItemRecord)[]) if (next[key] === undefined) delete next[key];
-  return {
-    next,
-    change: { set, event: { at: set.updatedAt!, action, by: staff, from: item.status, to, ...(satisfaction ? { note: satisfaction } : {}) } },
-  };
-};
+const apply = (item: ItemRecord, action: Action) => applyAction(rng, item, action, staff);
 
 /** Runs `work` over `count` indexes with at most `width` in flight. */
 const pool = async (from: number, to: number, width: number, work: (i: number) => Promise<void>) => {
@@ -403,34 +275,6 @@ const dashboardEqualsLists = async (size: number) => {
   expect(satisfied * basically * unsatisfied).toBeGreaterThan(0);
 };
 
-/**
- * What the dashboard's counter Query reads: the counter items (the layout and one per counted
- * phase and queue), their attributes and their size as DynamoDB counts it (names + values).
- */
-const counterShape = async () => {
-  const { dynamo, tableName } = await import('../../shared/data/client');
-  const { QueryCommand } = await import('@aws-sdk/lib-dynamodb');
-  const page = await dynamo.send(
-    new QueryCommand({ TableName: tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': 'COUNTERS' }, ConsistentRead: true }),
-  );
-  const rows = page.Items ?? [];
-  let attributes = 0;
-  let zeros = 0;
-  let bytes = 0;
-  const byPrefix: Record<string, number> = {};
-  for (const row of rows) {
-    for (const [name, value] of Object.entries(row)) {
-      bytes += attributeSize(name, value);
-      if (name === 'pk' || name === 'sk') continue;
-      attributes++;
-      if (value === 0) zeros++;
-      const prefix = name.split(':')[0];
-      byPrefix[prefix] = (byPrefix[prefix] ?? 0) + 1;
-    }
-  }
-  return { items: rows.length, attributes, zeros, kilobytes: Math.round(bytes / 102.4) / 10, byPrefix };
-};
-
 /** Read units of one request, as DynamoDB reports them (ReturnConsumedCapacity) for the handler's calls. */
 const readUnits = async (path: string) => {
   meter.measuring = true;
@@ -507,7 +351,7 @@ describe('the dashboard at 500 and at 5,000 items', () => {
     expect(counters[500].items).toBeLessThanOrEqual(cells + 1);
     expect(counters[5000].items).toBe(counters[500].items);
     expect(counters[5000].attributes).toBe(counters[500].attributes);
-    expect(counters[5000].kilobytes).toBe(counters[500].kilobytes);
+    expect(counters[5000].kib).toBe(counters[500].kib);
   });
 
   it('reads as many units for the first list page at 5,000 items as at 500', () => {
