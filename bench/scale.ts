@@ -13,7 +13,7 @@ import { clock } from '../shared/clock';
 import { demoDirectory } from '../shared/demo/directory';
 import { submissionBody } from './fixtures';
 import { median, percentile, round, type HttpAnswer, type HttpClient } from './measure';
-import { counterShape } from '../test/support/counter-shape';
+import { counterShape, countQuery } from '../test/support/table-reads';
 
 export interface Desk {
   readonly http: HttpClient;
@@ -59,22 +59,12 @@ export const dashboardAfterNextDue = async (desk: Desk, samples = 5) => {
   const sk = next.Items?.[0]?.gsi6sk;
   if (typeof sk !== 'string') return null;
   const dueAt = sk.split('#')[0];
-  let pending = 0;
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await dynamo.send(
-      new QueryCommand({
-        TableName: tableName,
-        IndexName: 'gsi6',
-        KeyConditionExpression: 'gsi6pk = :pk AND gsi6sk < :after',
-        ExpressionAttributeValues: { ':pk': duePartition, ':after': `${dueAt}~` },
-        Select: 'COUNT',
-        ExclusiveStartKey: start,
-      }),
-    );
-    pending += page.Count ?? 0;
-    start = page.LastEvaluatedKey;
-  } while (start);
+  const pending = await countQuery({
+    TableName: tableName,
+    IndexName: 'gsi6',
+    KeyConditionExpression: 'gsi6pk = :pk AND gsi6sk < :after',
+    ExpressionAttributeValues: { ':pk': duePartition, ':after': `${dueAt}~` },
+  });
   const shift = Date.parse(dueAt) + 1000 - Date.parse(now);
   clock.advance(shift);
   const times: number[] = [];
@@ -217,22 +207,12 @@ export const countersMatchLists = async (): Promise<{ ok: boolean; byStatus: Rec
   for (const row of await readCounters()) for (const [name, n] of Object.entries(row.counts)) if (name.startsWith('s:')) totals[name.slice(2)] = (totals[name.slice(2)] ?? 0) + n;
   const byStatus: Record<string, { counters: number; list: number }> = {};
   for (const status of statusSchema.options) {
-    let list = 0;
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await dynamo.send(
-        new QueryCommand({
-          TableName: tableName,
-          IndexName: 'gsi4',
-          KeyConditionExpression: 'gsi4pk = :pk',
-          ExpressionAttributeValues: { ':pk': statusPartition(status) },
-          Select: 'COUNT',
-          ExclusiveStartKey: start,
-        }),
-      );
-      list += page.Count ?? 0;
-      start = page.LastEvaluatedKey;
-    } while (start);
+    const list = await countQuery({
+      TableName: tableName,
+      IndexName: 'gsi4',
+      KeyConditionExpression: 'gsi4pk = :pk',
+      ExpressionAttributeValues: { ':pk': statusPartition(status) },
+    });
     byStatus[status] = { counters: totals[status] ?? 0, list };
   }
   return { ok: Object.values(byStatus).every((s) => s.counters === s.list), byStatus };

@@ -10,6 +10,7 @@ import { demoDirectory } from '../../shared/demo/directory';
 import { idempotencyKeyHash } from '../../shared/domain/idempotency';
 import { normalizeTrackingCode } from '../../shared/domain/tracking-code';
 import { api, leakPattern, startTestStack, type Api } from '../support/stack';
+import { countQuery } from '../support/table-reads';
 import {
   authorization,
   bodyFor,
@@ -204,24 +205,8 @@ const data = async () => {
 
 /** Items in the table (the `ITEMS` partition of gsi1, every page). */
 const countItems = async (): Promise<number> => {
-  const { dynamo, tableName } = await data();
-  let count = 0;
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await dynamo.send(
-      new QueryCommand({
-        TableName: tableName,
-        IndexName: 'gsi1',
-        KeyConditionExpression: 'gsi1pk = :p',
-        ExpressionAttributeValues: { ':p': 'ITEMS' },
-        Select: 'COUNT',
-        ExclusiveStartKey: start,
-      }),
-    );
-    count += page.Count ?? 0;
-    start = page.LastEvaluatedKey;
-  } while (start);
-  return count;
+  const { tableName } = await data();
+  return countQuery({ TableName: tableName, IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :p', ExpressionAttributeValues: { ':p': 'ITEMS' } });
 };
 
 /** An item's version and the number of records in its collection (item + events). */

@@ -1,67 +1,24 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { existsSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { freePort } from '../../local/ports';
 import { trackingCodePattern } from '../../shared/domain/tracking-code';
+import { sleep, stackProcesses, waitForReady } from '../support/npm-start';
 import { alive, comm, processTree } from '../support/processes';
 
 /**
  * `npm start` as a newcomer runs it: a real process tree (tsx -> node -> java), its printed output,
  * its sockets, its shutdown. Nothing here reuses the run's DynamoDB Local: each start launches its own.
  */
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const tsxBin = join(root, 'node_modules', '.bin', 'tsx');
+const tsxBin = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'node_modules', '.bin', 'tsx');
 
-interface Started {
-  readonly child: ChildProcess;
-  readonly port: number;
-  readonly spawnedAt: number;
-  output: () => string;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
-const started: Started[] = [];
-const tempDirs: string[] = [];
-
-/** An environment like a developer's shell: nothing of the test runner's own stack leaks in. */
-const childEnv = (extra: Record<string, string>): NodeJS.ProcessEnv => {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [name, value] of Object.entries(process.env)) {
-    if (/^(VITEST|TABLE_NAME$|DYNAMODB_ENDPOINT$|YIJIAN_|PORT$|NODE_OPTIONS$)/.test(name)) continue;
-    env[name] = value;
-  }
-  return { ...env, ...extra };
-};
-
-const launch = async (command: string, args: string[], extra: Record<string, string>): Promise<Started> => {
-  const port = await freePort();
-  const spawnedAt = performance.now();
-  // detached: its own process group, so cleanup can always reach every process it started.
-  const child = spawn(command, args, { cwd: root, env: childEnv({ PORT: String(port), ...extra }), stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-  let out = '';
-  child.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
-  child.stderr!.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((res) =>
-    child.once('exit', (code, signal) => res({ code, signal })),
-  );
-  const s: Started = { child, port, spawnedAt, output: () => out, exited };
-  started.push(s);
-  return s;
-};
-
-/** What `npm start` runs: `node --import tsx local/main.ts`, one node process. */
-const startStack = (extra: Record<string, string>) => launch(process.execPath, ['--import', 'tsx', 'local/main.ts'], extra);
+const { launch, startStack, tempDataDir, killAll, cleanup } = stackProcesses();
 /**
  * The tsx command line instead (`npx tsx local/main.ts`): a second node process around ours. It
  * relays a signal only if ours acknowledges it within 30 ms, else it SIGKILLs ours and exits 143;
  * the stop tests therefore use what `npm start` runs.
  */
 const startViaTsxCli = (extra: Record<string, string>) => launch(tsxBin, ['local/main.ts'], extra);
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const waitFor = async <T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs: number, everyMs = 50): Promise<T> => {
   const deadline = Date.now() + timeoutMs;
@@ -71,23 +28,6 @@ const waitFor = async <T>(what: string, probe: () => T | undefined | Promise<T |
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await sleep(everyMs);
   }
-};
-
-/** Waits for the printed form URL; fails early (with the output) if the process dies first. */
-const waitForReady = async (s: Started, timeoutMs = 25_000): Promise<number> => {
-  const formUrl = `http://127.0.0.1:${s.port}/`;
-  let dead = false;
-  void s.exited.then(() => (dead = true));
-  await waitFor(
-    `the URL line in:\n${s.output()}`,
-    () => {
-      if (s.output().includes(formUrl)) return true;
-      if (dead) throw new Error(`the stack exited before it was ready:\n${s.output()}`);
-      return undefined;
-    },
-    timeoutMs,
-  );
-  return performance.now() - s.spawnedAt;
 };
 
 const parentOf = (pid: number): number => {
@@ -171,32 +111,8 @@ const submit = async (port: number, body: Record<string, unknown>) => {
   return { status: r.status, json: (await r.json()) as { trackingCode: string; accessKey: string; status: string } };
 };
 
-/** Kills whatever a test left behind, by process group (each launch is its own group) and by pid. */
-const killAll = async () => {
-  const left = started.splice(0);
-  for (const s of left) {
-    const pids = s.child.pid ? processTree(s.child.pid) : [];
-    try {
-      if (s.child.pid) process.kill(-s.child.pid, 'SIGKILL');
-    } catch {
-      // the group is gone already
-    }
-    for (const pid of pids) {
-      try {
-        process.kill(pid, 'SIGKILL');
-      } catch {
-        // gone already
-      }
-    }
-  }
-  await Promise.all(left.map((s) => Promise.race([s.exited, sleep(2000)])));
-};
-
 afterEach(killAll);
-afterAll(async () => {
-  await killAll();
-  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
-});
+afterAll(cleanup);
 
 const question = { kind: 'question', title: '本地栈自检', body: '启动后能否提交并查看？😀', anonymous: true };
 
@@ -256,8 +172,7 @@ describe('npm start (tsx local/main.ts)', () => {
   });
 
   it('keeps submissions in YIJIAN_DATA_DIR across a restart', { timeout: 45_000 }, async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'yijian-data-'));
-    tempDirs.push(dataDir);
+    const dataDir = tempDataDir('yijian-data-');
     const first = await startStack({ YIJIAN_DATA_DIR: dataDir });
     await waitForReady(first);
     expect(first.output()).toContain(dataDir);

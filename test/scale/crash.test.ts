@@ -1,10 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { freePort } from '../../local/ports';
+import { sleep, stackProcesses, waitForReady, type Started } from '../support/npm-start';
 import { alive, comm, processTree } from '../support/processes';
 
 /**
@@ -20,83 +15,18 @@ import { alive, comm, processTree } from '../support/processes';
  *     committed but not checkpointed comes again and its markers make it count nothing twice);
  *   - retrying the unanswered ones with their Idempotency-Key yields exactly one item each.
  */
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-
 const durationMs = Number(process.env.YIJIAN_CRASH_MS ?? 3000);
 const concurrency = 16;
 
-interface Started {
-  readonly child: ChildProcess;
-  readonly port: number;
-  readonly url: string;
-  output: () => string;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
+const stacks = stackProcesses();
+afterAll(stacks.cleanup);
 
-const started: Started[] = [];
-const tempDirs: string[] = [];
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** An environment like a developer's shell: nothing of the test runner's own stack leaks in. */
-const childEnv = (extra: Record<string, string>): NodeJS.ProcessEnv => {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [name, value] of Object.entries(process.env)) {
-    if (/^(VITEST|TABLE_NAME$|DYNAMODB_ENDPOINT$|YIJIAN_|PORT$|NODE_OPTIONS$)/.test(name)) continue;
-    env[name] = value;
-  }
-  return { ...env, ...extra };
-};
-
-/** `node --import tsx local/main.ts`: node itself is the child, so java is its direct child. */
+/** `npm start` on `dataDir`, ready. */
 const startStack = async (dataDir: string): Promise<Started> => {
-  const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'local/main.ts'], {
-    cwd: root,
-    env: childEnv({ PORT: String(port), YIJIAN_DATA_DIR: dataDir, YIJIAN_RATE_LIMIT: 'off', YIJIAN_QUIET: '1' }),
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true,
-  });
-  let out = '';
-  child.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
-  child.stderr!.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((res) => child.once('exit', (code, signal) => res({ code, signal })));
-  const s: Started = { child, port, url: `http://127.0.0.1:${port}`, output: () => out, exited };
-  started.push(s);
-  let dead = false;
-  void exited.then(() => (dead = true));
-  const deadline = Date.now() + 40_000;
-  while (!out.includes(`${s.url}/`)) {
-    if (dead) throw new Error(`the stack exited before it was ready:\n${out}`);
-    if (Date.now() > deadline) throw new Error(`the stack was not ready in 40 s:\n${out}`);
-    await sleep(50);
-  }
+  const s = await stacks.startStack({ YIJIAN_DATA_DIR: dataDir, YIJIAN_RATE_LIMIT: 'off', YIJIAN_QUIET: '1' });
+  await waitForReady(s, 40_000);
   return s;
 };
-
-const killAll = async () => {
-  const left = started.splice(0);
-  for (const s of left) {
-    const pids = s.child.pid ? processTree(s.child.pid) : [];
-    try {
-      if (s.child.pid) process.kill(-s.child.pid, 'SIGKILL');
-    } catch {
-      // the group is gone already
-    }
-    for (const pid of pids) {
-      try {
-        process.kill(pid, 'SIGKILL');
-      } catch {
-        // gone already
-      }
-    }
-  }
-  await Promise.all(left.map((s) => Promise.race([s.exited, sleep(2000)])));
-};
-
-afterAll(async () => {
-  await killAll();
-  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
-});
 
 interface Attempt {
   readonly n: number;
@@ -163,8 +93,7 @@ const officeToken = async (url: string) => {
 
 describe('crash durability', () => {
   it('keeps every acknowledged submission, once, through SIGKILL of gateway and DynamoDB Local', { timeout: 180_000 }, async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'yijian-crash-'));
-    tempDirs.push(dataDir);
+    const dataDir = stacks.tempDataDir('yijian-crash-');
     const run = Date.now().toString(36);
 
     // 1. Full speed, 16 at a time, until the kill.
@@ -231,7 +160,7 @@ describe('crash durability', () => {
     while (javaPids.some(alive) && Date.now() < deadline) await sleep(50);
     expect(javaPids.filter(alive), 'java is gone').toEqual([]);
     await Promise.all(workers);
-    started.splice(started.indexOf(first), 1);
+    stacks.forget(first);
 
     const acknowledged = attempts.filter((a) => a.outcome === 201);
     const unanswered = attempts.filter((a) => a.outcome === 'lost' || a.outcome === 'pending');
@@ -324,6 +253,6 @@ describe('crash durability', () => {
         `(${landedUnanswered.length} of them had landed); restart in ${Math.round(restartMs)} ms; ` +
         `after the retries ${after.length} items, each once; ${stopNote}`,
     );
-    if (stopped) started.splice(started.indexOf(second), 1);
+    if (stopped) stacks.forget(second);
   });
 });

@@ -11,7 +11,7 @@ import { randomBytes } from 'node:crypto';
 import { inject } from 'vitest';
 import { startLocalStack } from '../../local/stack';
 import { api, type Api } from '../support/stack';
-import { counterShape } from '../support/counter-shape';
+import { counterShape } from '../support/table-reads';
 import { applyAction, DAY, HOUR, randomItem, randomStory, sentinelItem } from '../support/fill-plans';
 import { prng } from '../support/prng';
 

@@ -1,13 +1,34 @@
-import { queryAll, tableName } from '../../shared/data/client';
+import { QueryCommand, type QueryCommandInput } from '../../shared/aws/dynamodb';
 import { counterPartition } from '../../shared/data/keys';
 import { attributeSize } from './item-size';
 
 /**
- * What the dashboard's counter Query reads, for the scale test and the bench: the counter items,
+ * Reads that check a table from outside the handlers, for the tests and the bench. The data layer
+ * is imported when first used: it reads its table and endpoint from the environment at module
+ * load, which a test file sets first.
+ */
+const dataClient = () => import('../../shared/data/client');
+
+/** How many items a Query matches, every page (Select COUNT: nothing but the count comes back). */
+export const countQuery = async (input: Omit<QueryCommandInput, 'Select' | 'ExclusiveStartKey'>): Promise<number> => {
+  const { dynamo } = await dataClient();
+  let count = 0;
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await dynamo.send(new QueryCommand({ ...input, Select: 'COUNT', ExclusiveStartKey: start }));
+    count += page.Count ?? 0;
+    start = page.LastEvaluatedKey;
+  } while (start);
+  return count;
+};
+
+/**
+ * What the dashboard's counter Query reads: the counter items,
  * their attributes (zeros included) and their size as DynamoDB counts it (names + values).
  * Estimated units are a consistent Query's: one per 4 KB of all the items read, rounded up.
  */
 export const counterShape = async () => {
+  const { queryAll, tableName } = await dataClient();
   const rows = await queryAll({
     TableName: tableName,
     KeyConditionExpression: 'pk = :pk',
