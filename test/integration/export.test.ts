@@ -1,5 +1,4 @@
-import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ItemRecord } from '../../shared/data/items';
 import { addWorkingDays } from '../../shared/domain/calendar';
 import { encodeTrackingCode } from '../../shared/domain/tracking-code';
@@ -7,8 +6,8 @@ import { routeItem } from '../../shared/domain/routing';
 import { demoDirectory } from '../../shared/demo/directory';
 import { kindIds, type Kind } from '../../shared/schemas/directory';
 import type { Status } from '../../shared/schemas/submission';
-import { startLocalStack, type LocalStack } from '../../local/stack';
-import { api, leakPattern, type Api } from '../support/stack';
+import type { LocalStack } from '../../local/stack';
+import { api, leakPattern, startTestStack, type Api } from '../support/stack';
 import { prng } from '../support/prng';
 
 /**
@@ -23,17 +22,9 @@ let http: Api;
 const tokens = { office: '', leader: '', responder: '' };
 
 beforeAll(async () => {
-  // startTestStack's stack without the sweep timer (it would mark the old, overdue items of the
-  // bulk fill while the test reads them) and with the change-stream poller stopped: notifications
-  // are not under test, and its work would slow the 3,000-item fill down.
-  stack = await startLocalStack({
-    port: 0,
-    dynamoEndpoint: inject('dynamoEndpoint'),
-    tableName: `test-${randomBytes(6).toString('hex')}`,
-    seedDemo: true,
-    sweepIntervalSeconds: 0,
-  });
-  await stack.poller.stop();
+  // A bulk stack: the sweep timer would mark the old, overdue items of the fill while the test
+  // reads them; notifications are not under test, and their poller would slow the 3,000-item fill.
+  stack = await startTestStack({ bulk: true });
   http = api(stack.url);
   tokens.office = await stack.issuer.issue({ sub: 'office-1', name: '办公室 王', groups: ['office'] });
   tokens.leader = await stack.issuer.issue({ sub: 'leader-1', name: '领导 李', groups: ['leader'] });

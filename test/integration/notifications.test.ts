@@ -1,9 +1,9 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
-import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { OutboxEntry } from '../../local/outbox';
-import { startLocalStack, type LocalStack } from '../../local/stack';
+import type { LocalStack } from '../../local/stack';
 import { startStreamPoller, type StreamPoller } from '../../local/stream-poller';
 import { localClient } from '../../local/table';
 import { clock } from '../../shared/clock';
@@ -11,7 +11,7 @@ import { demoDirectory } from '../../shared/demo/directory';
 import type { Mailer } from '../../shared/notify/mailer';
 import type { Message } from '../../shared/notify/templates';
 import { streamWorker } from '../../shared/workers';
-import { api, type Api } from '../support/stack';
+import { api, startTestStack, type Api } from '../support/stack';
 
 /**
  * Notifications end to end on the local stack: HTTP changes -> the table's change stream -> the
@@ -161,13 +161,7 @@ const startPoller = async (checkpoints: Map<string, string>) => {
 };
 
 beforeAll(async () => {
-  stack = await startLocalStack({
-    port: 0,
-    dynamoEndpoint: inject('dynamoEndpoint'),
-    tableName: `test-${randomBytes(6).toString('hex')}`,
-    sweepIntervalSeconds: 0,
-    retryBaseMs: 10,
-  });
+  stack = await startTestStack({ sweepIntervalSeconds: 0, retryBaseMs: 10 });
   http = api(stack.url);
   poller = stack.poller;
   // The mailer reads YIJIAN_MAIL_OUTBOX at module load: import it only once the stack has set it.

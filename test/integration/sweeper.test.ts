@@ -1,11 +1,10 @@
-import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { afterAll, afterEach, beforeAll, describe, expect, inject, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { OutboxEntry } from '../../local/outbox';
-import { startLocalStack, type LocalStack } from '../../local/stack';
+import type { LocalStack } from '../../local/stack';
 import { clock } from '../../shared/clock';
 import { demoDirectory } from '../../shared/demo/directory';
-import { api, type Api } from '../support/stack';
+import { api, startTestStack, type Api } from '../support/stack';
 
 /**
  * The SLA clock on the local stack: time is moved with `clock.set()` (the gateway, the handlers,
@@ -87,13 +86,7 @@ const reminderMail = (code: string) => sent(code, /即将到期/);
 beforeAll(async () => {
   // The default applies: YIJIAN_AUTO_CLOSE_DAYS is not set for this file.
   delete process.env.YIJIAN_AUTO_CLOSE_DAYS;
-  stack = await startLocalStack({
-    port: 0,
-    dynamoEndpoint: inject('dynamoEndpoint'),
-    tableName: `test-${randomBytes(6).toString('hex')}`,
-    sweepIntervalSeconds: 0,
-    retryBaseMs: 10,
-  });
+  stack = await startTestStack({ sweepIntervalSeconds: 0, retryBaseMs: 10 });
   http = api(stack.url);
   officeToken = await stack.issuer.issue({ sub: 'office-s', name: '办公室 钱', groups: ['office'] });
   groupToken = await stack.issuer.issue({ sub: 'responder-s1', name: '一组 吴', groups: ['group:g1'] });

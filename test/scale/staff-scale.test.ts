@@ -7,10 +7,7 @@ import { demoDirectory } from '../../shared/demo/directory';
 import { kindIds, type Kind } from '../../shared/schemas/directory';
 import { statusSchema, type Satisfaction, type Status } from '../../shared/schemas/submission';
 import type { LocalStack } from '../../local/stack';
-import { randomBytes } from 'node:crypto';
-import { inject } from 'vitest';
-import { startLocalStack } from '../../local/stack';
-import { api, type Api } from '../support/stack';
+import { api, startTestStack, type Api } from '../support/stack';
 import { counterShape } from '../support/table-reads';
 import { applyAction, DAY, HOUR, randomItem, randomStory, sentinelItem } from '../support/fill-plans';
 import { prng } from '../support/prng';
@@ -33,19 +30,9 @@ const counters: Record<number, Awaited<ReturnType<typeof counterShape>>> = {};
 const measured: Record<string, number> = {};
 
 beforeAll(async () => {
-  // startTestStack's stack, minus two background activities that share this process and its
-  // DynamoDB client: the sweep timer (it would mark thousands of overdue items mid-test, racing the
-  // fill) and the notify handler's change-stream poller (notifications are not under test here, and
-  // its work would slow the fill down). The tally's poller stays: the counters are its work (the
-  // capacity meter counts its requests apart).
-  stack = await startLocalStack({
-    port: 0,
-    dynamoEndpoint: inject('dynamoEndpoint'),
-    tableName: `test-${randomBytes(6).toString('hex')}`,
-    seedDemo: true,
-    sweepIntervalSeconds: 0,
-  });
-  await stack.poller.stop();
+  // A bulk stack: no sweep timer (it would mark thousands of overdue items mid-test, racing the
+  // fill), no notify poller; the tally's poller stays (the capacity meter counts its requests apart).
+  stack = await startTestStack({ bulk: true });
   http = api(stack.url);
   data = await import('../../shared/data/items');
   ({ capacity: meter } = await import('../../shared/data/client'));

@@ -1,18 +1,29 @@
 import { randomBytes } from 'node:crypto';
 import { inject } from 'vitest';
-import { startLocalStack, type LocalStack } from '../../local/stack';
+import { startLocalStack, type LocalStack, type LocalStackOptions } from '../../local/stack';
 
 /**
  * The local stack for one test file: the run's DynamoDB Local, a table of the file's own and the
- * gateway on a free port of 127.0.0.1, in front of the real handler modules.
+ * gateway on a free port of 127.0.0.1, in front of the real handler modules. `bulk` is for files
+ * that fill the table with thousands of items: no sweep timer (it would mark the old, overdue items
+ * mid-fill) and the change-stream poller that notifies stopped (its work would slow the fill); the
+ * tally's poller stays, the counters are its work.
  */
-export const startTestStack = (options: { seedDemo?: boolean } = {}): Promise<LocalStack> =>
-  startLocalStack({
+export const startTestStack = async (
+  options: Pick<LocalStackOptions, 'seedDemo' | 'sweepIntervalSeconds' | 'retryBaseMs'> & { bulk?: boolean } = {},
+): Promise<LocalStack> => {
+  const { bulk, ...rest } = options;
+  const stack = await startLocalStack({
     port: 0,
     dynamoEndpoint: inject('dynamoEndpoint'),
     tableName: `test-${randomBytes(6).toString('hex')}`,
-    seedDemo: options.seedDemo ?? true,
+    seedDemo: true,
+    ...(bulk ? { sweepIntervalSeconds: 0 } : {}),
+    ...rest,
   });
+  if (bulk) await stack.poller.stop();
+  return stack;
+};
 
 /** A small HTTP client for tests: JSON in, status + headers + parsed body out. */
 export const api = (base: string) => {
