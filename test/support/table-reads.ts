@@ -1,4 +1,4 @@
-import { QueryCommand, type QueryCommandInput } from '../../shared/aws/dynamodb';
+import { QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { counterPartition } from '../../shared/data/keys';
 import { attributeSize } from './item-size';
 
