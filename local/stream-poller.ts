@@ -128,7 +128,9 @@ export const startStreamPoller = async (tableClient: DynamoDBClient, options: Po
    * Handles a batch the way an event source mapping does: delivered again while it fails, from the
    * lowest record a partial response names (the records before it are done: `done` checkpoints
    * them), then on-failure. Each first record gets 1 + maxRetries attempts: a retry that moves the
-   * checkpoint on starts the count again for the record it now starts at.
+   * checkpoint on starts the count again for the record it now starts at (AWS documents no count
+   * for that case; this one never gives up a record before it had its own attempts). A retry is the
+   * rest of the same batch; Lambda may add newer records behind it, which neither handler relies on.
    */
   const handle = async (batch: readonly DynamoDBRecord[], done: (record: DynamoDBRecord) => void): Promise<void> => {
     let records = batch;
