@@ -14,6 +14,7 @@ import { isBuiltin } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTableInput } from '../../local/table';
 import { tableDefinition } from '../../shared/data/table-definition';
 import { demoDirectory } from '../../shared/demo/directory';
 import { routeKey, routes, type RouteDef } from '../../shared/routes';
@@ -97,31 +98,12 @@ afterAll(() => {
 describe('table', () => {
   it('is built from shared/data/table-definition.ts', () => {
     template.resourceCountIs('AWS::DynamoDB::Table', 1);
-    const indexes = tableDefinition.globalSecondaryIndexes;
-    const keyAttributes = [
-      tableDefinition.partitionKey,
-      tableDefinition.sortKey,
-      ...indexes.flatMap((index) => [index.partitionKey, index.sortKey]),
-    ];
+    // The same keys, attributes and indexes as the table the local stack and the tests create.
+    const local = createTableInput('any');
     template.hasResourceProperties('AWS::DynamoDB::Table', {
-      KeySchema: [
-        { AttributeName: tableDefinition.partitionKey, KeyType: 'HASH' },
-        { AttributeName: tableDefinition.sortKey, KeyType: 'RANGE' },
-      ],
-      AttributeDefinitions: Match.arrayEquals(
-        keyAttributes.map((name) => ({ AttributeName: name, AttributeType: 'S' })),
-      ),
-      GlobalSecondaryIndexes: indexes.map((index) => ({
-        IndexName: index.name,
-        KeySchema: [
-          { AttributeName: index.partitionKey, KeyType: 'HASH' },
-          { AttributeName: index.sortKey, KeyType: 'RANGE' },
-        ],
-        Projection:
-          index.projection === 'ALL'
-            ? { ProjectionType: 'ALL' }
-            : { ProjectionType: 'INCLUDE', NonKeyAttributes: [...index.projection] },
-      })),
+      KeySchema: local.KeySchema,
+      AttributeDefinitions: Match.arrayEquals(local.AttributeDefinitions),
+      GlobalSecondaryIndexes: local.GlobalSecondaryIndexes,
       StreamSpecification: { StreamViewType: tableDefinition.stream },
       TimeToLiveSpecification: { AttributeName: tableDefinition.timeToLiveAttribute, Enabled: true },
     });

@@ -1,5 +1,4 @@
-import { randomUUID } from 'node:crypto';
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { originVerifyEnvName } from '../../shared/config';
 import {
@@ -10,6 +9,8 @@ import {
   originVerifyHeader,
   viewerIpHeader,
 } from '../../shared/http/client-address';
+import { lambdaContext } from '../../local/lambda-context';
+import { apiGatewayEvent } from '../support/api-event';
 
 /** Which address the per-client limits count (shared/http/client-address.ts). */
 
@@ -95,27 +96,8 @@ describe('the handler, with the secret in its environment', () => {
   });
 
   const event = (headers: Record<string, string>, sourceIp = edge): APIGatewayProxyEventV2 =>
-    ({
-      version: '2.0',
-      routeKey: 'GET /api/things',
-      rawPath: '/api/things',
-      rawQueryString: '',
-      headers: { host: 'desk.example', ...headers },
-      isBase64Encoded: false,
-      requestContext: {
-        accountId: '123456789012',
-        apiId: 'api',
-        domainName: 'desk.example',
-        domainPrefix: 'desk',
-        http: { method: 'GET', path: '/api/things', protocol: 'HTTP/1.1', sourceIp, userAgent: 'vitest' },
-        requestId: randomUUID(),
-        routeKey: 'GET /api/things',
-        stage: '$default',
-        time: new Date().toUTCString(),
-        timeEpoch: Date.now(),
-      },
-    }) as APIGatewayProxyEventV2;
-  const context = { awsRequestId: randomUUID(), getRemainingTimeInMillis: () => 10_000 } as unknown as Context;
+    apiGatewayEvent({ method: 'GET', sourceIp, headers: { host: 'desk.example', ...headers } });
+  const context = lambdaContext('yijian-test', { timeoutMs: 10_000 });
 
   /** The handler module loaded afresh, so it reads the environment of this test at module load. */
   const seenBy = async (environment: string | undefined, headers: Record<string, string>) => {

@@ -7,6 +7,7 @@ import { RateLimitedError, StaleVersionError } from '../../shared/domain/errors'
 import { problemFor, problems } from '../../shared/http/problem';
 import { lambdaContext } from '../../local/lambda-context';
 import { captureOutput } from '../support/captured-output';
+import { apiGatewayEvent } from '../support/api-event';
 import { leakPattern } from '../support/stack';
 
 // As if someone had switched on Powertools' event logging for the deployed functions: the event
@@ -17,33 +18,7 @@ vi.hoisted(() => {
 
 /** The middy stack in-process: hand-built API Gateway payload-2.0 events and a fake Lambda context. */
 
-const event = (
-  overrides: Partial<Omit<APIGatewayProxyEventV2, 'requestContext'>> & { method?: string; path?: string; requestId?: string; sourceIp?: string } = {},
-): APIGatewayProxyEventV2 => {
-  const { method = 'POST', path = '/api/things', requestId = randomUUID(), sourceIp = '203.0.113.7', ...rest } = overrides;
-  const now = new Date();
-  return {
-    version: '2.0',
-    routeKey: `${method} ${path}`,
-    rawPath: path,
-    rawQueryString: '',
-    headers: { host: 'desk.example', 'user-agent': 'vitest' },
-    isBase64Encoded: false,
-    requestContext: {
-      accountId: '123456789012',
-      apiId: 'api',
-      domainName: 'desk.example',
-      domainPrefix: 'desk',
-      http: { method, path, protocol: 'HTTP/1.1', sourceIp, userAgent: 'vitest' },
-      requestId,
-      routeKey: `${method} ${path}`,
-      stage: '$default',
-      time: now.toUTCString(),
-      timeEpoch: now.getTime(),
-    },
-    ...rest,
-  };
-};
+const event = apiGatewayEvent;
 
 const jsonEvent = (body: unknown, contentType = 'application/json', extra: Partial<APIGatewayProxyEventV2> = {}) =>
   event({ headers: { 'content-type': contentType }, body: typeof body === 'string' ? body : JSON.stringify(body), ...extra });
