@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addWorkingDays } from '../../shared/domain/calendar';
 import { demoDirectory } from '../../shared/demo/directory';
 import type { LocalStack } from '../../local/stack';
-import { api, leakPattern, startTestStack, type Api } from '../support/stack';
+import { api, leakPattern, startTestStack, type Api, type ApiResponse as Response } from '../support/stack';
+import { OTHER, OWN, ownUnit, people, type Person } from '../support/staff-people';
 
 /**
  * An item's life through HTTP only: the submitter with the public API (code + access key), staff
@@ -11,23 +12,12 @@ import { api, leakPattern, startTestStack, type Api } from '../support/stack';
  * PUT, its validation, and routing that follows it at once.
  */
 
-type Response = Awaited<ReturnType<Api['call']>>;
-
 let stack: LocalStack;
 let http: Api;
 
-const OWN = 'g1';
-const OTHER = 'g2';
-const ownUnit = demoDirectory.units.find((u) => u.groupId === OWN && u.system === '党政机关')!;
 const ownGroupName = demoDirectory.groups.find((g) => g.id === OWN)!.name;
 const calendar = { timezone: demoDirectory.campaign.timezone, holidays: demoDirectory.holidays };
 
-const people = {
-  office: { sub: 'office-1', name: '办公室 王', groups: ['office'] },
-  own: { sub: 'responder-g1', name: '一组 孙', groups: [`group:${OWN}`] },
-  other: { sub: 'responder-g2', name: '二组 周', groups: [`group:${OTHER}`] },
-} as const;
-type Person = keyof typeof people;
 const tokens: Partial<Record<Person, string>> = {};
 
 const as = (who: Person) => {

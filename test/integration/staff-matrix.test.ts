@@ -3,7 +3,8 @@ import { generateKeyPair, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoDirectory } from '../../shared/demo/directory';
 import type { LocalStack } from '../../local/stack';
-import { api, leakPattern, startTestStack, type Api } from '../support/stack';
+import { api, leakPattern, startTestStack, type Api, type ApiResponse as Response } from '../support/stack';
+import { OTHER, OWN, ownUnit, people, type Person } from '../support/staff-people';
 
 /**
  * Who may call which staff endpoint (API.md, "Staff endpoints"): every endpoint against every kind
@@ -11,24 +12,8 @@ import { api, leakPattern, startTestStack, type Api } from '../support/stack';
  * (scope, contact details) and the filters and paging of GET /api/items.
  */
 
-type Response = Awaited<ReturnType<Api['call']>>;
-
 let stack: LocalStack;
 let http: Api;
-
-/** The item's group and another group, both from the demo directory. */
-const OWN = 'g1';
-const OTHER = 'g2';
-/** A unit covered by OWN; `question` and `practice` items from it stay with OWN (checked in beforeAll). */
-const ownUnit = demoDirectory.units.find((u) => u.groupId === OWN && u.system === '党政机关')!;
-
-const people = {
-  office: { sub: 'office-1', name: '办公室 王', groups: ['office'] },
-  leader: { sub: 'leader-1', name: '领导 赵', groups: ['leader'] },
-  own: { sub: 'responder-g1', name: '一组 孙', groups: [`group:${OWN}`] },
-  other: { sub: 'responder-g2', name: '二组 周', groups: [`group:${OTHER}`] },
-} as const;
-type Person = keyof typeof people;
 
 /** The columns of the matrix: four signed-in roles, then five ways of not being signed in. */
 const columns = ['office', 'leader', 'own', 'other', 'none', 'expired', 'forged', 'algNone', 'malformed'] as const;

@@ -53,6 +53,7 @@ export const api = (base: string) => {
 };
 
 export type Api = ReturnType<typeof api>;
+export type ApiResponse = Awaited<ReturnType<Api['call']>>;
 
 /** What no error body may ever show: stacks, AWS error names, table names, internals. */
 export const leakPattern =
