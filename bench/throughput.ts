@@ -168,7 +168,7 @@ export const measureThroughput = async (options: ThroughputOptions) => {
   const { desk, concurrency } = options;
   const { log } = desk;
   const { PutCommand, TransactWriteCommand } = await import('@aws-sdk/lib-dynamodb');
-  const { documentClient, dynamoSettings } = await import('../shared/data/client');
+  const [{ documentClient }, { dynamoSettings }] = await Promise.all([import('../shared/data/db'), import('../shared/data/client')]);
   const { localClient, ensureTable } = await import('../local/table');
   const { getItem, createItem } = await import('../shared/data/items');
   const { getDirectory } = await import('../shared/data/directory');

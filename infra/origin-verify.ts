@@ -27,7 +27,7 @@
 import { RemovalPolicy, SecretValue, Validations } from 'aws-cdk-lib';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct, type IConstruct } from 'constructs';
-import { originVerifyMinLength } from '../shared/config';
+import { originVerifyMinLength } from '../shared/settings';
 
 /** A Secrets Manager VersionId (a UUID as Secrets Manager makes them; 32..64 characters). */
 const versionIdPattern = /^[A-Za-z0-9-]{32,64}$/;

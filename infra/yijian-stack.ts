@@ -29,7 +29,7 @@ import {
 import { FunctionUrlAuthType, InvokeMode, type FunctionUrl } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import { originVerifyEnvName } from '../shared/config';
+import { originVerifyEnvName } from '../shared/settings';
 import { tableDefinition } from '../shared/data/table-definition';
 import { routeKey, routes as sharedRoutes, type RouteDef } from '../shared/routes';
 import { scheduleWorker, streamWorker, tallyWorker } from '../shared/workers';

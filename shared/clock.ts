@@ -4,6 +4,11 @@
  *
  * `YIJIAN_CLOCK_OFFSET_MS` shifts the clock of a whole process (local stack only; never set deployed).
  */
+/** What services ask for the time: deps.clock (shared/deps.ts). */
+export interface Clock {
+  now(): Date;
+}
+
 let offsetMs = Number(process.env.YIJIAN_CLOCK_OFFSET_MS ?? 0) || 0;
 let fixed: number | null = null;
 

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { tableName } from './client';
 import { rateLimitKey } from './keys';
+import { parseRateLimit } from '../settings';
 
 /**
  * Public writes per client address: a fixed-window counter item per (hashed address, window),
@@ -12,21 +13,6 @@ import { rateLimitKey } from './keys';
  * The address is hashed together with the window start: the table never holds a raw IP, and a hash
  * is worthless after its window (and gone with the TTL).
  */
-export interface RateLimit {
-  readonly limit: number;
-  readonly windowSeconds: number;
-}
-
-export const parseRateLimit = (value: string | undefined): RateLimit | null => {
-  const text = (value ?? '10/600').trim().toLowerCase();
-  if (text === 'off') return null;
-  const m = /^(\d{1,6})\/(\d{1,7})$/.exec(text);
-  if (!m || Number(m[1]) < 1 || Number(m[2]) < 1) {
-    throw new Error(`YIJIAN_RATE_LIMIT must be <requests>/<seconds> (like 10/600) or off, not "${value}"`);
-  }
-  return { limit: Number(m[1]), windowSeconds: Number(m[2]) };
-};
-
 export const rateLimit = parseRateLimit(process.env.YIJIAN_RATE_LIMIT);
 
 export { RateLimitedError } from './errors';

@@ -1,6 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { isIP } from 'node:net';
-import { env } from '../config';
 
 /**
  * Who is asking, as the per-client limits count it (shared/data/rate-limit.ts).
@@ -31,9 +30,6 @@ export const originVerifyHeader = 'x-origin-verify';
 
 /** Set by the viewer-request CloudFront Function of /api/* to the viewer's IP address. */
 export const viewerIpHeader = 'x-yijian-viewer-ip';
-
-/** Read once, like the rest of the configuration: a Lambda environment does not change. */
-const originVerifySecret = env.originVerifySecret;
 
 /** Both sides are hashed first: timingSafeEqual needs equal lengths, and the length must not leak either. */
 const digest = (value: string): Buffer => createHash('sha256').update(value, 'utf8').digest();
@@ -115,7 +111,3 @@ export const chooseClientAddress = (headers: Readonly<Record<string, string>>, s
   const source = normaliseIp(sourceIp);
   return source === null ? sourceIp : clientGroup(source);
 };
-
-/** chooseClientAddress with this function's configured secret. */
-export const clientAddressOf = (headers: Readonly<Record<string, string>>, sourceIp: string): string =>
-  chooseClientAddress(headers, sourceIp, originVerifySecret);

@@ -8,10 +8,12 @@ import type * as z from 'zod/mini';
 import type { Readable } from 'node:stream';
 import type { Principal } from '../domain/access';
 import { transientCancellationReasons } from '../data/errors';
+import { processDeps, type Deps } from '../deps';
+import type { Settings } from '../settings';
 import { DomainError } from '../domain/errors';
 import { toFieldErrors } from '../schemas/field-errors';
 import { lambdaContext, logger } from '../observability/logger';
-import { clientAddressOf, originVerifyHeader, viewerIpHeader } from './client-address';
+import { chooseClientAddress, originVerifyHeader, viewerIpHeader } from './client-address';
 import { principalFrom } from './principal';
 import { HttpProblem, problemFor, problems } from './problem';
 
@@ -122,13 +124,16 @@ const readJsonBody = (event: APIGatewayProxyEventV2, headers: Record<string, str
 };
 
 /** Checks size, media type and JSON, then validates body, query and path parameters with zod. */
-const parseRequest = (options: HttpHandlerOptions<Schema | undefined, Schema | undefined, Schema | undefined>): MiddlewareObj<Event> => ({
+const parseRequest = (
+  options: HttpHandlerOptions<Schema | undefined, Schema | undefined, Schema | undefined>,
+  settings: Settings,
+): MiddlewareObj<Event> => ({
   name: 'parse-request',
   before: (request) => {
     const event = request.event;
     const headers = lowerCaseHeaders(event.headers);
     const sourceIp = event.requestContext?.http?.sourceIp ?? '';
-    const clientAddress = clientAddressOf(headers, sourceIp);
+    const clientAddress = chooseClientAddress(headers, sourceIp, settings.originVerifySecret);
     // Read once, here: the secret and the viewer's address go no further than clientAddress.
     delete headers[originVerifyHeader];
     delete headers[viewerIpHeader];
@@ -250,19 +255,25 @@ export const httpHandler = <
   PS extends Schema | undefined = undefined,
 >(
   options: HttpHandlerOptions<BS, QS, PS>,
-  fn: (request: HttpRequest<Infer<BS>, Infer<QS>, Infer<PS>>) => Promise<HttpResult>,
-) =>
-  // A second before Lambda would stop the function (DynamoDB slow beyond the client's timeouts and
-  // retries), middy gives up the handler with a TimeoutError: the client gets a 503 problem with
-  // Retry-After instead of API Gateway's bare 503/504.
-  middy<Event, APIGatewayProxyStructuredResultV2, Error, Context>({ timeoutEarlyInMillis: 1000, streamifyResponse: options.stream ?? false })
-    .use(injectLambdaContext(logger, lambdaContext))
-    .use(options.metrics ? logMetrics(options.metrics) : [])
-    .use(withRequestId())
-    .use(problemResponder())
-    .use(options.authenticate ?? [])
-    .use(parseRequest(options))
-    .handler(async (event) => toResponse(await fn(event.yijian!.request as HttpRequest<Infer<BS>, Infer<QS>, Infer<PS>>)));
+  fn: (request: HttpRequest<Infer<BS>, Infer<QS>, Infer<PS>>, deps: Deps) => Promise<HttpResult>,
+) => {
+  const build = (deps: Deps) =>
+    // A second before Lambda would stop the function (DynamoDB slow beyond the client's timeouts and
+    // retries), middy gives up the handler with a TimeoutError: the client gets a 503 problem with
+    // Retry-After instead of API Gateway's bare 503/504.
+    middy<Event, APIGatewayProxyStructuredResultV2, Error, Context>({ timeoutEarlyInMillis: 1000, streamifyResponse: options.stream ?? false })
+      .use(injectLambdaContext(logger, lambdaContext))
+      .use(options.metrics ? logMetrics(options.metrics) : [])
+      .use(withRequestId())
+      .use(problemResponder())
+      .use(options.authenticate ?? [])
+      .use(parseRequest(options, deps.settings))
+      .handler(async (event) => toResponse(await fn(event.yijian!.request as HttpRequest<Infer<BS>, Infer<QS>, Infer<PS>>, deps)));
+  // The handler Lambda runs has this process's deps, read when the module loads (the cold start: an
+  // invalid setting stops it there); `withDeps` builds the same stack on other deps (the local
+  // stack's, a test's), so nothing has to patch a module.
+  return Object.assign(build(processDeps()), { withDeps: build });
+};
 
 /** A staff endpoint: the handler gets the verified principal alongside the request. */
 export const staffHandler = <
@@ -271,5 +282,5 @@ export const staffHandler = <
   PS extends Schema | undefined = undefined,
 >(
   options: Omit<HttpHandlerOptions<BS, QS, PS>, 'auth'>,
-  fn: (request: HttpRequest<Infer<BS>, Infer<QS>, Infer<PS>>, principal: Principal) => Promise<HttpResult>,
-) => httpHandler({ ...options, auth: 'staff' }, (request) => fn(request, request.principal!));
+  fn: (request: HttpRequest<Infer<BS>, Infer<QS>, Infer<PS>>, principal: Principal, deps: Deps) => Promise<HttpResult>,
+) => httpHandler({ ...options, auth: 'staff' }, (request, deps) => fn(request, request.principal!, deps));

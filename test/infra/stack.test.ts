@@ -25,7 +25,7 @@ import { esbuildOptions } from '../../infra/bundling';
 import { defaultConsoleUrl, staffGroupNames, staffRouteScopes } from '../../infra/staff-identity';
 import { consoleConfigKeys, contentSecurityPolicy, pageRewriteCode, viewerIpCode } from '../../infra/site';
 import { originVerifyLength } from '../../infra/origin-verify';
-import { originVerifyEnvName, originVerifyMinLength } from '../../shared/config';
+import { originVerifyEnvName, originVerifyMinLength } from '../../shared/settings';
 import { originVerifyHeader, viewerIpHeader } from '../../shared/http/client-address';
 import { requiredScope } from '../../shared/http/jwt';
 import { defaultMailFrom } from '../../infra/worker-settings';

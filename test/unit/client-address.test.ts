@@ -1,6 +1,8 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { originVerifyEnvName } from '../../shared/config';
+import { createDeps } from '../../shared/deps';
+import { httpHandler, json } from '../../shared/http/handler';
+import { originVerifyEnvName } from '../../shared/settings';
 import {
   carriesOriginSecret,
   chooseClientAddress,
@@ -99,17 +101,13 @@ describe('the handler, with the secret in its environment', () => {
     apiGatewayEvent({ method: 'GET', sourceIp, headers: { host: 'desk.example', ...headers } });
   const context = lambdaContext('yijian-test', { timeoutMs: 10_000 });
 
-  /** The handler module loaded afresh, so it reads the environment of this test at module load. */
+  /** The handler on deps read from an environment with (or without) the secret. */
   const seenBy = async (environment: string | undefined, headers: Record<string, string>) => {
-    vi.unstubAllEnvs();
-    if (environment !== undefined) vi.stubEnv(originVerifyEnvName, environment);
-    vi.resetModules();
-    const { httpHandler, json } = await import('../../shared/http/handler');
     let seen: { headers: Record<string, string>; sourceIp: string; clientAddress: string } | undefined;
     const handler = httpHandler({}, async (request) => {
       seen = { headers: { ...request.headers }, sourceIp: request.sourceIp, clientAddress: request.clientAddress };
       return json(200, {});
-    });
+    }).withDeps(createDeps(environment === undefined ? {} : { [originVerifyEnvName]: environment }));
     const response = (await handler(event(headers), context)) as APIGatewayProxyStructuredResultV2;
     expect(response.statusCode).toBe(200);
     return seen!;
@@ -131,9 +129,10 @@ describe('the handler, with the secret in its environment', () => {
     expect(off.headers).toEqual({ host: 'desk.example' });
   });
 
-  it('refuses, at module load, a secret too short to be one', async () => {
+  it('refuses, at cold start (a handler module builds its handler at load), a secret too short to be one', async () => {
     vi.stubEnv(originVerifyEnvName, 'short');
     vi.resetModules();
-    await expect(import('../../shared/http/handler')).rejects.toThrow(new RegExp(`${originVerifyEnvName} must be at least`));
+    const fresh = await import('../../shared/http/handler');
+    expect(() => fresh.httpHandler({}, async () => fresh.json(200, {}))).toThrow(new RegExp(`${originVerifyEnvName} must be at least`));
   });
 });

@@ -1,0 +1,70 @@
+import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import type { Settings } from '../settings';
+
+/** What the data layer works on: the one document client of a process and the table's name. */
+export interface Db {
+  readonly client: DynamoDBDocumentClient;
+  readonly tableName: string;
+}
+
+/** Attempts in all, the first included: the SDK's standard retry strategy. */
+export const dynamoMaxAttempts = 4;
+/** With a request timeout set (deployed), a connection that is not up within this is given up too. */
+export const dynamoConnectTimeoutMs = 1000;
+
+/**
+ * The client's settings. Locally DYNAMODB_ENDPOINT points at DynamoDB Local (just another
+ * endpoint); deployed the SDK resolves the regional one. A request that hangs is given up and
+ * retried instead of running into the Lambda timeout (Settings.dynamoTimeoutMs). Transactions carry
+ * a client token (the SDK fills one in), so a retried one that had gone through is not applied twice.
+ */
+export const dynamoClientSettings = (settings: Pick<Settings, 'dynamoEndpoint' | 'dynamoTimeoutMs'>) => ({
+  endpoint: settings.dynamoEndpoint,
+  maxAttempts: dynamoMaxAttempts,
+  requestTimeoutMs: settings.dynamoTimeoutMs > 0 ? settings.dynamoTimeoutMs : 0,
+  connectTimeoutMs: settings.dynamoTimeoutMs > 0 ? dynamoConnectTimeoutMs : 0,
+});
+
+/** A document client as the data layer uses it: documents are plain objects, undefined members dropped. */
+export const documentClient = (config: DynamoDBClientConfig): DynamoDBDocumentClient =>
+  DynamoDBDocumentClient.from(new DynamoDBClient(config), { marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false } });
+
+/** The client with `settings`; made once per cold start (shared/deps.ts) and reused by every invocation. */
+export const createDynamoClient = (settings: Pick<Settings, 'dynamoEndpoint' | 'dynamoTimeoutMs'>): DynamoDBDocumentClient => {
+  const s = dynamoClientSettings(settings);
+  return documentClient({
+    ...(s.endpoint ? { endpoint: s.endpoint } : {}),
+    maxAttempts: s.maxAttempts,
+    ...(s.requestTimeoutMs > 0
+      ? {
+          // throwOnRequestTimeout: without it the SDK only logs a request past its timeout and waits on.
+          requestHandler: { requestTimeout: s.requestTimeoutMs, connectionTimeout: s.connectTimeoutMs, throwOnRequestTimeout: true },
+        }
+      : {}),
+  });
+};
+
+/** The table of these settings, or a cold start that stops naming the missing variable. */
+export const createDb = (settings: Pick<Settings, 'tableName' | 'dynamoEndpoint' | 'dynamoTimeoutMs'>): Db => {
+  if (!settings.tableName) throw new Error('missing environment variable TABLE_NAME');
+  return { client: createDynamoClient(settings), tableName: settings.tableName };
+};
+
+/**
+ * Every row a Query matches, page after page (DynamoDB stops a page at 1 MB). For reads whose
+ * whole result is wanted: an item collection, the counters, a sweep's work list.
+ */
+export const queryAllWith = async (
+  client: DynamoDBDocumentClient,
+  input: Omit<QueryCommandInput, 'ExclusiveStartKey'>,
+): Promise<Record<string, unknown>[]> => {
+  const rows: Record<string, unknown>[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await client.send(new QueryCommand({ ...input, ExclusiveStartKey: startKey }));
+    rows.push(...(page.Items ?? []));
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  return rows;
+};

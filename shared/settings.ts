@@ -1,0 +1,135 @@
+/**
+ * Every setting a function takes from its environment, read by one parser once per cold start
+ * (shared/deps.ts): a value that does not parse stops the cold start with a message that names
+ * the variable, instead of a wrong default or a failure on some later request.
+ *
+ * Nothing else reads `process.env` for configuration: services get these settings through `deps`.
+ */
+export type Env = Readonly<Record<string, string | undefined>>;
+
+export interface RateLimit {
+  readonly limit: number;
+  readonly windowSeconds: number;
+}
+
+export interface JwtSettings {
+  readonly issuer: string;
+  readonly clientId: string;
+  /** Only locally: where the local issuer serves its JWKS (deployed, aws-jwt-verify derives it from the issuer). */
+  readonly jwksUri?: string;
+}
+
+export interface Settings {
+  /** TABLE_NAME (set by infra's bindTable, or by the local stack). Checked where the table is used: the OpenAPI function has none. */
+  readonly tableName?: string;
+  /** DYNAMODB_ENDPOINT: only set locally (DynamoDB Local). Deployed, the SDK resolves the regional endpoint. */
+  readonly dynamoEndpoint?: string;
+  /** YIJIAN_DYNAMODB_TIMEOUT_MS: a DynamoDB request's timeout; 0 (the default against a local endpoint) waits. */
+  readonly dynamoTimeoutMs: number;
+  /** YIJIAN_RATE_LIMIT: public writes per client address and window; null when `off`. */
+  readonly rateLimit: RateLimit | null;
+  /**
+   * YIJIAN_ORIGIN_VERIFY_SECRET: the secret our CloudFront adds to the requests it sends to the API
+   * (shared/http/client-address.ts). Unset locally and on the functions that do not rate limit.
+   */
+  readonly originVerifySecret?: string;
+  /** YIJIAN_AUTO_CLOSE_DAYS: an answered item the submitter has not rated is closed after this many days. */
+  readonly autoCloseDays: number;
+  /** YIJIAN_DIRECTORY_CACHE_MS: how long a process keeps the directory it read (shared/services/directory.ts). */
+  readonly directoryCacheMs: number;
+  /** YIJIAN_PUBLIC_URL: where submitters track their items (links in e-mail), without a trailing slash. */
+  readonly publicUrl: string;
+  /** YIJIAN_MAIL_FROM: the sender of every notification (SES). */
+  readonly mailFrom?: string;
+  /** YIJIAN_MAIL_OUTBOX: set locally only; mail is then a line in this file instead of an SES request. */
+  readonly mailOutbox?: string;
+  /** YIJIAN_JWT_ISSUER, YIJIAN_JWT_CLIENT_ID, YIJIAN_JWT_JWKS_URI: whose tokens a function that verifies its own accepts. */
+  readonly jwt?: JwtSettings;
+  /** YIJIAN_CLOCK_OFFSET_MS: shifts the clock of a whole process (local stack only; never set deployed). */
+  readonly clockOffsetMs: number;
+}
+
+export const originVerifyEnvName = 'YIJIAN_ORIGIN_VERIFY_SECRET';
+/** Shorter than this, a guessed or truncated value would let a caller choose its own address. */
+export const originVerifyMinLength = 32;
+export const defaultRateLimit = '10/600';
+export const defaultAutoCloseDays = 7;
+export const defaultDirectoryCacheMs = 1000;
+/** A longer cache would hold a directory PUT's answer back (it waits out every cache) too long. */
+export const maxDirectoryCacheMs = 60_000;
+/** Deployed, a hanging DynamoDB request is given up well inside the API's timeout, and retried. */
+export const deployedDynamoTimeoutMs = 1500;
+export const defaultPublicUrl = 'http://127.0.0.1:3000';
+
+/** Unset and empty are the same: infra and shells write an empty value for "none". */
+const optional = (env: Env, name: string): string | undefined => (env[name] === '' ? undefined : env[name]);
+
+const invalid = (name: string, expected: string, value: string | undefined) => new Error(`${name} must be ${expected}, not "${value}"`);
+
+const integer = (env: Env, name: string, fallback: number, min: number, max: number): number => {
+  const raw = optional(env, name);
+  if (raw === undefined) return fallback;
+  const n = Number(raw);
+  if (!/^-?\d+$/.test(raw.trim()) || !Number.isSafeInteger(n) || n < min || n > max) throw invalid(name, `an integer from ${min} to ${max}`, raw);
+  return n;
+};
+
+/** `<requests>/<seconds>` (like 10/600), or `off`. */
+export const parseRateLimit = (value: string | undefined): RateLimit | null => {
+  const text = (value ?? defaultRateLimit).trim().toLowerCase();
+  if (text === 'off') return null;
+  const m = /^(\d{1,6})\/(\d{1,7})$/.exec(text);
+  if (!m || Number(m[1]) < 1 || Number(m[2]) < 1) throw invalid('YIJIAN_RATE_LIMIT', '<requests>/<seconds> (like 10/600) or off', value);
+  return { limit: Number(m[1]), windowSeconds: Number(m[2]) };
+};
+
+const readOriginVerifySecret = (env: Env): string | undefined => {
+  const value = optional(env, originVerifyEnvName);
+  // The value itself is never part of the message: it is a secret.
+  if (value !== undefined && value.length < originVerifyMinLength) throw new Error(`${originVerifyEnvName} must be at least ${originVerifyMinLength} characters`);
+  return value;
+};
+
+const readAutoCloseDays = (env: Env): number => {
+  const raw = optional(env, 'YIJIAN_AUTO_CLOSE_DAYS');
+  if (raw === undefined) return defaultAutoCloseDays;
+  const days = Number(raw);
+  if (!Number.isFinite(days) || days <= 0) throw invalid('YIJIAN_AUTO_CLOSE_DAYS', 'a positive number', raw);
+  return days;
+};
+
+const readPublicUrl = (env: Env): string => {
+  const raw = optional(env, 'YIJIAN_PUBLIC_URL') ?? defaultPublicUrl;
+  if (!URL.canParse(raw) || !/^https?:$/.test(new URL(raw).protocol)) throw invalid('YIJIAN_PUBLIC_URL', 'an http(s) URL', raw);
+  return raw.replace(/\/+$/, '');
+};
+
+const readJwt = (env: Env): JwtSettings | undefined => {
+  const issuer = optional(env, 'YIJIAN_JWT_ISSUER');
+  if (issuer === undefined) return undefined;
+  const clientId = optional(env, 'YIJIAN_JWT_CLIENT_ID');
+  // A client id missing beside an issuer is a broken deployment: fail at cold start, not per request.
+  if (clientId === undefined) throw new Error('YIJIAN_JWT_CLIENT_ID must be set where YIJIAN_JWT_ISSUER is');
+  const jwksUri = optional(env, 'YIJIAN_JWT_JWKS_URI');
+  return { issuer, clientId, ...(jwksUri ? { jwksUri } : {}) };
+};
+
+/** Parses the whole configuration; throws on the first invalid value, naming its variable. */
+export const readSettings = (env: Env): Settings => {
+  const dynamoEndpoint = optional(env, 'DYNAMODB_ENDPOINT');
+  return {
+    tableName: optional(env, 'TABLE_NAME'),
+    dynamoEndpoint,
+    // DynamoDB Local can be slow under a test run's load: against it, no timeout unless asked for.
+    dynamoTimeoutMs: integer(env, 'YIJIAN_DYNAMODB_TIMEOUT_MS', dynamoEndpoint ? 0 : deployedDynamoTimeoutMs, 0, 60_000),
+    rateLimit: parseRateLimit(optional(env, 'YIJIAN_RATE_LIMIT')),
+    originVerifySecret: readOriginVerifySecret(env),
+    autoCloseDays: readAutoCloseDays(env),
+    directoryCacheMs: integer(env, 'YIJIAN_DIRECTORY_CACHE_MS', defaultDirectoryCacheMs, 0, maxDirectoryCacheMs),
+    publicUrl: readPublicUrl(env),
+    mailFrom: optional(env, 'YIJIAN_MAIL_FROM'),
+    mailOutbox: optional(env, 'YIJIAN_MAIL_OUTBOX'),
+    jwt: readJwt(env),
+    clockOffsetMs: integer(env, 'YIJIAN_CLOCK_OFFSET_MS', 0, -Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER),
+  };
+};
