@@ -9,6 +9,8 @@ import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { capacity, dynamo, tableName } from '../shared/data/client';
 import { readCounters } from '../shared/data/counters';
 import { duePartition } from '../shared/data/keys';
+import { countName } from '../shared/domain/counters';
+import { statusSchema, type Status } from '../shared/schemas/submission';
 import { clock } from '../shared/clock';
 import { demoDirectory } from '../shared/demo/directory';
 import { submissionBody } from './fixtures';
@@ -34,9 +36,14 @@ export type Receipt = { trackingCode: string; accessKey: string; status: string 
 export const submit = async (desk: Desk, body: unknown = submissionBody(), headers?: Record<string, string>): Promise<Receipt> =>
   (await expectStatus('submit', desk.http.post('/api/submissions', body, headers), 201)).json<Receipt>();
 
+/** Items per status, as the dashboard counts them. */
+const countersByStatus = async (): Promise<Record<Status, number>> => {
+  const rows = await readCounters();
+  return Object.fromEntries(statusSchema.options.map((status) => [status, rows.reduce((sum, row) => sum + (row.counts[countName.status(status)] ?? 0), 0)])) as Record<Status, number>;
+};
+
 /** Items in the table, as the dashboard counts them (every item is in exactly one status). */
-export const totalItems = async (): Promise<number> =>
-  (await readCounters()).reduce((sum, row) => sum + Object.entries(row.counts).reduce((s, [name, n]) => (name.startsWith('s:') ? s + n : s), 0), 0);
+export const totalItems = async (): Promise<number> => Object.values(await countersByStatus()).reduce((sum, n) => sum + n, 0);
 
 
 /**
@@ -201,10 +208,8 @@ export const perOperation = async (desk: Desk, n = 5): Promise<OperationUnits> =
  * number of items each status list holds (a COUNT Query over its index partition, meter off).
  */
 export const countersMatchLists = async (): Promise<{ ok: boolean; byStatus: Record<string, { counters: number; list: number }> }> => {
-  const { statusSchema } = await import('../shared/schemas/submission');
   const { statusPartition } = await import('../shared/data/keys');
-  const totals: Record<string, number> = {};
-  for (const row of await readCounters()) for (const [name, n] of Object.entries(row.counts)) if (name.startsWith('s:')) totals[name.slice(2)] = (totals[name.slice(2)] ?? 0) + n;
+  const totals = await countersByStatus();
   const byStatus: Record<string, { counters: number; list: number }> = {};
   for (const status of statusSchema.options) {
     const list = await countQuery({

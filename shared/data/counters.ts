@@ -1,43 +1,25 @@
-import { BatchGetCommand, GetCommand, PutCommand, TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
-import { decodeCounts, encodeCounts, parseCounterCell, type Counts } from '../domain/counters';
-import type { Directory } from '../schemas/directory';
+import { DeleteCommand, GetCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { parseCounterCell, pendingTotal, type Counts } from '../domain/counters';
 import { dynamo, queryAll, tableName } from './client';
-import { counterLayoutKey, counterPartition, dueBucketKey, dueCounterPartition, tallyMarkerKey } from './keys';
-import { layoutRace, unprocessedKeys, UnprocessedKeysError, withRetry } from './retry';
+import { counterPartition, dueCounterPartition, dueBucketKey, tallyMarkerKey } from './keys';
+import { tallyRace } from './retry';
+import { transactWrite } from './transact';
 
 /**
  * The dashboard's counters, as the tally (shared/services/tally.ts) keeps them:
- *   `COUNTERS` / `#LAYOUT`              the append-only list of unit ids that gives every unit its
- *                                      slots (shared/domain/counters.ts), and its revision;
- *   `COUNTERS` / `<phase>#<group|->`    one counter per (phase, queue): `c`, the counts as one
- *                                      fixed-width binary value (and nothing that grows: a
- *                                      revision number would gain digits, so a write is made
- *                                      conditional on the value it read instead);
+ *   `COUNTERS` / `<phase>#<group|->`   one counter per (phase, queue), its counts as number
+ *                                      attributes named as shared/domain/counters.ts says;
  *   `DUECOUNT` / `<dueAt>`             per due instant, the open items not yet reported overdue,
- *                                      per (phase, queue) cell; deleted when it reaches zero;
- *   `TALLY#<eventID>` / `TALLY`        which stream records a committed tally covered (see below).
- * Only the tally writes them (and putDirectory seeds the layout); every write is conditional on
- * what it read, so concurrent tallies never lose each other's counts.
+ *                                      one number per (phase, queue) cell and their sum `pending`;
+ *                                      deleted once `pending` is back to zero;
+ *   `TALLY#<eventID>` / `TALLY`        which stream records a committed tally step covered.
+ * Only the tally writes them, with `ADD`: DynamoDB adds a step's deltas to what is stored, so
+ * concurrent tallies (other shards) never lose each other's counts and nothing is read first.
  */
 
-/** A write conditional on the revision read (0: the item did not exist). */
-const revCondition = (readRev: number) =>
-  readRev === 0
-    ? { ConditionExpression: 'attribute_not_exists(pk)' }
-    : { ConditionExpression: 'rev = :rev', ExpressionAttributeValues: { ':rev': readRev } };
-
-/** The layout as stored, replacing the one read at `readRev`. */
-const layoutPut = (units: readonly string[], readRev: number) => ({
-  TableName: tableName,
-  Item: { ...counterLayoutKey, entity: 'counter-layout', units: [...units], rev: readRev + 1 },
-  ...revCondition(readRev),
-});
-
-export interface Layout {
-  readonly units: readonly string[];
-  /** 0 when there is no layout item yet. */
-  readonly rev: number;
-}
+/** The counts of a stored row: its number attributes, zeros left out. */
+const countsOf = (row: Record<string, unknown>, leaveOut: readonly string[] = []): Counts =>
+  Object.fromEntries(Object.entries(row).filter(([name, n]) => typeof n === 'number' && n !== 0 && !leaveOut.includes(name))) as Counts;
 
 export interface CounterRow {
   readonly phase: string;
@@ -46,76 +28,32 @@ export interface CounterRow {
   readonly counts: Counts;
 }
 
-export interface StoredCounter extends CounterRow {
-  readonly cell: string;
-  /** The stored value as read: the write that replaces it is conditional on it. */
-  readonly stored: Uint8Array | undefined;
-}
-
-export interface CounterState {
-  readonly layout: Layout;
-  readonly counters: ReadonlyMap<string, StoredCounter>;
-}
-
 /**
- * The layout and every counter: one Query on one partition, whatever the number of items.
- * Cost: (phases × queues) counters of fixed size (~1 KB each with 68 units) plus the layout:
- * ~5 RCU strongly consistent for the demo directory, half that eventually consistent.
+ * Every counter (the dashboard's read): one Query on one partition, whatever the number of items.
+ * What it reads is bounded by the directory, not by the items: (phases x queues) counters, each
+ * holding at most the fixed counts and three per unit. More items only lengthen the numbers: a
+ * number weighs one byte plus one per two digits, so ten times the items add at most a byte to a
+ * count, and the few hundred counts of the demo directory grow by less than one 4 KB read unit
+ * even from a thousand items to a million (test/scale/staff-scale.test.ts and the bench's scale
+ * figure compare the units read). Eventually consistent: the tally trails the items anyway.
  */
-export const readCounterState = async (options: { consistent: boolean }): Promise<CounterState> => {
-  const raw = await queryAll({
-    TableName: tableName,
-    KeyConditionExpression: 'pk = :pk',
-    ExpressionAttributeValues: { ':pk': counterPartition },
-    ConsistentRead: options.consistent,
-  });
-  const layoutItem = raw.find((r) => r.sk === counterLayoutKey.sk);
-  const layout: Layout = layoutItem
-    ? { units: (layoutItem.units as string[] | undefined) ?? [], rev: Number(layoutItem.rev ?? 0) }
-    : { units: [], rev: 0 };
-  const counters = new Map<string, StoredCounter>();
-  for (const r of raw) {
-    if (r === layoutItem || typeof r.sk !== 'string') continue;
-    const stored = r.c as Uint8Array | undefined;
-    counters.set(r.sk, { cell: r.sk, ...parseCounterCell(r.sk), counts: decodeCounts(stored, layout.units), stored });
-  }
-  return { layout, counters };
-};
-
-/** Every counter (the dashboard's read), eventually consistent: the tally trails the items anyway. */
-export const readCounters = async (phase?: string): Promise<CounterRow[]> => {
-  const { counters } = await readCounterState({ consistent: false });
-  return [...counters.values()].filter((row) => phase === undefined || row.phase === phase);
-};
-
-/**
- * Makes sure every unit of the directory has its slots before anything is counted for it:
- * appends the units the layout lacks (never removes one: old items keep counting where they were).
- * Called whenever the directory is stored. Cost: one small read, and one small write when units
- * were added.
- */
-export const seedLayout = (directory: Pick<Directory, 'units'>): Promise<void> =>
-  // The tally may extend the layout at the same moment: then read it again (the layoutRace policy).
-  withRetry(layoutRace, async () => {
-    const { Item } = await dynamo.send(new GetCommand({ TableName: tableName, Key: counterLayoutKey, ConsistentRead: true }));
-    const units = (Item?.units as string[] | undefined) ?? [];
-    const rev = Number(Item?.rev ?? 0);
-    const missing = directory.units.map((u) => u.id).filter((id) => !units.includes(id));
-    if (missing.length > 0) await dynamo.send(new PutCommand(layoutPut([...units, ...missing], rev)));
-  });
+export const readCounters = async (options: { phase?: string; consistent?: boolean } = {}): Promise<CounterRow[]> =>
+  (
+    await queryAll({
+      TableName: tableName,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': counterPartition },
+      ConsistentRead: options.consistent ?? false,
+    })
+  )
+    .map((row) => ({ ...parseCounterCell(String(row.sk)), counts: countsOf(row) }))
+    .filter((row) => options.phase === undefined || row.phase === options.phase);
 
 export interface DueBucket {
   readonly dueAt: string;
   /** (phase, queue) cell -> open items due at this instant that the sweeper has not reported. */
-  readonly cells: Readonly<Record<string, number>>;
-  readonly rev: number;
+  readonly cells: Counts;
 }
-
-const toBucket = (raw: Record<string, unknown>): DueBucket => ({
-  dueAt: String(raw.sk),
-  cells: (raw.cells as Record<string, number> | undefined) ?? {},
-  rev: Number(raw.rev ?? 0),
-});
 
 /**
  * The due buckets whose instant is before `before`: what fell due since the sweeper last ran.
@@ -129,87 +67,98 @@ export const readDueBucketsBefore = async (before: string): Promise<DueBucket[]>
       KeyConditionExpression: 'pk = :pk AND sk < :before',
       ExpressionAttributeValues: { ':pk': dueCounterPartition, ':before': before },
     })
-  ).map(toBucket);
+  ).map((row) => ({ dueAt: String(row.sk), cells: countsOf(row, [pendingTotal]) }));
 
-/** The named due buckets, strongly consistent (the tally's read before it changes them). */
-export const readDueBuckets = async (dueAts: readonly string[]): Promise<Map<string, DueBucket>> => {
-  const found = new Map<string, DueBucket>();
-  for (let i = 0; i < dueAts.length; i += 100) {
-    let keys: Record<string, unknown>[] = dueAts.slice(i, i + 100).map(dueBucketKey);
-    // What DynamoDB left unprocessed is asked for again (the unprocessedKeys policy); beyond it,
-    // the error stands for the throttling it is.
-    await withRetry(unprocessedKeys, async () => {
-      const out = await dynamo.send(new BatchGetCommand({ RequestItems: { [tableName]: { Keys: keys, ConsistentRead: true } } }));
-      for (const raw of out.Responses?.[tableName] ?? []) found.set(String(raw.sk), toBucket(raw));
-      keys = (out.UnprocessedKeys?.[tableName]?.Keys as Record<string, unknown>[] | undefined) ?? [];
-      if (keys.length > 0) throw new UnprocessedKeysError();
-    });
-  }
-  return found;
+/** Numbers to add to one stored row (a counter or a due bucket). */
+export interface CountUpdate {
+  readonly key: { readonly pk: string; readonly sk: string };
+  readonly entity: 'counter' | 'due-count';
+  readonly counts: Counts;
+}
+
+type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+/** `ADD` every count of an update (names are data, so each goes through a placeholder). */
+const addCounts = ({ key, entity, counts }: CountUpdate): TransactItem => {
+  const names = Object.keys(counts);
+  return {
+    Update: {
+      TableName: tableName,
+      Key: key,
+      UpdateExpression: `SET #entity = :entity ADD ${names.map((_, i) => `#c${i} :c${i}`).join(', ')}`,
+      ExpressionAttributeNames: { '#entity': 'entity', ...Object.fromEntries(names.map((name, i) => [`#c${i}`, name])) },
+      ExpressionAttributeValues: { ':entity': entity, ...Object.fromEntries(names.map((name, i) => [`:c${i}`, counts[name]])) },
+    },
+  };
 };
 
-/** The last stream sequence number a committed tally starting at this record covered, if any. */
+/** Most updates one tally transaction holds besides its marker (DynamoDB allows 100 entries). */
+export const maxTallyUpdates = 99;
+
+export interface TallyMarker {
+  readonly eventId: string;
+  /** The sequence number of the last stream record the step covers. */
+  readonly through: string;
+  readonly expiresAt: number;
+}
+
+/**
+ * One tally step, atomically: its updates and the marker of the stream records it covers,
+ * stored only if no marker for its first record exists. Returns null when it committed, or the
+ * `through` of the marker an earlier delivery committed (nothing of this one is stored then).
+ * A transaction cancelled because another tally held a counter at that moment is tried again
+ * (the tallyRace policy): `ADD` needs no fresh read. Cost: 2 WCU per KB of each row written, and
+ * the marker.
+ */
+export const commitTally = async (updates: readonly CountUpdate[], marker: TallyMarker): Promise<string | null> => {
+  if (updates.length > maxTallyUpdates) throw new RangeError(`a tally step of ${updates.length} updates`);
+  try {
+    await transactWrite(
+      [
+        ...updates.map(addCounts),
+        {
+          Put: {
+            TableName: tableName,
+            Item: { ...tallyMarkerKey(marker.eventId), entity: 'tally-marker', through: marker.through, expiresAt: marker.expiresAt },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        },
+      ],
+      tallyRace,
+    );
+    return null;
+  } catch (error) {
+    const reasons = (error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons;
+    if (reasons?.at(-1)?.Code !== 'ConditionalCheckFailed') throw error;
+    const through = await findTallyMarker(marker.eventId);
+    if (through === null) throw error;
+    return through;
+  }
+};
+
+/** The last sequence number a committed tally step starting at this record covered, if any. */
 export const findTallyMarker = async (eventId: string): Promise<string | null> => {
   const { Item } = await dynamo.send(new GetCommand({ TableName: tableName, Key: tallyMarkerKey(eventId), ConsistentRead: true }));
   return Item ? String(Item.through) : null;
 };
 
-export interface TallyCommit {
-  /** A grown layout to store (with the revision it was read at). */
-  readonly layout?: { readonly units: readonly string[]; readonly readRev: number };
-  /** The units every counter below is encoded with. */
-  readonly units: readonly string[];
-  readonly counters: readonly { readonly cell: string; readonly counts: Counts; readonly read: Uint8Array | undefined }[];
-  readonly due: readonly { readonly dueAt: string; readonly cells: Readonly<Record<string, number>>; readonly readRev: number }[];
-  readonly marker: { readonly eventId: string; readonly through: string; readonly expiresAt: number };
-}
-
-
-type TransactItems = NonNullable<TransactWriteCommandInput['TransactItems']>;
-
-/** Most entries one tally transaction holds (DynamoDB allows 100); the tally chunks its records to fit. */
-export const maxTallyEntries = 99;
-
 /**
- * One tally step, atomically: the new counters and due buckets, each conditional on what was
- * read, and the marker of the stream records it covers. Either all of it is stored or
- * none: a retried batch finds the marker and skips what was counted; a concurrent tally makes a
- * revision check fail and this one reads again.
- * Cost: 2 WCU per KB of each counter written (a transaction), a few per due bucket and the marker.
+ * Deletes a due bucket whose items have all been reported or gone (`pending` is zero), so the
+ * dashboard does not read it again. A tally adding to it at the same moment makes the condition
+ * fail (the bucket stays); one adding just after creates it again from nothing, which is right.
  */
-export const commitTally = async (commit: TallyCommit): Promise<void> => {
-  const items: TransactItems = [];
-  if (commit.layout) items.push({ Put: layoutPut(commit.layout.units, commit.layout.readRev) });
-  for (const counter of commit.counters) {
-    items.push({
-      Put: {
+export const dropDueBucketIfEmpty = async (dueAt: string): Promise<void> => {
+  try {
+    await dynamo.send(
+      new DeleteCommand({
         TableName: tableName,
-        Item: { pk: counterPartition, sk: counter.cell, entity: 'counter', c: encodeCounts(counter.counts, commit.units) },
-        // Unchanged since it was read, compared by value: the new counts are the read ones plus
-        // this step's deltas (a value that went away and came back is still the right base).
-        ...(counter.read
-          ? { ConditionExpression: 'c = :read', ExpressionAttributeValues: { ':read': counter.read } }
-          : { ConditionExpression: 'attribute_not_exists(pk)' }),
-      },
-    });
-  }
-  for (const bucket of commit.due) {
-    const key = dueBucketKey(bucket.dueAt);
-    const empty = Object.values(bucket.cells).every((n) => n === 0);
-    if (empty && bucket.readRev === 0) continue;
-    items.push(
-      empty
-        ? { Delete: { TableName: tableName, Key: key, ConditionExpression: 'rev = :rev', ExpressionAttributeValues: { ':rev': bucket.readRev } } }
-        : { Put: { TableName: tableName, Item: { ...key, entity: 'due-count', cells: bucket.cells, rev: bucket.readRev + 1 }, ...revCondition(bucket.readRev) } },
+        Key: dueBucketKey(dueAt),
+        ConditionExpression: '#pending = :zero',
+        ExpressionAttributeNames: { '#pending': pendingTotal },
+        ExpressionAttributeValues: { ':zero': 0 },
+      }),
     );
+  } catch (error) {
+    if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
   }
-  items.push({
-    Put: {
-      TableName: tableName,
-      Item: { ...tallyMarkerKey(commit.marker.eventId), entity: 'tally-marker', through: commit.marker.through, expiresAt: commit.marker.expiresAt },
-      ConditionExpression: 'attribute_not_exists(pk)',
-    },
-  });
-  if (items.length > maxTallyEntries + 1) throw new RangeError(`a tally transaction of ${items.length} entries`);
-  await dynamo.send(new TransactWriteCommand({ TransactItems: items }));
 };

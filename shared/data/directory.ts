@@ -1,7 +1,6 @@
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Directory } from '../schemas/directory';
 import { dynamo, tableName } from './client';
-import { seedLayout } from './counters';
 import { directoryKey } from './keys';
 
 /**
@@ -21,13 +20,10 @@ export const getDirectoryRecord = async (): Promise<{ document: Directory; updat
 };
 
 /**
- * Replaces the directory in one write, its new units given their counter slots first (so nothing
- * can be counted for a unit without slots, and a failure leaves the old directory in place: the
- * extra slots stay zero). `onlyIfMissing` seeds it without overwriting (and then gives the slots).
- * Cost: ~10 WCU, plus a small layout read (and write when units were added).
+ * Replaces the directory in one write. `onlyIfMissing` seeds it without overwriting.
+ * Cost: ~10 WCU.
  */
 export const putDirectory = async (document: Directory, options: { onlyIfMissing?: boolean } = {}): Promise<boolean> => {
-  if (!options.onlyIfMissing) await seedLayout(document);
   try {
     await dynamo.send(
       new PutCommand({
@@ -40,6 +36,5 @@ export const putDirectory = async (document: Directory, options: { onlyIfMissing
     if (options.onlyIfMissing && (error as Error).name === 'ConditionalCheckFailedException') return false;
     throw error;
   }
-  if (options.onlyIfMissing) await seedLayout(document);
   return true;
 };

@@ -4,16 +4,15 @@ import { IdempotencyKeyTakenError, ItemExistsError, StaleItemError, transientCan
 /**
  * The app's own retries, each under a named policy. The SDK client retries what fails in transport
  * (throttling, 5xx, timeouts, up to its `maxAttempts`); these retry only answers that mean "try
- * again": a lost race on a version, a transaction cancelled because another one held an item, keys
- * a batch read left unprocessed, a drawn tracking code that was taken.
+ * again": a lost race on a version, a transaction cancelled because another one held an item, a drawn
+ * tracking code that was taken.
  *
  * Worst cases, each request also tried up to the SDK client's maxAttempts (shared/data/client.ts):
  *   an item change (changeItem)   lostRace.attempts x (one read + one transaction), nothing nested;
  *   a submission                  itemCreation.attempts x transactionConflict.attempts
  *                                 transactions, the outer only when a drawn code or the
  *                                 idempotency key was taken, which is rare;
- *   a tally step                  tallyRace.attempts x (two reads + one transaction);
- *   the layout, the due buckets   layoutRace.attempts, unprocessedKeys.attempts requests.
+ *   a tally step                  tallyRace.attempts transactions (no read: counts are ADDed);
  * The waits between a policy's tries add up to at most `maxTotalWaitMs(policy)`.
  */
 export interface RetryPolicy {
@@ -78,24 +77,6 @@ export const transactionConflict: RetryPolicy = {
   retryable: isTransientCancellation,
 };
 
-/** Signals keys a batch read left unprocessed (DynamoDB throttled part of it). */
-export class UnprocessedKeysError extends Error {
-  constructor() {
-    super('keys stayed unprocessed');
-    // Named like the throttling it stands for: beyond the retries, the HTTP stack answers 503.
-    this.name = 'ProvisionedThroughputExceededException';
-  }
-}
-
-/** A batch read's unprocessed keys are asked for again, with backoff as AWS advises. */
-export const unprocessedKeys: RetryPolicy = {
-  name: 'unprocessed keys',
-  attempts: 8,
-  baseDelayMs: 20,
-  maxDelayMs: 2000,
-  retryable: (error) => error instanceof UnprocessedKeysError,
-};
-
 /** A new item's drawn tracking code was taken, or its idempotency key won by a concurrent twin: at once. */
 export const itemCreation: RetryPolicy = {
   name: 'item creation',
@@ -105,32 +86,21 @@ export const itemCreation: RetryPolicy = {
   retryable: (error) => error instanceof ItemExistsError || error instanceof IdempotencyKeyTakenError,
 };
 
-/** The counter layout was extended by the tally at the same moment: read it again at once. */
-export const layoutRace: RetryPolicy = {
-  name: 'layout race',
-  attempts: 10,
-  baseDelayMs: 0,
-  maxDelayMs: 0,
-  retryable: (error) => (error as Error | null)?.name === 'ConditionalCheckFailedException',
-};
-
 /**
- * A tally step lost a race: another tally changed what it read, or committed this very step. It
- * reads again. A step cancelled because DynamoDB throttled it is not a race: that goes back to the
- * event source mapping, which delivers the batch again later.
+ * A tally step's transaction was cancelled because another tally (another shard) held one of its
+ * counters at that moment: the same `ADD`s are tried again. A step cancelled because DynamoDB
+ * throttled it is not a race: that goes back to the event source mapping, which delivers the batch
+ * again later; one whose marker exists was counted before (shared/data/counters.ts).
  */
 export const tallyRace: RetryPolicy = {
   name: 'tally race',
-  attempts: 21,
+  attempts: 10,
   baseDelayMs: 5,
   maxDelayMs: 80,
   retryable: (error) => {
     const e = error as { name?: string; CancellationReasons?: { Code?: string }[] } | null;
-    if (e?.name === 'ConditionalCheckFailedException') return true;
-    if (e?.name !== 'TransactionCanceledException') return false;
-    const raced = (code: string) => code === 'ConditionalCheckFailed' || code === 'TransactionConflict';
-    const codes = (e.CancellationReasons ?? []).map((r) => r.Code ?? 'None');
-    return codes.some(raced) && codes.every((code) => code === 'None' || raced(code));
+    const codes = (e?.CancellationReasons ?? []).map((r) => r.Code ?? 'None');
+    return e?.name === 'TransactionCanceledException' && codes.includes('TransactionConflict') && codes.every((code) => code === 'None' || code === 'TransactionConflict');
   },
 };
 

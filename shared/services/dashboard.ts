@@ -1,10 +1,10 @@
 import { clock } from '../clock';
 import { readCounters, readDueBucketsBefore } from '../data/counters';
 import type { Principal } from '../domain/access';
-import { firstReplyHistogram, medianFromHistogram, parseCounterCell, unitsOf } from '../domain/counters';
+import { countName, firstReplyHistogram, medianFromHistogram, parseCounterCell, unitsOf } from '../domain/counters';
 import { openStatuses } from '../domain/lifecycle';
 import { kindIds } from '../schemas/directory';
-import { statusSchema } from '../schemas/submission';
+import { statusSchema, type Status } from '../schemas/submission';
 import { officeName, requireDirectory } from './directory';
 import { scopeFor } from './item-lists';
 
@@ -17,7 +17,7 @@ export const dashboard = async (principal: Principal, query: { groupId?: string;
   const now = clock.now();
   const nowIso = now.toISOString();
   const scope = scopeFor(principal, query.groupId);
-  const [directory, rows, fellDue] = await Promise.all([requireDirectory(), readCounters(query.phase), readDueBucketsBefore(nowIso)]);
+  const [directory, rows, fellDue] = await Promise.all([requireDirectory(), readCounters({ phase: query.phase }), readDueBucketsBefore(nowIso)]);
   const inScope = (groupId: string | undefined) => scope === null || (groupId !== undefined && scope.includes(groupId));
   const visible = rows.filter((row) => inScope(row.groupId));
   // Overdue now = what the sweeper has counted + what fell due since it last ran.
@@ -40,13 +40,14 @@ export const dashboard = async (principal: Principal, query: { groupId?: string;
   const all: Record<string, number> = {};
   for (const counts of byGroupId.values()) for (const [name, n] of Object.entries(counts)) all[name] = (all[name] ?? 0) + n;
 
-  const overdueOf = (key: string) => (byGroupId.get(key)?.ov ?? 0) + (pendingOverdue.get(key) ?? 0);
+  const overdueOf = (key: string) => (byGroupId.get(key)?.[countName.overdue] ?? 0) + (pendingOverdue.get(key) ?? 0);
   const statuses = statusSchema.options;
-  const totals: Record<string, number> = Object.fromEntries(statuses.map((s) => [s, all[`s:${s}`] ?? 0]));
-  totals.overdue = (all.ov ?? 0) + [...pendingOverdue.values()].reduce((sum, n) => sum + n, 0);
-  totals.all = statuses.reduce((sum, s) => sum + (all[`s:${s}`] ?? 0), 0);
+  const inStatus = (counts: Record<string, number> | undefined, status: Status) => counts?.[countName.status(status)] ?? 0;
+  const totals: Record<string, number> = Object.fromEntries(statuses.map((s) => [s, inStatus(all, s)]));
+  totals.overdue = (all[countName.overdue] ?? 0) + [...pendingOverdue.values()].reduce((sum, n) => sum + n, 0);
+  totals.all = statuses.reduce((sum, s) => sum + inStatus(all, s), 0);
 
-  const hasItems = (counts: Record<string, number> | undefined) => statuses.some((s) => (counts?.[`s:${s}`] ?? 0) > 0);
+  const hasItems = (counts: Record<string, number> | undefined) => statuses.some((s) => inStatus(counts, s) > 0);
   const groupRows = [
     ...directory.groups.map((g) => ({ groupId: g.id as string | null, name: g.name, key: g.id })),
     { groupId: null, name: officeName, key: '-' },
@@ -56,10 +57,10 @@ export const dashboard = async (principal: Principal, query: { groupId?: string;
     return {
       groupId,
       name,
-      open: openStatuses.reduce((sum, s) => sum + (counts[`s:${s}`] ?? 0), 0),
+      open: openStatuses.reduce((sum, s) => sum + inStatus(counts, s), 0),
       overdue: overdueOf(key),
-      answered: counts['s:answered'] ?? 0,
-      closed: counts['s:closed'] ?? 0,
+      answered: inStatus(counts, 'answered'),
+      closed: inStatus(counts, 'closed'),
       medianFirstReplyHours: medianFromHistogram(firstReplyHistogram(counts)),
     };
   });
@@ -69,23 +70,21 @@ export const dashboard = async (principal: Principal, query: { groupId?: string;
     .map((unitId) => ({
       unitId,
       name: unitNames.get(unitId) ?? unitId,
-      total: all[`u:${unitId}:t`] ?? 0,
-      open: all[`u:${unitId}:o`] ?? 0,
-      problems: all[`u:${unitId}:p`] ?? 0,
+      total: all[countName.unit(unitId, 'total')] ?? 0,
+      open: all[countName.unit(unitId, 'open')] ?? 0,
+      problems: all[countName.unit(unitId, 'problems')] ?? 0,
     }))
     .filter((u) => u.total > 0)
     .sort((a, b) => b.total - a.total || b.open - a.open || a.unitId.localeCompare(b.unitId));
 
-  const satisfied = all['sat:satisfied'] ?? 0;
-  const basically = all['sat:basically'] ?? 0;
-  const unsatisfied = all['sat:unsatisfied'] ?? 0;
+  const [satisfied, basically, unsatisfied] = (['satisfied', 'basically', 'unsatisfied'] as const).map((s) => all[countName.rating(s)] ?? 0);
   const rated = satisfied + basically + unsatisfied;
   return {
     generatedAt: nowIso,
     totals,
     byGroup,
     byUnit,
-    byKind: Object.fromEntries(kindIds.map((k) => [k, all[`k:${k}`] ?? 0])),
+    byKind: Object.fromEntries(kindIds.map((k) => [k, all[countName.kind(k)] ?? 0])),
     satisfaction: { satisfied, basically, unsatisfied, rate: rated ? Math.round(((satisfied + basically) / rated) * 1000) / 1000 : null },
   };
 };

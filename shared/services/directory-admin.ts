@@ -1,4 +1,3 @@
-import { seedLayout } from '../data/counters';
 import { getDirectory, getDirectoryRecord, putDirectory } from '../data/directory';
 import { canAdminister, type Principal } from '../domain/access';
 import { ForbiddenError, InvalidInputError, UnavailableError } from '../domain/errors';
@@ -27,9 +26,8 @@ export const replaceDirectory = async (principal: Principal, document: unknown) 
   if (stored && JSON.stringify(directorySchema.safeParse(stored.document).data) === JSON.stringify(parsed.data)) {
     // Saved unchanged (the editor's Save without an edit, or the retry of a PUT whose answer was
     // lost): nothing to write, but answer only once the caches are at least as old as the stored
-    // document, and finish what a failed PUT began.
+    // document.
     await waitOutDirectoryCaches(Date.parse(stored.updatedAt) || Date.now());
-    await seedLayout(parsed.data);
     return parsed.data;
   }
   await putDirectory(parsed.data);

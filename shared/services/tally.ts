@@ -1,17 +1,9 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
-import { addDueDeltas, counterCell, counterDeltas, pendingDue, unitsOf, type CountedItem, type Counts, type DueDeltas } from '../domain/counters';
-import {
-  commitTally,
-  findTallyMarker,
-  maxTallyEntries,
-  readCounterState,
-  readDueBuckets,
-  type TallyCommit,
-} from '../data/counters';
-import { tallyRace, withRetry } from '../data/retry';
-import { isItemRecord } from '../data/keys';
+import { counterCell, counterDeltas, dueDeltas, pendingTotal, type CountedItem, type Counts } from '../domain/counters';
+import { commitTally, dropDueBucketIfEmpty, findTallyMarker, maxTallyUpdates, type CountUpdate } from '../data/counters';
+import { counterKey, dueBucketKey, isItemRecord } from '../data/keys';
 import { logger } from '../observability/logger';
 
 /**
@@ -25,15 +17,14 @@ import { logger } from '../observability/logger';
  * it answers the dashboard).
  *
  * Exactly once: the event source mapping delivers records in order per shard, at least once, and
- * never skips (the tally's mapping retries until it succeeds, without bisecting). Each committed
- * step stores, in the same transaction as the counters, a marker keyed by its first record with the
- * last sequence number it covered. A delivery starts either where the last one ended, or at a
- * record where an earlier delivery began a step: the first record of a batch that failed as a whole
- * (a crash, a timeout: every step of it began at a step boundary), or the record a partial batch
- * response named (TallyIncomplete: the first record of the step that did not commit). Either way a
- * step that committed is found by its marker and skipped, and every step before it committed too. Counters are read, changed and
- * written back conditional on what was read, so concurrent tallies (other shards) never lose
- * each other's counts: the loser reads again.
+ * never skips (the tally's mapping retries until it succeeds, without bisecting). Each step is one
+ * transaction: its counts `ADD`ed to the counters and a marker keyed by its first record, holding
+ * the last sequence number it covered, put only if it does not exist. A delivery starts either
+ * where the last one ended, or at a record where an earlier delivery began a step: the first
+ * record of a batch that failed as a whole (a crash, a timeout: every step of it began at a step
+ * boundary), or the record a partial batch response named (TallyIncomplete: the first record of
+ * the step that did not commit). Either way a step that committed finds its marker, adds nothing,
+ * and the records it covered are skipped; every step before it committed too.
  */
 
 const image = (value: unknown): Record<string, unknown> | null =>
@@ -59,76 +50,51 @@ interface Step {
   readonly records: readonly DynamoDBRecord[];
   /** How many of them are an item's own record (the rest are other entities: passed by). */
   readonly itemRecords: number;
-  readonly counters: Map<string, Counts>;
-  readonly due: DueDeltas;
+  /** Counters and due buckets by key, with what to add to each. */
+  readonly updates: Map<string, CountUpdate>;
 }
 
-/** The longest prefix of `records` whose changes fit one transaction. */
+/** The updates one record makes (counters and due buckets; zeros left out). */
+const updatesOf = (before: CountedItem | null, after: CountedItem | null): CountUpdate[] => [
+  ...counterDeltas(before, after).map((d) => ({ key: counterKey(counterCell(d.phase, d.groupId)), entity: 'counter' as const, counts: d.counts })),
+  ...dueDeltas(before, after).map((d) => ({ key: dueBucketKey(d.dueAt), entity: 'due-count' as const, counts: d.counts })),
+];
+
+/** The longest prefix of `records` whose updates fit one transaction. */
 const nextStep = (records: readonly DynamoDBRecord[]): Step => {
-  const counters = new Map<string, Counts>();
-  const due: DueDeltas = new Map();
+  const updates = new Map<string, CountUpdate>();
   let taken = 0;
   let itemRecords = 0;
   for (const record of records) {
     const delta = recordDelta(record);
     if (delta) {
-      const deltas = counterDeltas(delta.before, delta.after);
-      // Entries this record would add: counters and due buckets not in the step yet (at most).
-      const newCells = new Set(deltas.map((d) => counterCell(d.phase, d.groupId)).filter((cell) => !counters.has(cell)));
-      const newDue = new Set([delta.before, delta.after].map((item) => (item ? pendingDue(item)?.dueAt : undefined)).filter((d): d is string => d !== undefined && !due.has(d)));
-      // Entries: counters + due buckets + a possible layout + the marker.
-      if (taken > 0 && counters.size + newCells.size + due.size + newDue.size + 2 > maxTallyEntries) break;
-      for (const d of deltas) {
-        const cell = counterCell(d.phase, d.groupId);
-        const into = counters.get(cell) ?? {};
-        for (const [name, n] of Object.entries(d.counts)) into[name] = (into[name] ?? 0) + n;
-        counters.set(cell, into);
+      const adds = updatesOf(delta.before, delta.after);
+      const id = (u: CountUpdate) => `${u.key.pk}|${u.key.sk}`;
+      if (taken > 0 && updates.size + adds.filter((u) => !updates.has(id(u))).length > maxTallyUpdates) break;
+      for (const add of adds) {
+        const into: Counts = { ...updates.get(id(add))?.counts };
+        for (const [name, n] of Object.entries(add.counts)) into[name] = (into[name] ?? 0) + n;
+        updates.set(id(add), { ...add, counts: into });
       }
-      addDueDeltas(due, delta.before, delta.after);
       itemRecords++;
     }
     taken++;
   }
-  return { records: records.slice(0, taken), itemRecords, counters, due };
+  // Changes that cancel out within the step add nothing.
+  for (const [id, update] of updates) {
+    const counts = Object.fromEntries(Object.entries(update.counts).filter(([, n]) => n !== 0));
+    if (Object.keys(counts).length === 0) updates.delete(id);
+    else updates.set(id, { ...update, counts });
+  }
+  return { records: records.slice(0, taken), itemRecords, updates };
 };
 
-/** What a step changes, as stored now (strongly consistent). */
-const readFor = (step: Step) => Promise.all([readCounterState({ consistent: true }), readDueBuckets([...step.due.keys()])]);
-
-/** Commits one step: what it read plus its deltas, written back with the marker. */
-const commitStep = async (step: Step, [state, buckets]: Awaited<ReturnType<typeof readFor>>, now: Date): Promise<void> => {
-  const first = step.records[0];
-  const last = step.records[step.records.length - 1];
-  const newUnits = new Set<string>();
-  for (const counts of step.counters.values()) for (const unit of unitsOf(counts)) if (!state.layout.units.includes(unit)) newUnits.add(unit);
-  const units = [...state.layout.units, ...newUnits];
-  const commit: TallyCommit = {
-    ...(newUnits.size > 0 ? { layout: { units, readRev: state.layout.rev } } : {}),
-    units,
-    counters: [...step.counters].map(([cell, delta]) => {
-      const stored = state.counters.get(cell);
-      const counts: Counts = { ...(stored?.counts ?? {}) };
-      for (const [name, n] of Object.entries(delta)) counts[name] = (counts[name] ?? 0) + n;
-      for (const [name, n] of Object.entries(counts)) {
-        if (n < 0) logger.error('a counter went negative', { cell, slot: name });
-        if (n === 0) delete counts[name];
-      }
-      return { cell, counts, read: stored?.stored };
-    }),
-    due: [...step.due].map(([dueAt, delta]) => {
-      const stored = buckets.get(dueAt);
-      const cells: Record<string, number> = { ...(stored?.cells ?? {}) };
-      for (const [cell, n] of delta) cells[cell] = (cells[cell] ?? 0) + n;
-      for (const [cell, n] of Object.entries(cells)) if (n === 0) delete cells[cell];
-      return { dueAt, cells, readRev: stored?.rev ?? 0 };
-    }),
-    marker: {
-      eventId: first.eventID!,
-      through: last.dynamodb!.SequenceNumber!,
-      expiresAt: Math.floor(now.getTime() / 1000) + markerSeconds,
-    },
-  };
-  await commitTally(commit);
+/** Due buckets a step emptied are deleted (a failure only leaves a bucket of zeros to read). */
+const dropEmptiedDueBuckets = async (step: Step): Promise<void> => {
+  for (const update of step.updates.values()) {
+    if ((update.counts[pendingTotal] ?? 0) >= 0) continue;
+    await dropDueBucketIfEmpty(update.key.sk).catch((error: unknown) => logger.warn('a due bucket was not dropped', { error, dueAt: update.key.sk }));
+  }
 };
 
 /**
@@ -162,26 +128,25 @@ export const tallyRecords = async (records: readonly DynamoDBRecord[], now: Date
   try {
     while (rest.length > 0) {
       const step = nextStep(rest);
-      const countsSomething = step.counters.size > 0 || step.due.size > 0;
-      const first = rest[0];
-      // A concurrent tally changed what this one read (or committed this very step): read again
-      // (the tallyRace policy). A step that changes no count, other entities or changes that cancel
-      // out, writes nothing.
-      const through = await withRetry(tallyRace, async () => {
-        // The marker and what the step changes are read together: one round trip per step, not two.
-        const [marker, read] = await Promise.all([findTallyMarker(first.eventID!), countsSomething ? readFor(step) : null]);
-        if (marker === null && read) await commitStep(step, read, now);
-        return marker;
-      });
+      // A step that changes no count (other entities, or changes that cancel out) writes nothing,
+      // but an earlier delivery may have committed a shorter step from the same record that did.
+      const through =
+        step.updates.size === 0
+          ? await findTallyMarker(rest[0].eventID!)
+          : await commitTally([...step.updates.values()], {
+              eventId: rest[0].eventID!,
+              through: step.records.at(-1)!.dynamodb!.SequenceNumber!,
+              expiresAt: Math.floor(now.getTime() / 1000) + markerSeconds,
+            });
       if (through !== null) {
         // Counted by an earlier delivery of these records (a marker covers at least its first one).
-        const after = BigInt(through);
-        const remaining = rest.filter((r) => sequence(r) > after);
+        const remaining = rest.filter((r) => sequence(r) > BigInt(through));
         if (remaining.length === rest.length) throw new Error('a tally marker that does not cover its own record');
         skipped += rest.length - remaining.length;
         rest = remaining;
         continue;
       }
+      await dropEmptiedDueBuckets(step);
       counted += step.itemRecords;
       skipped += step.records.length - step.itemRecords;
       rest = rest.slice(step.records.length);

@@ -45,7 +45,7 @@ export const counterShape = async () => {
       if (name === 'pk' || name === 'sk') continue;
       attributes++;
       if (value === 0) zeros++;
-      const prefix = name.split(':')[0];
+      const prefix = name.split('_')[0];
       byPrefix[prefix] = (byPrefix[prefix] ?? 0) + 1;
     }
   }

@@ -2,8 +2,10 @@ import { describe, expect, it } from 'vitest';
 import {
   contributions,
   counterDeltas,
+  dueDeltas,
   firstReplyBucket,
   medianFromHistogram,
+  unitsOf,
   type CountedItem,
   type Counts,
 } from '../../shared/domain/counters';
@@ -92,19 +94,19 @@ describe('contributions', () => {
 
   it('counts an open problem of a unit with a due date', () => {
     expect(contributions({ ...base, dueAt: '2026-12-10T15:59:59.999Z' })).toEqual({
-      's:assigned': 1,
-      'k:problem': 1,
-      'u:u01:t': 1,
-      'u:u01:o': 1,
-      'u:u01:p': 1,
+      status_assigned: 1,
+      kind_problem: 1,
+      unit_u01_total: 1,
+      unit_u01_open: 1,
+      unit_u01_problems: 1,
     });
   });
 
   it('counts an open item as overdue once the sweeper has reported it for its due date', () => {
     const due = '2026-11-25T15:59:59.999Z';
-    expect(contributions({ ...base, dueAt: due, overdueNotifiedFor: due }).ov).toBe(1);
-    expect(contributions({ ...base, dueAt: '2026-12-10T15:59:59.999Z', overdueNotifiedFor: due }).ov).toBeUndefined();
-    expect(contributions({ ...base, status: 'answered', dueAt: due, overdueNotifiedFor: due }).ov).toBeUndefined();
+    expect(contributions({ ...base, dueAt: due, overdueNotifiedFor: due }).overdue).toBe(1);
+    expect(contributions({ ...base, dueAt: '2026-12-10T15:59:59.999Z', overdueNotifiedFor: due }).overdue).toBeUndefined();
+    expect(contributions({ ...base, status: 'answered', dueAt: due, overdueNotifiedFor: due }).overdue).toBeUndefined();
   });
 
   it('drops the due date and the open count once the item is no longer open, and keeps the rating and reply time', () => {
@@ -116,11 +118,11 @@ describe('contributions', () => {
       satisfaction: 'basically',
       firstReplyAt: '2026-11-22T04:30:00.000Z', // 50.5 h after creation
     });
-    expect(closed).toEqual({ 's:closed': 1, 'k:question': 1, 'u:u01:t': 1, 'sat:basically': 1, 'frh:48': 1 });
+    expect(closed).toEqual({ status_closed: 1, kind_question: 1, unit_u01_total: 1, rating_basically: 1, first_reply_48h: 1 });
   });
 
   it('gives an item without a unit no unit counts', () => {
-    expect(contributions({ phase: 'study', kind: 'feedback', status: 'submitted', createdAt: base.createdAt })).toEqual({ 's:submitted': 1, 'k:feedback': 1 });
+    expect(contributions({ phase: 'study', kind: 'feedback', status: 'submitted', createdAt: base.createdAt })).toEqual({ status_submitted: 1, kind_feedback: 1 });
   });
 });
 
@@ -135,10 +137,10 @@ describe('counterDeltas', () => {
   });
 
   it('moves only what changed within a group', () => {
-    expect(counterDeltas(item, { ...item, status: 'in_progress' })).toEqual([{ phase: 'study', groupId: 'g1', counts: { 's:assigned': -1, 's:in_progress': 1 } }]);
+    expect(counterDeltas(item, { ...item, status: 'in_progress' })).toEqual([{ phase: 'study', groupId: 'g1', counts: { status_assigned: -1, status_in_progress: 1 } }]);
     const answered = { ...item, status: 'answered' as const, firstReplyAt: '2026-11-20T05:10:00.000Z' };
     expect(counterDeltas(item, answered)).toEqual([
-      { phase: 'study', groupId: 'g1', counts: { 's:assigned': -1, 'u:u01:o': -1, 's:answered': 1, 'frh:2': 1 } },
+      { phase: 'study', groupId: 'g1', counts: { status_assigned: -1, unit_u01_open: -1, status_answered: 1, first_reply_2h: 1 } },
     ]);
   });
 
@@ -146,9 +148,34 @@ describe('counterDeltas', () => {
     const queued: CountedItem = { phase: 'review', kind: 'suggestion', status: 'submitted', createdAt: item.createdAt };
     const assigned: CountedItem = { ...queued, groupId: 'g3', status: 'assigned', dueAt: '2026-12-04T15:59:59.999Z' };
     expect(counterDeltas(queued, assigned)).toEqual([
-      { phase: 'review', groupId: undefined, counts: { 's:submitted': -1, 'k:suggestion': -1 } },
-      { phase: 'review', groupId: 'g3', counts: { 's:assigned': 1, 'k:suggestion': 1 } },
+      { phase: 'review', groupId: undefined, counts: { status_submitted: -1, kind_suggestion: -1 } },
+      { phase: 'review', groupId: 'g3', counts: { status_assigned: 1, kind_suggestion: 1 } },
     ]);
+  });
+});
+
+describe('dueDeltas', () => {
+  const item: CountedItem = { phase: 'study', groupId: 'g1', kind: 'question', status: 'assigned', createdAt: '2026-11-20T02:00:00.000Z', dueAt: '2026-11-27T15:59:59.999Z' };
+
+  it('moves an open item between due buckets by cell, with the bucket\'s sum `pending`', () => {
+    expect(dueDeltas(null, item)).toEqual([{ dueAt: item.dueAt, counts: { 'study#g1': 1, pending: 1 } }]);
+    expect(dueDeltas(item, { ...item, status: 'in_progress' })).toEqual([]);
+    expect(dueDeltas(item, { ...item, groupId: 'g2' })).toEqual([{ dueAt: item.dueAt, counts: { 'study#g1': -1, 'study#g2': 1 } }]);
+    expect(dueDeltas(item, { ...item, dueAt: '2026-12-04T15:59:59.999Z' })).toEqual([
+      { dueAt: item.dueAt, counts: { 'study#g1': -1, pending: -1 } },
+      { dueAt: '2026-12-04T15:59:59.999Z', counts: { 'study#g1': 1, pending: 1 } },
+    ]);
+  });
+
+  it('takes an item out once the sweeper has reported it, or it is no longer open', () => {
+    expect(dueDeltas(item, { ...item, overdueNotifiedFor: item.dueAt })).toEqual([{ dueAt: item.dueAt, counts: { 'study#g1': -1, pending: -1 } }]);
+    expect(dueDeltas(item, { ...item, status: 'answered' })).toEqual([{ dueAt: item.dueAt, counts: { 'study#g1': -1, pending: -1 } }]);
+  });
+});
+
+describe('unitsOf', () => {
+  it('finds the unit ids in count names, underscores and dashes included', () => {
+    expect(unitsOf({ unit_u01_total: 2, unit_u01_open: 1, 'unit_a_b-c_problems': 1, status_assigned: 3, kind_problem: 1 }).sort()).toEqual(['a_b-c', 'u01']);
   });
 });
 
@@ -174,19 +201,19 @@ describe('counters kept by deltas equal a recount from scratch', () => {
       const key = cellKey(item.phase, item.groupId);
       const cell = cells.get(key) ?? {};
       cells.set(key, cell);
-      bump(cell, `s:${item.status}`);
-      bump(cell, `k:${item.kind}`);
+      bump(cell, `status_${item.status}`);
+      bump(cell, `kind_${item.kind}`);
       if (item.unitId !== undefined) {
-        bump(cell, `u:${item.unitId}:t`);
-        if (openSet.has(item.status)) bump(cell, `u:${item.unitId}:o`);
-        if (item.kind === 'problem') bump(cell, `u:${item.unitId}:p`);
+        bump(cell, `unit_${item.unitId}_total`);
+        if (openSet.has(item.status)) bump(cell, `unit_${item.unitId}_open`);
+        if (item.kind === 'problem') bump(cell, `unit_${item.unitId}_problems`);
       }
-      if (item.satisfaction) bump(cell, `sat:${item.satisfaction}`);
-      if (openSet.has(item.status) && item.dueAt !== undefined && item.overdueNotifiedFor === item.dueAt) bump(cell, 'ov');
+      if (item.satisfaction) bump(cell, `rating_${item.satisfaction}`);
+      if (openSet.has(item.status) && item.dueAt !== undefined && item.overdueNotifiedFor === item.dueAt) bump(cell, 'overdue');
       if (item.firstReplyAt !== undefined) {
         const hours = (Date.parse(item.firstReplyAt) - Date.parse(item.createdAt)) / HOUR;
         const lowers = [0, 1, 2, 4, 8, 12, 24, 36, 48, 72, 96, 120, 168, 240, 336, 720];
-        bump(cell, `frh:${lowers.filter((lower) => hours >= lower).pop() ?? 0}`);
+        bump(cell, `first_reply_${lowers.filter((lower) => hours >= lower).pop() ?? 0}h`);
       }
     }
     return cells;
@@ -289,8 +316,8 @@ describe('counters kept by deltas equal a recount from scratch', () => {
       const all: Counts = {};
       for (const counts of counters.values()) for (const [name, n] of Object.entries(counts)) all[name] = (all[name] ?? 0) + n;
       const finals = [...items.values()];
-      expect(all.ov ?? 0).toBe(finals.filter((i) => openSet.has(i.status) && i.dueAt !== undefined && i.overdueNotifiedFor === i.dueAt).length);
-      for (const status of statuses) expect(all[`s:${status}`] ?? 0).toBe(finals.filter((i) => i.status === status).length);
+      expect(all.overdue ?? 0).toBe(finals.filter((i) => openSet.has(i.status) && i.dueAt !== undefined && i.overdueNotifiedFor === i.dueAt).length);
+      for (const status of statuses) expect(all[`status_${status}`] ?? 0).toBe(finals.filter((i) => i.status === status).length);
     });
   }
 });

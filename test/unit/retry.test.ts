@@ -4,14 +4,11 @@ import {
   backoffMs,
   isTransientCancellation,
   itemCreation,
-  layoutRace,
   lostRace,
   maxTotalWaitMs,
   once,
   tallyRace,
   transactionConflict,
-  unprocessedKeys,
-  UnprocessedKeysError,
   withRetry,
   type RetryPolicy,
 } from '../../shared/data/retry';
@@ -23,10 +20,8 @@ const conditionFailed = () => Object.assign(new Error('condition'), { name: 'Con
 const policies: [RetryPolicy, () => unknown][] = [
   [lostRace, () => new StaleItemError()],
   [transactionConflict, () => cancelled('None', 'TransactionConflict')],
-  [unprocessedKeys, () => new UnprocessedKeysError()],
   [itemCreation, () => new ItemExistsError()],
-  [layoutRace, conditionFailed],
-  [tallyRace, () => cancelled('ConditionalCheckFailed', 'None')],
+  [tallyRace, () => cancelled('None', 'TransactionConflict')],
 ];
 
 // Waits are random; these tests count tries, so every wait is zero.
@@ -107,13 +102,11 @@ describe('what each policy retries', () => {
     expect(itemCreation.retryable(new StaleItemError())).toBe(false);
   });
 
-  it('tallyRace: failed conditions and conflicts, not throttling (that goes back to the event source mapping)', () => {
-    expect(tallyRace.retryable(conditionFailed())).toBe(true);
+  it('tallyRace: conflicts with another tally only; not throttling (that goes back to the event source mapping), not the failed condition of a marker that exists', () => {
     expect(tallyRace.retryable(cancelled('None', 'TransactionConflict'))).toBe(true);
     expect(tallyRace.retryable(cancelled('ConditionalCheckFailed', 'ThrottlingError'))).toBe(false);
-  });
-
-  it('unprocessedKeys: beyond the policy, the error reads as the throttling it stands for (a 503)', () => {
-    expect(new UnprocessedKeysError().name).toBe('ProvisionedThroughputExceededException');
+    expect(tallyRace.retryable(cancelled('TransactionConflict', 'ConditionalCheckFailed'))).toBe(false);
+    expect(tallyRace.retryable(cancelled('None', 'ThrottlingError'))).toBe(false);
+    expect(tallyRace.retryable(conditionFailed())).toBe(false);
   });
 });
