@@ -19,7 +19,8 @@ import { logger } from '../observability/logger';
  * Exactly once: the event source mapping delivers records in order per shard, at least once, and
  * never skips (the tally's mapping retries until it succeeds, without bisecting). Each step is one
  * transaction: its counts `ADD`ed to the counters and a marker keyed by its first record, holding
- * the last sequence number it covered, put only if it does not exist. A delivery starts either
+ * the last sequence number it covered, put only if it does not exist (so two deliveries of one
+ * step at the same moment cannot both add). A delivery starts either
  * where the last one ended, or at a record where an earlier delivery began a step: the first
  * record of a batch that failed as a whole (a crash, a timeout: every step of it began at a step
  * boundary), or the record a partial batch response named (TallyIncomplete: the first record of
@@ -128,16 +129,18 @@ export const tallyRecords = async (records: readonly DynamoDBRecord[], now: Date
   try {
     while (rest.length > 0) {
       const step = nextStep(rest);
-      // A step that changes no count (other entities, or changes that cancel out) writes nothing,
-      // but an earlier delivery may have committed a shorter step from the same record that did.
+      // Counted by an earlier delivery? The marker is read first: a redelivered step then costs
+      // one small read, not a transaction that fails on it. A step that changes no count (other
+      // entities, or changes that cancel out) writes nothing.
       const through =
-        step.updates.size === 0
-          ? await findTallyMarker(rest[0].eventID!)
+        (await findTallyMarker(rest[0].eventID!)) ??
+        (step.updates.size === 0
+          ? null
           : await commitTally([...step.updates.values()], {
               eventId: rest[0].eventID!,
               through: step.records.at(-1)!.dynamodb!.SequenceNumber!,
               expiresAt: Math.floor(now.getTime() / 1000) + markerSeconds,
-            });
+            }));
       if (through !== null) {
         // Counted by an earlier delivery of these records (a marker covers at least its first one).
         const remaining = rest.filter((r) => sequence(r) > BigInt(through));
