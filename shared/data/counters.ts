@@ -1,7 +1,8 @@
-import { DeleteCommand, GetCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
-import { parseCounterCell, pendingTotal, type Counts } from '../domain/counters';
+import { DeleteCommand, GetCommand, UpdateCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { allCountNames, counterCell, parseCounterCell, pendingTotal, type Counts } from '../domain/counters';
+import type { Directory } from '../schemas/directory';
 import { dynamo, queryAll, tableName } from './client';
-import { counterPartition, dueCounterPartition, dueBucketKey, tallyMarkerKey } from './keys';
+import { counterKey, counterPartition, dueCounterPartition, dueBucketKey, tallyMarkerKey } from './keys';
 import { tallyRace } from './retry';
 import { transactWrite } from './transact';
 
@@ -30,12 +31,12 @@ export interface CounterRow {
 
 /**
  * Every counter (the dashboard's read): one Query on one partition, whatever the number of items.
- * What it reads is bounded by the directory, not by the items: (phases x queues) counters, each
- * holding at most the fixed counts and three per unit. More items only lengthen the numbers: a
- * number weighs one byte plus one per two digits, so ten times the items add at most a byte to a
- * count, and the few hundred counts of the demo directory grow by less than one 4 KB read unit
- * even from a thousand items to a million (test/scale/staff-scale.test.ts and the bench's scale
- * figure compare the units read). Eventually consistent: the tally trails the items anyway.
+ * What it reads is set by the directory: (phases x queues) counters, each holding every count name
+ * (seedCounters), ~4 KB for the demo directory's 68 units. More items only lengthen the numbers:
+ * one byte plus one per two digits, so a hundred times the items add at most a byte to a count.
+ * A Query is billed by the bytes it reads rounded up to 4 KB, so those bytes move the units only
+ * where they cross a 4 KB boundary (test/scale/staff-scale.test.ts and the bench's scale figure
+ * compare the units at two sizes). Eventually consistent: the tally trails the items anyway.
  */
 export const readCounters = async (options: { phase?: string; consistent?: boolean } = {}): Promise<CounterRow[]> =>
   (
@@ -48,6 +49,37 @@ export const readCounters = async (options: { phase?: string; consistent?: boole
   )
     .map((row) => ({ ...parseCounterCell(String(row.sk)), counts: countsOf(row) }))
     .filter((row) => options.phase === undefined || row.phase === options.phase);
+
+/** Names one UpdateItem adds at once: its expression stays under DynamoDB's 4 KB. */
+const namesPerSeed = 200;
+
+/**
+ * Gives every (phase, queue) counter of the directory every count name at zero (`ADD 0` leaves a
+ * stored count as it is, so this never races the tally), so that a counter weighs the same
+ * whatever the items. Called whenever the directory is stored; a unit or group removed later keeps
+ * its names (old items keep counting where they were). Cost: 4 WCU per KB of each counter.
+ */
+export const seedCounters = async (directory: Pick<Directory, 'campaign' | 'groups' | 'units'>): Promise<void> => {
+  const names = allCountNames(directory.units.map((u) => u.id));
+  const queues = [...directory.groups.map((g) => g.id as string | undefined), undefined];
+  const seeds = directory.campaign.phases.flatMap((phase) => queues.map((groupId) => counterKey(counterCell(phase.id, groupId))));
+  for (let i = 0; i < names.length; i += namesPerSeed) {
+    const chunk = names.slice(i, i + namesPerSeed);
+    await Promise.all(
+      seeds.map((key) =>
+        dynamo.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: key,
+            UpdateExpression: `ADD ${chunk.map((_, j) => `#c${j} :zero`).join(', ')}`,
+            ExpressionAttributeNames: Object.fromEntries(chunk.map((name, j) => [`#c${j}`, name])),
+            ExpressionAttributeValues: { ':zero': 0 },
+          }),
+        ),
+      ),
+    );
+  }
+};
 
 export interface DueBucket {
   readonly dueAt: string;
@@ -72,22 +104,21 @@ export const readDueBucketsBefore = async (before: string): Promise<DueBucket[]>
 /** Numbers to add to one stored row (a counter or a due bucket). */
 export interface CountUpdate {
   readonly key: { readonly pk: string; readonly sk: string };
-  readonly entity: 'counter' | 'due-count';
   readonly counts: Counts;
 }
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
 /** `ADD` every count of an update (names are data, so each goes through a placeholder). */
-const addCounts = ({ key, entity, counts }: CountUpdate): TransactItem => {
+const addCounts = ({ key, counts }: CountUpdate): TransactItem => {
   const names = Object.keys(counts);
   return {
     Update: {
       TableName: tableName,
       Key: key,
-      UpdateExpression: `SET #entity = :entity ADD ${names.map((_, i) => `#c${i} :c${i}`).join(', ')}`,
-      ExpressionAttributeNames: { '#entity': 'entity', ...Object.fromEntries(names.map((name, i) => [`#c${i}`, name])) },
-      ExpressionAttributeValues: { ':entity': entity, ...Object.fromEntries(names.map((name, i) => [`:c${i}`, counts[name]])) },
+      UpdateExpression: `ADD ${names.map((_, i) => `#c${i} :c${i}`).join(', ')}`,
+      ExpressionAttributeNames: Object.fromEntries(names.map((name, i) => [`#c${i}`, name])),
+      ExpressionAttributeValues: Object.fromEntries(names.map((name, i) => [`:c${i}`, counts[name]])),
     },
   };
 };

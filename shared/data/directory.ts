@@ -1,6 +1,7 @@
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Directory } from '../schemas/directory';
 import { dynamo, tableName } from './client';
+import { seedCounters } from './counters';
 import { directoryKey } from './keys';
 
 /**
@@ -20,10 +21,13 @@ export const getDirectoryRecord = async (): Promise<{ document: Directory; updat
 };
 
 /**
- * Replaces the directory in one write. `onlyIfMissing` seeds it without overwriting.
- * Cost: ~10 WCU.
+ * Replaces the directory in one write, its counters given every count name first (so they weigh
+ * the same whatever the items; a failure leaves the old directory in place, the extra zeros count
+ * nothing). `onlyIfMissing` seeds it without overwriting (and then seeds the counters).
+ * Cost: ~10 WCU, plus the counters' seeding (shared/data/counters.ts).
  */
 export const putDirectory = async (document: Directory, options: { onlyIfMissing?: boolean } = {}): Promise<boolean> => {
+  if (!options.onlyIfMissing) await seedCounters(document);
   try {
     await dynamo.send(
       new PutCommand({
@@ -36,5 +40,6 @@ export const putDirectory = async (document: Directory, options: { onlyIfMissing
     if (options.onlyIfMissing && (error as Error).name === 'ConditionalCheckFailedException') return false;
     throw error;
   }
+  if (options.onlyIfMissing) await seedCounters(document);
   return true;
 };

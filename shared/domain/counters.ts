@@ -1,6 +1,6 @@
 import { isOpen } from './lifecycle';
-import type { Kind } from '../schemas/directory';
-import type { Satisfaction, Status } from '../schemas/submission';
+import { kindIds, type Kind } from '../schemas/directory';
+import { satisfactionSchema, statusSchema, type Satisfaction, type Status } from '../schemas/submission';
 
 /**
  * Dashboard counters. An item *contributes* a set of counts to the counter of its (phase, queue);
@@ -16,7 +16,9 @@ import type { Satisfaction, Status } from '../schemas/submission';
  *   first_reply_<lower>h     first replies that took from <lower> hours up to the next bucket's
  *                            lower bound (`firstReplyBuckets`)       first_reply_48h
  *   unit_<unitId>_total      a unit's items; _open: those open; _problems: those of kind problem
- * A name is there once something was counted under it (zero once that went away again).
+ * Every counter holds every name the directory gives (`allCountNames`), zeros included: storing
+ * the directory seeds them, so a counter weighs the same with ten items or a million, but for the
+ * numbers' digits (shared/data/counters.ts says why those do not change the dashboard's read units).
  *
  * Overdue at this instant = `overdue` + the open items whose due date has passed but which the
  * sweeper has not reported yet. Those are counted per due instant (`pendingDue`): one small bucket
@@ -62,6 +64,16 @@ export const countName = {
   unit: (unitId: string, what: 'total' | 'open' | 'problems') => `unit_${unitId}_${what}`,
 } as const;
 
+/** Every name a counter holds for a directory's units. */
+export const allCountNames = (unitIds: readonly string[]): string[] => [
+  ...statusSchema.options.map(countName.status),
+  ...kindIds.map(countName.kind),
+  ...satisfactionSchema.options.map(countName.rating),
+  countName.overdue,
+  ...firstReplyBuckets.map(countName.firstReply),
+  ...unitIds.flatMap((id) => (['total', 'open', 'problems'] as const).map((what) => countName.unit(id, what))),
+];
+
 /** The units a set of counts names (unit ids may hold '_': the prefix and suffix are cut off). */
 export const unitsOf = (counts: Counts): string[] => [
   ...new Set(Object.keys(counts).flatMap((name) => /^unit_(.+)_(?:total|open|problems)$/.exec(name)?.[1] ?? [])),
@@ -85,7 +97,7 @@ export const contributions = (item: CountedItem): Counts => {
 };
 
 /** Adds `n` x `counts` into `into`, dropping what comes to zero. */
-const addCounts = (into: Counts, counts: Counts, n: number): Counts => {
+export const addCounts = (into: Counts, counts: Counts, n = 1): Counts => {
   for (const [name, value] of Object.entries(counts)) {
     into[name] = (into[name] ?? 0) + n * value;
     if (into[name] === 0) delete into[name];

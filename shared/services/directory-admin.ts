@@ -1,3 +1,4 @@
+import { seedCounters } from '../data/counters';
 import { getDirectory, getDirectoryRecord, putDirectory } from '../data/directory';
 import { canAdminister, type Principal } from '../domain/access';
 import { ForbiddenError, InvalidInputError, UnavailableError } from '../domain/errors';
@@ -26,8 +27,9 @@ export const replaceDirectory = async (principal: Principal, document: unknown) 
   if (stored && JSON.stringify(directorySchema.safeParse(stored.document).data) === JSON.stringify(parsed.data)) {
     // Saved unchanged (the editor's Save without an edit, or the retry of a PUT whose answer was
     // lost): nothing to write, but answer only once the caches are at least as old as the stored
-    // document.
+    // document, and finish what a failed PUT began.
     await waitOutDirectoryCaches(Date.parse(stored.updatedAt) || Date.now());
+    await seedCounters(parsed.data);
     return parsed.data;
   }
   await putDirectory(parsed.data);

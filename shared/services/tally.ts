@@ -1,7 +1,7 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
-import { counterCell, counterDeltas, dueDeltas, pendingTotal, type CountedItem, type Counts } from '../domain/counters';
+import { addCounts, counterCell, counterDeltas, dueDeltas, pendingTotal, type CountedItem } from '../domain/counters';
 import { commitTally, dropDueBucketIfEmpty, findTallyMarker, maxTallyUpdates, type CountUpdate } from '../data/counters';
 import { counterKey, dueBucketKey, isItemRecord } from '../data/keys';
 import { logger } from '../observability/logger';
@@ -51,48 +51,39 @@ interface Step {
   readonly records: readonly DynamoDBRecord[];
   /** How many of them are an item's own record (the rest are other entities: passed by). */
   readonly itemRecords: number;
-  /** Counters and due buckets by key, with what to add to each. */
-  readonly updates: Map<string, CountUpdate>;
+  /** Counters and due buckets by key, with what to add to each (none that adds nothing). */
+  readonly updates: CountUpdate[];
 }
 
-/** The updates one record makes (counters and due buckets; zeros left out). */
+/** What one record adds to which row: its counters and due buckets. */
 const updatesOf = (before: CountedItem | null, after: CountedItem | null): CountUpdate[] => [
-  ...counterDeltas(before, after).map((d) => ({ key: counterKey(counterCell(d.phase, d.groupId)), entity: 'counter' as const, counts: d.counts })),
-  ...dueDeltas(before, after).map((d) => ({ key: dueBucketKey(d.dueAt), entity: 'due-count' as const, counts: d.counts })),
+  ...counterDeltas(before, after).map((d) => ({ key: counterKey(counterCell(d.phase, d.groupId)), counts: d.counts })),
+  ...dueDeltas(before, after).map((d) => ({ key: dueBucketKey(d.dueAt), counts: d.counts })),
 ];
 
 /** The longest prefix of `records` whose updates fit one transaction. */
 const nextStep = (records: readonly DynamoDBRecord[]): Step => {
   const updates = new Map<string, CountUpdate>();
+  const id = ({ key }: CountUpdate) => `${key.pk}|${key.sk}`;
   let taken = 0;
   let itemRecords = 0;
   for (const record of records) {
     const delta = recordDelta(record);
     if (delta) {
       const adds = updatesOf(delta.before, delta.after);
-      const id = (u: CountUpdate) => `${u.key.pk}|${u.key.sk}`;
       if (taken > 0 && updates.size + adds.filter((u) => !updates.has(id(u))).length > maxTallyUpdates) break;
-      for (const add of adds) {
-        const into: Counts = { ...updates.get(id(add))?.counts };
-        for (const [name, n] of Object.entries(add.counts)) into[name] = (into[name] ?? 0) + n;
-        updates.set(id(add), { ...add, counts: into });
-      }
+      for (const add of adds) updates.set(id(add), { key: add.key, counts: addCounts(updates.get(id(add))?.counts ?? {}, add.counts) });
       itemRecords++;
     }
     taken++;
   }
   // Changes that cancel out within the step add nothing.
-  for (const [id, update] of updates) {
-    const counts = Object.fromEntries(Object.entries(update.counts).filter(([, n]) => n !== 0));
-    if (Object.keys(counts).length === 0) updates.delete(id);
-    else updates.set(id, { ...update, counts });
-  }
-  return { records: records.slice(0, taken), itemRecords, updates };
+  return { records: records.slice(0, taken), itemRecords, updates: [...updates.values()].filter((u) => Object.keys(u.counts).length > 0) };
 };
 
 /** Due buckets a step emptied are deleted (a failure only leaves a bucket of zeros to read). */
 const dropEmptiedDueBuckets = async (step: Step): Promise<void> => {
-  for (const update of step.updates.values()) {
+  for (const update of step.updates) {
     if ((update.counts[pendingTotal] ?? 0) >= 0) continue;
     await dropDueBucketIfEmpty(update.key.sk).catch((error: unknown) => logger.warn('a due bucket was not dropped', { error, dueAt: update.key.sk }));
   }
@@ -134,9 +125,9 @@ export const tallyRecords = async (records: readonly DynamoDBRecord[], now: Date
       // entities, or changes that cancel out) writes nothing.
       const through =
         (await findTallyMarker(rest[0].eventID!)) ??
-        (step.updates.size === 0
+        (step.updates.length === 0
           ? null
-          : await commitTally([...step.updates.values()], {
+          : await commitTally(step.updates, {
               eventId: rest[0].eventID!,
               through: step.records.at(-1)!.dynamodb!.SequenceNumber!,
               expiresAt: Math.floor(now.getTime() / 1000) + markerSeconds,

@@ -54,6 +54,7 @@ export const counterShape = async () => {
     items: rows.length,
     attributes,
     zeroAttributes: zeros,
+    bytes,
     kib: kib(bytes),
     attributesByPrefix: byPrefix,
     largestItemKiB: kib(Math.max(0, ...rows.map((row) => Object.entries(row).reduce((sum, [n, v]) => sum + attributeSize(n, v), 0)))),
