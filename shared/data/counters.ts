@@ -22,6 +22,10 @@ import { transactWrite } from './transact';
 const countsOf = (row: Record<string, unknown>, leaveOut: readonly string[] = []): Counts =>
   Object.fromEntries(Object.entries(row).filter(([name, n]) => typeof n === 'number' && n !== 0 && !leaveOut.includes(name))) as Counts;
 
+/** The counter rows as stored. */
+const queryCounters = (consistent: boolean) =>
+  queryAll({ TableName: tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': counterPartition }, ConsistentRead: consistent });
+
 export interface CounterRow {
   readonly phase: string;
   /** undefined for the office queue. */
@@ -39,46 +43,43 @@ export interface CounterRow {
  * compare the units at two sizes). Eventually consistent: the tally trails the items anyway.
  */
 export const readCounters = async (options: { phase?: string; consistent?: boolean } = {}): Promise<CounterRow[]> =>
-  (
-    await queryAll({
-      TableName: tableName,
-      KeyConditionExpression: 'pk = :pk',
-      ExpressionAttributeValues: { ':pk': counterPartition },
-      ConsistentRead: options.consistent ?? false,
-    })
-  )
+  (await queryCounters(options.consistent ?? false))
     .map((row) => ({ ...parseCounterCell(String(row.sk)), counts: countsOf(row) }))
     .filter((row) => options.phase === undefined || row.phase === options.phase);
 
-/** Names one UpdateItem adds at once: its expression stays under DynamoDB's 4 KB. */
+/** Names one UpdateItem adds at most: its expression stays under DynamoDB's 4 KB. */
 const namesPerSeed = 200;
 
 /**
- * Gives every (phase, queue) counter of the directory every count name at zero (`ADD 0` leaves a
- * stored count as it is, so this never races the tally), so that a counter weighs the same
- * whatever the items. Called whenever the directory is stored; a unit or group removed later keeps
- * its names (old items keep counting where they were). Cost: 4 WCU per KB of each counter.
+ * Gives every (phase, queue) counter of the directory every count name it lacks, at zero (`ADD 0`
+ * leaves a count the tally stored in between as it is: no race), so that a counter weighs the
+ * same whatever the items. Called whenever the directory is stored; a unit or group removed later
+ * keeps its names (old items keep counting where they were). Cost: one Query of the counters, and
+ * an UpdateItem (1 WCU per KB of its counter) per counter and 200 names missing, none when no
+ * phase, group or unit was added.
  */
 export const seedCounters = async (directory: Pick<Directory, 'campaign' | 'groups' | 'units'>): Promise<void> => {
   const names = allCountNames(directory.units.map((u) => u.id));
+  const stored = new Map((await queryCounters(true)).map((row) => [row.sk, row]));
   const queues = [...directory.groups.map((g) => g.id as string | undefined), undefined];
-  const seeds = directory.campaign.phases.flatMap((phase) => queues.map((groupId) => counterKey(counterCell(phase.id, groupId))));
-  for (let i = 0; i < names.length; i += namesPerSeed) {
-    const chunk = names.slice(i, i + namesPerSeed);
-    await Promise.all(
-      seeds.map((key) =>
-        dynamo.send(
-          new UpdateCommand({
-            TableName: tableName,
-            Key: key,
-            UpdateExpression: `ADD ${chunk.map((_, j) => `#c${j} :zero`).join(', ')}`,
-            ExpressionAttributeNames: Object.fromEntries(chunk.map((name, j) => [`#c${j}`, name])),
-            ExpressionAttributeValues: { ':zero': 0 },
-          }),
-        ),
+  const cells = directory.campaign.phases.flatMap((phase) => queues.map((groupId) => counterCell(phase.id, groupId)));
+  const updates = cells.flatMap((cell) => {
+    const missing = names.filter((name) => stored.get(cell)?.[name] === undefined);
+    return Array.from({ length: Math.ceil(missing.length / namesPerSeed) }, (_, i) => ({ cell, names: missing.slice(i * namesPerSeed, (i + 1) * namesPerSeed) }));
+  });
+  await Promise.all(
+    updates.map(({ cell, names: chunk }) =>
+      dynamo.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: counterKey(cell),
+          UpdateExpression: `ADD ${chunk.map((_, j) => `#c${j} :zero`).join(', ')}`,
+          ExpressionAttributeNames: Object.fromEntries(chunk.map((name, j) => [`#c${j}`, name])),
+          ExpressionAttributeValues: { ':zero': 0 },
+        }),
       ),
-    );
-  }
+    ),
+  );
 };
 
 export interface DueBucket {
