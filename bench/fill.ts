@@ -25,6 +25,7 @@
  */
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo, tableName } from '../shared/data/client';
+import { processDeps } from '../shared/deps';
 import { commitChange, createItem, type EventRecord, type ItemChange, type ItemRecord } from '../shared/data/items';
 import { eventSk, itemIndexKeys, itemPk, itemSk } from '../shared/data/keys';
 import { isOpen } from '../shared/domain/lifecycle';
@@ -89,6 +90,8 @@ let nextIndex = 0;
  * `sentinels` of them are the newest rows of the table (created just now, a millisecond apart).
  */
 export const fill = async (count: number, mode: 'transact' | 'batch', concurrency: number, onProgress?: (done: number) => void): Promise<FillResult> => {
+  // The deps of the stack's handlers in this process: its one client.
+  const deps = processDeps();
   const now = Date.now();
   const timelineStart = now - 45 * DAY;
   const from = nextIndex;
@@ -109,11 +112,11 @@ export const fill = async (count: number, mode: 'transact' | 'batch', concurrenc
         while (cursor < to) {
           const i = cursor++;
           const s = story(i, createdAtOf(i), i >= to - sentinels, now);
-          await createItem(s.initial, submitEvent(s.initial));
+          await createItem(deps, s.initial, submitEvent(s.initial));
           writes++;
           let current = s.initial;
           for (const step of s.steps) {
-            current = await commitChange(current, step.change);
+            current = await commitChange(deps, current, step.change);
             writes++;
           }
           done++;

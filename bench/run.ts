@@ -154,7 +154,7 @@ try {
   const { submit, totalItems, measureScale, perOperation, countersMatchLists } = await import('./scale');
   const officeToken = await stack.issuer.issue({ sub: 'bench-office', name: '基准 办公室', groups: ['office'] });
   const officeClaims = claimsAsApiGatewayPassesThem(await stack.verifyToken(officeToken));
-  const desk = { http: httpClient(stack.url, 8), auth: { authorization: `Bearer ${officeToken}` }, log, drainTally: () => stack.drainTally(600_000) };
+  const desk = { http: httpClient(stack.url, 8), auth: { authorization: `Bearer ${officeToken}` }, log, drainTally: () => stack.drainTally(600_000), capacity: stack.capacity, clock: stack.clock };
 
   // -------------------------------------------------------------------------------------------
   // Handler overhead (in process, no I/O)

@@ -6,12 +6,13 @@
  * make in this process and sums what DynamoDB reports).
  */
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { capacity, dynamo, tableName } from '../shared/data/client';
+import type { AdjustableClock } from '../local/clock';
+import type { CapacityMeter } from '../shared/data/capacity';
+import { dynamo, tableName } from '../shared/data/client';
 import { readCounters } from '../shared/data/counters';
 import { duePartition } from '../shared/data/keys';
 import { countName } from '../shared/domain/counters';
 import { statusSchema, type Status } from '../shared/schemas/submission';
-import { clock } from '../shared/clock';
 import { demoDirectory } from '../shared/demo/directory';
 import { submissionBody } from './fixtures';
 import { median, percentile, round, type HttpAnswer, type HttpClient } from './measure';
@@ -23,6 +24,10 @@ export interface Desk {
   readonly log: (line: string) => void;
   /** Waits until the tally has counted every change so far (the local stack's). */
   readonly drainTally?: () => Promise<void>;
+  /** The capacity meter on the stack's client (its stream workers' requests apart). */
+  readonly capacity: CapacityMeter;
+  /** The stack's clock, which its handlers ask for the time. */
+  readonly clock: AdjustableClock;
 }
 
 export const expectStatus = async (what: string, promise: Promise<HttpAnswer>, ...ok: number[]): Promise<HttpAnswer> => {
@@ -49,11 +54,11 @@ export const totalItems = async (): Promise<number> => Object.values(await count
 /**
  * The dashboard just after the next due instant, before the sweeper's next run (it runs every 15
  * minutes deployed): the dashboard then also reads the open items that fell due since the last
- * sweep from the DUE index. The shared clock (shared/clock.ts) is moved past that instant for the
- * handlers of this process, and back afterwards.
+ * sweep from the DUE index. The stack's clock (local/clock.ts) is moved past that instant for its
+ * handlers, and back afterwards.
  */
 export const dashboardAfterNextDue = async (desk: Desk, samples = 5) => {
-  const now = clock.now().toISOString();
+  const now = desk.clock.now().toISOString();
   const next = await dynamo.send(
     new QueryCommand({
       TableName: tableName,
@@ -73,22 +78,22 @@ export const dashboardAfterNextDue = async (desk: Desk, samples = 5) => {
     ExpressionAttributeValues: { ':pk': duePartition, ':after': `${dueAt}~` },
   });
   const shift = Date.parse(dueAt) + 1000 - Date.parse(now);
-  clock.advance(shift);
+  desk.clock.advance(shift);
   const times: number[] = [];
   const units: number[] = [];
   try {
     await expectStatus('dashboard', desk.http.get('/api/dashboard', desk.auth), 200);
-    capacity.measuring = true;
+    desk.capacity.measuring = true;
     for (let i = 0; i < samples; i++) {
-      capacity.reset();
+      desk.capacity.reset();
       const t = performance.now();
       await expectStatus('dashboard', desk.http.get('/api/dashboard', desk.auth), 200);
       times.push(performance.now() - t);
-      units.push(capacity.read);
+      units.push(desk.capacity.read);
     }
   } finally {
-    capacity.measuring = false;
-    clock.advance(-shift);
+    desk.capacity.measuring = false;
+    desk.clock.advance(-shift);
   }
   return { dueAt, clockMovedHours: round(shift / 3_600_000, 2), fellDueSinceSweep: pending, medianMs: round(median(times), 2), readUnits: median(units) };
 };
@@ -107,19 +112,19 @@ export const measureScale = async (desk: Desk, samples: number): Promise<ScalePo
   const times = { list: [] as number[], dashboard: [] as number[] };
   const units = { list: [] as number[], dashboard: [] as number[] };
   for (let i = 0; i < 10; i++) for (const path of Object.values(paths)) await expectStatus(path, desk.http.get(path, desk.auth), 200);
-  capacity.measuring = true;
+  desk.capacity.measuring = true;
   try {
     for (let i = 0; i < samples; i++) {
       for (const which of ['list', 'dashboard'] as const) {
-        capacity.reset();
+        desk.capacity.reset();
         const t = performance.now();
         await expectStatus(paths[which], desk.http.get(paths[which], desk.auth), 200);
         times[which].push(performance.now() - t);
-        units[which].push(capacity.read);
+        units[which].push(desk.capacity.read);
       }
     }
   } finally {
-    capacity.measuring = false;
+    desk.capacity.measuring = false;
   }
   const summary = (which: 'list' | 'dashboard') => ({
     medianMs: round(median(times[which]), 2),
@@ -142,14 +147,14 @@ export type OperationUnits = Record<string, { read: number; write: number; readS
 export const perOperation = async (desk: Desk, n = 5): Promise<OperationUnits> => {
   const units: Record<string, { read: number[]; write: number[] }> = {};
   const measure = async <T>(op: string, call: () => Promise<T>): Promise<T> => {
-    capacity.measuring = true;
-    capacity.reset();
+    desk.capacity.measuring = true;
+    desk.capacity.reset();
     try {
       return await call();
     } finally {
-      capacity.measuring = false;
-      (units[op] ??= { read: [], write: [] }).read.push(capacity.read);
-      units[op].write.push(capacity.write);
+      desk.capacity.measuring = false;
+      (units[op] ??= { read: [], write: [] }).read.push(desk.capacity.read);
+      units[op].write.push(desk.capacity.write);
     }
   };
   const { http, auth } = desk;
@@ -179,8 +184,8 @@ export const perOperation = async (desk: Desk, n = 5): Promise<OperationUnits> =
   // burst of 100 at 16 in flight (the stream delivers them in batches; alone, each costs more).
   if (desk.drainTally) {
     await desk.drainTally();
-    capacity.reset();
-    capacity.measuring = true;
+    desk.capacity.reset();
+    desk.capacity.measuring = true;
     try {
       let next = 0;
       await Promise.all(
@@ -193,9 +198,9 @@ export const perOperation = async (desk: Desk, n = 5): Promise<OperationUnits> =
       );
       await desk.drainTally();
     } finally {
-      capacity.measuring = false;
+      desk.capacity.measuring = false;
     }
-    units['tally, per submission (in the background)'] = { read: [capacity.background.read / 100], write: [capacity.background.write / 100] };
+    units['tally, per submission (in the background)'] = { read: [desk.capacity.background.read / 100], write: [desk.capacity.background.write / 100] };
   }
   const avg = (xs: number[]) => round(xs.reduce((a, b) => a + b, 0) / xs.length, 2);
   return Object.fromEntries(

@@ -32,7 +32,7 @@ try {
     const { submit } = await import('./scale');
     const { measureThroughput, watch } = await import('./throughput');
     watch.javaPid = dynamoLocal.process.pid;
-    const desk = { http: httpClient(stack.url, 8), auth: {}, log };
+    const desk = { http: httpClient(stack.url, 8), auth: {}, log, capacity: stack.capacity, clock: stack.clock };
     const result = await measureThroughput({ ...options, desk, stackUrl: stack.url, endpoint: dynamoLocal.endpoint, tableName, template: await submit(desk) });
     desk.http.close();
     process.stdout.write(`${JSON.stringify(result)}\n`);

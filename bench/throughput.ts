@@ -168,7 +168,9 @@ export const measureThroughput = async (options: ThroughputOptions) => {
   const { desk, concurrency } = options;
   const { log } = desk;
   const { PutCommand, TransactWriteCommand } = await import('@aws-sdk/lib-dynamodb');
-  const [{ documentClient }, { dynamoSettings }] = await Promise.all([import('../shared/data/db'), import('../shared/data/client')]);
+  const [{ documentClient, dynamoMaxAttempts }, { processDeps }] = await Promise.all([import('../shared/data/db'), import('../shared/deps')]);
+  // The deps of the stack's handlers in this process: its one client.
+  const deps = processDeps();
   const { localClient, ensureTable } = await import('../local/table');
   const { getItem, createItem } = await import('../shared/data/items');
   const { getDirectory } = await import('../shared/data/directory');
@@ -178,10 +180,10 @@ export const measureThroughput = async (options: ThroughputOptions) => {
 
   const rawTable = `${options.tableName}-raw`;
   await ensureTable(localClient(options.endpoint), rawTable);
-  // The data layer's own client (shared/data/client.ts), a second instance with the same settings,
+  // The data layer's own client (shared/data/db.ts), a second instance with the same settings,
   // on the same DynamoDB Local: the baseline is the cheapest PutItem this code knows how to make.
-  const raw = documentClient({ endpoint: options.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, maxAttempts: dynamoSettings.maxAttempts });
-  const template = (await getItem(options.template.trackingCode))!;
+  const raw = documentClient({ endpoint: options.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, maxAttempts: dynamoMaxAttempts });
+  const template = (await getItem(deps, options.template.trackingCode))!;
   const load = httpClient(options.stackUrl, concurrency);
   const units = demoDirectory.units.map((u) => u.id);
   const gateway = gatewaySubmit(load, (n) => submissionBody(units[n % units.length]));
@@ -217,10 +219,10 @@ export const measureThroughput = async (options: ThroughputOptions) => {
           },
           'data layer createItem (item + event + counter)': async () => {
             const item = { ...template, trackingCode: itemRecordLike(template).trackingCode, createdAt: new Date().toISOString() };
-            await createItem(item, { version: 1, at: item.createdAt, action: 'submit', by: { type: 'submitter' }, to: item.status });
+            await createItem(deps, item, { version: 1, at: item.createdAt, action: 'submit', by: { type: 'submitter' }, to: item.status });
             return 'ok';
           },
-          'data layer getDirectory (consistent GetItem, ~10 KB)': async () => ((await getDirectory()) ? 'ok' : 'missing'),
+          'data layer getDirectory (consistent GetItem, ~10 KB)': async () => ((await getDirectory(deps)) ? 'ok' : 'missing'),
           'gateway GET /api/openapi.json (no DynamoDB)': async () => (await load.get('/api/openapi.json')).status,
           'gateway POST /api/submissions': gateway,
           'gateway POST /api/submissions with Idempotency-Key (as the web form sends)': async () =>

@@ -5,7 +5,7 @@ import { parseIfMatch } from '../shared/http/headers';
 import { assignItem } from '../shared/services/item-actions';
 
 /** POST /api/items/{id}/assign — the office routes an item to a group. */
-export const handler = staffHandler({ params: itemIdParams, body: assignBody, metrics }, async (request, principal) => {
-  const item = await assignItem(principal, request.params.id, parseIfMatch(request.headers['if-match']), request.body);
+export const handler = staffHandler({ params: itemIdParams, body: assignBody, metrics }, async (request, principal, deps) => {
+  const item = await assignItem(deps, principal, request.params.id, parseIfMatch(request.headers['if-match']), request.body);
   return versioned(200, item);
 });

@@ -4,7 +4,7 @@ import { parseIfMatch } from '../shared/http/headers';
 import { replyToItem } from '../shared/services/item-actions';
 
 /** POST /api/items/{id}/replies — a public reply (answers the item) or an internal note. */
-export const handler = staffHandler({ params: itemIdParams, body: replyBody }, async (request, principal) => {
-  const reply = await replyToItem(principal, request.params.id, parseIfMatch(request.headers['if-match']), request.body);
+export const handler = staffHandler({ params: itemIdParams, body: replyBody }, async (request, principal, deps) => {
+  const reply = await replyToItem(deps, principal, request.params.id, parseIfMatch(request.headers['if-match']), request.body);
   return versioned(201, reply);
 });

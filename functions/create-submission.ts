@@ -1,3 +1,4 @@
+import type { Deps } from '../shared/deps';
 import { httpHandler, json, type HttpRequest } from '../shared/http/handler';
 import { parseIdempotencyKey } from '../shared/http/headers';
 import { metrics } from '../shared/observability/metrics';
@@ -5,7 +6,7 @@ import { createSubmissionBody, type CreateSubmissionBody } from '../shared/schem
 import { submit } from '../shared/services/public-desk';
 
 /** POST /api/submissions — take a submission and hand back its receipt. */
-const createSubmission = async (request: HttpRequest<CreateSubmissionBody, undefined, undefined>) =>
-  json(201, await submit(request.body, parseIdempotencyKey(request.headers['idempotency-key']), request.clientAddress));
+const createSubmission = async (request: HttpRequest<CreateSubmissionBody, undefined, undefined>, deps: Deps) =>
+  json(201, await submit(deps, request.body, parseIdempotencyKey(request.headers['idempotency-key']), request.clientAddress));
 
 export const handler = httpHandler({ body: createSubmissionBody, metrics }, createSubmission);

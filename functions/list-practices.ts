@@ -2,4 +2,4 @@ import { json, staffHandler } from '../shared/http/handler';
 import { practices } from '../shared/services/item-lists';
 
 /** GET /api/practices — recommended good practices with their text. */
-export const handler = staffHandler({}, async () => json(200, await practices()));
+export const handler = staffHandler({}, async (_request, _principal, deps) => json(200, await practices(deps)));

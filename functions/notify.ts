@@ -3,6 +3,8 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import { handlerOn, processDeps, type MailDeps } from '../shared/deps';
+import { withMailer } from '../shared/notify/mailer';
 import { lambdaContext, logger } from '../shared/observability/logger';
 import { countMetric, metrics } from '../shared/observability/metrics';
 import { DeliveryError, notifyDirectory, notifyRecord } from '../shared/services/notify';
@@ -16,9 +18,9 @@ import type { Directory } from '../shared/schemas/directory';
  * nothing twice, and a record that keeps failing goes to the on-failure queue after its retries
  * without holding back the records behind it (they were handled at every attempt).
  */
-const handleRecord = (directory: Directory) => async (record: DynamoDBRecord) => {
+const handleRecord = (deps: MailDeps, directory: Directory) => async (record: DynamoDBRecord) => {
   try {
-    return await notifyRecord(record, directory);
+    return await notifyRecord(deps, record, directory);
   } catch (error) {
     // Identifiers and the reason only: never the addresses or the text of the message.
     if (error instanceof DeliveryError) {
@@ -29,11 +31,11 @@ const handleRecord = (directory: Directory) => async (record: DynamoDBRecord) =>
   }
 };
 
-const notify = async (event: DynamoDBStreamEvent, context: Context): Promise<DynamoDBBatchResponse> => {
-  const directory = await notifyDirectory();
+const notify = (deps: MailDeps) => async (event: DynamoDBStreamEvent, context: Context): Promise<DynamoDBBatchResponse> => {
+  const directory = await notifyDirectory(deps);
   // A processor per invocation: the local stack runs several invocations at once in one process.
   const processor = new BatchProcessor(EventType.DynamoDBStreams);
-  const response = await processPartialResponse(event, handleRecord(directory), processor, {
+  const response = await processPartialResponse(event, handleRecord(deps, directory), processor, {
     context,
     // In stream order, one at a time (as SES accepts them), and a failure is reported, not thrown.
     processInParallel: false,
@@ -46,7 +48,10 @@ const notify = async (event: DynamoDBStreamEvent, context: Context): Promise<Dyn
   return response;
 };
 
-export const handler = middy<DynamoDBStreamEvent, DynamoDBBatchResponse>({ timeoutEarlyInMillis: 0 })
-  .use(injectLambdaContext(logger, lambdaContext))
-  .use(logMetrics(metrics))
-  .handler(notify);
+const build = (deps: MailDeps) =>
+  middy<DynamoDBStreamEvent, DynamoDBBatchResponse>({ timeoutEarlyInMillis: 0 })
+    .use(injectLambdaContext(logger, lambdaContext))
+    .use(logMetrics(metrics))
+    .handler(notify(deps));
+
+export const handler = handlerOn(build, withMailer(processDeps()));

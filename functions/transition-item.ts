@@ -4,7 +4,7 @@ import { parseIfMatch } from '../shared/http/headers';
 import { transitionItem } from '../shared/services/item-actions';
 
 /** POST /api/items/{id}/transition — start, close, reject, merge, recommend, unrecommend. */
-export const handler = staffHandler({ params: itemIdParams, body: transitionBody }, async (request, principal) => {
-  const item = await transitionItem(principal, request.params.id, parseIfMatch(request.headers['if-match']), request.body);
+export const handler = staffHandler({ params: itemIdParams, body: transitionBody }, async (request, principal, deps) => {
+  const item = await transitionItem(deps, principal, request.params.id, parseIfMatch(request.headers['if-match']), request.body);
   return versioned(200, item);
 });

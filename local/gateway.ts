@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { Writable } from 'node:stream';
+import type { Deps } from '../shared/deps';
 import { claimsAsApiGatewayPassesThem } from '../shared/http/jwt';
 import { lambdaContext } from './lambda-context';
 import { routeKey, routes, type RouteDef } from '../shared/routes';
@@ -34,6 +35,11 @@ export interface GatewayOptions {
    * what it returns. The local stack lets the tally catch up before the dashboard answers.
    */
   readonly beforeInvoke?: (routeKey: string) => Promise<void> | undefined;
+  /**
+   * The deps the route handlers run on (the local stack's: its clock, its mailer), asked for when a
+   * handler is first loaded; without them each handler has its process's own, as in Lambda.
+   */
+  readonly deps?: () => Deps;
 }
 
 /**
@@ -109,7 +115,9 @@ const compile = (route: LocalRoute): CompiledRoute => {
   return { route, key: routeKey({ method: route.method as RouteDef['method'], path: route.path }), pattern: new RegExp(`^${source}$`), names };
 };
 
-const moduleRoutes = (): LocalRoute[] =>
+type HandlerModule = { handler: LambdaHandler & { withDeps?: (deps: Deps) => LambdaHandler } };
+
+const moduleRoutes = (deps: (() => Deps) | undefined): LocalRoute[] =>
   routes.map((r) => ({
     method: r.method,
     path: r.path,
@@ -117,7 +125,8 @@ const moduleRoutes = (): LocalRoute[] =>
     stream: r.stream,
     load: async () => {
       installLambdaGlobals();
-      return ((await import(`../functions/${r.handler}.ts`)) as { handler: LambdaHandler }).handler;
+      const { handler } = (await import(`../functions/${r.handler}.ts`)) as HandlerModule;
+      return deps && handler.withDeps ? handler.withDeps(deps()) : handler;
     },
   }));
 
@@ -216,7 +225,7 @@ export interface Gateway {
 }
 
 export const startGateway = async (options: GatewayOptions): Promise<Gateway> => {
-  const table = [...moduleRoutes(), ...(options.extraRoutes ?? [])].map(compile);
+  const table = [...moduleRoutes(options.deps), ...(options.extraRoutes ?? [])].map(compile);
   const handlers = new Map<string, Promise<LambdaHandler>>();
   const handlerFor = (match: CompiledRoute) => {
     let loaded = handlers.get(match.key);

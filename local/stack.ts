@@ -3,7 +3,11 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import type { CapacityMeter } from '../shared/data/capacity';
+import type { MailDeps } from '../shared/deps';
 import { createAccessTokenVerifier, type JwtClaims } from '../shared/http/jwt';
+import type { Mailer } from '../shared/notify/mailer';
+import { adjustableClock, type AdjustableClock } from './clock';
 import { createDevIssuer, devClientId, devIssuer, type DevIssuer } from './dev-issuer';
 import { devRoutes } from './dev-routes';
 import { startDynamoDbLocal, type DynamoDbLocal } from './dynamodb';
@@ -34,6 +38,8 @@ export interface LocalStackOptions {
   readonly sweepIntervalSeconds?: number;
   /** Milliseconds the stream poller waits before retrying a failed batch (doubling each time). */
   readonly retryBaseMs?: number;
+  /** Wraps the stack's mailer (the outbox): a test's sender that fails as SES can, in the stack's deps. */
+  readonly mailer?: (outbox: Mailer) => Mailer;
 }
 
 export interface LocalStack {
@@ -54,10 +60,19 @@ export interface LocalStack {
   readonly tally: StreamPoller;
   readonly dynamoEndpoint: string;
   readonly tableName: string;
+  /** The deps every handler of the stack runs on (one DynamoDB client, the clock, the outbox mailer). */
+  readonly deps: MailDeps;
+  /** The stack's clock: tests and the bench move it instead of waiting (local/clock.ts). */
+  readonly clock: AdjustableClock;
+  /** The capacity meter on the stack's client; the stream workers' requests are added up apart. */
+  readonly capacity: CapacityMeter;
   stop(): Promise<void>;
 }
 
-/** Handlers read their configuration from the environment at module load, as deployed. */
+/**
+ * The environment of the process, as a Lambda's: the SDK reads its region and credentials from it,
+ * and the stack reads its settings from it (shared/settings.ts) like every function.
+ */
 const configureEnvironment = (endpoint: string, tableName: string) => {
   Object.assign(process.env, {
     TABLE_NAME: tableName,
@@ -81,23 +96,23 @@ const configureEnvironment = (endpoint: string, tableName: string) => {
  * is then durable before the handler answers, so a crash loses nothing answered 201. Local only:
  * DynamoDB itself is durable when it answers.
  */
-const awaitTransactionCommits = async (tableName: string) => {
-  const [{ dynamo }, { addCommitBarrier }] = await Promise.all([import('../shared/data/client'), import('./commit-barrier')]);
-  addCommitBarrier(dynamo, tableName);
+const awaitTransactionCommits = async (db: MailDeps['db']) => {
+  const { addCommitBarrier } = await import('./commit-barrier');
+  addCommitBarrier(db.client, db.tableName);
 };
 
 /**
  * The stream workers run in this process beside the handlers; their DynamoDB requests are metered
- * apart (shared/data/client.ts `capacity.background`), so a request's figure is its own.
+ * apart (shared/data/capacity.ts `background`), so a request's figure is its own.
  */
 const background = new AsyncLocalStorage<true>();
 const inBackground = <T>(work: () => Promise<T>): Promise<T> => background.run(true, work);
 
 const lambdaContextFor = (name: string) => lambdaContext(name, { timeoutMs: 60_000 });
 
-const runSweep = async () => {
+const runSweep = async (deps: MailDeps) => {
   const { handler } = await import('../functions/sweep');
-  return (await handler({}, lambdaContextFor('sweep'))) as { overdue: number; reminded: number; autoClosed: number };
+  return (await handler.withDeps(deps)({}, lambdaContextFor('sweep'))) as { overdue: number; reminded: number; autoClosed: number };
 };
 
 /** The local on-failure destination: the outbox shows the message as failed, with the reason. */
@@ -126,6 +141,9 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
   let poller: StreamPoller | undefined;
   let tally: StreamPoller | undefined;
   let sweepTimer: NodeJS.Timeout | undefined;
+  let deps: MailDeps | undefined;
+  let clock: AdjustableClock | undefined;
+  let capacity: CapacityMeter;
   try {
     let endpoint = options.dynamoEndpoint;
     if (!endpoint) {
@@ -139,15 +157,22 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
     const scratch = keep ? dataDir : mkdtempSync(join(tmpdir(), 'yijian-'));
     outbox = createOutbox(join(scratch, 'outbox.jsonl'));
     configureEnvironment(endpoint, tableName);
-    process.env.YIJIAN_MAIL_OUTBOX = outbox.file;
-    const { capacity } = await import('../shared/data/client');
+    const [{ createDeps, processDeps }, { meterCapacity }, { withMailer, createMailer }] = await Promise.all([
+      import('../shared/deps'),
+      import('../shared/data/capacity'),
+      import('../shared/notify/mailer'),
+    ]);
+    // The process's one DynamoDB client (the modules that still use it directly, shared/data/client.ts, share it).
+    const { db } = processDeps();
+    if (db.tableName !== tableName) throw new Error(`one local stack per process: this one's client is on table ${db.tableName}`);
+    capacity = meterCapacity(db.client);
     capacity.isBackground = () => background.getStore() === true;
     const client = localClient(endpoint);
     await ensureTable(client, tableName);
-    if (keep) await awaitTransactionCommits(tableName);
+    if (keep) await awaitTransactionCommits(db);
     if (options.seedDemo ?? true) {
       const [{ putDirectory }, { demoDirectory }] = await Promise.all([import('../shared/data/directory'), import('../shared/demo/directory')]);
-      await putDirectory(demoDirectory, { onlyIfMissing: true });
+      await putDirectory({ db }, demoDirectory, { onlyIfMissing: true });
     }
     issuer = await createDevIssuer(keep ? resolve(dataDir, 'dev-issuer-keys.json') : undefined);
     // The gateway's authorizer and the export function check the local issuer's tokens with the
@@ -158,18 +183,32 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
       fallback: createPageServer({ root: webDist }),
       accessLog: options.accessLog,
       verifyToken: (token) => verifyToken!(token).catch(() => null),
-      extraRoutes: devRoutes(issuer, outbox, () => runSweep()),
+      extraRoutes: devRoutes(issuer, outbox, () => runSweep(deps!)),
+      // Built below, before anything calls the gateway (it knows its own URL only once it listens).
+      deps: () => deps!,
       // Deployed, the dashboard trails the items by the stream's delay (under a second); locally a
       // client that writes and then reads the dashboard sees its own writes: the tally catches up
       // first (a pass over the stream, a few milliseconds), bounded so a stuck tally cannot hang it.
       beforeInvoke: (key) => (key === 'GET /api/dashboard' && tally ? tally.drain(15_000).catch(() => undefined) : undefined),
     });
-    process.env.YIJIAN_PUBLIC_URL ??= gateway.url;
     const tokenCheck = { issuer: devIssuer, clientId: devClientId, jwksUri: `${gateway.url}/api/dev/jwks.json` };
     verifyToken = createAccessTokenVerifier(tokenCheck);
-    // Read by the export function (a streaming route: it verifies the token itself, as deployed).
-    Object.assign(process.env, { YIJIAN_JWT_ISSUER: tokenCheck.issuer, YIJIAN_JWT_CLIENT_ID: tokenCheck.clientId, YIJIAN_JWT_JWKS_URI: tokenCheck.jwksUri });
-    const { handler: notify } = await import('../functions/notify');
+    // The settings of every function of the stack: the environment, and what only the stack knows
+    // (its outbox, its URL for links in e-mail, the local issuer the export function checks
+    // tokens against, as a streaming route verifies them itself deployed).
+    const base = createDeps({
+      ...process.env,
+      YIJIAN_MAIL_OUTBOX: outbox.file,
+      YIJIAN_PUBLIC_URL: process.env.YIJIAN_PUBLIC_URL || gateway.url,
+      YIJIAN_JWT_ISSUER: tokenCheck.issuer,
+      YIJIAN_JWT_CLIENT_ID: tokenCheck.clientId,
+      YIJIAN_JWT_JWKS_URI: tokenCheck.jwksUri,
+    });
+    clock = adjustableClock(base.settings.clockOffsetMs);
+    const outboxMailer = createMailer(base.settings, clock);
+    deps = withMailer(createDeps({}, { settings: base.settings, db, clock }), options.mailer ? options.mailer(outboxMailer) : outboxMailer);
+    const { handler: notifyHandler } = await import('../functions/notify');
+    const notify = notifyHandler.withDeps(deps);
     poller = await startStreamPoller(client, {
       endpoint,
       tableName,
@@ -197,7 +236,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
     const interval = options.sweepIntervalSeconds ?? 60;
     if (interval > 0) {
       sweepTimer = setInterval(() => {
-        runSweep().catch((error: Error) => console.error('sweeper failed:', error.name));
+        runSweep(deps!).catch((error: Error) => console.error('sweeper failed:', error.name));
       }, interval * 1000);
       sweepTimer.unref();
     }
@@ -212,6 +251,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
   const started = gateway;
   const startedPoller = poller;
   const startedTally = tally;
+  const startedDeps = deps!;
   return {
     url: started.url,
     issuer: issuer!,
@@ -223,7 +263,10 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
     tally: startedTally,
     drainNotifications: (timeoutMs) => startedPoller.drain(timeoutMs),
     drainTally: (timeoutMs) => startedTally.drain(timeoutMs),
-    sweep: () => runSweep(),
+    sweep: () => runSweep(startedDeps),
+    deps: startedDeps,
+    clock: clock!,
+    capacity: capacity!,
     stop: async () => {
       clearInterval(sweepTimer);
       await startedPoller.stop();

@@ -1,4 +1,5 @@
 import { StaleVersionError, UnavailableError } from '../domain/errors';
+import type { Deps } from '../deps';
 import { StaleItemError } from './errors';
 import { commitChange, getItem, getItemWithEvents, type EventRecord, type ItemChange, type ItemRecord } from './items';
 import { lostRace, once, withRetry } from './retry';
@@ -45,21 +46,21 @@ export interface ChangedItem {
  * cancellation itself: either is a 503 with Retry-After); nothing was written.
  *
  * Worst case: lostRace.attempts rounds of one read and one transaction, each request tried up to
- * the SDK client's maxAttempts times (shared/data/client.ts), and nothing nested deeper: the
+ * the SDK client's `dynamoMaxAttempts` times (shared/data/db.ts), and nothing nested deeper: the
  * transaction itself is not retried by the app (`once`). The app's waits add up to at most
  * `maxTotalWaitMs(lostRace)` (a unit test keeps it under a second).
  */
-export const changeItem = async (trackingCode: string, decide: Decide, options: ChangeOptions = {}): Promise<ChangedItem | null> => {
+export const changeItem = async (deps: Pick<Deps, 'db' | 'clock' | 'settings'>, trackingCode: string, decide: Decide, options: ChangeOptions = {}): Promise<ChangedItem | null> => {
   const { expectedVersion } = options;
   try {
     return await withRetry(lostRace, async () => {
-      const current = options.withEvents ? await getItemWithEvents(trackingCode) : await getItem(trackingCode).then((item) => (item ? { item, events: [] } : null));
+      const current = options.withEvents ? await getItemWithEvents(deps, trackingCode) : await getItem(deps, trackingCode).then((item) => (item ? { item, events: [] } : null));
       const checkVersion = () => {
         if (expectedVersion !== undefined && current !== null && current.item.version !== expectedVersion) throw new StaleVersionError();
       };
       const planned = await decide(current, checkVersion);
       if (!current || !planned) return null;
-      const item = await commitChange(current.item, planned, { sourceIp: options.sourceIp, retry: once }).catch((error: unknown) => {
+      const item = await commitChange(deps, current.item, planned, { sourceIp: options.sourceIp, retry: once }).catch((error: unknown) => {
         // With If-Match the caller decided on the version it saw: that decision is not redone.
         throw expectedVersion !== undefined && error instanceof StaleItemError ? new StaleVersionError() : error;
       });

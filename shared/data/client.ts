@@ -1,18 +1,12 @@
-import { readSettings } from '../settings';
-import { meterCapacity } from './capacity';
-import { createDynamoClient, dynamoClientSettings, queryAllWith, type Db } from './db';
+import { processDeps } from '../deps';
+import { queryAll as queryAllOf } from './db';
 
 /**
- * The process's client and table as module singletons: the data functions still use these while
- * they move to the `db` they are given (shared/deps.ts).
+ * This process's client and table (`processDeps().db`), for the modules that have not yet moved to
+ * the `db` they are given (the counters). Read when first imported, as Lambda's cold start would.
  */
-const settings = readSettings(process.env);
-export const dynamoSettings = dynamoClientSettings(settings);
-export const dynamo = createDynamoClient(settings);
-if (!settings.tableName) throw new Error('missing environment variable TABLE_NAME');
-export const tableName: string = settings.tableName;
-export const processDb: Db = { client: dynamo, tableName };
-
-export const queryAll = (input: Parameters<typeof queryAllWith>[1]) => queryAllWith(dynamo, input);
-
-export const capacity = meterCapacity(dynamo);
+const { db } = processDeps();
+export const processDb = db;
+export const dynamo = db.client;
+export const tableName = db.tableName;
+export const queryAll = (input: Parameters<typeof queryAllOf>[1]) => queryAllOf(db, input);

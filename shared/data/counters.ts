@@ -1,7 +1,7 @@
 import { DeleteCommand, GetCommand, UpdateCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { allCountNames, counterCell, parseCounterCell, pendingTotal, type Counts } from '../domain/counters';
 import type { Directory } from '../schemas/directory';
-import { dynamo, queryAll, tableName } from './client';
+import { dynamo, processDb, queryAll, tableName } from './client';
 import { counterKey, counterPartition, dueCounterPartition, dueBucketKey, tallyMarkerKey } from './keys';
 import { tallyRace } from './retry';
 import { transactWrite } from './transact';
@@ -146,6 +146,7 @@ export const commitTally = async (updates: readonly CountUpdate[], marker: Tally
   if (updates.length > maxTallyUpdates) throw new RangeError(`a tally step of ${updates.length} updates`);
   try {
     await transactWrite(
+      { db: processDb },
       [
         ...updates.map(addCounts),
         {

@@ -55,8 +55,8 @@ export const createDb = (settings: Pick<Settings, 'tableName' | 'dynamoEndpoint'
  * Every row a Query matches, page after page (DynamoDB stops a page at 1 MB). For reads whose
  * whole result is wanted: an item collection, the counters, a sweep's work list.
  */
-export const queryAllWith = async (
-  client: DynamoDBDocumentClient,
+export const queryAll = async (
+  { client }: Pick<Db, 'client'>,
   input: Omit<QueryCommandInput, 'ExclusiveStartKey'>,
 ): Promise<Record<string, unknown>[]> => {
   const rows: Record<string, unknown>[] = [];

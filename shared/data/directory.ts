@@ -1,22 +1,22 @@
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Directory } from '../schemas/directory';
-import { dynamo, tableName } from './client';
 import { seedCounters } from './counters';
 import { directoryKey } from './keys';
+import type { DbDeps } from '../deps';
 
 /**
  * The directory is one document, read whole: routing, the SLA and the form all need most of it.
  * Cost: 1 strongly consistent read per 4 KB (the demo directory is ~10 KB: 3 RCU). Handlers read
  * it through the short per-process cache of shared/services/directory.ts.
  */
-export const getDirectory = async (): Promise<Directory | null> => {
-  const { Item } = await dynamo.send(new GetCommand({ TableName: tableName, Key: directoryKey, ConsistentRead: true }));
+export const getDirectory = async ({ db }: DbDeps): Promise<Directory | null> => {
+  const { Item } = await db.client.send(new GetCommand({ TableName: db.tableName, Key: directoryKey, ConsistentRead: true }));
   return Item ? (Item.document as Directory) : null;
 };
 
 /** The stored directory with the time it was stored (the office's PUT needs both). */
-export const getDirectoryRecord = async (): Promise<{ document: Directory; updatedAt: string } | null> => {
-  const { Item } = await dynamo.send(new GetCommand({ TableName: tableName, Key: directoryKey, ConsistentRead: true }));
+export const getDirectoryRecord = async ({ db }: DbDeps): Promise<{ document: Directory; updatedAt: string } | null> => {
+  const { Item } = await db.client.send(new GetCommand({ TableName: db.tableName, Key: directoryKey, ConsistentRead: true }));
   return Item ? { document: Item.document as Directory, updatedAt: String(Item.updatedAt) } : null;
 };
 
@@ -26,12 +26,12 @@ export const getDirectoryRecord = async (): Promise<{ document: Directory; updat
  * nothing). `onlyIfMissing` seeds it without overwriting (and then seeds the counters).
  * Cost: ~10 WCU, plus the counters' seeding (shared/data/counters.ts).
  */
-export const putDirectory = async (document: Directory, options: { onlyIfMissing?: boolean } = {}): Promise<boolean> => {
+export const putDirectory = async ({ db }: DbDeps, document: Directory, options: { onlyIfMissing?: boolean } = {}): Promise<boolean> => {
   if (!options.onlyIfMissing) await seedCounters(document);
   try {
-    await dynamo.send(
+    await db.client.send(
       new PutCommand({
-        TableName: tableName,
+        TableName: db.tableName,
         Item: { ...directoryKey, entity: 'directory', document, updatedAt: new Date().toISOString() },
         ...(options.onlyIfMissing ? { ConditionExpression: 'attribute_not_exists(pk)' } : {}),
       }),

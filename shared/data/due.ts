@@ -1,5 +1,6 @@
-import { queryAll, tableName } from './client';
 import { answeredPartition, duePartition } from './keys';
+import type { DbDeps } from '../deps';
+import { queryAll } from './db';
 
 /**
  * The sweeper's reads, on the sparse index gsi6: only items that can need the sweeper are in it,
@@ -7,10 +8,10 @@ import { answeredPartition, duePartition } from './keys';
  *   `DUE`      open items not yet reported overdue for their due date, by due date
  *   `ANSWERED` answered items, by the time of the latest answer
  */
-const queryRange = async (partition: string, from: string | undefined, before: string): Promise<string[]> =>
+const queryRange = async ({ db }: DbDeps, partition: string, from: string | undefined, before: string): Promise<string[]> =>
   (
-    await queryAll({
-      TableName: tableName,
+    await queryAll(db, {
+      TableName: db.tableName,
       IndexName: 'gsi6',
       KeyConditionExpression: from ? 'gsi6pk = :pk AND gsi6sk BETWEEN :from AND :before' : 'gsi6pk = :pk AND gsi6sk < :before',
       ExpressionAttributeValues: { ':pk': partition, ':before': before, ...(from ? { ':from': from } : {}) },
@@ -19,10 +20,10 @@ const queryRange = async (partition: string, from: string | undefined, before: s
   ).map((row) => String(row.trackingCode));
 
 /** Open items whose due date is before `now` and that the office has not been told about. */
-export const overdueCodes = (now: string) => queryRange(duePartition, undefined, now);
+export const overdueCodes = (deps: DbDeps, now: string) => queryRange(deps, duePartition, undefined, now);
 
 /** Open items due between `now` and `until` (inclusive): the reminders' candidates. */
-export const dueSoonCodes = (now: string, until: string) => queryRange(duePartition, now, `${until}~`);
+export const dueSoonCodes = (deps: DbDeps, now: string, until: string) => queryRange(deps, duePartition, now, `${until}~`);
 
 /** Items answered before `before` and still waiting for a rating. */
-export const answeredBeforeCodes = (before: string) => queryRange(answeredPartition, undefined, before);
+export const answeredBeforeCodes = (deps: DbDeps, before: string) => queryRange(deps, answeredPartition, undefined, before);

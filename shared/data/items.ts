@@ -2,8 +2,8 @@ import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import type { Kind } from '../schemas/directory';
 import type { Satisfaction, Status } from '../schemas/submission';
-import { clock } from '../clock';
-import { dynamo, queryAll, tableName } from './client';
+import type { DbDeps, Deps } from '../deps';
+import { queryAll } from './db';
 import { eventSk, idempotencyKey, isEventRecord, itemIndexKeyNames, itemIndexKeys, itemPk, itemSk } from './keys';
 import { IdempotencyKeyTakenError, ItemExistsError, RateLimitedError, StaleItemError } from './errors';
 import { rateLimitEntry } from './rate-limit';
@@ -95,22 +95,27 @@ const cancellationCodes = (error: unknown): (string | undefined)[] | null =>
  * Cost: one conditional PutItem (~1 KB with its index entries: ~7 WCU); with an Idempotency-Key
  * or a rate limit, a transaction of two or three small writes (2x WCU each).
  */
+/** What the item writes need: the table, the clock (expired idempotency records) and the rate limit. */
+type ItemDeps = Pick<Deps, 'db' | 'clock' | 'settings'>;
+
 export const createItem = async (
+  deps: ItemDeps,
   item: ItemRecord,
   event: EventRecord,
   idempotency?: SealedAnswer,
   sourceIp?: string,
 ): Promise<void> => {
   const pk = itemPk(item.trackingCode);
-  const limiter = rateLimitEntry(sourceIp, new Date(item.createdAt));
+  const { db, clock } = deps;
+  const limiter = rateLimitEntry(deps, sourceIp, new Date(item.createdAt));
   const put = {
-    TableName: tableName,
+    TableName: db.tableName,
     Item: { pk, sk: itemSk, entity: 'item', ...itemIndexKeys(item), ...item, firstEvent: event },
     ConditionExpression: 'attribute_not_exists(pk)',
   };
   if (!idempotency && !limiter) {
     try {
-      await dynamo.send(new PutCommand(put));
+      await db.client.send(new PutCommand(put));
       return;
     } catch (error) {
       if ((error as Error).name === 'ConditionalCheckFailedException') throw new ItemExistsError();
@@ -118,13 +123,13 @@ export const createItem = async (
     }
   }
   try {
-    await transactWrite([
+    await transactWrite(deps, [
       { Put: put },
       ...(idempotency
         ? [
             {
               Put: {
-                TableName: tableName,
+                TableName: db.tableName,
                 Item: {
                   ...idempotencyKey(idempotency.keyHash),
                   entity: 'idempotency',
@@ -151,16 +156,16 @@ export const createItem = async (
 };
 
 /** Reads an idempotency record that has not expired. Cost: 1 strongly consistent read (≤ 4 KB). */
-export const getIdempotencyRecord = async (keyHash: string): Promise<SealedAnswer | null> => {
-  const { Item } = await dynamo.send(new GetCommand({ TableName: tableName, Key: idempotencyKey(keyHash), ConsistentRead: true }));
+export const getIdempotencyRecord = async ({ db, clock }: Pick<Deps, 'db' | 'clock'>, keyHash: string): Promise<SealedAnswer | null> => {
+  const { Item } = await db.client.send(new GetCommand({ TableName: db.tableName, Key: idempotencyKey(keyHash), ConsistentRead: true }));
   if (!Item || Number(Item.expiresAt) < Math.floor(clock.now().getTime() / 1000)) return null;
   return { keyHash, requestHash: String(Item.requestHash), sealed: String(Item.sealed), expiresAt: Number(Item.expiresAt) };
 };
 
 /** The item alone. Cost: 1 strongly consistent read per 4 KB of item. */
-export const getItem = async (trackingCode: string): Promise<ItemRecord | null> => {
-  const { Item } = await dynamo.send(
-    new GetCommand({ TableName: tableName, Key: { pk: itemPk(trackingCode), sk: itemSk }, ConsistentRead: true }),
+export const getItem = async ({ db }: DbDeps, trackingCode: string): Promise<ItemRecord | null> => {
+  const { Item } = await db.client.send(
+    new GetCommand({ TableName: db.tableName, Key: { pk: itemPk(trackingCode), sk: itemSk }, ConsistentRead: true }),
   );
   return Item ? stripKeys<ItemRecord>(Item) : null;
 };
@@ -169,11 +174,11 @@ export const getItem = async (trackingCode: string): Promise<ItemRecord | null> 
  * The item with every event (history, replies, notes, follow-ups) in version order: one Query on
  * the item collection (`#ITEM` sorts before `E#...`). Cost: 1 consistent read per 4 KB returned.
  */
-export const getItemWithEvents = async (trackingCode: string): Promise<{ item: ItemRecord; events: EventRecord[] } | null> => {
+export const getItemWithEvents = async ({ db }: DbDeps, trackingCode: string): Promise<{ item: ItemRecord; events: EventRecord[] } | null> => {
   let item: ItemRecord | null = null;
   const events: EventRecord[] = [];
-  const rows = await queryAll({
-    TableName: tableName,
+  const rows = await queryAll(db, {
+    TableName: db.tableName,
     KeyConditionExpression: 'pk = :pk',
     ExpressionAttributeValues: { ':pk': itemPk(trackingCode) },
     ConsistentRead: true,
@@ -204,11 +209,13 @@ export interface ItemChange {
  * Cost: one transaction of two writes (2x WCU each): ~4 WCU for items under 1 KB, more for larger.
  */
 export const commitChange = async (
+  deps: ItemDeps,
   current: ItemRecord,
   change: ItemChange,
   options: { sourceIp?: string; retry?: RetryPolicy } = {},
 ): Promise<ItemRecord> => {
-  const limiter = rateLimitEntry(options.sourceIp, new Date(change.event.at));
+  const { db } = deps;
+  const limiter = rateLimitEntry(deps, options.sourceIp, new Date(change.event.at));
   const version = current.version + 1;
   const next = { ...current, ...change.set, version } as ItemRecord;
   for (const key of Object.keys(next) as (keyof ItemRecord)[]) if (next[key] === undefined) delete next[key];
@@ -232,10 +239,10 @@ export const commitChange = async (
   for (const key of itemIndexKeyNames) if (before[key] !== after[key]) assign(key, after[key]);
   const pk = itemPk(current.trackingCode);
   try {
-    await transactWrite([
+    await transactWrite(deps, [
       {
         Update: {
-          TableName: tableName,
+          TableName: db.tableName,
           Key: { pk, sk: itemSk },
           UpdateExpression: `SET ${sets.join(', ')}${removes.length ? ` REMOVE ${removes.join(', ')}` : ''}`,
           ConditionExpression: '#version = :expected',
@@ -245,7 +252,7 @@ export const commitChange = async (
       },
       {
         Put: {
-          TableName: tableName,
+          TableName: db.tableName,
           Item: { pk, sk: eventSk(version), entity: 'event', version, ...change.event },
           ConditionExpression: 'attribute_not_exists(pk)',
         },

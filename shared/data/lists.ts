@@ -1,7 +1,7 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { DbDeps } from '../deps';
 import type { Kind } from '../schemas/directory';
 import type { Status } from '../schemas/submission';
-import { dynamo, tableName } from './client';
 import type { ItemRecord } from './items';
 import { itemIndexKeyNames } from './keys';
 
@@ -94,6 +94,7 @@ const stripIndexKeys = (raw: Record<string, unknown>): SummaryRow & { sortKey: s
 
 /** One page of the merged sources, newest first, starting below `after` (a previous page's `next`). */
 export const listItems = async (
+  { db }: DbDeps,
   sources: readonly ListSource[],
   filter: ListFilter,
   options: { limit: number; after?: string },
@@ -106,9 +107,9 @@ export const listItems = async (
     const need = options.limit - rows.length;
     const results = await Promise.all(
       sources.map(async (source) => {
-        const page = await dynamo.send(
+        const page = await db.client.send(
           new QueryCommand({
-            TableName: tableName,
+            TableName: db.tableName,
             IndexName: source.index,
             KeyConditionExpression: position ? '#pk = :pk AND #sk < :position' : '#pk = :pk',
             ExpressionAttributeNames: {

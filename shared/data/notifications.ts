@@ -1,12 +1,12 @@
 import { DeleteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { dynamo, tableName } from './client';
 import { notificationKey as key } from './keys';
+import type { DbDeps } from '../deps';
 
 /**
  * Deduplication of notifications: a message is claimed under its key (item, event, version) with a
  * conditional write before it is sent and marked sent after. A retried batch finds the claim and
  * sends nothing twice. A claim whose sender died mid-send is taken over after its lease (longer
- * than a send can take: the SES client gives up after 10 s), so a crash can delay a message but
+ * than a send can take: the SES client gives up after `sesRequestTimeoutMs`, shared/notify/mailer.ts), so a crash can delay a message but
  * never lose it: an attempt that finds a live claim waits the lease out and takes it over.
  * Records expire after 14 days.
  * Cost: 1 conditional write to claim, 1 write to mark sent (plus 1 delete if the send fails).
@@ -15,11 +15,11 @@ export const leaseMs = 20_000;
 
 export type Claim = { state: 'claimed' } | { state: 'sent' } | { state: 'busy'; retryInMs: number };
 
-export const claimNotification = async (dedupKey: string, now: Date): Promise<Claim> => {
+export const claimNotification = async ({ db }: DbDeps, dedupKey: string, now: Date): Promise<Claim> => {
   try {
-    await dynamo.send(
+    await db.client.send(
       new PutCommand({
-        TableName: tableName,
+        TableName: db.tableName,
         Item: { ...key(dedupKey), entity: 'notification', state: 'sending', claimedAt: now.getTime(), expiresAt: Math.floor(now.getTime() / 1000) + 14 * 86400 },
         ConditionExpression: 'attribute_not_exists(pk) OR (#state = :sending AND claimedAt < :stale)',
         ExpressionAttributeNames: { '#state': 'state' },
@@ -39,10 +39,10 @@ export const claimNotification = async (dedupKey: string, now: Date): Promise<Cl
   }
 };
 
-export const markNotificationSent = async (dedupKey: string) => {
-  await dynamo.send(
+export const markNotificationSent = async ({ db }: DbDeps, dedupKey: string) => {
+  await db.client.send(
     new UpdateCommand({
-      TableName: tableName,
+      TableName: db.tableName,
       Key: key(dedupKey),
       UpdateExpression: 'SET #state = :sent',
       ExpressionAttributeNames: { '#state': 'state' },
@@ -52,6 +52,6 @@ export const markNotificationSent = async (dedupKey: string) => {
 };
 
 /** Gives a claim back after a failed send, so the retry sends it. */
-export const releaseNotification = async (dedupKey: string) => {
-  await dynamo.send(new DeleteCommand({ TableName: tableName, Key: key(dedupKey) }));
+export const releaseNotification = async ({ db }: DbDeps, dedupKey: string) => {
+  await db.client.send(new DeleteCommand({ TableName: db.tableName, Key: key(dedupKey) }));
 };

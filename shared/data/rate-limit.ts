@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
-import { tableName } from './client';
 import { rateLimitKey } from './keys';
-import { parseRateLimit } from '../settings';
+import type { Deps } from '../deps';
 
 /**
  * Public writes per client address: a fixed-window counter item per (hashed address, window),
@@ -9,16 +8,15 @@ import { parseRateLimit } from '../settings';
  * condition that it is still under the limit, so a refused request writes nothing at all and a
  * retried idempotent request that loses its race does not count twice.
  *
- * YIJIAN_RATE_LIMIT: `<requests>/<seconds>` (default `10/600`), or `off`.
+ * The limit is Settings.rateLimit (YIJIAN_RATE_LIMIT: `<requests>/<seconds>`, or `off`).
  * The address is hashed together with the window start: the table never holds a raw IP, and a hash
  * is worthless after its window (and gone with the TTL).
  */
-export const rateLimit = parseRateLimit(process.env.YIJIAN_RATE_LIMIT);
-
 export { RateLimitedError } from './errors';
 
 /** The transaction entry that counts this request, or null when limiting is off or the address unknown. */
-export const rateLimitEntry = (sourceIp: string | undefined, now: Date) => {
+export const rateLimitEntry = ({ db, settings }: Pick<Deps, 'db' | 'settings'>, sourceIp: string | undefined, now: Date) => {
+  const rateLimit = settings.rateLimit;
   if (!rateLimit || !sourceIp) return null;
   const nowSeconds = Math.floor(now.getTime() / 1000);
   const windowStart = nowSeconds - (nowSeconds % rateLimit.windowSeconds);
@@ -28,7 +26,7 @@ export const rateLimitEntry = (sourceIp: string | undefined, now: Date) => {
     retryAfterSeconds: Math.max(1, windowEnd - nowSeconds),
     entry: {
       Update: {
-        TableName: tableName,
+        TableName: db.tableName,
         Key: rateLimitKey(hash, windowStart),
         UpdateExpression: 'ADD #n :one SET expiresAt = :expires',
         ConditionExpression: 'attribute_not_exists(#n) OR #n < :limit',

@@ -1,7 +1,7 @@
 import { TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { randomUUID } from 'node:crypto';
-import { dynamo } from './client';
 import { transactionConflict, withRetry, type RetryPolicy } from './retry';
+import type { DbDeps } from '../deps';
 
 type TransactItems = NonNullable<TransactWriteCommandInput['TransactItems']>;
 
@@ -13,8 +13,8 @@ type TransactItems = NonNullable<TransactWriteCommandInput['TransactItems']>;
  * evaluated afresh, so a retry can never apply a stale change. Any other cancellation (a failed
  * condition) is the caller's to interpret.
  */
-export const transactWrite = (items: TransactItems, policy: RetryPolicy = transactionConflict): Promise<void> =>
+export const transactWrite = ({ db }: DbDeps, items: TransactItems, policy: RetryPolicy = transactionConflict): Promise<void> =>
   withRetry(policy, async () => {
     // The SDK's own retries of this request reuse the token: DynamoDB then applies it at most once.
-    await dynamo.send(new TransactWriteCommand({ TransactItems: items, ClientRequestToken: randomUUID() }));
+    await db.client.send(new TransactWriteCommand({ TransactItems: items, ClientRequestToken: randomUUID() }));
   });

@@ -8,7 +8,7 @@ import type * as z from 'zod/mini';
 import type { Readable } from 'node:stream';
 import type { Principal } from '../domain/access';
 import { transientCancellationReasons } from '../data/errors';
-import { processDeps, type Deps } from '../deps';
+import { handlerOn, processDeps, type Deps } from '../deps';
 import type { Settings } from '../settings';
 import { DomainError } from '../domain/errors';
 import { toFieldErrors } from '../schemas/field-errors';
@@ -73,9 +73,9 @@ export interface HttpHandlerOptions<BS extends Schema | undefined, QS extends Sc
   readonly stream?: boolean;
   /**
    * Runs before the request is parsed: a streaming staff function passes its own token check here
-   * (shared/http/jwt.ts), so only that bundle carries the JWT library.
+   * (shared/http/jwt.ts), made from its deps' settings, so only that bundle carries the JWT library.
    */
-  readonly authenticate?: MiddlewareObj<APIGatewayProxyEventV2>;
+  readonly authenticate?: (deps: Deps) => MiddlewareObj<APIGatewayProxyEventV2>;
   /**
    * The business metrics the handler emits (shared/observability/metrics.ts), flushed as EMF after
    * each invocation. Passed in, so that the functions that emit none do not bundle Metrics.
@@ -266,13 +266,10 @@ export const httpHandler = <
       .use(options.metrics ? logMetrics(options.metrics) : [])
       .use(withRequestId())
       .use(problemResponder())
-      .use(options.authenticate ?? [])
+      .use(options.authenticate?.(deps) ?? [])
       .use(parseRequest(options, deps.settings))
       .handler(async (event) => toResponse(await fn(event.yijian!.request as HttpRequest<Infer<BS>, Infer<QS>, Infer<PS>>, deps)));
-  // The handler Lambda runs has this process's deps, read when the module loads (the cold start: an
-  // invalid setting stops it there); `withDeps` builds the same stack on other deps (the local
-  // stack's, a test's), so nothing has to patch a module.
-  return Object.assign(build(processDeps()), { withDeps: build });
+  return handlerOn(build, processDeps());
 };
 
 /** A staff endpoint: the handler gets the verified principal alongside the request. */

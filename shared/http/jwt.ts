@@ -109,22 +109,17 @@ export const claimsAsApiGatewayPassesThem = (payload: Record<string, unknown>): 
 };
 
 /**
- * The configuration infra passes (the user pool's issuer and the app client), or the local stack
- * (the local issuer, and where it serves its JWKS); undefined where neither did.
+ * The verifier of the configuration infra passes (Settings.jwt: the user pool's issuer and the app
+ * client), or the local stack's (the local issuer, and where it serves its JWKS); undefined where
+ * neither did.
  */
-const verifierFromEnvironment = () => {
-  const issuer = process.env.YIJIAN_JWT_ISSUER;
-  // A client id missing beside an issuer is a broken deployment: fail at cold start, not per request.
-  return issuer
-    ? createAccessTokenVerifier({ issuer, clientId: process.env.YIJIAN_JWT_CLIENT_ID ?? '', jwksUri: process.env.YIJIAN_JWT_JWKS_URI || undefined })
-    : undefined;
-};
+export const verifierFor = (check: AccessTokenCheck | undefined) => (check ? createAccessTokenVerifier(check) : undefined);
 
 /**
- * The middleware. `verify` defaults to the configuration from the environment; tests pass their
- * own. Call it once per function, at module load: the verifier it holds caches the JWKS for the process.
+ * The middleware. Without `verify` it lets every request through (no issuer configured). Build it
+ * once per function, with its deps: the verifier it holds caches the JWKS for the process.
  */
-export const verifyBearerToken = (verify = verifierFromEnvironment()): MiddlewareObj<APIGatewayProxyEventV2> => ({
+export const verifyBearerToken = (verify?: (token: string) => Promise<JwtClaims>): MiddlewareObj<APIGatewayProxyEventV2> => ({
   name: 'verify-bearer-token',
   before: async (request) => {
     if (!verify) return;

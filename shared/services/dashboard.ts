@@ -1,4 +1,4 @@
-import { clock } from '../clock';
+import type { Deps } from '../deps';
 import { readCounters, readDueBucketsBefore } from '../data/counters';
 import type { Principal } from '../domain/access';
 import { countName, firstReplyHistogram, medianFromHistogram, parseCounterCell, unitsOf } from '../domain/counters';
@@ -13,11 +13,11 @@ import { scopeFor } from './item-lists';
  * hot-spot units, kinds and satisfaction, for the principal's scope. Its read costs the same
  * whatever the number of items.
  */
-export const dashboard = async (principal: Principal, query: { groupId?: string; phase?: string }) => {
-  const now = clock.now();
+export const dashboard = async (deps: Deps, principal: Principal, query: { groupId?: string; phase?: string }) => {
+  const now = deps.clock.now();
   const nowIso = now.toISOString();
   const scope = scopeFor(principal, query.groupId);
-  const [directory, rows, fellDue] = await Promise.all([requireDirectory(), readCounters({ phase: query.phase }), readDueBucketsBefore(nowIso)]);
+  const [directory, rows, fellDue] = await Promise.all([requireDirectory(deps), readCounters({ phase: query.phase }), readDueBucketsBefore(nowIso)]);
   const inScope = (groupId: string | undefined) => scope === null || (groupId !== undefined && scope.includes(groupId));
   const visible = rows.filter((row) => inScope(row.groupId));
   // Overdue now = what the sweeper has counted + what fell due since it last ran.

@@ -1,5 +1,6 @@
 import { seedCounters } from '../data/counters';
 import { getDirectory, getDirectoryRecord, putDirectory } from '../data/directory';
+import type { Deps } from '../deps';
 import { canAdminister, type Principal } from '../domain/access';
 import { ForbiddenError, InvalidInputError, UnavailableError } from '../domain/errors';
 import { directorySchema } from '../schemas/directory';
@@ -10,31 +11,31 @@ import { forgetDirectory, waitOutDirectoryCaches } from './directory';
 
 const officeOnly = () => new ForbiddenError('Only the office manages the directory.');
 
-export const readDirectory = async (principal: Principal) => {
+export const readDirectory = async (deps: Deps, principal: Principal) => {
   if (!canAdminister(principal)) throw officeOnly();
   // The editor reads what is stored now, not a cached copy.
-  const directory = await getDirectory();
+  const directory = await getDirectory(deps);
   if (!directory) throw new UnavailableError(60);
   return directory;
 };
 
-export const replaceDirectory = async (principal: Principal, document: unknown) => {
+export const replaceDirectory = async (deps: Deps, principal: Principal, document: unknown) => {
   if (!canAdminister(principal)) throw officeOnly();
   const parsed = directorySchema.safeParse(document);
   if (!parsed.success) throw new InvalidInputError(toFieldErrors(parsed.error.issues), 'The directory has problems; nothing was changed.');
-  const stored = await getDirectoryRecord();
+  const stored = await getDirectoryRecord(deps);
   // The stored document through the same schema: the same key order, so JSON compares contents.
   if (stored && JSON.stringify(directorySchema.safeParse(stored.document).data) === JSON.stringify(parsed.data)) {
     // Saved unchanged (the editor's Save without an edit, or the retry of a PUT whose answer was
     // lost): nothing to write, but answer only once the caches are at least as old as the stored
     // document, and finish what a failed PUT began.
-    await waitOutDirectoryCaches(Date.parse(stored.updatedAt) || Date.now());
+    await waitOutDirectoryCaches(deps, Date.parse(stored.updatedAt) || Date.now());
     await seedCounters(parsed.data);
     return parsed.data;
   }
-  await putDirectory(parsed.data);
-  forgetDirectory();
+  await putDirectory(deps, parsed.data);
+  forgetDirectory(deps);
   // Answer once every function's cached copy has expired: the 200 means routing uses it now.
-  await waitOutDirectoryCaches(Date.now());
+  await waitOutDirectoryCaches(deps, Date.now());
   return parsed.data;
 };

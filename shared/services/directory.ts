@@ -1,4 +1,6 @@
+import type { Db } from '../data/db';
 import { getDirectory } from '../data/directory';
+import type { DbDeps, Deps } from '../deps';
 import { UnavailableError } from '../domain/errors';
 import type { Directory } from '../schemas/directory';
 
@@ -10,33 +12,32 @@ import type { Directory } from '../schemas/directory';
  * that could hold the old document has expired (`directoryCacheMs` after its write completed; a
  * cache entry is dated from the moment its read *started*). So when the office gets its 200, every
  * function routes with the new directory, as the API promises; readers pay nothing for it.
- * YIJIAN_DIRECTORY_CACHE_MS (default 1000; 0 reads the table every time).
+ * The cache time is Settings.directoryCacheMs (0 reads the table every time). The cache belongs to
+ * the process's client (`deps.db`): a test or a stack with a table of its own has a cache of its own.
  */
-export const directoryCacheMs = (() => {
-  const raw = process.env.YIJIAN_DIRECTORY_CACHE_MS ?? '1000';
-  const ms = Number(raw);
-  if (!Number.isInteger(ms) || ms < 0 || ms > 60_000) throw new Error(`YIJIAN_DIRECTORY_CACHE_MS must be 0..60000, not "${raw}"`);
-  return ms;
-})();
+type Entry = { readonly startedAt: number; readonly value: Promise<Directory | null> };
+const caches = new WeakMap<Db, Entry>();
 
-let cached: { readonly startedAt: number; readonly value: Promise<Directory | null> } | null = null;
+type DirectoryDeps = Pick<Deps, 'db' | 'settings'>;
 
 /** The directory as of at most `directoryCacheMs` ago (null when none is stored yet). */
-export const currentDirectory = (): Promise<Directory | null> => {
+export const currentDirectory = (deps: DirectoryDeps): Promise<Directory | null> => {
+  const { db, settings } = deps;
   const now = performance.now();
-  if (cached && now - cached.startedAt < directoryCacheMs) return cached.value;
-  const entry = { startedAt: now, value: getDirectory() };
-  cached = directoryCacheMs > 0 ? entry : null;
+  const cached = caches.get(db);
+  if (cached && now - cached.startedAt < settings.directoryCacheMs) return cached.value;
+  const entry = { startedAt: now, value: getDirectory(deps) };
+  if (settings.directoryCacheMs > 0) caches.set(db, entry);
   // A failed read is not remembered: the next caller tries again.
   entry.value.catch(() => {
-    if (cached === entry) cached = null;
+    if (caches.get(db) === entry) caches.delete(db);
   });
   return entry.value;
 };
 
 /** This process wrote the directory: its own next read sees the new one at once. */
-export const forgetDirectory = () => {
-  cached = null;
+export const forgetDirectory = ({ db }: DbDeps) => {
+  caches.delete(db);
 };
 
 /** Allowance for the clocks of two functions when a stored time is compared with this one's. */
@@ -46,14 +47,15 @@ const clockSkewMs = 100;
  * Resolves once no cache anywhere can still hold a directory older than the one stored at
  * `storedAt` (epoch ms): every read that started before then has expired.
  */
-export const waitOutDirectoryCaches = async (storedAt: number): Promise<void> => {
+export const waitOutDirectoryCaches = async ({ settings }: Pick<Deps, 'settings'>, storedAt: number): Promise<void> => {
+  const { directoryCacheMs } = settings;
   const delay = storedAt + directoryCacheMs + clockSkewMs - Date.now();
   if (directoryCacheMs > 0 && delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
 };
 
 /** The directory, or UnavailableError (try again in a minute) when the office has not loaded one yet. */
-export const requireDirectory = async (): Promise<Directory> => {
-  const directory = await currentDirectory();
+export const requireDirectory = async (deps: DirectoryDeps): Promise<Directory> => {
+  const directory = await currentDirectory(deps);
   if (!directory) throw new UnavailableError(60);
   return directory;
 };

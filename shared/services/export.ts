@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import { stringify } from 'csv-stringify/sync';
-import { clock } from '../clock';
+import type { Deps } from '../deps';
 import type { Principal } from '../domain/access';
 import { canExport } from '../domain/access';
 import { ForbiddenError } from '../domain/errors';
@@ -51,13 +51,13 @@ export const csvText = (records: readonly (readonly string[])[], options: { firs
  * The export as a stream of CSV (see `csvText`): items are read page by page while the client
  * downloads, so memory stays one page deep however many items there are.
  */
-export const exportCsv = async (principal: Principal, query: ExportQuery): Promise<Readable> => {
+export const exportCsv = async (deps: Deps, principal: Principal, query: ExportQuery): Promise<Readable> => {
   if (!canExport(principal)) throw new ForbiddenError('Only the office and leaders export.');
-  const directory = await requireDirectory();
+  const directory = await requireDirectory(deps);
   const unitNames = new Map(directory.units.map((u) => [u.id, u.name]));
   const groupNames = new Map(directory.groups.map((g) => [g.id, g.name]));
-  const now = clock.now();
-  const pages = allForPrincipal(principal, query);
+  const now = deps.clock.now();
+  const pages = allForPrincipal(deps, principal, query);
   async function* csv() {
     // The BOM and the header leave with the first page (there is always one, maybe empty), and
     // each page leaves as one chunk: one write per page of up to a hundred items, not one per item.

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { clock } from '../clock';
 import { changeItem, type ChangedItem } from '../data/change-item';
+import type { Deps } from '../deps';
 import { getItem, getItemWithEvents, type EventRecord, type ItemChange, type ItemRecord } from '../data/items';
 import { canAct, canReadItem, type Principal, type StaffAction } from '../domain/access';
 import { addWorkingDays } from '../domain/calendar';
@@ -18,11 +18,11 @@ import { toItemView } from './views';
 const noSuchItem = () => new NotFoundError('No such item.');
 
 /** An item the principal may see, or the 404 that does not tell "not yours" from "not there". */
-export const viewItem = async (principal: Principal, id: string) => {
+export const viewItem = async (deps: Deps, principal: Principal, id: string) => {
   const code = normalizeTrackingCode(id);
-  const found = code ? await getItemWithEvents(code) : null;
+  const found = code ? await getItemWithEvents(deps, code) : null;
   if (!found || !canReadItem(principal, found.item)) throw noSuchItem();
-  return toItemView(principal, found.item, found.events, clock.now());
+  return toItemView(principal, found.item, found.events, deps.clock.now());
 };
 
 const staffActor = (principal: Principal) => ({ type: 'staff' as const, sub: principal.sub, name: principal.name });
@@ -44,10 +44,11 @@ interface Mutation {
  * item is read with its events (one Query): the answer is then those events and the new one,
  * exactly the history at the committed version, without reading the collection again.
  */
-const mutate = async ({ principal, id, ifMatch, action, lifecycle, change }: Mutation): Promise<ChangedItem> => {
+const mutate = async (deps: Deps, { principal, id, ifMatch, action, lifecycle, change }: Mutation): Promise<ChangedItem> => {
   const code = normalizeTrackingCode(id);
   if (!code) throw noSuchItem();
   const changed = await changeItem(
+    deps,
     code,
     async (current, checkVersion) => {
       const item = current?.item;
@@ -56,7 +57,7 @@ const mutate = async ({ principal, id, ifMatch, action, lifecycle, change }: Mut
       checkVersion();
       const to = nextStatus(item.status, lifecycle ?? action);
       if (to === null) throw new ConflictError(`"${action}" is not possible while the item is ${item.status}.`);
-      return change(item, to, clock.now());
+      return change(item, to, deps.clock.now());
     },
     { withEvents: true, expectedVersion: ifMatch },
   );
@@ -77,13 +78,13 @@ const dueFrom = (directory: Directory, kind: ItemRecord['kind'], now: Date) =>
   addWorkingDays(now, directory.sla[kind], { timezone: directory.campaign.timezone, holidays: directory.holidays }).toISOString();
 
 /** The item as this change left it: the committed record and its history up to that version. */
-const withView = (principal: Principal, changed: ChangedItem) => toItemView(principal, changed.item, changed.events, clock.now());
+const withView = (deps: Deps, principal: Principal, changed: ChangedItem) => toItemView(principal, changed.item, changed.events, deps.clock.now());
 
-export const assignItem = async (principal: Principal, id: string, ifMatch: number | undefined, input: { groupId: string; note?: string }) => {
-  const directory = await requireDirectory();
+export const assignItem = async (deps: Deps, principal: Principal, id: string, ifMatch: number | undefined, input: { groupId: string; note?: string }) => {
+  const directory = await requireDirectory(deps);
   const group = directory.groups.find((g) => g.id === input.groupId);
   if (!group) throw new InvalidInputError([{ path: 'groupId', message: 'No such group.' }]);
-  const changed = await mutate({
+  const changed = await mutate(deps, {
     principal,
     id,
     ifMatch,
@@ -94,17 +95,18 @@ export const assignItem = async (principal: Principal, id: string, ifMatch: numb
     }),
   });
   countMetric('routed');
-  return withView(principal, changed);
+  return withView(deps, principal, changed);
 };
 
 export const replyToItem = async (
+  deps: Deps,
   principal: Principal,
   id: string,
   ifMatch: number | undefined,
   input: { body: string; visibility: 'public' | 'internal' },
 ) => {
   const replyId = randomBytes(8).toString('hex');
-  const { item, change } = await mutate({
+  const { item, change } = await mutate(deps, {
     principal,
     id,
     ifMatch,
@@ -140,12 +142,13 @@ export const replyToItem = async (
 };
 
 export const transitionItem = async (
+  deps: Deps,
   principal: Principal,
   id: string,
   ifMatch: number | undefined,
   input: { action: 'start' | 'close' | 'reject' | 'merge' | 'recommend' | 'unrecommend'; reason?: string; targetId?: string },
 ) => {
-  const changed = await mutate({
+  const changed = await mutate(deps, {
     principal,
     id,
     ifMatch,
@@ -161,7 +164,7 @@ export const transitionItem = async (
           return { set: { status: to, rejectedReason: input.reason, updatedAt: at }, event: history(principal, current, to, now, 'reject', input.reason) };
         case 'merge': {
           const target = normalizeTrackingCode(input.targetId);
-          const targetItem = target && target !== current.trackingCode ? await getItem(target) : null;
+          const targetItem = target && target !== current.trackingCode ? await getItem(deps, target) : null;
           if (!targetItem) throw new InvalidInputError([{ path: 'targetId', message: 'No such item to merge into.' }]);
           if (targetItem.status === 'merged') throw new ConflictError('The target item is itself merged into another item.');
           return { set: { status: to, mergedInto: targetItem.trackingCode, updatedAt: at }, event: history(principal, current, to, now, 'merge', `→ ${targetItem.trackingCode}`) };
@@ -173,5 +176,5 @@ export const transitionItem = async (
       }
     },
   });
-  return withView(principal, changed);
+  return withView(deps, principal, changed);
 };

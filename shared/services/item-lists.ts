@@ -1,4 +1,4 @@
-import { clock } from '../clock';
+import type { Deps } from '../deps';
 import { listItems, type ListFilter, type ListSource } from '../data/lists';
 import {
   allItemsPartition,
@@ -58,27 +58,27 @@ export const scopeFor = (principal: Principal, groupId: string | undefined): rea
  * One page of the queue, from `after` (a previous page's `next`, as the cursor carried it); `next`
  * is absent on the last page.
  */
-export const listForPrincipal = async (principal: Principal, query: ListCriteria & { limit: number }, after: string | undefined) => {
-  const now = clock.now();
+export const listForPrincipal = async (deps: Deps, principal: Principal, query: ListCriteria & { limit: number }, after: string | undefined) => {
+  const now = deps.clock.now();
   const { sources, filter } = planList(scopeFor(principal, query.groupId), query, now);
-  const page = await listItems(sources, filter, { limit: query.limit, after });
+  const page = await listItems(deps, sources, filter, { limit: query.limit, after });
   return { items: page.rows.map((row) => toSummary(row, now)), next: page.next };
 };
 
 /** Every item a query matches, page by page (the export): memory stays one page deep. */
-export async function* allForPrincipal(principal: Principal, query: ListCriteria) {
-  const now = clock.now();
+export async function* allForPrincipal(deps: Deps, principal: Principal, query: ListCriteria) {
+  const now = deps.clock.now();
   const { sources, filter } = planList(scopeFor(principal, query.groupId), query, now);
   let after: string | undefined;
   do {
-    const page = await listItems(sources, filter, { limit: 100, after });
+    const page = await listItems(deps, sources, filter, { limit: 100, after });
     yield page.rows;
     after = page.next;
   } while (after);
 }
 
-export const practices = async () => {
-  const now = clock.now();
-  const page = await listItems([{ index: 'gsi7', partition: practicePartition }], {}, { limit: 100 });
+export const practices = async (deps: Deps) => {
+  const now = deps.clock.now();
+  const page = await listItems(deps, [{ index: 'gsi7', partition: practicePartition }], {}, { limit: 100 });
   return { items: page.rows.map((row) => ({ ...toSummary(row, now), body: row.body ?? '' })) };
 };

@@ -1,15 +1,14 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
-import { clock } from '../clock';
 import { getDirectory } from '../data/directory';
 import { getItem, type EventRecord, type ItemRecord } from '../data/items';
 import { isEventRecord, isItemRecord, notificationDedupKey, trackingCodeOfPk } from '../data/keys';
 import { claimNotification, markNotificationSent, releaseNotification } from '../data/notifications';
-import { mailer } from '../notify/mailer';
 import { templates, type Message } from '../notify/templates';
 import type { Directory } from '../schemas/directory';
 import { groupName } from './directory';
+import type { DbDeps, Deps, MailDeps } from '../deps';
 
 /**
  * What the table's change stream means for e-mail. One record may call for a message; each message
@@ -47,8 +46,6 @@ export class NotificationBusyError extends Error {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-const publicUrl = () => (process.env.YIJIAN_PUBLIC_URL ?? 'http://127.0.0.1:3000').replace(/\/+$/, '');
-
 const image = (value: Record<string, AttributeValue> | undefined) =>
   value ? (unmarshall(value as Parameters<typeof unmarshall>[0]) as Record<string, unknown>) : undefined;
 
@@ -57,7 +54,7 @@ const groupEmails = (directory: Directory, groupId: string | undefined) =>
 const officeEmails = (directory: Directory) => directory.officeEmails ?? [];
 
 /** The messages one stream record calls for (pure but for reading the item on a public reply). */
-export const plan = async (record: DynamoDBRecord, directory: Directory): Promise<PlannedMessage[]> => {
+export const plan = async (deps: Deps, record: DynamoDBRecord, directory: Directory): Promise<PlannedMessage[]> => {
   const next = image(record.dynamodb?.NewImage as Record<string, AttributeValue> | undefined);
   const prev = image(record.dynamodb?.OldImage as Record<string, AttributeValue> | undefined);
   if (!next) return [];
@@ -89,14 +86,14 @@ export const plan = async (record: DynamoDBRecord, directory: Directory): Promis
     const event = next as unknown as EventRecord & { pk: string };
     if (event.reply?.visibility === 'public') {
       const trackingCode = trackingCodeOfPk(event.pk)!;
-      const item = await getItem(trackingCode);
+      const item = await getItem(deps, trackingCode);
       const email = item?.contact?.email;
       if (item && email) {
         add(
           trackingCode,
           event.version,
           'reply',
-          templates.reply(item, { body: event.reply.body, groupName: groupName(directory, event.reply.groupId) }, `${publicUrl()}/track#${trackingCode}`, [email]),
+          templates.reply(item, { body: event.reply.body, groupName: groupName(directory, event.reply.groupId) }, `${deps.settings.publicUrl}/track#${trackingCode}`, [email]),
         );
       }
     }
@@ -105,41 +102,41 @@ export const plan = async (record: DynamoDBRecord, directory: Directory): Promis
 };
 
 /** Sends one planned message at most once (see shared/data/notifications.ts). */
-export const deliver = async ({ dedupKey, message }: PlannedMessage): Promise<'sent' | 'duplicate'> => {
-  let claim = await claimNotification(dedupKey, clock.now());
+export const deliver = async (deps: MailDeps, { dedupKey, message }: PlannedMessage): Promise<'sent' | 'duplicate'> => {
+  let claim = await claimNotification(deps, dedupKey, deps.clock.now());
   if (claim.state === 'busy') {
     // Another attempt is sending it right now, or died mid-send: look again until it is sent or
     // its lease is over (then it is ours), for one lease at most.
     const deadline = Date.now() + claim.retryInMs;
     while (claim.state === 'busy' && Date.now() < deadline) {
       await sleep(Math.min(250, claim.retryInMs));
-      claim = await claimNotification(dedupKey, clock.now());
+      claim = await claimNotification(deps, dedupKey, deps.clock.now());
     }
   }
   if (claim.state === 'sent') return 'duplicate';
   if (claim.state === 'busy') throw new NotificationBusyError(dedupKey);
   try {
-    await mailer.send(message);
+    await deps.mailer(message);
   } catch (error) {
-    await releaseNotification(dedupKey);
+    await releaseNotification(deps, dedupKey);
     throw new DeliveryError(dedupKey, message.to, message.subject, (error as Error).name || 'send failed');
   }
-  await markNotificationSent(dedupKey);
+  await markNotificationSent(deps, dedupKey);
   return 'sent';
 };
 
 /** The directory a batch of records is planned with: read once per batch, so a change shows at once. */
-export const notifyDirectory = async (): Promise<Directory> => {
-  const directory = await getDirectory();
+export const notifyDirectory = async (deps: DbDeps): Promise<Directory> => {
+  const directory = await getDirectory(deps);
   if (!directory) throw new Error('no directory loaded');
   return directory;
 };
 
 /** Sends what one stream record calls for; how many went out. Throws when one could not be sent. */
-export const notifyRecord = async (record: DynamoDBRecord, directory: Directory): Promise<number> => {
+export const notifyRecord = async (deps: MailDeps, record: DynamoDBRecord, directory: Directory): Promise<number> => {
   let sent = 0;
-  for (const planned of await plan(record, directory)) {
-    if ((await deliver(planned)) === 'sent') sent++;
+  for (const planned of await plan(deps, record, directory)) {
+    if ((await deliver(deps, planned)) === 'sent') sent++;
   }
   return sent;
 };

@@ -1,5 +1,5 @@
-import { clock } from '../clock';
 import { changeItem } from '../data/change-item';
+import type { Deps } from '../deps';
 import { createItem, getIdempotencyRecord, getItemWithEvents, IdempotencyKeyTakenError, type EventRecord, type ItemChange, type ItemRecord } from '../data/items';
 import { itemCreation, withRetry } from '../data/retry';
 import { addWorkingDays } from '../domain/calendar';
@@ -28,9 +28,9 @@ import { groupName, requireDirectory } from './directory';
 
 const submitter = { type: 'submitter' } as const;
 
-export const formData = async () => {
-  const directory = await requireDirectory();
-  const phase = currentPhase(directory, clock.now());
+export const formData = async (deps: Deps) => {
+  const directory = await requireDirectory(deps);
+  const phase = currentPhase(directory, deps.clock.now());
   const { campaign } = directory;
   return {
     campaign: {
@@ -48,8 +48,8 @@ const dueDate = (directory: Directory, kind: ItemRecord['kind'], from: Date): st
   addWorkingDays(from, directory.sla[kind], { timezone: directory.campaign.timezone, holidays: directory.holidays }).toISOString();
 
 /** The answer to an earlier request with the same Idempotency-Key, or null if there was none. */
-const replay = async (key: string, fingerprint: string): Promise<SubmissionReceipt | null> => {
-  const record = await getIdempotencyRecord(idempotencyKeyHash(key));
+const replay = async (deps: Deps, key: string, fingerprint: string): Promise<SubmissionReceipt | null> => {
+  const record = await getIdempotencyRecord(deps, idempotencyKeyHash(key));
   if (!record) return null;
   const answer = record.requestHash === fingerprint ? openAnswer<SubmissionReceipt>(key, record.sealed) : null;
   if (!answer) throw new ConflictError('This Idempotency-Key was already used for a different submission.');
@@ -60,18 +60,18 @@ const replay = async (key: string, fingerprint: string): Promise<SubmissionRecei
  * Takes a submission: routes it, starts its SLA clock and stores it with its first history entry.
  * With an Idempotency-Key, a retry within 24 hours gets the first receipt back and creates nothing.
  */
-export const submit = async (input: CreateSubmissionBody, idempotencyKey?: string, sourceIp?: string): Promise<SubmissionReceipt> => {
-  const now = clock.now();
+export const submit = async (deps: Deps, input: CreateSubmissionBody, idempotencyKey?: string, sourceIp?: string): Promise<SubmissionReceipt> => {
+  const now = deps.clock.now();
   if (input.website) {
     // The honeypot was filled in: a bot. It gets a receipt that looks real; nothing is stored.
     return { trackingCode: newTrackingCode(), accessKey: newAccessKey(), status: 'submitted', createdAt: now.toISOString() };
   }
   const fingerprint = idempotencyKey ? requestFingerprint(input) : '';
   if (idempotencyKey) {
-    const earlier = await replay(idempotencyKey, fingerprint);
+    const earlier = await replay(deps, idempotencyKey, fingerprint);
     if (earlier) return earlier;
   }
-  const directory = await requireDirectory();
+  const directory = await requireDirectory(deps);
   if (input.unitId !== undefined && !findUnit(directory, input.unitId)) {
     throw new InvalidInputError([{ path: 'unitId', message: 'No such unit.' }]);
   }
@@ -122,7 +122,7 @@ export const submit = async (input: CreateSubmissionBody, idempotencyKey?: strin
         }
       : undefined;
     try {
-      await createItem(item, event, sealed, sourceIp);
+      await createItem(deps, item, event, sealed, sourceIp);
       countMetric('submissions');
       if (route) countMetric('routed');
       return receipt;
@@ -130,7 +130,7 @@ export const submit = async (input: CreateSubmissionBody, idempotencyKey?: strin
       if (!(error instanceof IdempotencyKeyTakenError && idempotencyKey)) throw error;
       // Another request with the same key won the race; answer what it answered (if its record
       // has already expired again, try anew).
-      const earlier = await replay(idempotencyKey, fingerprint);
+      const earlier = await replay(deps, idempotencyKey, fingerprint);
       if (earlier) return earlier;
       throw error;
     }
@@ -149,9 +149,9 @@ const authorise = <T extends { accessKeyHash: string }>(record: T | null, access
 
 const canonicalCode = (code: string): string => normalizeTrackingCode(code) ?? 'YJ-INVALID';
 
-export const publicView = async (code: string, accessKey: string | undefined): Promise<PublicSubmissionView> => {
+export const publicView = async (deps: Deps, code: string, accessKey: string | undefined): Promise<PublicSubmissionView> => {
   // Both reads at once: the directory (for the unit's and the group's names) does not depend on the item.
-  const [found, directory] = await Promise.all([getItemWithEvents(canonicalCode(code)), requireDirectory()]);
+  const [found, directory] = await Promise.all([getItemWithEvents(deps, canonicalCode(code)), requireDirectory(deps)]);
   const { item, events } = authorise(found ? { ...found, accessKeyHash: found.item.accessKeyHash } : null, accessKey);
   const unit = findUnit(directory, item.unitId);
   const group = item.groupId ? directory.groups.find((g) => g.id === item.groupId) : undefined;
@@ -180,6 +180,7 @@ export const publicView = async (code: string, accessKey: string | undefined): P
  * with staff is simply recomputed on the fresh item: nothing the staff wrote is overwritten.
  */
 const changeAsSubmitter = async (
+  deps: Deps,
   code: string,
   accessKey: string | undefined,
   sourceIp: string | undefined,
@@ -187,12 +188,13 @@ const changeAsSubmitter = async (
   describe: (item: ItemRecord, to: ItemRecord['status'], directory: Directory | null) => ItemChange,
 ): Promise<ItemRecord> => {
   const changed = await changeItem(
+    deps,
     canonicalCode(code),
     async (current) => {
       const item = authorise(current?.item ?? null, accessKey);
       const to = nextStatus(item.status, action);
       if (to === null) throw new ConflictError(`This is not possible while the submission is ${item.status}.`);
-      const directory = to === 'reopened' ? await requireDirectory() : null;
+      const directory = to === 'reopened' ? await requireDirectory(deps) : null;
       return describe(item, to, directory);
     },
     { sourceIp },
@@ -205,20 +207,20 @@ const changeAsSubmitter = async (
 const reopening = (item: ItemRecord, to: ItemRecord['status'], directory: Directory | null, now: Date) =>
   to === 'reopened' && directory ? { dueAt: dueDate(directory, item.kind, now), closedAt: undefined } : {};
 
-export const addFollowUp = async (code: string, accessKey: string | undefined, body: string, sourceIp?: string) => {
-  const now = clock.now();
+export const addFollowUp = async (deps: Deps, code: string, accessKey: string | undefined, body: string, sourceIp?: string) => {
+  const now = deps.clock.now();
   const at = now.toISOString();
-  const item = await changeAsSubmitter(code, accessKey, sourceIp, 'follow-up', (current, to, directory) => ({
+  const item = await changeAsSubmitter(deps, code, accessKey, sourceIp, 'follow-up', (current, to, directory) => ({
     set: { status: to, updatedAt: at, ...reopening(current, to, directory, now) },
     event: { at, action: 'follow-up', by: submitter, from: current.status, to, followUp: { body } },
   }));
   return { status: item.status, ...(item.dueAt ? { dueAt: item.dueAt } : {}), createdAt: at };
 };
 
-export const rate = async (code: string, accessKey: string | undefined, satisfaction: Satisfaction, comment?: string, sourceIp?: string) => {
-  const now = clock.now();
+export const rate = async (deps: Deps, code: string, accessKey: string | undefined, satisfaction: Satisfaction, comment?: string, sourceIp?: string) => {
+  const now = deps.clock.now();
   const at = now.toISOString();
-  const item = await changeAsSubmitter(code, accessKey, sourceIp, ratingAction(satisfaction), (current, to, directory) => ({
+  const item = await changeAsSubmitter(deps, code, accessKey, sourceIp, ratingAction(satisfaction), (current, to, directory) => ({
     set: {
       status: to,
       updatedAt: at,

@@ -1,5 +1,5 @@
-import { clock } from '../clock';
 import { changeItem } from '../data/change-item';
+import type { Deps } from '../deps';
 import type { ItemChange, ItemRecord } from '../data/items';
 import { answeredBeforeCodes, dueSoonCodes, overdueCodes } from '../data/due';
 import { addWorkingDays } from '../domain/calendar';
@@ -13,17 +13,10 @@ import { requireDirectory } from './directory';
  *   - marks each open item past its due date as overdue, once per due date (the change stream then
  *     tells the office);
  *   - marks items due within one working day as reminded (the stream then reminds the group);
- *   - closes answered items the submitter has not rated after YIJIAN_AUTO_CLOSE_DAYS days (default 7).
+ *   - closes answered items the submitter has not rated after Settings.autoCloseDays days.
  * Each is one ordinary versioned change with its history entry, so the sweeper never races staff
  * blindly: a change that loses a race is recomputed on the fresh item.
  */
-export const autoCloseDays = (() => {
-  const raw = process.env.YIJIAN_AUTO_CLOSE_DAYS ?? '7';
-  const days = Number(raw);
-  if (!Number.isFinite(days) || days <= 0) throw new Error(`YIJIAN_AUTO_CLOSE_DAYS must be a positive number, not "${raw}"`);
-  return days;
-})();
-
 const system = { type: 'system' as const, name: 'sweeper' };
 
 /**
@@ -31,9 +24,9 @@ const system = { type: 'system' as const, name: 'sweeper' };
  * is nothing (left) to do. An item that stays contested beyond the lost-race policy is left to
  * the next sweep.
  */
-const change = async (code: string, decide: (item: ItemRecord) => ItemChange | null): Promise<boolean> => {
+const change = async (deps: Deps, code: string, decide: (item: ItemRecord) => ItemChange | null): Promise<boolean> => {
   try {
-    return (await changeItem(code, (current) => (current ? decide(current.item) : null))) !== null;
+    return (await changeItem(deps, code, (current) => (current ? decide(current.item) : null))) !== null;
   } catch (error) {
     if (!(error instanceof UnavailableError)) throw error;
     logger.warn('sweeper gave up on a busy item', { trackingCode: code });
@@ -41,14 +34,15 @@ const change = async (code: string, decide: (item: ItemRecord) => ItemChange | n
   }
 };
 
-export const sweep = async (now: Date = clock.now()) => {
+export const sweep = async (deps: Deps, now: Date = deps.clock.now()) => {
+  const { autoCloseDays } = deps.settings;
   const at = now.toISOString();
-  const directory = await requireDirectory();
+  const directory = await requireDirectory(deps);
   const calendar = { timezone: directory.campaign.timezone, holidays: directory.holidays };
   const result = { overdue: 0, reminded: 0, autoClosed: 0 };
 
-  for (const code of await overdueCodes(at)) {
-    const done = await change(code, (item) =>
+  for (const code of await overdueCodes(deps, at)) {
+    const done = await change(deps, code, (item) =>
       isOpen(item.status) && item.dueAt && item.dueAt < at && item.overdueNotifiedFor !== item.dueAt
         ? { set: { overdueNotifiedFor: item.dueAt }, event: { at, action: 'overdue', by: system, note: `due ${item.dueAt}` } }
         : null,
@@ -57,8 +51,8 @@ export const sweep = async (now: Date = clock.now()) => {
   }
 
   const soon = addWorkingDays(now, 1, calendar).toISOString();
-  for (const code of await dueSoonCodes(at, soon)) {
-    const done = await change(code, (item) =>
+  for (const code of await dueSoonCodes(deps, at, soon)) {
+    const done = await change(deps, code, (item) =>
       isOpen(item.status) && item.dueAt && item.dueAt >= at && item.dueAt <= soon && item.remindedFor !== item.dueAt
         ? { set: { remindedFor: item.dueAt }, event: { at, action: 'remind', by: system, note: `due ${item.dueAt}` } }
         : null,
@@ -67,8 +61,8 @@ export const sweep = async (now: Date = clock.now()) => {
   }
 
   const answeredBefore = new Date(now.getTime() - autoCloseDays * 86_400_000).toISOString();
-  for (const code of await answeredBeforeCodes(answeredBefore)) {
-    const done = await change(code, (item) => {
+  for (const code of await answeredBeforeCodes(deps, answeredBefore)) {
+    const done = await change(deps, code, (item) => {
       const to = nextStatus(item.status, 'auto-close');
       if (!to || !item.answeredAt || item.answeredAt >= answeredBefore) return null;
       return {

@@ -620,16 +620,16 @@ const runCase = async (endpoint: Endpoint, plan: Plan) => {
     answer = await guardItem(built, call);
   } else if (endpoint.kind === 'directory-put') {
     const { getDirectory, putDirectory } = await data();
-    const before = JSON.stringify(await getDirectory());
+    const before = JSON.stringify(await getDirectory(stack.deps));
     answer = await call();
-    if (answer.status >= 400 && JSON.stringify(await getDirectory()) !== before) {
+    if (answer.status >= 400 && JSON.stringify(await getDirectory(stack.deps)) !== before) {
       throw new Error(`a refused directory changed the directory:\n${describeCase(built.wire, answer)}`);
     }
     // An accepted directory replaces the demo one: put the demo back, so later cases route as before.
-    if (answer.status < 300 && JSON.stringify(await getDirectory()) !== demoJson) {
-      await putDirectory(demoDirectory);
+    if (answer.status < 300 && JSON.stringify(await getDirectory(stack.deps)) !== demoJson) {
+      await putDirectory(stack.deps, demoDirectory);
       // Written behind the handlers' back: this process's cached copy must not outlive it.
-      (await import('../../shared/services/directory')).forgetDirectory();
+      (await import('../../shared/services/directory')).forgetDirectory(stack.deps);
     }
   } else {
     answer = await call();

@@ -1,28 +1,37 @@
 import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { randomUUID } from 'node:crypto';
-import { beforeAll, describe, expect, inject, it, vi } from 'vitest';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { meterCapacity, type CapacityMeter } from '../../shared/data/capacity';
+import { dynamoClientSettings } from '../../shared/data/db';
+import { createDeps, type Deps } from '../../shared/deps';
 import { useOwnTable } from '../support/own-table';
 
 /**
- * The data layer's DynamoDB client (shared/data/client.ts: the AWS SDK's document client) and what
+ * The data layer's DynamoDB client (shared/data/db.ts: the AWS SDK's document client) and what
  * the app adds to it as SDK middleware, against the run's DynamoDB Local: the settings read from
  * the environment, the capacity meter the tests and the bench read, the interceptors, and the
  * local stack's commit barrier (local/commit-barrier.ts).
  */
 const tableName = useOwnTable('dataclient');
 
-let data: typeof import('../../shared/data/client');
+/** The client of deps read from this process's environment, and a capacity meter on it (as the local stack and the bench add one). */
+type Client = { dynamo: DynamoDBDocumentClient; dynamoSettings: ReturnType<typeof dynamoClientSettings> };
+let data: Client & { capacity: CapacityMeter };
 let middleware: typeof import('../../shared/data/middleware');
+
+const clientOf = (deps: Deps): Client => ({ dynamo: deps.db.client, dynamoSettings: dynamoClientSettings(deps.settings) });
 
 beforeAll(async () => {
   const { ensureTable, localClient } = await import('../../local/table');
   await ensureTable(localClient(inject('dynamoEndpoint')), tableName);
-  data = await import('../../shared/data/client');
+  const client = clientOf(createDeps());
+  data = { ...client, capacity: meterCapacity(client.dynamo) };
   middleware = await import('../../shared/data/middleware');
 });
 
-/** Runs `check` on the client module loaded afresh (it reads its settings at load, the SDK some lazily) under `env`. */
-const withClientUnder = async (env: Record<string, string | undefined>, check: (client: typeof data) => Promise<void>) => {
+/** Runs `check` on a client of deps read from `env` (the SDK reads some of it lazily: it stays set during `check`). */
+const withClientUnder = async (env: Record<string, string | undefined>, check: (client: Client) => Promise<void>) => {
   const saved = Object.fromEntries(Object.keys(env).map((name) => [name, process.env[name]]));
   const assign = (values: Record<string, string | undefined>) => {
     for (const [name, value] of Object.entries(values)) {
@@ -30,10 +39,9 @@ const withClientUnder = async (env: Record<string, string | undefined>, check: (
       else process.env[name] = value;
     }
   };
-  vi.resetModules();
   assign(env);
   try {
-    await check(await import('../../shared/data/client'));
+    await check(clientOf(createDeps(process.env)));
   } finally {
     assign(saved);
   }
@@ -80,7 +88,7 @@ describe('documents', () => {
   });
 });
 
-describe('the capacity meter (shared/data/client.ts `capacity`)', () => {
+describe('the capacity meter (shared/data/capacity.ts)', () => {
   it('off: adds nothing and asks for nothing', async () => {
     data.capacity.reset();
     const seen: unknown[] = [];

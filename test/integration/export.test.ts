@@ -300,7 +300,7 @@ const fill = async () => {
   // index only (no counters, no events), and 3,000 transactions would take a minute or more on
   // DynamoDB Local (far more when other test files share it). The items of the first describe
   // block went through the real submission path.
-  const { dynamo, tableName } = await import('../../shared/data/client');
+  const { client: dynamo, tableName } = stack.deps.db;
   const { BatchWriteCommand } = await import('@aws-sdk/lib-dynamodb');
   const { itemIndexKeys, itemPk, itemSk } = await import('../../shared/data/keys');
   const batches: ItemRecord[][] = [];
@@ -341,7 +341,8 @@ describe(`an export of ${bulk}+ items`, () => {
   }
 
   it('streams: the first bytes arrive after a page or two of the table is read, not after all of it', async () => {
-    const [{ dynamo }, { intercept }] = await Promise.all([import('../../shared/data/client'), import('../../shared/data/middleware')]);
+    const { intercept } = await import('../../shared/data/middleware');
+    const dynamo = stack.deps.db.client;
     // Page reads of the export: Queries on the all-items index (nothing else in this process reads it now).
     let pageReads = 0;
     const removeCounter = intercept(dynamo, (operation, input, next) => {

@@ -61,8 +61,9 @@ let proxy: FaultProxy;
 type Invoke = (e: APIGatewayProxyEventV2, c: Context) => Promise<APIGatewayProxyStructuredResultV2>;
 type Modules = Awaited<ReturnType<typeof load>>;
 const load = async () => {
-  const [client, middleware, items, directory, counters, keys, table, idempotency, services, tally, problem] = await Promise.all([
-    import('../../shared/data/client'),
+  const [{ processDeps }, { dynamoClientSettings }, middleware, items, directory, counters, keys, table, idempotency, services, tally, problem] = await Promise.all([
+    import('../../shared/deps'),
+    import('../../shared/data/db'),
     import('../../shared/data/middleware'),
     import('../../shared/data/items'),
     import('../../shared/data/directory'),
@@ -83,24 +84,22 @@ const load = async () => {
     putDirectory: (await import('../../functions/put-directory')).handler as unknown as Invoke,
     tally: (await import('../../functions/tally')).handler as unknown as (e: DynamoDBStreamEvent, c: Context) => Promise<DynamoDBBatchResponse>,
   };
-  return { client, middleware, items, directory, counters, keys, table, idempotency, services, tally, problem, handlers };
+  // The deps the handlers built at load (this process's, as in Lambda): the test reaches the same client.
+  const deps = processDeps();
+  const client = { dynamo: deps.db.client, dynamoSettings: dynamoClientSettings(deps.settings) };
+  return { deps, client, middleware, items, directory, counters, keys, table, idempotency, services, tally, problem, handlers };
 };
 let m: Modules;
 
 /**
- * The same submission function deployed without rate limiting (YIJIAN_RATE_LIMIT=off, read at
- * module load): a module graph of its own, with its own DynamoDB client, behind the same proxy.
+ * The same submission function deployed without rate limiting: on deps of its own read from the
+ * environment with YIJIAN_RATE_LIMIT=off, with their own DynamoDB client, behind the same proxy.
  */
 let plain: { createSubmission: Invoke; dynamo: DynamoDBDocumentClient };
 const loadPlain = async () => {
-  vi.resetModules();
-  process.env.YIJIAN_RATE_LIMIT = 'off';
-  try {
-    const [handler, client] = await Promise.all([import('../../functions/create-submission'), import('../../shared/data/client')]);
-    return { createSubmission: handler.handler as unknown as Invoke, dynamo: client.dynamo };
-  } finally {
-    process.env.YIJIAN_RATE_LIMIT = '1/600';
-  }
+  const [{ handler }, { createDeps }] = await Promise.all([import('../../functions/create-submission'), import('../../shared/deps')]);
+  const deps = createDeps({ ...process.env, YIJIAN_RATE_LIMIT: 'off' });
+  return { createSubmission: handler.withDeps(deps) as unknown as Invoke, dynamo: deps.db.client };
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -445,7 +444,7 @@ beforeAll(async () => {
   expect(await endpointOf(plain.dynamo)).toBe(proxy.endpoint);
   expect(m.client.dynamoSettings).toMatchObject({ maxAttempts: 4, requestTimeoutMs });
   await m.table.ensureTable(m.table.localClient(inject('dynamoEndpoint')), tableName);
-  await m.directory.putDirectory(demoDirectory);
+  await m.directory.putDirectory(m.deps, demoDirectory);
   // The HTTP handler has the timeout (its configuration is resolved by the first request), and gives up.
   await plain.dynamo.send(new GetCommand({ TableName: tableName, Key: { pk: 'none', sk: 'none' } }));
   for (const client of [m.client.dynamo, plain.dynamo]) expect(httpHandlerOf(client).httpHandlerConfigs()).toMatchObject({ requestTimeout: requestTimeoutMs, throwOnRequestTimeout: true });
@@ -499,7 +498,7 @@ describe('transient DynamoDB faults are retried by the client (maxAttempts 4)', 
         expect(new Set(attempts.map((a) => a.body)).size).toBe(1);
         if (path.operation === 'TransactWriteItems') expect(attempts[0].clientRequestToken).toMatch(/^[0-9a-f-]{36}$/);
         const receipt = JSON.parse(r.body!) as { trackingCode: string };
-        const stored = await m.items.getItemWithEvents(receipt.trackingCode);
+        const stored = await m.items.getItemWithEvents(m.deps, receipt.trackingCode);
         expect(stored?.item.title).toBe(title);
         expect(stored?.events.map((e) => e.action)).toEqual(['submit']);
         expectNoCounterWritten();
@@ -595,7 +594,7 @@ describe('faults that outlast the retries: 503 with Retry-After on every write p
 
   it('a read that stays throttled (the directory, before any write) is a 503 too', async () => {
     // The directory is cached for a second per process: this is the read when the cache is cold.
-    m.services.forgetDirectory();
+    m.services.forgetDirectory(m.deps);
     proxy.plan('GetItem', faults.ProvisionedThroughputExceededException, Infinity);
     const r = await writePath(item, 'POST /api/submissions (rate limited').invoke();
     expectUnavailable(r, 'ProvisionedThroughputExceededException');
@@ -676,6 +675,7 @@ describe('a transaction that fails on one entry leaves nothing behind (DynamoDB 
     const before = await tableState();
     const now = new Date().toISOString();
     const attempt = createItem(
+      m.deps,
       {
         trackingCode: code,
         kind: 'question',
@@ -705,7 +705,7 @@ describe('a transaction that fails on one entry leaves nothing behind (DynamoDB 
 
   it('failing on its event entry (a racing writer took the version): the item keeps its version, nothing written', async () => {
     const item = await freshItem();
-    const current = (await m.items.getItem(item.trackingCode))!;
+    const current = (await m.items.getItem(m.deps, item.trackingCode))!;
     // The event for the next version already exists, as if another writer had just committed it.
     await direct.send(
       new PutCommand({
@@ -724,7 +724,7 @@ describe('a transaction that fails on one entry leaves nothing behind (DynamoDB 
     const before = await tableState();
     proxy.reset();
     const at = new Date().toISOString();
-    const attempt = m.items.commitChange(current, {
+    const attempt = m.items.commitChange(m.deps, current, {
       set: { status: 'in_progress', updatedAt: at },
       event: { at, action: 'start', by: { type: 'staff', sub: 'x', name: 'x' }, from: current.status, to: 'in_progress' },
     });
@@ -734,7 +734,7 @@ describe('a transaction that fails on one entry leaves nothing behind (DynamoDB 
     const names = namedBy(sent[0]);
     expect(names.map((n) => n.kind)).toEqual(['item', 'event']);
     expectNothingWritten(before, await tableState(), names);
-    expect((await m.items.getItem(item.trackingCode))!.version).toBe(current.version);
+    expect((await m.items.getItem(m.deps, item.trackingCode))!.version).toBe(current.version);
     expectNoCounterWritten();
   });
 });

@@ -6,7 +6,7 @@ import type { OutboxEntry } from '../../local/outbox';
 import type { LocalStack } from '../../local/stack';
 import { startStreamPoller, type StreamPoller } from '../../local/stream-poller';
 import { localClient } from '../../local/table';
-import { clock } from '../../shared/clock';
+import type { AdjustableClock } from '../../local/clock';
 import { demoDirectory } from '../../shared/demo/directory';
 import type { Mailer } from '../../shared/notify/mailer';
 import type { Message } from '../../shared/notify/templates';
@@ -25,7 +25,22 @@ import { api, startTestStack, type Api } from '../support/stack';
 let stack: LocalStack;
 let http: Api;
 let poller: StreamPoller;
-let mailer: { use(next: (previous: Mailer) => Mailer): Mailer; restore(previous: Mailer): void };
+let clock: AdjustableClock;
+/**
+ * The stack's mailer as the tests switch it (a sender that fails as SES can): the stack's deps
+ * carry a mailer that sends through `current`, which starts as the stack's own (the outbox).
+ */
+let current: Mailer;
+const mailer = {
+  use(next: (previous: Mailer) => Mailer): Mailer {
+    const previous = current;
+    current = next(previous);
+    return previous;
+  },
+  restore(previous: Mailer) {
+    current = previous;
+  },
+};
 const extraPollers: StreamPoller[] = [];
 
 /** Monday 7 December 2026, 10:00 in Shanghai: a question (5 working days) is due Monday 14 December. */
@@ -131,7 +146,8 @@ const namedError = (name: string, message = name) => Object.assign(new Error(mes
 
 /** A second poller on the stack's table with the same handler and on-failure path as the stack's own. */
 const startPoller = async (checkpoints: Map<string, string>) => {
-  const { handler: notify } = await import('../../functions/notify');
+  const { handler: notifyHandler } = await import('../../functions/notify');
+  const notify = notifyHandler.withDeps(stack.deps);
   const { DeliveryError } = await import('../../shared/services/notify');
   const context = { awsRequestId: randomUUID(), functionName: 'notify', getRemainingTimeInMillis: () => 60_000 } as unknown as import('aws-lambda').Context;
   const started = await startStreamPoller(localClient(stack.dynamoEndpoint), {
@@ -161,11 +177,17 @@ const startPoller = async (checkpoints: Map<string, string>) => {
 };
 
 beforeAll(async () => {
-  stack = await startTestStack({ sweepIntervalSeconds: 0, retryBaseMs: 10 });
+  stack = await startTestStack({
+    sweepIntervalSeconds: 0,
+    retryBaseMs: 10,
+    mailer: (outbox) => {
+      current = outbox;
+      return (message) => current(message);
+    },
+  });
+  clock = stack.clock;
   http = api(stack.url);
   poller = stack.poller;
-  // The mailer reads YIJIAN_MAIL_OUTBOX at module load: import it only once the stack has set it.
-  ({ mailer } = await import('../../shared/notify/mailer'));
   for (const who of Object.keys(people) as (keyof typeof people)[]) tokens[who] = await stack.issuer.issue(people[who]);
   // The fixtures' precondition: no demo rule diverts a `question` of the units used here.
   for (const groupId of ['g1', 'g2', 'g3']) {
@@ -477,7 +499,7 @@ describe('faults in sending', () => {
       await gate.reached;
       stuck = await submit({ unitId: unitOf('g2').id });
       // Another attempt claimed this message and died before marking it sent.
-      expect(await claimNotification(`${stuck.trackingCode}#1#assigned`, clock.now())).toEqual({ state: 'claimed' });
+      expect(await claimNotification(stack.deps, `${stuck.trackingCode}#1#assigned`, clock.now())).toEqual({ state: 'claimed' });
       clock.advance(leaseMs + 1_000);
       gate.release();
       await drain();
@@ -501,11 +523,11 @@ describe('faults in sending', () => {
       busy = await submit({ unitId: unitOf('g3').id });
       const key = `${busy.trackingCode}#1#assigned`;
       // Another attempt holds the claim and is still sending when the poller reaches the record...
-      expect(await claimNotification(key, clock.now())).toEqual({ state: 'claimed' });
+      expect(await claimNotification(stack.deps, key, clock.now())).toEqual({ state: 'claimed' });
       gate.release();
       // ...and finishes a moment later.
       await new Promise((resolve) => setTimeout(resolve, 600));
-      await markNotificationSent(key);
+      await markNotificationSent(stack.deps, key);
       await drain();
     } finally {
       gate.restore();

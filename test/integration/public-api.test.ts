@@ -29,7 +29,7 @@ const expectProblem = (response: Awaited<ReturnType<Api['get']>>, status: number
 };
 
 const countItems = async (): Promise<number> => {
-  const { dynamo, tableName } = await import('../../shared/data/client');
+  const { client: dynamo, tableName } = stack.deps.db;
   const page = await dynamo.send(
     new QueryCommand({ TableName: tableName, IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :p', ExpressionAttributeValues: { ':p': 'ITEMS' }, Select: 'COUNT' }),
   );
@@ -243,9 +243,9 @@ describe('rating and follow-ups on an answered item', () => {
   /** Staff replies arrive with the staff API; until then the test answers through the data layer. */
   const answer = async (code: string) => {
     const { getItem, commitChange } = await import('../../shared/data/items');
-    const item = (await getItem(code))!;
+    const item = (await getItem(stack.deps, code))!;
     const at = new Date().toISOString();
-    await commitChange(item, {
+    await commitChange(stack.deps, item, {
       set: { status: 'answered', updatedAt: at, firstReplyAt: at },
       event: { at, action: 'reply', by: { type: 'staff', sub: 'tester', name: '测试' }, from: item.status, to: 'answered', reply: { id: 'r1', body: '已安排线上回放。', visibility: 'public', groupId: item.groupId } },
     });
@@ -312,7 +312,7 @@ describe('Idempotency-Key', () => {
   it('stores neither the idempotency key nor the access key in the clear', async () => {
     const key = `secret-${Date.now()}-key`;
     const r = await http.post('/api/submissions', valid, { 'Idempotency-Key': key });
-    const { dynamo, tableName } = await import('../../shared/data/client');
+    const { client: dynamo, tableName } = stack.deps.db;
     const { ScanCommand } = await import('@aws-sdk/lib-dynamodb');
     // A Scan is fine here: the test inspects everything stored, which no request path ever does.
     const all = JSON.stringify((await dynamo.send(new ScanCommand({ TableName: tableName }))).Items);

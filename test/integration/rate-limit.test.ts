@@ -40,7 +40,7 @@ describe('rate limit on public writes (YIJIAN_RATE_LIMIT=3/600)', () => {
   });
 
   it('never stores the raw address', async () => {
-    const { dynamo, tableName } = await import('../../shared/data/client');
+    const { client: dynamo, tableName } = stack.deps.db;
     const { ScanCommand } = await import('@aws-sdk/lib-dynamodb');
     // A Scan is fine in a test that inspects everything stored; no request path scans.
     const all = JSON.stringify((await dynamo.send(new ScanCommand({ TableName: tableName }))).Items);

@@ -2,18 +2,21 @@ import { readFileSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { OutboxEntry } from '../../local/outbox';
 import type { LocalStack } from '../../local/stack';
-import { clock } from '../../shared/clock';
+import type { AdjustableClock } from '../../local/clock';
 import { demoDirectory } from '../../shared/demo/directory';
+import type { Deps } from '../../shared/deps';
+import { readSettings } from '../../shared/settings';
 import { api, startTestStack, type Api } from '../support/stack';
 
 /**
- * The SLA clock on the local stack: time is moved with `clock.set()` (the gateway, the handlers,
- * the sweeper and the notify handler all run in this process), the sweeper is run with
+ * The SLA clock on the local stack: time is moved with the stack's clock, `stack.clock.set()` (the
+ * gateway, the handlers, the sweeper and the notify handler all run on the stack's deps), the sweeper is run with
  * `stack.sweep()` as the schedule would, and its e-mails are read from the outbox after
  * `drainNotifications()`.
  */
 
 let stack: LocalStack;
+let clock: AdjustableClock;
 let http: Api;
 
 const HOUR = 3_600_000;
@@ -87,6 +90,7 @@ beforeAll(async () => {
   // The default applies: YIJIAN_AUTO_CLOSE_DAYS is not set for this file.
   delete process.env.YIJIAN_AUTO_CLOSE_DAYS;
   stack = await startTestStack({ sweepIntervalSeconds: 0, retryBaseMs: 10 });
+  clock = stack.clock;
   http = api(stack.url);
   officeToken = await stack.issuer.issue({ sub: 'office-s', name: '办公室 钱', groups: ['office'] });
   groupToken = await stack.issuer.issue({ sub: 'responder-s1', name: '一组 吴', groups: ['group:g1'] });
@@ -334,21 +338,17 @@ describe('auto-close', () => {
   });
 });
 
-// Last: this block loads fresh copies of the sweeper module (its setting is read at module load).
+// The sweeper on the stack's deps with the settings of an environment where YIJIAN_AUTO_CLOSE_DAYS is `days`.
 describe('YIJIAN_AUTO_CLOSE_DAYS', () => {
-  const loadSweeper = async (days: string | undefined) => {
-    vi.resetModules();
-    vi.stubEnv('YIJIAN_AUTO_CLOSE_DAYS', days);
-    return import('../../shared/services/sweeper');
-  };
+  const depsWith = (days: string | undefined): Deps => ({ db: stack.deps.db, clock: stack.deps.clock, settings: readSettings({ ...process.env, YIJIAN_AUTO_CLOSE_DAYS: days }) });
 
-  it('defaults to 7 and takes a configured number of days', async () => {
-    expect((await loadSweeper(undefined)).autoCloseDays).toBe(7);
-    expect((await loadSweeper('3')).autoCloseDays).toBe(3);
+  it('defaults to 7 and takes a configured number of days', () => {
+    expect(depsWith(undefined).settings.autoCloseDays).toBe(7);
+    expect(depsWith('3').settings.autoCloseDays).toBe(3);
   });
 
-  it('refuses a setting that is not a positive number', async () => {
-    for (const bad of ['0', '-1', 'seven', 'Infinity']) await expect(loadSweeper(bad), bad).rejects.toThrow(/YIJIAN_AUTO_CLOSE_DAYS/);
+  it('refuses a setting that is not a positive number', () => {
+    for (const bad of ['0', '-1', 'seven', 'Infinity']) expect(() => depsWith(bad), bad).toThrow(/YIJIAN_AUTO_CLOSE_DAYS/);
   });
 
   it('closes after the configured days: 3', async () => {
@@ -357,10 +357,11 @@ describe('YIJIAN_AUTO_CLOSE_DAYS', () => {
     const answeredAt = new Date(T0.getTime() + HOUR);
     clock.set(answeredAt);
     await answer(receipt.trackingCode);
-    const { sweep } = await loadSweeper('3');
-    await sweep(new Date(answeredAt.getTime() + 3 * DAY - MINUTE));
+    const { sweep } = await import('../../shared/services/sweeper');
+    const deps = depsWith('3');
+    await sweep(deps, new Date(answeredAt.getTime() + 3 * DAY - MINUTE));
     expect((await view(receipt.trackingCode)).status).toBe('answered');
-    await sweep(new Date(answeredAt.getTime() + 3 * DAY + MINUTE));
+    await sweep(deps, new Date(answeredAt.getTime() + 3 * DAY + MINUTE));
     const closed = await view(receipt.trackingCode);
     expect(closed.status).toBe('closed');
     expect(closed.history.at(-1)).toMatchObject({ action: 'auto-close', note: expect.stringContaining('3') });

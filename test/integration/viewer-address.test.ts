@@ -74,7 +74,7 @@ describe('per-client limits behind CloudFront (YIJIAN_RATE_LIMIT=2/86400)', () =
   });
 
   it('store no viewer address and no secret, only hashes', async () => {
-    const { dynamo, tableName } = await import('../../shared/data/client');
+    const { client: dynamo, tableName } = stack.deps.db;
     const { ScanCommand } = await import('@aws-sdk/lib-dynamodb');
     // A Scan is fine in a test that inspects everything stored; no request path scans.
     const all = JSON.stringify((await dynamo.send(new ScanCommand({ TableName: tableName }))).Items);

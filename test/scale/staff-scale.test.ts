@@ -22,7 +22,7 @@ import { prng } from '../support/prng';
 let stack: LocalStack;
 let http: Api;
 let data: typeof import('../../shared/data/items');
-let meter: typeof import('../../shared/data/client')['capacity'];
+let meter: LocalStack['capacity'];
 let officeToken: string;
 
 const timings: Record<string, number> = {};
@@ -35,7 +35,7 @@ beforeAll(async () => {
   stack = await startTestStack({ bulk: true });
   http = api(stack.url);
   data = await import('../../shared/data/items');
-  ({ capacity: meter } = await import('../../shared/data/client'));
+  meter = stack.capacity;
   officeToken = await stack.issuer.issue({ sub: 'office-scale', name: '办公室 测试', groups: ['office'] });
 });
 afterAll(async () => {
@@ -130,17 +130,17 @@ const fill = async (from: number, to: number) => {
     // The sweeper runs every 15 minutes in a real campaign, so every item that fell due before the
     // last hour has been reported overdue: as it would have been, at creation or with one more change.
     const item = steps.length === 0 && sweptLongAgo(planned) ? { ...planned, overdueNotifiedFor: planned.dueAt } : planned;
-    await data.createItem(item, { version: 1, at: item.createdAt, action: 'submit', by: { type: 'submitter' }, to: item.status });
+    await data.createItem(stack.deps, item, { version: 1, at: item.createdAt, action: 'submit', by: { type: 'submitter' }, to: item.status });
     transactions++;
     let current = item;
     for (const action of steps) {
       const { next, change } = apply(current, action);
-      current = await data.commitChange(current, change);
+      current = await data.commitChange(stack.deps, current, change);
       transactions++;
       expect(current).toEqual(next);
     }
     if (sweptLongAgo(current)) {
-      current = await data.commitChange(current, {
+      current = await data.commitChange(stack.deps, current, {
         set: { overdueNotifiedFor: current.dueAt },
         event: { at: new Date().toISOString(), action: 'overdue', by: { type: 'system', name: 'sweeper' } },
       });

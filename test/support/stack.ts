@@ -10,7 +10,7 @@ import { startLocalStack, type LocalStack, type LocalStackOptions } from '../../
  * tally's poller stays, the counters are its work.
  */
 export const startTestStack = async (
-  options: Pick<LocalStackOptions, 'seedDemo' | 'sweepIntervalSeconds' | 'retryBaseMs'> & { bulk?: boolean } = {},
+  options: Pick<LocalStackOptions, 'seedDemo' | 'sweepIntervalSeconds' | 'retryBaseMs' | 'mailer'> & { bulk?: boolean } = {},
 ): Promise<LocalStack> => {
   const { bulk, ...rest } = options;
   const stack = await startLocalStack({

@@ -533,7 +533,7 @@ describe('the bearer token middleware', () => {
   let verify: ReturnType<typeof verifier>;
   const seen: APIGatewayProxyEventV2[] = [];
   const handler = () =>
-    httpHandler({ auth: 'staff', authenticate: verifyBearerToken(verify) }, async (request) => {
+    httpHandler({ auth: 'staff', authenticate: () => verifyBearerToken(verify) }, async (request) => {
       seen.push(request.event);
       return json(200, { principal: request.principal });
     }) as unknown as (e: APIGatewayProxyEventV2, c: Context) => Promise<APIGatewayProxyStructuredResultV2>;

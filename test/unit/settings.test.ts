@@ -126,3 +126,10 @@ describe('deps', () => {
     expect(deps.db.client).toBe(deps.db.client);
   });
 });
+
+describe('the mailer', () => {
+  it('gives a send up within the notification lease, so a claim outlives every send', async () => {
+    const [{ sesRequestTimeoutMs }, { leaseMs }] = await Promise.all([import('../../shared/notify/mailer'), import('../../shared/data/notifications')]);
+    expect(sesRequestTimeoutMs).toBeLessThan(leaseMs);
+  });
+});
