@@ -4,7 +4,7 @@ import { exportQuery } from '../shared/schemas/staff';
 import { exportCsv } from '../shared/services/export';
 
 /** GET /api/exports/items.csv — every item the filters match, streamed as CSV. */
-export const handler = httpHandler({ auth: 'staff', stream: true, authenticate: (deps) => verifyBearerToken(verifierFor(deps.settings.jwt)), query: exportQuery }, async (request, deps) => ({
+export const handler = httpHandler({ auth: 'staff', stream: true, authenticate: (settings) => verifyBearerToken(verifierFor(settings.jwt)), query: exportQuery }, async (request, deps) => ({
   status: 200,
   headers: {
     'content-type': 'text/csv; charset=utf-8',

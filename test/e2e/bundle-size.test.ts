@@ -83,7 +83,7 @@ describe('Lambda bundles (scripts/lambda-bundles.ts: the deployed esbuild option
   });
 
   it('carry @aws-sdk/client-dynamodb wherever they touch the table, and notify carries the SES client', () => {
-    const touchingData = bundles.filter((b) => b.inputs.has('shared/data/client.ts'));
+    const touchingData = bundles.filter((b) => b.inputs.has('shared/data/db.ts'));
     // Every function but the OpenAPI document's reads or writes the table.
     expect(bundles.length - touchingData.length).toBeLessThanOrEqual(1);
     for (const bundle of touchingData) {
