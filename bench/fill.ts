@@ -24,7 +24,6 @@
  * small and at the large size is made of rows of equal weight and only the table size differs.
  */
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { dynamo, tableName } from '../shared/data/client';
 import { processDeps } from '../shared/deps';
 import { commitChange, createItem, type EventRecord, type ItemChange, type ItemRecord } from '../shared/data/items';
 import { eventSk, itemIndexKeys, itemPk, itemSk } from '../shared/data/keys';
@@ -92,6 +91,7 @@ let nextIndex = 0;
 export const fill = async (count: number, mode: 'transact' | 'batch', concurrency: number, onProgress?: (done: number) => void): Promise<FillResult> => {
   // The deps of the stack's handlers in this process: its one client.
   const deps = processDeps();
+  const { client: dynamo, tableName } = deps.db;
   const now = Date.now();
   const timelineStart = now - 45 * DAY;
   const from = nextIndex;

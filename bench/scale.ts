@@ -8,8 +8,8 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { AdjustableClock } from '../local/clock';
 import type { CapacityMeter } from '../shared/data/capacity';
-import { dynamo, tableName } from '../shared/data/client';
 import { readCounters } from '../shared/data/counters';
+import { processDeps } from '../shared/deps';
 import { duePartition } from '../shared/data/keys';
 import { countName } from '../shared/domain/counters';
 import { statusSchema, type Status } from '../shared/schemas/submission';
@@ -43,7 +43,7 @@ export const submit = async (desk: Desk, body: unknown = submissionBody(), heade
 
 /** Items per status, as the dashboard counts them. */
 const countersByStatus = async (): Promise<Record<Status, number>> => {
-  const rows = await readCounters();
+  const rows = await readCounters(processDeps());
   return Object.fromEntries(statusSchema.options.map((status) => [status, rows.reduce((sum, row) => sum + (row.counts[countName.status(status)] ?? 0), 0)])) as Record<Status, number>;
 };
 
@@ -58,6 +58,8 @@ export const totalItems = async (): Promise<number> => Object.values(await count
  * handlers, and back afterwards.
  */
 export const dashboardAfterNextDue = async (desk: Desk, samples = 5) => {
+  // The stack's client: its handlers run in this process, on its deps.
+  const { client: dynamo, tableName } = processDeps().db;
   const now = desk.clock.now().toISOString();
   const next = await dynamo.send(
     new QueryCommand({
@@ -213,6 +215,7 @@ export const perOperation = async (desk: Desk, n = 5): Promise<OperationUnits> =
  * number of items each status list holds (a COUNT Query over its index partition, meter off).
  */
 export const countersMatchLists = async (): Promise<{ ok: boolean; byStatus: Record<string, { counters: number; list: number }> }> => {
+  const { tableName } = processDeps().db;
   const { statusPartition } = await import('../shared/data/keys');
   const totals = await countersByStatus();
   const byStatus: Record<string, { counters: number; list: number }> = {};

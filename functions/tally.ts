@@ -2,6 +2,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import { handlerOn, processDeps, type Deps } from '../shared/deps';
 import { lambdaContext, logger } from '../shared/observability/logger';
 import { metrics, recordTallyLag } from '../shared/observability/metrics';
 import { TallyIncomplete, tallyRecords } from '../shared/services/tally';
@@ -13,11 +14,11 @@ import { TallyIncomplete, tallyRecords } from '../shared/services/tally';
  * and delivers again from there, without end (shared/workers.ts). Not Powertools' BatchProcessor:
  * the tally folds the batch in steps of many records, one transaction each, not record by record.
  */
-const tally = async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
+const tally = (deps: Deps) => async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
   let counted: readonly DynamoDBRecord[] = event.Records;
   let response: DynamoDBBatchResponse = { batchItemFailures: [] };
   try {
-    logger.debug('tally', { records: event.Records.length, ...(await tallyRecords(event.Records)) });
+    logger.debug('tally', { records: event.Records.length, ...(await tallyRecords(deps, event.Records)) });
   } catch (error) {
     // Nothing of the batch counted: thrown, the batch comes back whole, and the failure shows in
     // the function's Errors metric, which the tally's errors alarm watches (a partial response is
@@ -33,7 +34,10 @@ const tally = async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse>
   return response;
 };
 
-export const handler = middy<DynamoDBStreamEvent, DynamoDBBatchResponse>({ timeoutEarlyInMillis: 0 })
-  .use(injectLambdaContext(logger, lambdaContext))
-  .use(logMetrics(metrics))
-  .handler(tally);
+const build = (deps: Deps) =>
+  middy<DynamoDBStreamEvent, DynamoDBBatchResponse>({ timeoutEarlyInMillis: 0 })
+    .use(injectLambdaContext(logger, lambdaContext))
+    .use(logMetrics(metrics))
+    .handler(tally(deps));
+
+export const handler = handlerOn(build, processDeps());

@@ -162,7 +162,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
       import('../shared/data/capacity'),
       import('../shared/notify/mailer'),
     ]);
-    // The process's one DynamoDB client (the modules that still use it directly, shared/data/client.ts, share it).
+    // The process's one DynamoDB client: the tests' and the bench's own reads (processDeps) share it.
     const { db } = processDeps();
     if (db.tableName !== tableName) throw new Error(`one local stack per process: this one's client is on table ${db.tableName}`);
     capacity = meterCapacity(db.client);
@@ -220,7 +220,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
       checkpointFile: join(scratch, `stream-checkpoints-${tableName}.json`),
       retryBaseMs: options.retryBaseMs,
     });
-    const { handler: tallyHandler } = await import('../functions/tally');
+    const tallyHandler = (await import('../functions/tally')).handler.withDeps(deps);
     tally = await startStreamPoller(client, {
       endpoint,
       tableName,

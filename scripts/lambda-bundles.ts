@@ -24,7 +24,7 @@ export interface LambdaBundle {
   readonly bytes: number;
   readonly gzipBytes: number;
   readonly mapBytes: number;
-  /** Packages (`@aws-sdk/client-dynamodb`) and project files (`shared/data/client.ts`) in the bundle. */
+  /** Packages (`@aws-sdk/client-dynamodb`) and project files (`shared/data/db.ts`) in the bundle. */
   readonly inputs: ReadonlySet<string>;
 }
 

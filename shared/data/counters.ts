@@ -1,7 +1,8 @@
 import { DeleteCommand, GetCommand, UpdateCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { allCountNames, counterCell, parseCounterCell, pendingTotal, type Counts } from '../domain/counters';
 import type { Directory } from '../schemas/directory';
-import { dynamo, processDb, queryAll, tableName } from './client';
+import type { DbDeps } from '../deps';
+import { queryAll } from './db';
 import { counterKey, counterPartition, dueCounterPartition, dueBucketKey, tallyMarkerKey } from './keys';
 import { tallyRace } from './retry';
 import { transactWrite } from './transact';
@@ -23,8 +24,8 @@ const countsOf = (row: Record<string, unknown>, leaveOut: readonly string[] = []
   Object.fromEntries(Object.entries(row).filter(([name, n]) => typeof n === 'number' && n !== 0 && !leaveOut.includes(name))) as Counts;
 
 /** The counter rows as stored. */
-const queryCounters = (consistent: boolean) =>
-  queryAll({ TableName: tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': counterPartition }, ConsistentRead: consistent });
+const queryCounters = ({ db }: DbDeps, consistent: boolean) =>
+  queryAll(db, { TableName: db.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': counterPartition }, ConsistentRead: consistent });
 
 export interface CounterRow {
   readonly phase: string;
@@ -42,8 +43,8 @@ export interface CounterRow {
  * where they cross a 4 KB boundary (test/scale/staff-scale.test.ts and the bench's scale figure
  * compare the units at two sizes). Eventually consistent: the tally trails the items anyway.
  */
-export const readCounters = async (options: { phase?: string; consistent?: boolean } = {}): Promise<CounterRow[]> =>
-  (await queryCounters(options.consistent ?? false))
+export const readCounters = async (deps: DbDeps, options: { phase?: string; consistent?: boolean } = {}): Promise<CounterRow[]> =>
+  (await queryCounters(deps, options.consistent ?? false))
     .map((row) => ({ ...parseCounterCell(String(row.sk)), counts: countsOf(row) }))
     .filter((row) => options.phase === undefined || row.phase === options.phase);
 
@@ -58,9 +59,10 @@ const namesPerSeed = 200;
  * an UpdateItem (1 WCU per KB of its counter) per counter and 200 names missing, none when no
  * phase, group or unit was added.
  */
-export const seedCounters = async (directory: Pick<Directory, 'campaign' | 'groups' | 'units'>): Promise<void> => {
+export const seedCounters = async (deps: DbDeps, directory: Pick<Directory, 'campaign' | 'groups' | 'units'>): Promise<void> => {
+  const { db } = deps;
   const names = allCountNames(directory.units.map((u) => u.id));
-  const stored = new Map((await queryCounters(true)).map((row) => [row.sk, row]));
+  const stored = new Map((await queryCounters(deps, true)).map((row) => [row.sk, row]));
   const queues = [...directory.groups.map((g) => g.id as string | undefined), undefined];
   const cells = directory.campaign.phases.flatMap((phase) => queues.map((groupId) => counterCell(phase.id, groupId)));
   const updates = cells.flatMap((cell) => {
@@ -69,9 +71,9 @@ export const seedCounters = async (directory: Pick<Directory, 'campaign' | 'grou
   });
   await Promise.all(
     updates.map(({ cell, names: chunk }) =>
-      dynamo.send(
+      db.client.send(
         new UpdateCommand({
-          TableName: tableName,
+          TableName: db.tableName,
           Key: counterKey(cell),
           UpdateExpression: `ADD ${chunk.map((_, j) => `#c${j} :zero`).join(', ')}`,
           ExpressionAttributeNames: Object.fromEntries(chunk.map((name, j) => [`#c${j}`, name])),
@@ -93,10 +95,10 @@ export interface DueBucket {
  * Empty buckets are deleted, so this reads the due instants since the last sweep (one a day, as
  * due dates are the end of a working day), never the items that fell due.
  */
-export const readDueBucketsBefore = async (before: string): Promise<DueBucket[]> =>
+export const readDueBucketsBefore = async ({ db }: DbDeps, before: string): Promise<DueBucket[]> =>
   (
-    await queryAll({
-      TableName: tableName,
+    await queryAll(db, {
+      TableName: db.tableName,
       KeyConditionExpression: 'pk = :pk AND sk < :before',
       ExpressionAttributeValues: { ':pk': dueCounterPartition, ':before': before },
     })
@@ -111,7 +113,7 @@ export interface CountUpdate {
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
 /** `ADD` every count of an update (names are data, so each goes through a placeholder). */
-const addCounts = ({ key, counts }: CountUpdate): TransactItem => {
+const addCounts = (tableName: string) => ({ key, counts }: CountUpdate): TransactItem => {
   const names = Object.keys(counts);
   return {
     Update: {
@@ -142,16 +144,17 @@ export interface TallyMarker {
  * (the tallyRace policy): `ADD` needs no fresh read. Cost: 2 WCU per KB of each row written, and
  * the marker.
  */
-export const commitTally = async (updates: readonly CountUpdate[], marker: TallyMarker): Promise<string | null> => {
+export const commitTally = async (deps: DbDeps, updates: readonly CountUpdate[], marker: TallyMarker): Promise<string | null> => {
+  const { db } = deps;
   if (updates.length > maxTallyUpdates) throw new RangeError(`a tally step of ${updates.length} updates`);
   try {
     await transactWrite(
-      { db: processDb },
+      deps,
       [
-        ...updates.map(addCounts),
+        ...updates.map(addCounts(db.tableName)),
         {
           Put: {
-            TableName: tableName,
+            TableName: db.tableName,
             Item: { ...tallyMarkerKey(marker.eventId), entity: 'tally-marker', through: marker.through, expiresAt: marker.expiresAt },
             ConditionExpression: 'attribute_not_exists(pk)',
           },
@@ -163,15 +166,15 @@ export const commitTally = async (updates: readonly CountUpdate[], marker: Tally
   } catch (error) {
     const reasons = (error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons;
     if (reasons?.at(-1)?.Code !== 'ConditionalCheckFailed') throw error;
-    const through = await findTallyMarker(marker.eventId);
+    const through = await findTallyMarker(deps, marker.eventId);
     if (through === null) throw error;
     return through;
   }
 };
 
 /** The last sequence number a committed tally step starting at this record covered, if any. */
-export const findTallyMarker = async (eventId: string): Promise<string | null> => {
-  const { Item } = await dynamo.send(new GetCommand({ TableName: tableName, Key: tallyMarkerKey(eventId), ConsistentRead: true }));
+export const findTallyMarker = async ({ db }: DbDeps, eventId: string): Promise<string | null> => {
+  const { Item } = await db.client.send(new GetCommand({ TableName: db.tableName, Key: tallyMarkerKey(eventId), ConsistentRead: true }));
   return Item ? String(Item.through) : null;
 };
 
@@ -180,11 +183,11 @@ export const findTallyMarker = async (eventId: string): Promise<string | null> =
  * dashboard does not read it again. A tally adding to it at the same moment makes the condition
  * fail (the bucket stays); one adding just after creates it again from nothing, which is right.
  */
-export const dropDueBucketIfEmpty = async (dueAt: string): Promise<void> => {
+export const dropDueBucketIfEmpty = async ({ db }: DbDeps, dueAt: string): Promise<void> => {
   try {
-    await dynamo.send(
+    await db.client.send(
       new DeleteCommand({
-        TableName: tableName,
+        TableName: db.tableName,
         Key: dueBucketKey(dueAt),
         ConditionExpression: '#pending = :zero',
         ExpressionAttributeNames: { '#pending': pendingTotal },

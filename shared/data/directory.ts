@@ -27,7 +27,7 @@ export const getDirectoryRecord = async ({ db }: DbDeps): Promise<{ document: Di
  * Cost: ~10 WCU, plus the counters' seeding (shared/data/counters.ts).
  */
 export const putDirectory = async ({ db }: DbDeps, document: Directory, options: { onlyIfMissing?: boolean } = {}): Promise<boolean> => {
-  if (!options.onlyIfMissing) await seedCounters(document);
+  if (!options.onlyIfMissing) await seedCounters({ db }, document);
   try {
     await db.client.send(
       new PutCommand({
@@ -40,6 +40,6 @@ export const putDirectory = async ({ db }: DbDeps, document: Directory, options:
     if (options.onlyIfMissing && (error as Error).name === 'ConditionalCheckFailedException') return false;
     throw error;
   }
-  if (options.onlyIfMissing) await seedCounters(document);
+  if (options.onlyIfMissing) await seedCounters({ db }, document);
   return true;
 };

@@ -7,7 +7,7 @@ import { IdempotencyKeyTakenError, ItemExistsError, StaleItemError, transientCan
  * again": a lost race on a version, a transaction cancelled because another one held an item, a drawn
  * tracking code that was taken.
  *
- * Worst cases, each request also tried up to the SDK client's maxAttempts (shared/data/client.ts):
+ * Worst cases, each request also tried up to the SDK client's `dynamoMaxAttempts` (shared/data/db.ts):
  *   an item change (changeItem)   lostRace.attempts x (one read + one transaction), nothing nested;
  *   a submission                  itemCreation.attempts x transactionConflict.attempts
  *                                 transactions, the outer only when a drawn code or the

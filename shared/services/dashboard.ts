@@ -17,7 +17,7 @@ export const dashboard = async (deps: Deps, principal: Principal, query: { group
   const now = deps.clock.now();
   const nowIso = now.toISOString();
   const scope = scopeFor(principal, query.groupId);
-  const [directory, rows, fellDue] = await Promise.all([requireDirectory(deps), readCounters({ phase: query.phase }), readDueBucketsBefore(nowIso)]);
+  const [directory, rows, fellDue] = await Promise.all([requireDirectory(deps), readCounters(deps, { phase: query.phase }), readDueBucketsBefore(deps, nowIso)]);
   const inScope = (groupId: string | undefined) => scope === null || (groupId !== undefined && scope.includes(groupId));
   const visible = rows.filter((row) => inScope(row.groupId));
   // Overdue now = what the sweeper has counted + what fell due since it last ran.

@@ -30,7 +30,7 @@ export const replaceDirectory = async (deps: Deps, principal: Principal, documen
     // lost): nothing to write, but answer only once the caches are at least as old as the stored
     // document, and finish what a failed PUT began.
     await waitOutDirectoryCaches(deps, Date.parse(stored.updatedAt) || Date.now());
-    await seedCounters(parsed.data);
+    await seedCounters(deps, parsed.data);
     return parsed.data;
   }
   await putDirectory(deps, parsed.data);

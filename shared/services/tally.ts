@@ -5,6 +5,7 @@ import { addCounts, counterCell, counterDeltas, dueDeltas, pendingTotal, type Co
 import { commitTally, dropDueBucketIfEmpty, findTallyMarker, maxTallyUpdates, type CountUpdate } from '../data/counters';
 import { counterKey, dueBucketKey, isItemRecord } from '../data/keys';
 import { logger } from '../observability/logger';
+import type { DbDeps } from '../deps';
 
 /**
  * The tally: folds the table's change stream into the dashboard's counters.
@@ -82,10 +83,10 @@ const nextStep = (records: readonly DynamoDBRecord[]): Step => {
 };
 
 /** Due buckets a step emptied are deleted (a failure only leaves a bucket of zeros to read). */
-const dropEmptiedDueBuckets = async (step: Step): Promise<void> => {
+const dropEmptiedDueBuckets = async (deps: DbDeps, step: Step): Promise<void> => {
   for (const update of step.updates) {
     if ((update.counts[pendingTotal] ?? 0) >= 0) continue;
-    await dropDueBucketIfEmpty(update.key.sk).catch((error: unknown) => logger.warn('a due bucket was not dropped', { error, dueAt: update.key.sk }));
+    await dropDueBucketIfEmpty(deps, update.key.sk).catch((error: unknown) => logger.warn('a due bucket was not dropped', { error, dueAt: update.key.sk }));
   }
 };
 
@@ -112,7 +113,7 @@ export class TallyIncomplete extends Error {
  * delivered again from the record it names), else the error itself (the whole batch comes back);
  * either way the markers make a redelivery count nothing twice.
  */
-export const tallyRecords = async (records: readonly DynamoDBRecord[], now: Date = new Date()): Promise<{ counted: number; skipped: number }> => {
+export const tallyRecords = async (deps: DbDeps, records: readonly DynamoDBRecord[], now: Date = new Date()): Promise<{ counted: number; skipped: number }> => {
   let rest = records.filter((r) => r.eventID && r.dynamodb?.SequenceNumber);
   const start = rest[0];
   let counted = 0;
@@ -124,10 +125,10 @@ export const tallyRecords = async (records: readonly DynamoDBRecord[], now: Date
       // one small read, not a transaction that fails on it. A step that changes no count (other
       // entities, or changes that cancel out) writes nothing.
       const through =
-        (await findTallyMarker(rest[0].eventID!)) ??
+        (await findTallyMarker(deps, rest[0].eventID!)) ??
         (step.updates.length === 0
           ? null
-          : await commitTally(step.updates, {
+          : await commitTally(deps, step.updates, {
               eventId: rest[0].eventID!,
               through: step.records.at(-1)!.dynamodb!.SequenceNumber!,
               expiresAt: Math.floor(now.getTime() / 1000) + markerSeconds,
@@ -140,7 +141,7 @@ export const tallyRecords = async (records: readonly DynamoDBRecord[], now: Date
         rest = remaining;
         continue;
       }
-      await dropEmptiedDueBuckets(step);
+      await dropEmptiedDueBuckets(deps, step);
       counted += step.itemRecords;
       skipped += step.records.length - step.itemRecords;
       rest = rest.slice(step.records.length);

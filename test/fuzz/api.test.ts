@@ -195,11 +195,8 @@ const makeFixtures = async () => {
 // What the data layer holds: read directly, as public-api.test.ts does.
 
 const data = async () => {
-  const [{ dynamo, tableName }, { getItem }, { getDirectory, putDirectory }] = await Promise.all([
-    import('../../shared/data/client'),
-    import('../../shared/data/items'),
-    import('../../shared/data/directory'),
-  ]);
+  const [{ getItem }, { getDirectory, putDirectory }] = await Promise.all([import('../../shared/data/items'), import('../../shared/data/directory')]);
+  const { client: dynamo, tableName } = stack.deps.db;
   return { dynamo, tableName, getItem, getDirectory, putDirectory };
 };
 

@@ -14,7 +14,7 @@ import { leakPattern } from '../support/stack';
  * Fault injection: what DynamoDB Local never does (throttle, fail inside, time out, reset the
  * connection, cancel a transaction for a conflict), injected by a real HTTP proxy in front of the
  * run's DynamoDB Local (test/support/fault-proxy.ts): the handlers' DYNAMODB_ENDPOINT is the
- * proxy, so the AWS SDK client's own parser, retry strategy and timeouts (shared/data/client.ts)
+ * proxy, so the AWS SDK client's own parser, retry strategy and timeouts (shared/data/db.ts)
  * see exactly the bytes and socket events the service would produce. Every other request goes
  * through to DynamoDB Local, on a table of this file's own. The test's own reads and set-up writes
  * go to DynamoDB Local directly: they are never faulted, never counted.
@@ -802,11 +802,11 @@ describe('the tally under faults (shared/services/tally.ts)', () => {
   /** The counters and due buckets as stored, in the shape of `recount`. */
   const stored = async () => {
     const cells: Record<string, Counts> = {};
-    for (const row of await m.counters.readCounters({ consistent: true })) {
+    for (const row of await m.counters.readCounters(m.deps, { consistent: true })) {
       if (Object.keys(row.counts).length > 0) cells[counterCell(row.phase, row.groupId)] = row.counts;
     }
     const due: Record<string, Record<string, number>> = {};
-    for (const bucket of await m.counters.readDueBucketsBefore('9999')) due[bucket.dueAt] = { ...bucket.cells };
+    for (const bucket of await m.counters.readDueBucketsBefore(m.deps, '9999')) due[bucket.dueAt] = { ...bucket.cells };
     return { cells, due };
   };
 
@@ -844,7 +844,7 @@ describe('the tally under faults (shared/services/tally.ts)', () => {
     const before = await tableState();
     proxy.plan('TransactWriteItems', canned.throttling, Infinity);
     // Thrown: the event source mapping delivers the same batch again.
-    await expect(m.tally.tallyRecords(records)).rejects.toMatchObject({ name: 'ThrottlingException' });
+    await expect(m.tally.tallyRecords(m.deps, records)).rejects.toMatchObject({ name: 'ThrottlingException' });
     const attempts = proxy.requests('TransactWriteItems');
     expect(attempts.map((a) => a.outcome), 'the client tried 4 times').toEqual(['status', 'status', 'status', 'status']);
     expect(new Set(attempts.map((a) => a.clientRequestToken)).size, 'one token: the same transaction each time').toBe(1);
@@ -852,8 +852,8 @@ describe('the tally under faults (shared/services/tally.ts)', () => {
 
     // The fault clears; the mapping delivers the batch again, and (a lost answer) again.
     proxy.reset();
-    expect(await m.tally.tallyRecords(records)).toEqual({ counted: 4, skipped: 1 });
-    expect(await m.tally.tallyRecords(records)).toEqual({ counted: 0, skipped: 5 });
+    expect(await m.tally.tallyRecords(m.deps, records)).toEqual({ counted: 4, skipped: 1 });
+    expect(await m.tally.tallyRecords(m.deps, records)).toEqual({ counted: 0, skipped: 5 });
     expect(proxy.count('TransactWriteItems'), 'one commit in all').toBe(1);
     expect(await marker(records[0])).toMatchObject({ through: records.at(-1)!.dynamodb!.SequenceNumber });
     const expected = recount(items);
@@ -869,11 +869,11 @@ describe('the tally under faults (shared/services/tally.ts)', () => {
     const { records, items } = await batch();
     proxy.reset();
     proxy.plan('TransactWriteItems', canned.throttling, 3);
-    expect(await m.tally.tallyRecords(records)).toEqual({ counted: 4, skipped: 1 });
+    expect(await m.tally.tallyRecords(m.deps, records)).toEqual({ counted: 4, skipped: 1 });
     const attempts = proxy.requests('TransactWriteItems');
     expect(attempts.map((a) => a.outcome)).toEqual(['status', 'status', 'status', 'forwarded']);
     expect(new Set(attempts.map((a) => a.body)).size).toBe(1);
-    expect(await m.tally.tallyRecords(records)).toEqual({ counted: 0, skipped: 5 });
+    expect(await m.tally.tallyRecords(m.deps, records)).toEqual({ counted: 0, skipped: 5 });
     expect(await stored()).toEqual(recount(items));
   });
 
@@ -883,14 +883,14 @@ describe('the tally under faults (shared/services/tally.ts)', () => {
     proxy.reset();
     const before = await tableState();
     proxy.plan('TransactWriteItems', transactionCancelled([{ Code: 'ThrottlingError', Message: 'Throughput exceeds the current capacity' }, { Code: 'None' }, { Code: 'None' }], 'Transaction cancelled [ThrottlingError, None, None]'), Infinity);
-    await expect(m.tally.tallyRecords(records)).rejects.toMatchObject({ name: 'TransactionCanceledException' });
+    await expect(m.tally.tallyRecords(m.deps, records)).rejects.toMatchObject({ name: 'TransactionCanceledException' });
     // Throttling is not a lost race with another shard's tally: the batch goes back to the event
     // source mapping at once, which delivers it again later.
     expect(proxy.count('TransactWriteItems')).toBe(1);
     await expectStepNotStored(before, records);
     proxy.reset();
-    expect(await m.tally.tallyRecords(records)).toEqual({ counted: 4, skipped: 1 });
-    expect(await m.tally.tallyRecords(records)).toEqual({ counted: 0, skipped: 5 });
+    expect(await m.tally.tallyRecords(m.deps, records)).toEqual({ counted: 4, skipped: 1 });
+    expect(await m.tally.tallyRecords(m.deps, records)).toEqual({ counted: 0, skipped: 5 });
     expect(await stored()).toEqual(recount(items));
   });
 
@@ -900,7 +900,7 @@ describe('the tally under faults (shared/services/tally.ts)', () => {
     const later = await batch();
     const sequenceOf = (record: DynamoDBRecord) => record.dynamodb!.SequenceNumber!;
     // The earlier records were counted by an earlier delivery (their step's marker is stored) ...
-    expect(await m.tally.tallyRecords(earlier.records)).toEqual({ counted: 4, skipped: 1 });
+    expect(await m.tally.tallyRecords(m.deps, earlier.records)).toEqual({ counted: 4, skipped: 1 });
     proxy.reset();
     proxy.plan('TransactWriteItems', canned.throttling, Infinity);
     // ... and come again with the later ones (a timed-out invocation): the step of the later ones

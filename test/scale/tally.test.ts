@@ -5,6 +5,7 @@ import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { contributions, counterCell, pendingDue, unitsOf, type CountedItem, type Counts } from '../../shared/domain/counters';
 import { kindIds, type Kind } from '../../shared/schemas/directory';
 import { statusSchema, type Satisfaction, type Status } from '../../shared/schemas/submission';
+import { createDeps } from '../../shared/deps';
 import { useOwnTable } from '../support/own-table';
 import { attributeSize } from '../support/item-size';
 import { prng } from '../support/prng';
@@ -23,6 +24,8 @@ const tableName = useOwnTable('tally');
 
 let tally: typeof import('../../shared/services/tally');
 let counters: typeof import('../../shared/data/counters');
+/** Deps read from this file's environment (its own table). */
+const deps = createDeps();
 
 beforeAll(async () => {
   const { ensureTable, localClient } = await import('../../local/table');
@@ -139,9 +142,9 @@ const recount = (items: Iterable<CountedItem>) => {
 /** The counters as stored, in the shape of `recount`. */
 const stored = async () => {
   const cells = new Map<string, Counts>();
-  for (const row of await counters.readCounters({ consistent: true })) if (Object.keys(row.counts).length) cells.set(counterCell(row.phase, row.groupId), row.counts);
+  for (const row of await counters.readCounters(deps, { consistent: true })) if (Object.keys(row.counts).length) cells.set(counterCell(row.phase, row.groupId), row.counts);
   const due = new Map<string, Record<string, number>>();
-  for (const bucket of await counters.readDueBucketsBefore('9999')) due.set(bucket.dueAt, { ...bucket.cells });
+  for (const bucket of await counters.readDueBucketsBefore(deps, '9999')) due.set(bucket.dueAt, { ...bucket.cells });
   return { cells, due };
 };
 
@@ -149,7 +152,7 @@ const sorted = <V>(m: Map<string, V>) => Object.fromEntries([...m].sort(([a], [b
 
 /** Clears the counters between tests (every test starts from nothing). */
 const clearCounters = async () => {
-  const { dynamo } = await import('../../shared/data/client');
+  const dynamo = deps.db.client;
   const { QueryCommand, DeleteCommand } = await import('@aws-sdk/lib-dynamodb');
   for (const pk of ['COUNTERS', 'DUECOUNT']) {
     const page = await dynamo.send(new QueryCommand({ TableName: tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': pk }, ConsistentRead: true }));
@@ -168,7 +171,7 @@ describe('the tally', () => {
   it('counts a history delivered once, in batches of 100', { timeout: 120_000 }, async () => {
     await clearCounters();
     const { items, records } = history(1, 600, 6);
-    for (let i = 0; i < records.length; i += 100) await tally.tallyRecords(records.slice(i, i + 100));
+    for (let i = 0; i < records.length; i += 100) await tally.tallyRecords(deps, records.slice(i, i + 100));
     await expectCountersToMatch(items.values());
   });
 
@@ -180,13 +183,13 @@ describe('the tally', () => {
     while (i < records.length) {
       const size = 1 + rng.int(60);
       const batch = records.slice(i, i + size);
-      await tally.tallyRecords(batch);
+      await tally.tallyRecords(deps, batch);
       // The mapping delivers it again (a lost answer, a timed-out invocation) ...
-      await tally.tallyRecords(batch);
+      await tally.tallyRecords(deps, batch);
       // ... or, after a failure, from the same first record with more records behind it.
       if (rng.chance(0.5)) {
         const longer = records.slice(i, i + size + 1 + rng.int(40));
-        await tally.tallyRecords(longer);
+        await tally.tallyRecords(deps, longer);
         i += longer.length;
       } else {
         i += size;
@@ -200,13 +203,13 @@ describe('the tally', () => {
     // 150 due instants: a batch of 200 records touches far more than one transaction holds.
     const { items, records } = history(3, 400, 150);
     const batch = records.slice(0, 200);
-    const first = await tally.tallyRecords(batch);
+    const first = await tally.tallyRecords(deps, batch);
     expect(first.counted).toBeGreaterThan(150);
-    const again = await tally.tallyRecords(batch);
+    const again = await tally.tallyRecords(deps, batch);
     expect(again.counted).toBe(0);
     // A prefix that ends inside a step, then the whole batch: the rest is counted once.
-    await tally.tallyRecords(records.slice(200, 237));
-    await tally.tallyRecords(records.slice(200));
+    await tally.tallyRecords(deps, records.slice(200, 237));
+    await tally.tallyRecords(deps, records.slice(200));
     await expectCountersToMatch(items.values());
   });
 
@@ -216,7 +219,7 @@ describe('the tally', () => {
     const shards = [11, 12, 13, 14].map((seed) => history(seed, 150, 4));
     await Promise.all(
       shards.map(async ({ records }, k) => {
-        for (let i = 0; i < records.length; i += 20 + k * 7) await tally.tallyRecords(records.slice(i, i + 20 + k * 7));
+        for (let i = 0; i < records.length; i += 20 + k * 7) await tally.tallyRecords(deps, records.slice(i, i + 20 + k * 7));
       }),
     );
     await expectCountersToMatch(shards.flatMap(({ items }) => [...items.values()]));
@@ -225,10 +228,10 @@ describe('the tally', () => {
   it('counts a unit the directory does not know yet under names of its own', async () => {
     await clearCounters();
     const { records } = history(5, 40, 2);
-    await tally.tallyRecords(records);
+    await tally.tallyRecords(deps, records);
     const code = 'YJ-NEWUNIT1';
     const item: Stored = { trackingCode: code, version: 1, phase: 'study', groupId: 'g1', unitId: 'u-new_1', kind: 'question', status: 'assigned', createdAt: '2026-11-20T02:00:00.000Z' };
-    await tally.tallyRecords([
+    await tally.tallyRecords(deps, [
       {
         eventID: 'new-unit-1',
         eventName: 'INSERT',
@@ -246,7 +249,7 @@ describe('the tally', () => {
 
   it('keeps counters whose size grows with the counts only by their digits: eleven times the items, the same names, at most a byte more per count', { timeout: 180_000 }, async () => {
     await clearCounters();
-    const { dynamo } = await import('../../shared/data/client');
+    const dynamo = deps.db.client;
     const { QueryCommand } = await import('@aws-sdk/lib-dynamodb');
     const shape = async () => {
       const page = await dynamo.send(
@@ -264,7 +267,7 @@ describe('the tally', () => {
     // is stored once something was added to it) once, then ten times more.
     const deliver = async () => {
       const { records } = history(6, 300, 3);
-      for (let i = 0; i < records.length; i += 100) await tally.tallyRecords(records.slice(i, i + 100));
+      for (let i = 0; i < records.length; i += 100) await tally.tallyRecords(deps, records.slice(i, i + 100));
     };
     await deliver();
     const at1 = await shape();

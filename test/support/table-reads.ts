@@ -7,7 +7,11 @@ import { attributeSize } from './item-size';
  * is imported when first used: it reads its table and endpoint from the environment at module
  * load, which a test file sets first.
  */
-const dataClient = () => import('../../shared/data/client');
+const dataClient = async () => {
+  const [{ processDeps }, { queryAll }] = await Promise.all([import('../../shared/deps'), import('../../shared/data/db')]);
+  const { db } = processDeps();
+  return { dynamo: db.client, tableName: db.tableName, queryAll: (input: Parameters<typeof queryAll>[1]) => queryAll(db, input) };
+};
 
 /** How many items a Query matches, every page (Select COUNT: nothing but the count comes back). */
 export const countQuery = async (input: Omit<QueryCommandInput, 'Select' | 'ExclusiveStartKey'>): Promise<number> => {
