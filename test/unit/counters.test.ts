@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  allCountNames,
   contributions,
   counterDeltas,
   dueDeltas,
@@ -308,6 +309,9 @@ describe('counters kept by deltas equal a recount from scratch', () => {
         if (step % 500 === 499) expect(nonZero(counters)).toEqual(nonZero(recount(items.values())));
       }
       expect(applied).toBeGreaterThan(1000);
+      // Every name counted is one the directory's seeding gives each counter (so none appears later).
+      const seeded = new Set(allCountNames(units.filter((u) => u !== undefined)));
+      for (const counts of counters.values()) for (const name of Object.keys(counts)) expect(seeded, name).toContain(name);
       expect(nonZero(counters)).toEqual(nonZero(recount(items.values())));
       // No counter ever goes negative: every -1 undoes an earlier +1 of the same item.
       for (const counts of counters.values()) for (const n of Object.values(counts)) expect(n).toBeGreaterThanOrEqual(0);
