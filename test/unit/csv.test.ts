@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { csvText, defuse, exportColumns } from '../../shared/services/export';
 
 /**
  * The export's CSV encoding: csv-stringify with the export's options (`csvText` in
@@ -7,10 +8,6 @@ import { describe, expect, it } from 'vitest';
  * here a property test checks that whatever the cells hold, a strict RFC 4180 reader gets exactly
  * those cells back (after formula defusing).
  */
-
-// The export module reaches the data layer, which reads its table at module load; none is used here.
-process.env.TABLE_NAME ??= 'csv-test-unused';
-const { csvText, defuse, exportColumns } = await import('../../shared/services/export');
 
 /**
  * RFC 4180 read strictly: records end with CRLF only (a bare CR or LF outside quotes is an error,

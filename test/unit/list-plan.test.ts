@@ -1,20 +1,10 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ListFilter, ListSource } from '../../shared/data/lists';
 import { itemIndexKeys } from '../../shared/data/keys';
 import { kindIds, type Kind } from '../../shared/schemas/directory';
 import type { ListQuery } from '../../shared/schemas/staff';
 import { statusSchema, type Status } from '../../shared/schemas/submission';
-
-/**
- * `planList` is pure, but it lives in the item-lists module, whose data layer reads TABLE_NAME at
- * load (as a handler does); no request is ever sent from this file.
- */
-let planList: typeof import('../../shared/services/item-lists').planList;
-beforeAll(async () => {
-  process.env.TABLE_NAME ??= 'unit-test-no-table';
-  process.env.AWS_REGION ??= 'us-east-1';
-  ({ planList } = await import('../../shared/services/item-lists'));
-});
+import { planList } from '../../shared/services/item-lists';
 
 type Query = Omit<ListQuery, 'limit' | 'cursor'>;
 const now = new Date('2026-11-27T08:00:00.000Z');

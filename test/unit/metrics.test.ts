@@ -9,8 +9,6 @@ import { captureOutput } from '../support/captured-output';
  */
 vi.hoisted(() => {
   process.env.POWERTOOLS_METRICS_DISABLED = 'false';
-  // functions/tally reads its table's name at load; nothing here reaches a table.
-  process.env.TABLE_NAME ??= 'metrics-unit';
 });
 
 const context = { functionName: 'yijian-test', awsRequestId: 'r-1', invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:yijian-test', memoryLimitInMB: '256', getRemainingTimeInMillis: () => 10_000 } as unknown as Context;
