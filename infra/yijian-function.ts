@@ -20,13 +20,18 @@ export const projectRoot = fileURLToPath(new URL('..', import.meta.url));
 export const handlerEntry = (handler: string): string =>
   fileURLToPath(new URL(`../functions/${handler}.ts`, import.meta.url));
 
+/** Lambda memory unless a function asks for more (CPU scales with it). */
+export const defaultMemoryMb = 512;
+/** Lambda timeout unless a function asks for another: well under API Gateway's 30 s. */
+export const defaultTimeoutSeconds = 10;
+
 export interface YijianFunctionProps {
   /** The module name under functions/ (as in shared/routes.ts). */
   readonly handler: string;
   readonly description?: string;
-  /** @default 512 MB: on Lambda, CPU scales with memory, and 512 keeps cold starts short. */
+  /** @default `defaultMemoryMb`: on Lambda, CPU scales with memory, and that much keeps cold starts short. */
   readonly memorySize?: number;
-  /** @default 10 seconds: well under the HTTP API's 30-second integration limit. */
+  /** @default `defaultTimeoutSeconds`: well under the HTTP API's 30-second integration limit. */
   readonly timeout?: Duration;
   readonly environment?: Readonly<Record<string, string>>;
   /** @default one month */
@@ -64,8 +69,8 @@ export class YijianFunction extends Construct {
       depsLockFilePath: fileURLToPath(new URL('../package-lock.json', import.meta.url)),
       runtime: YijianFunction.runtime,
       architecture: Architecture.ARM_64,
-      memorySize: props.memorySize ?? 512,
-      timeout: props.timeout ?? Duration.seconds(10),
+      memorySize: props.memorySize ?? defaultMemoryMb,
+      timeout: props.timeout ?? Duration.seconds(defaultTimeoutSeconds),
       tracing: Tracing.ACTIVE,
       role: this.role,
       logGroup: this.logGroup,

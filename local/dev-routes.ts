@@ -37,7 +37,7 @@ export const devRoutes = (issuer: DevIssuer, outbox: Outbox, sweep: () => Promis
     method: 'POST',
     path: '/api/dev/sweep',
     auth: 'local',
-    // `npm run sweep`: what the schedule does every 15 minutes deployed, now.
+    // `npm run sweep`: what the schedule does every `scheduleWorker.everyMinutes` deployed, now.
     load: async () => httpHandler({}, async () => json(200, await sweep())),
   },
 ];

@@ -18,7 +18,7 @@ import type { Status } from '../schemas/submission';
  * `COUNTERS` / `<phase>#<groupId|->`; `DUECOUNT` / `<dueAt>`; `TALLY#<eventID>`: the
  *   dashboard's counters, kept by the tally from the change stream (shared/data/counters.ts).
  * `IDEM#<sha256(key)>` / `IDEM`: an idempotency record; its answer is encrypted with the key
- *   itself, so the stored record alone never reveals an access key. Expires after 24 h.
+ *   itself, so the stored record alone never reveals an access key. Expires after `idempotencyWindowSeconds`.
  * `RATE#<hash(address, window)>` / `W#<window start>`: a client's public writes in one window.
  * `NOTIFY#<trackingCode>#<occasion>#<kind>` / `NOTIFY`: a notification's claim (sent at most once).
  * `#commit-barrier` / `#`: never stored; the local stack reads it after each transaction.

@@ -8,10 +8,13 @@ import type { DbDeps } from '../deps';
  * sends nothing twice. A claim whose sender died mid-send is taken over after its lease (longer
  * than a send can take: the SES client gives up after `sesRequestTimeoutMs`, shared/notify/mailer.ts), so a crash can delay a message but
  * never lose it: an attempt that finds a live claim waits the lease out and takes it over.
- * Records expire after 14 days.
+ * Records expire after `notificationRecordDays`.
  * Cost: 1 conditional write to claim, 1 write to mark sent (plus 1 delete if the send fails).
  */
 export const leaseMs = 20_000;
+
+/** Long past any redelivery of the stream record that asked for the message (the stream keeps 24 h). */
+export const notificationRecordDays = 14;
 
 export type Claim = { state: 'claimed' } | { state: 'sent' } | { state: 'busy'; retryInMs: number };
 
@@ -20,7 +23,7 @@ export const claimNotification = async ({ db }: DbDeps, dedupKey: string, now: D
     await db.client.send(
       new PutCommand({
         TableName: db.tableName,
-        Item: { ...key(dedupKey), entity: 'notification', state: 'sending', claimedAt: now.getTime(), expiresAt: Math.floor(now.getTime() / 1000) + 14 * 86400 },
+        Item: { ...key(dedupKey), entity: 'notification', state: 'sending', claimedAt: now.getTime(), expiresAt: Math.floor(now.getTime() / 1000) + notificationRecordDays * 86_400 },
         ConditionExpression: 'attribute_not_exists(pk) OR (#state = :sending AND claimedAt < :stale)',
         ExpressionAttributeNames: { '#state': 'state' },
         ExpressionAttributeValues: { ':sending': 'sending', ':stale': now.getTime() - leaseMs },

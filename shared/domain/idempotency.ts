@@ -5,7 +5,7 @@ import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:
  * retry gets the same receipt. The record is stored under a hash of the client's key and its
  * answer is sealed with AES-256-GCM under a second hash of that same key: whoever reads the table
  * sees neither the idempotency key nor the access key, and only the client that holds the key can
- * open the answer. The record expires after 24 hours.
+ * open the answer. The record expires after `idempotencyWindowSeconds`.
  *
  * Why not Powertools Idempotency: it stores the handler's response in plain JSON (here, an access
  * key anyone who reads the table could use) under a key derived from the payload, and writes its

@@ -58,7 +58,7 @@ const replay = async (deps: Deps, key: string, fingerprint: string): Promise<Sub
 
 /**
  * Takes a submission: routes it, starts its SLA clock and stores it with its first history entry.
- * With an Idempotency-Key, a retry within 24 hours gets the first receipt back and creates nothing.
+ * With an Idempotency-Key, a retry within `idempotencyWindowSeconds` gets the first receipt back and creates nothing.
  */
 export const submit = async (deps: Deps, input: CreateSubmissionBody, idempotencyKey?: string, sourceIp?: string): Promise<SubmissionReceipt> => {
   const now = deps.clock.now();

@@ -9,7 +9,7 @@ import { logger } from '../observability/logger';
 import { requireDirectory } from './directory';
 
 /**
- * The sweeper, run on a schedule (every 15 minutes deployed; a timer and `npm run sweep` locally):
+ * The sweeper, run on a schedule (every `scheduleWorker.everyMinutes` deployed, shared/workers.ts; a timer and `npm run sweep` locally):
  *   - marks each open item past its due date as overdue, once per due date (the change stream then
  *     tells the office);
  *   - marks items due within one working day as reminded (the stream then reminds the group);
