@@ -1,8 +1,9 @@
 /**
  * Per function: the bundle as deployed (infra/bundling.ts options: ESM, minified, the AWS SDK
  * bundled in, nothing external) and a cold-start proxy — a fresh `node` process that imports the
- * bundle and answers one event (bench/cold-start-runner.mjs) — against the same for a bare
- * handler's bundle. Bundles are written under node_modules/.cache/yijian-bench/.
+ * bundle and answers one event (bench/cold-start-runner.mjs) — against the same for two baselines
+ * built the same way: a bare handler, and the SDK floor (one GetItem through the data layer's
+ * client). Bundles are written under node_modules/.cache/yijian-bench/.
  */
 import { build, type Metafile } from 'esbuild';
 import { spawn } from 'node:child_process';
@@ -21,6 +22,7 @@ const root = resolve(here, '..');
 export const bundleRoot = join(root, 'node_modules', '.cache', 'yijian-bench');
 const runner = join(here, 'cold-start-runner.mjs');
 export const bareName = '(bare handler)';
+export const floorName = '(SDK floor: one GetItem)';
 
 export interface Bundle {
   readonly name: string;
@@ -30,14 +32,12 @@ export interface Bundle {
   readonly metafile: Metafile;
 }
 
-/** What-if entries for the cold-start investigation (bench/what-if/). */
-export const whatIfEntries: Record<string, string> = {
-  'what-if: one GetItem through the data layer\'s SDK client': join(here, 'what-if', 'sdk-get-item.ts'),
+const baselineEntries: Record<string, { entry: string; folder: string }> = {
+  [bareName]: { entry: join(here, 'bare-handler.ts'), folder: 'bare' },
+  [floorName]: { entry: join(here, 'sdk-floor-handler.ts'), folder: 'sdk-floor' },
 };
-
-const entryOf = (handler: string) =>
-  handler === bareName ? join(here, 'bare-handler.ts') : (whatIfEntries[handler] ?? join(root, 'functions', `${handler}.ts`));
-const folderOf = (handler: string) => (handler === bareName ? 'bare' : handler.replace(/[^a-z0-9-]+/gi, '_'));
+const entryOf = (handler: string) => baselineEntries[handler]?.entry ?? join(root, 'functions', `${handler}.ts`);
+const folderOf = (handler: string) => baselineEntries[handler]?.folder ?? handler.replace(/[^a-z0-9-]+/gi, '_');
 
 /** The handlers of the route table, in route order, each once. */
 export const routeHandlers = (): string[] => [...new Set(routes.map((r) => r.handler))];
@@ -72,16 +72,23 @@ export interface ColdRun {
   readonly wallMs: number;
   readonly importMs: number;
   readonly answerMs: number;
+  /** CPU time of the process (user + system) until it answered. */
+  readonly cpuMs: number;
   readonly status: number | undefined;
 }
 
-/** One fresh process: spawn, import, answer one event, exit. Wall time is spawn to close. */
-export const coldStart = (bundle: Bundle, event: APIGatewayProxyEventV2 | object, env: Record<string, string>): Promise<ColdRun> => {
+/**
+ * One fresh process: spawn, import, answer one event, exit. Wall time is spawn to close. With
+ * `profileDir`, the process writes a V8 CPU profile there (node --cpu-prof), one per start: what
+ * the bundle does at module load and in its first answer, readable against the bundle's source map.
+ */
+export const coldStart = (bundle: Bundle, event: APIGatewayProxyEventV2 | object, env: Record<string, string>, profileDir?: string): Promise<ColdRun> => {
   const invocationFile = join(dirname(bundle.file), 'invocation.json');
   writeFileSync(invocationFile, JSON.stringify({ event, context: lambdaContext('cold-start', { awsRequestId: 'cold-start-request' }) }));
   return new Promise((resolvePromise, reject) => {
     const started = process.hrtime.bigint();
-    const child = spawn(process.execPath, [runner, bundle.file, invocationFile], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const profile = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${join(profileDir, folderOf(bundle.name))}`] : [];
+    const child = spawn(process.execPath, [...profile, runner, bundle.file, invocationFile], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
@@ -91,8 +98,8 @@ export const coldStart = (bundle: Bundle, event: APIGatewayProxyEventV2 | object
       const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
       const line = out.trim().split('\n').pop() ?? '';
       if (code !== 0 || !line.startsWith('{')) return reject(new Error(`${bundle.name}: cold start failed (exit ${code}): ${err.slice(-1500)}`));
-      const parsed = JSON.parse(line) as { status?: number; importMs: number; answerMs: number };
-      resolvePromise({ wallMs, importMs: parsed.importMs, answerMs: parsed.answerMs, status: parsed.status });
+      const parsed = JSON.parse(line) as { status?: number; importMs: number; answerMs: number; cpuMs: number };
+      resolvePromise({ wallMs, importMs: parsed.importMs, answerMs: parsed.answerMs, cpuMs: parsed.cpuMs, status: parsed.status });
     });
   });
 };
@@ -104,35 +111,50 @@ export interface ColdStartFigure {
   readonly wallMedianMs: number;
   readonly importMedianMs: number;
   readonly answerMedianMs: number;
+  readonly cpuMedianMs: number;
+  /** Median wall time over the SDK floor's, in the same rounds: the target's ratio. */
   readonly ratio: number;
+  /** Median wall time over the bare handler's, in the same rounds. */
+  readonly bareRatio: number;
+  /** Median CPU time over the SDK floor's: what the function's own code costs, whatever the machine's load. */
+  readonly cpuRatio: number;
   readonly statuses: (number | undefined)[];
   readonly runsMs: number[];
 }
 
+export interface Baselines {
+  readonly bare: Bundle;
+  readonly floor: Bundle;
+}
+
 /**
- * Cold starts of every bundle, `runs` rounds; within a round the bare bundle and every function
+ * Cold starts of every bundle, `runs` rounds; within a round both baselines and every function
  * take turns, so slow moments of the machine fall on all of them alike. Medians per bundle.
  */
 export const coldStarts = async (
   bundles: readonly Bundle[],
-  bare: Bundle,
+  baselines: Baselines,
   eventFor: (name: string, run: number) => Promise<object> | object,
   env: Record<string, string> | ((name: string) => Record<string, string>),
   runs: number,
   onProgress?: (line: string) => void,
-): Promise<{ bare: ColdStartFigure; functions: ColdStartFigure[] }> => {
-  const all = [bare, ...bundles];
+  profileDir?: string,
+): Promise<{ bare: ColdStartFigure; floor: ColdStartFigure; functions: ColdStartFigure[] }> => {
+  const all = [baselines.bare, baselines.floor, ...bundles];
   const samples = new Map<string, ColdRun[]>(all.map((b) => [b.name, []]));
   // One unmeasured start first: the OS file cache then holds node, the runner and node_modules.
   const envOf = (name: string) => (typeof env === 'function' ? env(name) : env);
   for (const bundle of all) await coldStart(bundle, await eventFor(bundle.name, -1), envOf(bundle.name));
   for (let run = 0; run < runs; run++) {
-    for (const bundle of all) samples.get(bundle.name)!.push(await coldStart(bundle, await eventFor(bundle.name, run), envOf(bundle.name)));
+    for (const bundle of all) samples.get(bundle.name)!.push(await coldStart(bundle, await eventFor(bundle.name, run), envOf(bundle.name), profileDir));
     onProgress?.(`cold starts: round ${run + 1}/${runs}`);
   }
-  const figure = (bundle: Bundle, baseline: number): ColdStartFigure => {
+  const wallOf = (bundle: Bundle) => median(samples.get(bundle.name)!.map((x) => x.wallMs));
+  const cpuOf = (bundle: Bundle) => median(samples.get(bundle.name)!.map((x) => x.cpuMs));
+  const [bareWall, floorWall, floorCpu] = [wallOf(baselines.bare), wallOf(baselines.floor), cpuOf(baselines.floor)];
+  const figure = (bundle: Bundle): ColdStartFigure => {
     const s = samples.get(bundle.name)!;
-    const wall = median(s.map((x) => x.wallMs));
+    const wall = wallOf(bundle);
     return {
       name: bundle.name,
       kib: round(bundle.bytes / 1024),
@@ -140,11 +162,13 @@ export const coldStarts = async (
       wallMedianMs: round(wall),
       importMedianMs: round(median(s.map((x) => x.importMs))),
       answerMedianMs: round(median(s.map((x) => x.answerMs))),
-      ratio: round(wall / baseline, 2),
+      cpuMedianMs: round(cpuOf(bundle)),
+      ratio: round(wall / floorWall, 2),
+      bareRatio: round(wall / bareWall, 2),
+      cpuRatio: round(cpuOf(bundle) / floorCpu, 2),
       statuses: s.map((x) => x.status),
       runsMs: s.map((x) => round(x.wallMs)),
     };
   };
-  const bareWall = median(samples.get(bare.name)!.map((x) => x.wallMs));
-  return { bare: figure(bare, bareWall), functions: bundles.map((b) => figure(b, bareWall)) };
+  return { bare: figure(baselines.bare), floor: figure(baselines.floor), functions: bundles.map(figure) };
 };

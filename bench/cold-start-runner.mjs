@@ -7,9 +7,11 @@
  * The invocation file holds `{ event, context }`, the context as local/lambda-context.ts makes it
  * (its functions do not survive JSON: they are put back here).
  *
- * Prints one JSON line: { status, importMs, answerMs, totalMs } where importMs is the time from
- * process start (performance.timeOrigin) until the bundle is imported, answerMs the first
- * invocation, totalMs the sum. The parent measures the whole process (spawn to exit) as well.
+ * Prints one JSON line: { status, importMs, answerMs, totalMs, cpuMs } where importMs is the time
+ * from process start (performance.timeOrigin) until the bundle is imported, answerMs the first
+ * invocation, totalMs the sum, and cpuMs the CPU time (user + system, all threads) the process
+ * used until then: unlike wall time it hardly grows when other work shares the machine. The parent
+ * measures the whole process (spawn to exit) as well.
  *
  * Lambda's `awslambda` global is installed first for every bundle alike (the bare one included):
  * middy reads `awslambda.streamifyResponse` at module load for the streaming export handler.
@@ -60,6 +62,7 @@ if (handler[streaming]) {
   status = result && typeof result === 'object' && 'statusCode' in result ? result.statusCode : 200;
 }
 const answered = performance.now();
-process.stdout.write(`${JSON.stringify({ status, importMs: imported, answerMs: answered - imported, totalMs: answered })}\n`);
+const cpu = process.cpuUsage();
+process.stdout.write(`${JSON.stringify({ status, importMs: imported, answerMs: answered - imported, totalMs: answered, cpuMs: (cpu.user + cpu.system) / 1000 })}\n`);
 // The SDK keeps its sockets alive: a Lambda container would be frozen here, a process must exit.
 process.exit(0);

@@ -10,6 +10,7 @@
  *                                         (writes bench/results.<sections>.json unless --out is given)
  *   other options: --small=N --concurrency=N --round-seconds=N --rounds=N --cold-runs=N
  *                  --overhead-iterations=N --latency-samples=N --fill=batch|transact --out=FILE
+ *                  --cpu-prof=DIR (a V8 CPU profile of every measured cold start, under DIR)
  *
  * The stack runs in this process, as `npm start` runs it (DynamoDB Local in memory as a child
  * process, the gateway in front of the handler modules), so that the data layer's capacity meter
@@ -24,12 +25,16 @@ import { arch, cpus, loadavg, release, totalmem, type } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bundleLimitBytes } from '../scripts/lambda-bundles';
+import type { ColdStartFigure } from './bundles';
 
 // Before anything reads them at module load: every project module below is imported dynamically.
 process.env.YIJIAN_RATE_LIMIT = 'off';
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 process.env.POWERTOOLS_LOG_LEVEL = 'ERROR';
 process.env.YIJIAN_QUIET = '1';
+// stdout is the table: the tally's EMF lines (its lag) would run through it. The throughput child
+// keeps its metrics on, as a deployed submit pays for them.
+process.env.POWERTOOLS_METRICS_DISABLED = 'true';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const startedAt = performance.now();
@@ -39,7 +44,7 @@ const log = (line: string) => process.stderr.write(`[bench ${((performance.now()
 // Options
 
 const argv = process.argv.slice(2);
-const known = ['quick', 'small', 'items', 'concurrency', 'round-seconds', 'rounds', 'cold-runs', 'overhead-iterations', 'latency-samples', 'fill', 'out', 'only'];
+const known = ['quick', 'small', 'items', 'concurrency', 'round-seconds', 'rounds', 'cold-runs', 'overhead-iterations', 'latency-samples', 'fill', 'out', 'only', 'cpu-prof'];
 for (const arg of argv) {
   const name = /^--([a-z-]+)/.exec(arg)?.[1];
   if (!name || !known.includes(name)) throw new Error(`unknown option ${arg}; known: ${known.map((k) => `--${k}`).join(' ')}`);
@@ -65,18 +70,19 @@ const opts = {
   concurrency: number('concurrency', 16),
   roundSeconds: number('round-seconds', 5),
   rounds: number('rounds', quick ? 4 : 8),
-  coldRuns: number('cold-runs', 5),
+  coldRuns: number('cold-runs', 9),
   overheadIterations: number('overhead-iterations', 20_000),
   latencySamples: number('latency-samples', quick ? 60 : 100),
   fill: (text('fill') ?? 'batch') as 'batch' | 'transact',
+  cpuProfileDir: text('cpu-prof') === undefined ? undefined : resolve(text('cpu-prof')!),
   out: resolve(text('out') ?? join(here, only.length === allSections.length ? 'results.json' : `results.${only.join('-')}.json`)),
 };
 if (opts.fill !== 'batch' && opts.fill !== 'transact') throw new Error('--fill must be batch or transact');
 if (opts.large <= opts.small) throw new Error('--items must be larger than --small');
 const runs = (section: Section) => opts.sections.includes(section);
 
-/** The issue's targets. */
-const targets = { submitRatio: 0.6, overheadMicros: 300, bundleKiB: bundleLimitBytes / 1024, coldRatio: 1.5, scaleLatencyRatio: 1.3 };
+/** The issue's targets; coldRatio is a function's cold start over the SDK floor's (one GetItem). */
+const targets = { submitRatio: 0.8, overheadMicros: 300, bundleKiB: bundleLimitBytes / 1024, coldRatio: 1.4, scaleLatencyRatio: 1.3 };
 /** On-demand, us-east-1, Standard table class: the assumption the cost figure rests on. */
 const prices = { writeRequestUnit: 1.25 / 1e6, readRequestUnit: 0.25 / 1e6, assumption: 'DynamoDB on-demand, us-east-1, Standard table class' };
 
@@ -98,9 +104,13 @@ type Throughput = Awaited<ReturnType<(typeof import('./throughput'))['measureThr
 let throughput: Throughput | undefined;
 if (runs('throughput')) {
   const { spawn } = await import('node:child_process');
+  const { resultMarker } = await import('./throughput');
   const childOptions = { concurrency: opts.concurrency, roundSeconds: opts.roundSeconds, rounds: opts.rounds, ratioTarget: targets.submitRatio };
   throughput = await new Promise<Throughput>((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [...process.execArgv, join(here, 'throughput-main.ts'), JSON.stringify(childOptions)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...process.execArgv, join(here, 'throughput-main.ts'), JSON.stringify(childOptions)], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, POWERTOOLS_METRICS_DISABLED: undefined },
+    });
     let out = '';
     child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
     child.stderr.on('data', (chunk: Buffer) => {
@@ -108,9 +118,9 @@ if (runs('throughput')) {
     });
     child.once('error', reject);
     child.once('close', (code) => {
-      const line = out.trim().split('\n').pop() ?? '';
-      if (code !== 0 || !line.startsWith('{')) reject(new Error(`the throughput section failed (exit ${code})`));
-      else resolvePromise(JSON.parse(line) as Throughput);
+      const line = out.split('\n').find((l) => l.startsWith(resultMarker));
+      if (code !== 0 || !line) reject(new Error(`the throughput section failed (exit ${code})`));
+      else resolvePromise(JSON.parse(line.slice(resultMarker.length)) as Throughput);
     });
   });
 }
@@ -171,7 +181,7 @@ try {
   let functions: Awaited<ReturnType<(typeof import('./functions'))['measureFunctions']>> | undefined;
   if (runs('functions')) {
     const { measureFunctions } = await import('./functions');
-    functions = await measureFunctions({ desk, officeClaims, tableName, endpoint: dynamoLocal.endpoint, runs: opts.coldRuns, coldRatioTarget: targets.coldRatio, bundleKiBTarget: targets.bundleKiB });
+    functions = await measureFunctions({ desk, officeClaims, tableName, endpoint: dynamoLocal.endpoint, runs: opts.coldRuns, coldRatioTarget: targets.coldRatio, bundleKiBTarget: targets.bundleKiB, profileDir: opts.cpuProfileDir });
   }
 
   // -------------------------------------------------------------------------------------------
@@ -240,14 +250,21 @@ try {
     row('handler overhead (middy + zod, data layer stubbed)', `${overhead.overheadMicros} µs/request`, `≤ ${targets.overheadMicros} µs`, overhead.overheadMicros <= targets.overheadMicros);
   }
   if (functions) {
-    row('cold start, bare handler bundle', `${functions.cold.bare.wallMedianMs} ms`);
+    const { bare, floor } = functions.cold;
+    const split = (f: ColdStartFigure) => `import ${f.importMedianMs} + answer ${f.answerMedianMs} ms; CPU ${f.cpuMedianMs} ms`;
+    const versus = (f: ColdStartFigure) => `${f.wallMedianMs} ms = ${f.ratio}× floor, ${f.bareRatio}× bare (${split(f)} = ${f.cpuRatio}× floor's)`;
+    row('cold start, bare handler bundle', `${bare.wallMedianMs} ms (${split(bare)})`);
+    row('cold start, SDK floor: one GetItem, same client', `${floor.wallMedianMs} ms = ${floor.bareRatio}× bare (${split(floor)}); ${floor.kib} KB`);
     for (const f of functions.cold.functions) {
       row(`bundle ${f.name}`, `${f.kib} KB (gzip ${f.gzipKib})`, `≤ ${targets.bundleKiB} KB`, f.kib <= targets.bundleKiB);
-      row(`cold start ${f.name}`, `${f.wallMedianMs} ms = ${f.ratio}× bare`, `≤ ${targets.coldRatio}×`, f.ratio <= targets.coldRatio);
+      // put-directory's answer waits out the other functions' directory caches on purpose: shown,
+      // and judged on the run with the cache off (below), which is the function's own cost.
+      const waits = f.name === 'put-directory';
+      if (waits) row(`cold start ${f.name} (waits ${functions.directoryCacheMs} ms for the caches)`, versus(f));
+      else row(`cold start ${f.name}`, versus(f), `≤ ${targets.coldRatio}× floor`, f.ratio <= targets.coldRatio);
     }
-    for (const f of functions.putDirectoryNoWait?.functions ?? []) {
-      row(`  cold start ${f.name}`, `${f.wallMedianMs} ms = ${f.ratio}× bare`, `≤ ${targets.coldRatio}×`, f.ratio <= targets.coldRatio);
-    }
+    for (const f of functions.putDirectoryNoWait?.functions ?? []) row(`cold start ${f.name}`, versus(f), `≤ ${targets.coldRatio}× floor`, f.ratio <= targets.coldRatio);
+    for (const w of functions.workerBundles) row(`bundle ${w.name} (worker)`, `${w.kib} KB (gzip ${w.gzipKib})`, `≤ ${targets.bundleKiB} KB`, w.kib <= targets.bundleKiB);
   }
   let scale: Record<string, unknown> | null = null;
   if (atSmall && atLarge && capacitySmall && capacityLarge) {

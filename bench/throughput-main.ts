@@ -30,12 +30,13 @@ try {
     await stack.poller.stop();
     const { httpClient } = await import('./measure');
     const { submit } = await import('./scale');
-    const { measureThroughput, watch } = await import('./throughput');
+    const { measureThroughput, resultMarker, watch } = await import('./throughput');
     watch.javaPid = dynamoLocal.process.pid;
     const desk = { http: httpClient(stack.url, 8), auth: {}, log, capacity: stack.capacity, clock: stack.clock };
-    const result = await measureThroughput({ ...options, desk, stackUrl: stack.url, endpoint: dynamoLocal.endpoint, tableName, template: await submit(desk) });
+    const result = await measureThroughput({ ...options, desk, stackUrl: stack.url, endpoint: dynamoLocal.endpoint, tableName, template: await submit(desk), stopTally: () => stack.tally.stop() });
     desk.http.close();
-    process.stdout.write(`${JSON.stringify(result)}\n`);
+    // Marked: the handlers' metrics (EMF) share this stdout, some flushed after this line.
+    process.stdout.write(`${resultMarker}${JSON.stringify(result)}\n`);
   } finally {
     await stack.stop();
   }
@@ -44,3 +45,4 @@ try {
 }
 
 export {};
+
