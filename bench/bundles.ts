@@ -112,11 +112,14 @@ export interface ColdStartFigure {
   readonly importMedianMs: number;
   readonly answerMedianMs: number;
   readonly cpuMedianMs: number;
-  /** Median wall time over the SDK floor's, in the same rounds: the target's ratio. */
+  /**
+   * The target's ratio: the median, over the rounds, of the function's wall time over the SDK
+   * floor's start just before it (pairs a second apart: a busy moment of the machine falls on both).
+   */
   readonly ratio: number;
-  /** Median wall time over the bare handler's, in the same rounds. */
+  /** Median wall time over the bare handler's median. */
   readonly bareRatio: number;
-  /** Median CPU time over the SDK floor's: what the function's own code costs, whatever the machine's load. */
+  /** The same pairs' CPU time ratio: what the function's own code costs, whatever the machine's load. */
   readonly cpuRatio: number;
   readonly statuses: (number | undefined)[];
   readonly runsMs: number[];
@@ -128,8 +131,9 @@ export interface Baselines {
 }
 
 /**
- * Cold starts of every bundle, `runs` rounds; within a round both baselines and every function
- * take turns, so slow moments of the machine fall on all of them alike. Medians per bundle.
+ * Cold starts of every bundle, `runs` rounds. Within a round the bare handler starts once, then
+ * every function right after a start of the SDK floor: a function's ratio is the median of these
+ * pairs, so that a busy moment of the machine (other work on it) falls on both starts of a pair.
  */
 export const coldStarts = async (
   bundles: readonly Bundle[],
@@ -142,18 +146,30 @@ export const coldStarts = async (
 ): Promise<{ bare: ColdStartFigure; floor: ColdStartFigure; functions: ColdStartFigure[] }> => {
   const all = [baselines.bare, baselines.floor, ...bundles];
   const samples = new Map<string, ColdRun[]>(all.map((b) => [b.name, []]));
+  const pairs = new Map<string, { wall: number; cpu: number }[]>(all.map((b) => [b.name, []]));
   // One unmeasured start first: the OS file cache then holds node, the runner and node_modules.
   const envOf = (name: string) => (typeof env === 'function' ? env(name) : env);
-  for (const bundle of all) await coldStart(bundle, await eventFor(bundle.name, -1), envOf(bundle.name));
+  const start = async (bundle: Bundle, run: number) => {
+    const result = await coldStart(bundle, await eventFor(bundle.name, run), envOf(bundle.name), run < 0 ? undefined : profileDir);
+    if (run >= 0) samples.get(bundle.name)!.push(result);
+    return result;
+  };
+  for (const bundle of all) await start(bundle, -1);
   for (let run = 0; run < runs; run++) {
-    for (const bundle of all) samples.get(bundle.name)!.push(await coldStart(bundle, await eventFor(bundle.name, run), envOf(bundle.name), profileDir));
+    await start(baselines.bare, run);
+    for (const bundle of bundles) {
+      const floor = await start(baselines.floor, run);
+      const own = await start(bundle, run);
+      pairs.get(bundle.name)!.push({ wall: own.wallMs / floor.wallMs, cpu: own.cpuMs / floor.cpuMs });
+    }
     onProgress?.(`cold starts: round ${run + 1}/${runs}`);
   }
   const wallOf = (bundle: Bundle) => median(samples.get(bundle.name)!.map((x) => x.wallMs));
   const cpuOf = (bundle: Bundle) => median(samples.get(bundle.name)!.map((x) => x.cpuMs));
-  const [bareWall, floorWall, floorCpu] = [wallOf(baselines.bare), wallOf(baselines.floor), cpuOf(baselines.floor)];
+  const bareWall = wallOf(baselines.bare);
   const figure = (bundle: Bundle): ColdStartFigure => {
     const s = samples.get(bundle.name)!;
+    const p = pairs.get(bundle.name)!;
     const wall = wallOf(bundle);
     return {
       name: bundle.name,
@@ -163,9 +179,9 @@ export const coldStarts = async (
       importMedianMs: round(median(s.map((x) => x.importMs))),
       answerMedianMs: round(median(s.map((x) => x.answerMs))),
       cpuMedianMs: round(cpuOf(bundle)),
-      ratio: round(wall / floorWall, 2),
+      ratio: bundle === baselines.floor ? 1 : round(median(p.map((x) => x.wall)), 2),
       bareRatio: round(wall / bareWall, 2),
-      cpuRatio: round(cpuOf(bundle) / floorCpu, 2),
+      cpuRatio: bundle === baselines.floor ? 1 : round(median(p.map((x) => x.cpu)), 2),
       statuses: s.map((x) => x.status),
       runsMs: s.map((x) => round(x.wallMs)),
     };
