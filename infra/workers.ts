@@ -53,9 +53,9 @@ export const streamMaxRecordAge = Duration.days(1);
  */
 export const notifyTimeout = Duration.seconds(30);
 /**
- * tally's timeout: a batch of tallyWorker.batchSize records is a few steps, each one transaction
- * (and a marker read on a redelivery), every request with the SDK's retries (shared/data/client.ts),
- * and a step that collides with another shard's tally tried again (the tallyRace policy).
+ * tally's timeout: a batch of tallyWorker.batchSize records is a few steps, each a marker read, a
+ * counter Query and one transaction, every request with the SDK's retries (shared/data/db.ts),
+ * and a step that collides with another shard's tally reads again (the tallyRace policy).
  * Seconds in the normal case; a minute leaves room for a throttled table without cutting a batch
  * short (a timed-out batch is only retried, but it delays every record behind it).
  */
@@ -63,16 +63,17 @@ export const tallyTimeout = Duration.seconds(60);
 
 /**
  * What the tally does to the table, action by action (shared/data/counters.ts), and nothing more:
- *   UpdateItem     commitTally: the counts a step ADDs to counters and due buckets, and
- *   PutItem        the step's marker, entries of one TransactWriteItems (which has no IAM action
- *                  of its own: each entry is authorised as the item action it performs; the
- *                  marker's condition is on its own item, so no ConditionCheckItem);
- *   GetItem        findTallyMarker: the marker of a batch delivered again;
+ *   GetItem        findTallyMarker: a step's marker, read first;
+ *   Query          readCounterState: the COUNTERS partition of the table itself (no index);
+ *   PutItem        commitTally: counters, a grown layout and the marker, and
+ *   UpdateItem     the due buckets' ADDs, entries of one TransactWriteItems (which has no IAM action
+ *                  of its own: each entry is authorised as the item action it performs; their
+ *                  conditions are on the entries' own items, so no ConditionCheckItem);
  *   DeleteItem     dropDueBucketIfEmpty: a due bucket back at zero.
- * No Query, batch read or write, index or Scan: a step reads nothing before it writes.
+ * No batch read or write, index Query or Scan.
  */
 export const tallyTableAccess: TableActions = {
-  only: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+  only: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
 };
 
 /**

@@ -1,90 +1,95 @@
-import { DeleteCommand, GetCommand, UpdateCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
-import { allCountNames, counterCell, parseCounterCell, pendingTotal, type Counts } from '../domain/counters';
+import { DeleteCommand, GetCommand, PutCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { allCountNames, decodeCounts, encodeCounts, parseCounterCell, pendingTotal, type Counts } from '../domain/counters';
 import type { Directory } from '../schemas/directory';
 import type { DbDeps } from '../deps';
 import { queryAll } from './db';
-import { counterKey, counterPartition, dueCounterPartition, dueBucketKey, tallyMarkerKey } from './keys';
-import { tallyRace } from './retry';
+import { counterKey, counterLayoutKey, counterPartition, dueCounterPartition, dueBucketKey, tallyMarkerKey } from './keys';
+import { layoutRace, once, withRetry } from './retry';
 import { transactWrite } from './transact';
 
 /**
  * The dashboard's counters, as the tally (shared/services/tally.ts) keeps them:
- *   `COUNTERS` / `<phase>#<group|->`   one counter per (phase, queue), its counts as number
- *                                      attributes named as shared/domain/counters.ts says;
+ *   `COUNTERS` / `#LAYOUT`             `slots`: the count names in storage order, append-only, and
+ *                                      `rev`, its revision (shared/domain/counters.ts);
+ *   `COUNTERS` / `<phase>#<group|->`   one counter per (phase, queue): `c`, its counts as one
+ *                                      fixed-width binary value, and nothing that grows (a
+ *                                      revision would gain digits: a write is conditional on the
+ *                                      value it read instead);
  *   `DUECOUNT` / `<dueAt>`             per due instant, the open items not yet reported overdue,
  *                                      one number per (phase, queue) cell and their sum `pending`;
  *                                      deleted once `pending` is back to zero;
  *   `TALLY#<eventID>` / `TALLY`        which stream records a committed tally step covered.
- * Only the tally writes them, with `ADD`: DynamoDB adds a step's deltas to what is stored, so
- * concurrent tallies (other shards) never lose each other's counts and nothing is read first.
+ * Only the tally writes them (and storing the directory seeds the layout). Counters and the layout
+ * are written conditional on what was read, so concurrent tallies (other shards) never lose each
+ * other's counts: the loser reads again. Due buckets take their deltas with `ADD`.
  */
 
-/** The counts of a stored row: its number attributes, zeros left out. */
-const countsOf = (row: Record<string, unknown>, leaveOut: readonly string[] = []): Counts =>
-  Object.fromEntries(Object.entries(row).filter(([name, n]) => typeof n === 'number' && n !== 0 && !leaveOut.includes(name))) as Counts;
+/** A write conditional on the revision read (0: the item did not exist). */
+const revCondition = (readRev: number) =>
+  readRev === 0 ? { ConditionExpression: 'attribute_not_exists(pk)' } : { ConditionExpression: 'rev = :rev', ExpressionAttributeValues: { ':rev': readRev } };
 
-/** The counter rows as stored. */
-const queryCounters = ({ db }: DbDeps, consistent: boolean) =>
-  queryAll(db, { TableName: db.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': counterPartition }, ConsistentRead: consistent });
+/** The layout as stored, replacing the one read at `readRev`. */
+const layoutPut = (tableName: string, layout: Layout) => ({
+  TableName: tableName,
+  Item: { ...counterLayoutKey, entity: 'counter-layout', slots: [...layout.slots], rev: layout.rev + 1 },
+  ...revCondition(layout.rev),
+});
+
+export interface Layout {
+  readonly slots: readonly string[];
+  /** 0 when there is no layout item yet. */
+  readonly rev: number;
+}
+
+const toLayout = (row: Record<string, unknown> | undefined): Layout => ({ slots: (row?.slots as string[] | undefined) ?? [], rev: Number(row?.rev ?? 0) });
 
 export interface CounterRow {
   readonly phase: string;
   /** undefined for the office queue. */
   readonly groupId: string | undefined;
   readonly counts: Counts;
+  /** The stored value as read: a write that replaces it is conditional on it. */
+  readonly stored: Uint8Array | undefined;
 }
 
 /**
- * Every counter (the dashboard's read): one Query on one partition, whatever the number of items.
- * What it reads is set by the directory: (phases x queues) counters, each holding every count name
- * (seedCounters), ~4 KB for the demo directory's 68 units. More items only lengthen the numbers:
- * one byte plus one per two digits, so a count gains a byte at 100 and at 10,000, never more
- * than two below a million. A Query is billed by the bytes it reads rounded up to 4 KB, so those
- * bytes move the units only where they cross a 4 KB boundary: bounded (two bytes per count), not
- * constant. The demo's 4,266 counts read 8.5 units at 500 and 5,000 items
- * (test/scale/staff-scale.test.ts compares them), but 8.5 at 1,000 and 9 at 20,000 in the bench
- * (its total crossed a boundary). Eventually consistent: the tally trails the items anyway.
+ * The layout and every counter, decoded: one Query on one partition, whatever the number of items.
+ * Cost: the layout and (phases x queues) counters of 4 bytes per slot, all set by the directory
+ * (~1 KB each with the demo's 68 units): the same units at any number of items.
  */
-export const readCounters = async (deps: DbDeps, options: { phase?: string; consistent?: boolean } = {}): Promise<CounterRow[]> =>
-  (await queryCounters(deps, options.consistent ?? false))
-    .map((row) => ({ ...parseCounterCell(String(row.sk)), counts: countsOf(row) }))
-    .filter((row) => options.phase === undefined || row.phase === options.phase);
+export const readCounterState = async ({ db }: DbDeps, consistent: boolean): Promise<{ layout: Layout; counters: Map<string, CounterRow> }> => {
+  const rows = await queryAll(db, { TableName: db.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': counterPartition }, ConsistentRead: consistent });
+  const layout = toLayout(rows.find((row) => row.sk === counterLayoutKey.sk));
+  const counters = new Map<string, CounterRow>();
+  for (const row of rows) {
+    if (row.sk === counterLayoutKey.sk) continue;
+    const stored = row.c as Uint8Array | undefined;
+    counters.set(String(row.sk), { ...parseCounterCell(String(row.sk)), counts: decodeCounts(stored, layout.slots), stored });
+  }
+  return { layout, counters };
+};
 
-/** Names one UpdateItem adds at most: its expression stays under DynamoDB's 4 KB. */
-const namesPerSeed = 200;
+/** Every counter (the dashboard's read), eventually consistent unless asked: the tally trails the items anyway. */
+export const readCounters = async (deps: DbDeps, options: { phase?: string; consistent?: boolean } = {}): Promise<CounterRow[]> =>
+  [...(await readCounterState(deps, options.consistent ?? false)).counters.values()].filter((row) => options.phase === undefined || row.phase === options.phase);
 
 /**
- * Gives every (phase, queue) counter of the directory every count name it lacks, at zero (`ADD 0`
- * leaves a count the tally stored in between as it is: no race), so that a counter weighs the
- * same whatever the items. Called whenever the directory is stored; a unit or group removed later
- * keeps its names (old items keep counting where they were). Cost: one Query of the counters, and
- * an UpdateItem (1 WCU per KB of its counter) per counter and 200 names missing, none when no
- * phase, group or unit was added.
+ * Gives the layout every slot the directory implies before anything is counted for it: appends
+ * the names it lacks, never removes one (old items keep counting where they were). Called whenever
+ * the directory is stored. Cost: one small read, and one write when slots were added.
  */
-export const seedCounters = async (deps: DbDeps, directory: Pick<Directory, 'campaign' | 'groups' | 'units'>): Promise<void> => {
-  const { db } = deps;
-  const names = allCountNames(directory.units.map((u) => u.id));
-  const stored = new Map((await queryCounters(deps, true)).map((row) => [row.sk, row]));
-  const queues = [...directory.groups.map((g) => g.id as string | undefined), undefined];
-  const cells = directory.campaign.phases.flatMap((phase) => queues.map((groupId) => counterCell(phase.id, groupId)));
-  const updates = cells.flatMap((cell) => {
-    const missing = names.filter((name) => stored.get(cell)?.[name] === undefined);
-    return Array.from({ length: Math.ceil(missing.length / namesPerSeed) }, (_, i) => ({ cell, names: missing.slice(i * namesPerSeed, (i + 1) * namesPerSeed) }));
+export const seedLayout = ({ db }: DbDeps, directory: Pick<Directory, 'units'>): Promise<void> =>
+  // The tally may extend the layout at the same moment: then read it again (the layoutRace policy).
+  withRetry(layoutRace, async () => {
+    const { Item } = await db.client.send(new GetCommand({ TableName: db.tableName, Key: counterLayoutKey, ConsistentRead: true }));
+    const layout = toLayout(Item);
+    const missing = allCountNames(directory.units.map((u) => u.id)).filter((name) => !layout.slots.includes(name));
+    if (missing.length > 0) await db.client.send(new PutCommand(layoutPut(db.tableName, { slots: [...layout.slots, ...missing], rev: layout.rev })));
   });
-  await Promise.all(
-    updates.map(({ cell, names: chunk }) =>
-      db.client.send(
-        new UpdateCommand({
-          TableName: db.tableName,
-          Key: counterKey(cell),
-          UpdateExpression: `ADD ${chunk.map((_, j) => `#c${j} :zero`).join(', ')}`,
-          ExpressionAttributeNames: Object.fromEntries(chunk.map((name, j) => [`#c${j}`, name])),
-          ExpressionAttributeValues: { ':zero': 0 },
-        }),
-      ),
-    ),
-  );
-};
+
+/** A due bucket's cells: its number attributes but the sum, zeros left out. */
+const cellsOf = (row: Record<string, unknown>): Counts =>
+  Object.fromEntries(Object.entries(row).filter(([name, n]) => typeof n === 'number' && n !== 0 && name !== pendingTotal)) as Counts;
 
 export interface DueBucket {
   readonly dueAt: string;
@@ -104,17 +109,17 @@ export const readDueBucketsBefore = async ({ db }: DbDeps, before: string): Prom
       KeyConditionExpression: 'pk = :pk AND sk < :before',
       ExpressionAttributeValues: { ':pk': dueCounterPartition, ':before': before },
     })
-  ).map((row) => ({ dueAt: String(row.sk), cells: countsOf(row, [pendingTotal]) }));
+  ).map((row) => ({ dueAt: String(row.sk), cells: cellsOf(row) }));
 
-/** Numbers to add to one stored row (a counter or a due bucket). */
+type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+/** Numbers to add to one due bucket. */
 export interface CountUpdate {
   readonly key: { readonly pk: string; readonly sk: string };
   readonly counts: Counts;
 }
 
-type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
-
-/** `ADD` every count of an update (names are data, so each goes through a placeholder). */
+/** `ADD` every count of an update (cells are data, so each name goes through a placeholder). */
 const addCounts = (tableName: string) => ({ key, counts }: CountUpdate): TransactItem => {
   const names = Object.keys(counts);
   return {
@@ -128,9 +133,6 @@ const addCounts = (tableName: string) => ({ key, counts }: CountUpdate): Transac
   };
 };
 
-/** Most updates one tally transaction holds besides its marker (DynamoDB allows 100 entries). */
-export const maxTallyUpdates = 99;
-
 export interface TallyMarker {
   readonly eventId: string;
   /** The sequence number of the last stream record the step covers. */
@@ -138,40 +140,49 @@ export interface TallyMarker {
   readonly expiresAt: number;
 }
 
+/** Most entries one tally transaction holds (DynamoDB allows 100): its counters, due buckets, a grown layout and the marker. */
+export const maxTallyEntries = 100;
+
+export interface TallyCommit {
+  /** The layout the counters were read with; `grown`: the slots they are written with, when longer. */
+  readonly layout: Layout;
+  readonly grown?: readonly string[];
+  readonly counters: readonly { readonly cell: string; readonly counts: Counts; readonly read: Uint8Array | undefined }[];
+  readonly due: readonly CountUpdate[];
+  readonly marker: TallyMarker;
+}
+
 /**
- * One tally step, atomically: its updates and the marker of the stream records it covers,
- * stored only if no marker for its first record exists. Returns null when it committed, or the
- * `through` of the marker an earlier delivery committed (nothing of this one is stored then).
- * A transaction cancelled because another tally held a counter at that moment is tried again
- * (the tallyRace policy): `ADD` needs no fresh read. Cost: 2 WCU per KB of each row written, and
- * the marker.
+ * One tally step, atomically: its counters written back conditional on the value each had when
+ * read (compared by value: the new counts are the read ones plus this step's deltas), a grown
+ * layout conditional on its revision, the due buckets' `ADD`s, and the marker of the stream
+ * records it covers, stored only if no marker for its first record exists. Any failed condition
+ * cancels all of it: the tally reads again (the tallyRace policy).
+ * Cost: 2 WCU per KB of each counter written (a transaction), a few per due bucket and the marker.
  */
-export const commitTally = async (deps: DbDeps, updates: readonly CountUpdate[], marker: TallyMarker): Promise<string | null> => {
-  const { db } = deps;
-  if (updates.length > maxTallyUpdates) throw new RangeError(`a tally step of ${updates.length} updates`);
-  try {
-    await transactWrite(
-      deps,
-      [
-        ...updates.map(addCounts(db.tableName)),
-        {
-          Put: {
-            TableName: db.tableName,
-            Item: { ...tallyMarkerKey(marker.eventId), entity: 'tally-marker', through: marker.through, expiresAt: marker.expiresAt },
-            ConditionExpression: 'attribute_not_exists(pk)',
-          },
-        },
-      ],
-      tallyRace,
-    );
-    return null;
-  } catch (error) {
-    const reasons = (error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons;
-    if (reasons?.at(-1)?.Code !== 'ConditionalCheckFailed') throw error;
-    const through = await findTallyMarker(deps, marker.eventId);
-    if (through === null) throw error;
-    return through;
-  }
+export const commitTally = async ({ db }: DbDeps, commit: TallyCommit): Promise<void> => {
+  const slots = commit.grown ?? commit.layout.slots;
+  const items: TransactItem[] = [
+    ...(commit.grown ? [{ Put: layoutPut(db.tableName, { slots, rev: commit.layout.rev }) }] : []),
+    ...commit.counters.map(({ cell, counts, read }) => ({
+      Put: {
+        TableName: db.tableName,
+        Item: { ...counterKey(cell), entity: 'counter', c: encodeCounts(counts, slots) },
+        ...(read ? { ConditionExpression: 'c = :read', ExpressionAttributeValues: { ':read': read } } : { ConditionExpression: 'attribute_not_exists(pk)' }),
+      },
+    })),
+    ...commit.due.map(addCounts(db.tableName)),
+    {
+      Put: {
+        TableName: db.tableName,
+        Item: { ...tallyMarkerKey(commit.marker.eventId), entity: 'tally-marker', through: commit.marker.through, expiresAt: commit.marker.expiresAt },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    },
+  ];
+  if (items.length > maxTallyEntries) throw new RangeError(`a tally transaction of ${items.length} entries`);
+  // Tried once here: every cancellation the tally retries needs a fresh read first.
+  await transactWrite({ db }, items, once);
 };
 
 /** The last sequence number a committed tally step starting at this record covered, if any. */

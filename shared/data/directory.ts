@@ -1,6 +1,6 @@
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Directory } from '../schemas/directory';
-import { seedCounters } from './counters';
+import { seedLayout } from './counters';
 import { directoryKey } from './keys';
 import type { DbDeps } from '../deps';
 
@@ -21,13 +21,13 @@ export const getDirectoryRecord = async ({ db }: DbDeps): Promise<{ document: Di
 };
 
 /**
- * Replaces the directory in one write, its counters given every count name first (so they weigh
- * the same whatever the items; a failure leaves the old directory in place, the extra zeros count
- * nothing). `onlyIfMissing` seeds it without overwriting (and then seeds the counters).
- * Cost: ~10 WCU, plus the counters' seeding (shared/data/counters.ts).
+ * Replaces the directory in one write, its new units given their counter slots first (so nothing
+ * can be counted for a unit without slots, and a failure leaves the old directory in place: the
+ * extra slots stay zero). `onlyIfMissing` seeds it without overwriting (and then gives the slots).
+ * Cost: ~10 WCU, plus a small layout read (and write when units were added).
  */
 export const putDirectory = async ({ db }: DbDeps, document: Directory, options: { onlyIfMissing?: boolean } = {}): Promise<boolean> => {
-  if (!options.onlyIfMissing) await seedCounters({ db }, document);
+  if (!options.onlyIfMissing) await seedLayout({ db }, document);
   try {
     await db.client.send(
       new PutCommand({
@@ -40,6 +40,6 @@ export const putDirectory = async ({ db }: DbDeps, document: Directory, options:
     if (options.onlyIfMissing && (error as Error).name === 'ConditionalCheckFailedException') return false;
     throw error;
   }
-  if (options.onlyIfMissing) await seedCounters({ db }, document);
+  if (options.onlyIfMissing) await seedLayout({ db }, document);
   return true;
 };

@@ -15,7 +15,7 @@ import type { Status } from '../schemas/submission';
  *   Its index keys (gsi1..gsi7) are derived by `itemIndexKeys` below.
  *
  * `DIRECTORY` / `CURRENT`: the whole directory document (groups, units, rules, SLA, holidays).
- * `COUNTERS` / `<phase>#<groupId|->`; `DUECOUNT` / `<dueAt>`; `TALLY#<eventID>`: the
+ * `COUNTERS` / `<phase>#<groupId|->`, `#LAYOUT`; `DUECOUNT` / `<dueAt>`; `TALLY#<eventID>`: the
  *   dashboard's counters, kept by the tally from the change stream (shared/data/counters.ts).
  * `IDEM#<sha256(key)>` / `IDEM`: an idempotency record; its answer is encrypted with the key
  *   itself, so the stored record alone never reveals an access key. Expires after `idempotencyWindowSeconds`.
@@ -113,10 +113,11 @@ export const itemIndexKeys = (item: {
 
 /**
  * Dashboard counters live in one partition, one item per (phase, queue) keyed by `counterCell`
- * (shared/domain/counters.ts), so the dashboard is a single Query whatever the number of items.
- * Only the tally writes them (shared/data/counters.ts).
+ * (shared/domain/counters.ts) plus the layout that names their slots, so the dashboard is a single
+ * Query whatever the number of items. Only the tally writes them (shared/data/counters.ts).
  */
 export const counterPartition = 'COUNTERS';
+export const counterLayoutKey = { pk: counterPartition, sk: '#LAYOUT' } as const;
 export const counterKey = (cell: string) => ({ pk: counterPartition, sk: cell });
 
 /** Per due instant, the open items not yet reported overdue (sk = the due instant, ISO 8601). */

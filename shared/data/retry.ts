@@ -12,7 +12,8 @@ import { IdempotencyKeyTakenError, ItemExistsError, StaleItemError, transientCan
  *   a submission                  itemCreation.attempts x transactionConflict.attempts
  *                                 transactions, the outer only when a drawn code or the
  *                                 idempotency key was taken, which is rare;
- *   a tally step                  tallyRace.attempts transactions (no read: counts are ADDed);
+ *   a tally step                  tallyRace.attempts x (a marker read, a counter Query, one transaction);
+ *   the counter layout            layoutRace.attempts x (one read + one write).
  * The waits between a policy's tries add up to at most `maxTotalWaitMs(policy)`.
  */
 export interface RetryPolicy {
@@ -86,21 +87,32 @@ export const itemCreation: RetryPolicy = {
   retryable: (error) => error instanceof ItemExistsError || error instanceof IdempotencyKeyTakenError,
 };
 
+/** The counter layout was extended by the tally at the same moment: read it again at once. */
+export const layoutRace: RetryPolicy = {
+  name: 'layout race',
+  attempts: 10,
+  baseDelayMs: 0,
+  maxDelayMs: 0,
+  retryable: (error) => (error as Error | null)?.name === 'ConditionalCheckFailedException',
+};
+
 /**
- * A tally step's transaction was cancelled because another tally (another shard) held one of its
- * counters at that moment: the same `ADD`s are tried again. A step cancelled because DynamoDB
- * throttled it is not a race: that goes back to the event source mapping, which delivers the batch
- * again later; one whose marker exists was counted before (shared/data/counters.ts).
+ * A tally step lost a race: another tally changed what it read, or committed this very step (its
+ * marker exists). It reads again, the marker first. A step cancelled because DynamoDB throttled it
+ * is not a race: that goes back to the event source mapping, which delivers the batch again later.
  */
 export const tallyRace: RetryPolicy = {
   name: 'tally race',
-  attempts: 10,
+  attempts: 21,
   baseDelayMs: 5,
   maxDelayMs: 80,
   retryable: (error) => {
     const e = error as { name?: string; CancellationReasons?: { Code?: string }[] } | null;
-    const codes = (e?.CancellationReasons ?? []).map((r) => r.Code ?? 'None');
-    return e?.name === 'TransactionCanceledException' && codes.includes('TransactionConflict') && codes.every((code) => code === 'None' || code === 'TransactionConflict');
+    if (e?.name === 'ConditionalCheckFailedException') return true;
+    if (e?.name !== 'TransactionCanceledException') return false;
+    const raced = (code: string) => code === 'ConditionalCheckFailed' || code === 'TransactionConflict';
+    const codes = (e.CancellationReasons ?? []).map((r) => r.Code ?? 'None');
+    return codes.some(raced) && codes.every((code) => code === 'None' || raced(code));
   },
 };
 

@@ -8,7 +8,7 @@ import { satisfactionSchema, statusSchema, type Satisfaction, type Status } from
  * (shared/services/tally.ts) adds these deltas to the stored counters from the table's change
  * stream, so once it has caught up the counters equal what the item lists count.
  *
- * A counter's counts are plain numbers named for what they count, as they appear in the table:
+ * A counter's counts are named for what they count:
  *   status_<status>          items in that status                    status_in_progress
  *   kind_<kind>              items of that kind                      kind_problem
  *   rating_<satisfaction>    the latest rating of each rated item    rating_satisfied
@@ -16,15 +16,25 @@ import { satisfactionSchema, statusSchema, type Satisfaction, type Status } from
  *   first_reply_<lower>h     first replies that took from <lower> hours up to the next bucket's
  *                            lower bound (`firstReplyBuckets`)       first_reply_48h
  *   unit_<unitId>_total      a unit's items; _open: those open; _problems: those of kind problem
- * Every counter holds every name the directory gives (`allCountNames`), zeros included: storing
- * the directory seeds them, so a counter weighs the same with ten items or a million, but for the
- * numbers' digits (shared/data/counters.ts says why those do not change the dashboard's read units).
+ *
+ * Storage (shared/data/counters.ts): the layout item `COUNTERS` / `#LAYOUT` lists these names as
+ * `slots`, in storage order; each (phase, queue) counter is one binary value `c` holding one
+ * signed 32-bit big-endian count per slot, in that order (`encodeCounts`, `decodeCounts`). So
+ * slot i of every counter is the count named `slots[i]`: 4 bytes, whether it holds 0 or 90,000.
+ * Storing the directory gives the layout every name the directory implies (`allCountNames`); the
+ * layout only ever grows at its end (a unit the tally meets first is appended), so a value written
+ * before it grew still decodes (its missing slots are zero).
+ *
+ * Why fixed width: the dashboard reads every counter, and DynamoDB bills a read by its bytes. A
+ * number attribute weighs its name plus its digits, so named numbers would grow with the counts
+ * (and cost four times the bytes); a slot does not. The dashboard then reads exactly the same
+ * units with 1,000 items or 100,000, set by the directory alone.
  *
  * Overdue at this instant = `overdue` + the open items whose due date has passed but which the
  * sweeper has not reported yet. Those are counted per due instant (`pendingDue`): one small bucket
- * per due instant, named by its (phase, queue) cells (`study#g1`), with their sum as `pending`.
- * The dashboard adds the buckets whose instant is past: due dates are the end of a working day,
- * so that read costs the due instants since the last sweep, never the items that fell due.
+ * per due instant, a number per (phase, queue) cell (`study#g1`) and their sum `pending`. The
+ * dashboard adds the buckets whose instant is past: due dates are the end of a working day, so
+ * that read costs the due instants since the last sweep, never the items that fell due.
  */
 export interface CountedItem {
   readonly phase: string;
@@ -64,7 +74,7 @@ export const countName = {
   unit: (unitId: string, what: 'total' | 'open' | 'problems') => `unit_${unitId}_${what}`,
 } as const;
 
-/** Every name a counter holds for a directory's units. */
+/** Every slot name a directory's units imply, in the order the layout first lists them. */
 export const allCountNames = (unitIds: readonly string[]): string[] => [
   ...statusSchema.options.map(countName.status),
   ...kindIds.map(countName.kind),
@@ -78,6 +88,40 @@ export const allCountNames = (unitIds: readonly string[]): string[] => [
 export const unitsOf = (counts: Counts): string[] => [
   ...new Set(Object.keys(counts).flatMap((name) => /^unit_(.+)_(?:total|open|problems)$/.exec(name)?.[1] ?? [])),
 ];
+
+/** Bytes per slot: a signed 32-bit count (a negative one would show a bug rather than wrap). */
+const slotBytes = 4;
+
+/**
+ * Counts -> a counter's stored value: one big-endian int32 per slot, in the layout's order. Throws
+ * for a count the layout has no slot for (the tally extends the layout first) or that does not fit.
+ */
+export const encodeCounts = (counts: Counts, slots: readonly string[]): Uint8Array => {
+  const bytes = new Uint8Array(slots.length * slotBytes);
+  const view = new DataView(bytes.buffer);
+  const slotOf = new Map(slots.map((name, i) => [name, i]));
+  for (const [name, n] of Object.entries(counts)) {
+    const i = slotOf.get(name);
+    if (n === 0) continue;
+    if (i === undefined) throw new RangeError(`counter slot ${name} is not in the layout`);
+    if (!Number.isInteger(n) || n < -0x80000000 || n > 0x7fffffff) throw new RangeError(`count ${n} of ${name} does not fit a slot`);
+    view.setInt32(i * slotBytes, n);
+  }
+  return bytes;
+};
+
+/** A counter's stored value -> its counts by slot name (zeros left out; slots the value predates are zero). */
+export const decodeCounts = (bytes: Uint8Array | undefined, slots: readonly string[]): Counts => {
+  const counts: Counts = {};
+  if (!bytes) return counts;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const stored = Math.min(slots.length, Math.floor(bytes.byteLength / slotBytes));
+  for (let i = 0; i < stored; i++) {
+    const n = view.getInt32(i * slotBytes);
+    if (n !== 0) counts[slots[i]] = n;
+  }
+  return counts;
+};
 
 export const contributions = (item: CountedItem): Counts => {
   const counts: Counts = { [countName.status(item.status)]: 1, [countName.kind(item.kind)]: 1 };

@@ -1,4 +1,4 @@
-import { seedCounters } from '../data/counters';
+import { seedLayout } from '../data/counters';
 import { getDirectory, getDirectoryRecord, putDirectory } from '../data/directory';
 import type { Deps } from '../deps';
 import { canAdminister, type Principal } from '../domain/access';
@@ -30,7 +30,7 @@ export const replaceDirectory = async (deps: Deps, principal: Principal, documen
     // lost): nothing to write, but answer only once the caches are at least as old as the stored
     // document, and finish what a failed PUT began.
     await waitOutDirectoryCaches(deps, Date.parse(stored.updatedAt) || Date.now());
-    await seedCounters(deps, parsed.data);
+    await seedLayout(deps, parsed.data);
     return parsed.data;
   }
   await putDirectory(deps, parsed.data);

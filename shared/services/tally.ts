@@ -1,9 +1,10 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
-import { addCounts, counterCell, counterDeltas, dueDeltas, pendingTotal, type CountedItem } from '../domain/counters';
-import { commitTally, dropDueBucketIfEmpty, findTallyMarker, maxTallyUpdates, type CountUpdate } from '../data/counters';
-import { counterKey, dueBucketKey, isItemRecord } from '../data/keys';
+import { addCounts, allCountNames, counterCell, counterDeltas, dueDeltas, pendingTotal, unitsOf, type CountedItem } from '../domain/counters';
+import { commitTally, dropDueBucketIfEmpty, findTallyMarker, maxTallyEntries, readCounterState, type CountUpdate } from '../data/counters';
+import { counterKey, counterPartition, dueBucketKey, isItemRecord } from '../data/keys';
+import { tallyRace, withRetry } from '../data/retry';
 import { logger } from '../observability/logger';
 import type { DbDeps } from '../deps';
 
@@ -19,10 +20,11 @@ import type { DbDeps } from '../deps';
  *
  * Exactly once: the event source mapping delivers records in order per shard, at least once, and
  * never skips (the tally's mapping retries until it succeeds, without bisecting). Each step is one
- * transaction: its counts `ADD`ed to the counters and a marker keyed by its first record, holding
- * the last sequence number it covered, put only if it does not exist (so two deliveries of one
- * step at the same moment cannot both add). A delivery starts either
- * where the last one ended, or at a record where an earlier delivery began a step: the first
+ * transaction: the counters it read, plus its deltas, written back conditional on what was read,
+ * and a marker keyed by its first record, holding the last sequence number it covered, put only if
+ * it does not exist (so two deliveries of one step at the same moment cannot both count; concurrent
+ * tallies of other shards never lose each other's counts: the loser reads again). A delivery starts
+ * either where the last one ended, or at a record where an earlier delivery began a step: the first
  * record of a batch that failed as a whole (a crash, a timeout: every step of it began at a step
  * boundary), or the record a partial batch response named (TallyIncomplete: the first record of
  * the step that did not commit). Either way a step that committed finds its marker, adds nothing,
@@ -62,7 +64,7 @@ const updatesOf = (before: CountedItem | null, after: CountedItem | null): Count
   ...dueDeltas(before, after).map((d) => ({ key: dueBucketKey(d.dueAt), counts: d.counts })),
 ];
 
-/** The longest prefix of `records` whose updates fit one transaction. */
+/** The longest prefix of `records` whose updates fit one transaction (with a grown layout and the marker). */
 const nextStep = (records: readonly DynamoDBRecord[]): Step => {
   const updates = new Map<string, CountUpdate>();
   const id = ({ key }: CountUpdate) => `${key.pk}|${key.sk}`;
@@ -72,7 +74,7 @@ const nextStep = (records: readonly DynamoDBRecord[]): Step => {
     const delta = recordDelta(record);
     if (delta) {
       const adds = updatesOf(delta.before, delta.after);
-      if (taken > 0 && updates.size + adds.filter((u) => !updates.has(id(u))).length > maxTallyUpdates) break;
+      if (taken > 0 && updates.size + adds.filter((u) => !updates.has(id(u))).length + 2 > maxTallyEntries) break;
       for (const add of adds) updates.set(id(add), { key: add.key, counts: addCounts(updates.get(id(add))?.counts ?? {}, add.counts) });
       itemRecords++;
     }
@@ -82,10 +84,34 @@ const nextStep = (records: readonly DynamoDBRecord[]): Step => {
   return { records: records.slice(0, taken), itemRecords, updates: [...updates.values()].filter((u) => Object.keys(u.counts).length > 0) };
 };
 
+/**
+ * Commits one step: reads the counters (strongly consistent), adds the step's deltas, gives the
+ * layout the slots it lacks (a unit the directory does not list yet, or no directory stored yet)
+ * and writes it all back.
+ */
+const commitStep = async (deps: DbDeps, step: Step, now: Date): Promise<void> => {
+  const { layout, counters } = await readCounterState(deps, true);
+  const counterUpdates = step.updates.filter((u) => u.key.pk === counterPartition);
+  // Every slot of the units counted (as storing the directory would give them), and the fixed ones.
+  const newSlots = allCountNames(unitsOf(Object.assign({}, ...counterUpdates.map((u) => u.counts)))).filter((name) => !layout.slots.includes(name));
+  await commitTally(deps, {
+    layout,
+    ...(newSlots.length > 0 ? { grown: [...layout.slots, ...newSlots] } : {}),
+    counters: counterUpdates.map(({ key, counts }) => {
+      const stored = counters.get(key.sk);
+      const sum = addCounts({ ...stored?.counts }, counts);
+      for (const [slot, n] of Object.entries(sum)) if (n < 0) logger.error('a counter went negative', { cell: key.sk, slot });
+      return { cell: key.sk, counts: sum, read: stored?.stored };
+    }),
+    due: step.updates.filter((u) => u.key.pk !== counterPartition),
+    marker: { eventId: step.records[0].eventID!, through: step.records.at(-1)!.dynamodb!.SequenceNumber!, expiresAt: Math.floor(now.getTime() / 1000) + markerSeconds },
+  });
+};
+
 /** Due buckets a step emptied are deleted (a failure only leaves a bucket of zeros to read). */
 const dropEmptiedDueBuckets = async (deps: DbDeps, step: Step): Promise<void> => {
   for (const update of step.updates) {
-    if ((update.counts[pendingTotal] ?? 0) >= 0) continue;
+    if (update.key.pk === counterPartition || (update.counts[pendingTotal] ?? 0) >= 0) continue;
     await dropDueBucketIfEmpty(deps, update.key.sk).catch((error: unknown) => logger.warn('a due bucket was not dropped', { error, dueAt: update.key.sk }));
   }
 };
@@ -122,17 +148,14 @@ export const tallyRecords = async (deps: DbDeps, records: readonly DynamoDBRecor
     while (rest.length > 0) {
       const step = nextStep(rest);
       // Counted by an earlier delivery? The marker is read first: a redelivered step then costs
-      // one small read, not a transaction that fails on it. A step that changes no count (other
-      // entities, or changes that cancel out) writes nothing.
-      const through =
-        (await findTallyMarker(deps, rest[0].eventID!)) ??
-        (step.updates.length === 0
-          ? null
-          : await commitTally(deps, step.updates, {
-              eventId: rest[0].eventID!,
-              through: step.records.at(-1)!.dynamodb!.SequenceNumber!,
-              expiresAt: Math.floor(now.getTime() / 1000) + markerSeconds,
-            }));
+      // one small read. A step that changes no count (other entities, or changes that cancel out)
+      // writes nothing. A lost race (another tally changed what this one read, or committed this
+      // very step) reads again, the marker first (the tallyRace policy).
+      const through = await withRetry(tallyRace, async () => {
+        const marker = await findTallyMarker(deps, rest[0].eventID!);
+        if (marker === null && step.updates.length > 0) await commitStep(deps, step, now);
+        return marker;
+      });
       if (through !== null) {
         // Counted by an earlier delivery of these records (a marker covers at least its first one).
         const remaining = rest.filter((r) => sequence(r) > BigInt(through));

@@ -49,7 +49,7 @@ export const counterShape = async () => {
       if (name === 'pk' || name === 'sk') continue;
       attributes++;
       if (value === 0) zeros++;
-      const prefix = name.split('_')[0];
+      const prefix = name.split(':')[0];
       byPrefix[prefix] = (byPrefix[prefix] ?? 0) + 1;
     }
   }
@@ -58,7 +58,6 @@ export const counterShape = async () => {
     items: rows.length,
     attributes,
     zeroAttributes: zeros,
-    bytes,
     kib: kib(bytes),
     attributesByPrefix: byPrefix,
     largestItemKiB: kib(Math.max(0, ...rows.map((row) => Object.entries(row).reduce((sum, [n, v]) => sum + attributeSize(n, v), 0)))),

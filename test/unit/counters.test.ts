@@ -3,7 +3,9 @@ import {
   allCountNames,
   contributions,
   counterDeltas,
+  decodeCounts,
   dueDeltas,
+  encodeCounts,
   firstReplyBucket,
   medianFromHistogram,
   unitsOf,
@@ -171,6 +173,30 @@ describe('dueDeltas', () => {
   it('takes an item out once the sweeper has reported it, or it is no longer open', () => {
     expect(dueDeltas(item, { ...item, overdueNotifiedFor: item.dueAt })).toEqual([{ dueAt: item.dueAt, counts: { 'study#g1': -1, pending: -1 } }]);
     expect(dueDeltas(item, { ...item, status: 'answered' })).toEqual([{ dueAt: item.dueAt, counts: { 'study#g1': -1, pending: -1 } }]);
+  });
+});
+
+describe('encodeCounts / decodeCounts', () => {
+  const slots = allCountNames(['u01', 'u02']);
+
+  it('stores 4 bytes per slot of the layout whatever the counts, and reads back what it stored', () => {
+    const counts = { status_assigned: 90_000, kind_problem: 1, unit_u02_open: 3, overdue: -1 };
+    const value = encodeCounts(counts, slots);
+    expect(value.byteLength).toBe(slots.length * 4);
+    expect(encodeCounts({ status_assigned: 1 }, slots).byteLength).toBe(value.byteLength);
+    expect(decodeCounts(value, slots)).toEqual(counts);
+  });
+
+  it('reads the slots a value predates (the layout grew after it was written) as zero', () => {
+    const value = encodeCounts({ status_assigned: 2 }, slots);
+    expect(decodeCounts(value, [...slots, 'unit_u03_total'])).toEqual({ status_assigned: 2 });
+    expect(decodeCounts(undefined, slots)).toEqual({});
+  });
+
+  it('refuses a count without a slot, or one that does not fit 32 bits', () => {
+    expect(() => encodeCounts({ unit_u03_total: 1 }, slots)).toThrow(RangeError);
+    expect(encodeCounts({ unit_u03_total: 0 }, slots).byteLength).toBe(slots.length * 4);
+    expect(() => encodeCounts({ status_assigned: 2 ** 31 }, slots)).toThrow(RangeError);
   });
 });
 

@@ -4,6 +4,7 @@ import {
   backoffMs,
   isTransientCancellation,
   itemCreation,
+  layoutRace,
   lostRace,
   maxTotalWaitMs,
   once,
@@ -21,7 +22,8 @@ const policies: [RetryPolicy, () => unknown][] = [
   [lostRace, () => new StaleItemError()],
   [transactionConflict, () => cancelled('None', 'TransactionConflict')],
   [itemCreation, () => new ItemExistsError()],
-  [tallyRace, () => cancelled('None', 'TransactionConflict')],
+  [layoutRace, conditionFailed],
+  [tallyRace, () => cancelled('ConditionalCheckFailed', 'None')],
 ];
 
 // Waits are random; these tests count tries, so every wait is zero.
@@ -102,11 +104,9 @@ describe('what each policy retries', () => {
     expect(itemCreation.retryable(new StaleItemError())).toBe(false);
   });
 
-  it('tallyRace: conflicts with another tally only; not throttling (that goes back to the event source mapping), not the failed condition of a marker that exists', () => {
+  it('tallyRace: failed conditions and conflicts, not throttling (that goes back to the event source mapping)', () => {
+    expect(tallyRace.retryable(conditionFailed())).toBe(true);
     expect(tallyRace.retryable(cancelled('None', 'TransactionConflict'))).toBe(true);
     expect(tallyRace.retryable(cancelled('ConditionalCheckFailed', 'ThrottlingError'))).toBe(false);
-    expect(tallyRace.retryable(cancelled('TransactionConflict', 'ConditionalCheckFailed'))).toBe(false);
-    expect(tallyRace.retryable(cancelled('None', 'ThrottlingError'))).toBe(false);
-    expect(tallyRace.retryable(conditionFailed())).toBe(false);
   });
 });
