@@ -101,8 +101,8 @@ export const encodeCounts = (counts: Counts, slots: readonly string[]): Uint8Arr
   const view = new DataView(bytes.buffer);
   const slotOf = new Map(slots.map((name, i) => [name, i]));
   for (const [name, n] of Object.entries(counts)) {
-    const i = slotOf.get(name);
     if (n === 0) continue;
+    const i = slotOf.get(name);
     if (i === undefined) throw new RangeError(`counter slot ${name} is not in the layout`);
     if (!Number.isInteger(n) || n < -0x80000000 || n > 0x7fffffff) throw new RangeError(`count ${n} of ${name} does not fit a slot`);
     view.setInt32(i * slotBytes, n);

@@ -27,7 +27,7 @@ import type { DbDeps } from '../deps';
  * either where the last one ended, or at a record where an earlier delivery began a step: the first
  * record of a batch that failed as a whole (a crash, a timeout: every step of it began at a step
  * boundary), or the record a partial batch response named (TallyIncomplete: the first record of
- * the step that did not commit). Either way a step that committed finds its marker, adds nothing,
+ * the step that did not commit). Either way a step that committed finds its marker, counts nothing,
  * and the records it covered are skipped; every step before it committed too.
  */
 
