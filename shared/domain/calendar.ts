@@ -115,30 +115,10 @@ const wallClock = (epochMs: number, timezone: string): WallClock => {
   const w: WallClock = { year: 0, month: 0, day: 0, hour: 0, minute: 0, second: 0 };
   let bc = false;
   for (const part of formatterFor(timezone).formatToParts(epochMs)) {
-    switch (part.type) {
-      case 'year':
-        w.year = Number(part.value);
-        break;
-      case 'month':
-        w.month = Number(part.value);
-        break;
-      case 'day':
-        w.day = Number(part.value);
-        break;
-      case 'hour':
-        w.hour = Number(part.value) % 24; // defensive: some engines once printed 24 for midnight
-        break;
-      case 'minute':
-        w.minute = Number(part.value);
-        break;
-      case 'second':
-        w.second = Number(part.value);
-        break;
-      case 'era':
-        bc = part.value.startsWith('B');
-        break;
-    }
+    if (part.type === 'era') bc = part.value.startsWith('B');
+    else if (Object.hasOwn(w, part.type)) w[part.type as keyof WallClock] = Number(part.value);
   }
+  w.hour %= 24; // defensive: some engines once printed 24 for midnight
   if (bc) w.year = 1 - w.year;
   return w;
 };
