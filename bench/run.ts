@@ -70,7 +70,7 @@ const opts = {
   concurrency: number('concurrency', 16),
   roundSeconds: number('round-seconds', 5),
   rounds: number('rounds', quick ? 4 : 8),
-  coldRuns: number('cold-runs', 9),
+  coldRuns: number('cold-runs', 11),
   overheadIterations: number('overhead-iterations', 20_000),
   latencySamples: number('latency-samples', quick ? 60 : 100),
   fill: (text('fill') ?? 'batch') as 'batch' | 'transact',
