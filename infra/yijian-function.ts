@@ -86,7 +86,7 @@ export class YijianFunction extends Construct {
     // Tracing.ACTIVE adds xray:PutTraceSegments and xray:PutTelemetryRecords on "*" to this role's
     // default policy. Acknowledged here, on that policy only; test/infra checks that no other
     // statement of a function's role has a wildcard resource (but for dynamodb:ListStreams of the
-    // stream consumer, acknowledged separately in infra/workers.ts).
+    // stream consumers, acknowledged separately in infra/worker-queues.ts).
     const defaultPolicy = this.role.node.tryFindChild('DefaultPolicy');
     if (defaultPolicy !== undefined) {
       Validations.of(defaultPolicy).acknowledge({

@@ -1,0 +1,115 @@
+/**
+ * What watches the workers: one encrypted SNS topic (optionally with an e-mail subscription) that
+ * every alarm publishes to, an alarm per failure queue (notify's, sweep's), and the tally's two
+ * alarms, since the tally has no failure queue to watch.
+ */
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Alarm, ComparisonOperator, Stats, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Key } from 'aws-cdk-lib/aws-kms';
+import { Topic } from 'aws-cdk-lib/aws-sns';
+import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import type { YijianFunction } from './yijian-function';
+
+/**
+ * The tally's lag alarm: the newest record of a batch older than this means the counters trail
+ * the items by as much (deployed, the stream's delay is under a second).
+ */
+export const tallyMaxLag = Duration.minutes(5);
+/** Errors in this many consecutive 5-minute periods: not a passing throttle, a batch that keeps failing. */
+export const tallyErrorPeriods = 3;
+
+/** `AlarmTopicKey` and `AlarmTopic` in `scope` (the workers), `alarmEmail` subscribed if given. */
+export function createAlarmTopic(scope: Construct, alarmEmail: string | undefined): Topic {
+  // SNS encryption needs a customer managed key: CloudWatch cannot use the AWS managed aws/sns
+  // key, whose key policy nobody can extend.
+  const alarmKey = new Key(scope, 'AlarmTopicKey', {
+    description: 'yijian: encrypts the alarm topic of the background workers',
+    enableKeyRotation: true,
+    // The topic keeps no messages once delivered: nothing is left to decrypt after it is gone.
+    removalPolicy: RemovalPolicy.DESTROY,
+    pendingWindow: Duration.days(7),
+  });
+  alarmKey.addToResourcePolicy(
+    new PolicyStatement({
+      sid: 'CloudWatchAlarmsPublish',
+      principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
+      actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+      resources: ['*'],
+    }),
+  );
+  const topic = new Topic(scope, 'AlarmTopic', {
+    displayName: 'yijian alarms',
+    masterKey: alarmKey,
+    enforceSSL: true,
+  });
+  if (alarmEmail !== undefined) {
+    // The recipient confirms the subscription from the e-mail SNS sends on deploy.
+    topic.addSubscription(new EmailSubscription(alarmEmail));
+  }
+  return topic;
+}
+
+/**
+ * Alarm `id` in `scope`, in alarm once a message is visible on `queue`. SQS stops publishing
+ * metrics for a queue six hours after its last activity, so missing data counts as OK (an idle,
+ * empty queue) instead of INSUFFICIENT_DATA.
+ */
+export function createNotEmptyAlarm(scope: Construct, id: string, queue: Queue, description: string, topic: Topic): Alarm {
+  const alarm = new Alarm(scope, id, {
+    alarmDescription: description,
+    metric: queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: Stats.MAXIMUM }),
+    threshold: 0,
+    comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+    evaluationPeriods: 1,
+    datapointsToAlarm: 1,
+    treatMissingData: TreatMissingData.NOT_BREACHING,
+  });
+  alarm.addAlarmAction(new SnsAction(topic));
+  return alarm;
+}
+
+export interface TallyAlarms {
+  /** The counters trail the items by more than tallyMaxLag. */
+  readonly lag: Alarm;
+  /** The tally keeps failing (it retries the same batch without end). */
+  readonly errors: Alarm;
+}
+
+/** `TallyLagAlarm` and `TallyErrorsAlarm` in `scope` (the workers). */
+export function createTallyAlarms(scope: Construct, tally: YijianFunction, topic: Topic): TallyAlarms {
+  // The tally has no failure queue to watch: a stuck tally only retries, and shows as lag and
+  // errors. Without item changes there are no invocations and no data points: that is OK.
+  const lag = new Alarm(scope, 'TallyLagAlarm', {
+    alarmDescription:
+      `yijian tally: the dashboard's counters are falling behind the items: the tally is working on ` +
+      `changes more than ${tallyMaxLag.toMinutes()} minutes old. It retries a failing batch until ` +
+      'it succeeds, and every change behind it waits; the stream keeps changes 24 hours, after ' +
+      'which they are lost to the counters. See the tally\'s log group and its errors alarm.',
+    metric: tally.function.metric('IteratorAge', { period: Duration.minutes(5), statistic: Stats.MAXIMUM }),
+    // IteratorAge is in milliseconds.
+    threshold: tallyMaxLag.toMilliseconds(),
+    comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+    evaluationPeriods: 1,
+    datapointsToAlarm: 1,
+    treatMissingData: TreatMissingData.NOT_BREACHING,
+  });
+  const errors = new Alarm(scope, 'TallyErrorsAlarm', {
+    alarmDescription:
+      `yijian tally: updating the dashboard's counters has failed for ${tallyErrorPeriods * 5} minutes ` +
+      'in a row. The same batch of changes is retried without end, so the counters stop moving ' +
+      'until the cause in the tally\'s log group is fixed; nothing is lost while the stream keeps ' +
+      'the changes (24 hours).',
+    metric: tally.function.metricErrors({ period: Duration.minutes(5), statistic: Stats.SUM }),
+    threshold: 0,
+    comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+    evaluationPeriods: tallyErrorPeriods,
+    datapointsToAlarm: tallyErrorPeriods,
+    treatMissingData: TreatMissingData.NOT_BREACHING,
+  });
+  for (const alarm of [lag, errors]) alarm.addAlarmAction(new SnsAction(topic));
+  return { lag, errors };
+}
