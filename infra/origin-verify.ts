@@ -1,7 +1,7 @@
 /**
  * The origin secret: the value CloudFront adds to every request it sends to the API
- * (X-Origin-Verify, infra/site.ts), and that the functions which rate limit compare against before
- * they believe the viewer address CloudFront passes on (shared/http/client-address.ts).
+ * (X-Origin-Verify, infra/site-distribution.ts), and that the functions which rate limit compare
+ * against before they believe the viewer address CloudFront passes on (shared/http/client-address.ts).
  *
  * Why a generated Secrets Manager secret, read through CloudFormation dynamic references:
  * CloudFront can only send a literal header value, and Lambda reads a literal environment value,

@@ -35,7 +35,8 @@ import { routeKey, routes as sharedRoutes, type RouteDef } from '../shared/route
 import { scheduleWorker, streamWorker, tallyWorker } from '../shared/workers';
 import { bindTable, type TableAccess } from './bind-table';
 import { checkOriginVerifyVersionId, OriginVerify, originVerifyVersionIdFrom } from './origin-verify';
-import { Site, webDistFrom } from './site';
+import { Site } from './site';
+import { webDistFrom } from './site-pages';
 import {
   checkCognitoDomainPrefix,
   checkConsoleUrl,

@@ -1,0 +1,151 @@
+/**
+ * The site's CloudFront distribution and its behaviors, first match wins:
+ *   <streaming route>  the function URL of its handler (HTTP APIs cannot stream)
+ *   /api/*             the HTTP API, with the viewer's address and the origin secret
+ *   default            the pages bucket, through origin access control
+ * The dynamic behaviors cache nothing; every behavior sends the one response headers policy.
+ */
+import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
+import {
+  AllowedMethods,
+  CachePolicy,
+  Distribution,
+  FunctionEventType,
+  HttpVersion,
+  OriginProtocolPolicy,
+  OriginRequestPolicy,
+  OriginSslPolicy,
+  ViewerProtocolPolicy,
+  type BehaviorOptions,
+  type Function as EdgeFunction,
+  type ResponseHeadersPolicy,
+} from 'aws-cdk-lib/aws-cloudfront';
+import { FunctionUrlOrigin, HttpOrigin, S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
+import type { FunctionUrl } from 'aws-cdk-lib/aws-lambda';
+import type { Bucket } from 'aws-cdk-lib/aws-s3';
+import type { Construct } from 'constructs';
+import { originVerifyHeader } from '../shared/http/client-address';
+
+export interface StreamingOrigin {
+  /** The route path (`{param}` segments become `*` in the behavior's path pattern). */
+  readonly path: string;
+  readonly methods: readonly string[];
+  readonly url: FunctionUrl;
+}
+
+export interface SiteDistributionProps {
+  readonly bucket: Bucket;
+  readonly responseHeaders: ResponseHeadersPolicy;
+  /** Viewer request of the default behavior (infra/site-edge-functions.ts). */
+  readonly pageRewrite: EdgeFunction;
+  /** Viewer request of /api/* (infra/site-edge-functions.ts). */
+  readonly viewerIp: EdgeFunction;
+  readonly api: HttpApi;
+  readonly streaming: readonly StreamingOrigin[];
+  /** Sent to the API origin as X-Origin-Verify (infra/origin-verify.ts). */
+  readonly originVerifySecret: string;
+}
+
+/** `Distribution` in `scope` (the site). */
+export function createDistribution(scope: Construct, props: SiteDistributionProps): Distribution {
+  const stack = Stack.of(scope);
+
+  // The API and the streaming functions answer per request: nothing is cached, and every viewer
+  // header but Host (the origins check Host against their own domain) is passed on. With caching
+  // disabled, this managed policy also passes Authorization (an origin request policy of our own
+  // could not), which the staff routes need.
+  const dynamic = {
+    viewerProtocolPolicy: ViewerProtocolPolicy.HTTPS_ONLY,
+    cachePolicy: CachePolicy.CACHING_DISABLED,
+    originRequestPolicy: OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
+    responseHeadersPolicy: props.responseHeaders,
+  } satisfies Partial<BehaviorOptions>;
+
+  const additionalBehaviors: Record<string, BehaviorOptions> = {};
+  // The export function keeps its URL's auth type NONE and checks the Cognito access token
+  // itself (shared/http/jwt.ts). Origin access control for Lambda URLs (AWS_IAM) was weighed and
+  // left out: CloudFront signs the origin request with SigV4 in the Authorization header, which
+  // would replace the viewer's `Authorization: Bearer <token>`, the very header the function
+  // verifies; moving the token to another header would change the API contract (docs/api.md).
+  const byPattern = new Map<string, { url: FunctionUrl; methods: Set<string> }>();
+  for (const route of props.streaming) {
+    const pattern = route.path.replace(/\{[^}]+\}/g, '*');
+    const entry = byPattern.get(pattern) ?? { url: route.url, methods: new Set<string>() };
+    if (entry.url !== route.url) throw new Error(`streaming routes of ${pattern} are served by different function URLs`);
+    route.methods.forEach((method) => entry.methods.add(method));
+    byPattern.set(pattern, entry);
+  }
+  const origins = new Map<FunctionUrl, FunctionUrlOrigin>();
+  for (const [pattern, { url, methods }] of byPattern) {
+    // Matches the function's timeout: a large export may take a while before its first bytes.
+    const origin = origins.get(url) ?? new FunctionUrlOrigin(url, { readTimeout: Duration.seconds(60) });
+    origins.set(url, origin);
+    const readOnly = [...methods].every((method) => method === 'GET' || method === 'HEAD');
+    additionalBehaviors[pattern] = {
+      ...dynamic,
+      origin,
+      allowedMethods: readOnly ? AllowedMethods.ALLOW_GET_HEAD : AllowedMethods.ALLOW_ALL,
+    };
+  }
+  // After the streaming routes: CloudFront takes the first behavior whose pattern matches.
+  // CloudFront replaces a viewer's own X-Origin-Verify with this value, so a request that carries
+  // it came through this distribution, and its viewer header was set by viewerIp. The streaming
+  // routes need neither: they are staff-only and not rate limited.
+  additionalBehaviors['/api/*'] = {
+    ...dynamic,
+    origin: new HttpOrigin(`${props.api.apiId}.execute-api.${stack.region}.${stack.urlSuffix}`, {
+      protocolPolicy: OriginProtocolPolicy.HTTPS_ONLY,
+      originSslProtocols: [OriginSslPolicy.TLS_V1_2],
+      customHeaders: { [originVerifyHeader]: props.originVerifySecret },
+    }),
+    allowedMethods: AllowedMethods.ALLOW_ALL,
+    functionAssociations: [{ function: props.viewerIp, eventType: FunctionEventType.VIEWER_REQUEST }],
+  };
+
+  const distribution = new Distribution(scope, 'Distribution', {
+    comment: 'yijian: web pages and /api on one origin',
+    defaultRootObject: 'index.html',
+    httpVersion: HttpVersion.HTTP2_AND_3,
+    defaultBehavior: {
+      origin: S3BucketOrigin.withOriginAccessControl(props.bucket),
+      viewerProtocolPolicy: ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+      allowedMethods: AllowedMethods.ALLOW_GET_HEAD,
+      compress: true,
+      cachePolicy: CachePolicy.CACHING_OPTIMIZED,
+      responseHeadersPolicy: props.responseHeaders,
+      functionAssociations: [{ function: props.pageRewrite, eventType: FunctionEventType.VIEWER_REQUEST }],
+    },
+    additionalBehaviors,
+  });
+  Validations.of(distribution).acknowledge(
+    {
+      id: 'AwsSolutions-CFR1',
+      reason:
+        'No geo restriction on purpose: the desk is open to every submitter and staff member ' +
+        'wherever they are (travel, roaming); nothing it serves is restricted by country.',
+    },
+    {
+      id: 'AwsSolutions-CFR2',
+      reason:
+        'No AWS WAF yet: a web ACL for CloudFront must be created in us-east-1, outside this ' +
+        'regional stack, and is billed per ACL, rule and request. Abuse of the API is bounded by ' +
+        'the HTTP API stage throttling and the handlers\' rate limits on public writes.',
+    },
+    {
+      id: 'AwsSolutions-CFR3',
+      reason:
+        'CloudFront access logs are off for privacy: they record each viewer\'s IP address and the ' +
+        'full URI, including /api/submissions/<trackingCode>, while anonymous submitters are ' +
+        'promised that no client IP is kept and the API access logs leave out IP and path by design.',
+    },
+    {
+      id: 'AwsSolutions-CFR4',
+      reason:
+        'No custom domain yet, so the distribution uses the default *.cloudfront.net certificate, ' +
+        'whose minimum protocol CloudFront fixes at TLSv1. With a domain and an ACM certificate ' +
+        '(us-east-1), the minimum becomes TLSv1.2_2021 (the cdk.json feature flag default).',
+    },
+  );
+  return distribution;
+}
