@@ -7,7 +7,7 @@ import { isIP } from 'node:net';
  * Deployed, the pages and /api/* share one CloudFront origin, so API Gateway's sourceIp is the
  * address of the CloudFront server that forwarded the request: every viewer behind one edge would
  * share one limit. Our distribution therefore tells the functions who the viewer is
- * (infra/site.ts):
+ * (infra/site-edge-functions.ts and infra/site-distribution.ts):
  *   - a viewer-request CloudFront Function on /api/* sets `X-Yijian-Viewer-Ip` to the viewer's IP
  *     (event.viewer.ip), replacing any header of that name the viewer sent;
  *   - the API origin adds `X-Origin-Verify: <secret>`; CloudFront replaces a viewer's header of

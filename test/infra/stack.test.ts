@@ -970,7 +970,7 @@ describe('least privilege', () => {
   const readActions = new Set<string>(tableReadActions);
   /**
    * The workers write: notification claims (notify), sweeper changes (sweep), and the tally its
-   * counters, with exactly the item actions it uses (infra/workers.ts says which and why).
+   * counters, with exactly the item actions it uses (infra/tally-worker.ts says which and why).
    */
   const access = (handler: string) =>
     handler === tallyWorker.handler

@@ -5,7 +5,7 @@ import type { Api } from '../support/stack';
 /**
  * Behind CloudFront every request reaches the gateway from a CloudFront server's address. Here the
  * test plays CloudFront: every request comes from one socket address (127.0.0.1) and carries the
- * headers our distribution adds (infra/site.ts), with the right origin secret or a wrong one.
+ * headers our distribution adds (infra/site-distribution.ts), with the right origin secret or a wrong one.
  *
  * The limit is 2 public writes per client per day: a window far longer than this file, so no window
  * boundary falls inside it. The environment is set before any handler module is loaded: they read
