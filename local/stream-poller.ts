@@ -35,6 +35,11 @@ export interface PollerOptions {
   /** A JSON file for checkpoints; omitted keeps them in memory (for this poller object only). */
   readonly checkpointFile?: string;
   readonly checkpoints?: Map<string, string>;
+  /**
+   * The least time between the starts of two passes (default `pollIntervalMs`): Lambda's event
+   * source mapping reads a shard about four times a second, so records that arrive while a batch
+   * is handled are handed over together. A drain cuts the wait short.
+   */
   readonly idleMs?: number;
   readonly retryBaseMs?: number;
 }
@@ -45,6 +50,11 @@ export interface StreamPoller {
   drain(timeoutMs?: number): Promise<void>;
   readonly checkpoints: Map<string, string>;
 }
+
+/** Lambda polls a stream's shard about four times a second. */
+export const pollIntervalMs = 250;
+/** GetRecords' largest page. */
+const readLimit = 1000;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -177,15 +187,14 @@ export const startStreamPoller = async (tableClient: DynamoDBClient, options: Po
   };
 
   /**
-   * One pass over every readable shard, each read to its end: `handled` if any record was handled,
-   * `complete` unless a shard was left for a later pass (a child whose parent is not finished).
+   * One pass over every readable shard, each read to its end: `complete` unless a shard was left
+   * for a later pass (a child whose parent is not finished).
    * A complete pass has handled every record written before it started.
    */
-  const pass = async (): Promise<{ handled: boolean; complete: boolean }> => {
+  const pass = async (): Promise<{ complete: boolean }> => {
     let complete = true;
     const { StreamDescription } = await streams.send(new DescribeStreamCommand({ StreamArn: streamArn }));
     const shards = StreamDescription?.Shards ?? [];
-    let handled = false;
     for (const shard of shards) {
       const id = shard.ShardId!;
       if (closed.has(id)) continue;
@@ -199,7 +208,7 @@ export const startStreamPoller = async (tableClient: DynamoDBClient, options: Po
       // or an expired iterator must not leave a stale position behind).
       iterators.delete(id);
       while (iterator && !stopping) {
-        const page = await streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 1000 }));
+        const page = await streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: readLimit }));
         const records = page.Records ?? [];
         for (let i = 0; i < records.length; i += options.batchSize) {
           // A stopping poller leaves the rest to the next one: each batch done is checkpointed.
@@ -211,10 +220,12 @@ export const startStreamPoller = async (tableClient: DynamoDBClient, options: Po
           };
           await handle(batch, checkpoint);
           checkpoint(batch[batch.length - 1]);
-          handled = true;
         }
         iterator = page.NextShardIterator;
-        if (records.length === 0) break;
+        // A short page is the shard's end as of this read (DynamoDB Local returns every record it
+        // has up to the limit): what arrives meanwhile waits for the next pass, as on Lambda,
+        // instead of being read a few records at a time while writes keep coming.
+        if (records.length < readLimit) break;
       }
       if (iterator) iterators.set(id, iterator);
       else {
@@ -222,7 +233,7 @@ export const startStreamPoller = async (tableClient: DynamoDBClient, options: Po
         closed.add(id);
       }
     }
-    return { handled, complete };
+    return { complete };
   };
 
   // A drain is answered by the first complete pass that starts after it: that pass read every shard
@@ -245,13 +256,14 @@ export const startStreamPoller = async (tableClient: DynamoDBClient, options: Po
         resolve();
       };
     });
+  const interval = options.idleMs ?? pollIntervalMs;
   const loop = (async () => {
     while (!stopping) {
       const thisPass = ++passes;
-      let handled = false;
+      const passStartedAt = performance.now();
       let complete = false;
       try {
-        ({ handled, complete } = await pass());
+        ({ complete } = await pass());
         readFailure = undefined;
       } catch (error) {
         // Told after the idle wait, if the poller is not stopping by then: at a shutdown DynamoDB
@@ -263,7 +275,8 @@ export const startStreamPoller = async (tableClient: DynamoDBClient, options: Po
         drainWaiters = drainWaiters.filter((w) => w.after >= thisPass);
         for (const waiter of done) waiter.resolve();
       }
-      if (!handled) await idle(options.idleMs ?? 250);
+      const elapsed = performance.now() - passStartedAt;
+      if (elapsed < interval) await idle(interval - elapsed);
       if (readFailure !== undefined && !stopping) console.error('stream poller: read failed', readFailure);
     }
   })();
