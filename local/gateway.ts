@@ -155,12 +155,26 @@ const readBody = (req: IncomingMessage): Promise<Buffer | null> =>
 const textual = (contentType: string | undefined): boolean =>
   !contentType || /^(text\/|application\/([a-z0-9.+-]*\+)?(json|xml|javascript|x-www-form-urlencoded))/i.test(contentType);
 
+/**
+ * A text body as a string, or null when its bytes are not UTF-8: it is refused instead of being
+ * decoded with U+FFFD in place of the bad bytes, which would store text the client never sent.
+ * A byte order mark stays in the text, as it did with Buffer#toString.
+ */
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+const decodeText = (body: Buffer): string | null => {
+  try {
+    return utf8.decode(body);
+  } catch {
+    return null;
+  }
+};
+
 const toEvent = (
   req: IncomingMessage,
   url: URL,
   match: CompiledRoute,
   params: Record<string, string>,
-  body: Buffer,
+  body: Buffer | string,
   requestId: string,
 ): APIGatewayProxyEventV2 => {
   const headers: Record<string, string> = {};
@@ -171,7 +185,6 @@ const toEvent = (
   const query: Record<string, string> = {};
   for (const [name, value] of url.searchParams) query[name] = name in query ? `${query[name]},${value}` : value;
   const now = new Date();
-  const isText = textual(req.headers['content-type']);
   return {
     version: '2.0',
     routeKey: match.key,
@@ -199,8 +212,8 @@ const toEvent = (
       time: now.toUTCString(),
       timeEpoch: now.getTime(),
     },
-    ...(body.length ? { body: isText ? body.toString('utf8') : body.toString('base64') } : {}),
-    isBase64Encoded: body.length > 0 && !isText,
+    ...(body.length ? { body: typeof body === 'string' ? body : body.toString('base64') } : {}),
+    isBase64Encoded: body.length > 0 && typeof body !== 'string',
   };
 };
 
@@ -267,8 +280,10 @@ export const startGateway = async (options: GatewayOptions): Promise<Gateway> =>
       if (!match) return problem(res, 404, 'Not Found', 'There is no such endpoint.');
       const body = await readBody(req);
       if (body === null) return problem(res, 413, 'Content Too Large', 'The body is too large.');
+      const text = textual(req.headers['content-type']) ? decodeText(body) : body;
+      if (text === null) return problem(res, 400, 'Bad Request', 'The body is not valid UTF-8 text.');
       const requestId = randomUUID();
-      const event = toEvent(req, url, match, params, body, requestId);
+      const event = toEvent(req, url, match, params, text, requestId);
       // What API Gateway's JWT authorizer does before a staff route's function is invoked. A
       // streaming route is served by its function URL when deployed, where no authorizer runs:
       // its function verifies the token itself (shared/http/jwt.ts), here as there.

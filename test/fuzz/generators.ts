@@ -95,7 +95,10 @@ export const wrongValue: fc.Arbitrary<Json> = fc.oneof(
   nastyString,
 );
 
-/** Text that the schemas should accept (not blank, no control characters), of 1..max characters. */
+/**
+ * Text that the schemas should accept, of 1..max characters: not blank nor only invisible
+ * characters, no C0 or C1 controls but tab and newlines, no bidi embeddings, overrides or isolates.
+ */
 export const plausibleText = (max: number): fc.Arbitrary<string> =>
   fc
     .oneof(
@@ -105,8 +108,9 @@ export const plausibleText = (max: number): fc.Arbitrary<string> =>
     )
     .map((s) => {
       // eslint-disable-next-line no-control-regex
-      const clean = s.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g, '·');
-      const text = clean.trim() === '' ? `意${clean}` : clean;
+      const clean = s.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/g, '·');
+      const invisible = /^[\p{White_Space}\p{Cf}\p{Default_Ignorable_Code_Point}\u2800]*$/u.test(clean);
+      const text = invisible ? `意${clean}` : clean;
       return [...text].slice(0, max).join('');
     });
 

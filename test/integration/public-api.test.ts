@@ -136,6 +136,21 @@ describe('POST /api/submissions', () => {
   });
 });
 
+/** Byte sequences that are not UTF-8, each once in a title that is otherwise valid. */
+const invalidUtf8: [string, number[]][] = [
+  ['a lone continuation byte', [0x80]],
+  ['a truncated sequence', [0xe6, 0x84]],
+  ['an overlong slash', [0xc0, 0xaf]],
+  ['an encoded surrogate', [0xed, 0xa0, 0x80]],
+  ['0xFF', [0xff]],
+];
+
+/** The JSON of a valid submission with `bytes` in the middle of its title. */
+const withBytes = (bytes: number[]): Uint8Array => {
+  const [before, after] = JSON.stringify({ ...valid, title: '意见@@箱' }).split('@@');
+  return Buffer.concat([Buffer.from(before), Buffer.from(bytes), Buffer.from(after)]);
+};
+
 describe('bad input to POST /api/submissions', () => {
   const cases: [string, () => Promise<Awaited<ReturnType<Api['get']>>>, number, string[]?][] = [
     ['malformed JSON', () => http.call('POST', '/api/submissions', { raw: '{"kind": "question",', headers: { 'content-type': 'application/json' } }), 400],
@@ -149,6 +164,15 @@ describe('bad input to POST /api/submissions', () => {
     ['a blank title', () => http.post('/api/submissions', { ...valid, title: '   ' }), 400, ['title']],
     ['a body over 5000 characters', () => http.post('/api/submissions', { ...valid, body: 'a'.repeat(5001) }), 400, ['body']],
     ['a NUL character', () => http.post('/api/submissions', { ...valid, title: 'a\u0000b' }), 400, ['title']],
+    ['a C1 control character', () => http.post('/api/submissions', { ...valid, body: '意见\u0085箱' }), 400, ['body']],
+    ['a bidirectional override', () => http.post('/api/submissions', { ...valid, title: 'txt.\u202eexe' }), 400, ['title']],
+    ['a bidirectional isolate', () => http.post('/api/submissions', { ...valid, body: 'a\u2066b\u2069' }), 400, ['body']],
+    ['a title of only invisible characters', () => http.post('/api/submissions', { ...valid, title: '\u200b\u200d\u2060\ufeff\u3164' }), 400, ['title']],
+    ...invalidUtf8.map(([name, bytes]): (typeof cases)[number] => [
+      `a body that is not UTF-8 (${name})`,
+      () => http.call('POST', '/api/submissions', { raw: withBytes(bytes), headers: { 'content-type': 'application/json' } }),
+      400,
+    ]),
     ['an anonymous item with contact', () => http.post('/api/submissions', { ...valid, contact: { email: 'a@example.com' } }), 400, ['contact']],
     ['a bad e-mail', () => http.post('/api/submissions', { ...valid, anonymous: false, contact: { email: 'not-an-email' } }), 400, ['contact.email']],
     ['an unknown unit', () => http.post('/api/submissions', { ...valid, unitId: 'u999' }), 400, ['unitId']],
@@ -214,6 +238,24 @@ describe('tracking with code and key', () => {
     });
     expect(Object.keys(view.json)).not.toEqual(expect.arrayContaining(['accessKeyHash']));
     expect(view.text).not.toMatch(/accessKeyHash|history|version|contact/);
+  });
+
+  it('refuses a follow-up that is not UTF-8 (400) and stores nothing, where the same bytes in UTF-8 are taken', async () => {
+    const r = await http.post('/api/submissions', valid);
+    const url = `/api/submissions/${r.json.trackingCode}/follow-ups`;
+    const headers = { 'content-type': 'application/json', 'X-Access-Key': r.json.accessKey };
+    const [before, after] = JSON.stringify({ body: '补充@@说明' }).split('@@');
+    for (const [, bytes] of invalidUtf8) {
+      const bad = await http.call('POST', url, { raw: Buffer.concat([Buffer.from(before), Buffer.from(bytes), Buffer.from(after)]), headers });
+      expectProblem(bad, 400);
+      expect(bad.text).not.toContain('\ufffd');
+    }
+    const view = await http.get(`/api/submissions/${r.json.trackingCode}`, { 'X-Access-Key': r.json.accessKey });
+    expect(view.json.followUps).toEqual([]);
+    const good = await http.call('POST', url, { raw: Buffer.concat([Buffer.from(before), Buffer.from('😀', 'utf8'), Buffer.from(after)]), headers });
+    expect(good.status).toBe(201);
+    const later = await http.get(`/api/submissions/${r.json.trackingCode}`, { 'X-Access-Key': r.json.accessKey });
+    expect(later.json.followUps.map((f: { body: string }) => f.body)).toEqual(['补充😀说明']);
   });
 
   it('refuses a follow-up with a wrong key or bad body', async () => {

@@ -60,6 +60,75 @@ describe('text()', () => {
     }
   });
 
+  it('refuses C1 controls (U+0080..U+009F), whatever their place', () => {
+    for (const bad of ['a\u0080', '\u0085b', 'a\u008db', 'a\u009f', '意见\u0090']) {
+      const r = t.safeParse(bad);
+      expect(r.success, JSON.stringify(bad)).toBe(false);
+      expect(r.error!.issues.map((i) => i.message)).toContain('Must not contain control characters.');
+    }
+    // The first printable characters after them are text.
+    for (const good of ['\u00a0a', 'é', '\u00ff']) expect(t.safeParse(good).success, JSON.stringify(good)).toBe(true);
+  });
+
+  it('refuses bidirectional embeddings, overrides and isolates (U+202A..U+202E, U+2066..U+2069)', () => {
+    const controls = ['\u202a', '\u202b', '\u202c', '\u202d', '\u202e', '\u2066', '\u2067', '\u2068', '\u2069'];
+    for (const c of controls) {
+      const r = t.safeParse(`ab${c}cd`);
+      expect(r.success, JSON.stringify(c)).toBe(false);
+      expect(r.error!.issues.map((i) => i.message)).toContain('Must not contain bidirectional override characters.');
+    }
+    // The implicit marks (LRM, RLM, ALM) do not reorder what is stored: they stay allowed beside text.
+    for (const good of ['a\u200eb', 'a\u200fb', 'a\u061cb']) expect(t.safeParse(good).success, JSON.stringify(good)).toBe(true);
+  });
+
+  it('refuses text of only invisible characters', () => {
+    const invisible = [
+      '\u200b',
+      '\u200b\u200c\u200d',
+      '\u2060',
+      '\ufeff',
+      '\u00ad',
+      '\u180e',
+      ' \u200b\u3000',
+      '\u3164',
+      '\u115f\u1160',
+      '\uffa0',
+      '\ufe0f',
+      '\u034f',
+      '\u2800',
+      '\u200e\u200f',
+      '\u2028\u2029',
+    ];
+    for (const blank of invisible) {
+      const r = t.safeParse(blank);
+      expect(r.success, JSON.stringify(blank)).toBe(false);
+      expect(r.error!.issues.map((i) => i.message)).toContain('Must not be blank.');
+    }
+  });
+
+  it('accepts CJK, emoji with ZWJ sequences and skin tones, and text with tabs and newlines', () => {
+    const long = text(1, 200);
+    for (const good of [
+      '关于培训安排的意见',
+      '한국어 텍스트',
+      'にほんご',
+      '👨‍👩‍👧',
+      '👩🏽‍💻',
+      '❤️',
+      '🏳️‍🌈',
+      '1️⃣',
+      '第一行\n第二行\t制表',
+      'a\u200bb',
+      '\ufeff意见',
+      'שלום',
+      'مرحبا',
+    ]) {
+      const r = long.safeParse(good);
+      expect(r.success, JSON.stringify(good)).toBe(true);
+      expect(r.data).toBe(good);
+    }
+  });
+
   it('refuses a lone UTF-16 surrogate but keeps real pairs (emoji)', () => {
     for (const bad of ['\ud800', 'a\udc00b', '\ud83d']) {
       const r = t.safeParse(bad);
