@@ -146,7 +146,7 @@ const invalidUtf8: [string, number[]][] = [
 ];
 
 /** The JSON of a valid submission with `bytes` in the middle of its title. */
-const withBytes = (bytes: number[]): Uint8Array => {
+const withBytes = (bytes: number[]): Uint8Array<ArrayBuffer> => {
   const [before, after] = JSON.stringify({ ...valid, title: '意见@@箱' }).split('@@');
   return Buffer.concat([Buffer.from(before), Buffer.from(bytes), Buffer.from(after)]);
 };

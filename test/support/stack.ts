@@ -27,9 +27,9 @@ export const startTestStack = async (
 
 /** A small HTTP client for tests: JSON in, status + headers + parsed body out. */
 export const api = (base: string) => {
-  const call = async (method: string, path: string, options: { body?: unknown; raw?: string | Uint8Array; headers?: Record<string, string> } = {}) => {
+  const call = async (method: string, path: string, options: { body?: unknown; raw?: string | Uint8Array<ArrayBuffer>; headers?: Record<string, string> } = {}) => {
     const headers: Record<string, string> = { ...(options.headers ?? {}) };
-    let body: string | Uint8Array | undefined;
+    let body: string | Uint8Array<ArrayBuffer> | undefined;
     if (options.raw !== undefined) body = options.raw;
     else if (options.body !== undefined) {
       body = JSON.stringify(options.body);
