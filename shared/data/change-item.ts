@@ -39,6 +39,17 @@ export interface ChangedItem {
 }
 
 /**
+ * The item and its events as of the item's version: the Query reads the item first (its sort key
+ * sorts first), so a change committed while later pages were read may add an event past that
+ * version; it is left out, and the decision (a count of replies, say) is on exactly the version
+ * the change commits on.
+ */
+const readWithEvents = async (deps: Pick<Deps, 'db'>, trackingCode: string): Promise<CurrentItem | null> => {
+  const found = await getItemWithEvents(deps, trackingCode);
+  return found && { item: found.item, events: found.events.filter((e) => e.version <= found.item.version) };
+};
+
+/**
  * The one way to change an item: read it, decide, commit on the version read (one conditional
  * transaction, shared/data/items.ts `commitChange`), and when someone else committed first (or
  * another transaction held the item), read and decide again under the `lostRace` policy, so
@@ -54,7 +65,7 @@ export const changeItem = async (deps: Pick<Deps, 'db' | 'clock' | 'settings'>, 
   const { expectedVersion } = options;
   try {
     return await withRetry(lostRace, async () => {
-      const current = options.withEvents ? await getItemWithEvents(deps, trackingCode) : await getItem(deps, trackingCode).then((item) => (item ? { item, events: [] } : null));
+      const current = options.withEvents ? await readWithEvents(deps, trackingCode) : await getItem(deps, trackingCode).then((item) => (item ? { item, events: [] } : null));
       const checkVersion = () => {
         if (expectedVersion !== undefined && current !== null && current.item.version !== expectedVersion) throw new StaleVersionError();
       };
@@ -64,9 +75,7 @@ export const changeItem = async (deps: Pick<Deps, 'db' | 'clock' | 'settings'>, 
         // With If-Match the caller decided on the version it saw: that decision is not redone.
         throw expectedVersion !== undefined && error instanceof StaleItemError ? new StaleVersionError() : error;
       });
-      // The events as of the version read (a later change cannot be among them: ours was next).
-      const events = current.events.filter((e) => e.version <= current.item.version);
-      return { item, events: [...events, { version: item.version, ...planned.event }], change: planned };
+      return { item, events: [...current.events, { version: item.version, ...planned.event }], change: planned };
     });
   } catch (error) {
     throw error instanceof StaleItemError ? new UnavailableError(1) : error;

@@ -5,7 +5,7 @@ import { getItem, getItemWithEvents, type EventRecord, type ItemChange, type Ite
 import { canAct, canReadItem, type Principal, type StaffAction } from '../domain/access';
 import { addWorkingDays } from '../domain/calendar';
 import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from '../domain/errors';
-import { nextStatus, type Action } from '../domain/lifecycle';
+import { maxReplies, nextStatus, type Action } from '../domain/lifecycle';
 import { normalizeTrackingCode } from '../domain/tracking-code';
 import { countMetric } from '../observability/metrics';
 import type { Directory } from '../schemas/directory';
@@ -35,7 +35,8 @@ interface Mutation {
   readonly action: StaffAction;
   /** The lifecycle action whose table decides the status (defaults to `action`). */
   readonly lifecycle?: Action;
-  readonly change: (item: ItemRecord, to: Status, now: Date) => Promise<ItemChange> | ItemChange;
+  /** `events`: the item's history at the version the change commits on. */
+  readonly change: (item: ItemRecord, to: Status, now: Date, events: readonly EventRecord[]) => Promise<ItemChange> | ItemChange;
 }
 
 /**
@@ -57,7 +58,7 @@ const mutate = async (deps: Deps, { principal, id, ifMatch, action, lifecycle, c
       checkVersion();
       const to = nextStatus(item.status, lifecycle ?? action);
       if (to === null) throw new ConflictError(`"${action}" is not possible while the item is ${item.status}.`);
-      return change(item, to, deps.clock.now());
+      return change(item, to, deps.clock.now(), current.events);
     },
     { withEvents: true, expectedVersion: ifMatch },
   );
@@ -112,7 +113,9 @@ export const replyToItem = async (
     ifMatch,
     action: 'reply',
     lifecycle: input.visibility === 'public' ? 'reply' : 'note',
-    change: (current, to, now) => {
+    change: (current, to, now, events) => {
+      // Counted on the version the change commits on: two replies racing for the last place cannot both take it.
+      if (events.filter((e) => e.reply).length >= maxReplies) throw new ConflictError(`This item already has ${maxReplies} replies, the most it can take.`);
       const at = now.toISOString();
       // The submitter reads who answered as a group: the item's group if the author is in it.
       const groupId = current.groupId && principal.groups.includes(current.groupId) ? current.groupId : undefined;

@@ -11,7 +11,7 @@ import {
   requestFingerprint,
   sealAnswer,
 } from '../domain/idempotency';
-import { nextStatus, ratingAction, type Action } from '../domain/lifecycle';
+import { maxFollowUps, nextStatus, ratingAction, type Action } from '../domain/lifecycle';
 import { currentPhase } from '../domain/phase';
 import { findUnit, routeItem } from '../domain/routing';
 import {
@@ -185,7 +185,8 @@ const changeAsSubmitter = async (
   accessKey: string | undefined,
   sourceIp: string | undefined,
   action: Action,
-  describe: (item: ItemRecord, to: ItemRecord['status'], directory: Directory | null) => ItemChange,
+  describe: (item: ItemRecord, to: ItemRecord['status'], directory: Directory | null, events: readonly EventRecord[]) => ItemChange,
+  options: { withEvents?: boolean } = {},
 ): Promise<ItemRecord> => {
   const changed = await changeItem(
     deps,
@@ -195,9 +196,9 @@ const changeAsSubmitter = async (
       const to = nextStatus(item.status, action);
       if (to === null) throw new ConflictError(`This is not possible while the submission is ${item.status}.`);
       const directory = to === 'reopened' ? await requireDirectory(deps) : null;
-      return describe(item, to, directory);
+      return describe(item, to, directory, current?.events ?? []);
     },
-    { sourceIp },
+    { sourceIp, withEvents: options.withEvents },
   );
   // Never null: the decision above refuses or plans a change.
   return changed!.item;
@@ -210,10 +211,25 @@ const reopening = (item: ItemRecord, to: ItemRecord['status'], directory: Direct
 export const addFollowUp = async (deps: Deps, code: string, accessKey: string | undefined, body: string, sourceIp?: string) => {
   const now = deps.clock.now();
   const at = now.toISOString();
-  const item = await changeAsSubmitter(deps, code, accessKey, sourceIp, 'follow-up', (current, to, directory) => ({
-    set: { status: to, updatedAt: at, ...reopening(current, to, directory, now) },
-    event: { at, action: 'follow-up', by: submitter, from: current.status, to, followUp: { body } },
-  }));
+  // The count is of the events read at the version the change commits on (a conditional write):
+  // two follow-ups racing for the last place cannot both take it.
+  const item = await changeAsSubmitter(
+    deps,
+    code,
+    accessKey,
+    sourceIp,
+    'follow-up',
+    (current, to, directory, events) => {
+      if (events.filter((e) => e.followUp).length >= maxFollowUps) {
+        throw new ConflictError(`This submission already has ${maxFollowUps} follow-ups, the most it can take.`);
+      }
+      return {
+        set: { status: to, updatedAt: at, ...reopening(current, to, directory, now) },
+        event: { at, action: 'follow-up', by: submitter, from: current.status, to, followUp: { body } },
+      };
+    },
+    { withEvents: true },
+  );
   return { status: item.status, ...(item.dueAt ? { dueAt: item.dueAt } : {}), createdAt: at };
 };
 
