@@ -8,6 +8,7 @@ import { withMailer } from '../shared/notify/mailer';
 import { lambdaContext, logger } from '../shared/observability/logger';
 import { countMetric, metrics } from '../shared/observability/metrics';
 import { DeliveryError, notifyDirectory, notifyRecord } from '../shared/services/notify';
+import { parkPoisonRecord, PoisonRecord } from '../shared/services/stream-records';
 import type { Directory } from '../shared/schemas/directory';
 
 /**
@@ -16,12 +17,18 @@ import type { Directory } from '../shared/schemas/directory';
  * done. The event source mapping then delivers again from the lowest failed record, records behind
  * it included: each message's deduplication claim (shared/data/notifications.ts) makes those send
  * nothing twice, and a record that keeps failing goes to the on-failure queue after its retries
- * without holding back the records behind it (they were handled at every attempt).
+ * without holding back the records behind it (they were handled at every attempt). A record whose
+ * image does not parse fails every attempt alike: it is parked instead (shared/services/stream-records.ts).
  */
 const handleRecord = (deps: MailDeps, directory: Directory) => async (record: DynamoDBRecord) => {
   try {
     return await notifyRecord(deps, record, directory);
   } catch (error) {
+    // A record no delivery can handle is set aside (once), and the batch goes on: handled.
+    if (error instanceof PoisonRecord) {
+      await parkPoisonRecord(deps, 'notify', record, error.reason, deps.clock.now());
+      return 0;
+    }
     // Identifiers and the reason only: never the addresses or the text of the message.
     if (error instanceof DeliveryError) {
       countMetric('notificationFailures');

@@ -33,7 +33,8 @@ export const tallyTimeout = Duration.seconds(60);
  *   UpdateItem     the due buckets' ADDs, entries of one TransactWriteItems (which has no IAM action
  *                  of its own: each entry is authorised as the item action it performs; their
  *                  conditions are on the entries' own items, so no ConditionCheckItem);
- *   DeleteItem     dropDueBucketIfEmpty: a due bucket back at zero.
+ *   DeleteItem     dropDueBucketIfEmpty: a due bucket back at zero;
+ *   PutItem        also putParkedRecord (shared/data/parked-records.ts): a record it cannot count.
  * No batch read or write, index Query or Scan.
  */
 export const tallyTableAccess: TableActions = {

@@ -1,10 +1,10 @@
 /**
  * What watches the workers: one encrypted SNS topic (optionally with an e-mail subscription) that
- * every alarm publishes to, an alarm per failure queue (notify's, sweep's), and the tally's two
- * alarms, since the tally has no failure queue to watch.
+ * every alarm publishes to, an alarm per failure queue (notify's, sweep's), the tally's two
+ * alarms, since the tally has no failure queue to watch, and one on records the stream workers parked.
  */
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
-import { Alarm, ComparisonOperator, Stats, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { Alarm, ComparisonOperator, Metric, Stats, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
@@ -12,6 +12,7 @@ import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { metricNames, metricsNamespace, metricsService } from '../shared/observability/metrics';
 import type { YijianFunction } from './yijian-function';
 
 /**
@@ -112,4 +113,34 @@ export function createTallyAlarms(scope: Construct, tally: YijianFunction, topic
   });
   for (const alarm of [lag, errors]) alarm.addAlarmAction(new SnsAction(topic));
   return { lag, errors };
+}
+
+/**
+ * `ParkedRecordsAlarm` in `scope`: a stream worker (notify or tally) set a record aside that it can
+ * never handle (shared/services/stream-records.ts). The worker went on with the rest; the parked
+ * record waits in the table for a person. The metric is the workers' Powertools EMF count, in
+ * their namespace with their `service` dimension; no parked record, no data point: OK.
+ */
+export function createParkedRecordsAlarm(scope: Construct, topic: Topic): Alarm {
+  const alarm = new Alarm(scope, 'ParkedRecordsAlarm', {
+    alarmDescription:
+      'yijian stream workers: a change-stream record could not be handled (its image does not parse) ' +
+      'and was set aside, so the notice or the dashboard count it asked for is missing. The worker ' +
+      "logged it as 'stream record parked' with its reason; the record's keys and eventID are kept " +
+      'in the table under pk PARKED until a person looks at them.',
+    metric: new Metric({
+      namespace: metricsNamespace,
+      metricName: metricNames.parkedRecords,
+      dimensionsMap: { service: metricsService },
+      period: Duration.minutes(5),
+      statistic: Stats.SUM,
+    }),
+    threshold: 0,
+    comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+    evaluationPeriods: 1,
+    datapointsToAlarm: 1,
+    treatMissingData: TreatMissingData.NOT_BREACHING,
+  });
+  alarm.addAlarmAction(new SnsAction(topic));
+  return alarm;
 }

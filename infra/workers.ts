@@ -21,7 +21,7 @@ import type { BoundTable } from './bind-table';
 import { createNotifyWorker } from './notify-worker';
 import { createSweepWorker } from './sweep-worker';
 import { createTallyWorker } from './tally-worker';
-import { createAlarmTopic, createNotEmptyAlarm, createTallyAlarms } from './worker-alarms';
+import { createAlarmTopic, createNotEmptyAlarm, createParkedRecordsAlarm, createTallyAlarms } from './worker-alarms';
 import type { WorkerSettings } from './worker-settings';
 import type { YijianFunction } from './yijian-function';
 
@@ -56,6 +56,8 @@ export class Workers extends Construct {
   readonly tallyLagAlarm: Alarm;
   /** The tally keeps failing (it retries the same batch without end). */
   readonly tallyErrorsAlarm: Alarm;
+  /** A stream worker parked a record it can never handle. */
+  readonly parkedRecordsAlarm: Alarm;
   /** `arn:<partition>:ses:<region>:<account>:identity/<sesIdentity>`: notify sends as this only. */
   readonly sesIdentityArn: string;
   readonly emailIdentity?: EmailIdentity;
@@ -102,5 +104,6 @@ export class Workers extends Construct {
     const tallyAlarms = createTallyAlarms(this, this.tally, this.alarmTopic);
     this.tallyLagAlarm = tallyAlarms.lag;
     this.tallyErrorsAlarm = tallyAlarms.errors;
+    this.parkedRecordsAlarm = createParkedRecordsAlarm(this, this.alarmTopic);
   }
 }

@@ -21,6 +21,7 @@ import type { Status } from '../schemas/submission';
  *   itself, so the stored record alone never reveals an access key. Expires after `idempotencyWindowSeconds`.
  * `RATE#<hash(address, window)>` / `W#<window start>`: a client's public writes in one window.
  * `NOTIFY#<trackingCode>#<occasion>#<kind>` / `NOTIFY`: a notification's claim (sent at most once).
+ * `PARKED` / `<worker>#<eventID>`: a change-stream record a worker could not handle, kept aside.
  * `#commit-barrier` / `#`: never stored; the local stack reads it after each transaction.
  */
 const itemPkPrefix = 'ITEM#';
@@ -130,3 +131,11 @@ export const dueBucketKey = (dueAt: string) => ({ pk: dueCounterPartition, sk: d
  * Expires (TTL) after the stream's 24-hour retention, with a day to spare.
  */
 export const tallyMarkerKey = (eventId: string) => ({ pk: `TALLY#${eventId}`, sk: 'TALLY' });
+
+/**
+ * A stream record a worker set aside (shared/data/parked-records.ts): one partition, so a person
+ * (or a redrive) lists them with one Query; there are few, each one an alarm. Keyed by the worker
+ * and the record's eventID, so a redelivered record finds its entry instead of adding one.
+ */
+export const parkedRecordPartition = 'PARKED';
+export const parkedRecordKey = (worker: string, eventId: string) => ({ pk: parkedRecordPartition, sk: `${worker}#${eventId}` });

@@ -13,7 +13,11 @@ export const contactSchema = /* @__PURE__ */ schema(() => z.strictObject({
   name: z.optional(text(1, 60)),
   email: z.optional(z.email({ message: 'Must be an e-mail address.' }).check(z.maxLength(254))),
   phone: z.optional(z.string().check(z.regex(/^\+?[0-9][0-9 ()-]{4,29}$/, 'Must be a phone number.'))),
-}));
+})
+  // An empty object is no way to reach anyone: refused, so that `contact` present always means
+  // something to show and write to. The rule reaches JSON Schema through metadata.
+  .check(z.refine((contact) => Object.keys(contact).length > 0, { message: 'Give at least one of name, email or phone, or leave contact out.' }))
+  .register(z.globalRegistry, { minProperties: 1 }));
 
 export const createSubmissionBody = /* @__PURE__ */ schema(() => z
   .strictObject({

@@ -1,5 +1,3 @@
-import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { getDirectory } from '../data/directory';
 import { getItem, type EventRecord, type ItemRecord } from '../data/items';
@@ -7,6 +5,8 @@ import { isEventRecord, isItemRecord, notificationDedupKey, trackingCodeOfPk } f
 import { claimNotification, markNotificationSent, releaseNotification } from '../data/notifications';
 import { templates, type Message } from '../notify/templates';
 import type { Directory } from '../schemas/directory';
+import { notifiedEventImage, notifiedItemImage } from '../schemas/stream-images';
+import { parseImage, readStreamImage } from './stream-records';
 import { groupName } from './directory';
 import type { DbDeps, Deps, MailDeps } from '../deps';
 
@@ -46,17 +46,17 @@ export class NotificationBusyError extends Error {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-const image = (value: Record<string, AttributeValue> | undefined) =>
-  value ? (unmarshall(value as Parameters<typeof unmarshall>[0]) as Record<string, unknown>) : undefined;
-
 const groupEmails = (directory: Directory, groupId: string | undefined) =>
   directory.groups.find((g) => g.id === groupId)?.notifyEmails ?? [];
 const officeEmails = (directory: Directory) => directory.officeEmails ?? [];
 
-/** The messages one stream record calls for (pure but for reading the item on a public reply). */
+/**
+ * The messages one stream record calls for (pure but for reading the item on a public reply).
+ * Throws a PoisonRecord when an image it reads does not parse (functions/notify.ts parks it).
+ */
 export const plan = async (deps: Deps, record: DynamoDBRecord, directory: Directory): Promise<PlannedMessage[]> => {
-  const next = image(record.dynamodb?.NewImage as Record<string, AttributeValue> | undefined);
-  const prev = image(record.dynamodb?.OldImage as Record<string, AttributeValue> | undefined);
+  const next = readStreamImage(record.dynamodb?.NewImage);
+  const prev = readStreamImage(record.dynamodb?.OldImage) ?? undefined;
   if (!next) return [];
   const out: PlannedMessage[] = [];
   /** `occasion`: the version that caused the message, or the due date it is about. */
@@ -65,8 +65,8 @@ export const plan = async (deps: Deps, record: DynamoDBRecord, directory: Direct
   };
 
   if (isItemRecord(next)) {
-    const item = next as unknown as ItemRecord;
-    const old = prev as unknown as ItemRecord | undefined;
+    const item = parseImage(notifiedItemImage, next, 'NewImage') as unknown as ItemRecord;
+    const old = prev && isItemRecord(prev) ? (parseImage(notifiedItemImage, prev, 'OldImage') as unknown as ItemRecord) : undefined;
     const code = item.trackingCode;
     if (item.status === 'assigned' && item.groupId && (old?.status !== 'assigned' || old.groupId !== item.groupId)) {
       add(code, item.version, 'assigned', templates.assigned(item, directory, groupEmails(directory, item.groupId)));
@@ -83,7 +83,7 @@ export const plan = async (deps: Deps, record: DynamoDBRecord, directory: Direct
       add(code, item.overdueNotifiedFor, 'overdue', templates.overdue(item, directory, officeEmails(directory)));
     }
   } else if (isEventRecord(next) && !prev) {
-    const event = next as unknown as EventRecord & { pk: string };
+    const event = parseImage(notifiedEventImage, next, 'NewImage') as unknown as EventRecord & { pk: string };
     if (event.reply?.visibility === 'public') {
       const trackingCode = trackingCodeOfPk(event.pk)!;
       const item = await getItem(deps, trackingCode);

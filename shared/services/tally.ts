@@ -1,11 +1,11 @@
-import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { addCounts, allCountNames, counterCell, counterDeltas, dueDeltas, pendingTotal, unitsOf, type CountedItem } from '../domain/counters';
 import { commitTally, dropDueBucketIfEmpty, findTallyMarker, maxTallyEntries, readCounterState, type CountUpdate } from '../data/counters';
 import { counterKey, counterPartition, dueBucketKey, isItemRecord } from '../data/keys';
 import { tallyRace, withRetry } from '../data/retry';
 import { logger } from '../observability/logger';
+import { countedItemImage } from '../schemas/stream-images';
+import { parkPoisonRecord, parseImage, PoisonRecord, readStreamImage } from './stream-records';
 import type { DbDeps } from '../deps';
 
 /**
@@ -29,18 +29,24 @@ import type { DbDeps } from '../deps';
  * boundary), or the record a partial batch response named (TallyIncomplete: the first record of
  * the step that did not commit). Either way a step that committed finds its marker, counts nothing,
  * and the records it covered are skipped; every step before it committed too.
+ *
+ * Retried without end means a record the tally can never count would stop it for good: an item
+ * image whose counted attributes do not parse is parked instead (shared/services/stream-records.ts)
+ * and counts nothing; a DynamoDB failure is still thrown and retried.
  */
 
-const image = (value: unknown): Record<string, unknown> | null =>
-  value ? (unmarshall(value as Record<string, AttributeValue>) as Record<string, unknown>) : null;
+const asItem = (record: DynamoDBRecord, which: 'NewImage' | 'OldImage'): CountedItem | null => {
+  const raw = readStreamImage(record.dynamodb?.[which]);
+  return raw && isItemRecord(raw) ? parseImage(countedItemImage, raw, which) : null;
+};
 
-const asItem = (raw: Record<string, unknown> | null): CountedItem | null =>
-  raw && isItemRecord(raw) ? (raw as unknown as CountedItem) : null;
-
-/** The counting effect of one stream record: null for anything but an item's own record. */
+/**
+ * The counting effect of one stream record: null for anything but an item's own record. Throws a
+ * PoisonRecord for an item whose counted attributes do not parse (it is parked, not counted).
+ */
 export const recordDelta = (record: DynamoDBRecord): { before: CountedItem | null; after: CountedItem | null } | null => {
-  const before = asItem(image(record.dynamodb?.OldImage));
-  const after = asItem(image(record.dynamodb?.NewImage));
+  const before = asItem(record, 'OldImage');
+  const after = asItem(record, 'NewImage');
   if (!before && !after) return null;
   return { before, after };
 };
@@ -56,6 +62,8 @@ interface Step {
   readonly itemRecords: number;
   /** Counters and due buckets by key, with what to add to each (none that adds nothing). */
   readonly updates: CountUpdate[];
+  /** Item records whose image does not parse: parked before the step commits, counted never. */
+  readonly poisoned: readonly { readonly record: DynamoDBRecord; readonly reason: string }[];
 }
 
 /** What one record adds to which row: its counters and due buckets. */
@@ -70,8 +78,16 @@ const nextStep = (records: readonly DynamoDBRecord[]): Step => {
   const id = ({ key }: CountUpdate) => `${key.pk}|${key.sk}`;
   let taken = 0;
   let itemRecords = 0;
+  const poisoned: { record: DynamoDBRecord; reason: string }[] = [];
   for (const record of records) {
-    const delta = recordDelta(record);
+    let delta: ReturnType<typeof recordDelta>;
+    try {
+      delta = recordDelta(record);
+    } catch (error) {
+      if (!(error instanceof PoisonRecord)) throw error;
+      poisoned.push({ record, reason: error.reason });
+      delta = null;
+    }
     if (delta) {
       const adds = updatesOf(delta.before, delta.after);
       if (taken > 0 && updates.size + adds.filter((u) => !updates.has(id(u))).length + 2 > maxTallyEntries) break;
@@ -81,7 +97,7 @@ const nextStep = (records: readonly DynamoDBRecord[]): Step => {
     taken++;
   }
   // Changes that cancel out within the step add nothing.
-  return { records: records.slice(0, taken), itemRecords, updates: [...updates.values()].filter((u) => Object.keys(u.counts).length > 0) };
+  return { records: records.slice(0, taken), itemRecords, updates: [...updates.values()].filter((u) => Object.keys(u.counts).length > 0), poisoned };
 };
 
 /**
@@ -153,6 +169,9 @@ export const tallyRecords = async (deps: DbDeps, records: readonly DynamoDBRecor
       // very step) reads again, the marker first (the tallyRace policy).
       const through = await withRetry(tallyRace, async () => {
         const marker = await findTallyMarker(deps, rest[0].eventID!);
+        // Parked before the step commits, each at most once (keyed by its eventID): a step whose
+        // marker exists parked its records already, one that failed parks them again for nothing.
+        if (marker === null) for (const { record, reason } of step.poisoned) await parkPoisonRecord(deps, 'tally', record, reason, now);
         if (marker === null && step.updates.length > 0) await commitStep(deps, step, now);
         return marker;
       });

@@ -19,6 +19,7 @@ import { tableDefinition } from '../../shared/data/table-definition';
 import { demoDirectory } from '../../shared/demo/directory';
 import { routeKey, routes, type RouteDef } from '../../shared/routes';
 import { itemSk } from '../../shared/data/keys';
+import { metricNames, metricsNamespace } from '../../shared/observability/metrics';
 import { scheduleWorker, streamWorker, tallyWorker } from '../../shared/workers';
 import { tableReadActions, tableWriteActions } from '../../infra/bind-table';
 import { esbuildOptions } from '../../infra/bundling';
@@ -541,8 +542,8 @@ describe('background workers (shared/workers.ts)', () => {
     template.resourceCountIs('AWS::SNS::Subscription', 0);
 
     const alarms = ofType('AWS::CloudWatch::Alarm').map(([, r]) => r.Properties);
-    // Two on the failure queues, two on the tally (which has no failure queue).
-    expect(alarms).toHaveLength(4);
+    // Two on the failure queues, two on the tally (which has no failure queue), one on parked records.
+    expect(alarms).toHaveLength(5);
     for (const queue of [stack.workers.notifyFailures, stack.workers.sweepFailures]) {
       const alarm = alarms.find((a) => a.Dimensions?.[0]?.Value?.['Fn::GetAtt']?.[0] === logicalId(queue))!;
       expect(alarm, logicalId(queue)).toMatchObject({
@@ -606,6 +607,28 @@ describe('background workers (shared/workers.ts)', () => {
         .map(([id]) => id)
         .sort(),
     );
+  });
+
+  it('raise an alarm on the alarm topic when a stream worker parks a record it cannot handle', () => {
+    const topicId = logicalId(stack.workers.alarmTopic);
+    const parked = ofType('AWS::CloudWatch::Alarm').filter(([, r]) => r.Properties.Namespace === metricsNamespace);
+    expect(parked.map(([id]) => id)).toEqual([logicalId(stack.workers.parkedRecordsAlarm)]);
+    expect(parked[0][1].Properties).toEqual({
+      AlarmDescription: expect.stringContaining('set aside'),
+      Namespace: 'Yijian',
+      // The count the workers emit with Powertools (EMF), with the dimension Powertools adds.
+      MetricName: metricNames.parkedRecords,
+      Dimensions: [{ Name: 'service', Value: 'yijian' }],
+      Statistic: 'Sum',
+      Period: 300,
+      // The first parked record raises it.
+      Threshold: 0,
+      ComparisonOperator: 'GreaterThanThreshold',
+      EvaluationPeriods: 1,
+      DatapointsToAlarm: 1,
+      TreatMissingData: 'notBreaching',
+      AlarmActions: [{ Ref: topicId }],
+    });
   });
 
   it(`run sweep every ${scheduleWorker.everyMinutes} minutes with retries, a dead-letter queue and an on-failure destination`, () => {

@@ -1,0 +1,46 @@
+import * as z from 'zod/mini';
+import { schema } from './schema';
+import { kindSchema } from './directory';
+import { satisfactionSchema, statusSchema } from './submission';
+
+/**
+ * What the stream workers read from a change's image, checked before they act on it: an image
+ * that does not parse is a poison record (deterministic: every delivery fails the same way), set
+ * aside instead of retried (shared/services/stream-records.ts). Loose objects: a worker checks the
+ * attributes it reads and passes the rest by, so an attribute it does not use can never stop it.
+ */
+const optionalString = () => z.optional(z.string());
+
+/** An item as the tally counts it (shared/domain/counters.ts `CountedItem`). */
+export const countedItemImage = /* @__PURE__ */ schema(() => z.looseObject({
+  phase: z.string(),
+  groupId: optionalString(),
+  unitId: optionalString(),
+  kind: kindSchema,
+  status: statusSchema,
+  dueAt: optionalString(),
+  overdueNotifiedFor: optionalString(),
+  satisfaction: z.optional(satisfactionSchema),
+  createdAt: z.string(),
+  firstReplyAt: optionalString(),
+}));
+
+/** An item as the notify worker plans and writes its messages (shared/notify/templates.ts). */
+export const notifiedItemImage = /* @__PURE__ */ schema(() => z.looseObject({
+  trackingCode: z.string(),
+  kind: kindSchema,
+  title: z.string(),
+  status: statusSchema,
+  version: z.number(),
+  unitId: optionalString(),
+  groupId: optionalString(),
+  dueAt: optionalString(),
+  remindedFor: optionalString(),
+  overdueNotifiedFor: optionalString(),
+}));
+
+/** An item's event as the notify worker reads it (a public reply is e-mailed). */
+export const notifiedEventImage = /* @__PURE__ */ schema(() => z.looseObject({
+  version: z.number(),
+  reply: z.optional(z.looseObject({ body: z.string(), visibility: z.enum(['public', 'internal']), groupId: optionalString() })),
+}));
