@@ -16,7 +16,8 @@ export const contactSchema = /* @__PURE__ */ schema(() => z.strictObject({
 })
   // An empty object is no way to reach anyone: refused, so that `contact` present always means
   // something to show and write to. The rule reaches JSON Schema through metadata.
-  .check(z.refine((contact) => Object.keys(contact).length > 0, { message: 'Give at least one of name, email or phone, or leave contact out.' }))
+  // Only when the fields parsed: an unknown field is reported as itself, not also as an empty contact.
+  .check(z.refine((contact) => Object.keys(contact).length > 0, { message: 'Give at least one of name, email or phone, or leave contact out.', when: (payload) => payload.issues.length === 0 }))
   .register(z.globalRegistry, { minProperties: 1 }));
 
 export const createSubmissionBody = /* @__PURE__ */ schema(() => z

@@ -167,6 +167,7 @@ describe('createSubmissionBody', () => {
     expect(errorPaths(createSubmissionBody, { ...valid, anonymous: false, contact: { email: 'wang@example.com' } })).toEqual([]);
     // An empty contact is no contact: refused either way (it used to be stored as an empty map).
     expect(errorPaths(createSubmissionBody, { ...valid, anonymous: false, contact: {} })).toEqual(['contact']);
+    expect(errorPaths(createSubmissionBody, { ...valid, anonymous: false, contact: { mail: 'a@b.cn' } })).toEqual(['contact.mail']);
     expect(errorPaths(createSubmissionBody, { ...valid, anonymous: false })).toEqual([]);
   });
 
