@@ -4,7 +4,7 @@
  * alarms, since the tally has no failure queue to watch, and one on records the stream workers parked.
  */
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
-import { Alarm, ComparisonOperator, Metric, Stats, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { Alarm, ComparisonOperator, Metric, Stats, TreatMissingData, type IMetric } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
@@ -60,9 +60,15 @@ export function createAlarmTopic(scope: Construct, alarmEmail: string | undefine
  * empty queue) instead of INSUFFICIENT_DATA.
  */
 export function createNotEmptyAlarm(scope: Construct, id: string, queue: Queue, description: string, topic: Topic): Alarm {
+  const metric = queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: Stats.MAXIMUM });
+  return createAboveZeroAlarm(scope, id, metric, description, topic);
+}
+
+/** Alarm `id` in `scope`, in alarm at the first period where `metric` is above zero; no data is OK. */
+function createAboveZeroAlarm(scope: Construct, id: string, metric: IMetric, description: string, topic: Topic): Alarm {
   const alarm = new Alarm(scope, id, {
     alarmDescription: description,
-    metric: queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: Stats.MAXIMUM }),
+    metric,
     threshold: 0,
     comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
     evaluationPeriods: 1,
@@ -122,25 +128,21 @@ export function createTallyAlarms(scope: Construct, tally: YijianFunction, topic
  * their namespace with their `service` dimension; no parked record, no data point: OK.
  */
 export function createParkedRecordsAlarm(scope: Construct, topic: Topic): Alarm {
-  const alarm = new Alarm(scope, 'ParkedRecordsAlarm', {
-    alarmDescription:
-      'yijian stream workers: a change-stream record could not be handled (its image does not parse) ' +
+  const metric = new Metric({
+    namespace: metricsNamespace,
+    metricName: metricNames.parkedRecords,
+    dimensionsMap: { service: metricsService },
+    period: Duration.minutes(5),
+    statistic: Stats.SUM,
+  });
+  return createAboveZeroAlarm(
+    scope,
+    'ParkedRecordsAlarm',
+    metric,
+    'yijian stream workers: a change-stream record could not be handled (its image does not parse) ' +
       'and was set aside, so the notice or the dashboard count it asked for is missing. The worker ' +
       "logged it as 'stream record parked' with its reason; the record's keys and eventID are kept " +
       'in the table under pk PARKED until a person looks at them.',
-    metric: new Metric({
-      namespace: metricsNamespace,
-      metricName: metricNames.parkedRecords,
-      dimensionsMap: { service: metricsService },
-      period: Duration.minutes(5),
-      statistic: Stats.SUM,
-    }),
-    threshold: 0,
-    comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-    evaluationPeriods: 1,
-    datapointsToAlarm: 1,
-    treatMissingData: TreatMissingData.NOT_BREACHING,
-  });
-  alarm.addAlarmAction(new SnsAction(topic));
-  return alarm;
+    topic,
+  );
 }
