@@ -19,6 +19,10 @@ const valid = { kind: 'question', title: '限流', body: '测试', anonymous: tr
 
 describe('rate limit on public writes (YIJIAN_RATE_LIMIT=3/600)', () => {
   it('refuses the fourth write from one address with 429, Retry-After, and stores nothing for it', async () => {
+    // Windows are fixed (every 600 s of the clock): all four writes in one window, a second into
+    // it, or a run that crossed a window's end would see the count start again.
+    const windowMs = 600_000;
+    stack.clock.set(new Date(Math.ceil(Date.now() / windowMs) * windowMs + 1000));
     const first = await http.post('/api/submissions', valid);
     expect(first.status).toBe(201);
     const key = { 'X-Access-Key': first.json.accessKey };
@@ -37,6 +41,7 @@ describe('rate limit on public writes (YIJIAN_RATE_LIMIT=3/600)', () => {
     expect(view.json.followUps.map((f: { body: string }) => f.body)).toEqual(['补充一']);
     // Reads are not limited.
     expect(view.status).toBe(200);
+    stack.clock.set(null);
   });
 
   it('never stores the raw address', async () => {
