@@ -1,12 +1,10 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import middy from '@middy/core';
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
-import { handlerOn, processDeps, type MailDeps } from '../shared/deps';
+import { workerHandler } from '../shared/worker-handler';
+import { processDeps, type MailDeps } from '../shared/deps';
 import { withMailer } from '../shared/notify/mailer';
-import { lambdaContext, logger } from '../shared/observability/logger';
-import { countMetric, metrics } from '../shared/observability/metrics';
+import { logger } from '../shared/observability/logger';
+import { countMetric } from '../shared/observability/metrics';
 import { DeliveryError, notifyDirectory, notifyRecord } from '../shared/services/notify';
 import { parkPoisonRecord, PoisonRecord } from '../shared/services/stream-records';
 import type { Directory } from '../shared/schemas/directory';
@@ -55,10 +53,4 @@ const notify = (deps: MailDeps) => async (event: DynamoDBStreamEvent, context: C
   return response;
 };
 
-const build = (deps: MailDeps) =>
-  middy<DynamoDBStreamEvent, DynamoDBBatchResponse>({ timeoutEarlyInMillis: 0 })
-    .use(injectLambdaContext(logger, lambdaContext))
-    .use(logMetrics(metrics))
-    .handler(notify(deps));
-
-export const handler = handlerOn(build, withMailer(processDeps()));
+export const handler = workerHandler(notify, withMailer(processDeps()));

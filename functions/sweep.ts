@@ -1,9 +1,7 @@
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import middy from '@middy/core';
-import { handlerOn, processDeps, type Deps } from '../shared/deps';
-import { lambdaContext, logger } from '../shared/observability/logger';
-import { countMetric, metrics } from '../shared/observability/metrics';
+import { workerHandler } from '../shared/worker-handler';
+import { processDeps, type Deps } from '../shared/deps';
+import { logger } from '../shared/observability/logger';
+import { countMetric } from '../shared/observability/metrics';
 import { sweep } from '../shared/services/sweeper';
 
 /** Scheduled: overdue marks, reminders, auto-close (see shared/services/sweeper.ts). */
@@ -14,10 +12,4 @@ const run = (deps: Deps) => async () => {
   return result;
 };
 
-const build = (deps: Deps) =>
-  middy({ timeoutEarlyInMillis: 0 })
-    .use(injectLambdaContext(logger, lambdaContext))
-    .use(logMetrics(metrics))
-    .handler(run(deps));
-
-export const handler = handlerOn(build, processDeps());
+export const handler = workerHandler(run, processDeps());

@@ -1,10 +1,8 @@
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import middy from '@middy/core';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
-import { handlerOn, processDeps, type Deps } from '../shared/deps';
-import { lambdaContext, logger } from '../shared/observability/logger';
-import { metrics, recordTallyLag } from '../shared/observability/metrics';
+import { workerHandler } from '../shared/worker-handler';
+import { processDeps, type Deps } from '../shared/deps';
+import { logger } from '../shared/observability/logger';
+import { recordTallyLag } from '../shared/observability/metrics';
 import { TallyIncomplete, tallyRecords } from '../shared/services/tally';
 
 /**
@@ -34,10 +32,4 @@ const tally = (deps: Deps) => async (event: DynamoDBStreamEvent): Promise<Dynamo
   return response;
 };
 
-const build = (deps: Deps) =>
-  middy<DynamoDBStreamEvent, DynamoDBBatchResponse>({ timeoutEarlyInMillis: 0 })
-    .use(injectLambdaContext(logger, lambdaContext))
-    .use(logMetrics(metrics))
-    .handler(tally(deps));
-
-export const handler = handlerOn(build, processDeps());
+export const handler = workerHandler(tally, processDeps());
