@@ -3,8 +3,8 @@ import { Logger } from '@aws-lambda-powertools/logger';
 /**
  * The one structured logger (Powertools): a line of JSON per entry, which Lambda ships to
  * CloudWatch as it is. Its level comes from POWERTOOLS_LOG_LEVEL (or Lambda's
- * AWS_LAMBDA_LOG_LEVEL); `injectLambdaContext` (the middy stack in shared/http/handler.ts and each
- * worker in functions/) adds the function's name, the Lambda request id and the cold-start flag to
+ * AWS_LAMBDA_LOG_LEVEL); `injectLambdaContext` (the HTTP stack in shared/http/middy-stack.ts and the
+ * workers' in shared/worker-handler.ts) adds the function's name, the Lambda request id and the cold-start flag to
  * every entry, and Powertools adds the X-Ray trace id when tracing is on.
  *
  * Never pass it request bodies, contact details, addresses, access keys or tokens: log identifiers

@@ -1,19 +1,19 @@
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logger } from './logger';
 
-/**
- * Business metrics as CloudWatch EMF (Powertools Metrics): JSON lines on stdout that CloudWatch
- * turns into metrics, no API call in the request path. A function that emits them flushes them
- * with `logMetrics(metrics)` after each invocation: an HTTP handler through its `metrics` option
- * (shared/http/handler.ts), the workers in functions/. POWERTOOLS_METRICS_DISABLED=true (the test
- * runs, vitest.config.ts) keeps them off stdout.
- *
- * Marked pure: a bundle that counts nothing leaves Metrics out (about 13 KB of every cold start).
- */
 /** Where the metrics land: the namespace, and the `service` dimension Powertools adds to each (infra alarms on them). */
 export const metricsNamespace = 'Yijian';
 export const metricsService = 'yijian';
 
+/**
+ * Business metrics as CloudWatch EMF (Powertools Metrics): JSON lines on stdout that CloudWatch
+ * turns into metrics, no API call in the request path. A function that emits them flushes them
+ * with `logMetrics(metrics)` after each invocation: an HTTP handler through its `metrics` option
+ * (shared/http/middy-stack.ts), the workers through shared/worker-handler.ts.
+ * POWERTOOLS_METRICS_DISABLED=true (the test runs, vitest.config.ts) keeps them off stdout.
+ *
+ * Marked pure: a bundle that counts nothing leaves Metrics out (about 13 KB of every cold start).
+ */
 export const metrics = /* @__PURE__ */ new Metrics({
   namespace: metricsNamespace,
   serviceName: metricsService,
