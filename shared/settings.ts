@@ -52,7 +52,7 @@ export interface Settings {
 export const originVerifyEnvName = 'YIJIAN_ORIGIN_VERIFY_SECRET';
 /** Shorter than this, a guessed or truncated value would let a caller choose its own address. */
 export const originVerifyMinLength = 32;
-export const defaultRateLimit = '10/600';
+const defaultRateLimit = '10/600';
 export const defaultAutoCloseDays = 7;
 export const defaultDirectoryCacheMs = 1000;
 /** A longer cache would hold a directory PUT's answer back (it waits out every cache) too long. */
@@ -75,7 +75,7 @@ const integer = (env: Env, name: string, fallback: number, min: number, max: num
 };
 
 /** `<requests>/<seconds>` (like 10/600), or `off`. */
-export const parseRateLimit = (value: string | undefined): RateLimit | null => {
+const parseRateLimit = (value: string | undefined): RateLimit | null => {
   const text = (value ?? defaultRateLimit).trim().toLowerCase();
   if (text === 'off') return null;
   const m = /^(\d{1,6})\/(\d{1,7})$/.exec(text);

@@ -10,8 +10,6 @@ import {
   type FieldError,
 } from '../domain/errors';
 
-export type { FieldError };
-
 /**
  * RFC 9457 problem documents. Every error a client sees is one of these: the HTTP stack's own
  * (size, media type, JSON, validation), the domain's errors mapped by `problemFor`, and a generic
