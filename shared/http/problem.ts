@@ -123,6 +123,7 @@ export const problemFor = (error: DomainError): HttpProblem => {
   if (error instanceof InvalidInputError) return problems.validation([...error.errors], error.detail);
   if (error instanceof RateLimitedError) return problems.rateLimited(error.retryAfterSeconds);
   if (error instanceof UnavailableError) return problems.unavailable(error.retryAfterSeconds);
-  // A domain error without a mapping is a bug of this module: the responder answers 500.
+  // A domain error without a mapping is a bug of this module. Thrown from the responder's onError,
+  // this escapes middy: the client gets Lambda's bare 500, not a problem document.
   throw new TypeError(`no problem for ${error.name}`);
 };
