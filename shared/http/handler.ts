@@ -2,7 +2,7 @@ import { handlerOn, processDeps, type Deps } from '../deps';
 import type { Principal } from '../domain/access';
 import { buildHttpHandler, type HttpHandlerOptions, type HttpRequest, type HttpResult, type Infer, type Schema } from './middy-stack';
 
-export { json, maxBodyBytes, versioned, type HttpHandlerOptions, type HttpRequest, type HttpResult } from './middy-stack';
+export { json, maxBodyBytes, versioned, type HttpRequest } from './middy-stack';
 
 /**
  * An HTTP handler on the one middy stack (./middy-stack.ts), built at module load on this
