@@ -12,7 +12,7 @@ import { readSettings, type Env, type Settings } from './settings';
  * nothing a test varies.
  */
 export interface Deps {
-  /** The one DynamoDB client and the table. Made on first use: a function without a table (the OpenAPI document) never needs TABLE_NAME. */
+  /** The one DynamoDB client and the table. Made on first use: deps whose table is never touched need no TABLE_NAME (the OpenAPI function builds no deps at all, functions/get-openapi.ts). */
   readonly db: Db;
   readonly clock: Clock;
   readonly settings: Settings;
