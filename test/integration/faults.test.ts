@@ -282,6 +282,18 @@ interface WritePath {
   readonly invoke: () => Promise<APIGatewayProxyStructuredResultV2>;
 }
 
+/** A staff action on an item (POST /api/items/{id}/<action>): the item and its event in one transaction. */
+const staffItemWrite = (code: string, action: string, handler: 'createReply' | 'transitionItem' | 'assignItem', body: unknown): WritePath => ({
+  name: `POST /api/items/{id}/${action}`,
+  operation: 'TransactWriteItems',
+  writes: ['item', 'event'],
+  invoke: () =>
+    m.handlers[handler](
+      event({ method: 'POST', path: `/api/items/${code}/${action}`, route: `/api/items/{id}/${action}`, params: { id: code }, staff: true, body }),
+      context(),
+    ),
+});
+
 /** Each write path: its handler, the request, and the DynamoDB write it makes. */
 const writePaths = (item: { trackingCode: string; accessKey: string }): WritePath[] => {
   const code = item.trackingCode;
@@ -321,36 +333,9 @@ const writePaths = (item: { trackingCode: string; accessKey: string }): WritePat
           context(),
         ),
     },
-    {
-      name: 'POST /api/items/{id}/replies',
-      operation: 'TransactWriteItems',
-      writes: ['item', 'event'],
-      invoke: () =>
-        m.handlers.createReply(
-          event({ method: 'POST', path: `/api/items/${code}/replies`, route: '/api/items/{id}/replies', params: { id: code }, staff: true, body: { body: '内部备注', visibility: 'internal' } }),
-          context(),
-        ),
-    },
-    {
-      name: 'POST /api/items/{id}/transition',
-      operation: 'TransactWriteItems',
-      writes: ['item', 'event'],
-      invoke: () =>
-        m.handlers.transitionItem(
-          event({ method: 'POST', path: `/api/items/${code}/transition`, route: '/api/items/{id}/transition', params: { id: code }, staff: true, body: { action: 'start' } }),
-          context(),
-        ),
-    },
-    {
-      name: 'POST /api/items/{id}/assign',
-      operation: 'TransactWriteItems',
-      writes: ['item', 'event'],
-      invoke: () =>
-        m.handlers.assignItem(
-          event({ method: 'POST', path: `/api/items/${code}/assign`, route: '/api/items/{id}/assign', params: { id: code }, staff: true, body: { groupId: 'g2' } }),
-          context(),
-        ),
-    },
+    staffItemWrite(code, 'replies', 'createReply', { body: '内部备注', visibility: 'internal' }),
+    staffItemWrite(code, 'transition', 'transitionItem', { action: 'start' }),
+    staffItemWrite(code, 'assign', 'assignItem', { groupId: 'g2' }),
     {
       // A changed document (an unchanged one is answered at once, with nothing written).
       name: 'PUT /api/admin/directory',
