@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Context } from 'aws-lambda';
 
 /** The Lambda timeout the local stack, the tests and the bench give a handler unless told otherwise. */
-export const localTimeoutMs = 30_000;
+const localTimeoutMs = 30_000;
 
 /**
  * The context object Lambda passes a handler, for invoking one directly: the local gateway, the

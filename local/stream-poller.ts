@@ -52,7 +52,7 @@ export interface StreamPoller {
 }
 
 /** Lambda polls a stream's shard about four times a second. */
-export const pollIntervalMs = 250;
+const pollIntervalMs = 250;
 /** GetRecords' largest page. */
 const readLimit = 1000;
 
