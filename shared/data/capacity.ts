@@ -12,7 +12,8 @@ export interface CapacityMeter {
   measuring: boolean;
   read: number;
   write: number;
-  total: number;
+  /** read + write. */
+  readonly total: number;
   background: { read: number; write: number };
   isBackground: () => boolean;
   reset(): void;
@@ -27,30 +28,21 @@ export const meterCapacity = (client: DynamoDBDocumentClient): CapacityMeter => 
     measuring: false,
     read: 0,
     write: 0,
-    total: 0,
+    get total() {
+      return this.read + this.write;
+    },
     background: { read: 0, write: 0 },
     isBackground: () => false,
     reset() {
       this.read = 0;
       this.write = 0;
-      this.total = 0;
       this.background = { read: 0, write: 0 };
     },
   };
   const addConsumed = (operation: string, consumed: Consumed | Consumed[] | undefined) => {
-    const isRead = readOperations.has(operation);
-    const background = meter.isBackground();
-    for (const c of Array.isArray(consumed) ? consumed : consumed ? [consumed] : []) {
-      const units = c.CapacityUnits ?? 0;
-      if (background) {
-        if (isRead) meter.background.read += units;
-        else meter.background.write += units;
-        continue;
-      }
-      meter.total += units;
-      if (isRead) meter.read += units;
-      else meter.write += units;
-    }
+    const kind = readOperations.has(operation) ? 'read' : 'write';
+    const into = meter.isBackground() ? meter.background : meter;
+    for (const c of Array.isArray(consumed) ? consumed : consumed ? [consumed] : []) into[kind] += c.CapacityUnits ?? 0;
   };
   intercept(
     client,
