@@ -31,20 +31,23 @@ export interface RetryPolicy {
 }
 
 /**
+ * Is `error` a cancelled transaction with at least one reason `counts` accepts and none it does
+ * not, items without a reason ('None', or none given) aside?
+ */
+const cancelledOnlyFor = (error: unknown, counts: (code: string) => boolean): boolean => {
+  const e = error as { name?: string; CancellationReasons?: { Code?: string }[] } | null;
+  if (e?.name !== 'TransactionCanceledException') return false;
+  const codes = (e.CancellationReasons ?? []).map((r) => r.Code ?? 'None');
+  return codes.some(counts) && codes.every((code) => code === 'None' || counts(code));
+};
+
+/**
  * A transaction cancelled only because another transaction touched one of its items at the same
  * moment, or because DynamoDB throttled one of them: its conditions are evaluated afresh on the
  * next try, so a retry can never apply a stale change. (Checked by name and reasons, as both the
  * SDK and a test's fault carry them.)
  */
-export const isTransientCancellation = (error: unknown): boolean => {
-  const e = error as { name?: string; CancellationReasons?: { Code?: string }[] } | null;
-  if (e?.name !== 'TransactionCanceledException') return false;
-  const reasons = (e.CancellationReasons ?? []).map((r) => r.Code);
-  return (
-    reasons.some((code) => code !== undefined && transientCancellationReasons.has(code)) &&
-    reasons.every((code) => code === undefined || code === 'None' || transientCancellationReasons.has(code))
-  );
-};
+export const isTransientCancellation = (error: unknown): boolean => cancelledOnlyFor(error, (code) => transientCancellationReasons.has(code));
 
 /**
  * A change lost the race for its item: someone committed first (a stale version), or another
@@ -106,14 +109,9 @@ export const tallyRace: RetryPolicy = {
   attempts: 21,
   baseDelayMs: 5,
   maxDelayMs: 80,
-  retryable: (error) => {
-    const e = error as { name?: string; CancellationReasons?: { Code?: string }[] } | null;
-    if (e?.name === 'ConditionalCheckFailedException') return true;
-    if (e?.name !== 'TransactionCanceledException') return false;
-    const raced = (code: string) => code === 'ConditionalCheckFailed' || code === 'TransactionConflict';
-    const codes = (e.CancellationReasons ?? []).map((r) => r.Code ?? 'None');
-    return codes.some(raced) && codes.every((code) => code === 'None' || raced(code));
-  },
+  retryable: (error) =>
+    (error as Error | null)?.name === 'ConditionalCheckFailedException' ||
+    cancelledOnlyFor(error, (code) => code === 'ConditionalCheckFailed' || code === 'TransactionConflict'),
 };
 
 /** The longest the app can wait in all between the tries of one `withRetry` under `policy`. */
