@@ -27,8 +27,8 @@ import type { Status } from '../schemas/submission';
 const itemPkPrefix = 'ITEM#';
 export const itemPk = (trackingCode: string) => `${itemPkPrefix}${trackingCode}`;
 export const itemSk = '#ITEM';
-export const eventSk = (version: number) => `E#${String(version).padStart(6, '0')}`;
 const eventSkPrefix = 'E#';
+export const eventSk = (version: number) => `${eventSkPrefix}${String(version).padStart(6, '0')}`;
 
 /** The tracking code an item collection's pk names, or null for any other partition. */
 export const trackingCodeOfPk = (pk: unknown): string | null =>
@@ -67,7 +67,7 @@ export const itemIndexKeyNames = [
 export const groupPartition = (groupId: string | undefined) => `GROUP#${groupId ?? '-'}`;
 export const unitPartition = (unitId: string) => `UNIT#${unitId}`;
 export const statusPartition = (status: Status) => `STATUS#${status}`;
-export const groupStatusPartition = (groupId: string | undefined, status: Status) => `GROUP#${groupId ?? '-'}#STATUS#${status}`;
+export const groupStatusPartition = (groupId: string | undefined, status: Status) => `${groupPartition(groupId)}#STATUS#${status}`;
 export const allItemsPartition = 'ITEMS';
 export const duePartition = 'DUE';
 export const answeredPartition = 'ANSWERED';
