@@ -11,7 +11,7 @@ export interface Db {
 /** Attempts in all, the first included: the SDK's standard retry strategy. */
 export const dynamoMaxAttempts = 4;
 /** With a request timeout set (deployed), a connection that is not up within this is given up too. */
-export const dynamoConnectTimeoutMs = 1000;
+const dynamoConnectTimeoutMs = 1000;
 
 /**
  * The client's settings. Locally DYNAMODB_ENDPOINT points at DynamoDB Local (just another
@@ -31,7 +31,7 @@ export const documentClient = (config: DynamoDBClientConfig): DynamoDBDocumentCl
   DynamoDBDocumentClient.from(new DynamoDBClient(config), { marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false } });
 
 /** The client with `settings`; made once per cold start (shared/deps.ts) and reused by every invocation. */
-export const createDynamoClient = (settings: Pick<Settings, 'dynamoEndpoint' | 'dynamoTimeoutMs'>): DynamoDBDocumentClient => {
+const createDynamoClient = (settings: Pick<Settings, 'dynamoEndpoint' | 'dynamoTimeoutMs'>): DynamoDBDocumentClient => {
   const s = dynamoClientSettings(settings);
   return documentClient({
     ...(s.endpoint ? { endpoint: s.endpoint } : {}),

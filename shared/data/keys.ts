@@ -74,7 +74,7 @@ export const answeredPartition = 'ANSWERED';
 export const practicePartition = 'PRACTICE';
 
 /** Newest first everywhere: sort keys start with the creation time; the tracking code breaks ties. */
-export const listSortKey = (item: { createdAt: string; trackingCode: string }) => `${item.createdAt}#${item.trackingCode}`;
+const listSortKey = (item: { createdAt: string; trackingCode: string }) => `${item.createdAt}#${item.trackingCode}`;
 
 /**
  * The index keys of an item, derived from its attributes alone: every write recomputes all of

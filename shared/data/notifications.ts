@@ -14,7 +14,7 @@ import type { DbDeps } from '../deps';
 export const leaseMs = 20_000;
 
 /** Long past any redelivery of the stream record that asked for the message (the stream keeps 24 h). */
-export const notificationRecordDays = 14;
+const notificationRecordDays = 14;
 
 export type Claim = { state: 'claimed' } | { state: 'sent' } | { state: 'busy'; retryInMs: number };
 

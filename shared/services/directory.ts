@@ -21,7 +21,7 @@ const caches = new WeakMap<Db, Entry>();
 type DirectoryDeps = Pick<Deps, 'db' | 'settings'>;
 
 /** The directory as of at most `directoryCacheMs` ago (null when none is stored yet). */
-export const currentDirectory = (deps: DirectoryDeps): Promise<Directory | null> => {
+const currentDirectory = (deps: DirectoryDeps): Promise<Directory | null> => {
   const { db, settings } = deps;
   const now = performance.now();
   const cached = caches.get(db);
