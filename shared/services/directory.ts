@@ -1,6 +1,7 @@
 import type { Db } from '../data/db';
 import { getDirectory } from '../data/directory';
 import type { DbDeps, Deps } from '../deps';
+import { addWorkingDays } from '../domain/calendar';
 import { UnavailableError } from '../domain/errors';
 import type { Directory } from '../schemas/directory';
 
@@ -59,6 +60,10 @@ export const requireDirectory = async (deps: DirectoryDeps): Promise<Directory> 
   if (!directory) throw new UnavailableError(60);
   return directory;
 };
+
+/** When an item of `kind` that starts its clock at `from` is due: the kind's SLA, in the office's working days. */
+export const dueDateFor = (directory: Directory, kind: keyof Directory['sla'], from: Date): string =>
+  addWorkingDays(from, directory.sla[kind], { timezone: directory.campaign.timezone, holidays: directory.holidays }).toISOString();
 
 export const officeName = '领导小组办公室';
 

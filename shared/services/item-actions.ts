@@ -3,14 +3,12 @@ import { changeItem, type ChangedItem } from '../data/change-item';
 import type { Deps } from '../deps';
 import { getItem, getItemWithEvents, type EventRecord, type ItemChange, type ItemRecord } from '../data/items';
 import { canAct, canReadItem, type Principal, type StaffAction } from '../domain/access';
-import { addWorkingDays } from '../domain/calendar';
 import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from '../domain/errors';
 import { maxReplies, nextStatus, type Action } from '../domain/lifecycle';
 import { normalizeTrackingCode } from '../domain/tracking-code';
 import { countMetric } from '../observability/metrics';
-import type { Directory } from '../schemas/directory';
 import type { Status } from '../schemas/submission';
-import { requireDirectory } from './directory';
+import { dueDateFor, requireDirectory } from './directory';
 import { toItemView } from './views';
 
 /** What staff do to one item: read it, assign, reply or note, and the other transitions. */
@@ -75,9 +73,6 @@ const history = (principal: Principal, item: ItemRecord, to: Status, now: Date, 
   ...(note ? { note } : {}),
 });
 
-const dueFrom = (directory: Directory, kind: ItemRecord['kind'], now: Date) =>
-  addWorkingDays(now, directory.sla[kind], { timezone: directory.campaign.timezone, holidays: directory.holidays }).toISOString();
-
 /** The item as this change left it: the committed record and its history up to that version. */
 const withView = (deps: Deps, principal: Principal, changed: ChangedItem) => toItemView(principal, changed.item, changed.events, deps.clock.now());
 
@@ -91,7 +86,7 @@ export const assignItem = async (deps: Deps, principal: Principal, id: string, i
     ifMatch,
     action: 'assign',
     change: (current, to, now) => ({
-      set: { status: to, groupId: group.id, dueAt: dueFrom(directory, current.kind, now), updatedAt: now.toISOString() },
+      set: { status: to, groupId: group.id, dueAt: dueDateFor(directory, current.kind, now), updatedAt: now.toISOString() },
       event: history(principal, current, to, now, 'assign', input.note ? `→ ${group.name}: ${input.note}` : `→ ${group.name}`),
     }),
   });

@@ -2,7 +2,6 @@ import { changeItem } from '../data/change-item';
 import type { Deps } from '../deps';
 import { createItem, getIdempotencyRecord, getItemWithEvents, IdempotencyKeyTakenError, type EventRecord, type ItemChange, type ItemRecord } from '../data/items';
 import { itemCreation, withRetry } from '../data/retry';
-import { addWorkingDays } from '../domain/calendar';
 import { ConflictError, InvalidInputError, NotFoundError } from '../domain/errors';
 import {
   idempotencyKeyHash,
@@ -24,7 +23,7 @@ import {
 import { countMetric } from '../observability/metrics';
 import { kinds, type Directory } from '../schemas/directory';
 import type { CreateSubmissionBody, PublicSubmissionView, Satisfaction, SubmissionReceipt } from '../schemas/submission';
-import { groupName, requireDirectory } from './directory';
+import { dueDateFor, groupName, requireDirectory } from './directory';
 
 const submitter = { type: 'submitter' } as const;
 
@@ -43,9 +42,6 @@ export const formData = async (deps: Deps) => {
     units: directory.units.map(({ id, name, system }) => ({ id, name, system })),
   };
 };
-
-const dueDate = (directory: Directory, kind: ItemRecord['kind'], from: Date): string =>
-  addWorkingDays(from, directory.sla[kind], { timezone: directory.campaign.timezone, holidays: directory.holidays }).toISOString();
 
 /** The answer to an earlier request with the same Idempotency-Key, or null if there was none. */
 const replay = async (deps: Deps, key: string, fingerprint: string): Promise<SubmissionReceipt | null> => {
@@ -78,7 +74,7 @@ export const submit = async (deps: Deps, input: CreateSubmissionBody, idempotenc
   const route = routeItem(directory, { kind: input.kind, unitId: input.unitId });
   const createdAt = now.toISOString();
   const status: ItemRecord['status'] = route ? 'assigned' : 'submitted';
-  const dueAt = route ? dueDate(directory, input.kind, now) : undefined;
+  const dueAt = route ? dueDateFor(directory, input.kind, now) : undefined;
 
   // A drawn tracking code that is taken is drawn again; a concurrent twin with the same
   // Idempotency-Key that won the race is answered with its receipt (the itemCreation policy).
@@ -206,7 +202,7 @@ const changeAsSubmitter = async (
 
 /** A reopened item goes back to its group with a fresh SLA clock. */
 const reopening = (item: ItemRecord, to: ItemRecord['status'], directory: Directory | null, now: Date) =>
-  to === 'reopened' && directory ? { dueAt: dueDate(directory, item.kind, now), closedAt: undefined } : {};
+  to === 'reopened' && directory ? { dueAt: dueDateFor(directory, item.kind, now), closedAt: undefined } : {};
 
 export const addFollowUp = async (deps: Deps, code: string, accessKey: string | undefined, body: string, sourceIp?: string) => {
   const now = deps.clock.now();
