@@ -262,15 +262,27 @@ const dashboardEqualsLists = async (size: number) => {
   expect(satisfied * basically * unsatisfied).toBeGreaterThan(0);
 };
 
-/** Read units of one request, as DynamoDB reports them (ReturnConsumedCapacity) for the handler's calls. */
+/**
+ * Read units of one request, as DynamoDB reports them (ReturnConsumedCapacity) for the handler's
+ * calls. The directory is cached per process for about a second, dated from the read's start; on a
+ * busy machine the warm-up call's entry can expire before the measured call, which then reads the
+ * directory too. The figure compared is the request's own reads with the cache warm, so it is the
+ * least of three measured calls (each right after a warm-up), with the tally caught up first (the
+ * gateway would otherwise wait for it before the dashboard, between warm-up and measure).
+ */
 const readUnits = async (path: string) => {
+  await stack.drainTally(60_000);
+  const figures: number[] = [];
   meter.measuring = true;
   try {
-    await http.get(path, auth()); // warm: module load and any first-call work stay out of the figure
-    meter.reset();
-    const r = await http.get(path, auth());
-    expect(r.status).toBe(200);
-    return meter.read;
+    for (let i = 0; i < 3; i++) {
+      await http.get(path, auth()); // warm: module load, the directory cache and any first-call work stay out of the figure
+      meter.reset();
+      const r = await http.get(path, auth());
+      expect(r.status).toBe(200);
+      figures.push(meter.read);
+    }
+    return Math.min(...figures);
   } finally {
     meter.measuring = false;
   }
