@@ -6,10 +6,10 @@
  *   npm run bench                         1,000 vs 100,000 items (about 15 minutes)
  *   npm run bench -- --quick              1,000 vs 20,000 items, shorter rounds (about 5 minutes)
  *   npm run bench -- --items=50000        the large size
- *   npm run bench -- --only=throughput    some sections only: overhead, functions, scale, throughput
+ *   npm run bench -- --only=throughput    some sections only: overhead, functions, scale, throughput, timing
  *                                         (writes bench/results.<sections>.json unless --out is given)
  *   other options: --small=N --concurrency=N --round-seconds=N --rounds=N --cold-runs=N
- *                  --overhead-iterations=N --latency-samples=N --fill=batch|transact --out=FILE
+ *                  --overhead-iterations=N --latency-samples=N --timing-samples=N --fill=batch|transact --out=FILE
  *                  --cpu-prof=DIR (a V8 CPU profile of every measured cold start, under DIR)
  *
  * The stack runs in this process, as `npm start` runs it (DynamoDB Local in memory as a child
@@ -44,7 +44,7 @@ const log = (line: string) => process.stderr.write(`[bench ${((performance.now()
 // Options
 
 const argv = process.argv.slice(2);
-const known = ['quick', 'small', 'items', 'concurrency', 'round-seconds', 'rounds', 'cold-runs', 'overhead-iterations', 'latency-samples', 'fill', 'out', 'only', 'cpu-prof'];
+const known = ['timing-samples', 'quick', 'small', 'items', 'concurrency', 'round-seconds', 'rounds', 'cold-runs', 'overhead-iterations', 'latency-samples', 'fill', 'out', 'only', 'cpu-prof'];
 for (const arg of argv) {
   const name = /^--([a-z-]+)/.exec(arg)?.[1];
   if (!name || !known.includes(name)) throw new Error(`unknown option ${arg}; known: ${known.map((k) => `--${k}`).join(' ')}`);
@@ -57,7 +57,7 @@ const number = (name: string, fallback: number): number => {
   if (!Number.isFinite(value) || value <= 0) throw new Error(`--${name} must be a positive number, not ${raw}`);
   return value;
 };
-const allSections = ['overhead', 'functions', 'scale', 'throughput'] as const;
+const allSections = ['overhead', 'functions', 'scale', 'throughput', 'timing'] as const;
 type Section = (typeof allSections)[number];
 const only = text('only')?.split(',').map((s) => s.trim()) ?? [...allSections];
 for (const s of only) if (!(allSections as readonly string[]).includes(s)) throw new Error(`--only takes ${allSections.join(',')}, not ${s}`);
@@ -73,6 +73,7 @@ const opts = {
   coldRuns: number('cold-runs', 11),
   overheadIterations: number('overhead-iterations', 20_000),
   latencySamples: number('latency-samples', quick ? 60 : 100),
+  timingSamples: number('timing-samples', quick ? 200 : 500),
   fill: (text('fill') ?? 'batch') as 'batch' | 'transact',
   cpuProfileDir: text('cpu-prof') === undefined ? undefined : resolve(text('cpu-prof')!),
   out: resolve(text('out') ?? join(here, only.length === allSections.length ? 'results.json' : `results.${only.join('-')}.json`)),
@@ -82,7 +83,7 @@ if (opts.large <= opts.small) throw new Error('--items must be larger than --sma
 const runs = (section: Section) => opts.sections.includes(section);
 
 /** The issue's targets; coldRatio is a function's cold start over the SDK floor's (one GetItem). */
-const targets = { submitRatio: 0.8, overheadMicros: 300, bundleKiB: bundleLimitBytes / 1024, coldRatio: 1.4, scaleLatencyRatio: 1.3 };
+const targets = { accessTimingRatio: [0.9, 1.1] as const, submitRatio: 0.8, overheadMicros: 300, bundleKiB: bundleLimitBytes / 1024, coldRatio: 1.4, scaleLatencyRatio: 1.3 };
 /** On-demand, us-east-1, Standard table class: the assumption the cost figure rests on. */
 const prices = { writeRequestUnit: 1.25 / 1e6, readRequestUnit: 0.25 / 1e6, assumption: 'DynamoDB on-demand, us-east-1, Standard table class' };
 
@@ -177,6 +178,15 @@ try {
   }
 
   // -------------------------------------------------------------------------------------------
+  // An unknown tracking code vs a wrong access key (same time, same reads)
+  let accessTiming: Awaited<ReturnType<(typeof import('./access-timing'))['measureAccessTiming']>> | undefined;
+  if (runs('timing')) {
+    log(`unknown code vs wrong key: ${opts.timingSamples} calls each per route, alternating`);
+    const { measureAccessTiming } = await import('./access-timing');
+    accessTiming = await measureAccessTiming(desk, opts.timingSamples);
+  }
+
+  // -------------------------------------------------------------------------------------------
   // Bundles and cold starts
   let functions: Awaited<ReturnType<(typeof import('./functions'))['measureFunctions']>> | undefined;
   if (runs('functions')) {
@@ -248,6 +258,15 @@ try {
   }
   if (overhead) {
     row('handler overhead (middy + zod, data layer stubbed)', `${overhead.overheadMicros} µs/request`, `≤ ${targets.overheadMicros} µs`, overhead.overheadMicros <= targets.overheadMicros);
+  }
+  for (const t of accessTiming ?? []) {
+    const [low, high] = targets.accessTimingRatio;
+    row(
+      `${t.route}: wrong key / unknown code (median of ${opts.timingSamples})`,
+      `${t.ratio} (${t.wrongKeyMedianMs} vs ${t.unknownCodeMedianMs} ms; R ${t.wrongKeyReadUnits} vs ${t.unknownCodeReadUnits})`,
+      `${low}–${high}`,
+      t.ratio >= low && t.ratio <= high,
+    );
   }
   if (functions) {
     const { bare, floor } = functions.cold;
@@ -351,6 +370,7 @@ try {
     table: rows,
     submitThroughput: throughput ?? null,
     handlerOverhead: overhead ?? null,
+    accessTiming: accessTiming ?? null,
     functions: functions ?? null,
     scale,
     capacityPerOperation: capacitySmall

@@ -171,6 +171,19 @@ export const getItem = async ({ db }: DbDeps, trackingCode: string): Promise<Ite
 };
 
 /**
+ * The stored hash of an item's access key, or null for no item: the key check reads this alone, so
+ * an unknown code and a wrong key cost the same request and about the same bytes back (the item's
+ * text and history are read only once the key matched). Cost: 1 strongly consistent read per 4 KB
+ * of item (a missing item: 1).
+ */
+export const getAccessKeyHash = async ({ db }: DbDeps, trackingCode: string): Promise<string | null> => {
+  const { Item } = await db.client.send(
+    new GetCommand({ TableName: db.tableName, Key: { pk: itemPk(trackingCode), sk: itemSk }, ProjectionExpression: 'accessKeyHash', ConsistentRead: true }),
+  );
+  return typeof Item?.accessKeyHash === 'string' ? Item.accessKeyHash : null;
+};
+
+/**
  * The item with every event (history, replies, notes, follow-ups) in version order: one Query on
  * the item collection (`#ITEM` sorts before `E#...`). Cost: 1 consistent read per 4 KB returned.
  */

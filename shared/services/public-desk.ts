@@ -2,7 +2,7 @@ import { changeItem } from '../data/change-item';
 import type { Deps } from '../deps';
 import { createItem, getIdempotencyRecord, getItemWithEvents, IdempotencyKeyTakenError, type EventRecord, type ItemChange, type ItemRecord } from '../data/items';
 import { itemCreation, withRetry } from '../data/retry';
-import { ConflictError, InvalidInputError, NotFoundError } from '../domain/errors';
+import { ConflictError, InvalidInputError } from '../domain/errors';
 import {
   idempotencyKeyHash,
   idempotencyWindowSeconds,
@@ -14,7 +14,6 @@ import { maxFollowUps, nextStatus, ratingAction, type Action } from '../domain/l
 import { currentPhase } from '../domain/phase';
 import { findUnit, routeItem } from '../domain/routing';
 import {
-  accessKeyMatches,
   hashAccessKey,
   newAccessKey,
   newTrackingCode,
@@ -24,6 +23,7 @@ import { countMetric } from '../observability/metrics';
 import { kinds, type Directory } from '../schemas/directory';
 import type { CreateSubmissionBody, PublicSubmissionView, Satisfaction, SubmissionReceipt } from '../schemas/submission';
 import { dueDateFor, groupName, requireDirectory } from './directory';
+import { noSuchSubmission, verifySubmitterAccess } from './submitter-access';
 
 const submitter = { type: 'submitter' } as const;
 
@@ -133,22 +133,20 @@ export const submit = async (deps: Deps, input: CreateSubmissionBody, idempotenc
   });
 };
 
-/** A dummy hash so an unknown code costs the same comparison as a wrong key. */
-const noSuchItemHash = hashAccessKey('no such item');
-
-/** The item for a code and key, or the one 404 that does not tell which of the two was wrong. */
-const authorise = <T extends { accessKeyHash: string }>(record: T | null, accessKey: string | undefined): T => {
-  const matches = accessKeyMatches(accessKey ?? '', record?.accessKeyHash ?? noSuchItemHash);
-  if (!record || !matches) throw new NotFoundError('No submission with this tracking code and access key.');
+/** The item read after the key check, or the same 404 if it went away in between. */
+const found = <T>(record: T | null | undefined): T => {
+  if (!record) throw noSuchSubmission();
   return record;
 };
 
 const canonicalCode = (code: string): string => normalizeTrackingCode(code) ?? 'YJ-INVALID';
 
 export const publicView = async (deps: Deps, code: string, accessKey: string | undefined): Promise<PublicSubmissionView> => {
-  // Both reads at once: the directory (for the unit's and the group's names) does not depend on the item.
-  const [found, directory] = await Promise.all([getItemWithEvents(deps, canonicalCode(code)), requireDirectory(deps)]);
-  const { item, events } = authorise(found ? { ...found, accessKeyHash: found.item.accessKeyHash } : null, accessKey);
+  // The key check first, the same work for an unknown code and a wrong key (./submitter-access.ts);
+  // the directory (for the unit's and the group's names) is read meanwhile.
+  const trackingCode = canonicalCode(code);
+  const [, directory] = await Promise.all([verifySubmitterAccess(deps, trackingCode, accessKey), requireDirectory(deps)]);
+  const { item, events } = found(await getItemWithEvents(deps, trackingCode));
   const unit = findUnit(directory, item.unitId);
   const group = item.groupId ? directory.groups.find((g) => g.id === item.groupId) : undefined;
   return {
@@ -184,11 +182,13 @@ const changeAsSubmitter = async (
   describe: (item: ItemRecord, to: ItemRecord['status'], directory: Directory | null, events: readonly EventRecord[]) => ItemChange,
   options: { withEvents?: boolean } = {},
 ): Promise<ItemRecord> => {
+  const trackingCode = canonicalCode(code);
+  await verifySubmitterAccess(deps, trackingCode, accessKey);
   const changed = await changeItem(
     deps,
-    canonicalCode(code),
+    trackingCode,
     async (current) => {
-      const item = authorise(current?.item ?? null, accessKey);
+      const item = found(current?.item);
       const to = nextStatus(item.status, action);
       if (to === null) throw new ConflictError(`This is not possible while the submission is ${item.status}.`);
       const directory = to === 'reopened' ? await requireDirectory(deps) : null;
