@@ -29,6 +29,13 @@ const stack = await startLocalStack({
   inMemory,
   dataDir,
   accessLog: quiet ? undefined : (line) => console.log(line),
+  // DynamoDB Local died for good (local/engine-keeper.ts): say so and exit non-zero, instead of
+  // pages that answer while every API call fails.
+  onEngineLost: (reason, running) => {
+    console.error(`yijian stops: ${reason}`);
+    const exit = () => process.exit(1);
+    void running.stop().then(exit, exit);
+  },
 }).catch((error: Error) => {
   console.error(`yijian could not start: ${error.message}`);
   process.exit(1);

@@ -10,7 +10,7 @@ import type { Mailer } from '../shared/notify/mailer';
 import { adjustableClock, type AdjustableClock } from './clock';
 import { createDevIssuer, devClientId, devIssuer, type DevIssuer } from './dev-issuer';
 import { devRoutes } from './dev-routes';
-import { startDynamoDbLocal, type DynamoDbLocal } from './dynamodb';
+import { keepDynamoDbLocal, type EngineKeeper } from './engine-keeper';
 import { startGateway, type Gateway } from './gateway';
 import { lambdaContext } from './lambda-context';
 import { createOutbox, type Outbox } from './outbox';
@@ -40,6 +40,11 @@ export interface LocalStackOptions {
   readonly retryBaseMs?: number;
   /** Wraps the stack's mailer (the outbox): a test's sender that fails as SES can, in the stack's deps. */
   readonly mailer?: (outbox: Mailer) => Mailer;
+  /**
+   * The stack's own DynamoDB Local died for good (in memory, or it kept dying: local/engine-keeper.ts).
+   * Default: the reason on stderr and the stack stopped, so nothing answers instead of endless 503s.
+   */
+  readonly onEngineLost?: (reason: string, stack: LocalStack) => void;
 }
 
 export interface LocalStack {
@@ -133,7 +138,8 @@ const recordFailure = async (outbox: Outbox, records: readonly import('aws-lambd
 
 export const startLocalStack = async (options: LocalStackOptions): Promise<LocalStack> => {
   const tableName = options.tableName ?? 'yijian';
-  let dynamo: DynamoDbLocal | undefined;
+  let dynamo: EngineKeeper | undefined;
+  let lostEngine: ((reason: string) => void) | undefined;
   let gateway: Gateway | undefined;
   let issuer: DevIssuer;
   let verifyToken: ((token: string) => Promise<JwtClaims>) | undefined;
@@ -149,7 +155,8 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
     if (!endpoint) {
       const dbPath = options.inMemory ? undefined : resolve(options.dataDir ?? '.data', 'dynamodb');
       if (dbPath) mkdirSync(dbPath, { recursive: true });
-      dynamo = await startDynamoDbLocal({ dbPath });
+      // Started again if it exits while the stack runs (on the same port and data dir).
+      dynamo = await keepDynamoDbLocal({ dbPath, onGiveUp: (reason) => lostEngine?.(reason) });
       endpoint = dynamo.endpoint;
     }
     const keep = !options.inMemory && !options.dynamoEndpoint;
@@ -252,7 +259,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
   const startedPoller = poller;
   const startedTally = tally;
   const startedDeps = deps!;
-  return {
+  const stack: LocalStack = {
     url: started.url,
     issuer: issuer!,
     verifyToken: verifyToken!,
@@ -268,6 +275,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
     clock: clock!,
     capacity: capacity!,
     stop: async () => {
+      dynamo?.expectExit();
       clearInterval(sweepTimer);
       await startedPoller.stop();
       await startedTally.stop();
@@ -275,4 +283,10 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
       await dynamo?.stop();
     },
   };
+  lostEngine = (reason) => {
+    if (options.onEngineLost) return options.onEngineLost(reason, stack);
+    console.error(`yijian: ${reason}`);
+    void stack.stop();
+  };
+  return stack;
 };
