@@ -63,7 +63,7 @@ export function createNotifyWorker(scope: Construct, { table, settings, defaultP
     },
   });
   // Writes: the deduplication records of shared/data/notifications.ts (claim, mark, release).
-  bindTable(notify, table, 'write');
+  bindTable(notify, table, { access: 'write', data: streamWorker.data });
 
   // Only the configured identity. The identity must be verified before SES sends: a domain
   // through its DKIM records (see the outputs when createSesIdentity is set), an address

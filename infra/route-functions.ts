@@ -6,34 +6,45 @@
 import { CfnOutput, Duration, Stack } from 'aws-cdk-lib';
 import { FunctionUrlAuthType, InvokeMode, type FunctionUrl } from 'aws-cdk-lib/aws-lambda';
 import type { Construct } from 'constructs';
-import { routeKey, type RouteDef } from '../shared/routes';
+import { routeKey, type RouteData, type RouteDef } from '../shared/routes';
 import { originVerifyEnvName } from '../shared/settings';
-import { bindTable, type BoundTable, type TableAccess } from './bind-table';
+import { bindTable, checkDeclaredAccess, type BoundTable, type DeclaredAccess } from './bind-table';
 import { functionId, functionUrlOutputId } from './construct-ids';
 import type { StaffIdentity } from './staff-identity';
 import { YijianFunction } from './yijian-function';
 
 interface HandlerNeeds {
-  access: TableAccess;
+  access: DeclaredAccess;
   routeKeys: string[];
   stream: boolean;
   staff: boolean;
   countsClients: boolean;
 }
 
+/** A module serving several routes touches what each of them declares. */
+const mergeRouteData = (a: RouteData, b: RouteData): RouteData => ({
+  read: [...new Set([...(a.read ?? []), ...(b.read ?? [])])],
+  write: [...new Set([...(a.write ?? []), ...(b.write ?? [])])],
+  indexes: [...new Set([...(a.indexes ?? []), ...(b.indexes ?? [])])],
+});
+
 /** What each handler module needs, from all the routes it serves. */
 function needsByHandler(routeTable: readonly RouteDef[]): Map<string, HandlerNeeds> {
   const handlers = new Map<string, HandlerNeeds>();
   for (const route of routeTable) {
     const stream = route.stream === true;
-    const entry = handlers.get(route.handler) ?? { access: 'read', routeKeys: [], stream, staff: false, countsClients: false };
+    checkDeclaredAccess(routeKey(route), route);
+    const entry = handlers.get(route.handler) ?? { access: { access: 'read', data: {} }, routeKeys: [], stream, staff: false, countsClients: false };
     if (entry.stream !== stream) {
       throw new Error(
         `functions/${route.handler}.ts serves streaming and non-streaming routes: a function is ` +
           'invoked either through its URL (streaming) or through the HTTP API, not both',
       );
     }
-    if (route.access === 'write') entry.access = 'write';
+    entry.access = {
+      access: route.access === 'write' ? 'write' : entry.access.access,
+      data: mergeRouteData(entry.access.data, route.data),
+    };
     if (route.auth === 'staff') entry.staff = true;
     // Public writes are the rate-limited requests (shared/services/public-desk.ts).
     if (route.auth === 'public' && route.access === 'write') entry.countsClients = true;

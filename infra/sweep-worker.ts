@@ -33,7 +33,7 @@ export function createSweepWorker(scope: Construct, table: BoundTable, settings:
     timeout: sweepTimeout,
     environment: { YIJIAN_AUTO_CLOSE_DAYS: String(settings.autoCloseDays) },
   });
-  bindTable(sweep, table, 'write');
+  bindTable(sweep, table, { access: 'write', data: scheduleWorker.data });
   const sweepFailures = createFailureQueue(
     scope,
     'SweepFailures',

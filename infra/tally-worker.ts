@@ -39,6 +39,7 @@ export const tallyTimeout = Duration.seconds(60);
  */
 export const tallyTableAccess: TableActions = {
   only: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+  spaces: tallyWorker.data.write,
 };
 
 /**

@@ -6,7 +6,33 @@
  * `auth: 'public'` routes take no token; `auth: 'staff'` routes need a JWT (Cognito deployed,
  * the local issuer locally) and read their claims from requestContext.authorizer.jwt.claims.
  */
+import type { KeySpace } from './data/keys';
+import type { IndexName } from './data/table-definition';
+
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH';
+
+/**
+ * What a route's handler touches in the table, by key space (shared/data/keys.ts `keySpaces`) and
+ * index. Deployed, its function may touch nothing else: infra/bind-table.ts grants reads on the
+ * `read` and `write` partitions and writes on the `write` partitions only, each with a
+ * `dynamodb:LeadingKeys` condition, and Query on the named `indexes` only.
+ *
+ * HOW TO DECLARE (every new route, and every new key a handler reads or writes):
+ *   - List every key space the handler (its service and data functions) reads in `read`, and every
+ *     one it puts, updates or deletes, transactions and rate-limit counters included, in `write`
+ *     (a written space need not be repeated in `read`). A new kind of key gets its name in
+ *     `keySpaces` first, beside its key builder.
+ *   - `access: 'write'` needs at least one `write` space, `access: 'read'` none (test/infra checks).
+ *   - Only put-directory writes `directory`.
+ *   - Locally nothing is enforced (DynamoDB Local has no IAM): a space you forget shows up only
+ *     deployed, as AccessDeniedException. test/infra/stack.test.ts checks the template.
+ */
+export interface RouteData {
+  readonly read?: readonly KeySpace[];
+  readonly write?: readonly KeySpace[];
+  /** The indexes the handler queries (shared/data/table-definition.ts). */
+  readonly indexes?: readonly IndexName[];
+}
 
 export interface RouteDef {
   readonly method: HttpMethod;
@@ -16,6 +42,8 @@ export interface RouteDef {
   readonly auth: 'public' | 'staff';
   /** What the function touches, so infra grants exactly that and nothing more. */
   readonly access: 'read' | 'write';
+  /** The key spaces and indexes it touches (see RouteData: how to declare them). */
+  readonly data: RouteData;
   /**
    * The handler streams its response (Lambda response streaming, for exports of any size).
    * HTTP APIs cannot stream, so deployed such a route is served by the function's URL behind the
@@ -25,23 +53,26 @@ export interface RouteDef {
   readonly stream?: boolean;
 }
 
+/** The staff lists and the export: all items, a group's, a unit's, a status's, a group's in a status. */
+const listIndexes = ['gsi1', 'gsi2', 'gsi3', 'gsi4', 'gsi5'] as const;
+
 export const routes: readonly RouteDef[] = [
-  { method: 'GET', path: '/api/form', handler: 'get-form', auth: 'public', access: 'read' },
-  { method: 'GET', path: '/api/openapi.json', handler: 'get-openapi', auth: 'public', access: 'read' },
-  { method: 'POST', path: '/api/submissions', handler: 'create-submission', auth: 'public', access: 'write' },
-  { method: 'GET', path: '/api/submissions/{trackingCode}', handler: 'get-submission', auth: 'public', access: 'read' },
-  { method: 'POST', path: '/api/submissions/{trackingCode}/follow-ups', handler: 'create-follow-up', auth: 'public', access: 'write' },
-  { method: 'POST', path: '/api/submissions/{trackingCode}/rating', handler: 'rate-submission', auth: 'public', access: 'write' },
-  { method: 'GET', path: '/api/items', handler: 'list-items', auth: 'staff', access: 'read' },
-  { method: 'GET', path: '/api/items/{id}', handler: 'get-item', auth: 'staff', access: 'read' },
-  { method: 'POST', path: '/api/items/{id}/assign', handler: 'assign-item', auth: 'staff', access: 'write' },
-  { method: 'POST', path: '/api/items/{id}/replies', handler: 'create-reply', auth: 'staff', access: 'write' },
-  { method: 'POST', path: '/api/items/{id}/transition', handler: 'transition-item', auth: 'staff', access: 'write' },
-  { method: 'GET', path: '/api/dashboard', handler: 'get-dashboard', auth: 'staff', access: 'read' },
-  { method: 'GET', path: '/api/practices', handler: 'list-practices', auth: 'staff', access: 'read' },
-  { method: 'GET', path: '/api/exports/items.csv', handler: 'export-items', auth: 'staff', access: 'read', stream: true },
-  { method: 'GET', path: '/api/admin/directory', handler: 'get-directory', auth: 'staff', access: 'read' },
-  { method: 'PUT', path: '/api/admin/directory', handler: 'put-directory', auth: 'staff', access: 'write' },
+  { method: 'GET', path: '/api/form', handler: 'get-form', auth: 'public', access: 'read', data: { read: ['directory'] } },
+  { method: 'GET', path: '/api/openapi.json', handler: 'get-openapi', auth: 'public', access: 'read', data: {} },
+  { method: 'POST', path: '/api/submissions', handler: 'create-submission', auth: 'public', access: 'write', data: { read: ['directory'], write: ['item', 'idempotency', 'rateLimit'] } },
+  { method: 'GET', path: '/api/submissions/{trackingCode}', handler: 'get-submission', auth: 'public', access: 'read', data: { read: ['item', 'directory'] } },
+  { method: 'POST', path: '/api/submissions/{trackingCode}/follow-ups', handler: 'create-follow-up', auth: 'public', access: 'write', data: { read: ['directory'], write: ['item', 'rateLimit'] } },
+  { method: 'POST', path: '/api/submissions/{trackingCode}/rating', handler: 'rate-submission', auth: 'public', access: 'write', data: { read: ['directory'], write: ['item', 'rateLimit'] } },
+  { method: 'GET', path: '/api/items', handler: 'list-items', auth: 'staff', access: 'read', data: { read: ['directory'], indexes: listIndexes } },
+  { method: 'GET', path: '/api/items/{id}', handler: 'get-item', auth: 'staff', access: 'read', data: { read: ['item', 'directory'] } },
+  { method: 'POST', path: '/api/items/{id}/assign', handler: 'assign-item', auth: 'staff', access: 'write', data: { read: ['directory'], write: ['item'] } },
+  { method: 'POST', path: '/api/items/{id}/replies', handler: 'create-reply', auth: 'staff', access: 'write', data: { read: ['directory'], write: ['item'] } },
+  { method: 'POST', path: '/api/items/{id}/transition', handler: 'transition-item', auth: 'staff', access: 'write', data: { read: ['directory'], write: ['item'] } },
+  { method: 'GET', path: '/api/dashboard', handler: 'get-dashboard', auth: 'staff', access: 'read', data: { read: ['directory', 'counters', 'dueCount'] } },
+  { method: 'GET', path: '/api/practices', handler: 'list-practices', auth: 'staff', access: 'read', data: { read: ['directory'], indexes: ['gsi7'] } },
+  { method: 'GET', path: '/api/exports/items.csv', handler: 'export-items', auth: 'staff', access: 'read', data: { read: ['directory'], indexes: listIndexes }, stream: true },
+  { method: 'GET', path: '/api/admin/directory', handler: 'get-directory', auth: 'staff', access: 'read', data: { read: ['directory'] } },
+  { method: 'PUT', path: '/api/admin/directory', handler: 'put-directory', auth: 'staff', access: 'write', data: { write: ['directory', 'counters'] } },
 ];
 
 /** `GET /api/form` -> `GET /api/form`; used as the API Gateway route key. */

@@ -7,8 +7,16 @@
  * checkpoints before the lowest failed record and delivers again from it, and never bisects (a
  * reported failure already says where to resume; halving a batch would only retry more records).
  */
+import type { RouteData } from './routes';
+
+/**
+ * Each worker declares what it touches in the table as a route does (shared/routes.ts RouteData:
+ * how to declare); deployed, it may touch nothing else (infra/bind-table.ts).
+ */
 export const streamWorker = {
   handler: 'notify',
+  // Reads the item and the directory behind a change; claims each notification; parks a bad record.
+  data: { read: ['item', 'directory'], write: ['notification', 'parked'] } satisfies RouteData,
   batchSize: 10,
   maxRetries: 5,
   reportBatchItemFailures: true,
@@ -22,6 +30,8 @@ export const streamWorker = {
  */
 export const tallyWorker = {
   handler: 'tally',
+  // Exactly these actions, infra/tally-worker.ts says which and why.
+  data: { write: ['counters', 'dueCount', 'tallyMarker', 'parked'] } satisfies RouteData,
   batchSize: 100,
   maxRetries: Infinity,
   reportBatchItemFailures: true,
@@ -29,5 +39,7 @@ export const tallyWorker = {
 
 export const scheduleWorker = {
   handler: 'sweep',
+  // Changes items (overdue, reminder, auto-close, contact removal), found through gsi6.
+  data: { read: ['directory'], write: ['item'], indexes: ['gsi6'] } satisfies RouteData,
   everyMinutes: 15,
 } as const;

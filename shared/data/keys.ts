@@ -24,7 +24,35 @@ import type { Status } from '../schemas/submission';
  * `PARKED` / `<worker>#<eventID>`: a change-stream record a worker could not handle, kept aside.
  * `#commit-barrier` / `#`: never stored; the local stack reads it after each transaction.
  */
-const itemPkPrefix = 'ITEM#';
+/**
+ * Every partition-key space of the table, by name. A name with a trailing '#' is a family of
+ * partitions (`ITEM#<code>`); any other is one partition. Routes declare the spaces they read and
+ * write by these names (shared/routes.ts `data`), and infra/bind-table.ts turns them into
+ * `dynamodb:LeadingKeys` conditions, so a function can touch no other partition. The key builders
+ * below take their prefixes from here: a new key space is added here first, or no route can
+ * declare it and no deployed function may touch it.
+ */
+export const keySpaces = {
+  /** `ITEM#<trackingCode>`: an item and its events. */
+  item: 'ITEM#',
+  directory: 'DIRECTORY',
+  idempotency: 'IDEM#',
+  rateLimit: 'RATE#',
+  notification: 'NOTIFY#',
+  counters: 'COUNTERS',
+  dueCount: 'DUECOUNT',
+  tallyMarker: 'TALLY#',
+  parked: 'PARKED',
+} as const;
+export type KeySpace = keyof typeof keySpaces;
+
+/** The `dynamodb:LeadingKeys` pattern (IAM StringLike) that matches exactly the partitions of a key space. */
+export const leadingKeyPattern = (space: KeySpace): string => {
+  const prefix: string = keySpaces[space];
+  return prefix.endsWith('#') ? `${prefix}*` : prefix;
+};
+
+const itemPkPrefix = keySpaces.item;
 export const itemPk = (trackingCode: string) => `${itemPkPrefix}${trackingCode}`;
 export const itemSk = '#ITEM';
 const eventSkPrefix = 'E#';
@@ -41,19 +69,19 @@ export const isItemRecord = (row: { pk?: unknown; sk?: unknown }): boolean => ro
 export const isEventRecord = (row: { pk?: unknown; sk?: unknown }): boolean =>
   typeof row.sk === 'string' && row.sk.startsWith(eventSkPrefix) && trackingCodeOfPk(row.pk) !== null;
 
-export const directoryKey = { pk: 'DIRECTORY', sk: 'CURRENT' } as const;
+export const directoryKey = { pk: keySpaces.directory, sk: 'CURRENT' } as const;
 
-export const idempotencyKey = (keyHash: string) => ({ pk: `IDEM#${keyHash}`, sk: 'IDEM' });
+export const idempotencyKey = (keyHash: string) => ({ pk: `${keySpaces.idempotency}${keyHash}`, sk: 'IDEM' });
 
 /** A client's rate-limit counter for the window starting at `windowStart` (epoch seconds). */
-export const rateLimitKey = (addressHash: string, windowStart: number) => ({ pk: `RATE#${addressHash}`, sk: `W#${windowStart}` });
+export const rateLimitKey = (addressHash: string, windowStart: number) => ({ pk: `${keySpaces.rateLimit}${addressHash}`, sk: `W#${windowStart}` });
 
 /**
  * What a notification is deduplicated by: its item, the occasion (the version that caused it, or
  * the due date it is about) and its kind (assigned, reply, overdue ...).
  */
 export const notificationDedupKey = (trackingCode: string, occasion: string | number, kind: string) => `${trackingCode}#${occasion}#${kind}`;
-export const notificationKey = (dedupKey: string) => ({ pk: `NOTIFY#${dedupKey}`, sk: 'NOTIFY' });
+export const notificationKey = (dedupKey: string) => ({ pk: `${keySpaces.notification}${dedupKey}`, sk: 'NOTIFY' });
 
 /** A key no row has: reading it waits behind DynamoDB Local's queued commits (local/stack.ts). */
 export const commitBarrierKey = { pk: '#commit-barrier', sk: '#' } as const;
@@ -117,12 +145,12 @@ export const itemIndexKeys = (item: {
  * (shared/domain/counters.ts) plus the layout that names their slots, so the dashboard is a single
  * Query whatever the number of items. Only the tally writes them (shared/data/counters.ts).
  */
-export const counterPartition = 'COUNTERS';
+export const counterPartition = keySpaces.counters;
 export const counterLayoutKey = { pk: counterPartition, sk: '#LAYOUT' } as const;
 export const counterKey = (cell: string) => ({ pk: counterPartition, sk: cell });
 
 /** Per due instant, the open items not yet reported overdue (sk = the due instant, ISO 8601). */
-export const dueCounterPartition = 'DUECOUNT';
+export const dueCounterPartition = keySpaces.dueCount;
 export const dueBucketKey = (dueAt: string) => ({ pk: dueCounterPartition, sk: dueAt });
 
 /**
@@ -130,12 +158,12 @@ export const dueBucketKey = (dueAt: string) => ({ pk: dueCounterPartition, sk: d
  * mapping delivers again starts at the same record, finds this and skips what was counted.
  * Expires (TTL) after the stream's 24-hour retention, with a day to spare.
  */
-export const tallyMarkerKey = (eventId: string) => ({ pk: `TALLY#${eventId}`, sk: 'TALLY' });
+export const tallyMarkerKey = (eventId: string) => ({ pk: `${keySpaces.tallyMarker}${eventId}`, sk: 'TALLY' });
 
 /**
  * A stream record a worker set aside (shared/data/parked-records.ts): one partition, so a person
  * (or a redrive) lists them with one Query; there are few, each one an alarm. Keyed by the worker
  * and the record's eventID, so a redelivered record finds its entry instead of adding one.
  */
-export const parkedRecordPartition = 'PARKED';
+export const parkedRecordPartition = keySpaces.parked;
 export const parkedRecordKey = (worker: string, eventId: string) => ({ pk: parkedRecordPartition, sk: `${worker}#${eventId}` });

@@ -61,3 +61,5 @@ export const tableDefinition = {
     { name: 'gsi7', partitionKey: 'gsi7pk', sortKey: 'gsi7sk', projection: 'ALL' },
   ] satisfies IndexDefinition[],
 } as const;
+
+export type IndexName = (typeof tableDefinition.globalSecondaryIndexes)[number]['name'];

@@ -17,8 +17,22 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTableInput } from '../../local/table';
 import { tableDefinition } from '../../shared/data/table-definition';
 import { demoDirectory } from '../../shared/demo/directory';
-import { routeKey, routes, type RouteDef } from '../../shared/routes';
-import { itemSk } from '../../shared/data/keys';
+import { routeKey, routes, type RouteData, type RouteDef } from '../../shared/routes';
+import {
+  counterKey,
+  counterLayoutKey,
+  directoryKey,
+  dueBucketKey,
+  idempotencyKey,
+  itemPk,
+  itemSk,
+  leadingKeyPattern,
+  notificationKey,
+  parkedRecordKey,
+  rateLimitKey,
+  tallyMarkerKey,
+  type KeySpace,
+} from '../../shared/data/keys';
 import { metricNames, metricsNamespace } from '../../shared/observability/metrics';
 import { scheduleWorker, streamWorker, tallyWorker } from '../../shared/workers';
 import { tableReadActions, tableWriteActions } from '../../infra/bind-table';
@@ -1088,6 +1102,93 @@ describe('least privilege', () => {
   });
 });
 
+describe('least privilege by key (dynamodb:LeadingKeys)', () => {
+  const workerData: Record<string, RouteData> = {
+    [streamWorker.handler]: streamWorker.data,
+    [tallyWorker.handler]: tallyWorker.data,
+    [scheduleWorker.handler]: scheduleWorker.data,
+  };
+  /** What a handler declares: the union over its routes, or its worker's declaration. */
+  const declared = (handler: string) => {
+    const data = workerData[handler] ? [workerData[handler]] : routes.filter((r) => r.handler === handler).map((r) => r.data);
+    const union = (pick: (d: RouteData) => readonly string[] | undefined) => [...new Set(data.flatMap((d) => pick(d) ?? []))];
+    return { read: union((d) => d.read) as KeySpace[], write: union((d) => d.write) as KeySpace[], indexes: union((d) => d.indexes) };
+  };
+  const patterns = (spaces: readonly KeySpace[]) => [...new Set(spaces)].map(leadingKeyPattern).sort();
+  const tableArn = () => ({ 'Fn::GetAtt': [logicalId(stack.table), 'Arn'] });
+  const onTable = (handler: string) =>
+    rolePolicies(handler).statements.filter((st) => asArray(st.Resource).some((r) => JSON.stringify(r) === JSON.stringify(tableArn())));
+  const leadingKeys = (statement: Statement): string[] | undefined =>
+    (statement as Statement & { Condition?: Record<string, Record<string, unknown>> }).Condition?.['ForAllValues:StringLike']?.['dynamodb:LeadingKeys'] as
+      | string[]
+      | undefined;
+  /** IAM StringLike: `*` any run of characters, `?` any one character, the rest literal. */
+  const stringLike = (pattern: string, value: string) =>
+    new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`).test(value);
+  const writablePks = (handler: string) => onTable(handler).filter((st) => asArray(st.Action).some((a) => writeActions.has(a))).flatMap((st) => leadingKeys(st) ?? []);
+  const writeActions = new Set<string>(tableWriteActions);
+
+  it('conditions every statement on the table, of every function, on the partitions its route or worker declares', () => {
+    for (const handler of allHandlers) {
+      const { read, write } = declared(handler);
+      const statements = onTable(handler);
+      // A function that declares no key space (the OpenAPI document's) gets no access to the table at all.
+      if (read.length + write.length === 0) expect(statements, handler).toEqual([]);
+      else expect(statements.length, handler).toBeGreaterThan(0);
+      for (const statement of statements) {
+        const keys = leadingKeys(statement);
+        expect(keys, `${handler} ${statement.Sid}: no LeadingKeys condition`).toBeDefined();
+        expect(Object.keys((statement as any).Condition), handler).toEqual(['ForAllValues:StringLike']);
+        const writes = asArray(statement.Action).some((a) => writeActions.has(a));
+        // The tally's reads are of its own partitions only (markers, counters, due buckets).
+        const expected = writes || handler === tallyWorker.handler ? patterns(write) : patterns([...read, ...write]);
+        expect([...keys!].sort(), `${handler} ${statement.Sid}`).toEqual(expected);
+      }
+      if (write.length > 0) expect(writablePks(handler).length, `${handler} writes nowhere`).toBeGreaterThan(0);
+    }
+  });
+
+  it('lets a function query exactly the indexes it declares, no other', () => {
+    for (const handler of allHandlers) {
+      const onIndexes = rolePolicies(handler).statements.filter((st) => JSON.stringify(st.Resource).includes('/index/'));
+      const resources = onIndexes.flatMap((st) => asArray(st.Resource)).map((r) => JSON.stringify(r));
+      const expected = declared(handler).indexes.map((name) => JSON.stringify({ 'Fn::Join': ['', [tableArn(), `/index/${name}`]] }));
+      expect(resources.sort(), handler).toEqual(expected.sort());
+      for (const statement of onIndexes) expect(asArray(statement.Action), handler).toEqual(['dynamodb:Query']);
+    }
+  });
+
+  it('makes every write route declare what it writes, and no read route', () => {
+    for (const route of routes) {
+      const writes = route.data.write ?? [];
+      if (route.access === 'write') expect(writes.length, routeKey(route)).toBeGreaterThan(0);
+      else expect(writes, routeKey(route)).toEqual([]);
+    }
+  });
+
+  it('lets only put-directory write the directory', () => {
+    const writers = allHandlers.filter((handler) => writablePks(handler).some((pattern) => stringLike(pattern, directoryKey.pk)));
+    expect(writers).toEqual(['put-directory']);
+  });
+
+  it('lets the public writes write what a submission, a follow-up and a rating write, and nothing else', () => {
+    const publicWriters = [...new Set(routes.filter((r) => r.auth === 'public' && r.access === 'write').map((r) => r.handler))];
+    expect(publicWriters.length).toBeGreaterThan(0);
+    // The keys their transactions write (shared/data/items.ts createItem and commitChange, shared/data/rate-limit.ts).
+    const written = [itemPk('YJ-2K7Q-9XHM'), idempotencyKey('a'.repeat(64)).pk, rateLimitKey('b'.repeat(32), 1_733_000_000).pk];
+    const others = [directoryKey.pk, counterKey('p1#-').pk, counterLayoutKey.pk, dueBucketKey('2026-01-01T00:00:00.000Z').pk, notificationKey('x#1#reply').pk, parkedRecordKey('notify', 'e').pk, tallyMarkerKey('e').pk];
+    for (const handler of publicWriters) {
+      const allowed = writablePks(handler);
+      expect(written.filter((pk) => pk !== written[1] || handler === 'create-submission').every((pk) => allowed.some((p) => stringLike(p, pk))), handler).toBe(true);
+      for (const pk of others) expect(allowed.some((p) => stringLike(p, pk)), `${handler} may write ${pk}`).toBe(false);
+      const reads = onTable(handler).flatMap((st) => leadingKeys(st) ?? []);
+      for (const pk of [counterKey('p1#-').pk, notificationKey('x#1#reply').pk, parkedRecordKey('notify', 'e').pk]) {
+        expect(reads.some((p) => stringLike(p, pk)), `${handler} may read ${pk}`).toBe(false);
+      }
+    }
+  });
+});
+
 describe('cdk-nag AwsSolutions', () => {
   it('has no unacknowledged error or warning', () => {
     const report = new AwsSolutionsChecks().validateScope(app);
@@ -1269,7 +1370,7 @@ describe('stack options', () => {
 
   it('refuse a route served by a worker\'s handler', () => {
     for (const handler of workerHandlers) {
-      const route: RouteDef = { method: 'GET', path: `/api/${handler}`, handler, auth: 'staff', access: 'read' };
+      const route: RouteDef = { method: 'GET', path: `/api/${handler}`, handler, auth: 'staff', access: 'read', data: {} };
       expect(() => new YijianStack(appWithoutBundling(), `WorkerRoute${handler}`, { routes: [...routes, route] }), handler).toThrow(
         /background worker/,
       );
@@ -1278,12 +1379,20 @@ describe('stack options', () => {
 
   it('refuse local-only routes and handlers serving streaming and non-streaming routes', () => {
     const handler = handlers[0]!;
-    const dev: RouteDef = { method: 'POST', path: '/api/dev/token', handler, auth: 'public', access: 'read' };
+    const dev: RouteDef = { method: 'POST', path: '/api/dev/token', handler, auth: 'public', access: 'read', data: {} };
     expect(() => new YijianStack(appWithoutBundling(), 'Dev', { routes: [...routes, dev] })).toThrow(/local-only/);
     const mixed: RouteDef[] = [
-      { method: 'GET', path: '/api/a', handler, auth: 'staff', access: 'read' },
-      { method: 'GET', path: '/api/b', handler, auth: 'staff', access: 'read', stream: true },
+      { method: 'GET', path: '/api/a', handler, auth: 'staff', access: 'read', data: {} },
+      { method: 'GET', path: '/api/b', handler, auth: 'staff', access: 'read', data: {}, stream: true },
     ];
     expect(() => new YijianStack(appWithoutBundling(), 'Mixed', { routes: mixed })).toThrow(/streaming and non-streaming/);
+  });
+
+  it('refuse a write route that declares no key space it writes, and a read route that declares one', () => {
+    const handler = handlers[0]!;
+    const silentWrite: RouteDef = { method: 'POST', path: '/api/x', handler: 'x-write', auth: 'public', access: 'write', data: { read: ['item'] } };
+    expect(() => new YijianStack(appWithoutBundling(), 'SilentWrite', { routes: [...routes, silentWrite] })).toThrow(/declares no key space/);
+    const writingRead: RouteDef = { method: 'GET', path: '/api/y', handler, auth: 'staff', access: 'read', data: { write: ['item'] } };
+    expect(() => new YijianStack(appWithoutBundling(), 'WritingRead', { routes: [...routes, writingRead] })).toThrow(/read route but declares/);
   });
 });
