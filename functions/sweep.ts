@@ -4,7 +4,7 @@ import { logger } from '../shared/observability/logger';
 import { countMetric } from '../shared/observability/metrics';
 import { sweep } from '../shared/services/sweeper';
 
-/** Scheduled: overdue marks, reminders, auto-close (see shared/services/sweeper.ts). */
+/** Scheduled: overdue marks, reminders, auto-close, contact removal (see shared/services/sweeper.ts). */
 const run = (deps: Deps) => async () => {
   const result = await sweep(deps);
   countMetric('overdue', result.overdue);

@@ -29,9 +29,12 @@ export interface SweepWorker {
 export function createSweepWorker(scope: Construct, table: BoundTable, settings: WorkerSettings): SweepWorker {
   const sweep = new YijianFunction(scope, 'Sweep', {
     handler: scheduleWorker.handler,
-    description: `yijian sweep: overdue marks, reminders, auto-close (every ${scheduleWorker.everyMinutes} minutes)`,
+    description: `yijian sweep: overdue marks, reminders, auto-close, contact removal (every ${scheduleWorker.everyMinutes} minutes)`,
     timeout: sweepTimeout,
-    environment: { YIJIAN_AUTO_CLOSE_DAYS: String(settings.autoCloseDays) },
+    environment: {
+      YIJIAN_AUTO_CLOSE_DAYS: String(settings.autoCloseDays),
+      YIJIAN_CONTACT_RETENTION_DAYS: String(settings.contactRetentionDays),
+    },
   });
   bindTable(sweep, table, { access: 'write', data: scheduleWorker.data });
   const sweepFailures = createFailureQueue(

@@ -5,6 +5,7 @@
  * mailFrom=desk@example.org`, or the "context" of cdk.json) with a default fit for a synth.
  */
 import type { Construct } from 'constructs';
+import { defaultContactRetentionDays, maxContactRetentionDays } from '../shared/settings';
 
 export interface WorkerSettings {
   /**
@@ -29,6 +30,11 @@ export interface WorkerSettings {
   readonly publicUrl?: string;
   /** Days an answered, unrated item waits before the sweeper closes it. Context `autoCloseDays`. */
   readonly autoCloseDays: number;
+  /**
+   * Days after an item ended (closed, rejected, merged) before the sweeper removes the submitter's
+   * contact details (`YIJIAN_CONTACT_RETENTION_DAYS`). Context `contactRetentionDays`.
+   */
+  readonly contactRetentionDays: number;
   /** Subscribed (by e-mail) to the alarm topic, if given. Context `alarmEmail`. */
   readonly alarmEmail?: string;
 }
@@ -77,6 +83,10 @@ export function checkWorkerSettings(settings: WorkerSettings): WorkerSettings {
   if (!Number.isFinite(settings.autoCloseDays) || settings.autoCloseDays <= 0) {
     throw new Error(`autoCloseDays: expected a positive number of days, not "${settings.autoCloseDays}"`);
   }
+  const retention = settings.contactRetentionDays;
+  if (!Number.isSafeInteger(retention) || retention < 1 || retention > maxContactRetentionDays) {
+    throw new Error(`contactRetentionDays: expected a whole number of days from 1 to ${maxContactRetentionDays}, not "${retention}"`);
+  }
   if (settings.alarmEmail !== undefined && !addressPattern.test(settings.alarmEmail)) {
     throw new Error(`alarmEmail: "${settings.alarmEmail}" is not an e-mail address`);
   }
@@ -103,6 +113,7 @@ export function workerSettingsFrom(scope: Construct, overrides: Partial<WorkerSe
     sesIdentity: overrides.sesIdentity ?? String(context('sesIdentity') ?? domainOf(mailAddress(mailFrom))),
     createSesIdentity: overrides.createSesIdentity ?? flag('createSesIdentity', context('createSesIdentity')),
     autoCloseDays: overrides.autoCloseDays ?? Number(context('autoCloseDays') ?? defaultAutoCloseDays),
+    contactRetentionDays: overrides.contactRetentionDays ?? Number(context('contactRetentionDays') ?? defaultContactRetentionDays),
     ...(publicUrl === undefined || publicUrl === '' ? {} : { publicUrl: String(publicUrl) }),
     ...(alarmEmail === undefined || alarmEmail === '' ? {} : { alarmEmail: String(alarmEmail) }),
   });

@@ -5,6 +5,9 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { CapacityMeter } from '../shared/data/capacity';
 import type { MailDeps } from '../shared/deps';
+import type { sweep as sweepItems } from '../shared/services/sweeper';
+
+type SweepResult = Awaited<ReturnType<typeof sweepItems>>;
 import { createAccessTokenVerifier, type JwtClaims } from '../shared/http/jwt';
 import type { Mailer } from '../shared/notify/mailer';
 import { adjustableClock, type AdjustableClock } from './clock';
@@ -58,7 +61,7 @@ export interface LocalStack {
   /** Waits until every change made so far is counted on the dashboard. */
   drainTally(timeoutMs?: number): Promise<void>;
   /** Runs the sweeper now, as the schedule would. */
-  sweep(): Promise<{ overdue: number; reminded: number; autoClosed: number }>;
+  sweep(): Promise<SweepResult>;
   /** The notify handler's stream reader. */
   readonly poller: StreamPoller;
   /** The tally's stream reader (a second event source mapping deployed). */
@@ -117,7 +120,7 @@ const lambdaContextFor = (name: string) => lambdaContext(name, { timeoutMs: 60_0
 
 const runSweep = async (deps: MailDeps) => {
   const { handler } = await import('../functions/sweep');
-  return (await handler.withDeps(deps)({}, lambdaContextFor('sweep'))) as { overdue: number; reminded: number; autoClosed: number };
+  return (await handler.withDeps(deps)({}, lambdaContextFor('sweep'))) as SweepResult;
 };
 
 /** The local on-failure destination: the outbox shows the message as failed, with the reason. */

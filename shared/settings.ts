@@ -35,6 +35,12 @@ export interface Settings {
   readonly originVerifySecret?: string;
   /** YIJIAN_AUTO_CLOSE_DAYS: an answered item the submitter has not rated is closed after this many days. */
   readonly autoCloseDays: number;
+  /**
+   * YIJIAN_CONTACT_RETENTION_DAYS: the sweeper removes a submitter's contact details this many days
+   * after the item ended (closed, rejected or merged): personal information is kept no longer than
+   * the office can need it.
+   */
+  readonly contactRetentionDays: number;
   /** YIJIAN_DIRECTORY_CACHE_MS: how long a process keeps the directory it read (shared/services/directory.ts). */
   readonly directoryCacheMs: number;
   /** YIJIAN_PUBLIC_URL: where submitters track their items (links in e-mail), without a trailing slash. */
@@ -54,6 +60,9 @@ export const originVerifyEnvName = 'YIJIAN_ORIGIN_VERIFY_SECRET';
 export const originVerifyMinLength = 32;
 const defaultRateLimit = '10/600';
 export const defaultAutoCloseDays = 7;
+export const defaultContactRetentionDays = 180;
+/** Some hundred years: a value beyond it is a typo, not a policy. */
+export const maxContactRetentionDays = 36_500;
 export const defaultDirectoryCacheMs = 1000;
 /** A longer cache would hold a directory PUT's answer back (it waits out every cache) too long. */
 export const maxDirectoryCacheMs = 60_000;
@@ -125,6 +134,7 @@ export const readSettings = (env: Env): Settings => {
     rateLimit: parseRateLimit(optional(env, 'YIJIAN_RATE_LIMIT')),
     originVerifySecret: readOriginVerifySecret(env),
     autoCloseDays: readAutoCloseDays(env),
+    contactRetentionDays: integer(env, 'YIJIAN_CONTACT_RETENTION_DAYS', defaultContactRetentionDays, 1, maxContactRetentionDays),
     directoryCacheMs: integer(env, 'YIJIAN_DIRECTORY_CACHE_MS', defaultDirectoryCacheMs, 0, maxDirectoryCacheMs),
     publicUrl: readPublicUrl(env),
     mailFrom: optional(env, 'YIJIAN_MAIL_FROM'),

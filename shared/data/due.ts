@@ -1,4 +1,4 @@
-import { answeredPartition, duePartition } from './keys';
+import { answeredPartition, duePartition, keptContactPartition } from './keys';
 import type { DbDeps } from '../deps';
 import { queryAll } from './db';
 
@@ -7,6 +7,7 @@ import { queryAll } from './db';
  * so a sweep costs reads in proportion to what is due, never to the table.
  *   `DUE`      open items not yet reported overdue for their due date, by due date
  *   `ANSWERED` answered items, by the time of the latest answer
+ *   `CONTACT`  ended items (closed, rejected, merged) that still hold contact details, by when they ended
  */
 const queryRange = async ({ db }: DbDeps, partition: string, from: string | undefined, before: string): Promise<string[]> =>
   (
@@ -27,3 +28,6 @@ export const dueSoonCodes = (deps: DbDeps, now: string, until: string) => queryR
 
 /** Items answered before `before` and still waiting for a rating. */
 export const answeredBeforeCodes = (deps: DbDeps, before: string) => queryRange(deps, answeredPartition, undefined, before);
+
+/** Ended items that ended before `before` and still hold the submitter's contact details. */
+export const contactKeptBeforeCodes = (deps: DbDeps, before: string) => queryRange(deps, keptContactPartition, undefined, before);

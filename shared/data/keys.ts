@@ -99,10 +99,19 @@ export const groupStatusPartition = (groupId: string | undefined, status: Status
 export const allItemsPartition = 'ITEMS';
 export const duePartition = 'DUE';
 export const answeredPartition = 'ANSWERED';
+export const keptContactPartition = 'CONTACT';
 export const practicePartition = 'PRACTICE';
 
 /** Newest first everywhere: sort keys start with the creation time; the tracking code breaks ties. */
 const listSortKey = (item: { createdAt: string; trackingCode: string }) => `${item.createdAt}#${item.trackingCode}`;
+
+/**
+ * When an item ended, for the contact retention: a closed item when it was closed, a rejected or
+ * merged one at its last change (the rejection or the merge: nothing changes such an item after).
+ * Undefined while it can still be answered.
+ */
+export const endedAt = (item: { status: Status; closedAt?: string; updatedAt?: string }): string | undefined =>
+  item.status === 'closed' ? item.closedAt : item.status === 'rejected' || item.status === 'merged' ? item.updatedAt : undefined;
 
 /**
  * The index keys of an item, derived from its attributes alone: every write recomputes all of
@@ -119,6 +128,9 @@ export const itemIndexKeys = (item: {
   recommended?: boolean;
   overdueNotifiedFor?: string;
   answeredAt?: string;
+  closedAt?: string;
+  updatedAt?: string;
+  contact?: unknown;
 }): Partial<Record<(typeof itemIndexKeyNames)[number], string>> => {
   const sk = listSortKey(item);
   return {
@@ -135,7 +147,9 @@ export const itemIndexKeys = (item: {
       ? { gsi6pk: duePartition, gsi6sk: `${item.dueAt}#${item.trackingCode}` }
       : item.status === 'answered' && item.answeredAt
         ? { gsi6pk: answeredPartition, gsi6sk: `${item.answeredAt}#${item.trackingCode}` }
-        : {}),
+        : item.contact !== undefined && endedAt(item)
+          ? { gsi6pk: keptContactPartition, gsi6sk: `${endedAt(item)}#${item.trackingCode}` }
+          : {}),
     ...(item.kind === 'practice' && item.recommended ? { gsi7pk: practicePartition, gsi7sk: sk } : {}),
   };
 };

@@ -55,7 +55,8 @@ export const tableDefinition = {
     { name: 'gsi5', partitionKey: 'gsi5pk', sortKey: 'gsi5sk', projection: summaryAttributes },
     // Sparse, the sweeper's work list, so a sweep reads what is due and nothing else:
     //   `DUE`      open items with a due date the office has not been told is past, by due date;
-    //   `ANSWERED` answered items waiting for a rating, by the time they were answered.
+    //   `ANSWERED` answered items waiting for a rating, by the time they were answered;
+    //   `CONTACT`  ended items still holding contact details, by when they ended (contact retention).
     { name: 'gsi6', partitionKey: 'gsi6pk', sortKey: 'gsi6sk', projection: summaryAttributes },
     // Sparse: recommended good practices, newest first, with their text.
     { name: 'gsi7', partitionKey: 'gsi7pk', sortKey: 'gsi7sk', projection: 'ALL' },

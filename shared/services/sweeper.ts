@@ -1,7 +1,8 @@
 import { changeItem } from '../data/change-item';
 import type { Deps } from '../deps';
 import type { ItemChange, ItemRecord } from '../data/items';
-import { answeredBeforeCodes, dueSoonCodes, overdueCodes } from '../data/due';
+import { answeredBeforeCodes, contactKeptBeforeCodes, dueSoonCodes, overdueCodes } from '../data/due';
+import { endedAt } from '../data/keys';
 import { addWorkingDays } from '../domain/calendar';
 import { UnavailableError } from '../domain/errors';
 import { isOpen, nextStatus } from '../domain/lifecycle';
@@ -13,7 +14,10 @@ import { requireDirectory } from './directory';
  *   - marks each open item past its due date as overdue, once per due date (the change stream then
  *     tells the office);
  *   - marks items due within one working day as reminded (the stream then reminds the group);
- *   - closes answered items the submitter has not rated after Settings.autoCloseDays days.
+ *   - closes answered items the submitter has not rated after Settings.autoCloseDays days;
+ *   - removes the submitter's contact details from items that ended (closed, rejected, merged)
+ *     Settings.contactRetentionDays days ago: personal information is kept no longer than needed.
+ *     The history entry says so and holds no contact; a submitter's later e-mails have no address.
  * Each is one ordinary versioned change with its history entry, so the sweeper never races staff
  * blindly: a change that loses a race is recomputed on the fresh item.
  */
@@ -39,7 +43,7 @@ export const sweep = async (deps: Deps, now: Date = deps.clock.now()) => {
   const at = now.toISOString();
   const directory = await requireDirectory(deps);
   const calendar = { timezone: directory.campaign.timezone, holidays: directory.holidays };
-  const result = { overdue: 0, reminded: 0, autoClosed: 0 };
+  const result = { overdue: 0, reminded: 0, autoClosed: 0, contactsRemoved: 0 };
 
   for (const code of await overdueCodes(deps, at)) {
     const done = await change(deps, code, (item) =>
@@ -71,6 +75,21 @@ export const sweep = async (deps: Deps, now: Date = deps.clock.now()) => {
       };
     });
     if (done) result.autoClosed++;
+  }
+
+  const { contactRetentionDays } = deps.settings;
+  const endedBefore = new Date(now.getTime() - contactRetentionDays * 86_400_000).toISOString();
+  for (const code of await contactKeptBeforeCodes(deps, endedBefore)) {
+    // Decided on the fresh item: one reopened or already cleared meanwhile is left alone.
+    const done = await change(deps, code, (item) => {
+      const ended = endedAt(item);
+      if (item.contact === undefined || !ended || ended >= endedBefore) return null;
+      return {
+        set: { contact: undefined },
+        event: { at, action: 'remove-contact', by: system, note: `contact details removed ${contactRetentionDays} days after the item ended` },
+      };
+    });
+    if (done) result.contactsRemoved++;
   }
   return result;
 };

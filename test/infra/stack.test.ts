@@ -40,7 +40,7 @@ import { esbuildOptions } from '../../infra/bundling';
 import { defaultConsoleUrl, staffGroupNames, staffRouteScopes } from '../../infra/staff-identity';
 import { consoleConfigKeys, contentSecurityPolicy, pageRewriteCode, viewerIpCode } from '../../infra/site';
 import { originVerifyLength } from '../../infra/origin-verify';
-import { originVerifyEnvName, originVerifyMinLength } from '../../shared/settings';
+import { defaultContactRetentionDays, originVerifyEnvName, originVerifyMinLength } from '../../shared/settings';
 import { originVerifyHeader, viewerIpHeader } from '../../shared/http/client-address';
 import { requiredScope } from '../../shared/http/jwt';
 import { defaultMailFrom } from '../../infra/worker-settings';
@@ -360,7 +360,7 @@ describe('staff user pool', () => {
     return pools[0]![1] as Resource;
   };
 
-  it('has no self sign-up, a strong password policy, optional TOTP MFA and email recovery', () => {
+  it('has no self sign-up, a strong password policy, TOTP MFA required of every account (no SMS, no e-mail codes) and email recovery', () => {
     const { Properties: props } = pool();
     expect(props).toMatchObject({
       AdminCreateUserConfig: { AllowAdminCreateUserOnly: true },
@@ -373,13 +373,16 @@ describe('staff user pool', () => {
           RequireSymbols: true,
         },
       },
-      MfaConfiguration: 'OPTIONAL',
+      // ON: every account must set up and use TOTP; the only factor offered is the authenticator app.
+      MfaConfiguration: 'ON',
       EnabledMfas: ['SOFTWARE_TOKEN_MFA'],
       AccountRecoverySetting: { RecoveryMechanisms: [{ Name: 'verified_email', Priority: 1 }] },
       DeletionProtection: 'ACTIVE',
       UserPoolTier: 'ESSENTIALS',
     });
     expect(props.Policies.PasswordPolicy.MinimumLength).toBeGreaterThanOrEqual(12);
+    // No SMS factor can be turned on without an SNS role: there is none.
+    expect(props.SmsConfiguration).toBeUndefined();
   });
 
   it('is kept when the stack or the resource goes away', () => {
@@ -685,7 +688,7 @@ describe('background workers (shared/workers.ts)', () => {
     template.resourceCountIs('AWS::SES::EmailIdentity', 0);
   });
 
-  it('give notify its sender and public URL (the site, without context publicUrl), and sweep its auto-close days', () => {
+  it('give notify its sender and public URL (the site, without context publicUrl), and sweep its auto-close and contact retention days', () => {
     expect(functionOf(streamWorker.handler).Properties.Environment.Variables).toMatchObject({
       TABLE_NAME: { Ref: logicalId(stack.table) },
       YIJIAN_MAIL_FROM: defaultMailFrom,
@@ -694,11 +697,14 @@ describe('background workers (shared/workers.ts)', () => {
     expect(functionOf(scheduleWorker.handler).Properties.Environment.Variables).toMatchObject({
       TABLE_NAME: { Ref: logicalId(stack.table) },
       YIJIAN_AUTO_CLOSE_DAYS: '7',
+      // Personal-information minimisation (#14 point 18): contact details go 180 days after an item ended.
+      YIJIAN_CONTACT_RETENTION_DAYS: String(defaultContactRetentionDays),
     });
+    expect(defaultContactRetentionDays).toBe(180);
     expect(functionOf(streamWorker.handler).Properties.Timeout).toBe(notifyTimeout.toSeconds());
     for (const handler of [...handlers, tallyWorker.handler]) {
       const names = Object.keys(functionOf(handler).Properties.Environment.Variables);
-      expect(names.filter((n) => /MAIL|PUBLIC_URL|AUTO_CLOSE/.test(n)), handler).toEqual([]);
+      expect(names.filter((n) => /MAIL|PUBLIC_URL|AUTO_CLOSE|RETENTION/.test(n)), handler).toEqual([]);
     }
     // The tally needs the table and nothing else.
     expect(Object.keys(functionOf(tallyWorker.handler).Properties.Environment.Variables).sort()).toEqual(
@@ -1215,7 +1221,6 @@ describe('cdk-nag AwsSolutions', () => {
       new Set([
         'AwsSolutions-IAM5[Resource::*]',
         'AwsSolutions-APIG4',
-        'AwsSolutions-COG2',
         'AwsSolutions-COG8',
         'AwsSolutions-SQS3',
         // The site: its access-log bucket, and the distribution (geo, WAF, logs, TLS with the default certificate).
@@ -1287,6 +1292,7 @@ describe('stack options', () => {
         sesIdentity: 'campaign.example',
         publicUrl: 'https://campaign.example/desk',
         autoCloseDays: '10',
+        contactRetentionDays: '365',
         alarmEmail: 'ops@campaign.example',
         createSesIdentity: 'true',
       }),
@@ -1296,7 +1302,7 @@ describe('stack options', () => {
     t.hasResourceProperties('AWS::Lambda::Function', {
       Environment: { Variables: Match.objectLike({ YIJIAN_MAIL_FROM: 'Campaign desk <desk@mail.campaign.example>', YIJIAN_PUBLIC_URL: 'https://campaign.example/desk' }) },
     });
-    t.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ YIJIAN_AUTO_CLOSE_DAYS: '10' }) } });
+    t.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ YIJIAN_AUTO_CLOSE_DAYS: '10', YIJIAN_CONTACT_RETENTION_DAYS: '365' }) } });
     t.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@campaign.example' });
     t.hasResourceProperties('AWS::SES::EmailIdentity', { EmailIdentity: 'campaign.example' });
     expect(JSON.stringify(s.resolve(s.workers.sesIdentityArn))).toContain(':identity/campaign.example');
@@ -1308,6 +1314,8 @@ describe('stack options', () => {
     expect(() => new YijianStack(appWithoutBundling({ mailFrom: 'a@x.example', sesIdentity: 'y.example' }), 'Other')).toThrow(/does not cover/);
     expect(() => new YijianStack(appWithoutBundling({ publicUrl: 'http://yijian.example' }), 'Plain')).toThrow(/publicUrl/);
     expect(() => new YijianStack(appWithoutBundling({ autoCloseDays: '0' }), 'Zero')).toThrow(/autoCloseDays/);
+    expect(() => new YijianStack(appWithoutBundling({ contactRetentionDays: '0' }), 'NoRetention')).toThrow(/contactRetentionDays/);
+    expect(() => new YijianStack(appWithoutBundling({ contactRetentionDays: 'half a year' }), 'WordRetention')).toThrow(/contactRetentionDays/);
     expect(() => new YijianStack(appWithoutBundling({ createSesIdentity: 'yes' }), 'Flag')).toThrow(/createSesIdentity/);
   });
 

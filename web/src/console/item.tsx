@@ -33,6 +33,7 @@ const actionNames: Record<string, [string, string]> = {
   overdue: ['超期', 'overdue'],
   remind: ['提醒', 'reminder'],
   'auto-close': ['自动办结', 'closed automatically'],
+  'remove-contact': ['删除联系方式', 'contact details removed'],
 };
 const actionName = (action: string) => actionNames[action]?.[getLang() === 'zh' ? 0 : 1] ?? action;
 
