@@ -91,6 +91,8 @@ export const formData = /* @__PURE__ */ schema(() => z.object({
     name: z.string(),
     phase: z.object({ id: z.string(), name: z.string() }),
     phases: z.array(z.object({ id: z.string(), name: z.string(), startsOn: z.string() })),
+    /** The directory's IANA time zone: the pages show session times in it, wherever the phone is. */
+    timezone: z.string(),
   }),
   kinds: z.array(z.object({ id: kindSchema, name: z.string() })),
   units: z.array(z.object({ id: z.string(), name: z.string(), system: z.string() })),

@@ -37,6 +37,7 @@ export const formData = async (deps: Deps) => {
       name: campaign.name,
       phase: { id: phase.id, name: phase.name },
       phases: campaign.phases.map(({ id, name, startsOn }) => ({ id, name, startsOn })),
+      timezone: campaign.timezone,
     },
     kinds: kinds.map(({ id, name }) => ({ id, name })),
     units: directory.units.map(({ id, name, system }) => ({ id, name, system })),

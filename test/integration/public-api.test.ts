@@ -40,7 +40,7 @@ describe('GET /api/form', () => {
   it('gives the campaign with its current phase, the five kinds and the units', async () => {
     const r = await http.get('/api/form');
     expect(r.status).toBe(200);
-    expect(r.json.campaign).toMatchObject({ id: demoDirectory.campaign.id, name: demoDirectory.campaign.name });
+    expect(r.json.campaign).toMatchObject({ id: demoDirectory.campaign.id, name: demoDirectory.campaign.name, timezone: 'Asia/Shanghai' });
     expect(r.json.campaign.phases.map((p: { id: string }) => p.id)).toEqual(['study', 'review', 'rectify']);
     expect(r.json.campaign.phase.id).toMatch(/^(study|review|rectify)$/);
     expect(r.json.kinds.map((k: { id: string }) => k.id)).toEqual(['feedback', 'question', 'suggestion', 'problem', 'practice']);
