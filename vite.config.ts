@@ -33,6 +33,7 @@ export default defineConfig({
       input: {
         index: here('./web/index.html'),
         track: here('./web/track.html'),
+        session: here('./web/session.html'),
         console: here('./web/console.html'),
         404: here('./web/404.html'),
       },

@@ -7,6 +7,7 @@
 import { FunctionCode, FunctionRuntime, Function as EdgeFunction } from 'aws-cdk-lib/aws-cloudfront';
 import type { Construct } from 'constructs';
 import { viewerIpHeader } from '../shared/http/client-address';
+import { sessionPageFile, sessionPagePattern } from '../shared/page-paths';
 
 /** The pretty paths of the pages (as local/pages.ts serves them); `/` is the default root object. */
 export const pagePaths: Readonly<Record<string, string>> = {
@@ -21,6 +22,7 @@ export const pagePaths: Readonly<Record<string, string>> = {
  * app client's callback URL.
  */
 export const pageRewriteCode = `var pages = ${JSON.stringify(pagePaths)};
+var sessionPath = ${sessionPagePattern.toString()};
 function handler(event) {
   var request = event.request;
   var uri = request.uri;
@@ -29,6 +31,7 @@ function handler(event) {
   }
   var page = pages[uri];
   if (page) request.uri = page;
+  else if (sessionPath.test(uri)) request.uri = ${JSON.stringify(`/${sessionPageFile}`)};
   return request;
 }
 `;
@@ -50,10 +53,10 @@ export const viewerIpCode = `function handler(event) {
 }
 `;
 
-/** `PageRewrite` in `scope` (the site): /track and /console to their pages. */
+/** `PageRewrite` in `scope` (the site): /track, /console and /s/<code> to their pages. */
 export function createPageRewrite(scope: Construct): EdgeFunction {
   return new EdgeFunction(scope, 'PageRewrite', {
-    comment: 'yijian: /track and /console to their pages',
+    comment: 'yijian: /track, /console and /s/<code> to their pages',
     runtime: FunctionRuntime.JS_2_0,
     code: FunctionCode.fromInline(pageRewriteCode),
   });

@@ -5,6 +5,7 @@
  *
  *   /          -> index.html   (the submission form)
  *   /track     -> track.html   (the tracking page)
+ *   /s/<code>  -> session.html (a training session's page; its join key is in the fragment)
  *   /console   -> console.html (the staff console)
  *   /assets/*  -> hashed files, cached for a year
  *   otherwise  -> 404.html with status 404
@@ -15,6 +16,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
+import { sessionPageFile, sessionPagePattern } from '../shared/page-paths';
 
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 /** Where `vite build` writes the pages (see vite.config.ts). */
@@ -140,7 +142,7 @@ export const createPageServer = (options: PageServerOptions) => {
     } catch {
       return notFound(req, res);
     }
-    const page = pages[pathname];
+    const page = pages[pathname] ?? (sessionPagePattern.test(pathname) ? sessionPageFile : undefined);
     if (page) {
       const file = join(root, page);
       const entry = await load(file);

@@ -94,7 +94,7 @@ const rolePolicies = (handler: string): { statements: Statement[]; managed: unkn
 
 beforeAll(() => {
   webDist = mkdtempSync(join(tmpdir(), 'yijian-web-dist-'));
-  for (const page of ['index.html', 'track.html', 'console.html', '404.html']) {
+  for (const page of ['index.html', 'track.html', 'session.html', 'console.html', '404.html']) {
     writeFileSync(join(webDist, page), `<!doctype html><title>${page}</title>`);
   }
   mkdirSync(join(webDist, 'assets'));
@@ -777,7 +777,7 @@ describe('site (web pages behind CloudFront)', () => {
     template.resourceCountIs('AWS::CloudFront::CloudFrontOriginAccessIdentity', 0);
   });
 
-  it('serves the pages by default: HTTPS, compressed, cached, /track and /console rewritten to their pages', () => {
+  it('serves the pages by default: HTTPS, compressed, cached, /track, /console and /s/<code> rewritten to their pages', () => {
     const config = distribution();
     expect(config.DefaultRootObject).toBe('index.html');
     expect(config.DefaultCacheBehavior).toMatchObject({
@@ -803,6 +803,11 @@ describe('site (web pages behind CloudFront)', () => {
     // The console's sign-in returns to its own URL: one spelling only.
     expect(run('/console/')).toEqual({ statusCode: 301, statusDescription: 'Moved Permanently', headers: { location: { value: '/console' } } });
     expect(run('/track/').statusCode).toBe(301);
+    // A session's page: one code segment; its join key is in the fragment, which never arrives.
+    expect(run('/s/PX-AB12-CD34').uri).toBe('/session.html');
+    expect(run('/s/').uri).toBe('/s/');
+    expect(run('/s/PX-AB12-CD34/x').uri).toBe('/s/PX-AB12-CD34/x');
+    expect(run('/s/../index.html').uri).toBe('/s/../index.html');
   });
 
   it('routes /api/* to the HTTP API: HTTPS only, never cached, every method, every viewer header but Host', () => {
@@ -964,7 +969,7 @@ describe('site (web pages behind CloudFront)', () => {
       const hash = (deployment[1].SourceObjectKeys[0] as string).replace(/\.zip$/, '');
       return readdirSync(join(assembly.directory, `asset.${hash}`)).sort();
     };
-    expect(stagedFiles(pages!)).toEqual(['404.html', 'console.html', 'index.html', 'track.html']);
+    expect(stagedFiles(pages!)).toEqual(['404.html', 'console.html', 'index.html', 'session.html', 'track.html']);
     expect(stagedFiles(assets!)).toEqual(['main-Ab12Cd34.js']);
   });
 
@@ -1366,7 +1371,7 @@ describe('stack options', () => {
     const s = new YijianStack(appWithoutBundling({ webDist: missing }), 'Placeholder');
     expect(s.site.usesPlaceholder).toBe(true);
     expect(s.site.assetsDeployment).toBeUndefined();
-    expect(readdirSync(s.site.pagesDir).sort()).toEqual(['404.html', 'console.html', 'index.html', 'track.html']);
+    expect(readdirSync(s.site.pagesDir).sort()).toEqual(['404.html', 'console.html', 'index.html', 'session.html', 'track.html']);
     // The placeholder obeys the CSP too: no inline script or style.
     expect(readFileSync(join(s.site.pagesDir, 'index.html'), 'utf8')).not.toMatch(/<script|<style|style=/);
     Annotations.fromStack(s).hasWarning('/Placeholder/Site', Match.stringLikeRegexp('not built'));

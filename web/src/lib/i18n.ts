@@ -58,8 +58,13 @@ export const dictionary = <K extends string>(zh: Record<K, string>, en: Record<K
 
 const locale = () => (current === 'zh' ? 'zh-CN' : 'en-GB');
 
-export const formatDateTime = (iso: string | undefined): string =>
-  iso ? new Intl.DateTimeFormat(locale(), { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso)) : '';
+/** A date and time; in `timeZone` (a session's, the directory's) when given, else the browser's. */
+export const formatDateTime = (iso: string | undefined, timeZone?: string): string =>
+  iso ? new Intl.DateTimeFormat(locale(), { dateStyle: 'medium', timeStyle: 'short', ...(timeZone ? { timeZone } : {}) }).format(new Date(iso)) : '';
+
+/** The time of day only (the end of a session on the day it starts). */
+export const formatTime = (iso: string | undefined, timeZone?: string): string =>
+  iso ? new Intl.DateTimeFormat(locale(), { timeStyle: 'short', ...(timeZone ? { timeZone } : {}) }).format(new Date(iso)) : '';
 
 export const formatDate = (iso: string | undefined): string =>
   iso ? new Intl.DateTimeFormat(locale(), { dateStyle: 'medium' }).format(new Date(iso)) : '';

@@ -1,0 +1,561 @@
+/**
+ * The submission form and its receipt, shared by the form page (`/`) and the session page
+ * (`/s/<code>`). Validation is the server's own zod schema; what a page adds to the body (the
+ * session page's `session: { code, key }`) travels beside it, and a page may explain problems the
+ * plain form never meets (a closed session) through `describeProblem`.
+ */
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { createSubmissionBody, type SubmissionReceipt } from '../../../shared/schemas/submission';
+import { apiRequest, issuesToErrors, problemToErrors, type ApiResult, type FieldErrors } from './api';
+import { dictionary, formatDateTime } from './i18n';
+import { translateMessage } from './messages';
+import { kindDescription, kindName, kinds, statusName, type Kind } from './terms';
+import { receiptLink } from './tracking-code';
+import { CharCount, describedBy, FieldError, randomId } from './ui';
+
+const t = dictionary(
+  {
+    kind: '类别',
+    chooseKind: '请选择类别。',
+    unit: '涉及单位（可选）',
+    unitSearch: '搜索单位',
+    unitSearchHint: '输入单位名称中的字，缩小下面的列表。',
+    noUnit: '（不指定单位）',
+    unitsLoading: '正在加载单位列表…',
+    unitMatches: '找到 {n} 个单位',
+    title: '标题',
+    body: '内容',
+    bodyHint: '请写清楚时间、地点和具体情况，便于核实和答复。',
+    chars: '字数',
+    anonymous: '匿名提交',
+    anonOn: '已开启匿名：不会保存您的姓名、联系方式，也不记录您的网络地址（IP）。只有凭查询码和密钥才能查看答复。',
+    anonOff: '您可以留下联系方式（均可选），答复时我们会发邮件通知您。只有领导小组办公室和负责的督导组能看到。',
+    contact: '联系方式（可选）',
+    name: '姓名',
+    email: '电子邮箱',
+    phone: '电话',
+    rating: '对本次培训的评分（可选）',
+    stars: '{n} 星',
+    clearRating: '不评分',
+    website: '网站（请勿填写）',
+    submit: '提交',
+    submitting: '正在提交…',
+    fixErrors: '还有 {n} 处需要修改，请看标红的项目。',
+    network: '网络连接失败，请稍后再点“提交”。再次提交不会重复。',
+    rateLimited: '提交太频繁了，请 {s} 秒后再试。',
+    busy: '服务暂时繁忙，请稍后再试。',
+    failed: '提交没有成功（{status}）。请稍后再试。',
+    receiptTitle: '提交成功',
+    receiptCode: '查询码',
+    receiptKey: '查询密钥',
+    receiptKeep: '密钥只显示这一次，请复制或截图保存。凭查询码和密钥可查看办理进度和答复。',
+    copy: '复制查询码和密钥',
+    copied: '已复制。',
+    copyFailed: '无法自动复制，请长按选择文字复制。',
+    copyText: '意见箱查询码：{code}\n查询密钥：{key}\n查看进度：{link}',
+    track: '查看办理进度',
+    status: '状态',
+    due: '答复期限',
+    another: '再提交一条',
+  },
+  {
+    kind: 'Kind',
+    chooseKind: 'Choose a kind.',
+    unit: 'Unit concerned (optional)',
+    unitSearch: 'Search units',
+    unitSearchHint: 'Type part of a unit name to narrow the list below.',
+    noUnit: '(no particular unit)',
+    unitsLoading: 'Loading the units…',
+    unitMatches: '{n} units found',
+    title: 'Title',
+    body: 'Text',
+    bodyHint: 'Say when, where and what happened, so that it can be checked and answered.',
+    chars: 'Characters',
+    anonymous: 'Submit anonymously',
+    anonOn: 'Anonymous: no name, no contact details and no network address (IP) are kept. Only the tracking code and key show the answer.',
+    anonOff: 'You may leave contact details (all optional) to be told by e-mail when there is an answer. Only the campaign office and the group in charge see them.',
+    contact: 'Contact (optional)',
+    name: 'Name',
+    email: 'E-mail',
+    phone: 'Phone',
+    rating: 'Your rating of the training (optional)',
+    stars: '{n} stars',
+    clearRating: 'No rating',
+    website: 'Website (leave empty)',
+    submit: 'Submit',
+    submitting: 'Submitting…',
+    fixErrors: '{n} fields need attention; see the ones marked in red.',
+    network: 'The network failed. Press “Submit” again in a moment; it will not be sent twice.',
+    rateLimited: 'Too many submissions; try again in {s} seconds.',
+    busy: 'The service is busy; try again in a moment.',
+    failed: 'The submission did not go through ({status}). Try again later.',
+    receiptTitle: 'Submitted',
+    receiptCode: 'Tracking code',
+    receiptKey: 'Access key',
+    receiptKeep: 'The key is shown only this once: copy it or take a screenshot. The code and key show the progress and the answers.',
+    copy: 'Copy code and key',
+    copied: 'Copied.',
+    copyFailed: 'Could not copy; select the text and copy it.',
+    copyText: 'Yijian tracking code: {code}\nAccess key: {key}\nTrack it: {link}',
+    track: 'Track it',
+    status: 'Status',
+    due: 'Answer due',
+    another: 'Submit another',
+  },
+);
+
+export interface FormUnit {
+  id: string;
+  name: string;
+  system: string;
+}
+
+export interface FormData {
+  /** `timezone`: the directory's (an addition to the contract; older servers leave it out). */
+  campaign: { name: string; phase: { id: string; name: string }; timezone?: string };
+  units: FormUnit[];
+}
+
+/** GET /api/form, retried with backoff (a page is usable meanwhile: the kinds come with the bundle). */
+export const useFormData = (): FormData | null => {
+  const [form, setForm] = useState<FormData | null>(null);
+  useEffect(() => {
+    let cancelled = false;
+    const load = async (attempt: number): Promise<void> => {
+      const r = await apiRequest<FormData>('GET', '/api/form');
+      if (cancelled) return;
+      if (r.ok) setForm(r.json);
+      else if (attempt < 5) setTimeout(() => void load(attempt + 1), 1000 * 2 ** attempt);
+    };
+    void load(0);
+    return () => {
+      cancelled = true;
+    };
+  }, []);
+  return form;
+};
+
+interface Draft {
+  kind: Kind | '';
+  unitId: string;
+  title: string;
+  body: string;
+  anonymous: boolean;
+  name: string;
+  email: string;
+  phone: string;
+  rating: number | null;
+  website: string;
+}
+
+const emptyDraft: Draft = {
+  kind: '',
+  unitId: '',
+  title: '',
+  body: '',
+  anonymous: true,
+  name: '',
+  email: '',
+  phone: '',
+  rating: null,
+  website: '',
+};
+
+/** The request body exactly as the API takes it: empty optional fields left out. */
+const toPayload = (d: Draft): Record<string, unknown> => {
+  const payload: Record<string, unknown> = { kind: d.kind || undefined, title: d.title, body: d.body, anonymous: d.anonymous };
+  if (d.unitId) payload.unitId = d.unitId;
+  if (!d.anonymous) {
+    const contact: Record<string, string> = {};
+    if (d.name.trim()) contact.name = d.name.trim();
+    if (d.email.trim()) contact.email = d.email.trim();
+    if (d.phone.trim()) contact.phone = d.phone.trim();
+    if (Object.keys(contact).length) payload.contact = contact;
+  }
+  if (d.kind === 'feedback' && d.rating) payload.rating = d.rating;
+  if (d.website) payload.website = d.website;
+  return payload;
+};
+
+/** Which element to focus for an error path. */
+const fieldIdFor: Record<string, string> = {
+  kind: 'kind-feedback',
+  unitId: 'unit',
+  title: 'title',
+  body: 'body',
+  contact: 'contact-name',
+  'contact.name': 'contact-name',
+  'contact.email': 'contact-email',
+  'contact.phone': 'contact-phone',
+  rating: 'rating-1',
+};
+const errorOrder = ['kind', 'unitId', 'title', 'body', 'contact', 'contact.name', 'contact.email', 'contact.phone', 'rating'];
+
+const localiseErrors = (errors: FieldErrors): FieldErrors => {
+  const out: FieldErrors = {};
+  for (const [path, message] of Object.entries(errors)) out[path] = path === 'kind' ? t('chooseKind') : translateMessage(message);
+  return out;
+};
+
+export interface SubmissionFormProps {
+  /** All units (null while /api/form has not answered). */
+  units: FormUnit[] | null;
+  /** Units shown first, under their own heading (the session's units); left out of the rest. */
+  firstUnits?: { label: string; ids: readonly string[] };
+  /** Added to the validated body (e.g. `session: { code, key }`). */
+  extraBody?: Record<string, unknown>;
+  /** The training rating of a feedback item; the session page rates the session instead. */
+  withRating?: boolean;
+  /** Headers for one write (e.g. a proof of work); asked for each attempt. */
+  writeHeaders?: () => Promise<Record<string, string>>;
+  /** A page's own message for a refusal the plain form does not know (null: the default one). */
+  describeProblem?: (result: ApiResult) => string | null;
+  onReceipt: (receipt: SubmissionReceipt) => void;
+}
+
+export const SubmissionForm = (props: SubmissionFormProps) => {
+  const [draft, setDraft] = useState<Draft>(emptyDraft);
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const [banner, setBanner] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [unitQuery, setUnitQuery] = useState('');
+  const inflight = useRef(false);
+  /** One Idempotency-Key per distinct body: a double click or a retry after a lost answer sends the same one. */
+  const idempotency = useRef<{ key: string; body: string } | null>(null);
+  const withRating = props.withRating ?? true;
+
+  const set = <K extends keyof Draft>(key: K, value: Draft[K]) => {
+    setDraft((d) => ({ ...d, [key]: value }));
+  };
+
+  const units = props.units ?? [];
+  const filteredUnits = useMemo(() => {
+    const q = unitQuery.trim().toLowerCase();
+    const list = q ? units.filter((u) => u.name.toLowerCase().includes(q) || u.system.toLowerCase().includes(q)) : units;
+    const selected = units.find((u) => u.id === draft.unitId);
+    return selected && !list.includes(selected) ? [selected, ...list] : list;
+  }, [units, unitQuery, draft.unitId]);
+  const groups = useMemo(() => {
+    const first = new Set(props.firstUnits?.ids ?? []);
+    const out = new Map<string, FormUnit[]>();
+    if (first.size) out.set(props.firstUnits!.label, filteredUnits.filter((u) => first.has(u.id)));
+    for (const u of filteredUnits) if (!first.has(u.id)) out.set(u.system, [...(out.get(u.system) ?? []), u]);
+    return [...out].filter(([, list]) => list.length > 0);
+  }, [filteredUnits, props.firstUnits]);
+
+  const focusFirstError = (errs: FieldErrors) => {
+    const first = errorOrder.find((p) => errs[p]);
+    const id = first ? fieldIdFor[first] : undefined;
+    requestAnimationFrame(() => (document.getElementById(id ?? '') ?? document.getElementById('form-banner'))?.focus());
+  };
+
+  const showErrors = (errs: FieldErrors) => {
+    setErrors(errs);
+    setBanner(t('fixErrors', { n: Object.keys(errs).length }));
+    focusFirstError(errs);
+  };
+
+  const onSubmit = async (event: Event) => {
+    event.preventDefault();
+    if (inflight.current) return;
+    const parsed = createSubmissionBody.safeParse(toPayload(draft));
+    if (!parsed.success) {
+      showErrors(localiseErrors(issuesToErrors(parsed.error.issues)));
+      return;
+    }
+    inflight.current = true;
+    setBusy(true);
+    setBanner(null);
+    const body = { ...parsed.data, ...(props.extraBody ?? {}) };
+    const bodyJson = JSON.stringify(body);
+    if (idempotency.current?.body !== bodyJson) idempotency.current = { key: randomId(), body: bodyJson };
+    try {
+      const extra = props.writeHeaders ? await props.writeHeaders() : {};
+      const r = await apiRequest<SubmissionReceipt>('POST', '/api/submissions', {
+        body,
+        headers: { ...extra, 'Idempotency-Key': idempotency.current.key },
+      });
+      if (r.status === 201) {
+        setErrors({});
+        idempotency.current = null;
+        setDraft(emptyDraft);
+        setUnitQuery('');
+        props.onReceipt(r.json);
+        return;
+      }
+      const own = props.describeProblem?.(r) ?? null;
+      const fieldErrors = localiseErrors(problemToErrors(r.problem));
+      if (own) {
+        setErrors({});
+        setBanner(own);
+        requestAnimationFrame(() => document.getElementById('form-banner')?.focus());
+      } else if (r.status === 400 && Object.keys(fieldErrors).some((path) => errorOrder.includes(path))) showErrors(fieldErrors);
+      else if (r.status === 0) setBanner(t('network'));
+      else if (r.status === 429) setBanner(t('rateLimited', { s: r.headers.get('retry-after') ?? '60' }));
+      else if (r.status === 503) setBanner(t('busy'));
+      else setBanner(r.problem?.detail ? translateMessage(r.problem.detail) : t('failed', { status: r.status }));
+    } finally {
+      inflight.current = false;
+      setBusy(false);
+    }
+  };
+
+  const err = (path: string) => errors[path];
+  const errId = (path: string) => (errors[path] ? `${path.replace('.', '-')}-error` : undefined);
+
+  return (
+    <form class="card" id="submission-form" noValidate onSubmit={onSubmit} aria-describedby={banner ? 'form-banner' : undefined}>
+      {banner ? (
+        <div id="form-banner" class="banner bad" role="alert" tabIndex={-1}>
+          {banner}
+        </div>
+      ) : null}
+
+      <fieldset aria-describedby={errId('kind')}>
+        <legend>{t('kind')}</legend>
+        <div class="choices">
+          {kinds.map((k) => (
+            <label class="choice" key={k.id}>
+              <input type="radio" id={`kind-${k.id}`} name="kind" value={k.id} checked={draft.kind === k.id} onChange={() => set('kind', k.id)} />
+              <span>
+                <span class="name">{kindName(k.id)}</span>
+                <span class="desc">{kindDescription(k.id)}</span>
+              </span>
+            </label>
+          ))}
+        </div>
+        <FieldError id="kind-error" message={err('kind')} />
+      </fieldset>
+
+      <div class="field">
+        <label for="unit-search">{t('unitSearch')}</label>
+        <input
+          type="search"
+          id="unit-search"
+          value={unitQuery}
+          autoComplete="off"
+          aria-describedby="unit-search-hint unit-count"
+          aria-controls="unit"
+          onInput={(e) => setUnitQuery((e.target as HTMLInputElement).value)}
+        />
+        <p class="hint" id="unit-search-hint">
+          {t('unitSearchHint')}{' '}
+          <span id="unit-count" aria-live="polite">
+            {props.units ? t('unitMatches', { n: filteredUnits.length }) : t('unitsLoading')}
+          </span>
+        </p>
+      </div>
+      <div class="field">
+        <label for="unit">{t('unit')}</label>
+        <select
+          id="unit"
+          value={draft.unitId}
+          aria-invalid={err('unitId') ? true : undefined}
+          aria-describedby={errId('unitId')}
+          onChange={(e) => set('unitId', (e.target as HTMLSelectElement).value)}
+        >
+          <option value="">{t('noUnit')}</option>
+          {groups.map(([label, list]) => (
+            <optgroup label={label} key={label}>
+              {list.map((u) => (
+                <option value={u.id} key={u.id}>
+                  {u.name}
+                </option>
+              ))}
+            </optgroup>
+          ))}
+        </select>
+        <FieldError id="unitId-error" message={err('unitId')} />
+      </div>
+
+      <div class="field">
+        <label for="title">{t('title')}</label>
+        <input
+          type="text"
+          id="title"
+          value={draft.title}
+          autoComplete="off"
+          enterKeyHint="next"
+          aria-invalid={err('title') ? true : undefined}
+          aria-describedby={describedBy('title-count', errId('title'))}
+          onInput={(e) => set('title', (e.target as HTMLInputElement).value)}
+        />
+        <CharCount id="title-count" value={draft.title} max={120} label={t('chars')} />
+        <FieldError id="title-error" message={err('title')} />
+      </div>
+
+      <div class="field">
+        <label for="body">{t('body')}</label>
+        <textarea
+          id="body"
+          rows={7}
+          value={draft.body}
+          aria-invalid={err('body') ? true : undefined}
+          aria-describedby={describedBy('body-hint', 'body-count', errId('body'))}
+          onInput={(e) => set('body', (e.target as HTMLTextAreaElement).value)}
+        />
+        <p class="hint" id="body-hint">
+          {t('bodyHint')}
+        </p>
+        <CharCount id="body-count" value={draft.body} max={5000} label={t('chars')} />
+        <FieldError id="body-error" message={err('body')} />
+      </div>
+
+      {withRating && draft.kind === 'feedback' ? (
+        <fieldset aria-describedby={errId('rating')}>
+          <legend>{t('rating')}</legend>
+          <div class="stars">
+            {[1, 2, 3, 4, 5].map((n) => (
+              <label class={draft.rating !== null && n <= draft.rating ? 'star on' : 'star'} key={n}>
+                <input type="radio" name="rating" id={`rating-${n}`} value={n} checked={draft.rating === n} onChange={() => set('rating', n)} />
+                <span aria-hidden="true">{draft.rating !== null && n <= draft.rating ? '★' : '☆'}</span>
+                <span class="sr-only">{t('stars', { n })}</span>
+              </label>
+            ))}
+            {draft.rating !== null ? (
+              <button type="button" class="link" onClick={() => set('rating', null)}>
+                {t('clearRating')}
+              </button>
+            ) : null}
+          </div>
+          <FieldError id="rating-error" message={err('rating')} />
+        </fieldset>
+      ) : null}
+
+      <div class="field">
+        <label class="switch" for="anonymous">
+          <input
+            type="checkbox"
+            role="switch"
+            id="anonymous"
+            checked={draft.anonymous}
+            aria-describedby="anonymous-note"
+            onChange={(e) => set('anonymous', (e.target as HTMLInputElement).checked)}
+          />
+          {t('anonymous')}
+        </label>
+        <p id="anonymous-note" class={draft.anonymous ? 'notice' : 'notice warn'} aria-live="polite">
+          {draft.anonymous ? t('anonOn') : t('anonOff')}
+        </p>
+      </div>
+
+      {!draft.anonymous ? (
+        <fieldset aria-describedby={errId('contact')}>
+          <legend>{t('contact')}</legend>
+          <FieldError id="contact-error" message={err('contact')} />
+          <div class="field">
+            <label for="contact-name">{t('name')}</label>
+            <input
+              type="text"
+              id="contact-name"
+              autoComplete="name"
+              value={draft.name}
+              aria-invalid={err('contact.name') ? true : undefined}
+              aria-describedby={errId('contact.name')}
+              onInput={(e) => set('name', (e.target as HTMLInputElement).value)}
+            />
+            <FieldError id="contact-name-error" message={err('contact.name')} />
+          </div>
+          <div class="field">
+            <label for="contact-email">{t('email')}</label>
+            <input
+              type="email"
+              id="contact-email"
+              autoComplete="email"
+              inputMode="email"
+              value={draft.email}
+              aria-invalid={err('contact.email') ? true : undefined}
+              aria-describedby={errId('contact.email')}
+              onInput={(e) => set('email', (e.target as HTMLInputElement).value)}
+            />
+            <FieldError id="contact-email-error" message={err('contact.email')} />
+          </div>
+          <div class="field">
+            <label for="contact-phone">{t('phone')}</label>
+            <input
+              type="tel"
+              id="contact-phone"
+              autoComplete="tel"
+              value={draft.phone}
+              aria-invalid={err('contact.phone') ? true : undefined}
+              aria-describedby={errId('contact.phone')}
+              onInput={(e) => set('phone', (e.target as HTMLInputElement).value)}
+            />
+            <FieldError id="contact-phone-error" message={err('contact.phone')} />
+          </div>
+        </fieldset>
+      ) : null}
+
+      <div class="honeypot" aria-hidden="true">
+        <label for="website">{t('website')}</label>
+        <input
+          type="text"
+          id="website"
+          name="website"
+          tabIndex={-1}
+          autoComplete="off"
+          value={draft.website}
+          onInput={(e) => set('website', (e.target as HTMLInputElement).value)}
+        />
+      </div>
+
+      <button type="submit" id="submit" class="primary block" disabled={busy} aria-busy={busy}>
+        {busy ? t('submitting') : t('submit')}
+      </button>
+    </form>
+  );
+};
+
+export const Receipt = (props: { receipt: SubmissionReceipt; onAnother: () => void }) => {
+  const { trackingCode, accessKey } = props.receipt;
+  const [copyState, setCopyState] = useState('');
+  const link = receiptLink(trackingCode, accessKey);
+  useEffect(() => {
+    requestAnimationFrame(() => document.getElementById('receipt-heading')?.focus());
+  }, []);
+  const copy = async () => {
+    const text = t('copyText', { code: trackingCode, key: accessKey, link: new URL(link, location.href).href });
+    try {
+      await navigator.clipboard.writeText(text);
+      setCopyState(t('copied'));
+    } catch {
+      setCopyState(t('copyFailed'));
+    }
+  };
+  return (
+    <section class="card receipt" aria-labelledby="receipt-heading">
+      <h1 id="receipt-heading" tabIndex={-1}>
+        {t('receiptTitle')}
+      </h1>
+      <p class="muted">{t('receiptCode')}</p>
+      <p class="code" id="receipt-code" lang="en">
+        {trackingCode}
+      </p>
+      <p class="muted">{t('receiptKey')}</p>
+      <p class="key" id="receipt-key" lang="en">
+        {accessKey}
+      </p>
+      <p class="notice warn">{t('receiptKeep')}</p>
+      <p>
+        {t('status')}: {statusName(props.receipt.status)}
+        {props.receipt.dueAt ? ` · ${t('due')}: ${formatDateTime(props.receipt.dueAt)}` : ''}
+      </p>
+      <div class="row">
+        <button type="button" onClick={copy}>
+          {t('copy')}
+        </button>
+        <a class="button primary" href={link} id="track-link">
+          {t('track')}
+        </a>
+      </div>
+      <p role="status" class="small">
+        {copyState}
+      </p>
+      <p>
+        <button type="button" class="link" onClick={props.onAnother}>
+          {t('another')}
+        </button>
+      </p>
+    </section>
+  );
+};
