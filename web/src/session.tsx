@@ -223,6 +223,18 @@ const Rating = (props: { code: string; sessionKey: string; onClosed: () => void;
   );
 };
 
+/** Why the page offers nothing to send (a bad link, a closed session), and the way to the plain form. */
+const SessionProblem = (props: { kind: 'bad' | 'warn'; text: string }) => (
+  <div class="card">
+    <Banner kind={props.kind}>
+      <span id="session-problem">{props.text}</span>
+    </Banner>
+    <p>
+      <a href="/">{t('home')}</a>
+    </p>
+  </div>
+);
+
 type State =
   | { kind: 'loading' }
   | { kind: 'badLink' }
@@ -262,14 +274,7 @@ const App = () => {
   if (state.kind === 'loading') content = <p role="status">{t('loading')}</p>;
   else if (state.kind === 'badLink') {
     content = (
-      <div class="card">
-        <Banner kind="bad">
-          <span id="session-problem">{t('badLink')}</span>
-        </Banner>
-        <p>
-          <a href="/">{t('home')}</a>
-        </p>
-      </div>
+<SessionProblem kind="bad" text={t('badLink')} />
     );
   } else if (state.kind === 'error') {
     content = (
@@ -304,14 +309,7 @@ const App = () => {
         </section>
         {notice ? <Banner kind="warn">{notice}</Banner> : null}
         {!session.open ? (
-          <div class="card">
-            <Banner kind="warn">
-              <span id="session-problem">{t('closed')}</span>
-            </Banner>
-            <p>
-              <a href="/">{t('home')}</a>
-            </p>
-          </div>
+<SessionProblem kind="warn" text={t('closed')} />
         ) : receipt ? (
           <Receipt receipt={receipt} onAnother={() => setReceipt(null)} />
         ) : (

@@ -11,7 +11,7 @@ import { dictionary, formatDateTime } from './i18n';
 import { translateMessage } from './messages';
 import { kindDescription, kindName, kinds, statusName, type Kind } from './terms';
 import { receiptLink } from './tracking-code';
-import { CharCount, describedBy, FieldError, randomId } from './ui';
+import { CharCount, describedBy, FieldError, randomId, useCopy } from './ui';
 
 const t = dictionary(
   {
@@ -508,20 +508,12 @@ export const SubmissionForm = (props: SubmissionFormProps) => {
 
 export const Receipt = (props: { receipt: SubmissionReceipt; onAnother: () => void }) => {
   const { trackingCode, accessKey } = props.receipt;
-  const [copyState, setCopyState] = useState('');
+  const clipboard = useCopy(() => t('copied'), () => t('copyFailed'));
   const link = receiptLink(trackingCode, accessKey);
   useEffect(() => {
     requestAnimationFrame(() => document.getElementById('receipt-heading')?.focus());
   }, []);
-  const copy = async () => {
-    const text = t('copyText', { code: trackingCode, key: accessKey, link: new URL(link, location.href).href });
-    try {
-      await navigator.clipboard.writeText(text);
-      setCopyState(t('copied'));
-    } catch {
-      setCopyState(t('copyFailed'));
-    }
-  };
+  const copy = () => clipboard.copy(t('copyText', { code: trackingCode, key: accessKey, link: new URL(link, location.href).href }));
   return (
     <section class="card receipt" aria-labelledby="receipt-heading">
       <h1 id="receipt-heading" tabIndex={-1}>
@@ -549,7 +541,7 @@ export const Receipt = (props: { receipt: SubmissionReceipt; onAnother: () => vo
         </a>
       </div>
       <p role="status" class="small">
-        {copyState}
+        {clipboard.message}
       </p>
       <p>
         <button type="button" class="link" onClick={props.onAnother}>

@@ -1,5 +1,6 @@
 /** Small shared components. User text is only ever rendered as text (JSX children), never as HTML. */
 import type { ComponentChildren } from 'preact';
+import { useState } from 'preact/hooks';
 import { setLang, useLang } from './i18n';
 import { codePointLength } from '../../../shared/schemas/text';
 
@@ -63,4 +64,18 @@ export const randomId = (): string => {
   if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
   const bytes = crypto.getRandomValues(new Uint8Array(16));
   return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+};
+
+/** Copies text to the clipboard; `message` says whether it worked, in the caller's words. */
+export const useCopy = (copied: () => string, failed: () => string) => {
+  const [message, setMessage] = useState('');
+  const copy = async (text: string) => {
+    try {
+      await navigator.clipboard.writeText(text);
+      setMessage(copied());
+    } catch {
+      setMessage(failed());
+    }
+  };
+  return { message, copy };
 };
