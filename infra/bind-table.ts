@@ -108,7 +108,8 @@ export function bindTable(fn: YijianFunction, { table, indexNames }: BoundTable,
   if (indexes.length > 0) {
     // No LeadingKeys here: an index Query names the index's partition key, not the table's, and
     // what the condition key then holds is not documented. The indexes carry the list columns
-    // (summaryAttributes), never a body or contact details, but gsi7 (recommended practices).
+    // (summaryAttributes), never a body or contact details, but gsi7 (recommended practices) and
+    // gsi8 (training sessions and their items: the list indexes leave no room for its projection).
     fn.role.addToPrincipalPolicy(
       new PolicyStatement({
         sid: 'QueryIndexes',

@@ -55,24 +55,32 @@ export interface RouteDef {
 
 /** The staff lists and the export: all items, a group's, a unit's, a status's, a group's in a status. */
 const listIndexes = ['gsi1', 'gsi2', 'gsi3', 'gsi4', 'gsi5'] as const;
+/** The same, and a training session's items (`sessionCode`, gsi8). */
+const listAndSessionIndexes = [...listIndexes, 'gsi8'] as const;
 
 export const routes: readonly RouteDef[] = [
   { method: 'GET', path: '/api/form', handler: 'get-form', auth: 'public', access: 'read', data: { read: ['directory'] } },
   { method: 'GET', path: '/api/openapi.json', handler: 'get-openapi', auth: 'public', access: 'read', data: {} },
-  { method: 'POST', path: '/api/submissions', handler: 'create-submission', auth: 'public', access: 'write', data: { read: ['directory'], write: ['item', 'idempotency', 'rateLimit'] } },
+  { method: 'POST', path: '/api/submissions', handler: 'create-submission', auth: 'public', access: 'write', data: { read: ['directory', 'session'], write: ['item', 'idempotency', 'rateLimit'] } },
   { method: 'GET', path: '/api/submissions/{trackingCode}', handler: 'get-submission', auth: 'public', access: 'read', data: { read: ['item', 'directory'] } },
   { method: 'POST', path: '/api/submissions/{trackingCode}/follow-ups', handler: 'create-follow-up', auth: 'public', access: 'write', data: { read: ['directory'], write: ['item', 'rateLimit'] } },
   { method: 'POST', path: '/api/submissions/{trackingCode}/rating', handler: 'rate-submission', auth: 'public', access: 'write', data: { read: ['directory'], write: ['item', 'rateLimit'] } },
-  { method: 'GET', path: '/api/items', handler: 'list-items', auth: 'staff', access: 'read', data: { read: ['directory'], indexes: listIndexes } },
+  { method: 'GET', path: '/api/items', handler: 'list-items', auth: 'staff', access: 'read', data: { read: ['directory'], indexes: listAndSessionIndexes } },
   { method: 'GET', path: '/api/items/{id}', handler: 'get-item', auth: 'staff', access: 'read', data: { read: ['item', 'directory'] } },
   { method: 'POST', path: '/api/items/{id}/assign', handler: 'assign-item', auth: 'staff', access: 'write', data: { read: ['directory'], write: ['item'] } },
   { method: 'POST', path: '/api/items/{id}/replies', handler: 'create-reply', auth: 'staff', access: 'write', data: { read: ['directory'], write: ['item'] } },
   { method: 'POST', path: '/api/items/{id}/transition', handler: 'transition-item', auth: 'staff', access: 'write', data: { read: ['directory'], write: ['item'] } },
   { method: 'GET', path: '/api/dashboard', handler: 'get-dashboard', auth: 'staff', access: 'read', data: { read: ['directory', 'counters', 'dueCount'] } },
   { method: 'GET', path: '/api/practices', handler: 'list-practices', auth: 'staff', access: 'read', data: { read: ['directory'], indexes: ['gsi7'] } },
-  { method: 'GET', path: '/api/exports/items.csv', handler: 'export-items', auth: 'staff', access: 'read', data: { read: ['directory'], indexes: listIndexes }, stream: true },
+  { method: 'GET', path: '/api/exports/items.csv', handler: 'export-items', auth: 'staff', access: 'read', data: { read: ['directory'], indexes: listAndSessionIndexes }, stream: true },
   { method: 'GET', path: '/api/admin/directory', handler: 'get-directory', auth: 'staff', access: 'read', data: { read: ['directory'] } },
   { method: 'PUT', path: '/api/admin/directory', handler: 'put-directory', auth: 'staff', access: 'write', data: { write: ['directory', 'counters'] } },
+  { method: 'POST', path: '/api/sessions', handler: 'create-session', auth: 'staff', access: 'write', data: { read: ['directory'], write: ['session'] } },
+  { method: 'GET', path: '/api/sessions', handler: 'list-sessions', auth: 'staff', access: 'read', data: { read: ['directory'], indexes: ['gsi8'] } },
+  { method: 'GET', path: '/api/sessions/{code}', handler: 'get-session', auth: 'staff', access: 'read', data: { read: ['session', 'directory'] } },
+  { method: 'PATCH', path: '/api/sessions/{code}', handler: 'update-session', auth: 'staff', access: 'write', data: { read: ['directory'], write: ['session'] } },
+  { method: 'GET', path: '/api/public/sessions/{code}', handler: 'get-public-session', auth: 'public', access: 'read', data: { read: ['session', 'directory'] } },
+  { method: 'POST', path: '/api/public/sessions/{code}/ratings', handler: 'rate-session', auth: 'public', access: 'write', data: { read: ['directory'], write: ['session', 'rateLimit'] } },
 ];
 
 /** `GET /api/form` -> `GET /api/form`; used as the API Gateway route key. */

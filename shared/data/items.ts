@@ -4,9 +4,11 @@ import type { Kind } from '../schemas/directory';
 import type { Satisfaction, Status } from '../schemas/submission';
 import type { DbDeps, Deps } from '../deps';
 import { queryAll } from './db';
-import { eventSk, idempotencyKey, isEventRecord, itemIndexKeyNames, itemIndexKeys, itemPk, itemSk } from './keys';
+import { eventSk, idempotencyKey, type ItemSource, isEventRecord, itemIndexKeyNames, itemIndexKeys, itemPk, itemSk } from './keys';
 import { IdempotencyKeyTakenError, ItemExistsError, RateLimitedError, StaleItemError } from './errors';
 import { rateLimitEntry } from './rate-limit';
+import { sessionOpenCheck } from './sessions';
+import { SessionClosedError } from '../domain/errors';
 import type { RetryPolicy } from './retry';
 import { transactWrite } from './transact';
 
@@ -55,6 +57,12 @@ export interface ItemRecord {
   remindedFor?: string;
   /** When the item last became answered (the auto-close clock starts there). */
   answeredAt?: string;
+  /** Where it came from (absent on items older than sessions: read as `form`). Never changes. */
+  source?: ItemSource;
+  /** The training session it was raised in (through the session's link, or in its records). */
+  sessionCode?: string;
+  /** Recorded in a session as answered there and then (created closed, with the answer as a public reply). */
+  answeredOnSpot?: boolean;
 }
 
 export interface EventRecord {
@@ -84,7 +92,7 @@ const stripKeys = <T>(raw: Record<string, unknown>): T => {
   return out as T;
 };
 
-const cancellationCodes = (error: unknown): (string | undefined)[] | null =>
+export const cancellationCodes = (error: unknown): (string | undefined)[] | null =>
   error instanceof TransactionCanceledException ? (error.CancellationReasons ?? []).map((r) => r.Code) : null;
 
 /**
@@ -94,7 +102,16 @@ const cancellationCodes = (error: unknown): (string | undefined)[] | null =>
  * change stream (shared/services/tally.ts), not from this write.
  * Cost: one conditional PutItem (~1 KB with its index entries: ~7 WCU); with an Idempotency-Key
  * or a rate limit, a transaction of two or three small writes (2x WCU each).
+ * `openSession`: the item came through that session's link, and the session must still be open
+ * when it is stored (checked in the same transaction: SessionClosedError otherwise).
  */
+/** A new item with its first event, put only if its tracking code is free. */
+export const newItemPut = ({ db }: DbDeps, item: ItemRecord, event: EventRecord) => ({
+  TableName: db.tableName,
+  Item: { pk: itemPk(item.trackingCode), sk: itemSk, entity: 'item', ...itemIndexKeys(item), ...item, firstEvent: event },
+  ConditionExpression: 'attribute_not_exists(pk)',
+});
+
 /** What the item writes need: the table, the clock (expired idempotency records) and the rate limit. */
 type ItemDeps = Pick<Deps, 'db' | 'clock' | 'settings'>;
 
@@ -104,16 +121,12 @@ export const createItem = async (
   event: EventRecord,
   idempotency?: SealedAnswer,
   sourceIp?: string,
+  openSession?: string,
 ): Promise<void> => {
-  const pk = itemPk(item.trackingCode);
   const { db, clock } = deps;
   const limiter = rateLimitEntry(deps, sourceIp, new Date(item.createdAt));
-  const put = {
-    TableName: db.tableName,
-    Item: { pk, sk: itemSk, entity: 'item', ...itemIndexKeys(item), ...item, firstEvent: event },
-    ConditionExpression: 'attribute_not_exists(pk)',
-  };
-  if (!idempotency && !limiter) {
+  const put = newItemPut(deps, item, event);
+  if (!idempotency && !limiter && !openSession) {
     try {
       await db.client.send(new PutCommand(put));
       return;
@@ -144,11 +157,13 @@ export const createItem = async (
             },
           ]
         : []),
+      ...(openSession ? [sessionOpenCheck(deps, openSession)] : []),
       ...(limiter ? [limiter.entry] : []),
     ]);
   } catch (error) {
     const codes = cancellationCodes(error);
     if (idempotency && codes?.[1] === 'ConditionalCheckFailed') throw new IdempotencyKeyTakenError();
+    if (openSession && codes?.[idempotency ? 2 : 1] === 'ConditionalCheckFailed') throw new SessionClosedError();
     if (limiter && codes?.[codes.length - 1] === 'ConditionalCheckFailed') throw new RateLimitedError(limiter.retryAfterSeconds);
     if (codes?.[0] === 'ConditionalCheckFailed') throw new ItemExistsError();
     throw error;

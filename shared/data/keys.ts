@@ -22,6 +22,8 @@ import type { Status } from '../schemas/submission';
  * `RATE#<hash(address, window)>` / `W#<window start>`: a client's public writes in one window.
  * `NOTIFY#<trackingCode>#<occasion>#<kind>` / `NOTIFY`: a notification's claim (sent at most once).
  * `PARKED` / `<worker>#<eventID>`: a change-stream record a worker could not handle, kept aside.
+ * `SESSION#<code>` / `#SESSION`: a training session; `SESSION#<code>` / `R#<at>#<id>`: one of its
+ *   ratings (a Query on the partition reads the session with every rating).
  * `#commit-barrier` / `#`: never stored; the local stack reads it after each transaction.
  */
 /**
@@ -43,6 +45,8 @@ export const keySpaces = {
   dueCount: 'DUECOUNT',
   tallyMarker: 'TALLY#',
   parked: 'PARKED',
+  /** `SESSION#<code>`: a training session and its ratings. */
+  session: 'SESSION#',
 } as const;
 export type KeySpace = keyof typeof keySpaces;
 
@@ -89,7 +93,7 @@ export const commitBarrierKey = { pk: '#commit-barrier', sk: '#' } as const;
 /** Every index key an item can have; an item lacking one is absent from that (sparse) index. */
 export const itemIndexKeyNames = [
   'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'gsi3pk', 'gsi3sk', 'gsi4pk', 'gsi4sk',
-  'gsi5pk', 'gsi5sk', 'gsi6pk', 'gsi6sk', 'gsi7pk', 'gsi7sk',
+  'gsi5pk', 'gsi5sk', 'gsi6pk', 'gsi6sk', 'gsi7pk', 'gsi7sk', 'gsi8pk', 'gsi8sk',
 ] as const;
 
 export const groupPartition = (groupId: string | undefined) => `GROUP#${groupId ?? '-'}`;
@@ -102,8 +106,45 @@ export const answeredPartition = 'ANSWERED';
 export const keptContactPartition = 'CONTACT';
 export const practicePartition = 'PRACTICE';
 
-/** Newest first everywhere: sort keys start with the creation time; the tracking code breaks ties. */
-const listSortKey = (item: { createdAt: string; trackingCode: string }) => `${item.createdAt}#${item.trackingCode}`;
+/** Where an item came from: the public form, a session's link, or the office's meeting records. */
+export type ItemSource = 'form' | 'session' | 'meeting';
+
+/** An item's origin: set when it is made and never changed afterwards. */
+export interface ItemOrigin {
+  readonly source?: ItemSource;
+  readonly sessionCode?: string;
+  readonly answeredOnSpot?: boolean;
+}
+
+const spotMark = 'spot';
+
+/**
+ * Newest first everywhere: sort keys start with the creation time; the tracking code breaks ties.
+ *
+ * An item of a session carries its origin after that (`#session#PX-…`, `#meeting#PX-…[#spot]`).
+ * Why in the key: every list row must say where its item came from (ItemSummary's `source`,
+ * `sessionCode`, `answeredOnSpot`), and the list indexes carry only their projected attributes.
+ * Projecting three more attributes into gsi1..gsi6 is not possible: DynamoDB allows 100 projected
+ * attributes per table in all (6 x 16 = 96 are taken) and a deployed index's projection cannot be
+ * changed in place. The origin never changes, so the key never moves; ordering and cursors are
+ * unaffected (the tracking code before it is unique), and an item from the form keeps exactly the
+ * key it always had (old items read as `form`).
+ */
+const listSortKey = (item: { createdAt: string; trackingCode: string } & ItemOrigin) => {
+  const base = `${item.createdAt}#${item.trackingCode}`;
+  if (!item.sessionCode || (item.source !== 'session' && item.source !== 'meeting')) return base;
+  return `${base}#${item.source}#${item.sessionCode}${item.answeredOnSpot ? `#${spotMark}` : ''}`;
+};
+
+/** The origin a list sort key (`listSortKey`) carries: `form` when it carries none. */
+export const originOfListSortKey = (sortKey: string): Required<Pick<ItemOrigin, 'source' | 'answeredOnSpot'>> & Pick<ItemOrigin, 'sessionCode'> => {
+  const [, , source, sessionCode, mark] = sortKey.split('#');
+  if ((source === 'session' || source === 'meeting') && sessionCode) return { source, sessionCode, answeredOnSpot: mark === spotMark };
+  return { source: 'form', answeredOnSpot: false };
+};
+
+/** The items of one session, newest first (gsi8, sparse). */
+export const sessionItemsPartition = (sessionCode: string) => `SESSIONITEMS#${sessionCode}`;
 
 /**
  * When an item ended, for the contact retention: a closed item when it was closed, a rejected or
@@ -117,7 +158,7 @@ export const endedAt = (item: { status: Status; closedAt?: string; updatedAt?: s
  * The index keys of an item, derived from its attributes alone: every write recomputes all of
  * them, so an item is always in exactly the lists its current state puts it in.
  */
-export const itemIndexKeys = (item: {
+export const itemIndexKeys = (item: ItemOrigin & {
   trackingCode: string;
   createdAt: string;
   status: Status;
@@ -151,6 +192,7 @@ export const itemIndexKeys = (item: {
           ? { gsi6pk: keptContactPartition, gsi6sk: `${endedAt(item)}#${item.trackingCode}` }
           : {}),
     ...(item.kind === 'practice' && item.recommended ? { gsi7pk: practicePartition, gsi7sk: sk } : {}),
+    ...(item.sessionCode ? { gsi8pk: sessionItemsPartition(item.sessionCode), gsi8sk: sk } : {}),
   };
 };
 
@@ -181,3 +223,15 @@ export const tallyMarkerKey = (eventId: string) => ({ pk: `${keySpaces.tallyMark
  */
 export const parkedRecordPartition = keySpaces.parked;
 export const parkedRecordKey = (worker: string, eventId: string) => ({ pk: parkedRecordPartition, sk: `${worker}#${eventId}` });
+
+/** A training session and its ratings share a partition: the summary reads both in one Query. */
+const sessionPkPrefix = keySpaces.session;
+export const sessionKey = (code: string) => ({ pk: `${sessionPkPrefix}${code}`, sk: '#SESSION' });
+export const sessionPk = (code: string) => `${sessionPkPrefix}${code}`;
+export const sessionSk = '#SESSION';
+export const ratingSkPrefix = 'R#';
+export const sessionRatingKey = (code: string, at: string, id: string) => ({ pk: `${sessionPkPrefix}${code}`, sk: `${ratingSkPrefix}${at}#${id}` });
+
+/** Every session, newest `startsAt` first (gsi8, the partition beside the sessions' item lists). */
+export const sessionsPartition = 'SESSIONS';
+export const sessionIndexKeys = (session: { code: string; startsAt: string }) => ({ gsi8pk: sessionsPartition, gsi8sk: `${session.startsAt}#${session.code}` });

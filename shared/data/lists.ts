@@ -3,10 +3,10 @@ import type { DbDeps } from '../deps';
 import type { Kind } from '../schemas/directory';
 import type { Status } from '../schemas/submission';
 import type { ItemRecord } from './items';
-import { itemIndexKeyNames } from './keys';
+import { itemIndexKeyNames, originOfListSortKey } from './keys';
 
 /**
- * Item lists, newest first, from the list indexes (gsi1..gsi5, gsi7): never a Scan.
+ * Item lists, newest first, from the list indexes (gsi1..gsi5, gsi7, gsi8): never a Scan.
  *
  * A list is one or more *sources* (an index partition each: all items, a group, a unit, a status,
  * a group in a status) merged by their common sort key `<createdAt>#<code>`, plus filters applied
@@ -15,7 +15,7 @@ import { itemIndexKeyNames } from './keys';
  * a sparse filter may give a short page with a cursor to go on.
  */
 export interface ListSource {
-  readonly index: 'gsi1' | 'gsi2' | 'gsi3' | 'gsi4' | 'gsi5' | 'gsi7';
+  readonly index: 'gsi1' | 'gsi2' | 'gsi3' | 'gsi4' | 'gsi5' | 'gsi7' | 'gsi8';
   readonly partition: string;
 }
 
@@ -24,6 +24,8 @@ export interface ListFilter {
   readonly phase?: string;
   readonly unitId?: string;
   readonly groupId?: string;
+  /** Only items of these groups (a responder's view of a list that is not by group). */
+  readonly groupIds?: readonly string[];
   readonly statuses?: readonly Status[];
   /** Only open items whose due date is before this instant. */
   readonly dueBefore?: string;
@@ -33,8 +35,10 @@ export interface ListFilter {
 
 export type SummaryRow = Pick<
   ItemRecord,
-  'trackingCode' | 'kind' | 'title' | 'status' | 'unitId' | 'groupId' | 'phase' | 'createdAt' | 'dueAt' | 'recommended' | 'version' | 'firstReplyAt' | 'closedAt' | 'satisfaction'
-> & { body?: string };
+  'trackingCode' | 'kind' | 'title' | 'status' | 'unitId' | 'groupId' | 'phase' | 'createdAt' | 'dueAt' | 'recommended' | 'version' | 'firstReplyAt' | 'closedAt' | 'satisfaction' | 'overdueNotifiedFor'
+> &
+  Required<Pick<ItemRecord, 'source' | 'answeredOnSpot'>> &
+  Pick<ItemRecord, 'sessionCode'> & { body?: string };
 
 export interface ListPage {
   readonly rows: SummaryRow[];
@@ -43,6 +47,15 @@ export interface ListPage {
 }
 
 const maxRounds = 3;
+
+/** `:g0, :g1, ...` for an `IN (...)` of `list`, its values put in `values`. */
+export const placeholders = (values: Record<string, unknown>, prefix: string, list: readonly unknown[]): string =>
+  list
+    .map((value, i) => {
+      values[`:${prefix}${i}`] = value;
+      return `:${prefix}${i}`;
+    })
+    .join(', ');
 
 const filterExpression = (filter: ListFilter) => {
   const parts: string[] = [];
@@ -57,13 +70,13 @@ const filterExpression = (filter: ListFilter) => {
   if (filter.phase) eq('phase', filter.phase);
   if (filter.unitId) eq('unitId', filter.unitId);
   if (filter.groupId) eq('groupId', filter.groupId);
+  if (filter.groupIds) {
+    names['#groupId'] = 'groupId';
+    parts.push(filter.groupIds.length ? `#groupId IN (${placeholders(values, 'g', filter.groupIds)})` : '(attribute_exists(#groupId) AND attribute_not_exists(#groupId))');
+  }
   if (filter.statuses) {
     names['#status'] = 'status';
-    const placeholders = filter.statuses.map((status, i) => {
-      values[`:s${i}`] = status;
-      return `:s${i}`;
-    });
-    parts.push(`#status IN (${placeholders.join(', ')})`);
+    parts.push(`#status IN (${placeholders(values, 's', filter.statuses)})`);
   }
   if (filter.dueBefore) {
     names['#dueAt'] = 'dueAt';
@@ -78,18 +91,18 @@ const filterExpression = (filter: ListFilter) => {
   return parts.length ? { expression: parts.join(' AND '), names, values } : null;
 };
 
-const stripIndexKeys = (raw: Record<string, unknown>): SummaryRow & { sortKey: string } => {
+/**
+ * A list row: the item's attributes, without keys, with its origin (what the sort key carries,
+ * shared/data/keys.ts `listSortKey`), and the sort key of the index it was read from.
+ */
+const stripIndexKeys = (raw: Record<string, unknown>, index: ListSource['index']): SummaryRow & { sortKey: string } => {
   const row: Record<string, unknown> = {};
-  let sortKey = '';
   for (const [name, value] of Object.entries(raw)) {
-    if (name === 'pk' || name === 'sk' || name === 'entity') continue;
-    if ((itemIndexKeyNames as readonly string[]).includes(name)) {
-      if (name.endsWith('sk')) sortKey = String(value);
-      continue;
-    }
+    if (name === 'pk' || name === 'sk' || name === 'entity' || name === 'firstEvent' || (itemIndexKeyNames as readonly string[]).includes(name)) continue;
     row[name] = value;
   }
-  return { ...(row as SummaryRow), sortKey };
+  const sortKey = String(raw[`${index}sk`]);
+  return { ...originOfListSortKey(sortKey), ...(row as SummaryRow), sortKey };
 };
 
 /** One page of the merged sources, newest first, starting below `after` (a previous page's `next`). */
@@ -124,7 +137,7 @@ export const listItems = async (
           }),
         );
         const lastKey = page.LastEvaluatedKey ? String(page.LastEvaluatedKey[`${source.index}sk`]) : null;
-        return { items: (page.Items ?? []).map(stripIndexKeys), lastKey };
+        return { items: (page.Items ?? []).map((raw) => stripIndexKeys(raw, source.index)), lastKey };
       }),
     );
     // Everything at or above the highest place a source stopped at has been seen by every source.

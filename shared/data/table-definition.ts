@@ -60,6 +60,11 @@ export const tableDefinition = {
     { name: 'gsi6', partitionKey: 'gsi6pk', sortKey: 'gsi6sk', projection: summaryAttributes },
     // Sparse: recommended good practices, newest first, with their text.
     { name: 'gsi7', partitionKey: 'gsi7pk', sortKey: 'gsi7sk', projection: 'ALL' },
+    // Sparse, training sessions: `SESSIONS` every session by `startsAt`, newest first, and
+    // `SESSIONITEMS#<code>` the items of one session, newest first (GET /api/items?sessionCode=,
+    // the session's summary and its dashboard). 'ALL': the list indexes above already project 96
+    // attributes and DynamoDB allows 100 per table, and the items of a session are few.
+    { name: 'gsi8', partitionKey: 'gsi8pk', sortKey: 'gsi8sk', projection: 'ALL' },
   ] satisfies IndexDefinition[],
 } as const;
 

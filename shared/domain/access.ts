@@ -65,3 +65,13 @@ export const rolesFromGroupsClaim = (claim: unknown): { office: boolean; leader:
     groups: [...new Set(names.filter((n) => n.startsWith(groupPrefix) && n.length > groupPrefix.length).map((n) => n.slice(groupPrefix.length)))],
   };
 };
+
+/**
+ * Training sessions: office and leaders see every session; a responder their groups' sessions and
+ * the office's own (no group). The office edits (and records) any; a responder only their groups'.
+ */
+export const canSeeSession = (p: Principal, session: { groupId?: string }): boolean =>
+  seesAll(p) || session.groupId === undefined || p.groups.includes(session.groupId);
+
+export const canEditSession = (p: Principal, session: { groupId?: string }): boolean =>
+  p.office || (session.groupId !== undefined && p.groups.includes(session.groupId));

@@ -32,6 +32,13 @@ export class ConflictError extends DomainError {
   declare readonly detail: string;
 }
 
+/** A training session's link no longer takes ratings or submissions (the office closed it). */
+export class SessionClosedError extends ConflictError {
+  constructor() {
+    super('This session is closed: it takes no more ratings or submissions.');
+  }
+}
+
 /** The caller changed the item as of a version (If-Match) that is no longer the item's. */
 export class StaleVersionError extends DomainError {
   constructor() {

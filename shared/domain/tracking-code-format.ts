@@ -1,36 +1,44 @@
 /**
- * The tracking code's format, free of Node.js modules so the pages use the very same reader:
- * `YJ-XXXX-XXXX`, 8 Crockford base32 characters (no I, L, O, U).
+ * The formats of the codes people read aloud, free of Node.js modules so the pages use the very
+ * same reader: a two-letter prefix and 8 Crockford base32 characters (no I, L, O, U) in two groups.
+ * `YJ-XXXX-XXXX` names an item (its tracking code), `PX-XXXX-XXXX` a training session (培训).
  */
 export const crockfordAlphabet = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 
 /** A canonical tracking code. */
 export const trackingCodePattern = /^YJ-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$/;
+/** A canonical session code. */
+export const sessionCodePattern = /^PX-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$/;
 
-const format = (body: string): string => `YJ-${body.slice(0, 4)}-${body.slice(4, 8)}`;
+type CodePrefix = 'YJ' | 'PX';
+
+const format = (prefix: CodePrefix, body: string): string => `${prefix}-${body.slice(0, 4)}-${body.slice(4, 8)}`;
 
 /** Encode exactly 40 bits (5 bytes) as 8 characters of 5 bits each: no modulo, no bias. */
-export const encodeTrackingCode = (bytes: Uint8Array): string => {
-  if (bytes.length !== 5) throw new RangeError('a tracking code encodes exactly 5 bytes');
+const encodeCode = (prefix: CodePrefix, bytes: Uint8Array): string => {
+  if (bytes.length !== 5) throw new RangeError('a code encodes exactly 5 bytes');
   let bits = 0n;
   for (const b of bytes) bits = (bits << 8n) | BigInt(b);
   let body = '';
   for (let shift = 35n; shift >= 0n; shift -= 5n) body += crockfordAlphabet[Number((bits >> shift) & 31n)];
-  return format(body);
+  return format(prefix, body);
 };
+
+export const encodeTrackingCode = (bytes: Uint8Array): string => encodeCode('YJ', bytes);
+export const encodeSessionCode = (bytes: Uint8Array): string => encodeCode('PX', bytes);
 
 /** Crockford decoding forgives I and L (read as 1) and O (read as 0). */
 const confusables: Readonly<Record<string, string>> = { I: '1', L: '1', O: '0' };
 
 /**
  * Read a code as a person typed or dictated it: any case, spaces or dashes anywhere, full-width
- * characters from a Chinese input method, with or without the `YJ` prefix, I/L for 1 and O for 0.
- * Returns the canonical `YJ-XXXX-XXXX`, or null if it cannot be a tracking code.
+ * characters from a Chinese input method, with or without the prefix, I/L for 1 and O for 0.
+ * Returns the canonical `<prefix>-XXXX-XXXX`, or null if it cannot be such a code.
  */
-export const normalizeTrackingCode = (input: unknown): string | null => {
+const normalizeCode = (prefix: CodePrefix, input: unknown): string | null => {
   if (typeof input !== 'string' || input.length > 64) return null;
   let s = input.normalize('NFKC').toUpperCase().replace(/[\s\-_\u2010-\u2015\u2212]/g, '');
-  if (s.length === 10 && s.startsWith('YJ')) s = s.slice(2);
+  if (s.length === 10 && s.startsWith(prefix)) s = s.slice(2);
   if (s.length !== 8) return null;
   let body = '';
   for (const ch of s) {
@@ -38,6 +46,8 @@ export const normalizeTrackingCode = (input: unknown): string | null => {
     if (!crockfordAlphabet.includes(c)) return null;
     body += c;
   }
-  return format(body);
+  return format(prefix, body);
 };
 
+export const normalizeTrackingCode = (input: unknown): string | null => normalizeCode('YJ', input);
+export const normalizeSessionCode = (input: unknown): string | null => normalizeCode('PX', input);

@@ -9,6 +9,13 @@ export const parseIfMatch = (header: string | undefined): number | undefined => 
   return Number(m[1]);
 };
 
+/** `If-Match` where a change must say which version it was made on: absent is a 400 too. */
+export const requireIfMatch = (header: string | undefined): number => {
+  const version = parseIfMatch(header);
+  if (version === undefined) throw problems.validation([{ path: 'If-Match', message: 'Required: the version in quotes, as the ETag gave it.' }]);
+  return version;
+};
+
 /** `Idempotency-Key`: absent -> undefined; 8..128 visible ASCII characters, else a 400. */
 export const parseIdempotencyKey = (header: string | undefined): string | undefined => {
   if (header !== undefined && !idempotencyKeySchema.safeParse(header).success) {

@@ -5,6 +5,7 @@ import {
   InvalidInputError,
   NotFoundError,
   RateLimitedError,
+  SessionClosedError,
   StaleVersionError,
   UnavailableError,
   type FieldError,
@@ -78,6 +79,7 @@ export const problemTypes = {
   malformedJson: 'https://yijian.example/problems/malformed-json',
   notFound: 'https://yijian.example/problems/not-found',
   conflict: 'https://yijian.example/problems/conflict',
+  sessionClosed: 'https://yijian.example/problems/session-closed',
   stale: 'https://yijian.example/problems/stale',
   tooLarge: 'https://yijian.example/problems/too-large',
   unsupportedMediaType: 'https://yijian.example/problems/unsupported-media-type',
@@ -118,6 +120,7 @@ export const problems = {
 export const problemFor = (error: DomainError): HttpProblem => {
   if (error instanceof NotFoundError) return problems.notFound(error.detail);
   if (error instanceof ForbiddenError) return problems.forbidden(error.detail);
+  if (error instanceof SessionClosedError) return new HttpProblem(409, { type: problemTypes.sessionClosed, detail: error.detail });
   if (error instanceof ConflictError) return problems.conflict(error.detail);
   if (error instanceof StaleVersionError) return problems.preconditionFailed();
   if (error instanceof InvalidInputError) return problems.validation([...error.errors], error.detail);

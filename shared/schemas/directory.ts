@@ -140,6 +140,10 @@ export const ruleSchema = /* @__PURE__ */ schema(() => z.strictObject({
   groupId: idSchema,
 }));
 
+/** Small-count suppression when the directory says nothing: fewer than 5 ratings show no average. */
+export const defaultMinCount = 5;
+export const minCountOf = (directory: Pick<Directory, 'privacy'>): number => directory.privacy?.minCount ?? defaultMinCount;
+
 type Path = (string | number)[];
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -231,6 +235,8 @@ export const directorySchema = /* @__PURE__ */ schema(() => z
     rules: z.array(ruleSchema).check(z.maxLength(200)),
     /** Who hears that an item turned overdue: the campaign office. Optional (an addition to API.md). */
     officeEmails: z.optional(z.array(z.email('an e-mail address')).check(z.maxLength(20))),
+    /** The smallest count that may be shown per unit or per session (API.md v2; default `defaultMinCount`). */
+    privacy: z.optional(z.strictObject({ minCount: z.int().check(z.minimum(1, 'at least 1'), z.maximum(1000, 'at most 1000')) })),
   })
   .check(
     z.superRefine(

@@ -10,6 +10,18 @@ import {
   ratingResult,
   submissionReceipt,
 } from './submission';
+import {
+  createSessionBody,
+  publicSessionView,
+  ratingReceived,
+  recordsBody,
+  recordsCreated,
+  sessionList,
+  sessionRatingBody,
+  sessionSummary,
+  sessionView,
+  updateSessionBody,
+} from './session';
 
 /**
  * The OpenAPI 3.1 document, generated from the same zod schemas that validate requests, so the
@@ -20,6 +32,10 @@ interface Operation {
   readonly request?: z.core.$ZodType;
   readonly response: { readonly status: number; readonly schema?: z.core.$ZodType };
   readonly accessKey?: boolean;
+  /** Takes the session's join key in `X-Session-Key`. */
+  readonly sessionKey?: boolean;
+  /** Needs `If-Match` with the version the client saw. */
+  readonly ifMatch?: boolean;
   readonly idempotent?: boolean;
 }
 
@@ -39,6 +55,14 @@ const operations: Record<string, Operation> = {
   },
   'create-follow-up': { summary: 'Follow up on an item', request: followUpBody, response: { status: 201, schema: followUpCreated }, accessKey: true },
   'rate-submission': { summary: 'Rate the answer', request: ratingBody, response: { status: 200, schema: ratingResult }, accessKey: true },
+  'create-session': { summary: 'Create a training session with its link', request: createSessionBody, response: { status: 201, schema: sessionView } },
+  'list-sessions': { summary: 'Training sessions, newest first', response: { status: 200, schema: sessionList } },
+  'get-session': { summary: 'One training session', response: { status: 200, schema: sessionView } },
+  'update-session': { summary: 'Edit, open or close a training session', request: updateSessionBody, response: { status: 200, schema: sessionView }, ifMatch: true },
+  'get-public-session': { summary: "What a session's page shows", response: { status: 200, schema: publicSessionView }, sessionKey: true },
+  'rate-session': { summary: 'Rate a training session', request: sessionRatingBody, response: { status: 201, schema: ratingReceived }, sessionKey: true },
+  'create-session-records': { summary: 'What was raised in a session, typed up (all or nothing)', request: recordsBody, response: { status: 201, schema: recordsCreated } },
+  'get-session-summary': { summary: "A session's ratings and items", response: { status: 200, schema: sessionSummary } },
 };
 
 const problem = {
@@ -60,6 +84,8 @@ const operationFor = (route: RouteDef) => {
     schema: { type: 'string' },
   }));
   if (op?.accessKey) parameters.push({ name: 'X-Access-Key', in: 'header', required: true, schema: { type: 'string' } });
+  if (op?.sessionKey) parameters.push({ name: 'X-Session-Key', in: 'header', required: true, schema: { type: 'string' } });
+  if (op?.ifMatch) parameters.push({ name: 'If-Match', in: 'header', required: true, schema: { type: 'string' } });
   if (op?.idempotent) {
     parameters.push({ name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', minLength: 8, maxLength: 128 } });
   }

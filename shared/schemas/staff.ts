@@ -26,6 +26,7 @@ export const listQuery = /* @__PURE__ */ schema(() => z.strictObject({
   overdue: z.optional(booleanFlag),
   phase: z.optional(idSchema),
   q: z.optional(z.string().check(z.minLength(1), z.maxLength(100))),
+  sessionCode: z.optional(z.string().check(z.maxLength(64))),
   limit: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(100)), 25),
   cursor: z.optional(z.string().check(z.maxLength(512))),
 }));
@@ -34,7 +35,11 @@ export type ListQuery = z.output<typeof listQuery>;
 export const exportQuery = /* @__PURE__ */ schema(() => z.omit(listQuery, { limit: true, cursor: true }));
 export type ExportQuery = z.output<typeof exportQuery>;
 
-export const dashboardQuery = /* @__PURE__ */ schema(() => z.strictObject({ groupId: z.optional(idSchema), phase: z.optional(idSchema) }));
+export const dashboardQuery = /* @__PURE__ */ schema(() => z.strictObject({
+  groupId: z.optional(idSchema),
+  phase: z.optional(idSchema),
+  sessionCode: z.optional(z.string().check(z.maxLength(64))),
+}));
 
 export const assignBody = /* @__PURE__ */ schema(() => z.strictObject({ groupId: idSchema, note: z.optional(text(1, 1000)) }));
 
@@ -71,6 +76,9 @@ export const itemSummary = /* @__PURE__ */ schema(() => z.object({
   overdue: z.boolean(),
   recommended: z.boolean(),
   version: z.number().check(z.int()),
+  source: z.enum(['form', 'session', 'meeting']),
+  sessionCode: z.optional(z.string()),
+  answeredOnSpot: z.boolean(),
 }));
 export type ItemSummary = z.infer<typeof itemSummary>;
 

@@ -29,6 +29,8 @@ export const createSubmissionBody = /* @__PURE__ */ schema(() => z
     anonymous: z.boolean(),
     contact: z.optional(contactSchema),
     rating: z.optional(z.int().check(z.minimum(1), z.maximum(5))),
+    /** Submitted through a training session's link: its code and join key (API.md v2). */
+    session: z.optional(z.strictObject({ code: z.string().check(z.maxLength(64)), key: z.string().check(z.minLength(1), z.maxLength(256)) })),
     /** Honeypot: people never see this field; bots fill it in. */
     website: z.optional(z.string().check(z.maxLength(2000))),
   })

@@ -23,6 +23,10 @@ export const exportColumns = [
   'closedAt',
   'satisfaction',
   'title',
+  // Added with training sessions, at the end: a machine reading columns by position keeps working.
+  'sessionCode',
+  'source',
+  'answeredOnSpot',
 ] as const;
 
 /**
@@ -80,6 +84,9 @@ export const exportCsv = async (deps: Deps, principal: Principal, query: ExportQ
           closedAt: row.closedAt ?? '',
           satisfaction: row.satisfaction ?? '',
           title: row.title,
+          sessionCode: row.sessionCode ?? '',
+          source: row.source,
+          answeredOnSpot: row.answeredOnSpot ? 'true' : 'false',
         };
         records.push(exportColumns.map((column) => cells[column]));
       }

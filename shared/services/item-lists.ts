@@ -5,12 +5,14 @@ import {
   groupPartition,
   groupStatusPartition,
   practicePartition,
+  sessionItemsPartition,
   statusPartition,
   unitPartition,
 } from '../data/keys';
 import { groupScope, type Principal } from '../domain/access';
 import { ForbiddenError } from '../domain/errors';
 import { openStatuses } from '../domain/lifecycle';
+import { normalizeSessionCode } from '../domain/tracking-code-format';
 import type { ListQuery } from '../schemas/staff';
 import type { Status } from '../schemas/submission';
 import { toSummary } from './views';
@@ -27,7 +29,10 @@ export const planList = (groups: readonly string[] | null, query: ListCriteria, 
   let statuses = query.status as Status[] | undefined;
   if (query.overdue) statuses = (statuses ?? [...openStatuses]).filter((s) => openStatuses.includes(s));
   let sources: ListSource[];
+  const sessionCode = query.sessionCode === undefined ? undefined : normalizeSessionCode(query.sessionCode);
   if (statuses && statuses.length === 0) sources = [];
+  // A session's items are few (one meeting's): their own partition, everything else filtered.
+  else if (query.sessionCode !== undefined) sources = sessionCode ? [{ index: 'gsi8', partition: sessionItemsPartition(sessionCode) }] : [];
   else if (groups && statuses) sources = groups.flatMap((g) => statuses!.map((s) => ({ index: 'gsi5' as const, partition: groupStatusPartition(g, s) })));
   else if (groups) sources = groups.map((g) => ({ index: 'gsi2' as const, partition: groupPartition(g) }));
   else if (query.unitId) sources = [{ index: 'gsi3', partition: unitPartition(query.unitId) }];
@@ -40,6 +45,7 @@ export const planList = (groups: readonly string[] | null, query: ListCriteria, 
     phase: query.phase,
     q: query.q,
     ...(query.unitId && index !== 'gsi3' ? { unitId: query.unitId } : {}),
+    ...(index === 'gsi8' && groups ? { groupIds: groups } : {}),
     ...(statuses && !byStatus ? { statuses } : {}),
     ...(query.overdue === true ? { dueBefore: now.toISOString() } : {}),
   };

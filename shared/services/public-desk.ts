@@ -2,7 +2,7 @@ import { changeItem } from '../data/change-item';
 import type { Deps } from '../deps';
 import { createItem, getIdempotencyRecord, getItemWithEvents, IdempotencyKeyTakenError, type EventRecord, type ItemChange, type ItemRecord } from '../data/items';
 import { itemCreation, withRetry } from '../data/retry';
-import { ConflictError, InvalidInputError } from '../domain/errors';
+import { ConflictError, InvalidInputError, SessionClosedError } from '../domain/errors';
 import {
   idempotencyKeyHash,
   idempotencyWindowSeconds,
@@ -23,6 +23,7 @@ import { countMetric } from '../observability/metrics';
 import { kinds, type Directory } from '../schemas/directory';
 import type { CreateSubmissionBody, PublicSubmissionView, Satisfaction, SubmissionReceipt } from '../schemas/submission';
 import { dueDateFor, groupName, requireDirectory } from './directory';
+import { sessionForLink } from './sessions';
 import { noSuchSubmission, verifySubmitterAccess } from './submitter-access';
 
 const submitter = { type: 'submitter' } as const;
@@ -72,6 +73,9 @@ export const submit = async (deps: Deps, input: CreateSubmissionBody, idempotenc
   if (input.unitId !== undefined && !findUnit(directory, input.unitId)) {
     throw new InvalidInputError([{ path: 'unitId', message: 'No such unit.' }]);
   }
+  const session = input.session ? await sessionForLink(deps, input.session.code, input.session.key) : null;
+  if (input.session && !session) throw new InvalidInputError([{ path: 'session', message: 'No session with this code and key.' }]);
+  if (session && !session.open) throw new SessionClosedError();
   const route = routeItem(directory, { kind: input.kind, unitId: input.unitId });
   const createdAt = now.toISOString();
   const status: ItemRecord['status'] = route ? 'assigned' : 'submitted';
@@ -101,6 +105,7 @@ export const submit = async (deps: Deps, input: CreateSubmissionBody, idempotenc
       contact: input.anonymous ? undefined : input.contact,
       rating: input.rating,
       recommended: false,
+      ...(session ? { source: 'session' as const, sessionCode: session.code } : { source: 'form' as const }),
     };
     const event: EventRecord = {
       version: 1,
@@ -119,7 +124,7 @@ export const submit = async (deps: Deps, input: CreateSubmissionBody, idempotenc
         }
       : undefined;
     try {
-      await createItem(deps, item, event, sealed, sourceIp);
+      await createItem(deps, item, event, sealed, sourceIp, session?.code);
       countMetric('submissions');
       if (route) countMetric('routed');
       return receipt;

@@ -22,6 +22,10 @@ export const toSummary = (row: SummaryRow | ItemRecord, now: Date): ItemSummary 
   overdue: isOverdue(row, now),
   recommended: row.recommended ?? false,
   version: row.version,
+  // Items older than sessions carry no source: they came through the form.
+  source: row.source ?? 'form',
+  ...(row.sessionCode ? { sessionCode: row.sessionCode } : {}),
+  answeredOnSpot: row.answeredOnSpot ?? false,
 });
 
 const actor = (by: EventRecord['by']) =>

@@ -87,6 +87,8 @@ interface Fixture {
   readonly key: string;
 }
 const fixtures: Fixture[] = [];
+/** A training session (code and join key) the `@session` path segment names. */
+const sessionFixture: Fixture = { code: 'PX-0000-0000', key: 'none' };
 const tokens: Record<string, string> = {};
 /** Signed by the local issuer and in force (some with claims the console never asks for). */
 const validTokens = ['office', 'office', 'leader', 'g1', 'g2g3', 'g5', 'oddGroups', 'oddName'] as const;
@@ -174,6 +176,9 @@ const makeFixtures = async () => {
     { body: { kind: 'suggestion', title: '😀 意见', body: 'مرحبا\n第二行', unitId: 'u10', anonymous: true } },
     { body: { kind: 'problem', title: '设备老旧', body: '投影仪坏了。', unitId: 'u40', anonymous: true }, then: 'start' },
   ];
+  const session = await http.post('/api/sessions', { title: '模糊测试场次', startsAt: '2026-12-08T01:30:00.000Z' }, office);
+  expect(session.status, session.text).toBe(201);
+  Object.assign(sessionFixture, { code: session.json.code, key: session.json.joinKey });
   for (const spec of specs) {
     const r = await http.post('/api/submissions', spec.body);
     expect(r.status, r.text).toBe(201);
@@ -271,6 +276,7 @@ const build = (plan: Plan): Built => {
   let target: string | undefined;
   let firstRef: CodeRef | undefined;
   const segments = plan.segments.map((segment) => {
+    if (segment === '@session') return sessionFixture.code;
     if (typeof segment === 'string') return segment;
     firstRef ??= segment;
     const text = codeText(segment);
@@ -284,7 +290,10 @@ const build = (plan: Plan): Built => {
     if ('token' in plan.auth) headers.authorization = `Bearer ${tokens[plan.auth.token]}`;
     else if (plan.auth.raw !== undefined) headers.authorization = plan.auth.raw;
   }
-  if (plan.accessKey) {
+  if (plan.accessKey && plan.segments.includes('@session')) {
+    // The session's own join key, another fixture's secret, or anything at all.
+    headers['x-session-key'] = 'own' in plan.accessKey ? sessionFixture.key : 'ref' in plan.accessKey ? fixtures[plan.accessKey.ref % fixtures.length].key : plan.accessKey.raw;
+  } else if (plan.accessKey) {
     if ('own' in plan.accessKey) headers['x-access-key'] = firstRef ? fixtures[firstRef.ref % fixtures.length].key : 'none';
     else if ('ref' in plan.accessKey) headers['x-access-key'] = fixtures[plan.accessKey.ref % fixtures.length].key;
     else headers['x-access-key'] = plan.accessKey.raw;
@@ -485,7 +494,7 @@ const get = (segments: fc.Arbitrary<(string | CodeRef)[]>, options: { auth: fc.A
     .map((r): Plan => printablePlan({ method: 'GET', ...r }));
 
 const write = (
-  method: 'POST' | 'PUT',
+  method: 'POST' | 'PUT' | 'PATCH',
   segments: fc.Arbitrary<(string | CodeRef)[]>,
   body: fc.Arbitrary<Record<string, Json>>,
   options: { auth: fc.Arbitrary<TokenRef | undefined>; key?: boolean; ifMatch?: boolean; idempotency?: boolean },
@@ -530,6 +539,15 @@ const unknownRoute: fc.Arbitrary<Plan> = fc
   // Only the API: other paths are the pages' static server.
   .filter((r) => r.segments.join('/') !== '' && !r.segments.some((s) => s === '.' || s === '..'))
   .map((r): Plan => printablePlan(r));
+
+/** The fixture session (`@session`), or any code the path parameter generator makes. */
+const sessionParam: fc.Arbitrary<string | CodeRef> = fc.oneof({ arbitrary: fc.constant('@session'), weight: 3 }, { arbitrary: pathParam, weight: 1 });
+const sessionQuery: fc.Arbitrary<string> = fc.oneof(
+  queryString,
+  fc
+    .record({ from: fc.constantFrom('2026-12-01', '2026-02-30', 'x'), to: fc.constantFrom('2027-01-01', ''), groupId: fc.constantFrom('g1', 'g9', ''), phase: fc.constantFrom('study', '') }, { requiredKeys: [] })
+    .map((q) => `?${new URLSearchParams(q as Record<string, string>).toString()}`),
+);
 
 const endpoints: Endpoint[] = [
   { name: 'GET /api/form', weight: 2, kind: 'plain', plan: get(seg('form'), { auth: noAuth }) },
@@ -582,6 +600,22 @@ const endpoints: Endpoint[] = [
     weight: 5,
     kind: 'directory-put',
     plan: write('PUT', seg('admin', 'directory'), validBodies.directory, { auth: staffAuth }),
+  },
+  { name: 'POST /api/sessions', weight: 3, kind: 'plain', plan: write('POST', seg('sessions'), validBodies.session, { auth: staffAuth }) },
+  { name: 'GET /api/sessions', weight: 2, kind: 'plain', plan: get(seg('sessions'), { auth: staffAuth, query: sessionQuery }) },
+  { name: 'GET /api/sessions/{code}', weight: 2, kind: 'plain', plan: get(seg('sessions', sessionParam), { auth: staffAuth }) },
+  {
+    name: 'PATCH /api/sessions/{code}',
+    weight: 3,
+    kind: 'plain',
+    plan: write('PATCH', seg('sessions', sessionParam), validBodies.sessionPatch, { auth: staffAuth, ifMatch: true }),
+  },
+  { name: 'GET /api/public/sessions/{code}', weight: 3, kind: 'plain', plan: get(seg('public', 'sessions', sessionParam), { auth: noAuth, key: true }) },
+  {
+    name: 'POST /api/public/sessions/{code}/ratings',
+    weight: 4,
+    kind: 'plain',
+    plan: write('POST', seg('public', 'sessions', sessionParam, 'ratings'), validBodies.sessionRating, { auth: noAuth, key: true }),
   },
   { name: 'POST /api/dev/token (local only)', weight: 3, kind: 'plain', plan: write('POST', seg('dev', 'token'), validBodies.devToken, { auth: noAuth }) },
   { name: 'GET /api/dev/outbox (local only)', weight: 1, kind: 'plain', plan: get(seg('dev', 'outbox'), { auth: noAuth }) },

@@ -119,6 +119,26 @@ const groupIds = demoDirectory.groups.map((g) => g.id);
 
 /** Valid bodies of each endpoint (the base the mutations start from). */
 export const validBodies = {
+  session: fc
+    .record(
+      {
+        title: plausibleText(120),
+        startsAt: fc.constantFrom('2026-12-08T01:30:00.000Z', '2027-03-01T00:00:00.000Z'),
+        endsAt: fc.constantFrom('2026-12-08T03:30:00.000Z', '2026-12-01T00:00:00.000Z'),
+        place: plausibleText(120),
+        groupId: fc.constantFrom(...groupIds, 'g9'),
+        unitIds: fc.array(fc.constantFrom(...unitIds, 'u999'), { maxLength: 5 }),
+      },
+      { requiredKeys: ['title', 'startsAt'] },
+    )
+    .map((v) => v as Record<string, Json>),
+  sessionPatch: fc
+    .record(
+      { title: plausibleText(120), startsAt: fc.constant('2026-12-09T01:30:00.000Z'), endsAt: fc.constantFrom(null, '2026-12-09T03:30:00.000Z'), place: fc.option(plausibleText(120)), open: fc.boolean() },
+      { requiredKeys: [] },
+    )
+    .map((v) => v as Record<string, Json>),
+  sessionRating: fc.record({ score: fc.integer({ min: 1, max: 5 }), comment: plausibleText(500) }, { requiredKeys: ['score'] }).map((v) => v as Record<string, Json>),
   submission: fc
     .record(
       {

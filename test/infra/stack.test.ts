@@ -871,7 +871,7 @@ describe('site (web pages behind CloudFront)', () => {
 
     it('gives the secret to the functions that rate limit (the public writes) and to no other function', () => {
       const publicWrites = new Set(routes.filter((r) => r.auth === 'public' && r.access === 'write').map((r) => r.handler));
-      expect([...publicWrites].sort()).toEqual(['create-follow-up', 'create-submission', 'rate-submission']);
+      expect([...publicWrites].sort()).toEqual(['create-follow-up', 'create-submission', 'rate-session', 'rate-submission']);
       for (const handler of allHandlers) {
         const variables = functionOf(handler).Properties.Environment.Variables as Record<string, unknown>;
         if (publicWrites.has(handler)) expect(variables[originVerifyEnvName], handler).toEqual(secretReference());

@@ -60,7 +60,15 @@ const as = (who: Column) => ({
   get: (path: string, headers: Record<string, string> = {}) => http.call('GET', path, { headers: { ...auth(who), ...headers } }),
   post: (path: string, body: unknown, headers: Record<string, string> = {}) => http.call('POST', path, { body, headers: { ...auth(who), ...headers } }),
   put: (path: string, body: unknown, headers: Record<string, string> = {}) => http.call('PUT', path, { body, headers: { ...auth(who), ...headers } }),
+  patch: (path: string, body: unknown, headers: Record<string, string> = {}) => http.call('PATCH', path, { body, headers: { ...auth(who), ...headers } }),
 });
+
+/** A fresh training session of OWN (its code). */
+const freshSession = async (): Promise<string> => {
+  const r = await as('office').post('/api/sessions', { title: '矩阵场次', startsAt: '2026-12-08T01:30:00.000Z', groupId: OWN });
+  expect(r.status, r.text).toBe(201);
+  return r.json.code;
+};
 
 /** Every error answer: problem+json, the status in the body, and nothing internal in it. */
 const expectProblem = (response: Response, status: number) => {
@@ -112,8 +120,9 @@ const walk = async (who: Column, query: string, limit = 100) => {
   throw new Error('the list never ended');
 };
 
-/** Shared, never-changed items: one to read, one to merge into. */
+/** Shared, never-changed items: one to read, one to merge into; a session of OWN to read. */
 let readItem: string;
+let readSession: string;
 let mergeTarget: string;
 const contact = { name: '陈联系', email: 'chen.contact@example.com', phone: '+86 139 1111 2222' };
 
@@ -131,6 +140,7 @@ beforeAll(async () => {
   readItem = (await submit({ kind: 'question', unitId: ownUnit.id, anonymous: false, contact })).trackingCode;
   mergeTarget = (await submit({ kind: 'question', unitId: ownUnit.id })).trackingCode;
   expect((await snapshot(readItem)).groupId).toBe(OWN);
+  readSession = await freshSession();
 });
 afterAll(async () => {
   await stack?.stop();
@@ -179,6 +189,10 @@ const endpoints: Record<string, Endpoint> = {
   'GET /api/exports/items.csv': { send: (who) => as(who).get('/api/exports/items.csv') },
   'GET /api/admin/directory': { send: (who) => as(who).get('/api/admin/directory') },
   'PUT /api/admin/directory': { directoryWrite: true, send: async (who) => as(who).put('/api/admin/directory', await directoryDocument()) },
+  'POST /api/sessions': { send: (who) => as(who).post('/api/sessions', { title: '矩阵场次', startsAt: '2026-12-08T01:30:00.000Z', groupId: OWN }) },
+  'GET /api/sessions': { send: (who) => as(who).get('/api/sessions') },
+  'GET /api/sessions/{code}': { send: (who) => as(who).get(`/api/sessions/${readSession}`) },
+  'PATCH /api/sessions/{code}': { send: async (who) => as(who).patch(`/api/sessions/${await freshSession()}`, { title: '改名' }, { 'if-match': '"1"' }) },
 };
 
 // prettier-ignore
@@ -208,6 +222,10 @@ const expected: Record<keyof typeof endpoints, readonly number[]> = {
   'GET /api/exports/items.csv':                   [200,   200,  403, 403,   401, 401,    401,   401,    401],
   'GET /api/admin/directory':                     [200,   403,  403, 403,   401, 401,    401,   401,    401],
   'PUT /api/admin/directory':                     [200,   403,  403, 403,   401, 401,    401,   401,    401],
+  'POST /api/sessions':                           [201,   403,  201, 403,   401, 401,    401,   401,    401],
+  'GET /api/sessions':                            [200,   200,  200, 200,   401, 401,    401,   401,    401],
+  'GET /api/sessions/{code}':                     [200,   200,  200, 404,   401, 401,    401,   401,    401],
+  'PATCH /api/sessions/{code}':                   [200,   403,  200, 404,   401, 401,    401,   401,    401],
 };
 
 describe('the staff access matrix', () => {
@@ -409,7 +427,7 @@ describe('GET /api/items filters', () => {
       const bytes = Buffer.from(await r.arrayBuffer());
       expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
       const lines = bytes.subarray(3).toString('utf8').split('\r\n').filter(Boolean);
-      expect(lines[0]).toBe('trackingCode,createdAt,phase,kind,unit,group,status,dueAt,overdue,firstReplyAt,closedAt,satisfaction,title');
+      expect(lines[0]).toBe('trackingCode,createdAt,phase,kind,unit,group,status,dueAt,overdue,firstReplyAt,closedAt,satisfaction,title,sessionCode,source,answeredOnSpot');
       const cells = lines.slice(1).map((line) => line.split(','));
       const wanted = /status=([a-z_]+)/.exec(query)?.[1];
       if (wanted) for (const row of cells) expect(row[6], `${row[0]} in the export of ?${query}`).toBe(wanted);

@@ -9,6 +9,12 @@ const cases: [string, errors.DomainError, { status: number; type: string; title:
   ['ForbiddenError', new errors.ForbiddenError('Only the office manages the directory.'), { status: 403, type: 'about:blank', title: 'Forbidden', detail: 'Only the office manages the directory.' }, {}],
   ['ConflictError', new errors.ConflictError('Only good practices can be recommended.'), { status: 409, type: problemTypes.conflict, title: 'Conflict', detail: 'Only good practices can be recommended.' }, {}],
   [
+    'SessionClosedError',
+    new errors.SessionClosedError(),
+    { status: 409, type: problemTypes.sessionClosed, title: 'Conflict', detail: 'This session is closed: it takes no more ratings or submissions.' },
+    {},
+  ],
+  [
     'StaleVersionError',
     new errors.StaleVersionError(),
     { status: 412, type: problemTypes.stale, title: 'Precondition Failed', detail: 'The item was changed by someone else; reload it and try again.' },

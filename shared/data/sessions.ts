@@ -1,0 +1,206 @@
+import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import type { DbDeps, Deps } from '../deps';
+import { SessionClosedError } from '../domain/errors';
+import { queryAll } from './db';
+import { ItemExistsError, RateLimitedError, StaleItemError } from './errors';
+import { ratingSkPrefix, sessionIndexKeys, sessionKey, sessionPk, sessionRatingKey, sessionSk, sessionsPartition } from './keys';
+import { placeholders } from './lists';
+import { rateLimitEntry } from './rate-limit';
+import { transactWrite } from './transact';
+
+/** A training session as stored (minus key attributes). The join key is kept: staff print it again. */
+export interface SessionRecord {
+  code: string;
+  title: string;
+  startsAt: string;
+  endsAt?: string;
+  place?: string;
+  /** The campaign phase at `startsAt`. */
+  phase: string;
+  groupId?: string;
+  unitIds: string[];
+  open: boolean;
+  joinKey: string;
+  createdAt: string;
+  updatedAt: string;
+  createdBy: { sub: string; name: string };
+  version: number;
+}
+
+export interface RatingRecord {
+  score: number;
+  comment?: string;
+  createdAt: string;
+}
+
+const keyAttributes = new Set(['pk', 'sk', 'entity', 'gsi8pk', 'gsi8sk']);
+const strip = <T>(raw: Record<string, unknown>): T => Object.fromEntries(Object.entries(raw).filter(([k]) => !keyAttributes.has(k))) as T;
+
+const sessionRow = (db: DbDeps['db'], session: SessionRecord) => ({
+  TableName: db.tableName,
+  Item: { ...sessionKey(session.code), entity: 'session', ...sessionIndexKeys(session), ...session },
+});
+
+/** Stores a new session; ItemExistsError when its drawn code is taken. Cost: 1 conditional PutItem (~1 KB, with gsi8: ~2 WCU). */
+export const createSession = async ({ db }: DbDeps, session: SessionRecord): Promise<void> => {
+  try {
+    await db.client.send(new PutCommand({ ...sessionRow(db, session), ConditionExpression: 'attribute_not_exists(pk)' }));
+  } catch (error) {
+    if ((error as Error).name === 'ConditionalCheckFailedException') throw new ItemExistsError();
+    throw error;
+  }
+};
+
+/** The session alone. Cost: 1 strongly consistent read. */
+export const getSession = async ({ db }: DbDeps, code: string): Promise<SessionRecord | null> => {
+  const { Item } = await db.client.send(new GetCommand({ TableName: db.tableName, Key: sessionKey(code), ConsistentRead: true }));
+  return Item ? strip<SessionRecord>(Item) : null;
+};
+
+/**
+ * Replaces the session with `next` if it is still at `expectedVersion` (StaleItemError otherwise):
+ * a session is small, so the whole record is written. Cost: 1 conditional PutItem.
+ */
+export const replaceSession = async ({ db }: DbDeps, next: SessionRecord, expectedVersion: number): Promise<void> => {
+  try {
+    await db.client.send(
+      new PutCommand({
+        ...sessionRow(db, next),
+        ConditionExpression: '#version = :expected',
+        ExpressionAttributeNames: { '#version': 'version' },
+        ExpressionAttributeValues: { ':expected': expectedVersion },
+      }),
+    );
+  } catch (error) {
+    if ((error as Error).name === 'ConditionalCheckFailedException') throw new StaleItemError();
+    throw error;
+  }
+};
+
+/** The session with every rating it has (one Query on its partition; ratings sort after `#SESSION`). */
+export const getSessionWithRatings = async ({ db }: DbDeps, code: string): Promise<{ session: SessionRecord; ratings: RatingRecord[] } | null> => {
+  const rows = await queryAll(db, {
+    TableName: db.tableName,
+    KeyConditionExpression: 'pk = :pk',
+    ExpressionAttributeValues: { ':pk': sessionPk(code) },
+    ConsistentRead: true,
+  });
+  const session = rows.find((row) => row.sk === sessionSk);
+  if (!session) return null;
+  const ratings = rows.filter((row) => String(row.sk).startsWith(ratingSkPrefix)).map((row) => strip<RatingRecord>(row));
+  return { session: strip<SessionRecord>(session), ratings };
+};
+
+/** The condition a write through a session's link carries: the session exists and is open. */
+export const sessionOpenCheck = ({ db }: DbDeps, code: string) => ({
+  ConditionCheck: {
+    TableName: db.tableName,
+    Key: sessionKey(code),
+    ConditionExpression: '#open = :true',
+    ExpressionAttributeNames: { '#open': 'open' },
+    ExpressionAttributeValues: { ':true': true },
+  },
+});
+
+/**
+ * Stores one rating, in one transaction with the check that the session is still open (so a
+ * rating racing the office's close is refused, not stored) and the rate-limit count of the
+ * address. Cost: a transaction of two or three small writes.
+ */
+export const addRating = async (deps: Pick<Deps, 'db' | 'settings'>, code: string, id: string, rating: RatingRecord, sourceIp: string | undefined): Promise<void> => {
+  const { db } = deps;
+  const limiter = rateLimitEntry(deps, sourceIp, new Date(rating.createdAt));
+  try {
+    await transactWrite(deps, [
+      { Put: { TableName: db.tableName, Item: { ...sessionRatingKey(code, rating.createdAt, id), entity: 'rating', ...rating } } },
+      sessionOpenCheck(deps, code),
+      ...(limiter ? [limiter.entry] : []),
+    ]);
+  } catch (error) {
+    const codes = error instanceof TransactionCanceledException ? (error.CancellationReasons ?? []).map((r) => r.Code) : null;
+    if (codes?.[1] === 'ConditionalCheckFailed') throw new SessionClosedError();
+    if (limiter && codes?.[2] === 'ConditionalCheckFailed') throw new RateLimitedError(limiter.retryAfterSeconds);
+    throw error;
+  }
+};
+
+export interface SessionListFilter {
+  /** Only sessions starting at or after this instant. */
+  readonly from?: string;
+  /** Only sessions starting at or before this instant. */
+  readonly to?: string;
+  readonly groupId?: string;
+  readonly phase?: string;
+  /** A responder's groups: their groups' sessions and the office's own (no group). null = all. */
+  readonly visibleGroups: readonly string[] | null;
+}
+
+const maxRounds = 5;
+
+/**
+ * One page of sessions, newest `startsAt` first, below `after` (a previous page's `next`): a Query
+ * on gsi8's `SESSIONS` partition between the dates, the rest filtered. Each round reads at most
+ * four pages' worth, so a sparse filter gives a short page with a cursor rather than a long read.
+ */
+export const listSessions = async ({ db }: DbDeps, filter: SessionListFilter, options: { limit: number; after?: string }) => {
+  const names: Record<string, string> = { '#pk': 'gsi8pk' };
+  const values: Record<string, unknown> = { ':pk': sessionsPartition };
+  const conditions: string[] = [];
+  const eq = (attribute: string, value: unknown) => {
+    names[`#${attribute}`] = attribute;
+    values[`:${attribute}`] = value;
+    conditions.push(`#${attribute} = :${attribute}`);
+  };
+  if (filter.groupId) eq('groupId', filter.groupId);
+  if (filter.phase) eq('phase', filter.phase);
+  if (filter.visibleGroups) {
+    names['#groupId'] = 'groupId';
+    const groups = filter.visibleGroups.length ? ` OR #groupId IN (${placeholders(values, 'g', filter.visibleGroups)})` : '';
+    conditions.push(`(attribute_not_exists(#groupId)${groups})`);
+  }
+  // Sort keys are `<startsAt>#<code>`: '#' < '~' makes the upper bound take the whole last instant.
+  const upper = [options.after, filter.to ? `${filter.to}~` : undefined].filter((v): v is string => v !== undefined).sort()[0];
+  const lower = filter.from;
+  const key = ['#pk = :pk'];
+  if (upper !== undefined || lower !== undefined) names['#sk'] = 'gsi8sk';
+  if (upper !== undefined && lower !== undefined) {
+    key.push('#sk BETWEEN :lower AND :upper');
+    Object.assign(values, { ':lower': lower, ':upper': upper });
+  } else if (upper !== undefined) {
+    key.push('#sk < :upper');
+    values[':upper'] = upper;
+  } else if (lower !== undefined) {
+    key.push('#sk >= :lower');
+    values[':lower'] = lower;
+  }
+  const rows: (SessionRecord & { sortKey: string })[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  for (let round = 0; round < maxRounds; round++) {
+    const page = await db.client.send(
+      new QueryCommand({
+        TableName: db.tableName,
+        IndexName: 'gsi8',
+        KeyConditionExpression: key.join(' AND '),
+        ...(conditions.length ? { FilterExpression: conditions.join(' AND ') } : {}),
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+        ScanIndexForward: false,
+        Limit: Math.min(200, (options.limit - rows.length) * 4 + 1),
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    for (const raw of page.Items ?? []) {
+      // `BETWEEN` includes its upper bound: a cursor's own row was on the previous page.
+      if (options.after !== undefined && String(raw.gsi8sk) >= options.after) continue;
+      rows.push({ ...strip<SessionRecord>(raw), sortKey: String(raw.gsi8sk) });
+    }
+    startKey = page.LastEvaluatedKey;
+    if (rows.length >= options.limit || !startKey) break;
+  }
+  const taken = rows.slice(0, options.limit).map(({ sortKey: _sk, ...session }) => session);
+  // More rows than the page holds: the next page starts below the last one shown; else below
+  // the last row the Query evaluated, if it stopped early.
+  const next = rows.length > options.limit ? rows[options.limit - 1].sortKey : startKey ? String(startKey.gsi8sk) : undefined;
+  return { sessions: taken, next };
+};

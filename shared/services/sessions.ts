@@ -1,0 +1,172 @@
+import { randomBytes } from 'node:crypto';
+import type { Deps } from '../deps';
+import { StaleItemError } from '../data/errors';
+import { addRating, createSession as storeSession, getSession, listSessions, replaceSession, type SessionRecord } from '../data/sessions';
+import { itemCreation, withRetry } from '../data/retry';
+import { canEditSession, canSeeSession, groupScope, type Principal } from '../domain/access';
+import { endOfLocalDay, startOfLocalDay } from '../domain/calendar';
+import { ForbiddenError, InvalidInputError, NotFoundError, SessionClosedError, StaleVersionError, type FieldError } from '../domain/errors';
+import { currentPhase } from '../domain/phase';
+import { joinKeyMatches, newJoinKey, newSessionCode, normalizeSessionCode, noSessionJoinKey, sessionLink } from '../domain/session-code';
+import type { Directory } from '../schemas/directory';
+import type { CreateSessionBody, PublicSessionView, SessionListQuery, SessionRatingBody, SessionView, UpdateSessionBody } from '../schemas/session';
+import { requireDirectory } from './directory';
+
+/** Training sessions (培训场次): staff create, list, read and edit them; participants reach them by link. */
+
+const phaseOf = (directory: Directory, id: string) => {
+  const phase = directory.campaign.phases.find((p) => p.id === id);
+  return { id, name: phase?.name ?? id };
+};
+
+/** What a session's page and staff both see of it. */
+const sessionBasics = (directory: Directory, s: SessionRecord) => ({
+  code: s.code,
+  title: s.title,
+  startsAt: s.startsAt,
+  ...(s.endsAt ? { endsAt: s.endsAt } : {}),
+  ...(s.place ? { place: s.place } : {}),
+  phase: phaseOf(directory, s.phase),
+});
+
+/** What staff see of a session: everything, the join key and the link included. */
+export const toSessionView = (directory: Directory, s: SessionRecord): SessionView => ({
+  ...sessionBasics(directory, s),
+  ...(s.groupId ? { groupId: s.groupId } : {}),
+  unitIds: s.unitIds,
+  open: s.open,
+  joinKey: s.joinKey,
+  link: sessionLink(s.code, s.joinKey),
+  createdAt: s.createdAt,
+  version: s.version,
+});
+
+const noSuchSession = () => new NotFoundError('No such session.');
+
+/** A session the principal may see, or the 404 that does not tell "not yours" from "not there". */
+export const visibleSession = async (deps: Deps, principal: Principal, code: string): Promise<SessionRecord> => {
+  const canonical = normalizeSessionCode(code);
+  const session = canonical ? await getSession(deps, canonical) : null;
+  if (!session || !canSeeSession(principal, session)) throw noSuchSession();
+  return session;
+};
+
+export const createSession = async (deps: Deps, principal: Principal, input: CreateSessionBody): Promise<SessionView> => {
+  if (input.groupId === undefined ? !principal.office : !canEditSession(principal, { groupId: input.groupId })) {
+    throw new ForbiddenError(input.groupId === undefined ? 'Only the office creates sessions of its own.' : 'You can only create sessions for your own groups.');
+  }
+  const directory = await requireDirectory(deps);
+  const errors: FieldError[] = [];
+  if (input.groupId !== undefined && !directory.groups.some((g) => g.id === input.groupId)) errors.push({ path: 'groupId', message: 'No such group.' });
+  const unitIds = [...new Set(input.unitIds ?? [])];
+  (input.unitIds ?? []).forEach((id, i) => {
+    if (!directory.units.some((u) => u.id === id)) errors.push({ path: `unitIds.${i}`, message: 'No such unit.' });
+  });
+  if (errors.length) throw new InvalidInputError(errors);
+  const now = deps.clock.now().toISOString();
+  // A drawn code that is taken is drawn again (the itemCreation policy).
+  return withRetry(itemCreation, async () => {
+    const session: SessionRecord = {
+      code: newSessionCode(),
+      title: input.title,
+      startsAt: input.startsAt,
+      ...(input.endsAt ? { endsAt: input.endsAt } : {}),
+      ...(input.place ? { place: input.place } : {}),
+      phase: currentPhase(directory, new Date(input.startsAt)).id,
+      ...(input.groupId ? { groupId: input.groupId } : {}),
+      unitIds,
+      open: true,
+      joinKey: newJoinKey(),
+      createdAt: now,
+      updatedAt: now,
+      createdBy: { sub: principal.sub, name: principal.name },
+      version: 1,
+    };
+    await storeSession(deps, session);
+    return toSessionView(directory, session);
+  });
+};
+
+export const viewSession = async (deps: Deps, principal: Principal, code: string): Promise<SessionView> => {
+  const [session, directory] = await Promise.all([visibleSession(deps, principal, code), requireDirectory(deps)]);
+  return toSessionView(directory, session);
+};
+
+export const sessionsForPrincipal = async (deps: Deps, principal: Principal, query: SessionListQuery, after: string | undefined) => {
+  const directory = await requireDirectory(deps);
+  const { timezone } = directory.campaign;
+  const { sessions, next } = await listSessions(
+    deps,
+    {
+      ...(query.from ? { from: startOfLocalDay(query.from, timezone).toISOString() } : {}),
+      ...(query.to ? { to: endOfLocalDay(query.to, timezone).toISOString() } : {}),
+      groupId: query.groupId,
+      phase: query.phase,
+      visibleGroups: groupScope(principal),
+    },
+    { limit: query.limit, after },
+  );
+  return { sessions: sessions.map((s) => toSessionView(directory, s)), next };
+};
+
+/**
+ * A staff edit, as of the version the client saw (`If-Match`, required: two people preparing one
+ * poster must not overwrite each other). A new `startsAt` moves the session to that instant's phase.
+ */
+export const updateSession = async (deps: Deps, principal: Principal, code: string, ifMatch: number, input: UpdateSessionBody): Promise<SessionView> => {
+  const [current, directory] = await Promise.all([visibleSession(deps, principal, code), requireDirectory(deps)]);
+  if (!canEditSession(principal, current)) throw new ForbiddenError('Only the office and the session’s group edit it.');
+  if (current.version !== ifMatch) throw new StaleVersionError();
+  const next: SessionRecord = { ...current, updatedAt: deps.clock.now().toISOString(), version: current.version + 1 };
+  if (input.title !== undefined) next.title = input.title;
+  if (input.startsAt !== undefined) {
+    next.startsAt = input.startsAt;
+    next.phase = currentPhase(directory, new Date(input.startsAt)).id;
+  }
+  if (input.endsAt === null) delete next.endsAt;
+  else if (input.endsAt !== undefined) next.endsAt = input.endsAt;
+  if (input.place === null) delete next.place;
+  else if (input.place !== undefined) next.place = input.place;
+  if (input.open !== undefined) next.open = input.open;
+  if (next.endsAt && next.endsAt <= next.startsAt) throw new InvalidInputError([{ path: 'endsAt', message: 'Must be after startsAt.' }]);
+  try {
+    await replaceSession(deps, next, current.version);
+  } catch (error) {
+    throw error instanceof StaleItemError ? new StaleVersionError() : error;
+  }
+  return toSessionView(directory, next);
+};
+
+/**
+ * The session behind a participant's link: its code and join key. An unknown code costs the same
+ * constant-time comparison as a wrong key, and both give the same answer (null).
+ */
+export const sessionForLink = async (deps: Deps, code: string, joinKey: string | undefined): Promise<SessionRecord | null> => {
+  const canonical = normalizeSessionCode(code);
+  const session = canonical ? await getSession(deps, canonical) : null;
+  const matches = joinKeyMatches(joinKey, session?.joinKey ?? noSessionJoinKey);
+  return session && matches ? session : null;
+};
+
+const noSuchLink = () => new NotFoundError('No session with this code and key.');
+
+export const publicSessionView = async (deps: Deps, code: string, joinKey: string | undefined): Promise<PublicSessionView> => {
+  const [session, directory] = await Promise.all([sessionForLink(deps, code, joinKey), requireDirectory(deps)]);
+  if (!session) throw noSuchLink();
+  const units = session.unitIds.length ? directory.units.filter((u) => session.unitIds.includes(u.id)) : directory.units;
+  return {
+    ...sessionBasics(directory, session),
+    open: session.open,
+    units: units.map((u) => ({ id: u.id, name: u.name })),
+  };
+};
+
+/** A participant's rating of the session (a public write: the address's limit applies). */
+export const rateSession = async (deps: Deps, code: string, joinKey: string | undefined, input: SessionRatingBody, sourceIp?: string) => {
+  const session = await sessionForLink(deps, code, joinKey);
+  if (!session) throw noSuchLink();
+  if (!session.open) throw new SessionClosedError();
+  const rating = { score: input.score, ...(input.comment ? { comment: input.comment } : {}), createdAt: deps.clock.now().toISOString() };
+  await addRating(deps, session.code, randomBytes(6).toString('hex'), rating, sourceIp);
+  return { received: true as const };
+};
