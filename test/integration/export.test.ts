@@ -226,6 +226,9 @@ describe('the CSV a spreadsheet receives', () => {
       closedAt: expect.stringMatching(/^\d{4}-.+Z$/),
       satisfaction: 'basically',
       title: '满意度测试',
+      sessionCode: '',
+      source: 'form',
+      answeredOnSpot: 'false',
     });
     const queued = rows.find((r) => r.trackingCode === codes.get('办公室队列'))!;
     expect(queued).toMatchObject({ unit: '', group: '', status: 'submitted', dueAt: '', overdue: 'false', firstReplyAt: '', closedAt: '', satisfaction: '' });

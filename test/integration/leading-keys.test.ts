@@ -218,6 +218,24 @@ describe('the deployed policies allow what the handlers do, through an item\'s w
     const saved = await as('PUT', '/api/admin/directory', () => http.call('PUT', '/api/admin/directory', { body: directory.json, headers: staff('office') }));
     expect(saved.status, saved.text).toBe(200);
 
+    // A training session: created, listed, read, edited; its page, a rating, a submission through
+    // its link; the items of the session listed and exported.
+    const session = await as('POST', '/api/sessions', () => http.post('/api/sessions', { title: '最小权限培训', startsAt: '2026-12-08T01:30:00.000Z', groupId: OWN }, staff('office')));
+    expect(session.status, session.text).toBe(201);
+    const { code: sessionCode, joinKey } = session.json as { code: string; joinKey: string };
+    expect((await as('GET', '/api/sessions', () => http.get('/api/sessions?from=2026-12-01', staff('own')))).status).toBe(200);
+    expect((await as('GET', '/api/sessions/{code}', () => http.get(`/api/sessions/${sessionCode}`, staff('own')))).status).toBe(200);
+    const edited = await as('PATCH', '/api/sessions/{code}', () => http.call('PATCH', `/api/sessions/${sessionCode}`, { body: { place: '礼堂' }, headers: { ...staff('own'), 'if-match': '"1"' } }));
+    expect(edited.status, edited.text).toBe(200);
+    const sessionKey = { 'X-Session-Key': joinKey };
+    expect((await as('GET', '/api/public/sessions/{code}', () => http.get(`/api/public/sessions/${sessionCode}`, sessionKey))).status).toBe(200);
+    const ratedSession = await as('POST', '/api/public/sessions/{code}/ratings', () => http.post(`/api/public/sessions/${sessionCode}/ratings`, { score: 5 }, sessionKey));
+    expect(ratedSession.status, ratedSession.text).toBe(201);
+    const fromRoom = await as('POST', '/api/submissions', () => http.post('/api/submissions', { ...submission, anonymous: true, contact: undefined, session: { code: sessionCode, key: joinKey } }));
+    expect(fromRoom.status, fromRoom.text).toBe(201);
+    expect((await as('GET', '/api/items', () => http.get(`/api/items?sessionCode=${sessionCode}`, staff('own')))).status).toBe(200);
+    expect((await as('GET', '/api/exports/items.csv', () => http.get(`/api/exports/items.csv?sessionCode=${sessionCode}`, staff('office')))).status).toBe(200);
+
     // The sweeper, on items it has work for: one answered long ago (auto-close) and one overdue.
     const answered = await http.post('/api/submissions', { ...submission, anonymous: true, contact: undefined });
     await http.call('POST', `/api/items/${answered.json.trackingCode}/replies`, { body: { body: '答复', visibility: 'public' }, headers: staff('own') });
