@@ -56,6 +56,8 @@ function needsByHandler(routeTable: readonly RouteDef[]): Map<string, HandlerNee
 
 export interface RouteFunctionsProps {
   readonly routeTable: readonly RouteDef[];
+  /** Reserved concurrency of each streaming function (infra/stream-settings.ts). */
+  readonly streamConcurrency: number;
   readonly table: BoundTable;
   readonly identity: StaffIdentity;
   /** The origin secret, for the functions that count clients (infra/origin-verify.ts). */
@@ -77,8 +79,10 @@ export function createRouteFunctions(scope: Construct, props: RouteFunctionsProp
     const fn = new YijianFunction(scope, functionId(handler), {
       handler,
       description: `yijian ${handler}: ${routeKeys.join(', ')}`,
-      // Not behind the HTTP API's 29-second limit: a streamed export may take longer.
-      ...(stream ? { timeout: Duration.minutes(1) } : {}),
+      // Not behind the HTTP API's 29-second limit: a streamed export may take longer. Its own
+      // small reserved concurrency: exports are few and long, and many at once could neither
+      // exhaust the account's concurrency nor eat the table's capacity the desk needs.
+      ...(stream ? { timeout: Duration.minutes(1), reservedConcurrentExecutions: props.streamConcurrency } : {}),
     });
     bindTable(fn, props.table, access);
     // Only the functions that count clients hold the origin secret: every other one has no use
@@ -91,10 +95,13 @@ export function createRouteFunctions(scope: Construct, props: RouteFunctionsProp
 }
 
 /**
- * A streaming function's URL. Its auth type is NONE, so for a staff route the function verifies
- * the Cognito access token itself (aws-jwt-verify, shared/http/jwt.ts): YIJIAN_JWT_ISSUER and
- * YIJIAN_JWT_CLIENT_ID tell it whose tokens to accept. No CORS: it is served from the same
- * origin as the console (CloudFront routes /api/exports/* to it).
+ * A streaming function's URL. Its auth type is AWS_IAM: only CloudFront, through origin access
+ * control (infra/site-distribution.ts), may invoke it, with requests it signs for this
+ * distribution, so nobody can call it directly. Behind that, for a staff route the function
+ * verifies the Cognito access token itself (aws-jwt-verify, shared/http/jwt.ts), from
+ * X-Yijian-Authorization because CloudFront's signature takes Authorization
+ * (shared/http/staff-token.ts): YIJIAN_JWT_ISSUER and YIJIAN_JWT_CLIENT_ID tell it whose tokens
+ * to accept. No CORS: it is served from the same origin as the console.
  */
 function createStreamingUrl(fn: YijianFunction, routeKeys: readonly string[], staff: boolean, identity: StaffIdentity): FunctionUrl {
   if (staff) {
@@ -102,7 +109,7 @@ function createStreamingUrl(fn: YijianFunction, routeKeys: readonly string[], st
     fn.addEnvironment('YIJIAN_JWT_CLIENT_ID', identity.client.userPoolClientId);
   }
   const url = fn.function.addFunctionUrl({
-    authType: FunctionUrlAuthType.NONE,
+    authType: FunctionUrlAuthType.AWS_IAM,
     invokeMode: InvokeMode.RESPONSE_STREAM,
   });
   new CfnOutput(Stack.of(fn), functionUrlOutputId(fn.handlerName), {

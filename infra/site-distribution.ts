@@ -18,6 +18,7 @@ import {
   OriginSslPolicy,
   ViewerProtocolPolicy,
   type BehaviorOptions,
+  type IOrigin,
   type Function as EdgeFunction,
   type ResponseHeadersPolicy,
 } from 'aws-cdk-lib/aws-cloudfront';
@@ -63,11 +64,10 @@ export function createDistribution(scope: Construct, props: SiteDistributionProp
   } satisfies Partial<BehaviorOptions>;
 
   const additionalBehaviors: Record<string, BehaviorOptions> = {};
-  // The export function keeps its URL's auth type NONE and checks the Cognito access token
-  // itself (shared/http/jwt.ts). Origin access control for Lambda URLs (AWS_IAM) was weighed and
-  // left out: CloudFront signs the origin request with SigV4 in the Authorization header, which
-  // would replace the viewer's `Authorization: Bearer <token>`, the very header the function
-  // verifies; moving the token to another header would change the API contract (docs/api.md).
+  // A streaming function's URL takes only requests signed by CloudFront for this distribution
+  // (origin access control for Lambda, SigV4 always; its URL's auth type is AWS_IAM). The
+  // signature takes the Authorization header, so the console sends its token in
+  // X-Yijian-Authorization, which the function verifies (shared/http/staff-token.ts).
   const byPattern = new Map<string, { url: FunctionUrl; methods: Set<string> }>();
   for (const route of props.streaming) {
     const pattern = route.path.replace(/\{[^}]+\}/g, '*');
@@ -76,10 +76,10 @@ export function createDistribution(scope: Construct, props: SiteDistributionProp
     route.methods.forEach((method) => entry.methods.add(method));
     byPattern.set(pattern, entry);
   }
-  const origins = new Map<FunctionUrl, FunctionUrlOrigin>();
+  const origins = new Map<FunctionUrl, IOrigin>();
   for (const [pattern, { url, methods }] of byPattern) {
     // Matches the function's timeout: a large export may take a while before its first bytes.
-    const origin = origins.get(url) ?? new FunctionUrlOrigin(url, { readTimeout: Duration.seconds(60) });
+    const origin = origins.get(url) ?? FunctionUrlOrigin.withOriginAccessControl(url, { readTimeout: Duration.seconds(60) });
     origins.set(url, origin);
     const readOnly = [...methods].every((method) => method === 'GET' || method === 'HEAD');
     additionalBehaviors[pattern] = {

@@ -36,6 +36,8 @@ export interface YijianFunctionProps {
   readonly environment?: Readonly<Record<string, string>>;
   /** @default one month */
   readonly logRetention?: RetentionDays;
+  /** @default none: the function shares the account's unreserved concurrency */
+  readonly reservedConcurrentExecutions?: number;
 }
 
 export class YijianFunction extends Construct {
@@ -75,6 +77,7 @@ export class YijianFunction extends Construct {
       role: this.role,
       logGroup: this.logGroup,
       description: props.description,
+      reservedConcurrentExecutions: props.reservedConcurrentExecutions,
       environment: {
         NODE_OPTIONS: '--enable-source-maps',
         POWERTOOLS_SERVICE_NAME: 'yijian',

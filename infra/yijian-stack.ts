@@ -24,6 +24,7 @@ import { createRouteFunctions } from './route-functions';
 import { Site } from './site';
 import { webDistFrom } from './site-pages';
 import { addStackOutputs } from './stack-outputs';
+import { checkStreamConcurrency, streamConcurrencyFrom } from './stream-settings';
 import {
   checkCognitoDomainPrefix,
   checkConsoleUrl,
@@ -79,6 +80,11 @@ export interface YijianStackProps extends StackProps {
    * @default context `originVerifyVersionId`, else the secret's current version
    */
   readonly originVerifyVersionId?: string;
+  /**
+   * Reserved concurrency of each streaming function (the export): exports that may run at once.
+   * @default context `exportConcurrency`, else `defaultStreamConcurrency` (infra/stream-settings.ts)
+   */
+  readonly streamConcurrency?: number;
 }
 
 export class YijianStack extends Stack {
@@ -138,6 +144,7 @@ export class YijianStack extends Stack {
       routeTable,
       table: boundTable,
       identity,
+      streamConcurrency: props.streamConcurrency === undefined ? streamConcurrencyFrom(this) : checkStreamConcurrency(props.streamConcurrency),
       originVerifySecret: this.originVerify.value,
     });
     for (const worker of [streamWorker.handler, tallyWorker.handler, scheduleWorker.handler]) {

@@ -9,6 +9,7 @@ import type { JwtPayload } from 'aws-jwt-verify/jwt-model';
 import { Agent as HttpAgent } from 'node:http';
 import { logger } from '../observability/logger';
 import { HttpProblem } from './problem';
+import { staffTokenOf } from './staff-token';
 
 /**
  * Token verification for streaming functions only. HTTP APIs cannot stream, so a streaming route
@@ -116,19 +117,19 @@ export const claimsAsApiGatewayPassesThem = (payload: Record<string, unknown>): 
 export const verifierFor = (check: AccessTokenCheck | undefined) => (check ? createAccessTokenVerifier(check) : undefined);
 
 /**
- * The middleware. Without `verify` it lets every request through (no issuer configured). Build it
+ * The middleware: the token of X-Yijian-Authorization, else of Authorization (shared/http/staff-token.ts).
+ * Without `verify` it lets every request through (no issuer configured). Build it
  * once per function, with its deps: the verifier it holds caches the JWKS for the process.
  */
 export const verifyBearerToken = (verify?: (token: string) => Promise<JwtClaims>): MiddlewareObj<APIGatewayProxyEventV2> => ({
   name: 'verify-bearer-token',
   before: async (request) => {
     if (!verify) return;
-    const header = request.event.headers?.authorization ?? request.event.headers?.Authorization ?? '';
-    const match = /^Bearer\s+(\S+)$/i.exec(header);
-    if (!match) throw unauthorized();
+    const token = staffTokenOf(request.event.headers);
+    if (token === null) throw unauthorized();
     let claims: JwtClaims;
     try {
-      claims = await verify(match[1]!);
+      claims = await verify(token);
     } catch {
       // Whatever the reason (forged, expired, JWKS unreachable), the same 401, with nothing of the token in it.
       throw unauthorized();

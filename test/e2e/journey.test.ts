@@ -192,6 +192,21 @@ describe('the journey of one item, phone to dashboard', () => {
     await screenshot(office, '09-console-dashboard');
   });
 
+  it('the office exports the items as CSV, the token in X-Yijian-Authorization (CloudFront signs with Authorization)', async () => {
+    const [request, response] = await Promise.all([
+      office.waitForRequest((r) => r.url().includes('/api/exports/items.csv')),
+      office.waitForResponse((r) => r.url().includes('/api/exports/items.csv')),
+      office.locator('#export').click(),
+    ]);
+    const headers = await request.allHeaders();
+    expect(headers['x-yijian-authorization']).toMatch(/^Bearer \S+$/);
+    // Deployed, CloudFront's origin access control puts its own signature in Authorization.
+    expect(headers.authorization).toBeUndefined();
+    expect(response.status()).toBe(200);
+    expect(response.headers()['content-type']).toMatch(/^text\/csv/);
+    expect(response.headers()['content-disposition']).toMatch(/^attachment; filename="yijian-items-/);
+  });
+
   it('the office rejects one item with a reason and merges a duplicate; the submitters see both', async () => {
     const submit = async (title: string) => {
       const response = await fetch(`${web.url}/api/submissions`, {

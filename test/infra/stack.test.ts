@@ -41,6 +41,7 @@ import { esbuildOptions } from '../../infra/bundling';
 import { defaultConsoleUrl, staffGroupNames, staffRouteScopes } from '../../infra/staff-identity';
 import { consoleConfigKeys, contentSecurityPolicy, pageRewriteCode, viewerIpCode } from '../../infra/site';
 import { originVerifyLength } from '../../infra/origin-verify';
+import { defaultStreamConcurrency } from '../../infra/stream-settings';
 import { defaultContactRetentionDays, originVerifyEnvName, originVerifyMinLength } from '../../shared/settings';
 import { originVerifyHeader, viewerIpHeader } from '../../shared/http/client-address';
 import { requiredScope } from '../../shared/http/jwt';
@@ -304,7 +305,7 @@ describe('streaming routes', () => {
     expect(streamRoutes.length).toBeGreaterThan(0);
   });
 
-  it('are served by a response-streaming function URL with no CORS, one per streaming function only', () => {
+  it('are served by a response-streaming function URL that takes only IAM-signed requests, with no CORS, one per streaming function only', () => {
     const urls = ofType('AWS::Lambda::Url').map(([, r]) => r.Properties);
     expect(urls).toHaveLength(streamHandlers.size);
     for (const handler of streamHandlers) {
@@ -312,7 +313,7 @@ describe('streaming routes', () => {
       const url = urls.find((u) => u.TargetFunctionArn['Fn::GetAtt']?.[0] === fnId);
       expect(url, handler).toEqual({
         TargetFunctionArn: { 'Fn::GetAtt': [fnId, 'Arn'] },
-        AuthType: 'NONE',
+        AuthType: 'AWS_IAM',
         InvokeMode: 'RESPONSE_STREAM',
       });
     }
@@ -337,19 +338,34 @@ describe('streaming routes', () => {
     }
   });
 
-  it('let anyone invoke the streaming functions through their URL only, and no other function', () => {
+  it('let only this distribution invoke the streaming functions, through their URL, and nobody any other function', () => {
     const permissions = ofType('AWS::Lambda::Permission').map(([, r]) => r.Properties);
-    const open = permissions.filter((p) => p.Principal === '*');
-    expect(open).toHaveLength(2 * streamHandlers.size);
+    expect(permissions.filter((p) => p.Principal === '*')).toEqual([]);
+    const fromCloudFront = permissions.filter((p) => p.Principal === 'cloudfront.amazonaws.com');
+    expect(fromCloudFront).toHaveLength(2 * streamHandlers.size);
+    const sourceArn = {
+      'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':cloudfront::', { Ref: 'AWS::AccountId' }, ':distribution/', { Ref: logicalId(stack.site.distribution) }]],
+    };
     for (const handler of streamHandlers) {
-      const fnArn = { 'Fn::GetAtt': [logicalId(stack.functions.get(handler)!.function), 'Arn'] };
-      const own = open.filter((p) => JSON.stringify(p.FunctionName) === JSON.stringify(fnArn));
+      // The function, named through its URL (the same ARN).
+      const fnArn = { 'Fn::GetAtt': [logicalId(stack.functionUrls.get(handler)!), 'FunctionArn'] };
+      const own = fromCloudFront.filter((p) => JSON.stringify(p.FunctionName) === JSON.stringify(fnArn));
       expect(own).toEqual(
         expect.arrayContaining([
-          { Action: 'lambda:InvokeFunctionUrl', FunctionName: fnArn, Principal: '*', FunctionUrlAuthType: 'NONE' },
-          { Action: 'lambda:InvokeFunction', FunctionName: fnArn, Principal: '*', InvokedViaFunctionUrl: true },
+          { Action: 'lambda:InvokeFunctionUrl', FunctionName: fnArn, Principal: 'cloudfront.amazonaws.com', SourceArn: sourceArn },
+          { Action: 'lambda:InvokeFunction', FunctionName: fnArn, Principal: 'cloudfront.amazonaws.com', SourceArn: sourceArn, InvokedViaFunctionUrl: true },
         ]),
       );
+    }
+    // Every other permission is API Gateway's, for the API's own routes.
+    const others = permissions.filter((p) => p.Principal !== 'cloudfront.amazonaws.com');
+    expect(new Set(others.map((p) => p.Principal))).toEqual(new Set(['apigateway.amazonaws.com', 'events.amazonaws.com']));
+  });
+
+  it(`reserve ${defaultStreamConcurrency} concurrent executions for each streaming function (context exportConcurrency), none for the others`, () => {
+    expect(defaultStreamConcurrency).toBeLessThanOrEqual(10);
+    for (const handler of allHandlers) {
+      expect(functionOf(handler).Properties.ReservedConcurrentExecutions, handler).toBe(streamHandlers.has(handler) ? defaultStreamConcurrency : undefined);
     }
   });
 });
@@ -766,8 +782,10 @@ describe('site (web pages behind CloudFront)', () => {
     ]);
     expect(statements).toContainEqual(expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }));
 
-    const [oacId, oac] = ofType('AWS::CloudFront::OriginAccessControl')[0]!;
-    expect(ofType('AWS::CloudFront::OriginAccessControl')).toHaveLength(1);
+    // One origin access control for the bucket, and one per streaming function URL (streaming routes).
+    const s3Controls = ofType('AWS::CloudFront::OriginAccessControl').filter(([, r]) => r.Properties.OriginAccessControlConfig.OriginAccessControlOriginType === 's3');
+    expect(s3Controls).toHaveLength(1);
+    const [oacId, oac] = s3Controls[0]!;
     expect(oac.Properties.OriginAccessControlConfig).toMatchObject({ OriginAccessControlOriginType: 's3', SigningBehavior: 'always', SigningProtocol: 'sigv4' });
     const s3Origin = originOf(distribution().DefaultCacheBehavior);
     expect(s3Origin).toMatchObject({
@@ -894,7 +912,7 @@ describe('site (web pages behind CloudFront)', () => {
       expect(behavior, routeKey(route)).toMatchObject({
         ViewerProtocolPolicy: 'https-only',
         CachePolicyId: cachingDisabled,
-        // With caching disabled this policy passes Authorization: the function verifies the token.
+        // With caching disabled this policy passes every viewer header: X-Yijian-Authorization, whose token the function verifies.
         OriginRequestPolicyId: allViewerExceptHost,
         AllowedMethods: ['GET', 'HEAD'],
       });
@@ -903,8 +921,14 @@ describe('site (web pages behind CloudFront)', () => {
         DomainName: { 'Fn::Select': [2, { 'Fn::Split': ['/', { 'Fn::GetAtt': [logicalId(url), 'FunctionUrl'] }] }] },
         CustomOriginConfig: { OriginProtocolPolicy: 'https-only', OriginSSLProtocols: ['TLSv1.2'] },
       });
-      // No origin access control for the function URL: SigV4 would take the Authorization header.
-      expect(originOf(behavior).OriginAccessControlId).toBeUndefined();
+      // Origin access control for Lambda: CloudFront signs every request (SigV4, always).
+      const oacId = originOf(behavior).OriginAccessControlId['Fn::GetAtt'];
+      expect(oacId[1]).toBe('Id');
+      expect(resources[oacId[0]]!.Properties.OriginAccessControlConfig).toMatchObject({
+        OriginAccessControlOriginType: 'lambda',
+        SigningBehavior: 'always',
+        SigningProtocol: 'sigv4',
+      });
     }
   });
 
@@ -1402,6 +1426,15 @@ describe('stack options', () => {
       { method: 'GET', path: '/api/b', handler, auth: 'staff', access: 'read', data: {}, stream: true },
     ];
     expect(() => new YijianStack(appWithoutBundling(), 'Mixed', { routes: mixed })).toThrow(/streaming and non-streaming/);
+  });
+
+  it('take the streaming functions\' reserved concurrency from the context value exportConcurrency, and check it', () => {
+    const s = new YijianStack(appWithoutBundling({ exportConcurrency: '2' }), 'Exports');
+    const fn = s.functions.get([...streamHandlers][0]!)!;
+    expect(Template.fromStack(s).toJSON().Resources[s.getLogicalId(fn.function.node.defaultChild as CfnElement)].Properties.ReservedConcurrentExecutions).toBe(2);
+    for (const value of ['0', '1.5', 'many', '1000']) {
+      expect(() => new YijianStack(appWithoutBundling({ exportConcurrency: value }), `Exports${value.replace(/\W/g, '')}`), value).toThrow(/exportConcurrency/);
+    }
   });
 
   it('refuse a write route that declares no key space it writes, and a read route that declares one', () => {

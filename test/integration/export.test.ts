@@ -9,6 +9,7 @@ import type { Status } from '../../shared/schemas/submission';
 import type { LocalStack } from '../../local/stack';
 import { api, leakPattern, startTestStack, type Api } from '../support/stack';
 import { prng } from '../support/prng';
+import { staffTokenHeader } from '../../shared/http/staff-token';
 
 /**
  * GET /api/exports/items.csv: what a spreadsheet receives (BOM, header, RFC 4180 quoting, formula
@@ -35,6 +36,8 @@ afterAll(async () => {
 });
 
 const as = (who: keyof typeof tokens) => ({ authorization: `Bearer ${tokens[who]}` });
+/** As the console sends the token to the export: deployed, CloudFront's signature takes Authorization. */
+const asExporter = (who: keyof typeof tokens) => ({ [staffTokenHeader]: `Bearer ${tokens[who]}` });
 
 const header = 'trackingCode,createdAt,phase,kind,unit,group,status,dueAt,overdue,firstReplyAt,closedAt,satisfaction,title,sessionCode,source,answeredOnSpot';
 const columns = header.split(',');
@@ -117,7 +120,7 @@ describe('the RFC 4180 reader of this test', () => {
 
 /** The export as bytes, then as checked text and rows keyed by column. */
 const download = async (query = '', who: keyof typeof tokens = 'office') => {
-  const r = await fetch(`${stack.url}/api/exports/items.csv${query ? `?${query}` : ''}`, { headers: as(who) });
+  const r = await fetch(`${stack.url}/api/exports/items.csv${query ? `?${query}` : ''}`, { headers: asExporter(who) });
   const bytes = Buffer.from(await r.arrayBuffer());
   return { status: r.status, headers: r.headers, bytes };
 };
@@ -252,6 +255,33 @@ describe('the CSV a spreadsheet receives', () => {
       expect(got.bytes.toString('utf8')).not.toMatch(leakPattern);
       expect(got.bytes.toString('utf8')).not.toContain('trackingCode,');
     }
+  });
+
+  it(`takes the token from ${staffTokenHeader}, and refuses a request without it as CloudFront would forward it`, async () => {
+    const get = async (headers: Record<string, string>) => {
+      const r = await fetch(`${stack.url}/api/exports/items.csv`, { headers });
+      return { status: r.status, text: await r.text() };
+    };
+    // What CloudFront sends with origin access control: its SigV4 signature in Authorization.
+    const signature = 'AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20261205/ap-east-1/lambda/aws4_request, SignedHeaders=host;x-amz-date, Signature=00';
+    const own = await get({ authorization: signature, ...asExporter('office') });
+    expect(own.status).toBe(200);
+    expect(own.text).toContain('trackingCode,');
+    for (const [what, headers] of [
+      ['only the signature', { authorization: signature }],
+      ['no header at all', {}],
+      ['an empty own header', { [staffTokenHeader]: '' }],
+      ['a token that is not a bearer token', { [staffTokenHeader]: tokens.office }],
+      // When the own header is there it alone counts: a valid Authorization does not rescue it.
+      ['a forged own header beside a valid Authorization', { [staffTokenHeader]: 'Bearer forged.token.value', ...as('office') }],
+    ] as const) {
+      const refused = await get(headers);
+      expect(refused.status, what).toBe(401);
+      expect(refused.text, what).not.toContain('trackingCode,');
+      expect(refused.text, what).not.toMatch(leakPattern);
+    }
+    // The contract's Authorization: Bearer keeps working where it can reach the function (locally).
+    expect((await get(as('office'))).status).toBe(200);
   });
 
   it('refuses an unknown filter with 400, as GET /api/items does', async () => {

@@ -9,6 +9,8 @@ import { kindName, kinds, openStatuses, satisfactionName } from '../lib/terms';
 import { Banner } from '../lib/ui';
 import type { Ctx } from './context';
 import { t } from './strings';
+// Not Authorization: CloudFront's origin access control puts its own signature there (docs/api.md).
+import { staffTokenHeader } from '../../../shared/http/staff-token';
 
 interface DashboardData {
   generatedAt: string;
@@ -65,7 +67,7 @@ export const Dashboard = (props: { ctx: Ctx }) => {
     setExportState(t('exporting'));
     let response: Response;
     try {
-      response = await fetch(`/api/exports/items.csv${query() ? `?${query()}` : ''}`, { headers: { authorization: `Bearer ${ctx.session.token}` } });
+      response = await fetch(`/api/exports/items.csv${query() ? `?${query()}` : ''}`, { headers: { [staffTokenHeader]: `Bearer ${ctx.session.token}` } });
     } catch {
       setExportState(t('network'));
       return;
