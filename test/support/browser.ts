@@ -162,3 +162,41 @@ export const newContext = (browser: Browser, options: Parameters<Browser['newCon
 
 /** expect.poll with room for a loaded 2-core machine (vitest's default gives up after 1 s). */
 export const eventually = <T>(read: () => Promise<T> | T) => expect.poll(read, { timeout: 15_000, interval: 100 });
+
+/** JSON over HTTP to a web stack: `{ status, body }` (body undefined when not JSON). */
+export const jsonClient =
+  (web: () => WebStack) =>
+  async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: any }> => {
+    const response = await fetch(`${web().url}${path}`, {
+      method,
+      headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return { status: response.status, body: (await response.json().catch(() => undefined)) as any };
+  };
+
+/** Signs a page in to the console as one of the local demo users (`demo-office`, `demo-g1`, …). */
+export const signInAs = async (page: Page, web: WebStack, user: string): Promise<void> => {
+  await page.goto(`${web.url}/console`);
+  await page.locator(`button[data-user="${user}"]`).click();
+  await page.locator('nav.nav').waitFor();
+};
+
+/** Pages in contexts of their own, each watched for script errors; `closeAll` in afterAll. */
+export const pageOpener = (browser: () => Browser) => {
+  const contexts: BrowserContext[] = [];
+  const errors: string[][] = [];
+  return {
+    errors,
+    open: async (options: Parameters<Browser['newContext']>[0]): Promise<Page> => {
+      const context = await newContext(browser(), options);
+      contexts.push(context);
+      const page = await context.newPage();
+      errors.push(watchPage(page).errors);
+      return page;
+    },
+    closeAll: async () => {
+      for (const context of contexts) await context.close().catch(() => undefined);
+    },
+  };
+};

@@ -5,6 +5,8 @@ export interface Lookup {
   units: Map<string, { id: string; name: string; system: string }>;
   groups: { id: string; name: string }[];
   phases: { id: string; name: string }[];
+  /** The directory's time zone (sessions are entered and shown in it). */
+  timezone: string;
 }
 
 export interface Ctx {

@@ -37,10 +37,11 @@ const Legend = (props: { items: [string, string][] }) => (
   </div>
 );
 
-export const Dashboard = (props: { ctx: Ctx }) => {
+export const Dashboard = (props: { ctx: Ctx; query?: URLSearchParams }) => {
   const { ctx } = props;
   const [phase, setPhase] = useState('');
   const [groupId, setGroupId] = useState('');
+  const [sessionCode, setSessionCode] = useState(props.query?.get('sessionCode') ?? '');
   const [data, setData] = useState<DashboardData | null>(null);
   const [error, setError] = useState('');
   const [exportState, setExportState] = useState('');
@@ -49,6 +50,7 @@ export const Dashboard = (props: { ctx: Ctx }) => {
     const q = new URLSearchParams();
     if (phase) q.set('phase', phase);
     if (groupId) q.set('groupId', groupId);
+    if (sessionCode) q.set('sessionCode', sessionCode);
     return q.toString();
   };
 
@@ -60,7 +62,7 @@ export const Dashboard = (props: { ctx: Ctx }) => {
         setError('');
       } else setError(r.status === 0 ? t('network') : t('failed', { status: r.status, detail: r.problem?.detail ?? '' }));
     })();
-  }, [phase, groupId]);
+  }, [phase, groupId, sessionCode]);
 
   const canExport = ctx.roles.office || ctx.roles.leader;
   const exportCsv = async () => {
@@ -127,6 +129,11 @@ export const Dashboard = (props: { ctx: Ctx }) => {
             </select>
           </div>
         ) : null}
+        <div class="field">
+          <label for="d-session">{t('fSession')}</label>
+          {/* Applied on change (Enter or leaving the field), not on every keystroke. */}
+          <input type="search" id="d-session" lang="en" maxLength={64} value={sessionCode} onChange={(e) => setSessionCode((e.target as HTMLInputElement).value.trim())} />
+        </div>
         <span class="spacer" />
         {canExport ? (
           <button type="button" id="export" onClick={() => void exportCsv()}>

@@ -1,12 +1,13 @@
 /**
- * The staff console (`/console`): sign-in, the queue, an item, the dashboard, good practices and
- * the directory editor. Routes live in the fragment (`#/items?…`, `#/item/YJ-…`, `#/dashboard`).
+ * The staff console (`/console`): sign-in, the queue, an item, the dashboard, training sessions,
+ * good practices and the directory editor. Routes live in the fragment (`#/items?…`, `#/item/YJ-…`, `#/dashboard`).
  */
 import '../styles.css';
 import { render } from 'preact';
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { apiRequest, type ApiOptions } from '../lib/api';
 import { useLang } from '../lib/i18n';
+import { defaultTimeZone } from '../lib/session-time';
 import { Banner, TopBar } from '../lib/ui';
 import {
   completeCognitoSignIn,
@@ -27,6 +28,8 @@ import { DirectoryEditor } from './directory';
 import { ItemPage } from './item';
 import { Practices } from './practices';
 import { Queue } from './queue';
+import { st } from './session-strings';
+import { SessionList, SessionPage } from './sessions';
 import { t } from './strings';
 
 const SignIn = (props: { config: ConsoleConfig; message: string; onSession: (s: Session) => void }) => {
@@ -82,7 +85,7 @@ const loadLookup = async (api: Ctx['api']): Promise<Lookup> => {
   const groups = ((dash.json?.byGroup ?? []) as { groupId: string | null; name: string }[])
     .filter((g) => g.groupId)
     .map((g) => ({ id: g.groupId!, name: g.name }));
-  return { units, groups, phases: form.json?.campaign?.phases ?? [] };
+  return { units, groups, phases: form.json?.campaign?.phases ?? [], timezone: form.json?.campaign?.timezone ?? defaultTimeZone };
 };
 
 const Shell = (props: { session: Session; config: ConsoleConfig; onSignOut: (message?: string) => void; onSession: (s: Session) => void }) => {
@@ -123,10 +126,11 @@ const Shell = (props: { session: Session; config: ConsoleConfig; onSignOut: (mes
   const nav = [
     { id: 'items', href: '#/items', label: t('navItems') },
     { id: 'dashboard', href: '#/dashboard', label: t('navDashboard') },
+    { id: 'sessions', href: '#/sessions', label: st('navSessions') },
     { id: 'practices', href: '#/practices', label: t('navPractices') },
     ...(roles.office ? [{ id: 'directory', href: '#/directory', label: t('navDirectory') }] : []),
   ];
-  const current = route === 'item' ? 'items' : route;
+  const current = route === 'item' ? 'items' : route === 'session' ? 'sessions' : route;
   return (
     <>
       <TopBar title={t('brand')} sub={t('signedInAs', { name: props.session.name })}>
@@ -147,7 +151,11 @@ const Shell = (props: { session: Session; config: ConsoleConfig; onSignOut: (mes
         ) : route === 'item' ? (
           <ItemPage ctx={ctx} id={hash.arg} key={hash.arg} />
         ) : route === 'dashboard' ? (
-          <Dashboard ctx={ctx} />
+          <Dashboard ctx={ctx} query={hash.query} />
+        ) : route === 'sessions' ? (
+          <SessionList ctx={ctx} query={hash.query} />
+        ) : route === 'session' ? (
+          <SessionPage ctx={ctx} arg={hash.arg} key={hash.arg.split('/')[0]} />
         ) : route === 'practices' ? (
           <Practices ctx={ctx} />
         ) : route === 'directory' && roles.office ? (

@@ -7,7 +7,7 @@ import { Banner } from '../lib/ui';
 import { go, groupName, unitName, type Ctx } from './context';
 import { t } from './strings';
 
-const filterNames = ['status', 'groupId', 'unitId', 'kind', 'phase', 'overdue', 'q'] as const;
+const filterNames = ['status', 'groupId', 'unitId', 'kind', 'phase', 'sessionCode', 'overdue', 'q'] as const;
 type Filters = Record<(typeof filterNames)[number], string>;
 
 const openValue = openStatuses.join(',');
@@ -129,6 +129,10 @@ export const Queue = (props: { ctx: Ctx; query: URLSearchParams }) => {
                 </option>
               ))}
             </select>
+          </div>
+          <div class="field">
+            <label for="f-session">{t('fSession')}</label>
+            <input type="search" id="f-session" value={draft.sessionCode} maxLength={64} lang="en" onInput={(e) => set('sessionCode', (e.target as HTMLInputElement).value.trim())} />
           </div>
           <div class="field">
             <label for="f-q">{t('fQ')}</label>
