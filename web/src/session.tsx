@@ -178,11 +178,11 @@ const Rating = (props: { code: string; sessionKey: string; onClosed: () => void;
       {error ? <Banner kind="bad">{error}</Banner> : null}
       <div class="field">
         <label for="rating-comment">{t('comment')}</label>
-        <textarea id="rating-comment" rows={2} value={comment} aria-describedby="rating-comment-count" onInput={(e) => setComment((e.target as HTMLTextAreaElement).value)} />
+        <input type="text" id="rating-comment" value={comment} autoComplete="off" aria-describedby="rating-comment-count" onInput={(e) => setComment((e.target as HTMLInputElement).value)} />
         <CharCount id="rating-comment-count" value={comment} max={500} label={t('chars')} />
       </div>
       <fieldset class="session-stars" aria-describedby="rate-hint">
-        <legend>{t('rateHeading')}</legend>
+        <legend class="sr-only">{t('rateHeading')}</legend>
         <p class="hint" id="rate-hint">
           {t('rateHint')}
         </p>
