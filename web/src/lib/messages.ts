@@ -13,6 +13,13 @@ const fixed: Record<string, string> = {
   'Only training feedback carries a rating.': '只有培训反馈可以评分。',
   'A rejection needs a reason; the submitter will see it.': '不予受理需要写明理由，提交人会看到。',
   'Say which item this one duplicates.': '请填写要合并到的事项编号。',
+  // Training sessions (the console's session form and meeting records, the session page).
+  'Must be after startsAt.': '结束时间必须晚于开始时间。',
+  'No such group.': '没有这个督导组。',
+  'No such unit.': '没有这个单位。',
+  'Give at least one field to change.': '没有需要保存的修改。',
+  'No session with this code and key.': '场次链接无效。',
+  'Invalid input': '输入无效。',
 };
 
 export const translateMessage = (message: string): string => {
@@ -24,5 +31,10 @@ export const translateMessage = (message: string): string => {
   if (m) return `最多 ${m[1]} 个字。`;
   if (/^Invalid input: expected \w+, received undefined$/.test(message)) return '必填。';
   if (/^Invalid option/.test(message)) return '请从列表中选择。';
+  if (/^Invalid ISO datetime/.test(message)) return '请填写日期和时间。';
+  m = /^Too big: expected array to have <=(\d+) items$/.exec(message);
+  if (m) return `最多 ${m[1]} 项。`;
+  m = /^Too small: expected array to have >=(\d+) items?$/.exec(message);
+  if (m) return `至少 ${m[1]} 项。`;
   return message;
 };
