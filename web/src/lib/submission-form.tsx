@@ -206,8 +206,6 @@ export interface SubmissionFormProps {
   extraBody?: Record<string, unknown>;
   /** The training rating of a feedback item; the session page rates the session instead. */
   withRating?: boolean;
-  /** Headers for one write (e.g. a proof of work); asked for each attempt. */
-  writeHeaders?: () => Promise<Record<string, string>>;
   /** A page's own message for a refusal the plain form does not know (null: the default one). */
   describeProblem?: (result: ApiResult) => string | null;
   onReceipt: (receipt: SubmissionReceipt) => void;
@@ -270,10 +268,9 @@ export const SubmissionForm = (props: SubmissionFormProps) => {
     const bodyJson = JSON.stringify(body);
     if (idempotency.current?.body !== bodyJson) idempotency.current = { key: randomId(), body: bodyJson };
     try {
-      const extra = props.writeHeaders ? await props.writeHeaders() : {};
       const r = await apiRequest<SubmissionReceipt>('POST', '/api/submissions', {
         body,
-        headers: { ...extra, 'Idempotency-Key': idempotency.current.key },
+        headers: { 'Idempotency-Key': idempotency.current.key },
       });
       if (r.status === 201) {
         setErrors({});
