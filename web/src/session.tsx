@@ -8,6 +8,7 @@
 import './styles.css';
 import { render } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
+import type { PublicSessionView } from '../../shared/schemas/session';
 import type { SubmissionReceipt } from '../../shared/schemas/submission';
 import { apiRequest, type ApiResult } from './lib/api';
 import { dictionary, useLang } from './lib/i18n';
@@ -83,17 +84,6 @@ const t = dictionary(
     home: 'Yijian home page',
   },
 );
-
-interface PublicSession {
-  code: string;
-  title: string;
-  startsAt: string;
-  endsAt?: string;
-  place?: string;
-  phase: { id: string; name: string };
-  open: boolean;
-  units: { id: string; name: string }[];
-}
 
 /** `/s/<code>` and `#<joinKey>` (the key URL-decoded; nothing but the fragment holds it). */
 const readLink = (): { code: string; key: string } => {
@@ -239,7 +229,7 @@ type State =
   | { kind: 'loading' }
   | { kind: 'badLink' }
   | { kind: 'error'; message: string }
-  | { kind: 'ready'; session: PublicSession };
+  | { kind: 'ready'; session: PublicSessionView };
 
 const App = () => {
   useLang();
@@ -255,7 +245,7 @@ const App = () => {
       return;
     }
     setState({ kind: 'loading' });
-    const r = await apiRequest<PublicSession>('GET', `/api/public/sessions/${encodeURIComponent(link.code)}`, { headers: { 'X-Session-Key': link.key } });
+    const r = await apiRequest<PublicSessionView>('GET', `/api/public/sessions/${encodeURIComponent(link.code)}`, { headers: { 'X-Session-Key': link.key } });
     if (r.ok) setState({ kind: 'ready', session: r.json });
     else if (r.status === 404 || r.status === 400) setState({ kind: 'badLink' });
     else setState({ kind: 'error', message: commonProblem(r) });

@@ -142,6 +142,19 @@ export const ItemPage = (props: { ctx: Ctx; id: string }) => {
               <dd>{item.dueAt ? formatDate(item.dueAt) : '—'}</dd>
               <dt>{t('phase')}</dt>
               <dd>{ctx.lookup.phases.find((p) => p.id === item.phase)?.name ?? item.phase}</dd>
+              <dt>{t('source')}</dt>
+              <dd id="item-source">
+                {t(item.source === 'session' ? 'sourceSession' : item.source === 'meeting' ? 'sourceMeeting' : 'sourceForm')}
+                {item.answeredOnSpot ? ` · ${t('answeredOnSpot')}` : ''}
+                {item.sessionCode ? (
+                  <>
+                    {' · '}
+                    <a href={`#/session/${encodeURIComponent(item.sessionCode)}`} lang="en">
+                      {item.sessionCode}
+                    </a>
+                  </>
+                ) : null}
+              </dd>
               {item.rating ? (
                 <>
                   <dt>{t('rating')}</dt>

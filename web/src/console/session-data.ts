@@ -1,26 +1,14 @@
 /** A training session as the staff API gives it (API.md, "Training sessions"), its loader and the console's messages for its refusals. */
 import { useEffect, useState } from 'preact/hooks';
+import type { SessionView } from '../../../shared/schemas/session';
 import type { ApiResult } from '../lib/api';
 import { translateMessage } from '../lib/messages';
 import type { Ctx } from './context';
 import { st } from './session-strings';
 import { t } from './strings';
 
-export interface TrainingSession {
-  code: string;
-  title: string;
-  startsAt: string;
-  endsAt?: string;
-  place?: string;
-  phase: { id: string; name: string };
-  groupId?: string;
-  unitIds: string[];
-  open: boolean;
-  joinKey: string;
-  link: string;
-  createdAt: string;
-  version: number;
-}
+/** A session as the staff endpoints give it (joinKey and link included). */
+export type TrainingSession = SessionView;
 
 /** The full link for the poster and the projector: this origin plus the session's `/s/<code>#<joinKey>`. */
 export const fullLink = (session: Pick<TrainingSession, 'link'>): string => new URL(session.link, location.origin).href;

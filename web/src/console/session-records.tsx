@@ -5,6 +5,8 @@
  * as slips to print, cut and hand out.
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
+import type * as z from 'zod/mini';
+import type { recordsCreated } from '../../../shared/schemas/session';
 import { translateMessage } from '../lib/messages';
 import { kindName, kinds, statusName } from '../lib/terms';
 import { receiptLink } from '../lib/tracking-code';
@@ -24,12 +26,7 @@ interface Row {
   answer: string;
 }
 
-interface RecordReceipt {
-  trackingCode: string;
-  accessKey: string;
-  status: string;
-  answeredOnSpot: boolean;
-}
+type RecordReceipt = z.infer<typeof recordsCreated>['items'][number];
 
 const fields = ['kind', 'unitId', 'title', 'body', 'answer'] as const;
 type Field = (typeof fields)[number];

@@ -5,6 +5,8 @@
  * their numbers as text, as on the dashboard.
  */
 import { useEffect, useState } from 'preact/hooks';
+import type * as z from 'zod/mini';
+import type { sessionSummary } from '../../../shared/schemas/session';
 import { kindName, kinds } from '../lib/terms';
 import { Banner } from '../lib/ui';
 import type { Ctx } from './context';
@@ -12,18 +14,8 @@ import { problemText, sessionPath } from './session-data';
 import { st } from './session-strings';
 import { t } from './strings';
 
-interface Summary {
-  ratings: {
-    count: number;
-    average: number | null;
-    distribution: Record<'1' | '2' | '3' | '4' | '5', number> | null;
-    comments: string[] | null;
-    /** The small-count threshold, where the server says it. */
-    minCount?: number;
-  };
-  items: { total: number; byKind: Record<string, number>; answeredOnSpot: number; routed: number; answered: number; closed: number; open: number; overdue: number };
-  privacy?: { minCount?: number };
-}
+/** The summary as the API gives it; the small-count threshold too, should a server say it (`minCount`). */
+type Summary = z.infer<typeof sessionSummary> & { ratings: { minCount?: number }; privacy?: { minCount?: number } };
 
 const outcomes = [
   ['answeredOnSpot', 'oAnsweredOnSpot'],
@@ -82,9 +74,9 @@ export const SummaryView = (props: { ctx: Ctx; code: string }) => {
                   <li class="bar-row" key={n} data-stars={n}>
                     <span>{st('starsN', { n })}</span>
                     <span class="bar" aria-hidden="true">
-                      <span class="seg satisfied" style={{ width: pct(ratings.distribution![n], ratings.count) }} />
+                      <span class="seg satisfied" style={{ width: pct(ratings.distribution![n] ?? 0, ratings.count) }} />
                     </span>
-                    <span class="num">{ratings.distribution![n]}</span>
+                    <span class="num">{ratings.distribution![n] ?? 0}</span>
                   </li>
                 ))}
               </ul>
