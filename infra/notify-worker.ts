@@ -1,8 +1,10 @@
 /**
  * notify: the table's change stream -> e-mail through SES v2. The event source mapping batches,
- * takes the records the function reports as failed (partial batch responses), delivers again from
- * the first of them a limited number of times, and then records what still fails on an SQS queue
- * (infra/worker-alarms.ts raises an alarm as soon as that queue is not empty).
+ * takes the records the function reports as failed (partial batch responses) and delivers again
+ * from the first of them until they are handled: nothing is given up (a notice that cannot be sent
+ * is kept in the table, shared/data/kept-notices.ts). Only a record the stream is about to lose
+ * (24 hours old) goes to an SQS queue (infra/worker-alarms.ts raises an alarm as soon as that
+ * queue is not empty).
  */
 import { CfnOutput, Duration, Stack } from 'aws-cdk-lib';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
@@ -13,7 +15,7 @@ import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { streamWorker } from '../shared/workers';
 import { bindTable, type BoundTable } from './bind-table';
-import { acknowledgeListStreams, createFailureQueue, mappingOf } from './worker-queues';
+import { acknowledgeListStreams, createFailureQueue, mappingOf, streamRetryAttempts } from './worker-queues';
 import type { WorkerSettings } from './worker-settings';
 import { YijianFunction } from './yijian-function';
 
@@ -45,7 +47,7 @@ export interface NotifyWorker {
   /** `arn:<partition>:ses:<region>:<account>:identity/<sesIdentity>`: notify sends as this only. */
   readonly sesIdentityArn: string;
   readonly emailIdentity?: EmailIdentity;
-  /** Stream batches that still failed after the retries (their shard and sequence numbers). */
+  /** Stream records the stream was about to lose unhandled (their shard and sequence numbers). */
   readonly notifyFailures: Queue;
   readonly streamMapping: EventSourceMapping;
 }
@@ -98,7 +100,7 @@ export function createNotifyWorker(scope: Construct, { table, settings, defaultP
   const source = new DynamoEventSource(table.table, {
     startingPosition: StartingPosition.TRIM_HORIZON,
     batchSize: streamWorker.batchSize,
-    retryAttempts: streamWorker.maxRetries,
+    retryAttempts: streamRetryAttempts(streamWorker.maxRetries),
     // The function reports each failed record (functions/notify.ts): the mapping resumes at the
     // first of them; bisecting would only deliver the records around it again.
     reportBatchItemFailures: streamWorker.reportBatchItemFailures,

@@ -1,7 +1,8 @@
 /**
  * What watches the workers: one encrypted SNS topic (optionally with an e-mail subscription) that
  * every alarm publishes to, an alarm per failure queue (notify's, sweep's), the tally's two
- * alarms, since the tally has no failure queue to watch, and one on records the stream workers parked.
+ * alarms, since the tally has no failure queue to watch, notify's lag alarm (it too retries until
+ * a record is handled), one on records the stream workers parked and one on notices kept unsent.
  */
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, Metric, Stats, TreatMissingData, type IMetric } from 'aws-cdk-lib/aws-cloudwatch';
@@ -13,6 +14,7 @@ import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { metricNames, metricsNamespace, metricsService } from '../shared/observability/metrics';
+import { scheduleWorker } from '../shared/workers';
 import type { YijianFunction } from './yijian-function';
 
 /**
@@ -145,4 +147,52 @@ export function createParkedRecordsAlarm(scope: Construct, topic: Topic): Alarm 
       'in the table under pk PARKED until a person looks at them.',
     topic,
   );
+}
+
+/**
+ * `KeptNoticesAlarm` in `scope`: notices that could not be sent are kept in the table
+ * (shared/data/kept-notices.ts). The metric is 1 when notify keeps one and, at every sweep, the
+ * number still kept (0 included), so the alarm goes off at once and stays on while any wait; its
+ * period is the sweep's. No data (no sweep ran): OK.
+ */
+export function createKeptNoticesAlarm(scope: Construct, topic: Topic): Alarm {
+  const metric = new Metric({
+    namespace: metricsNamespace,
+    metricName: metricNames.keptNotices,
+    dimensionsMap: { service: metricsService },
+    period: Duration.minutes(scheduleWorker.everyMinutes),
+    statistic: Stats.MAXIMUM,
+  });
+  return createAboveZeroAlarm(
+    scope,
+    'KeptNoticesAlarm',
+    metric,
+    'yijian notify: an e-mail could not be sent after all its tries and is kept, in full, in the ' +
+      'table (pk KEPT) instead of being dropped. The office lists them at GET /api/admin/notices, ' +
+      'has one sent again (POST /api/admin/notices/{id}/redrive, sent once at most) or discards it ' +
+      "(DELETE /api/admin/notices/{id}). The reason is in notify's log as 'notification kept'.",
+    topic,
+  );
+}
+
+/**
+ * `NotifyLagAlarm` in `scope`: notify retries a record until it is handled (nothing is given up),
+ * so a record it keeps failing on (the table not answering) holds back every notice behind it:
+ * this says so once the records it works on are older than `tallyMaxLag`.
+ */
+export function createNotifyLagAlarm(scope: Construct, notify: YijianFunction, topic: Topic): Alarm {
+  const alarm = new Alarm(scope, 'NotifyLagAlarm', {
+    alarmDescription:
+      `yijian notify: e-mails are falling behind: notify is working on changes more than ${tallyMaxLag.toMinutes()} ` +
+      'minutes old. It retries a failing record until it is handled and every notice behind it waits; ' +
+      "the stream keeps changes 24 hours. See notify's log group.",
+    metric: notify.function.metric('IteratorAge', { period: Duration.minutes(5), statistic: Stats.MAXIMUM }),
+    threshold: tallyMaxLag.toMilliseconds(),
+    comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+    evaluationPeriods: 1,
+    datapointsToAlarm: 1,
+    treatMissingData: TreatMissingData.NOT_BREACHING,
+  });
+  alarm.addAlarmAction(new SnsAction(topic));
+  return alarm;
 }

@@ -21,7 +21,7 @@ import type { BoundTable } from './bind-table';
 import { createNotifyWorker } from './notify-worker';
 import { createSweepWorker } from './sweep-worker';
 import { createTallyWorker } from './tally-worker';
-import { createAlarmTopic, createNotEmptyAlarm, createParkedRecordsAlarm, createTallyAlarms } from './worker-alarms';
+import { createAlarmTopic, createKeptNoticesAlarm, createNotEmptyAlarm, createNotifyLagAlarm, createParkedRecordsAlarm, createTallyAlarms } from './worker-alarms';
 import type { WorkerSettings } from './worker-settings';
 import type { YijianFunction } from './yijian-function';
 
@@ -58,6 +58,10 @@ export class Workers extends Construct {
   readonly tallyErrorsAlarm: Alarm;
   /** A stream worker parked a record it can never handle. */
   readonly parkedRecordsAlarm: Alarm;
+  /** Notices could not be sent and are kept in the table (on while any is kept). */
+  readonly keptNoticesAlarm: Alarm;
+  /** notify works on changes older than tallyMaxLag (it retries a record until it is handled). */
+  readonly notifyLagAlarm: Alarm;
   /** `arn:<partition>:ses:<region>:<account>:identity/<sesIdentity>`: notify sends as this only. */
   readonly sesIdentityArn: string;
   readonly emailIdentity?: EmailIdentity;
@@ -90,8 +94,9 @@ export class Workers extends Construct {
       this,
       'NotifyFailuresAlarm',
       this.notifyFailures,
-      'yijian notify: stream records failed after all retries, their e-mail was not sent. ' +
-        'The messages on the queue name the shard and the sequence numbers of the batch.',
+      'yijian notify: stream records reached the end of the stream\'s 24 hours without being handled ' +
+        '(notify retries a record until it is; a notice it cannot send is kept in the table instead), ' +
+        'so their e-mail was not sent. The messages on the queue name the shard and the sequence numbers.',
       this.alarmTopic,
     );
     this.sweepFailuresAlarm = createNotEmptyAlarm(
@@ -105,5 +110,7 @@ export class Workers extends Construct {
     this.tallyLagAlarm = tallyAlarms.lag;
     this.tallyErrorsAlarm = tallyAlarms.errors;
     this.parkedRecordsAlarm = createParkedRecordsAlarm(this, this.alarmTopic);
+    this.keptNoticesAlarm = createKeptNoticesAlarm(this, this.alarmTopic);
+    this.notifyLagAlarm = createNotifyLagAlarm(this, this.notify, this.alarmTopic);
   }
 }

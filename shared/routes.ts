@@ -81,6 +81,10 @@ export const routes: readonly RouteDef[] = [
   { method: 'PATCH', path: '/api/sessions/{code}', handler: 'update-session', auth: 'staff', access: 'write', data: { read: ['directory'], write: ['session'] } },
   { method: 'GET', path: '/api/public/sessions/{code}', handler: 'get-public-session', auth: 'public', access: 'read', data: { read: ['session', 'directory'] } },
   { method: 'POST', path: '/api/public/sessions/{code}/ratings', handler: 'rate-session', auth: 'public', access: 'write', data: { read: ['directory'], write: ['session', 'rateLimit'] } },
+  { method: 'GET', path: '/api/admin/notices', handler: 'list-kept-notices', auth: 'staff', access: 'read', data: { read: ['keptNotice'] } },
+  // The redrive marks the kept row; the notify worker sends it (it alone may send mail).
+  { method: 'POST', path: '/api/admin/notices/{id}/redrive', handler: 'redrive-kept-notice', auth: 'staff', access: 'write', data: { write: ['keptNotice'] } },
+  { method: 'DELETE', path: '/api/admin/notices/{id}', handler: 'discard-kept-notice', auth: 'staff', access: 'write', data: { write: ['keptNotice', 'notification'] } },
 ];
 
 /** `GET /api/form` -> `GET /api/form`; used as the API Gateway route key. */

@@ -16,9 +16,18 @@ import type { RouteData } from './routes';
 export const streamWorker = {
   handler: 'notify',
   // Reads the item and the directory behind a change; claims each notification; parks a bad record.
-  data: { read: ['item', 'directory'], write: ['notification', 'parked'] } satisfies RouteData,
+  // keptNotice: a message that cannot be sent is kept, and a redrive sends and deletes it.
+  data: { read: ['item', 'directory'], write: ['notification', 'parked', 'keptNotice'] } satisfies RouteData,
   batchSize: 10,
-  maxRetries: 5,
+  /**
+   * Retried until handled, as the tally: a record is never given up. What could fail for good is
+   * set aside instead: an image that does not parse is parked (shared/services/stream-records.ts),
+   * a message that cannot be sent is kept in full after `sendAttempts` sends
+   * (shared/data/kept-notices.ts); what is left fails for now (the table does not answer).
+   */
+  maxRetries: Infinity,
+  /** Sends of one message (one per delivery of its record) before it is kept: the first and 5 retries. */
+  sendAttempts: 6,
   reportBatchItemFailures: true,
 } as const;
 
@@ -40,6 +49,7 @@ export const tallyWorker = {
 export const scheduleWorker = {
   handler: 'sweep',
   // Changes items (overdue, reminder, auto-close, contact removal), found through gsi6.
-  data: { read: ['directory'], write: ['item'], indexes: ['gsi6'] } satisfies RouteData,
+  // keptNotice: how many notices are kept, for the alarm.
+  data: { read: ['directory', 'keptNotice'], write: ['item'], indexes: ['gsi6'] } satisfies RouteData,
   everyMinutes: 15,
 } as const;

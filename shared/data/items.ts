@@ -92,6 +92,7 @@ const stripKeys = <T>(raw: Record<string, unknown>): T => {
   return out as T;
 };
 
+/** The reasons of a cancelled transaction, in item order; null for any other error. */
 export const cancellationCodes = (error: unknown): (string | undefined)[] | null =>
   error instanceof TransactionCanceledException ? (error.CancellationReasons ?? []).map((r) => r.Code) : null;
 

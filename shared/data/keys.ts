@@ -24,6 +24,7 @@ import type { Status } from '../schemas/submission';
  * `PARKED` / `<worker>#<eventID>`: a change-stream record a worker could not handle, kept aside.
  * `SESSION#<code>` / `#SESSION`: a training session; `SESSION#<code>` / `R#<at>#<id>`: one of its
  *   ratings (a Query on the partition reads the session with every rating).
+ * `KEPT` / `<dedupKey>`: a notice that could not be sent, kept in full until it is sent or discarded.
  * `#commit-barrier` / `#`: never stored; the local stack reads it after each transaction.
  */
 /**
@@ -47,6 +48,8 @@ export const keySpaces = {
   parked: 'PARKED',
   /** `SESSION#<code>`: a training session and its ratings. */
   session: 'SESSION#',
+  /** `KEPT`: notices that could not be sent, kept in full (shared/data/kept-notices.ts). */
+  keptNotice: 'KEPT',
 } as const;
 export type KeySpace = keyof typeof keySpaces;
 
@@ -235,3 +238,13 @@ export const sessionRatingKey = (code: string, at: string, id: string) => ({ pk:
 /** Every session, newest `startsAt` first (gsi8, the partition beside the sessions' item lists). */
 export const sessionsPartition = 'SESSIONS';
 export const sessionIndexKeys = (session: { code: string; startsAt: string }) => ({ gsi8pk: sessionsPartition, gsi8sk: `${session.startsAt}#${session.code}` });
+
+/**
+ * A notice the notify worker could not send (shared/data/kept-notices.ts): the message in full,
+ * under its deduplication key, in one partition so the office lists them with one Query (each
+ * one an alarm). Apart from PARKED: a parked record has nothing to send again and holds no
+ * personal data; a kept notice is a message ready to send, its recipients included.
+ */
+export const keptNoticePartition = keySpaces.keptNotice;
+export const keptNoticeKey = (dedupKey: string) => ({ pk: keptNoticePartition, sk: dedupKey });
+export const isKeptNoticeRow = (row: { pk?: unknown; sk?: unknown }): boolean => row.pk === keptNoticePartition && typeof row.sk === 'string';

@@ -114,6 +114,19 @@ export const tallyRace: RetryPolicy = {
     cancelledOnlyFor(error, (code) => code === 'ConditionalCheckFailed' || code === 'TransactionConflict'),
 };
 
+/**
+ * A message went out and its claim must say so: any failure is tried again for about half a
+ * minute (a claim left `sending` is taken over after its lease and the message sent twice), so
+ * that a table that restarts or throttles for a while does not send twice. Beyond it, thrown.
+ */
+export const afterSend: RetryPolicy = {
+  name: 'after send',
+  attempts: 12,
+  baseDelayMs: 250,
+  maxDelayMs: 5000,
+  retryable: () => true,
+};
+
 /** The longest the app can wait in all between the tries of one `withRetry` under `policy`. */
 export const maxTotalWaitMs = (policy: RetryPolicy): number => {
   let total = 0;

@@ -34,6 +34,11 @@ export const metricNames = {
   notificationFailures: 'notificationFailures',
   /** A change-stream record a worker set aside as one it can never handle (the alarm watches it). */
   parkedRecords: 'parkedRecords',
+  /**
+   * Notices kept because they could not be sent: 1 each time the notify worker keeps one, and the
+   * number still kept at each sweep (the alarm watches the maximum, so it stays on while any wait).
+   */
+  keptNotices: 'keptNotices',
   /** Age of the newest stream record the tally counted, in milliseconds. */
   tallyLag: 'tallyLag',
 } as const;

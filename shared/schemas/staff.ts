@@ -101,3 +101,6 @@ export const itemView = /* @__PURE__ */ schema(() => z.extend(itemSummary, {
 export type ItemView = z.infer<typeof itemView>;
 
 export const itemList = /* @__PURE__ */ schema(() => z.object({ items: z.array(itemSummary), nextCursor: z.optional(z.string()) }));
+
+/** A kept notice's id: its deduplication key in base64url (shared/services/kept-notices.ts). */
+export const keptNoticeParams = /* @__PURE__ */ schema(() => z.strictObject({ id: z.string().check(z.regex(/^[A-Za-z0-9_-]{1,400}$/)) }));

@@ -44,3 +44,11 @@ export const notifiedEventImage = /* @__PURE__ */ schema(() => z.looseObject({
   version: z.number(),
   reply: z.optional(z.looseObject({ body: z.string(), visibility: z.enum(['public', 'internal']), groupId: optionalString() })),
 }));
+
+/** A kept notice's row as the notify worker redrives it (shared/data/kept-notices.ts). */
+export const keptNoticeImage = /* @__PURE__ */ schema(() => z.looseObject({
+  sk: z.string(),
+  message: z.looseObject({ to: z.array(z.string()), subject: z.string(), text: z.string() }),
+  attempts: z.number(),
+  redriveRequestedAt: optionalString(),
+}));

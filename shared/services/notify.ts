@@ -1,11 +1,16 @@
 import type { DynamoDBRecord } from 'aws-lambda';
 import { getDirectory } from '../data/directory';
 import { getItem, type EventRecord, type ItemRecord } from '../data/items';
-import { isEventRecord, isItemRecord, notificationDedupKey, trackingCodeOfPk } from '../data/keys';
-import { claimNotification, markNotificationSent, releaseNotification } from '../data/notifications';
+import { forgetKeptNotice, keepAgain, keepNotice, settleSentNotice } from '../data/kept-notices';
+import { isEventRecord, isItemRecord, isKeptNoticeRow, notificationDedupKey, trackingCodeOfPk } from '../data/keys';
+import { claimNotification, countFailedSend, markNotificationSent, type Claim } from '../data/notifications';
+import { afterSend, withRetry } from '../data/retry';
+import { logger } from '../observability/logger';
+import { countMetric } from '../observability/metrics';
+import { keptNoticeImage, notifiedEventImage, notifiedItemImage } from '../schemas/stream-images';
+import { streamWorker } from '../workers';
 import { templates, type Message } from '../notify/templates';
 import type { Directory } from '../schemas/directory';
-import { notifiedEventImage, notifiedItemImage } from '../schemas/stream-images';
 import { parseImage, readStreamImage } from './stream-records';
 import { groupName } from './directory';
 import type { DbDeps, Deps, MailDeps } from '../deps';
@@ -101,28 +106,87 @@ export const plan = async (deps: Deps, record: DynamoDBRecord, directory: Direct
   return out;
 };
 
-/** Sends one planned message at most once (see shared/data/notifications.ts). */
-export const deliver = async (deps: MailDeps, { dedupKey, message }: PlannedMessage): Promise<'sent' | 'duplicate'> => {
-  let claim = await claimNotification(deps, dedupKey, deps.clock.now());
+/**
+ * Waits while another attempt holds the message's claim (sending it right now, or died mid-send),
+ * for one lease at most: then it is sent, or ours to take over.
+ */
+const claimPatiently = async (deps: MailDeps, dedupKey: string, from: 'failed' | 'kept'): Promise<Claim> => {
+  let claim = await claimNotification(deps, dedupKey, deps.clock.now(), from);
   if (claim.state === 'busy') {
-    // Another attempt is sending it right now, or died mid-send: look again until it is sent or
-    // its lease is over (then it is ours), for one lease at most.
     const deadline = Date.now() + claim.retryInMs;
     while (claim.state === 'busy' && Date.now() < deadline) {
       await sleep(Math.min(250, claim.retryInMs));
-      claim = await claimNotification(deps, dedupKey, deps.clock.now());
+      claim = await claimNotification(deps, dedupKey, deps.clock.now(), from);
     }
   }
-  if (claim.state === 'sent') return 'duplicate';
   if (claim.state === 'busy') throw new NotificationBusyError(dedupKey);
+  return claim;
+};
+
+/** Sends `message` under the claim held; the reason (an error's name, never its text) if it failed. */
+const send = async (deps: MailDeps, message: Message): Promise<string | null> => {
   try {
     await deps.mailer(message);
+    return null;
   } catch (error) {
-    await releaseNotification(deps, dedupKey);
-    throw new DeliveryError(dedupKey, message.to, message.subject, (error as Error).name || 'send failed');
+    return (error as Error).name || 'send failed';
   }
-  await markNotificationSent(deps, dedupKey);
-  return 'sent';
+};
+
+/**
+ * Marks a sent message sent: told again and again (the `afterSend` policy) while the table does
+ * not answer, since a claim left `sending` would be taken over after its lease and sent twice.
+ */
+const settle = (write: () => Promise<void>) => withRetry(afterSend, write);
+
+/** Kept: told to the log (identifiers and the reason only) and to the alarm's metric. */
+const tellKept = (dedupKey: string, reason: string, attempts: number) => {
+  countMetric('keptNotices');
+  logger.error('notification kept', { dedupKey, reason, attempts });
+};
+
+/**
+ * Sends one planned message at most once (see shared/data/notifications.ts). A failed send is
+ * counted on its claim and thrown (the stream delivers the record again); the send that fails for
+ * the `streamWorker.sendAttempts`th time keeps the message in full instead (shared/data/kept-notices.ts):
+ * the record is then done, the notice waits for a redrive or a person.
+ */
+export const deliver = async (deps: MailDeps, { dedupKey, message }: PlannedMessage): Promise<'sent' | 'duplicate' | 'kept'> => {
+  const claim = await claimPatiently(deps, dedupKey, 'failed');
+  if (claim.state !== 'claimed') return 'duplicate';
+  const failure = await send(deps, message);
+  if (failure === null) {
+    await settle(() => markNotificationSent(deps, dedupKey));
+    return 'sent';
+  }
+  const failures = await countFailedSend(deps, dedupKey);
+  if (failures < streamWorker.sendAttempts) throw new DeliveryError(dedupKey, message.to, message.subject, failure);
+  await keepNotice(deps, dedupKey, message, failure, deps.clock.now());
+  tellKept(dedupKey, failure, failures);
+  return 'kept';
+};
+
+/**
+ * A redrive asked for (shared/services/kept-notices.ts marks the kept row): sends the kept message
+ * under its claim, once. A claim already `sent` or `discarded` (a redrive after a partial success)
+ * sends nothing and only forgets the row; a send that fails keeps it again, with the new reason.
+ */
+const redrive = async (deps: MailDeps, notice: { dedupKey: string; message: Message; attempts: number }): Promise<number> => {
+  const { dedupKey, message } = notice;
+  const claim = await claimPatiently(deps, dedupKey, 'kept');
+  if (claim.state === 'sent' || claim.state === 'discarded') {
+    await forgetKeptNotice(deps, dedupKey);
+    return 0;
+  }
+  const failure = await send(deps, message);
+  if (failure === null) {
+    await settle(() => settleSentNotice(deps, dedupKey, deps.clock.now()));
+    logger.info('kept notification sent', { dedupKey });
+    return 1;
+  }
+  await keepAgain(deps, dedupKey, failure, deps.clock.now());
+  tellKept(dedupKey, failure, notice.attempts + 1);
+  return 0;
 };
 
 /** The directory a batch of records is planned with: read once per batch, so a change shows at once. */
@@ -134,6 +198,13 @@ export const notifyDirectory = async (deps: DbDeps): Promise<Directory> => {
 
 /** Sends what one stream record calls for; how many went out. Throws when one could not be sent. */
 export const notifyRecord = async (deps: MailDeps, record: DynamoDBRecord, directory: Directory): Promise<number> => {
+  const next = readStreamImage(record.dynamodb?.NewImage);
+  if (next && isKeptNoticeRow(next)) {
+    const notice = parseImage(keptNoticeImage, next, 'NewImage');
+    const before = readStreamImage(record.dynamodb?.OldImage);
+    const asked = notice.redriveRequestedAt !== undefined && notice.redriveRequestedAt !== before?.redriveRequestedAt;
+    return asked ? redrive(deps, { dedupKey: notice.sk, message: notice.message, attempts: notice.attempts }) : 0;
+  }
   let sent = 0;
   for (const planned of await plan(deps, record, directory)) {
     if ((await deliver(deps, planned)) === 'sent') sent++;

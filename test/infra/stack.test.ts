@@ -479,21 +479,22 @@ describe('background workers (shared/workers.ts)', () => {
     expect(streamReaders.map((h) => logicalId(stack.functions.get(h)!.function)).sort()).toEqual([notifyId(), tallyId()].sort());
   });
 
-  it('feed the table stream to notify with the retry policy of streamWorker and an SQS on-failure destination', () => {
+  it('feed the table stream to notify retried until handled, with an SQS destination only for records the stream is about to lose', () => {
     const [mappingId, mapping] = mappingOf(notifyId());
     expect(mapping.Properties).toEqual({
       FunctionName: { Ref: notifyId() },
       EventSourceArn: { 'Fn::GetAtt': [logicalId(stack.table), 'StreamArn'] },
       StartingPosition: 'TRIM_HORIZON',
       BatchSize: streamWorker.batchSize,
-      MaximumRetryAttempts: streamWorker.maxRetries,
+      // -1: retried until handled; a notice that cannot be sent is kept in the table instead.
+      MaximumRetryAttempts: -1,
       // Partial batch responses: the mapping resumes at the first record the function reported.
       FunctionResponseTypes: ['ReportBatchItemFailures'],
       BisectBatchOnFunctionError: false,
       MaximumRecordAgeInSeconds: streamMaxRecordAge.toSeconds(),
       DestinationConfig: { OnFailure: { Destination: queueArn(stack.workers.notifyFailures) } },
     });
-    expect(streamWorker).toMatchObject({ batchSize: 10, maxRetries: 5, reportBatchItemFailures: true });
+    expect(streamWorker).toMatchObject({ batchSize: 10, maxRetries: Infinity, sendAttempts: 6, reportBatchItemFailures: true });
     expect(logicalId(stack.workers.streamMapping)).toBe(mappingId);
   });
 
@@ -576,8 +577,9 @@ describe('background workers (shared/workers.ts)', () => {
     template.resourceCountIs('AWS::SNS::Subscription', 0);
 
     const alarms = ofType('AWS::CloudWatch::Alarm').map(([, r]) => r.Properties);
-    // Two on the failure queues, two on the tally (which has no failure queue), one on parked records.
-    expect(alarms).toHaveLength(5);
+    // Two on the failure queues, two on the tally (which has no failure queue), notify's lag, one
+    // on parked records, one on kept notices.
+    expect(alarms).toHaveLength(7);
     for (const queue of [stack.workers.notifyFailures, stack.workers.sweepFailures]) {
       const alarm = alarms.find((a) => a.Dimensions?.[0]?.Value?.['Fn::GetAtt']?.[0] === logicalId(queue))!;
       expect(alarm, logicalId(queue)).toMatchObject({
@@ -597,7 +599,7 @@ describe('background workers (shared/workers.ts)', () => {
   it('raise an alarm on the alarm topic when the tally falls behind the items, and when it keeps failing', () => {
     const topicId = logicalId(stack.workers.alarmTopic);
     const alarms = ofType('AWS::CloudWatch::Alarm').map(([, r]) => r.Properties);
-    const ofTally = alarms.filter((a) => a.Namespace === 'AWS/Lambda');
+    const ofTally = alarms.filter((a) => a.Namespace === 'AWS/Lambda' && a.Dimensions[0].Value.Ref === tallyId());
     expect(ofTally).toHaveLength(2);
     const lag = ofTally.find((a) => a.MetricName === 'IteratorAge')!;
     expect(lag).toEqual({
@@ -635,7 +637,7 @@ describe('background workers (shared/workers.ts)', () => {
     });
     expect(tallyErrorPeriods).toBe(3);
     for (const alarm of [lag, errors]) expect(alarm.AlarmDescription.length).toBeGreaterThan(100);
-    expect([stack.workers.tallyLagAlarm, stack.workers.tallyErrorsAlarm].map((a) => logicalId(a)).sort()).toEqual(
+    expect([stack.workers.tallyLagAlarm, stack.workers.tallyErrorsAlarm, stack.workers.notifyLagAlarm].map((a) => logicalId(a)).sort()).toEqual(
       ofType('AWS::CloudWatch::Alarm')
         .filter(([, r]) => r.Properties.Namespace === 'AWS/Lambda')
         .map(([id]) => id)
@@ -643,9 +645,46 @@ describe('background workers (shared/workers.ts)', () => {
     );
   });
 
+  it('raise an alarm on the alarm topic when notify falls behind the changes (it retries a record until handled)', () => {
+    const lag = ofType('AWS::CloudWatch::Alarm').find(([id]) => id === logicalId(stack.workers.notifyLagAlarm))![1].Properties;
+    expect(lag).toEqual({
+      AlarmDescription: expect.stringMatching(/^yijian notify: e-mails are falling behind/),
+      Namespace: 'AWS/Lambda',
+      MetricName: 'IteratorAge',
+      Dimensions: [{ Name: 'FunctionName', Value: { Ref: notifyId() } }],
+      Statistic: 'Maximum',
+      Period: 300,
+      Threshold: tallyMaxLag.toMilliseconds(),
+      ComparisonOperator: 'GreaterThanThreshold',
+      EvaluationPeriods: 1,
+      DatapointsToAlarm: 1,
+      TreatMissingData: 'notBreaching',
+      AlarmActions: [{ Ref: logicalId(stack.workers.alarmTopic) }],
+    });
+  });
+
+  it('raise an alarm on the alarm topic while any notice is kept unsent, from the first one kept', () => {
+    const kept = ofType('AWS::CloudWatch::Alarm').find(([id]) => id === logicalId(stack.workers.keptNoticesAlarm))![1].Properties;
+    expect(kept).toEqual({
+      AlarmDescription: expect.stringContaining('GET /api/admin/notices'),
+      Namespace: 'Yijian',
+      // 1 from notify when it keeps one; the number kept from every sweep (0 included).
+      MetricName: metricNames.keptNotices,
+      Dimensions: [{ Name: 'service', Value: 'yijian' }],
+      Statistic: 'Maximum',
+      Period: scheduleWorker.everyMinutes * 60,
+      Threshold: 0,
+      ComparisonOperator: 'GreaterThanThreshold',
+      EvaluationPeriods: 1,
+      DatapointsToAlarm: 1,
+      TreatMissingData: 'notBreaching',
+      AlarmActions: [{ Ref: logicalId(stack.workers.alarmTopic) }],
+    });
+  });
+
   it('raise an alarm on the alarm topic when a stream worker parks a record it cannot handle', () => {
     const topicId = logicalId(stack.workers.alarmTopic);
-    const parked = ofType('AWS::CloudWatch::Alarm').filter(([, r]) => r.Properties.Namespace === metricsNamespace);
+    const parked = ofType('AWS::CloudWatch::Alarm').filter(([, r]) => r.Properties.Namespace === metricsNamespace && r.Properties.MetricName === metricNames.parkedRecords);
     expect(parked.map(([id]) => id)).toEqual([logicalId(stack.workers.parkedRecordsAlarm)]);
     expect(parked[0][1].Properties).toEqual({
       AlarmDescription: expect.stringContaining('set aside'),

@@ -398,7 +398,7 @@ describe('faults in sending', () => {
     }
   });
 
-  it('puts a message that fails for good on the on-failure path, with the reason, and delivers the rest of the batch', async () => {
+  it('keeps a message that fails for good in the table, with the reason, and delivers the rest of the batch', async () => {
     const marker = `gate-${randomUUID()}`;
     const gate = gateOn(marker);
     const rejected: string[] = [];
@@ -423,24 +423,13 @@ describe('faults in sending', () => {
         expect(mailFor(ok.trackingCode, 'failed')).toEqual([]);
       }
       expect(mailFor(doomed.trackingCode)).toEqual([]);
-      const failed = mailFor(doomed.trackingCode, 'failed');
-      expect(failed).toHaveLength(1);
-      expect(failed[0].to).toEqual(g2.notifyEmails);
-      expect(failed[0].subject).toContain(doomed.trackingCode);
-      expect(failed[0].error).toContain('MessageRejected');
-      expect(failed[0].error).toContain(`${doomed.trackingCode}#1#assigned`);
-      // Never the text of the message on the failure path.
-      expect(failed[0].text).toBe('');
-      // Retried as the event source mapping would: the first try plus maxRetries, at least.
-      expect(rejected.length).toBeGreaterThanOrEqual(streamWorker.maxRetries + 1);
-      // Partial batch responses: the record after the failing one is not held back behind it. It
-      // went out at the first attempt, before the failing one was given up, and the attempts that
-      // delivered it again (each from the failing record) sent it no second time (above).
-      const entries = outbox();
-      const failedAt = entries.findIndex((e) => e.status === 'failed' && e.subject.includes(doomed.trackingCode));
-      const afterAt = entries.findIndex((e) => e.status === 'sent' && e.subject.includes(after.trackingCode));
-      expect(afterAt).toBeGreaterThanOrEqual(0);
-      expect(afterAt).toBeLessThan(failedAt);
+      // Never given up (no on-failure entry): kept in full, with the reason, for a redrive or a person.
+      expect(mailFor(doomed.trackingCode, 'failed')).toEqual([]);
+      const { listKeptNotices } = await import('../../shared/data/kept-notices');
+      const kept = (await listKeptNotices(stack.deps)).filter((n) => n.dedupKey === `${doomed.trackingCode}#1#assigned`);
+      expect(kept).toEqual([expect.objectContaining({ reason: 'MessageRejected', message: expect.objectContaining({ to: g2.notifyEmails, subject: expect.stringContaining(doomed.trackingCode) }) })]);
+      // Sent once per delivery of its record: the first try and the worker's retries, then kept.
+      expect(rejected).toHaveLength(streamWorker.sendAttempts);
     } finally {
       mailer.restore(previous);
       gate.restore();
@@ -536,8 +525,11 @@ describe('faults in sending', () => {
     expect(outbox().filter((e) => e.status === 'failed').slice(failedBefore)).toEqual([]);
   });
 
-  it('never puts an access key in the outbox, failures included', () => {
-    expect(outbox().some((e) => e.status === 'failed')).toBe(true);
+  it('never puts an access key in the outbox or a kept notice, failures included', async () => {
+    const { listKeptNotices } = await import('../../shared/data/kept-notices');
+    const kept = JSON.stringify(await listKeptNotices(stack.deps));
+    expect(kept).toContain('MessageRejected');
+    for (const key of accessKeys) expect(kept).not.toContain(key);
     expectNoAccessKeyInOutbox();
   });
 });
