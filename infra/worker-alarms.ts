@@ -66,12 +66,12 @@ export function createNotEmptyAlarm(scope: Construct, id: string, queue: Queue, 
   return createAboveZeroAlarm(scope, id, metric, description, topic);
 }
 
-/** Alarm `id` in `scope`, in alarm at the first period where `metric` is above zero; no data is OK. */
-function createAboveZeroAlarm(scope: Construct, id: string, metric: IMetric, description: string, topic: Topic): Alarm {
+/** Alarm `id` in `scope`, in alarm at the first period where `metric` is above `threshold` (zero); no data is OK. */
+function createAboveZeroAlarm(scope: Construct, id: string, metric: IMetric, description: string, topic: Topic, threshold = 0): Alarm {
   const alarm = new Alarm(scope, id, {
     alarmDescription: description,
     metric,
-    threshold: 0,
+    threshold,
     comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
     evaluationPeriods: 1,
     datapointsToAlarm: 1,
@@ -181,18 +181,15 @@ export function createKeptNoticesAlarm(scope: Construct, topic: Topic): Alarm {
  * this says so once the records it works on are older than `tallyMaxLag`.
  */
 export function createNotifyLagAlarm(scope: Construct, notify: YijianFunction, topic: Topic): Alarm {
-  const alarm = new Alarm(scope, 'NotifyLagAlarm', {
-    alarmDescription:
-      `yijian notify: e-mails are falling behind: notify is working on changes more than ${tallyMaxLag.toMinutes()} ` +
+  return createAboveZeroAlarm(
+    scope,
+    'NotifyLagAlarm',
+    notify.function.metric('IteratorAge', { period: Duration.minutes(5), statistic: Stats.MAXIMUM }),
+    `yijian notify: e-mails are falling behind: notify is working on changes more than ${tallyMaxLag.toMinutes()} ` +
       'minutes old. It retries a failing record until it is handled and every notice behind it waits; ' +
       "the stream keeps changes 24 hours. See notify's log group.",
-    metric: notify.function.metric('IteratorAge', { period: Duration.minutes(5), statistic: Stats.MAXIMUM }),
-    threshold: tallyMaxLag.toMilliseconds(),
-    comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-    evaluationPeriods: 1,
-    datapointsToAlarm: 1,
-    treatMissingData: TreatMissingData.NOT_BREACHING,
-  });
-  alarm.addAlarmAction(new SnsAction(topic));
-  return alarm;
+    topic,
+    // IteratorAge is in milliseconds.
+    tallyMaxLag.toMilliseconds(),
+  );
 }

@@ -36,6 +36,17 @@ export interface KeptNotice {
 
 const claimKey = notificationKey;
 
+/** The update that moves a notice's claim to `state` (settled states expire again, a kept one does not). */
+const claimTo = (tableName: string, dedupKey: string, state: 'kept' | 'sent', expiresAt?: number) => ({
+  Update: {
+    TableName: tableName,
+    Key: claimKey(dedupKey),
+    UpdateExpression: expiresAt === undefined ? 'SET #state = :state REMOVE claimedAt, expiresAt' : 'SET #state = :state, expiresAt = :expires REMOVE claimedAt',
+    ExpressionAttributeNames: { '#state': 'state' },
+    ExpressionAttributeValues: { ':state': state, ...(expiresAt === undefined ? {} : { ':expires': expiresAt }) },
+  },
+});
+
 /**
  * Keeps a message whose sends failed (its claim `failed`): the kept row and the claim's move to
  * `kept` in one transaction (the claim loses its expiry while the notice waits). Cost: one transaction of two writes
@@ -46,15 +57,7 @@ export const keepNotice = async (deps: DbDeps, dedupKey: string, message: Messag
   const notice: KeptNotice = { dedupKey, message: { to: [...message.to], subject: message.subject, text: message.text }, reason, keptAt: at, attempts: 1, lastTriedAt: at };
   await transactWrite(deps, [
     { Put: { TableName: deps.db.tableName, Item: { ...keptNoticeKey(dedupKey), entity: 'kept-notice', ...notice } } },
-    {
-      Update: {
-        TableName: deps.db.tableName,
-        Key: claimKey(dedupKey),
-        UpdateExpression: 'SET #state = :kept REMOVE claimedAt, expiresAt',
-        ExpressionAttributeNames: { '#state': 'state' },
-        ExpressionAttributeValues: { ':kept': 'kept' },
-      },
-    },
+    claimTo(deps.db.tableName, dedupKey, 'kept'),
   ]);
 };
 
@@ -98,15 +101,7 @@ export const requestRedrive = async ({ db }: DbDeps, dedupKey: string, now: Date
 /** A redrive sent the notice: the claim `sent` (expiring as any other) and the kept row gone, at once. */
 export const settleSentNotice = async (deps: DbDeps, dedupKey: string, now: Date): Promise<void> => {
   await transactWrite(deps, [
-    {
-      Update: {
-        TableName: deps.db.tableName,
-        Key: claimKey(dedupKey),
-        UpdateExpression: 'SET #state = :sent, expiresAt = :expires REMOVE claimedAt',
-        ExpressionAttributeNames: { '#state': 'state' },
-        ExpressionAttributeValues: { ':sent': 'sent', ':expires': notificationExpiry(now) },
-      },
-    },
+    claimTo(deps.db.tableName, dedupKey, 'sent', notificationExpiry(now)),
     { Delete: { TableName: deps.db.tableName, Key: keptNoticeKey(dedupKey) } },
   ]);
 };
@@ -114,15 +109,7 @@ export const settleSentNotice = async (deps: DbDeps, dedupKey: string, now: Date
 /** A redrive failed again: the claim back to `kept`, the row with the new reason and no pending request. */
 export const keepAgain = async (deps: DbDeps, dedupKey: string, reason: string, now: Date): Promise<void> => {
   await transactWrite(deps, [
-    {
-      Update: {
-        TableName: deps.db.tableName,
-        Key: claimKey(dedupKey),
-        UpdateExpression: 'SET #state = :kept REMOVE claimedAt',
-        ExpressionAttributeNames: { '#state': 'state' },
-        ExpressionAttributeValues: { ':kept': 'kept' },
-      },
-    },
+    claimTo(deps.db.tableName, dedupKey, 'kept'),
     {
       Update: {
         TableName: deps.db.tableName,
