@@ -83,6 +83,23 @@ describe('a training session, console to phone and back', () => {
     // 09:30 in Asia/Shanghai, whatever the browser's zone.
     expect(stored.body).toMatchObject({ title, startsAt: '2026-12-08T01:30:00.000Z', endsAt: '2026-12-08T03:30:00.000Z', place: '区委党校报告厅', groupId: 'g1', unitIds: ['u01', 'u02'], open: true });
     expect(`${web.url}${stored.body.link}`).toBe(link);
+
+    // Someone else renames it meanwhile: the console's edit, made on the old version, is refused
+    // (412), the page reloads the session and keeps what was typed; saved again, it goes through.
+    const renamed = await json('PATCH', `/api/sessions/${code}`, { title: `${title}（第一期）` }, { ...asOffice(), 'If-Match': `"${stored.body.version}"` });
+    expect(renamed.status).toBe(200);
+    await office.locator('#edit-place').fill('区委党校第一报告厅');
+    await office.locator('#edit-session button[type=submit]').click();
+    await eventually(() => office.locator('.banner.warn').innerText()).toContain('被别人修改');
+    await eventually(() => office.locator('#session-heading').innerText()).toBe(`${title}（第一期）`);
+    expect(await office.locator('#edit-place').inputValue()).toBe('区委党校第一报告厅');
+    await office.locator('#edit-session button[type=submit]').click();
+    await eventually(() => office.locator('.banner.ok').innerText()).toBe('已保存。');
+    const edited = (await json('GET', `/api/sessions/${code}`, undefined, asOffice())).body;
+    expect(edited).toMatchObject({ title: `${title}（第一期）`, place: '区委党校第一报告厅' });
+    // Back to the first title and place, as the rest of this journey expects.
+    const restored = await json('PATCH', `/api/sessions/${code}`, { title, place: '区委党校报告厅' }, { ...asOffice(), 'If-Match': `"${edited.version}"` });
+    expect(restored.status).toBe(200);
     // The list shows it too.
     await office.goto(`${web.url}/console#/sessions`);
     await office.locator(`#sessions tr[data-code="${code}"]`).waitFor();

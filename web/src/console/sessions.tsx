@@ -239,6 +239,15 @@ const draftOf = (ctx: Ctx, s: TrainingSession): Draft => ({
   unitIds: s.unitIds,
 });
 
+/** Their version of each field, except where this person changed it from the version they started on. */
+const keepEdits = (mine: Draft, started: Draft, theirs: Draft): Draft => {
+  const merged = { ...theirs };
+  for (const key of Object.keys(theirs) as (keyof Draft)[]) {
+    if (JSON.stringify(mine[key]) !== JSON.stringify(started[key])) (merged as Record<keyof Draft, unknown>)[key] = mine[key];
+  }
+  return merged;
+};
+
 const SessionDetails = (props: { ctx: Ctx; session: TrainingSession; reload: () => Promise<TrainingSession | null> }) => {
   const { ctx, session } = props;
   const [draft, setDraft] = useState<Draft>(draftOf(ctx, session));
@@ -262,8 +271,14 @@ const SessionDetails = (props: { ctx: Ctx; session: TrainingSession; reload: () 
     }
     if (r.status === 400) setErrors(localised(problemToErrors(r.problem)));
     setNotice({ kind: r.status === 412 ? 'warn' : 'bad', text: problemText(r) });
-    // A stale version: show the other change; what was typed stays in the draft.
-    if (r.status === 412) await props.reload();
+    if (r.status !== 412) return;
+    // Someone else's change: take it, but keep the fields this person changed (from the version they started on).
+    const started = draftOf(ctx, session);
+    const fresh = await props.reload();
+    if (fresh) {
+      const theirs = draftOf(ctx, fresh);
+      setDraft((mine) => keepEdits(mine, started, theirs));
+    }
   };
 
   const save = (e: Event) => {
@@ -298,7 +313,13 @@ const SessionDetails = (props: { ctx: Ctx; session: TrainingSession; reload: () 
           <dd>{session.groupId ? groupName(ctx, session.groupId) : st('officeOwn')}</dd>
           <dt>{st('colState')}</dt>
           <dd id="session-state">{session.open ? st('stateOpen') : st('stateClosed')}</dd>
-          <dt>{t('submittedAt')}</dt>
+          {session.place ? (
+            <>
+              <dt>{st('colPlace')}</dt>
+              <dd>{session.place}</dd>
+            </>
+          ) : null}
+          <dt>{st('createdAt')}</dt>
           <dd>{formatDateTime(session.createdAt)}</dd>
           <dt>{st('link')}</dt>
           <dd>
