@@ -18,6 +18,7 @@ import { startGateway, type Gateway } from './gateway';
 import { lambdaContext } from './lambda-context';
 import { createOutbox, type Outbox } from './outbox';
 import { createPageServer, webDist } from './pages';
+import { loadOrCreateRoomSecret } from './room-secret';
 import { startStreamPoller, type StreamPoller } from './stream-poller';
 import { streamWorker, tallyWorker } from '../shared/workers';
 import { ensureTable, localClient } from './table';
@@ -213,6 +214,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
       YIJIAN_JWT_ISSUER: tokenCheck.issuer,
       YIJIAN_JWT_CLIENT_ID: tokenCheck.clientId,
       YIJIAN_JWT_JWKS_URI: tokenCheck.jwksUri,
+      YIJIAN_ROOM_SECRET: process.env.YIJIAN_ROOM_SECRET || loadOrCreateRoomSecret(keep ? resolve(dataDir, 'room-secret') : undefined),
     });
     clock = adjustableClock(base.settings.clockOffsetMs);
     const outboxMailer = createMailer(base.settings, clock);

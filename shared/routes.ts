@@ -61,10 +61,11 @@ const listAndSessionIndexes = [...listIndexes, 'gsi8'] as const;
 export const routes: readonly RouteDef[] = [
   { method: 'GET', path: '/api/form', handler: 'get-form', auth: 'public', access: 'read', data: { read: ['directory'] } },
   { method: 'GET', path: '/api/openapi.json', handler: 'get-openapi', auth: 'public', access: 'read', data: {} },
-  { method: 'POST', path: '/api/submissions', handler: 'create-submission', auth: 'public', access: 'write', data: { read: ['directory', 'session'], write: ['item', 'idempotency', 'rateLimit'] } },
+  { method: 'GET', path: '/api/challenge', handler: 'get-challenge', auth: 'public', access: 'read', data: {} },
+  { method: 'POST', path: '/api/submissions', handler: 'create-submission', auth: 'public', access: 'write', data: { read: ['directory', 'session'], write: ['item', 'idempotency', 'rateLimit', 'proof'] } },
   { method: 'GET', path: '/api/submissions/{trackingCode}', handler: 'get-submission', auth: 'public', access: 'read', data: { read: ['item', 'directory'] } },
-  { method: 'POST', path: '/api/submissions/{trackingCode}/follow-ups', handler: 'create-follow-up', auth: 'public', access: 'write', data: { read: ['directory'], write: ['item', 'rateLimit'] } },
-  { method: 'POST', path: '/api/submissions/{trackingCode}/rating', handler: 'rate-submission', auth: 'public', access: 'write', data: { read: ['directory'], write: ['item', 'rateLimit'] } },
+  { method: 'POST', path: '/api/submissions/{trackingCode}/follow-ups', handler: 'create-follow-up', auth: 'public', access: 'write', data: { read: ['directory'], write: ['item', 'rateLimit', 'proof'] } },
+  { method: 'POST', path: '/api/submissions/{trackingCode}/rating', handler: 'rate-submission', auth: 'public', access: 'write', data: { read: ['directory'], write: ['item', 'rateLimit', 'proof'] } },
   { method: 'GET', path: '/api/items', handler: 'list-items', auth: 'staff', access: 'read', data: { read: ['directory'], indexes: listAndSessionIndexes } },
   { method: 'GET', path: '/api/items/{id}', handler: 'get-item', auth: 'staff', access: 'read', data: { read: ['item', 'directory'] } },
   { method: 'POST', path: '/api/items/{id}/assign', handler: 'assign-item', auth: 'staff', access: 'write', data: { read: ['directory'], write: ['item'] } },
@@ -80,7 +81,7 @@ export const routes: readonly RouteDef[] = [
   { method: 'GET', path: '/api/sessions/{code}', handler: 'get-session', auth: 'staff', access: 'read', data: { read: ['session', 'directory'] } },
   { method: 'PATCH', path: '/api/sessions/{code}', handler: 'update-session', auth: 'staff', access: 'write', data: { read: ['directory'], write: ['session'] } },
   { method: 'GET', path: '/api/public/sessions/{code}', handler: 'get-public-session', auth: 'public', access: 'read', data: { read: ['session', 'directory'] } },
-  { method: 'POST', path: '/api/public/sessions/{code}/ratings', handler: 'rate-session', auth: 'public', access: 'write', data: { read: ['directory'], write: ['session', 'rateLimit'] } },
+  { method: 'POST', path: '/api/public/sessions/{code}/ratings', handler: 'rate-session', auth: 'public', access: 'write', data: { read: ['directory'], write: ['session', 'rateLimit', 'proof'] } },
   { method: 'GET', path: '/api/admin/notices', handler: 'list-kept-notices', auth: 'staff', access: 'read', data: { read: ['keptNotice'] } },
   // The redrive marks the kept row; the notify worker sends it (it alone may send mail).
   { method: 'POST', path: '/api/admin/notices/{id}/redrive', handler: 'redrive-kept-notice', auth: 'staff', access: 'write', data: { write: ['keptNotice'] } },

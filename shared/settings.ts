@@ -26,8 +26,19 @@ export interface Settings {
   readonly dynamoEndpoint?: string;
   /** YIJIAN_DYNAMODB_TIMEOUT_MS: a DynamoDB request's timeout; 0 (the default against a local endpoint) waits. */
   readonly dynamoTimeoutMs: number;
-  /** YIJIAN_RATE_LIMIT: public writes per client address and window; null when `off`. */
+  /** YIJIAN_RATE_LIMIT: public writes per client address and window without a proof of work; null when `off`. */
   readonly rateLimit: RateLimit | null;
+  /** YIJIAN_ROOM_LIMIT: public writes per client address and window with a proof of work (the room's ceiling); null when `off`. */
+  readonly roomLimit: RateLimit | null;
+  /** YIJIAN_CHALLENGE_COST: PBKDF2 iterations per attempt of an ALTCHA challenge (shared/services/room.ts). */
+  readonly challengeCost: number;
+  /**
+   * YIJIAN_ROOM_SECRET_ARN: deployed, the Secrets Manager secret that keys address hashes and signs
+   * challenges (shared/services/room-secret.ts). YIJIAN_ROOM_SECRET: locally, the secret itself (the
+   * local stack keeps one in its data dir). Neither: a random secret of this process.
+   */
+  readonly roomSecretArn?: string;
+  readonly roomSecret?: string;
   /**
    * YIJIAN_ORIGIN_VERIFY_SECRET: the secret our CloudFront adds to the requests it sends to the API
    * (shared/http/client-address.ts). Unset locally and on the functions that do not rate limit.
@@ -59,6 +70,9 @@ export const originVerifyEnvName = 'YIJIAN_ORIGIN_VERIFY_SECRET';
 /** Shorter than this, a guessed or truncated value would let a caller choose its own address. */
 export const originVerifyMinLength = 32;
 const defaultRateLimit = '10/600';
+const defaultRoomLimit = '2000/600';
+/** Solved in a page's Web Worker in about a second on a slow machine (bench/: the median, target ≤ 1.5 s). */
+export const defaultChallengeCost = 1000;
 export const defaultAutoCloseDays = 7;
 export const defaultContactRetentionDays = 180;
 /** Some hundred years: a value beyond it is a typo, not a policy. */
@@ -84,12 +98,23 @@ const integer = (env: Env, name: string, fallback: number, min: number, max: num
 };
 
 /** `<requests>/<seconds>` (like 10/600), or `off`. */
-const parseRateLimit = (value: string | undefined): RateLimit | null => {
-  const text = (value ?? defaultRateLimit).trim().toLowerCase();
+const parseRateLimit = (env: Env, name: string, fallback: string): RateLimit | null => {
+  const value = optional(env, name);
+  const text = (value ?? fallback).trim().toLowerCase();
   if (text === 'off') return null;
   const m = /^(\d{1,6})\/(\d{1,7})$/.exec(text);
-  if (!m || Number(m[1]) < 1 || Number(m[2]) < 1) throw invalid('YIJIAN_RATE_LIMIT', '<requests>/<seconds> (like 10/600) or off', value);
+  if (!m || Number(m[1]) < 1 || Number(m[2]) < 1) throw invalid(name, '<requests>/<seconds> (like 10/600) or off', value);
   return { limit: Number(m[1]), windowSeconds: Number(m[2]) };
+};
+
+/** Shorter than this, the secret could be guessed and every address hash reversed. */
+export const roomSecretMinLength = 32;
+
+const readRoomSecret = (env: Env): string | undefined => {
+  const value = optional(env, 'YIJIAN_ROOM_SECRET');
+  // The value itself is never part of the message: it is a secret.
+  if (value !== undefined && value.length < roomSecretMinLength) throw new Error(`YIJIAN_ROOM_SECRET must be at least ${roomSecretMinLength} characters`);
+  return value;
 };
 
 const readOriginVerifySecret = (env: Env): string | undefined => {
@@ -131,7 +156,11 @@ export const readSettings = (env: Env): Settings => {
     dynamoEndpoint,
     // DynamoDB Local can be slow under a test run's load: against it, no timeout unless asked for.
     dynamoTimeoutMs: integer(env, 'YIJIAN_DYNAMODB_TIMEOUT_MS', dynamoEndpoint ? 0 : deployedDynamoTimeoutMs, 0, 60_000),
-    rateLimit: parseRateLimit(optional(env, 'YIJIAN_RATE_LIMIT')),
+    rateLimit: parseRateLimit(env, 'YIJIAN_RATE_LIMIT', defaultRateLimit),
+    roomLimit: parseRateLimit(env, 'YIJIAN_ROOM_LIMIT', defaultRoomLimit),
+    challengeCost: integer(env, 'YIJIAN_CHALLENGE_COST', defaultChallengeCost, 1, 1_000_000),
+    roomSecretArn: optional(env, 'YIJIAN_ROOM_SECRET_ARN'),
+    roomSecret: readRoomSecret(env),
     originVerifySecret: readOriginVerifySecret(env),
     autoCloseDays: readAutoCloseDays(env),
     contactRetentionDays: integer(env, 'YIJIAN_CONTACT_RETENTION_DAYS', defaultContactRetentionDays, 1, maxContactRetentionDays),

@@ -3,6 +3,7 @@ import type { Deps } from '../deps';
 import { StaleItemError } from './errors';
 import { commitChange, getItem, getItemWithEvents, type EventRecord, type ItemChange, type ItemRecord } from './items';
 import { lostRace, once, withRetry } from './retry';
+import type { Admission } from './room';
 
 /** An item as read for a change: its events only when the caller asked for them. */
 export interface CurrentItem {
@@ -18,8 +19,8 @@ export interface ChangeOptions {
    * race is a StaleVersionError instead of a new decision on the fresh item.
    */
   readonly expectedVersion?: number;
-  /** The client's address, for the rate limit of a public write. */
-  readonly sourceIp?: string;
+  /** A public write's entries of the room (shared/services/room.ts `admitPublicWrite`). */
+  readonly admission?: Admission;
 }
 
 /**
@@ -61,7 +62,7 @@ const readWithEvents = async (deps: Pick<Deps, 'db'>, trackingCode: string): Pro
  * transaction itself is not retried by the app (`once`). The app's waits add up to at most
  * `maxTotalWaitMs(lostRace)` (a unit test keeps it under a second).
  */
-export const changeItem = async (deps: Pick<Deps, 'db' | 'clock' | 'settings'>, trackingCode: string, decide: Decide, options: ChangeOptions = {}): Promise<ChangedItem | null> => {
+export const changeItem = async (deps: Pick<Deps, 'db' | 'clock'>, trackingCode: string, decide: Decide, options: ChangeOptions = {}): Promise<ChangedItem | null> => {
   const { expectedVersion } = options;
   try {
     return await withRetry(lostRace, async () => {
@@ -71,7 +72,7 @@ export const changeItem = async (deps: Pick<Deps, 'db' | 'clock' | 'settings'>, 
       };
       const planned = await decide(current, checkVersion);
       if (!current || !planned) return null;
-      const item = await commitChange(deps, current.item, planned, { sourceIp: options.sourceIp, retry: once }).catch((error: unknown) => {
+      const item = await commitChange(deps, current.item, planned, { admission: options.admission, retry: once }).catch((error: unknown) => {
         // With If-Match the caller decided on the version it saw: that decision is not redone.
         throw expectedVersion !== undefined && error instanceof StaleItemError ? new StaleVersionError() : error;
       });

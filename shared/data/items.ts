@@ -5,8 +5,8 @@ import type { Satisfaction, Status } from '../schemas/submission';
 import type { DbDeps, Deps } from '../deps';
 import { queryAll } from './db';
 import { eventSk, idempotencyKey, type ItemSource, isEventRecord, itemIndexKeyNames, itemIndexKeys, itemPk, itemSk } from './keys';
-import { IdempotencyKeyTakenError, ItemExistsError, RateLimitedError, StaleItemError } from './errors';
-import { rateLimitEntry } from './rate-limit';
+import { IdempotencyKeyTakenError, ItemExistsError, StaleItemError } from './errors';
+import { noAdmission, type Admission, type CancellationReason } from './room';
 import { sessionOpenCheck } from './sessions';
 import { SessionClosedError } from '../domain/errors';
 import type { RetryPolicy } from './retry';
@@ -96,13 +96,17 @@ const stripKeys = <T>(raw: Record<string, unknown>): T => {
 export const cancellationCodes = (error: unknown): (string | undefined)[] | null =>
   error instanceof TransactionCanceledException ? (error.CancellationReasons ?? []).map((r) => r.Code) : null;
 
+/** A cancelled transaction's reasons, each with the old item when its entry asked for it. */
+export const cancellationReasons = (error: unknown): CancellationReason[] | null =>
+  error instanceof TransactionCanceledException ? ((error.CancellationReasons ?? []) as CancellationReason[]) : null;
+
 /**
  * Creates an item with its first event (kept on the item itself: a submission is then one write),
- * and the idempotency record and the rate-limit count when there are any, in one transaction:
- * either all of them exist afterwards or none does. The dashboard's counters follow from the
- * change stream (shared/services/tally.ts), not from this write.
+ * and the idempotency record and the room's entries (counters, spent proof: shared/data/room.ts)
+ * when there are any, in one transaction: either all of them exist afterwards or none does. The
+ * dashboard's counters follow from the change stream (shared/services/tally.ts), not from this write.
  * Cost: one conditional PutItem (~1 KB with its index entries: ~7 WCU); with an Idempotency-Key
- * or a rate limit, a transaction of two or three small writes (2x WCU each).
+ * or the room's entries, a transaction of two to four writes (2x WCU each).
  * `openSession`: the item came through that session's link, and the session must still be open
  * when it is stored (checked in the same transaction: SessionClosedError otherwise).
  */
@@ -113,21 +117,20 @@ export const newItemPut = ({ db }: DbDeps, item: ItemRecord, event: EventRecord)
   ConditionExpression: 'attribute_not_exists(pk)',
 });
 
-/** What the item writes need: the table, the clock (expired idempotency records) and the rate limit. */
-type ItemDeps = Pick<Deps, 'db' | 'clock' | 'settings'>;
+/** What the item writes need: the table and the clock (expired idempotency records). */
+type ItemDeps = Pick<Deps, 'db' | 'clock'>;
 
 export const createItem = async (
   deps: ItemDeps,
   item: ItemRecord,
   event: EventRecord,
   idempotency?: SealedAnswer,
-  sourceIp?: string,
+  admission: Admission = noAdmission,
   openSession?: string,
 ): Promise<void> => {
   const { db, clock } = deps;
-  const limiter = rateLimitEntry(deps, sourceIp, new Date(item.createdAt));
   const put = newItemPut(deps, item, event);
-  if (!idempotency && !limiter && !openSession) {
+  if (!idempotency && admission.entries.length === 0 && !openSession) {
     try {
       await db.client.send(new PutCommand(put));
       return;
@@ -159,14 +162,17 @@ export const createItem = async (
           ]
         : []),
       ...(openSession ? [sessionOpenCheck(deps, openSession)] : []),
-      ...(limiter ? [limiter.entry] : []),
+      ...admission.entries,
     ]);
   } catch (error) {
-    const codes = cancellationCodes(error);
-    if (idempotency && codes?.[1] === 'ConditionalCheckFailed') throw new IdempotencyKeyTakenError();
-    if (openSession && codes?.[idempotency ? 2 : 1] === 'ConditionalCheckFailed') throw new SessionClosedError();
-    if (limiter && codes?.[codes.length - 1] === 'ConditionalCheckFailed') throw new RateLimitedError(limiter.retryAfterSeconds);
-    if (codes?.[0] === 'ConditionalCheckFailed') throw new ItemExistsError();
+    const reasons = cancellationReasons(error);
+    // A twin with the same key won: its answer is this request's, whatever else was refused.
+    if (idempotency && reasons?.[1]?.Code === 'ConditionalCheckFailed') throw new IdempotencyKeyTakenError();
+    const own = 1 + (idempotency ? 1 : 0);
+    if (openSession && reasons?.[own]?.Code === 'ConditionalCheckFailed') throw new SessionClosedError();
+    const refusal = reasons && admission.refusal(reasons.slice(own + (openSession ? 1 : 0)));
+    if (refusal) throw refusal;
+    if (reasons?.[0]?.Code === 'ConditionalCheckFailed') throw new ItemExistsError();
     throw error;
   }
 };
@@ -231,7 +237,7 @@ export interface ItemChange {
 /**
  * Applies one change: the item is updated only if it is still at `expectedVersion`, its version
  * is bumped and the event for the new version is written, all in one transaction (with the
- * rate-limit count of a public write). The dashboard's counters follow from the change stream.
+ * room's entries of a public write, shared/data/room.ts). The dashboard's counters follow from the change stream.
  * Throws StaleItemError when someone else changed the item first (nothing is written then).
  * `retry`: the app's policy for a transaction cancelled for a conflict (transactionConflict, or
  * `once` when the caller retries: shared/data/change-item.ts).
@@ -241,10 +247,10 @@ export const commitChange = async (
   deps: ItemDeps,
   current: ItemRecord,
   change: ItemChange,
-  options: { sourceIp?: string; retry?: RetryPolicy } = {},
+  options: { admission?: Admission; retry?: RetryPolicy } = {},
 ): Promise<ItemRecord> => {
   const { db } = deps;
-  const limiter = rateLimitEntry(deps, options.sourceIp, new Date(change.event.at));
+  const admission = options.admission ?? noAdmission;
   const version = current.version + 1;
   const next = { ...current, ...change.set, version } as ItemRecord;
   for (const key of Object.keys(next) as (keyof ItemRecord)[]) if (next[key] === undefined) delete next[key];
@@ -286,12 +292,13 @@ export const commitChange = async (
           ConditionExpression: 'attribute_not_exists(pk)',
         },
       },
-      ...(limiter ? [limiter.entry] : []),
+      ...admission.entries,
     ], options.retry);
   } catch (error) {
-    const codes = cancellationCodes(error);
-    if (limiter && codes?.[codes.length - 1] === 'ConditionalCheckFailed') throw new RateLimitedError(limiter.retryAfterSeconds);
-    if (codes?.[0] === 'ConditionalCheckFailed' || codes?.[1] === 'ConditionalCheckFailed') throw new StaleItemError();
+    const reasons = cancellationReasons(error);
+    const refusal = reasons && admission.refusal(reasons.slice(2));
+    if (refusal) throw refusal;
+    if (reasons?.[0]?.Code === 'ConditionalCheckFailed' || reasons?.[1]?.Code === 'ConditionalCheckFailed') throw new StaleItemError();
     throw error;
   }
   return next;

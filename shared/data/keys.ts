@@ -19,7 +19,9 @@ import type { Status } from '../schemas/submission';
  *   dashboard's counters, kept by the tally from the change stream (shared/data/counters.ts).
  * `IDEM#<sha256(key)>` / `IDEM`: an idempotency record; its answer is encrypted with the key
  *   itself, so the stored record alone never reveals an access key. Expires after `idempotencyWindowSeconds`.
- * `RATE#<hash(address, window)>` / `W#<window start>`: a client's public writes in one window.
+ * `RATE#<hmac(address, window)>` / `W#<window start>`: a client's public writes in one window
+ *   (the address keyed with a secret that is not in the table: shared/domain/room.ts).
+ * `PROOF#<challenge signature>` / `PROOF`: a spent proof of work, kept until its challenge expires.
  * `NOTIFY#<trackingCode>#<occasion>#<kind>` / `NOTIFY`: a notification's claim (sent at most once).
  * `PARKED` / `<worker>#<eventID>`: a change-stream record a worker could not handle, kept aside.
  * `SESSION#<code>` / `#SESSION`: a training session; `SESSION#<code>` / `R#<at>#<id>`: one of its
@@ -41,6 +43,8 @@ export const keySpaces = {
   directory: 'DIRECTORY',
   idempotency: 'IDEM#',
   rateLimit: 'RATE#',
+  /** `PROOF#<challenge signature>`: a spent proof of work (shared/data/room.ts). */
+  proof: 'PROOF#',
   notification: 'NOTIFY#',
   counters: 'COUNTERS',
   dueCount: 'DUECOUNT',
@@ -82,6 +86,9 @@ export const idempotencyKey = (keyHash: string) => ({ pk: `${keySpaces.idempoten
 
 /** A client's rate-limit counter for the window starting at `windowStart` (epoch seconds). */
 export const rateLimitKey = (addressHash: string, windowStart: number) => ({ pk: `${keySpaces.rateLimit}${addressHash}`, sk: `W#${windowStart}` });
+
+/** The record of a spent proof of work, by its challenge's signature (one challenge, one write). */
+export const usedProofKey = (challengeSignature: string) => ({ pk: `${keySpaces.proof}${challengeSignature}`, sk: 'PROOF' });
 
 /**
  * What a notification is deduplicated by: its item, the occasion (the version that caused it, or

@@ -3,10 +3,10 @@ import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import type { DbDeps, Deps } from '../deps';
 import { SessionClosedError } from '../domain/errors';
 import { queryAll } from './db';
-import { ItemExistsError, RateLimitedError, StaleItemError } from './errors';
+import { ItemExistsError, StaleItemError } from './errors';
 import { ratingSkPrefix, sessionIndexKeys, sessionKey, sessionPk, sessionRatingKey, sessionSk, sessionsPartition } from './keys';
 import { placeholders } from './lists';
-import { rateLimitEntry } from './rate-limit';
+import type { Admission, CancellationReason } from './room';
 import { transactWrite } from './transact';
 
 /** A training session as stored (minus key attributes). The join key is kept: staff print it again. */
@@ -105,22 +105,23 @@ export const sessionOpenCheck = ({ db }: DbDeps, code: string) => ({
 
 /**
  * Stores one rating, in one transaction with the check that the session is still open (so a
- * rating racing the office's close is refused, not stored) and the rate-limit count of the
- * address. Cost: a transaction of two or three small writes.
+ * rating racing the office's close is refused, not stored) and the room's entries of the write
+ * (the address's counters, a spent proof: shared/data/room.ts). Cost: a transaction of two to
+ * four small writes.
  */
-export const addRating = async (deps: Pick<Deps, 'db' | 'settings'>, code: string, id: string, rating: RatingRecord, sourceIp: string | undefined): Promise<void> => {
+export const addRating = async (deps: Pick<Deps, 'db'>, code: string, id: string, rating: RatingRecord, admission: Admission): Promise<void> => {
   const { db } = deps;
-  const limiter = rateLimitEntry(deps, sourceIp, new Date(rating.createdAt));
   try {
     await transactWrite(deps, [
       { Put: { TableName: db.tableName, Item: { ...sessionRatingKey(code, rating.createdAt, id), entity: 'rating', ...rating } } },
       sessionOpenCheck(deps, code),
-      ...(limiter ? [limiter.entry] : []),
+      ...admission.entries,
     ]);
   } catch (error) {
-    const codes = error instanceof TransactionCanceledException ? (error.CancellationReasons ?? []).map((r) => r.Code) : null;
-    if (codes?.[1] === 'ConditionalCheckFailed') throw new SessionClosedError();
-    if (limiter && codes?.[2] === 'ConditionalCheckFailed') throw new RateLimitedError(limiter.retryAfterSeconds);
+    const reasons = error instanceof TransactionCanceledException ? ((error.CancellationReasons ?? []) as CancellationReason[]) : null;
+    if (reasons?.[1]?.Code === 'ConditionalCheckFailed') throw new SessionClosedError();
+    const refusal = reasons && admission.refusal(reasons.slice(2));
+    if (refusal) throw refusal;
     throw error;
   }
 };

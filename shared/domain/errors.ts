@@ -56,9 +56,33 @@ export class InvalidInputError extends DomainError {
   }
 }
 
-/** This client has made too many public writes; it may try again after `retryAfterSeconds`. */
+/**
+ * This client has made too many public writes without a proof of work; it may try again after
+ * `retryAfterSeconds`, or at once with a solved challenge (shared/services/room.ts).
+ */
 export class RateLimitedError extends DomainError {
   constructor(readonly retryAfterSeconds: number) {
+    super(undefined);
+  }
+}
+
+/** This client's address has made as many writes as a room may in this window, proofs or not. */
+export class RoomFullError extends DomainError {
+  constructor(readonly retryAfterSeconds: number) {
+    super(undefined);
+  }
+}
+
+/** The proof of work was already spent on a write: each solved challenge is good for one write. */
+export class ProofUsedError extends DomainError {
+  constructor() {
+    super(undefined);
+  }
+}
+
+/** The proof of work is unreadable, not signed by us, wrong, or its challenge has expired. */
+export class InvalidProofError extends DomainError {
+  constructor(readonly reason: 'invalid' | 'expired') {
     super(undefined);
   }
 }

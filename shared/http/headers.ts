@@ -23,3 +23,9 @@ export const parseIdempotencyKey = (header: string | undefined): string | undefi
   }
   return header;
 };
+
+/** A public write's writer, for the room (shared/services/room.ts): its address and its X-Altcha proof. */
+export const publicWriter = (request: { readonly clientAddress: string; readonly headers: Readonly<Record<string, string>> }) => ({
+  address: request.clientAddress,
+  ...(request.headers['x-altcha'] !== undefined ? { proof: request.headers['x-altcha'] } : {}),
+});

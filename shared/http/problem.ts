@@ -4,8 +4,11 @@ import {
   ForbiddenError,
   InvalidInputError,
   NotFoundError,
+  InvalidProofError,
+  ProofUsedError,
   RateLimitedError,
   SessionClosedError,
+  RoomFullError,
   StaleVersionError,
   UnavailableError,
   type FieldError,
@@ -23,6 +26,8 @@ export interface ProblemDocument {
   status: number;
   detail?: string;
   errors?: FieldError[];
+  /** Where to fetch an ALTCHA challenge whose solution lets the request through (a 429 of the room). */
+  challenge?: string;
 }
 
 const titles: Record<number, string> = {
@@ -47,10 +52,11 @@ export class HttpProblem extends Error {
   readonly detail: string | undefined;
   readonly errors: FieldError[] | undefined;
   readonly headers: Record<string, string>;
+  readonly challenge: string | undefined;
 
   constructor(
     status: number,
-    options: { type?: string; title?: string; detail?: string; errors?: FieldError[]; headers?: Record<string, string> } = {},
+    options: { type?: string; title?: string; detail?: string; errors?: FieldError[]; headers?: Record<string, string>; challenge?: string } = {},
   ) {
     super(options.detail ?? titles[status] ?? 'Error');
     this.name = 'HttpProblem';
@@ -60,12 +66,14 @@ export class HttpProblem extends Error {
     this.detail = options.detail;
     this.errors = options.errors;
     this.headers = options.headers ?? {};
+    this.challenge = options.challenge;
   }
 
   toDocument(): ProblemDocument {
     const doc: ProblemDocument = { type: this.type, title: this.title, status: this.status };
     if (this.detail !== undefined) doc.detail = this.detail;
     if (this.errors !== undefined) doc.errors = this.errors;
+    if (this.challenge !== undefined) doc.challenge = this.challenge;
     return doc;
   }
 }
@@ -74,6 +82,9 @@ export class HttpProblem extends Error {
  * Every problem type this API answers with, in one place (a client, or a translation of the
  * texts, can enumerate them). `about:blank` is used for 401, 403 and 500: their status says it all.
  */
+/** Where a client fetches a proof-of-work challenge (shared/routes.ts). */
+export const challengePath = '/api/challenge';
+
 export const problemTypes = {
   validation: 'https://yijian.example/problems/validation',
   malformedJson: 'https://yijian.example/problems/malformed-json',
@@ -84,6 +95,10 @@ export const problemTypes = {
   tooLarge: 'https://yijian.example/problems/too-large',
   unsupportedMediaType: 'https://yijian.example/problems/unsupported-media-type',
   rateLimited: 'https://yijian.example/problems/rate-limited',
+  roomFull: 'https://yijian.example/problems/room-limit',
+  proofUsed: 'https://yijian.example/problems/proof-used',
+  proofInvalid: 'https://yijian.example/problems/proof-invalid',
+  proofExpired: 'https://yijian.example/problems/proof-expired',
   unavailable: 'https://yijian.example/problems/unavailable',
   blank: 'about:blank',
 } as const;
@@ -103,9 +118,21 @@ export const problems = {
   rateLimited: (retryAfterSeconds: number) =>
     new HttpProblem(429, {
       type: problemTypes.rateLimited,
-      detail: 'Too many requests from this address; try again later.',
+      detail: 'Too many requests from this address; solve the challenge and send its proof in X-Altcha, or try again later.',
+      headers: { 'Retry-After': String(retryAfterSeconds) },
+      challenge: challengePath,
+    }),
+  roomFull: (retryAfterSeconds: number) =>
+    new HttpProblem(429, {
+      type: problemTypes.roomFull,
+      detail: 'This address has made as many writes as a room may in this window; try again later.',
       headers: { 'Retry-After': String(retryAfterSeconds) },
     }),
+  proofUsed: () => new HttpProblem(400, { type: problemTypes.proofUsed, detail: 'This proof of work was already used for a write; solve a new challenge.' }),
+  proofInvalid: (reason: 'invalid' | 'expired') =>
+    reason === 'expired'
+      ? new HttpProblem(400, { type: problemTypes.proofExpired, detail: 'The challenge of this proof of work has expired; solve a new one.' })
+      : new HttpProblem(400, { type: problemTypes.proofInvalid, detail: 'The X-Altcha proof of work is not a valid solution of a challenge from this server.' }),
   unavailable: (retryAfterSeconds = 1) =>
     new HttpProblem(503, {
       type: problemTypes.unavailable,
@@ -125,6 +152,9 @@ export const problemFor = (error: DomainError): HttpProblem => {
   if (error instanceof StaleVersionError) return problems.preconditionFailed();
   if (error instanceof InvalidInputError) return problems.validation([...error.errors], error.detail);
   if (error instanceof RateLimitedError) return problems.rateLimited(error.retryAfterSeconds);
+  if (error instanceof RoomFullError) return problems.roomFull(error.retryAfterSeconds);
+  if (error instanceof ProofUsedError) return problems.proofUsed();
+  if (error instanceof InvalidProofError) return problems.proofInvalid(error.reason);
   if (error instanceof UnavailableError) return problems.unavailable(error.retryAfterSeconds);
   // A domain error without a mapping is a bug of this module. Thrown from the responder's onError,
   // this escapes middy: the client gets Lambda's bare 500, not a problem document.

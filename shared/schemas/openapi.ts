@@ -37,30 +37,34 @@ interface Operation {
   /** Needs `If-Match` with the version the client saw. */
   readonly ifMatch?: boolean;
   readonly idempotent?: boolean;
+  /** A public write of the room: it may carry an ALTCHA proof (shared/services/room.ts). */
+  readonly proof?: boolean;
 }
 
 const operations: Record<string, Operation> = {
   'get-form': { summary: 'What the submission form needs', response: { status: 200, schema: formData } },
   'get-openapi': { summary: 'This document', response: { status: 200 } },
+  'get-challenge': { summary: 'An ALTCHA proof-of-work challenge (altcha-lib createChallenge), valid for 10 minutes', response: { status: 200 } },
   'create-submission': {
     summary: 'Submit feedback, a question, a suggestion, a problem or a good practice',
     request: createSubmissionBody,
     response: { status: 201, schema: submissionReceipt },
     idempotent: true,
+    proof: true,
   },
   'get-submission': {
     summary: "The submitter's view of an item",
     response: { status: 200, schema: publicSubmissionView },
     accessKey: true,
   },
-  'create-follow-up': { summary: 'Follow up on an item', request: followUpBody, response: { status: 201, schema: followUpCreated }, accessKey: true },
-  'rate-submission': { summary: 'Rate the answer', request: ratingBody, response: { status: 200, schema: ratingResult }, accessKey: true },
+  'create-follow-up': { summary: 'Follow up on an item', request: followUpBody, response: { status: 201, schema: followUpCreated }, accessKey: true, proof: true },
+  'rate-submission': { summary: 'Rate the answer', request: ratingBody, response: { status: 200, schema: ratingResult }, accessKey: true, proof: true },
   'create-session': { summary: 'Create a training session with its link', request: createSessionBody, response: { status: 201, schema: sessionView } },
   'list-sessions': { summary: 'Training sessions, newest first', response: { status: 200, schema: sessionList } },
   'get-session': { summary: 'One training session', response: { status: 200, schema: sessionView } },
   'update-session': { summary: 'Edit, open or close a training session', request: updateSessionBody, response: { status: 200, schema: sessionView }, ifMatch: true },
   'get-public-session': { summary: "What a session's page shows", response: { status: 200, schema: publicSessionView }, sessionKey: true },
-  'rate-session': { summary: 'Rate a training session', request: sessionRatingBody, response: { status: 201, schema: ratingReceived }, sessionKey: true },
+  'rate-session': { summary: 'Rate a training session', request: sessionRatingBody, response: { status: 201, schema: ratingReceived }, sessionKey: true, proof: true },
   'create-session-records': { summary: 'What was raised in a session, typed up (all or nothing)', request: recordsBody, response: { status: 201, schema: recordsCreated } },
   'get-session-summary': { summary: "A session's ratings and items", response: { status: 200, schema: sessionSummary } },
 };
@@ -88,6 +92,15 @@ const operationFor = (route: RouteDef) => {
   if (op?.ifMatch) parameters.push({ name: 'If-Match', in: 'header', required: true, schema: { type: 'string' } });
   if (op?.idempotent) {
     parameters.push({ name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', minLength: 8, maxLength: 128 } });
+  }
+  if (op?.proof) {
+    parameters.push({
+      name: 'X-Altcha',
+      in: 'header',
+      required: false,
+      description: 'Base64 of JSON { challenge, solution }: a solved GET /api/challenge, good for one write',
+      schema: { type: 'string' },
+    });
   }
   return {
     operationId: route.handler.replace(/-(\w)/g, (_, c: string) => c.toUpperCase()),
@@ -130,6 +143,7 @@ export const buildOpenApiDocument = () => {
             title: { type: 'string' },
             status: { type: 'integer' },
             detail: { type: 'string' },
+            challenge: { type: 'string', description: 'On a 429 a proof of work lets through: where to fetch the challenge' },
             errors: {
               type: 'array',
               items: { type: 'object', required: ['path', 'message'], properties: { path: { type: 'string' }, message: { type: 'string' } } },

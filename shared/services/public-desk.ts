@@ -25,6 +25,7 @@ import type { CreateSubmissionBody, PublicSubmissionView, Satisfaction, Submissi
 import { dueDateFor, groupName, requireDirectory } from './directory';
 import { sessionForLink } from './sessions';
 import { noSuchSubmission, verifySubmitterAccess } from './submitter-access';
+import { admitPublicWrite, type PublicWriter } from './room';
 
 const submitter = { type: 'submitter' } as const;
 
@@ -58,7 +59,7 @@ const replay = async (deps: Deps, key: string, fingerprint: string): Promise<Sub
  * Takes a submission: routes it, starts its SLA clock and stores it with its first history entry.
  * With an Idempotency-Key, a retry within `idempotencyWindowSeconds` gets the first receipt back and creates nothing.
  */
-export const submit = async (deps: Deps, input: CreateSubmissionBody, idempotencyKey?: string, sourceIp?: string): Promise<SubmissionReceipt> => {
+export const submit = async (deps: Deps, input: CreateSubmissionBody, idempotencyKey: string | undefined, writer: PublicWriter): Promise<SubmissionReceipt> => {
   const now = deps.clock.now();
   if (input.website) {
     // The honeypot was filled in: a bot. It gets a receipt that looks real; nothing is stored.
@@ -77,6 +78,8 @@ export const submit = async (deps: Deps, input: CreateSubmissionBody, idempotenc
   if (input.session && !session) throw new InvalidInputError([{ path: 'session', message: 'No session with this code and key.' }]);
   if (session && !session.open) throw new SessionClosedError();
   const route = routeItem(directory, { kind: input.kind, unitId: input.unitId });
+  // After the replay: a retried request is answered without being counted or its proof checked again.
+  const admission = await admitPublicWrite(deps, writer);
   const createdAt = now.toISOString();
   const status: ItemRecord['status'] = route ? 'assigned' : 'submitted';
   const dueAt = route ? dueDateFor(directory, input.kind, now) : undefined;
@@ -124,7 +127,7 @@ export const submit = async (deps: Deps, input: CreateSubmissionBody, idempotenc
         }
       : undefined;
     try {
-      await createItem(deps, item, event, sealed, sourceIp, session?.code);
+      await createItem(deps, item, event, sealed, admission, session?.code);
       countMetric('submissions');
       if (route) countMetric('routed');
       return receipt;
@@ -183,13 +186,14 @@ const changeAsSubmitter = async (
   deps: Deps,
   code: string,
   accessKey: string | undefined,
-  sourceIp: string | undefined,
+  writer: PublicWriter,
   action: Action,
   describe: (item: ItemRecord, to: ItemRecord['status'], directory: Directory | null, events: readonly EventRecord[]) => ItemChange,
   options: { withEvents?: boolean } = {},
 ): Promise<ItemRecord> => {
   const trackingCode = canonicalCode(code);
   await verifySubmitterAccess(deps, trackingCode, accessKey);
+  const admission = await admitPublicWrite(deps, writer);
   const changed = await changeItem(
     deps,
     trackingCode,
@@ -200,7 +204,7 @@ const changeAsSubmitter = async (
       const directory = to === 'reopened' ? await requireDirectory(deps) : null;
       return describe(item, to, directory, current?.events ?? []);
     },
-    { sourceIp, withEvents: options.withEvents },
+    { admission, withEvents: options.withEvents },
   );
   // Never null: the decision above refuses or plans a change.
   return changed!.item;
@@ -210,7 +214,7 @@ const changeAsSubmitter = async (
 const reopening = (item: ItemRecord, to: ItemRecord['status'], directory: Directory | null, now: Date) =>
   to === 'reopened' && directory ? { dueAt: dueDateFor(directory, item.kind, now), closedAt: undefined } : {};
 
-export const addFollowUp = async (deps: Deps, code: string, accessKey: string | undefined, body: string, sourceIp?: string) => {
+export const addFollowUp = async (deps: Deps, code: string, accessKey: string | undefined, body: string, writer: PublicWriter) => {
   const now = deps.clock.now();
   const at = now.toISOString();
   // The count is of the events read at the version the change commits on (a conditional write):
@@ -219,7 +223,7 @@ export const addFollowUp = async (deps: Deps, code: string, accessKey: string | 
     deps,
     code,
     accessKey,
-    sourceIp,
+    writer,
     'follow-up',
     (current, to, directory, events) => {
       if (events.filter((e) => e.followUp).length >= maxFollowUps) {
@@ -235,10 +239,10 @@ export const addFollowUp = async (deps: Deps, code: string, accessKey: string | 
   return { status: item.status, ...(item.dueAt ? { dueAt: item.dueAt } : {}), createdAt: at };
 };
 
-export const rate = async (deps: Deps, code: string, accessKey: string | undefined, satisfaction: Satisfaction, comment?: string, sourceIp?: string) => {
+export const rate = async (deps: Deps, code: string, accessKey: string | undefined, satisfaction: Satisfaction, comment: string | undefined, writer: PublicWriter) => {
   const now = deps.clock.now();
   const at = now.toISOString();
-  const item = await changeAsSubmitter(deps, code, accessKey, sourceIp, ratingAction(satisfaction), (current, to, directory) => ({
+  const item = await changeAsSubmitter(deps, code, accessKey, writer, ratingAction(satisfaction), (current, to, directory) => ({
     set: {
       status: to,
       updatedAt: at,

@@ -11,6 +11,7 @@ import { joinKeyMatches, newJoinKey, newSessionCode, normalizeSessionCode, noSes
 import type { Directory } from '../schemas/directory';
 import type { CreateSessionBody, PublicSessionView, SessionListQuery, SessionRatingBody, SessionView, UpdateSessionBody } from '../schemas/session';
 import { requireDirectory } from './directory';
+import { admitPublicWrite, type PublicWriter } from './room';
 
 /** Training sessions (培训场次): staff create, list, read and edit them; participants reach them by link. */
 
@@ -161,12 +162,13 @@ export const publicSessionView = async (deps: Deps, code: string, joinKey: strin
   };
 };
 
-/** A participant's rating of the session (a public write: the address's limit applies). */
-export const rateSession = async (deps: Deps, code: string, joinKey: string | undefined, input: SessionRatingBody, sourceIp?: string) => {
+/** A participant's rating of the session (a public write of the room: shared/services/room.ts). */
+export const rateSession = async (deps: Deps, code: string, joinKey: string | undefined, input: SessionRatingBody, writer: PublicWriter) => {
   const session = await sessionForLink(deps, code, joinKey);
   if (!session) throw noSuchLink();
   if (!session.open) throw new SessionClosedError();
+  const admission = await admitPublicWrite(deps, writer);
   const rating = { score: input.score, ...(input.comment ? { comment: input.comment } : {}), createdAt: deps.clock.now().toISOString() };
-  await addRating(deps, session.code, randomBytes(6).toString('hex'), rating, sourceIp);
+  await addRating(deps, session.code, randomBytes(6).toString('hex'), rating, admission);
   return { received: true as const };
 };

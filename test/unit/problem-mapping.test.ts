@@ -35,8 +35,38 @@ const cases: [string, errors.DomainError, { status: number; type: string; title:
   [
     'RateLimitedError',
     new errors.RateLimitedError(42),
-    { status: 429, type: problemTypes.rateLimited, title: 'Too Many Requests', detail: 'Too many requests from this address; try again later.' },
+    {
+      status: 429,
+      type: problemTypes.rateLimited,
+      title: 'Too Many Requests',
+      detail: 'Too many requests from this address; solve the challenge and send its proof in X-Altcha, or try again later.',
+      challenge: '/api/challenge',
+    },
     { 'Retry-After': '42' },
+  ],
+  [
+    'RoomFullError',
+    new errors.RoomFullError(30),
+    { status: 429, type: problemTypes.roomFull, title: 'Too Many Requests', detail: 'This address has made as many writes as a room may in this window; try again later.' },
+    { 'Retry-After': '30' },
+  ],
+  [
+    'ProofUsedError',
+    new errors.ProofUsedError(),
+    { status: 400, type: problemTypes.proofUsed, title: 'Bad Request', detail: 'This proof of work was already used for a write; solve a new challenge.' },
+    {},
+  ],
+  [
+    'InvalidProofError',
+    new errors.InvalidProofError('invalid'),
+    { status: 400, type: problemTypes.proofInvalid, title: 'Bad Request', detail: 'The X-Altcha proof of work is not a valid solution of a challenge from this server.' },
+    {},
+  ],
+  [
+    'InvalidProofError (expired)',
+    new errors.InvalidProofError('expired'),
+    { status: 400, type: problemTypes.proofExpired, title: 'Bad Request', detail: 'The challenge of this proof of work has expired; solve a new one.' },
+    {},
   ],
   [
     'UnavailableError',

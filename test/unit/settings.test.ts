@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createDeps } from '../../shared/deps';
 import {
   defaultAutoCloseDays,
+  defaultChallengeCost,
   defaultContactRetentionDays,
   defaultDirectoryCacheMs,
   defaultPublicUrl,
@@ -10,11 +11,13 @@ import {
   originVerifyEnvName,
   originVerifyMinLength,
   readSettings,
+  roomSecretMinLength,
 } from '../../shared/settings';
 
 /** The one parser of the environment (shared/settings.ts): defaults, and every invalid value refused by name. */
 
 const secret = 'x'.repeat(originVerifyMinLength);
+const roomSecret = 'r'.repeat(roomSecretMinLength);
 
 describe('settings', () => {
   it('have defaults for everything but the table (deployed: no endpoint, a request timeout)', () => {
@@ -23,6 +26,10 @@ describe('settings', () => {
       dynamoEndpoint: undefined,
       dynamoTimeoutMs: deployedDynamoTimeoutMs,
       rateLimit: { limit: 10, windowSeconds: 600 },
+      roomLimit: { limit: 2000, windowSeconds: 600 },
+      challengeCost: defaultChallengeCost,
+      roomSecretArn: undefined,
+      roomSecret: undefined,
       originVerifySecret: undefined,
       autoCloseDays: defaultAutoCloseDays,
       contactRetentionDays: defaultContactRetentionDays,
@@ -41,6 +48,10 @@ describe('settings', () => {
         TABLE_NAME: 't',
         DYNAMODB_ENDPOINT: 'http://127.0.0.1:8000',
         YIJIAN_RATE_LIMIT: '3/60',
+        YIJIAN_ROOM_LIMIT: '300/3600',
+        YIJIAN_CHALLENGE_COST: '5',
+        YIJIAN_ROOM_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:room-AbCdEf',
+        YIJIAN_ROOM_SECRET: roomSecret,
         [originVerifyEnvName]: secret,
         YIJIAN_AUTO_CLOSE_DAYS: '2.5',
         YIJIAN_CONTACT_RETENTION_DAYS: '30',
@@ -59,6 +70,10 @@ describe('settings', () => {
       // Against a local endpoint no request timeout unless one is asked for.
       dynamoTimeoutMs: 0,
       rateLimit: { limit: 3, windowSeconds: 60 },
+      roomLimit: { limit: 300, windowSeconds: 3600 },
+      challengeCost: 5,
+      roomSecretArn: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:room-AbCdEf',
+      roomSecret,
       originVerifySecret: secret,
       autoCloseDays: 2.5,
       contactRetentionDays: 30,
@@ -70,6 +85,7 @@ describe('settings', () => {
       clockOffsetMs: -86_400_000,
     });
     expect(readSettings({ YIJIAN_RATE_LIMIT: 'OFF' }).rateLimit).toBeNull();
+    expect(readSettings({ YIJIAN_ROOM_LIMIT: 'off' }).roomLimit).toBeNull();
     expect(readSettings({ DYNAMODB_ENDPOINT: 'http://127.0.0.1:1', YIJIAN_DYNAMODB_TIMEOUT_MS: '250' }).dynamoTimeoutMs).toBe(250);
   });
 
@@ -87,6 +103,10 @@ describe('settings', () => {
     ['YIJIAN_RATE_LIMIT', '0/600'],
     ['YIJIAN_RATE_LIMIT', '10/0'],
     ['YIJIAN_RATE_LIMIT', 'ten/600'],
+    ['YIJIAN_ROOM_LIMIT', '2000'],
+    ['YIJIAN_ROOM_LIMIT', '0/600'],
+    ['YIJIAN_CHALLENGE_COST', '0'],
+    ['YIJIAN_CHALLENGE_COST', 'cheap'],
     ['YIJIAN_AUTO_CLOSE_DAYS', '0'],
     ['YIJIAN_AUTO_CLOSE_DAYS', '-1'],
     ['YIJIAN_AUTO_CLOSE_DAYS', 'seven'],
@@ -114,6 +134,7 @@ describe('settings', () => {
       expect((error as Error).message).not.toContain('short-secret');
     }
     expect(() => readSettings({ YIJIAN_JWT_ISSUER: 'https://issuer.example' })).toThrow(/^YIJIAN_JWT_CLIENT_ID must be set/);
+    expect(() => readSettings({ YIJIAN_ROOM_SECRET: 'short-room-secret' })).toThrow(/^YIJIAN_ROOM_SECRET must be at least/);
   });
 });
 

@@ -288,9 +288,11 @@ describe('the OpenAPI document', () => {
     expect(r.properties.comment).toMatchObject({ minLength: 1, maxLength: 1000 });
   });
 
-  it('documents the access key and idempotency headers where they apply', () => {
+  it('documents the access key, idempotency and proof-of-work headers where they apply', () => {
     const names = (path: string, method: string) => (doc.paths[path][method].parameters ?? []).map((p: { name: string }) => p.name);
-    expect(names('/api/submissions', 'post')).toEqual(['Idempotency-Key']);
+    expect(names('/api/submissions', 'post')).toEqual(['Idempotency-Key', 'X-Altcha']);
+    expect(names('/api/submissions/{trackingCode}/follow-ups', 'post')).toEqual(['trackingCode', 'X-Access-Key', 'X-Altcha']);
+    expect(names('/api/submissions/{trackingCode}/rating', 'post')).toEqual(['trackingCode', 'X-Access-Key', 'X-Altcha']);
     expect(names('/api/submissions/{trackingCode}', 'get')).toEqual(['trackingCode', 'X-Access-Key']);
     const idem = doc.paths['/api/submissions'].post.parameters[0];
     expect(idem.schema).toMatchObject({ minLength: 8, maxLength: 128 });
