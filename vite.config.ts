@@ -19,6 +19,8 @@ export default defineConfig({
   resolve: {
     alias: { react: 'preact/compat', 'react-dom': 'preact/compat' },
   },
+  // The proof-of-work solver (web/src/lib/proof-worker.ts) is a module worker: a file of its own under script-src 'self'.
+  worker: { format: 'es' },
   build: {
     outDir: here('./web/dist'),
     emptyOutDir: true,

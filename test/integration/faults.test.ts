@@ -93,12 +93,12 @@ let m: Modules;
 
 /**
  * The same submission function deployed without rate limiting: on deps of its own read from the
- * environment with YIJIAN_RATE_LIMIT=off, with their own DynamoDB client, behind the same proxy.
+ * environment with YIJIAN_RATE_LIMIT=off and YIJIAN_ROOM_LIMIT=off, with their own DynamoDB client, behind the same proxy.
  */
 let plain: { createSubmission: Invoke; dynamo: DynamoDBDocumentClient };
 const loadPlain = async () => {
   const [{ handler }, { createDeps }] = await Promise.all([import('../../functions/create-submission'), import('../../shared/deps')]);
-  const deps = createDeps({ ...process.env, YIJIAN_RATE_LIMIT: 'off' });
+  const deps = createDeps({ ...process.env, YIJIAN_RATE_LIMIT: 'off', YIJIAN_ROOM_LIMIT: 'off' });
   return { createSubmission: handler.withDeps(deps) as unknown as Invoke, dynamo: deps.db.client };
 };
 
