@@ -6,10 +6,11 @@
 import { CfnOutput, Duration, Stack } from 'aws-cdk-lib';
 import { FunctionUrlAuthType, InvokeMode, type FunctionUrl } from 'aws-cdk-lib/aws-lambda';
 import type { Construct } from 'constructs';
-import { routeKey, type RouteData, type RouteDef } from '../shared/routes';
+import { challengePath, routeKey, type RouteData, type RouteDef } from '../shared/routes';
 import { originVerifyEnvName } from '../shared/settings';
 import { bindTable, checkDeclaredAccess, type BoundTable, type DeclaredAccess } from './bind-table';
 import { functionId, functionUrlOutputId } from './construct-ids';
+import type { RoomSecret } from './room-secret';
 import type { StaffIdentity } from './staff-identity';
 import { YijianFunction } from './yijian-function';
 
@@ -19,6 +20,8 @@ interface HandlerNeeds {
   stream: boolean;
   staff: boolean;
   countsClients: boolean;
+  /** Counts clients or issues challenges: reads the room secret (infra/room-secret.ts). */
+  usesRoom: boolean;
 }
 
 /** A module serving several routes touches what each of them declares. */
@@ -34,7 +37,7 @@ function needsByHandler(routeTable: readonly RouteDef[]): Map<string, HandlerNee
   for (const route of routeTable) {
     const stream = route.stream === true;
     checkDeclaredAccess(routeKey(route), route);
-    const entry = handlers.get(route.handler) ?? { access: { access: 'read', data: {} }, routeKeys: [], stream, staff: false, countsClients: false };
+    const entry = handlers.get(route.handler) ?? { access: { access: 'read', data: {} }, routeKeys: [], stream, staff: false, countsClients: false, usesRoom: false };
     if (entry.stream !== stream) {
       throw new Error(
         `functions/${route.handler}.ts serves streaming and non-streaming routes: a function is ` +
@@ -48,6 +51,7 @@ function needsByHandler(routeTable: readonly RouteDef[]): Map<string, HandlerNee
     if (route.auth === 'staff') entry.staff = true;
     // Public writes are the rate-limited requests (shared/services/public-desk.ts).
     if (route.auth === 'public' && route.access === 'write') entry.countsClients = true;
+    if (entry.countsClients || route.path === challengePath) entry.usesRoom = true;
     entry.routeKeys.push(routeKey(route));
     handlers.set(route.handler, entry);
   }
@@ -62,6 +66,8 @@ export interface RouteFunctionsProps {
   readonly identity: StaffIdentity;
   /** The origin secret, for the functions that count clients (infra/origin-verify.ts). */
   readonly originVerifySecret: string;
+  /** The room secret, for the functions that count clients or issue challenges. */
+  readonly roomSecret: RoomSecret;
 }
 
 export interface RouteFunctions {
@@ -75,7 +81,7 @@ export interface RouteFunctions {
 export function createRouteFunctions(scope: Construct, props: RouteFunctionsProps): RouteFunctions {
   const functions = new Map<string, YijianFunction>();
   const functionUrls = new Map<string, FunctionUrl>();
-  for (const [handler, { access, routeKeys, stream, staff, countsClients }] of needsByHandler(props.routeTable)) {
+  for (const [handler, { access, routeKeys, stream, staff, countsClients, usesRoom }] of needsByHandler(props.routeTable)) {
     const fn = new YijianFunction(scope, functionId(handler), {
       handler,
       description: `yijian ${handler}: ${routeKeys.join(', ')}`,
@@ -88,6 +94,7 @@ export function createRouteFunctions(scope: Construct, props: RouteFunctionsProp
     // Only the functions that count clients hold the origin secret: every other one has no use
     // for a viewer address, and one copy fewer of the secret is one reader fewer.
     if (countsClients) fn.addEnvironment(originVerifyEnvName, props.originVerifySecret);
+    if (usesRoom) props.roomSecret.bind(fn);
     functions.set(handler, fn);
     if (stream) functionUrls.set(handler, createStreamingUrl(fn, routeKeys, staff, props.identity));
   }

@@ -20,6 +20,7 @@ import { scheduleWorker, streamWorker, tallyWorker } from '../shared/workers';
 import { consoleConfigOf, consoleConnectSources, warnUntilStaffCanSignIn } from './console-config';
 import { createApiRoutes, createHttpApi, defaultThrottle } from './http-api';
 import { checkOriginVerifyVersionId, OriginVerify, originVerifyVersionIdFrom } from './origin-verify';
+import { RoomSecret } from './room-secret';
 import { createRouteFunctions } from './route-functions';
 import { Site } from './site';
 import { webDistFrom } from './site-pages';
@@ -107,6 +108,8 @@ export class YijianStack extends Stack {
   readonly site: Site;
   /** The secret CloudFront sends the API, without which no function believes a viewer address. */
   readonly originVerify: OriginVerify;
+  /** The secret that keys address hashes and signs challenges, with its rotation function. */
+  readonly roomSecret: RoomSecret;
 
   constructor(scope: Construct, id: string, props: YijianStackProps = {}) {
     super(scope, id, props);
@@ -140,12 +143,15 @@ export class YijianStack extends Stack {
         props.originVerifyVersionId === undefined ? originVerifyVersionIdFrom(this) : checkOriginVerifyVersionId(props.originVerifyVersionId),
     });
 
+    this.roomSecret = new RoomSecret(this, 'RoomSecret');
+
     const { functions, functionUrls } = createRouteFunctions(this, {
       routeTable,
       table: boundTable,
       identity,
       streamConcurrency: props.streamConcurrency === undefined ? streamConcurrencyFrom(this) : checkStreamConcurrency(props.streamConcurrency),
       originVerifySecret: this.originVerify.value,
+      roomSecret: this.roomSecret,
     });
     for (const worker of [streamWorker.handler, tallyWorker.handler, scheduleWorker.handler]) {
       if (functions.has(worker)) {

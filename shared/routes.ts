@@ -58,10 +58,13 @@ const listIndexes = ['gsi1', 'gsi2', 'gsi3', 'gsi4', 'gsi5'] as const;
 /** The same, and a training session's items (`sessionCode`, gsi8). */
 const listAndSessionIndexes = [...listIndexes, 'gsi8'] as const;
 
+/** Where a client fetches a proof-of-work challenge (the room: shared/services/room.ts). */
+export const challengePath = '/api/challenge';
+
 export const routes: readonly RouteDef[] = [
   { method: 'GET', path: '/api/form', handler: 'get-form', auth: 'public', access: 'read', data: { read: ['directory'] } },
   { method: 'GET', path: '/api/openapi.json', handler: 'get-openapi', auth: 'public', access: 'read', data: {} },
-  { method: 'GET', path: '/api/challenge', handler: 'get-challenge', auth: 'public', access: 'read', data: {} },
+  { method: 'GET', path: challengePath, handler: 'get-challenge', auth: 'public', access: 'read', data: {} },
   { method: 'POST', path: '/api/submissions', handler: 'create-submission', auth: 'public', access: 'write', data: { read: ['directory', 'session'], write: ['item', 'idempotency', 'rateLimit', 'proof'] } },
   { method: 'GET', path: '/api/submissions/{trackingCode}', handler: 'get-submission', auth: 'public', access: 'read', data: { read: ['item', 'directory'] } },
   { method: 'POST', path: '/api/submissions/{trackingCode}/follow-ups', handler: 'create-follow-up', auth: 'public', access: 'write', data: { read: ['directory'], write: ['item', 'rateLimit', 'proof'] } },

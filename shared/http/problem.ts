@@ -13,6 +13,7 @@ import {
   UnavailableError,
   type FieldError,
 } from '../domain/errors';
+import { challengePath } from '../routes';
 
 /**
  * RFC 9457 problem documents. Every error a client sees is one of these: the HTTP stack's own
@@ -82,9 +83,6 @@ export class HttpProblem extends Error {
  * Every problem type this API answers with, in one place (a client, or a translation of the
  * texts, can enumerate them). `about:blank` is used for 401, 403 and 500: their status says it all.
  */
-/** Where a client fetches a proof-of-work challenge (shared/routes.ts). */
-export const challengePath = '/api/challenge';
-
 export const problemTypes = {
   validation: 'https://yijian.example/problems/validation',
   malformedJson: 'https://yijian.example/problems/malformed-json',

@@ -17,7 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTableInput } from '../../local/table';
 import { tableDefinition } from '../../shared/data/table-definition';
 import { demoDirectory } from '../../shared/demo/directory';
-import { routeKey, routes, type RouteData, type RouteDef } from '../../shared/routes';
+import { challengePath, routeKey, routes, type RouteData, type RouteDef } from '../../shared/routes';
 import {
   counterKey,
   counterLayoutKey,
@@ -32,6 +32,7 @@ import {
   rateLimitKey,
   sessionKey,
   tallyMarkerKey,
+  usedProofKey,
   type KeySpace,
 } from '../../shared/data/keys';
 import { metricNames, metricsNamespace } from '../../shared/observability/metrics';
@@ -147,7 +148,9 @@ describe('functions', () => {
     // The CDK-provided BucketDeployment function, which runs only while CloudFormation deploys.
     const deployment = ids.filter((id) => id.startsWith('CustomCDKBucketDeployment'));
     expect(deployment).toHaveLength(1);
-    expect(ids.length - deployment.length).toBe(allHandlers.length);
+    // And the room secret's rotation, which Secrets Manager invokes (infra/room-secret.ts).
+    expect(ids).toContain(logicalId(stack.roomSecret.rotation.function));
+    expect(ids.length - deployment.length - 1).toBe(allHandlers.length);
     expect([...stack.functions.keys()].sort()).toEqual([...allHandlers].sort());
   });
 
@@ -203,6 +206,30 @@ describe('function code', () => {
       // Only Node's own modules: a bundled package leaves no import behind.
       expect(imported.filter((name) => !isBuiltin(name)), handler).toEqual([]);
       expect(readFileSync(file, 'utf8'), handler).not.toContain('Dynamic require of "');
+    }
+  });
+});
+
+describe('the room secret', () => {
+  it('is rotated, and only the functions that count clients or issue challenges may read it and know where it is', () => {
+    const secretId = logicalId(stack.roomSecret.secret);
+    expect(ofType('AWS::SecretsManager::RotationSchedule').map(([, r]) => r.Properties)).toEqual([
+      expect.objectContaining({ SecretId: { Ref: secretId }, RotationLambdaARN: { 'Fn::GetAtt': [logicalId(stack.roomSecret.rotation.function), 'Arn'] }, RotationRules: { ScheduleExpression: 'rate(30 days)' } }),
+    ]);
+    const readers = routes.filter((r) => r.auth === 'public' && (r.access === 'write' || r.path === challengePath)).map((r) => r.handler);
+    expect(readers).toContain('get-challenge');
+    expect(readers).toContain('create-submission');
+    for (const handler of allHandlers) {
+      const fn = stack.functions.get(handler)!;
+      const env = resources[logicalId(fn.function)]!.Properties.Environment.Variables;
+      const policies = JSON.stringify(ofType('AWS::IAM::Policy').filter(([, p]) => JSON.stringify(p.Properties.Roles).includes(logicalId(fn.role))));
+      if (readers.includes(handler)) {
+        expect(env.YIJIAN_ROOM_SECRET_ARN, handler).toEqual({ Ref: secretId });
+        expect(policies, handler).toContain('secretsmanager:GetSecretValue');
+      } else {
+        expect(env.YIJIAN_ROOM_SECRET_ARN, handler).toBeUndefined();
+        expect(policies, handler).not.toContain(secretId);
+      }
     }
   });
 });
@@ -916,14 +943,15 @@ describe('site (web pages behind CloudFront)', () => {
     });
 
     it('generates the secret in Secrets Manager at deploy time: letters and digits, long enough, never in the template', () => {
-      const secrets = ofType('AWS::SecretsManager::Secret');
+      // The room secret is the other one (its own test, below).
+      const secrets = ofType('AWS::SecretsManager::Secret').filter(([id]) => id !== logicalId(stack.roomSecret.secret));
       expect(secrets.map(([id]) => id)).toEqual([logicalId(stack.originVerify.secret)]);
       expect(secrets[0]![1].Properties.GenerateSecretString).toEqual({ PasswordLength: originVerifyLength, ExcludePunctuation: true, IncludeSpace: false });
       expect(originVerifyLength).toBeGreaterThanOrEqual(originVerifyMinLength);
       expect(secrets[0]![1].Properties.SecretString).toBeUndefined();
       // Filled by CloudFormation, not read by the functions at run time: no function may read it.
       for (const handler of allHandlers) {
-        expect(JSON.stringify(rolePolicies(handler).statements), handler).not.toContain('secretsmanager');
+        expect(JSON.stringify(rolePolicies(handler).statements), handler).not.toContain(logicalId(stack.originVerify.secret));
       }
     });
 
@@ -1147,6 +1175,9 @@ describe('least privilege', () => {
         { resource: queueArn(workers.sweepFailures), actions: ['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'] },
       ],
     };
+    // The room secret, for the functions that count clients or issue challenges (its own test, above).
+    const roomSecretRead = { resource: { Ref: logicalId(stack.roomSecret.secret) }, actions: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'] };
+    for (const route of routes) if (route.auth === 'public' && (route.access === 'write' || route.path === challengePath)) (extras[route.handler] ??= []).push(roomSecretRead);
     const xray = ['xray:PutTelemetryRecords', 'xray:PutTraceSegments'];
     for (const handler of allHandlers) {
       const { statements, managed } = rolePolicies(handler);
@@ -1249,8 +1280,8 @@ describe('least privilege by key (dynamodb:LeadingKeys)', () => {
   it('lets the public writes write what a submission, a follow-up and a rating write, and nothing else', () => {
     const publicWriters = [...new Set(routes.filter((r) => r.auth === 'public' && r.access === 'write').map((r) => r.handler))];
     expect(publicWriters.length).toBeGreaterThan(0);
-    // The keys their transactions write (shared/data/items.ts createItem and commitChange, shared/data/rate-limit.ts).
-    const written = [itemPk('YJ-2K7Q-9XHM'), idempotencyKey('a'.repeat(64)).pk, rateLimitKey('b'.repeat(32), 1_733_000_000).pk];
+    // The keys their transactions write (shared/data/items.ts createItem and commitChange, shared/data/room.ts).
+    const written = [itemPk('YJ-2K7Q-9XHM'), idempotencyKey('a'.repeat(64)).pk, rateLimitKey('b'.repeat(32), 1_733_000_000).pk, usedProofKey('c'.repeat(64)).pk];
     const others = [directoryKey.pk, counterKey('p1#-').pk, counterLayoutKey.pk, dueBucketKey('2026-01-01T00:00:00.000Z').pk, notificationKey('x#1#reply').pk, parkedRecordKey('notify', 'e').pk, tallyMarkerKey('e').pk];
     for (const handler of publicWriters) {
       const allowed = writablePks(handler);

@@ -3,7 +3,7 @@ import * as errors from '../../shared/domain/errors';
 import { problemFor, problemTypes } from '../../shared/http/problem';
 
 /** Every domain error class, and the problem+json document (and headers) it stands for. */
-const cases: [string, errors.DomainError, { status: number; type: string; title: string; detail?: string; errors?: unknown }, Record<string, string>][] = [
+const cases: [string, errors.DomainError, { status: number; type: string; title: string; detail?: string; errors?: unknown; challenge?: string }, Record<string, string>][] = [
   ['NotFoundError', new errors.NotFoundError('No such item.'), { status: 404, type: problemTypes.notFound, title: 'Not Found', detail: 'No such item.' }, {}],
   ['NotFoundError without a detail', new errors.NotFoundError(undefined), { status: 404, type: problemTypes.notFound, title: 'Not Found', detail: 'Nothing was found here.' }, {}],
   ['ForbiddenError', new errors.ForbiddenError('Only the office manages the directory.'), { status: 403, type: 'about:blank', title: 'Forbidden', detail: 'Only the office manages the directory.' }, {}],

@@ -12,6 +12,8 @@ import type { PublicSessionView } from '../../shared/schemas/session';
 import type { SubmissionReceipt } from '../../shared/schemas/submission';
 import { apiRequest, type ApiResult } from './lib/api';
 import { dictionary, useLang } from './lib/i18n';
+import { roomProblemText } from './lib/messages';
+import { prepareProof, publicWrite } from './lib/room';
 import { defaultTimeZone, sessionTime } from './lib/session-time';
 import { Receipt, SubmissionForm, useFormData } from './lib/submission-form';
 import { Banner, CharCount, TopBar } from './lib/ui';
@@ -109,13 +111,14 @@ const sessionProblem = (r: ApiResult): 'closed' | 'badLink' | null => {
 };
 
 const commonProblem = (r: ApiResult): string =>
-  r.status === 0
+  roomProblemText(r.problem, r.headers.get('retry-after')) ??
+  (r.status === 0
     ? t('network')
     : r.status === 429
       ? t('rateLimited', { s: r.headers.get('retry-after') ?? '60' })
       : r.status === 503
         ? t('busy')
-        : t('failed', { status: r.status });
+        : t('failed', { status: r.status }));
 
 const Rating = (props: { code: string; sessionKey: string; onClosed: () => void; onBadLink: () => void }) => {
   const [score, setScore] = useState<number | null>(null);
@@ -125,6 +128,8 @@ const Rating = (props: { code: string; sessionKey: string; onClosed: () => void;
   const [error, setError] = useState('');
   /** A tap (pointer) on a star sends at once; arrow keys only move the choice, Enter or the button sends. */
   const pointerAt = useRef(0);
+  // A rating is one tap, maybe the page's first touch: the proof of work starts with the page.
+  useEffect(prepareProof, []);
 
   const send = async (n: number) => {
     if (busy) return;
@@ -132,7 +137,7 @@ const Rating = (props: { code: string; sessionKey: string; onClosed: () => void;
     setError('');
     const body: Record<string, unknown> = { score: n };
     if (comment.trim()) body.comment = comment.trim();
-    const r = await apiRequest('POST', `/api/public/sessions/${encodeURIComponent(props.code)}/ratings`, {
+    const r = await publicWrite('POST', `/api/public/sessions/${encodeURIComponent(props.code)}/ratings`, {
       body,
       headers: { 'X-Session-Key': props.sessionKey },
     });

@@ -9,7 +9,8 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { followUpBody, ratingBody, type PublicSubmissionView, type Satisfaction } from '../../shared/schemas/submission';
 import { apiRequest, issuesToErrors, problemToErrors, type FieldErrors } from './lib/api';
 import { dictionary, formatDate, formatDateTime, useLang } from './lib/i18n';
-import { translateMessage } from './lib/messages';
+import { roomProblemText, translateMessage } from './lib/messages';
+import { prepareProof, publicWrite } from './lib/room';
 import { kindName, openStatuses, satisfactionIds, satisfactionName, statusName } from './lib/terms';
 import { normalizeTrackingCode, parseReceiptFragment } from './lib/tracking-code';
 import { Banner, CharCount, describedBy, FieldError, TopBar } from './lib/ui';
@@ -228,21 +229,23 @@ const FollowUp = (props: { code: string; accessKey: string; onDone: (message: st
     }
     setBusy(true);
     setError('');
-    const r = await apiRequest('POST', `/api/submissions/${encodeURIComponent(props.code)}/follow-ups`, {
+    const r = await publicWrite('POST', `/api/submissions/${encodeURIComponent(props.code)}/follow-ups`, {
       body: parsed.data,
       headers: { 'X-Access-Key': props.accessKey },
     });
     setBusy(false);
+    const roomText = roomProblemText(r.problem, r.headers.get('retry-after'));
     if (r.status === 201) {
       setBody('');
       setErrors({});
       props.onDone(t('followUpSent'));
-    } else if (r.status === 400) setErrors(problemToErrors(r.problem));
+    } else if (roomText) setError(roomText);
+    else if (r.status === 400) setErrors(problemToErrors(r.problem));
     else if (r.status === 409) props.onDone(t('conflict'));
     else setError(r.status === 0 ? t('network') : (r.problem?.detail ?? t('failed', { status: r.status })));
   };
   return (
-    <form class="card" noValidate onSubmit={send}>
+    <form class="card" noValidate onSubmit={send} onFocusIn={prepareProof} onInput={prepareProof}>
       <div class="field">
         <label for="follow-up">{t('followUp')}</label>
         <textarea
@@ -283,18 +286,20 @@ const Rating = (props: { code: string; accessKey: string; onDone: (message: stri
     }
     setBusy(true);
     setError('');
-    const r = await apiRequest('POST', `/api/submissions/${encodeURIComponent(props.code)}/rating`, {
+    const r = await publicWrite('POST', `/api/submissions/${encodeURIComponent(props.code)}/rating`, {
       body: parsed.data,
       headers: { 'X-Access-Key': props.accessKey },
     });
     setBusy(false);
+    const roomText = roomProblemText(r.problem, r.headers.get('retry-after'));
     if (r.ok) props.onDone(t('thanks'));
+    else if (roomText) setError(roomText);
     else if (r.status === 400) setErrors(problemToErrors(r.problem));
     else if (r.status === 409) props.onDone(t('conflict'));
     else setError(r.status === 0 ? t('network') : (r.problem?.detail ?? t('failed', { status: r.status })));
   };
   return (
-    <form class="card" noValidate onSubmit={send} id="rating-form">
+    <form class="card" noValidate onSubmit={send} onFocusIn={prepareProof} onInput={prepareProof} id="rating-form">
       <fieldset aria-describedby={describedBy('satisfaction-hint', errors.satisfaction && 'satisfaction-error')}>
         <legend>{t('satisfaction')}</legend>
         <div class="choices">

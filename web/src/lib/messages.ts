@@ -38,3 +38,39 @@ export const translateMessage = (message: string): string => {
   if (m) return `至少 ${m[1]} 项。`;
   return message;
 };
+
+/**
+ * The room's refusals (shared/http/problem.ts), by the end of their problem type, in both
+ * languages: a hall shares one address, so these name the network, not the person. The pages
+ * retry once with a fresh proof of work (./room.ts) before any of these is shown.
+ */
+const roomProblems: Record<string, { zh: string; en: string }> = {
+  'rate-limited': {
+    zh: '这个网络的提交较多，正在自动验证，请再点一次提交；或 {s} 秒后再试。',
+    en: 'Many submissions are coming from this network; an automatic check is under way. Press the button again, or try again in {s} seconds.',
+  },
+  'room-limit': {
+    zh: '这个会场网络的提交已达到本时段上限，请 {s} 秒后再试。',
+    en: 'This network has reached its limit of submissions for now; try again in {s} seconds.',
+  },
+  'proof-used': {
+    zh: '这次提交的自动验证已用过，请再点一次提交。',
+    en: 'The automatic check of this submission was already used; press the button again.',
+  },
+  'proof-invalid': {
+    zh: '提交时的自动验证没有通过，请刷新页面后再试。',
+    en: 'The automatic check of this submission failed; reload the page and try again.',
+  },
+  'proof-expired': {
+    zh: '提交时的自动验证已过期，请再点一次提交。',
+    en: 'The automatic check of this submission has expired; press the button again.',
+  },
+};
+
+/** The page's text for a problem of the room, or null for any other problem. */
+export const roomProblemText = (problem: { type?: string } | undefined, retryAfter: string | null): string | null => {
+  const name = /\/problems\/([a-z-]+)$/.exec(problem?.type ?? '')?.[1];
+  const texts = name ? roomProblems[name] : undefined;
+  if (!texts) return null;
+  return (getLang() === 'en' ? texts.en : texts.zh).split('{s}').join(retryAfter ?? '60');
+};

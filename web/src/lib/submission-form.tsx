@@ -8,7 +8,8 @@ import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { createSubmissionBody, type SubmissionReceipt } from '../../../shared/schemas/submission';
 import { apiRequest, issuesToErrors, problemToErrors, type ApiResult, type FieldErrors } from './api';
 import { dictionary, formatDateTime } from './i18n';
-import { translateMessage } from './messages';
+import { roomProblemText, translateMessage } from './messages';
+import { prepareProof, publicWrite } from './room';
 import { kindDescription, kindName, kinds, statusName, type Kind } from './terms';
 import { receiptLink } from './tracking-code';
 import { CharCount, describedBy, FieldError, randomId, useCopy } from './ui';
@@ -268,7 +269,7 @@ export const SubmissionForm = (props: SubmissionFormProps) => {
     const bodyJson = JSON.stringify(body);
     if (idempotency.current?.body !== bodyJson) idempotency.current = { key: randomId(), body: bodyJson };
     try {
-      const r = await apiRequest<SubmissionReceipt>('POST', '/api/submissions', {
+      const r = await publicWrite<SubmissionReceipt>('POST', '/api/submissions', {
         body,
         headers: { 'Idempotency-Key': idempotency.current.key },
       });
@@ -280,7 +281,7 @@ export const SubmissionForm = (props: SubmissionFormProps) => {
         props.onReceipt(r.json);
         return;
       }
-      const own = props.describeProblem?.(r) ?? null;
+      const own = props.describeProblem?.(r) ?? roomProblemText(r.problem, r.headers.get('retry-after'));
       const fieldErrors = localiseErrors(problemToErrors(r.problem));
       if (own) {
         setErrors({});
@@ -301,7 +302,7 @@ export const SubmissionForm = (props: SubmissionFormProps) => {
   const errId = (path: string) => (errors[path] ? `${path.replace('.', '-')}-error` : undefined);
 
   return (
-    <form class="card" id="submission-form" noValidate onSubmit={onSubmit} aria-describedby={banner ? 'form-banner' : undefined}>
+    <form class="card" id="submission-form" noValidate onSubmit={onSubmit} onFocusIn={prepareProof} onInput={prepareProof} aria-describedby={banner ? 'form-banner' : undefined}>
       {banner ? (
         <div id="form-banner" class="banner bad" role="alert" tabIndex={-1}>
           {banner}
