@@ -1,6 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LocalStack } from '../../local/stack';
-import type { Api } from '../support/stack';
+import { describe, expect, it } from 'vitest';
+import { useTestStack } from '../support/stack';
 import { solveProof } from '../support/proof';
 
 /**
@@ -11,16 +10,7 @@ process.env.YIJIAN_CHALLENGE_COST = '1';
 process.env.YIJIAN_RATE_LIMIT = '3/600';
 process.env.YIJIAN_ROOM_LIMIT = '6/600';
 
-let stack: LocalStack;
-let http: Api;
-beforeAll(async () => {
-  const { api, startTestStack } = await import('../support/stack');
-  stack = await startTestStack();
-  http = api(stack.url);
-});
-afterAll(async () => {
-  await stack?.stop();
-});
+const files = useTestStack();
 
 const submission = (title: string) => ({ kind: 'suggestion', title, body: '教室的上限', anonymous: true });
 
@@ -28,26 +18,26 @@ describe('the room ceiling (YIJIAN_RATE_LIMIT=3/600, YIJIAN_ROOM_LIMIT=6/600)', 
   it('lets proofs through up to the ceiling, then answers 429 room-limit without a challenge, and spends no proof it refused', async () => {
     // 40 s before a window ends: the refused proof is tried again in the next window, before it expires.
     const windowStart = Math.ceil(Date.now() / 600_000) * 600;
-    stack.clock.set(new Date((windowStart + 560) * 1000));
-    for (let i = 0; i < 3; i++) expect((await http.post('/api/submissions', submission(`无证明 ${i}`))).status).toBe(201);
-    const plain = await http.post('/api/submissions', submission('无证明 3'));
+    files.stack.clock.set(new Date((windowStart + 560) * 1000));
+    for (let i = 0; i < 3; i++) expect((await files.http.post('/api/submissions', submission(`无证明 ${i}`))).status).toBe(201);
+    const plain = await files.http.post('/api/submissions', submission('无证明 3'));
     expect(plain.status).toBe(429);
     expect(plain.json).toMatchObject({ type: expect.stringMatching(/rate-limited$/), challenge: '/api/challenge' });
-    for (let i = 0; i < 3; i++) expect((await http.post('/api/submissions', submission(`有证明 ${i}`), { 'X-Altcha': await solveProof(http) })).status).toBe(201);
-    const proof = await solveProof(http);
-    const full = await http.post('/api/submissions', submission('有证明 3'), { 'X-Altcha': proof });
+    for (let i = 0; i < 3; i++) expect((await files.http.post('/api/submissions', submission(`有证明 ${i}`), { 'X-Altcha': await solveProof(files.http) })).status).toBe(201);
+    const proof = await solveProof(files.http);
+    const full = await files.http.post('/api/submissions', submission('有证明 3'), { 'X-Altcha': proof });
     expect(full.status).toBe(429);
     expect(full.json.type).toMatch(/room-limit$/);
     expect(full.json.challenge).toBeUndefined();
     expect(Number(full.headers.get('retry-after'))).toBeGreaterThan(0);
     expect(Number(full.headers.get('retry-after'))).toBeLessThanOrEqual(40);
     // Without a proof, at the ceiling: a proof would not help, so no challenge is offered either.
-    const plainAtCeiling = await http.post('/api/submissions', submission('无证明 4'));
+    const plainAtCeiling = await files.http.post('/api/submissions', submission('无证明 4'));
     expect(plainAtCeiling.status).toBe(429);
     expect(plainAtCeiling.json.type).toMatch(/room-limit$/);
     // In the next window the refused proof is still unspent.
-    stack.clock.set(new Date((windowStart + 601) * 1000));
-    expect((await http.post('/api/submissions', submission('有证明 3'), { 'X-Altcha': proof })).status).toBe(201);
-    stack.clock.set(null);
+    files.stack.clock.set(new Date((windowStart + 601) * 1000));
+    expect((await files.http.post('/api/submissions', submission('有证明 3'), { 'X-Altcha': proof })).status).toBe(201);
+    files.stack.clock.set(null);
   });
 });

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { LocalStack } from '../../local/stack';
-import type { Api } from '../support/stack';
+import { useTestStack } from '../support/stack';
 import { inParallel, solveProof } from '../support/proof';
 
 /**
@@ -15,16 +15,7 @@ process.env.YIJIAN_CHALLENGE_COST = '1';
 delete process.env.YIJIAN_RATE_LIMIT;
 delete process.env.YIJIAN_ROOM_LIMIT;
 
-let stack: LocalStack;
-let http: Api;
-beforeAll(async () => {
-  const { api, startTestStack } = await import('../support/stack');
-  stack = await startTestStack();
-  http = api(stack.url);
-});
-afterAll(async () => {
-  await stack?.stop();
-});
+const files = useTestStack();
 
 const windowSeconds = 600;
 const windowsUsed: number[] = [];
@@ -32,13 +23,13 @@ const windowsUsed: number[] = [];
 const freshWindow = () => {
   const start = (Math.ceil(Date.now() / 1000 / windowSeconds) + windowsUsed.length) * windowSeconds;
   windowsUsed.push(start);
-  stack.clock.set(new Date((start + 1) * 1000));
+  files.stack.clock.set(new Date((start + 1) * 1000));
 };
 
 const submission = (title: string) => ({ kind: 'question', title, body: '培训教室里提的问题', anonymous: true });
 const itemCount = async () => {
   const { ScanCommand } = await import('@aws-sdk/lib-dynamodb');
-  const { client, tableName } = stack.deps.db;
+  const { client, tableName } = files.stack.deps.db;
   const { Items } = await client.send(new ScanCommand({ TableName: tableName, FilterExpression: 'entity = :item', ExpressionAttributeValues: { ':item': 'item' } }));
   return Items!.length;
 };
@@ -48,14 +39,14 @@ describe('the room: many people behind one address', () => {
     freshWindow();
     const before = await itemCount();
     const receipts = await inParallel(200, 8, async (i) => {
-      const response = await http.post('/api/submissions', submission(`第${i}个人`), { 'X-Altcha': await solveProof(http) });
+      const response = await files.http.post('/api/submissions', submission(`第${i}个人`), { 'X-Altcha': await solveProof(files.http) });
       expect(response.status, response.text).toBe(201);
       return response.json as { trackingCode: string; accessKey: string };
     });
     const followUps = await inParallel(100, 8, async (i) => {
       const { trackingCode, accessKey } = receipts[i * 2]!;
-      const headers = { 'X-Access-Key': accessKey, 'X-Altcha': await solveProof(http) };
-      return (await http.post(`/api/submissions/${trackingCode}/follow-ups`, { body: '补充一句' }, headers)).status;
+      const headers = { 'X-Access-Key': accessKey, 'X-Altcha': await solveProof(files.http) };
+      return (await files.http.post(`/api/submissions/${trackingCode}/follow-ups`, { body: '补充一句' }, headers)).status;
     });
     expect(followUps.every((status) => status === 201)).toBe(true);
     expect(await itemCount()).toBe(before + 200);
@@ -63,9 +54,9 @@ describe('the room: many people behind one address', () => {
 
   it('answers a write without a proof beyond the allowance with 429, Retry-After and the challenge, and stores nothing', async () => {
     freshWindow();
-    for (let i = 0; i < 10; i++) expect((await http.post('/api/submissions', submission(`无证明 ${i}`))).status).toBe(201);
+    for (let i = 0; i < 10; i++) expect((await files.http.post('/api/submissions', submission(`无证明 ${i}`))).status).toBe(201);
     const before = await itemCount();
-    const refused = await http.post('/api/submissions', submission('第十一个'));
+    const refused = await files.http.post('/api/submissions', submission('第十一个'));
     expect(refused.status).toBe(429);
     expect(refused.headers.get('content-type')).toMatch(/^application\/problem\+json/);
     expect(refused.json).toMatchObject({ type: expect.stringMatching(/rate-limited$/), status: 429, challenge: '/api/challenge' });
@@ -73,27 +64,27 @@ describe('the room: many people behind one address', () => {
     expect(Number(refused.headers.get('retry-after'))).toBeLessThanOrEqual(windowSeconds);
     expect(await itemCount()).toBe(before);
     // The same write with a proof passes: the challenge link is all a client needs.
-    expect((await http.post('/api/submissions', submission('第十一个'), { 'X-Altcha': await solveProof(http) })).status).toBe(201);
+    expect((await files.http.post('/api/submissions', submission('第十一个'), { 'X-Altcha': await solveProof(files.http) })).status).toBe(201);
   });
 
   it('refuses a reused proof with 400 proof-used and stores nothing, even when the uses race', async () => {
     freshWindow();
-    const proof = await solveProof(http);
-    const first = await http.post('/api/submissions', submission('用过的证明'), { 'X-Altcha': proof });
+    const proof = await solveProof(files.http);
+    const first = await files.http.post('/api/submissions', submission('用过的证明'), { 'X-Altcha': proof });
     expect(first.status).toBe(201);
     const before = await itemCount();
-    const again = await http.post('/api/submissions', submission('再用一次'), { 'X-Altcha': proof });
+    const again = await files.http.post('/api/submissions', submission('再用一次'), { 'X-Altcha': proof });
     expect(again.status).toBe(400);
     expect(again.json.type).toMatch(/proof-used$/);
     // On a follow-up too: the item is unchanged.
     const key = { 'X-Access-Key': first.json.accessKey };
-    const followUp = await http.post(`/api/submissions/${first.json.trackingCode}/follow-ups`, { body: '补充' }, { ...key, 'X-Altcha': proof });
+    const followUp = await files.http.post(`/api/submissions/${first.json.trackingCode}/follow-ups`, { body: '补充' }, { ...key, 'X-Altcha': proof });
     expect(followUp.status).toBe(400);
     expect(followUp.json.type).toMatch(/proof-used$/);
-    expect((await http.get(`/api/submissions/${first.json.trackingCode}`, key)).json.followUps).toEqual([]);
+    expect((await files.http.get(`/api/submissions/${first.json.trackingCode}`, key)).json.followUps).toEqual([]);
     // Five writes racing with one fresh proof: exactly one is stored.
-    const fresh = await solveProof(http);
-    const statuses = await Promise.all(Array.from({ length: 5 }, (_, i) => http.post('/api/submissions', submission(`抢用 ${i}`), { 'X-Altcha': fresh })));
+    const fresh = await solveProof(files.http);
+    const statuses = await Promise.all(Array.from({ length: 5 }, (_, i) => files.http.post('/api/submissions', submission(`抢用 ${i}`), { 'X-Altcha': fresh })));
     expect(statuses.map((r) => r.status).sort()).toEqual([201, 400, 400, 400, 400]);
     for (const r of statuses.filter((r) => r.status === 400)) expect(r.json.type).toMatch(/proof-used$/);
     expect(await itemCount()).toBe(before + 1);
@@ -102,18 +93,18 @@ describe('the room: many people behind one address', () => {
   it('answers a retried Idempotency-Key request with its receipt: not counted again, not refused as proof-used', async () => {
     freshWindow();
     // The allowance is spent first, so every write below needs its proof.
-    for (let i = 0; i < 10; i++) await http.post('/api/submissions', submission(`占满 ${i}`));
-    const proof = await solveProof(http);
+    for (let i = 0; i < 10; i++) await files.http.post('/api/submissions', submission(`占满 ${i}`));
+    const proof = await solveProof(files.http);
     const headers = { 'X-Altcha': proof, 'Idempotency-Key': 'room-retry-0001' };
-    const first = await http.post('/api/submissions', submission('重试'), headers);
+    const first = await files.http.post('/api/submissions', submission('重试'), headers);
     expect(first.status).toBe(201);
     const before = await itemCount();
-    const retried = await http.post('/api/submissions', submission('重试'), headers);
+    const retried = await files.http.post('/api/submissions', submission('重试'), headers);
     expect(retried.status).toBe(201);
     expect(retried.json).toEqual(first.json);
     // A retry racing its twin: both get the one receipt.
-    const twinHeaders = { 'X-Altcha': await solveProof(http), 'Idempotency-Key': 'room-retry-0002' };
-    const twins = await Promise.all([http.post('/api/submissions', submission('并发重试'), twinHeaders), http.post('/api/submissions', submission('并发重试'), twinHeaders)]);
+    const twinHeaders = { 'X-Altcha': await solveProof(files.http), 'Idempotency-Key': 'room-retry-0002' };
+    const twins = await Promise.all([files.http.post('/api/submissions', submission('并发重试'), twinHeaders), files.http.post('/api/submissions', submission('并发重试'), twinHeaders)]);
     expect(twins.map((r) => r.status)).toEqual([201, 201]);
     expect(twins[0]!.json).toEqual(twins[1]!.json);
     expect(await itemCount()).toBe(before + 1);
@@ -122,10 +113,10 @@ describe('the room: many people behind one address', () => {
   it('refuses an unreadable, forged, wrong or expired proof with 400 and a clear type, and stores nothing', async () => {
     freshWindow();
     const before = await itemCount();
-    const post = (proof: string) => http.post('/api/submissions', submission('坏证明'), { 'X-Altcha': proof });
+    const post = (proof: string) => files.http.post('/api/submissions', submission('坏证明'), { 'X-Altcha': proof });
     const decode = (proof: string) => JSON.parse(Buffer.from(proof, 'base64').toString('utf8'));
     const encode = (payload: unknown) => Buffer.from(JSON.stringify(payload)).toString('base64');
-    const proof = decode(await solveProof(http));
+    const proof = decode(await solveProof(files.http));
     for (const bad of [
       'not base64 at all!',
       encode({ challenge: proof.challenge }),
@@ -138,7 +129,7 @@ describe('the room: many people behind one address', () => {
       expect(refused.json.type).toMatch(/proof-invalid$/);
     }
     // A challenge fetched eleven minutes ago (the stack's clock moved on) has expired.
-    stack.clock.set(new Date(stack.clock.now().getTime() + 11 * 60_000));
+    files.stack.clock.set(new Date(files.stack.clock.now().getTime() + 11 * 60_000));
     const expired = await post(encode(proof));
     expect(expired.status).toBe(400);
     expect(expired.json.type).toMatch(/proof-expired$/);
@@ -146,10 +137,10 @@ describe('the room: many people behind one address', () => {
   });
 
   it('leaves no address and no unkeyed hash of one in the table or its stream', async () => {
-    stack.clock.set(null);
-    await stack.drainTally();
+    files.stack.clock.set(null);
+    await files.stack.drainTally();
     const { ScanCommand } = await import('@aws-sdk/lib-dynamodb');
-    const { client, tableName } = stack.deps.db;
+    const { client, tableName } = files.stack.deps.db;
     // Scans are fine in a test that inspects everything stored; no request path scans.
     const rows: unknown[] = [];
     let start: Record<string, unknown> | undefined;
@@ -158,7 +149,7 @@ describe('the room: many people behind one address', () => {
       rows.push(...page.Items!);
       start = page.LastEvaluatedKey;
     } while (start);
-    const streamRecords = await readWholeStream(stack);
+    const streamRecords = await readWholeStream(files.stack);
     const stored = JSON.stringify(rows);
     const streamed = JSON.stringify(streamRecords);
     expect(stored).toContain('RATE#');

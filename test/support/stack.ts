@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
 import { startLocalStack, type LocalStack, type LocalStackOptions } from '../../local/stack';
 
 /**
@@ -58,3 +58,20 @@ export type ApiResponse = Awaited<ReturnType<Api['call']>>;
 /** What no error body may ever show: stacks, AWS error names, table names, internals. */
 export const leakPattern =
   /\bat \S+ \(|node_modules|\.ts:\d+|Exception\b|ValidationException|ResourceNotFound|ConditionalCheck|TransactionCanceled|test-[0-9a-f]{12}|\bpk\b|\bgsi\d|DynamoDB|dynamodb|TypeError|ReferenceError/;
+
+/**
+ * The file's local stack, started before its tests and stopped after them: `files.stack` and
+ * `files.http` are set once `beforeAll` has run. The handler modules are loaded only then, so a
+ * file sets its environment (limits, costs) at its top and the handlers read it, as deployed.
+ */
+export const useTestStack = (options: Parameters<typeof startTestStack>[0] = {}): { stack: LocalStack; http: Api } => {
+  const files = {} as { stack: LocalStack; http: Api };
+  beforeAll(async () => {
+    files.stack = await startTestStack(options);
+    files.http = api(files.stack.url);
+  });
+  afterAll(async () => {
+    await files.stack?.stop();
+  });
+  return files;
+};
