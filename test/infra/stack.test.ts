@@ -384,9 +384,12 @@ describe('streaming routes', () => {
         ]),
       );
     }
-    // Every other permission is API Gateway's, for the API's own routes.
+    // Every other permission is API Gateway's, for the API's own routes (and the scheduler's, and
+    // Secrets Manager's for the room secret's rotation function alone).
     const others = permissions.filter((p) => p.Principal !== 'cloudfront.amazonaws.com');
-    expect(new Set(others.map((p) => p.Principal))).toEqual(new Set(['apigateway.amazonaws.com', 'events.amazonaws.com']));
+    expect(new Set(others.map((p) => p.Principal))).toEqual(new Set(['apigateway.amazonaws.com', 'events.amazonaws.com', 'secretsmanager.amazonaws.com']));
+    const rotation = { 'Fn::GetAtt': [logicalId(stack.roomSecret.rotation.function), 'Arn'] };
+    expect(others.filter((p) => p.Principal === 'secretsmanager.amazonaws.com').map((p) => p.FunctionName)).toEqual([rotation]);
   });
 
   it(`reserve ${defaultStreamConcurrency} concurrent executions for each streaming function (context exportConcurrency), none for the others`, () => {
