@@ -27,29 +27,42 @@ const freshWindow = () => {
 };
 
 const submission = (title: string) => ({ kind: 'question', title, body: '培训教室里提的问题', anonymous: true });
-const itemCount = async () => {
+/** Every stored row of one entity (a Scan: fine in a test that counts what is stored; no request path scans). */
+const rowsOf = async (entity: string) => {
   const { ScanCommand } = await import('@aws-sdk/lib-dynamodb');
   const { client, tableName } = files.stack.deps.db;
-  const { Items } = await client.send(new ScanCommand({ TableName: tableName, FilterExpression: 'entity = :item', ExpressionAttributeValues: { ':item': 'item' } }));
-  return Items!.length;
+  const rows: Record<string, unknown>[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await client.send(new ScanCommand({ TableName: tableName, FilterExpression: 'entity = :e', ExpressionAttributeValues: { ':e': entity }, ExclusiveStartKey: start }));
+    rows.push(...page.Items!);
+    start = page.LastEvaluatedKey;
+  } while (start);
+  return rows;
 };
+const itemCount = async () => (await rowsOf('item')).length;
 
 describe('the room: many people behind one address', () => {
-  it('takes 200 people who each solve a challenge and submit, and 100 of them who also follow up: every write 201', async () => {
+  it('takes 200 people who each solve a challenge and submit through the session, and 100 of them who also rate it: every write 201', async () => {
     freshWindow();
+    const token = await files.stack.issuer.issue({ sub: 'room-office', name: '办公室', groups: ['office'] });
+    const session = await files.http.post('/api/sessions', { title: '学习动员培训会', startsAt: '2026-12-08T01:30:00.000Z', place: '大礼堂' }, { authorization: `Bearer ${token}` });
+    expect(session.status, session.text).toBe(201);
+    const link = { code: session.json.code as string, key: session.json.joinKey as string };
     const before = await itemCount();
-    const receipts = await inParallel(200, 8, async (i) => {
-      const response = await files.http.post('/api/submissions', submission(`第${i}个人`), { 'X-Altcha': await solveProof(files.http) });
-      expect(response.status, response.text).toBe(201);
-      return response.json as { trackingCode: string; accessKey: string };
+    const submitted = await inParallel(200, 8, async (i) => {
+      const body = { ...submission(`第${i}个人`), session: link };
+      return (await files.http.post('/api/submissions', body, { 'X-Altcha': await solveProof(files.http) })).status;
     });
-    const followUps = await inParallel(100, 8, async (i) => {
-      const { trackingCode, accessKey } = receipts[i * 2]!;
-      const headers = { 'X-Access-Key': accessKey, 'X-Altcha': await solveProof(files.http) };
-      return (await files.http.post(`/api/submissions/${trackingCode}/follow-ups`, { body: '补充一句' }, headers)).status;
+    expect(submitted.filter((status) => status !== 201)).toEqual([]);
+    const rated = await inParallel(100, 8, async (i) => {
+      const headers = { 'X-Session-Key': link.key, 'X-Altcha': await solveProof(files.http) };
+      return (await files.http.post(`/api/public/sessions/${link.code}/ratings`, { score: 1 + (i % 5) }, headers)).status;
     });
-    expect(followUps.every((status) => status === 201)).toBe(true);
+    expect(rated.filter((status) => status !== 201)).toEqual([]);
     expect(await itemCount()).toBe(before + 200);
+    const ratings = await rowsOf('rating');
+    expect(ratings).toHaveLength(100);
   }, 120_000);
 
   it('answers a write without a proof beyond the allowance with 429, Retry-After and the challenge, and stores nothing', async () => {
