@@ -49,7 +49,8 @@ export const tallyWorker = {
 export const scheduleWorker = {
   handler: 'sweep',
   // Changes items (overdue, reminder, auto-close, contact removal), found through gsi6.
-  // keptNotice: how many notices are kept, for the alarm.
-  data: { read: ['directory', 'keptNotice'], write: ['item'], indexes: ['gsi6'] } satisfies RouteData,
+  // keptNotice: how many notices are kept, for the alarm, and a removed contact's kept reply
+  // notices discarded with it (their claims marked discarded: notification).
+  data: { read: ['directory'], write: ['item', 'keptNotice', 'notification'], indexes: ['gsi6'] } satisfies RouteData,
   everyMinutes: 15,
 } as const;

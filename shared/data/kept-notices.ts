@@ -70,6 +70,17 @@ export const listKeptNotices = async ({ db }: DbDeps): Promise<KeptNotice[]> => 
   return rows.map(fromRow);
 };
 
+/** The kept notices of one item. Cost: one Query on the kept partition, the item's keys only. */
+export const listKeptNoticesOf = async ({ db }: DbDeps, trackingCode: string): Promise<KeptNotice[]> => {
+  const rows = await queryAll(db, {
+    TableName: db.tableName,
+    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :item)',
+    ExpressionAttributeValues: { ':pk': keptNoticePartition, ':item': `${trackingCode}#` },
+    ConsistentRead: true,
+  });
+  return rows.map(fromRow);
+};
+
 /** How many notices are kept (the sweeper's gauge for the alarm). Cost: one Query, keys only. */
 export const countKeptNotices = async ({ db }: DbDeps): Promise<number> => {
   const rows = await queryAll(db, { TableName: db.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': keptNoticePartition }, ProjectionExpression: 'sk' });

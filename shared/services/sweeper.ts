@@ -2,6 +2,7 @@ import { changeItem } from '../data/change-item';
 import type { Deps } from '../deps';
 import type { ItemChange, ItemRecord } from '../data/items';
 import { answeredBeforeCodes, contactKeptBeforeCodes, dueSoonCodes, overdueCodes } from '../data/due';
+import { discardKeptNotice, listKeptNoticesOf } from '../data/kept-notices';
 import { endedAt } from '../data/keys';
 import { addWorkingDays } from '../domain/calendar';
 import { UnavailableError } from '../domain/errors';
@@ -35,6 +36,17 @@ const change = async (deps: Deps, code: string, decide: (item: ItemRecord) => It
     if (!(error instanceof UnavailableError)) throw error;
     logger.warn('sweeper gave up on a busy item', { trackingCode: code });
     return false;
+  }
+};
+
+/**
+ * A removed contact leaves no copy behind: the item's kept reply notices (addressed to the
+ * submitter's e-mail, shared/data/kept-notices.ts) are discarded with it. One a redrive is
+ * sending right now is left to the next sweep.
+ */
+const forgetRepliesToSubmitter = async (deps: Deps, code: string, now: Date) => {
+  for (const notice of await listKeptNoticesOf(deps, code)) {
+    if (notice.dedupKey.endsWith('#reply')) await discardKeptNotice(deps, notice.dedupKey, now);
   }
 };
 
@@ -89,7 +101,10 @@ export const sweep = async (deps: Deps, now: Date = deps.clock.now()) => {
         event: { at, action: 'remove-contact', by: system, note: `contact details removed ${contactRetentionDays} days after the item ended` },
       };
     });
-    if (done) result.contactsRemoved++;
+    if (done) {
+      result.contactsRemoved++;
+      await forgetRepliesToSubmitter(deps, code, now);
+    }
   }
   return result;
 };

@@ -67,6 +67,7 @@ const expectProblem = (r: ApiResponse, status: number) => {
   expect(r.headers.get('content-type')).toMatch(/^application\/problem\+json/);
   expect(r.text).not.toMatch(leakPattern);
 };
+const listKeptNotices = async () => (await import('../../shared/data/kept-notices')).listKeptNotices(stack.deps);
 const group = demoDirectory.groups.find((g) => g.id === ownUnit.groupId)!;
 
 describe('a notice the sender refuses for a while', () => {
@@ -156,6 +157,33 @@ describe('a notice the sender refuses for a while', () => {
     expectProblem(await http.call('POST', `/api/admin/notices/${notice.id}/redrive`, { headers: as('office') }), 404);
     await drain();
     expect(sentFor(trackingCode)).toEqual([]);
+  });
+
+  it('addressed to a submitter, is discarded when the sweeper removes that contact (retention)', async () => {
+    const email = 'kept.reply@example.com';
+    failing = (message) => message.to.includes(email);
+    const r = await http.post('/api/submissions', { kind: 'question', title: '联系方式保留期', body: '答复发不出去。', unitId: ownUnit.id, anonymous: false, contact: { email } });
+    expect(r.status, r.text).toBe(201);
+    const { trackingCode } = r.json as { trackingCode: string };
+    const replied = await http.call('POST', `/api/items/${trackingCode}/replies`, { body: { body: '已答复。', visibility: 'public' }, headers: as('office') });
+    expect(replied.status, replied.text).toBe(201);
+    await drain();
+    const mine = async () => (await listed()).filter((n) => n.trackingCode === trackingCode);
+    expect((await mine()).map((n) => [n.kind, n.to])).toEqual([['reply', [email]]]);
+    const closed = await http.call('POST', `/api/items/${trackingCode}/transition`, { body: { action: 'close' }, headers: as('office') });
+    expect(closed.status, closed.text).toBe(200);
+    try {
+      stack.clock.advance((stack.deps.settings.contactRetentionDays + 1) * 86_400_000);
+      await stack.sweep();
+      // The sweep's other notices (every open item is overdue by now) go out before the next test.
+      await drain();
+    } finally {
+      stack.clock.set(null);
+      stack.clock.advance(-(stack.deps.settings.contactRetentionDays + 1) * 86_400_000);
+    }
+    expect(await mine()).toEqual([]);
+    expect(await row(notificationKey(`${trackingCode}#2#reply`))).toMatchObject({ state: 'discarded' });
+    expect(JSON.stringify(await listKeptNotices())).not.toContain(email);
   });
 
   it('is counted by the sweeper for the alarm while it waits (0 once none is kept)', async () => {
