@@ -218,6 +218,14 @@ describe('a training session, console to phone and back', () => {
     const early = await open(phone);
     await early.goto(link);
     await early.locator('#submission-form').waitFor();
+    // With the keyboard, arrows only move the choice (nothing is sent); Enter sends it.
+    await early.locator('#score-1').focus();
+    await early.keyboard.press('ArrowRight');
+    await early.keyboard.press('ArrowRight');
+    expect(await early.locator('#score-3').isChecked()).toBe(true);
+    expect(await early.locator('#rating-thanks').count()).toBe(0);
+    await early.keyboard.press('Enter');
+    await eventually(() => early.locator('#rating-thanks-score').innerText()).toBe('您给本场培训打了 3 星。');
 
     await office.goto(`${web.url}/console#/session/${code}`);
     await office.locator('#toggle-open').click();

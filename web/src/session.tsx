@@ -162,7 +162,7 @@ const Rating = (props: { code: string; sessionKey: string; onClosed: () => void;
         <p class="stars-static" aria-hidden="true">
           {stars.map((n) => (n <= sent ? '★' : '☆')).join('')}
         </p>
-        <p>{t('thanksScore', { n: sent })}</p>
+        <p id="rating-thanks-score">{t('thanksScore', { n: sent })}</p>
       </section>
     );
   }
