@@ -56,7 +56,10 @@ export const RecordsView = (props: { ctx: Ctx; session: TrainingSession }) => {
   const filled = rows.filter((r) => !isBlank(r));
 
   useEffect(() => {
-    if (focusNext.current) document.getElementById(focusNext.current)?.focus();
+    // Kept until the row is there: an earlier render's effect may run between the key and the new row.
+    const target = focusNext.current ? document.getElementById(focusNext.current) : null;
+    if (!target) return;
+    target.focus();
     focusNext.current = null;
   });
 
