@@ -74,7 +74,7 @@ export const routes: readonly RouteDef[] = [
   { method: 'POST', path: '/api/items/{id}/assign', handler: 'assign-item', auth: 'staff', access: 'write', data: { read: ['directory'], write: ['item'] } },
   { method: 'POST', path: '/api/items/{id}/replies', handler: 'create-reply', auth: 'staff', access: 'write', data: { read: ['directory'], write: ['item'] } },
   { method: 'POST', path: '/api/items/{id}/transition', handler: 'transition-item', auth: 'staff', access: 'write', data: { read: ['directory'], write: ['item'] } },
-  { method: 'GET', path: '/api/dashboard', handler: 'get-dashboard', auth: 'staff', access: 'read', data: { read: ['directory', 'counters', 'dueCount'] } },
+  { method: 'GET', path: '/api/dashboard', handler: 'get-dashboard', auth: 'staff', access: 'read', data: { read: ['directory', 'counters', 'dueCount'], indexes: ['gsi8'] } },
   { method: 'GET', path: '/api/practices', handler: 'list-practices', auth: 'staff', access: 'read', data: { read: ['directory'], indexes: ['gsi7'] } },
   { method: 'GET', path: '/api/exports/items.csv', handler: 'export-items', auth: 'staff', access: 'read', data: { read: ['directory'], indexes: listAndSessionIndexes }, stream: true },
   { method: 'GET', path: '/api/admin/directory', handler: 'get-directory', auth: 'staff', access: 'read', data: { read: ['directory'] } },
@@ -89,6 +89,8 @@ export const routes: readonly RouteDef[] = [
   // The redrive marks the kept row; the notify worker sends it (it alone may send mail).
   { method: 'POST', path: '/api/admin/notices/{id}/redrive', handler: 'redrive-kept-notice', auth: 'staff', access: 'write', data: { write: ['keptNotice'] } },
   { method: 'DELETE', path: '/api/admin/notices/{id}', handler: 'discard-kept-notice', auth: 'staff', access: 'write', data: { write: ['keptNotice', 'notification'] } },
+  { method: 'POST', path: '/api/sessions/{code}/records', handler: 'create-session-records', auth: 'staff', access: 'write', data: { read: ['session', 'directory'], write: ['item'] } },
+  { method: 'GET', path: '/api/sessions/{code}/summary', handler: 'get-session-summary', auth: 'staff', access: 'read', data: { read: ['session', 'directory'], indexes: ['gsi8'] } },
 ];
 
 /** `GET /api/form` -> `GET /api/form`; used as the API Gateway route key. */

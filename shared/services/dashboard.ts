@@ -1,25 +1,25 @@
 import type { Deps } from '../deps';
 import { readCounters, readDueBucketsBefore } from '../data/counters';
 import type { Principal } from '../domain/access';
-import { countName, firstReplyHistogram, medianFromHistogram, parseCounterCell, unitsOf } from '../domain/counters';
+import { contributions, countName, firstReplyHistogram, medianFromHistogram, parseCounterCell, pendingDue, unitsOf, type Counts } from '../domain/counters';
 import { openStatuses } from '../domain/lifecycle';
 import { kindIds } from '../schemas/directory';
 import { statusSchema, type Status } from '../schemas/submission';
 import { officeName, requireDirectory } from './directory';
-import { scopeFor } from './item-lists';
+import { allForPrincipal, scopeFor } from './item-lists';
 
-/**
- * The dashboard, from the counters the tally keeps (shared/services/tally.ts): totals, groups,
- * hot-spot units, kinds and satisfaction, for the principal's scope. Its read costs the same
- * whatever the number of items.
- */
-export const dashboard = async (deps: Deps, principal: Principal, query: { groupId?: string; phase?: string }) => {
-  const now = deps.clock.now();
-  const nowIso = now.toISOString();
-  const scope = scopeFor(principal, query.groupId);
-  const [directory, rows, fellDue] = await Promise.all([requireDirectory(deps), readCounters(deps, { phase: query.phase }), readDueBucketsBefore(deps, nowIso)]);
-  const inScope = (groupId: string | undefined) => scope === null || (groupId !== undefined && scope.includes(groupId));
-  const visible = rows.filter((row) => inScope(row.groupId));
+/** Counts per queue (`groupId`, undefined for the office queue) and the items overdue beyond them. */
+interface Tallies {
+  readonly rows: readonly { readonly groupId: string | undefined; readonly counts: Counts }[];
+  /** Per queue (`-` the office's): open items past due that `rows` do not count as overdue. */
+  readonly pendingOverdue: ReadonlyMap<string, number>;
+}
+
+type DashboardQuery = { groupId?: string; phase?: string; sessionCode?: string };
+
+/** The tally's counters (shared/services/tally.ts): the same read cost whatever the number of items. */
+const storedTallies = async (deps: Deps, query: DashboardQuery, nowIso: string, inScope: (groupId: string | undefined) => boolean): Promise<Tallies> => {
+  const [rows, fellDue] = await Promise.all([readCounters(deps, { phase: query.phase }), readDueBucketsBefore(deps, nowIso)]);
   // Overdue now = what the sweeper has counted + what fell due since it last ran.
   const pendingOverdue = new Map<string, number>();
   for (const bucket of fellDue) {
@@ -29,6 +29,42 @@ export const dashboard = async (deps: Deps, principal: Principal, query: { group
       pendingOverdue.set(groupId ?? '-', (pendingOverdue.get(groupId ?? '-') ?? 0) + n);
     }
   }
+  return { rows, pendingOverdue };
+};
+
+/**
+ * One training session's figures: the counters are per phase and queue, not per session, so they
+ * are counted here from the session's items (gsi8, the same rows GET /api/items?sessionCode= lists),
+ * with the very functions the tally counts with. The read grows with the session's items (one
+ * meeting's: tens to a few hundred), never with the table.
+ */
+const sessionTallies = async (deps: Deps, principal: Principal, query: DashboardQuery & { sessionCode: string }, now: Date): Promise<Tallies> => {
+  const rows: { groupId: string | undefined; counts: Counts }[] = [];
+  const pendingOverdue = new Map<string, number>();
+  for await (const page of allForPrincipal(deps, principal, { groupId: query.groupId, phase: query.phase, sessionCode: query.sessionCode })) {
+    for (const item of page) {
+      rows.push({ groupId: item.groupId, counts: contributions(item) });
+      const due = pendingDue(item);
+      if (due && due.dueAt < now.toISOString()) pendingOverdue.set(item.groupId ?? '-', (pendingOverdue.get(item.groupId ?? '-') ?? 0) + 1);
+    }
+  }
+  return { rows, pendingOverdue };
+};
+
+/**
+ * The dashboard: totals, groups, hot-spot units, kinds and satisfaction, for the principal's scope;
+ * with `sessionCode`, of that session's items only.
+ */
+export const dashboard = async (deps: Deps, principal: Principal, query: DashboardQuery) => {
+  const now = deps.clock.now();
+  const nowIso = now.toISOString();
+  const scope = scopeFor(principal, query.groupId);
+  const inScope = (groupId: string | undefined) => scope === null || (groupId !== undefined && scope.includes(groupId));
+  const [directory, { rows, pendingOverdue }] = await Promise.all([
+    requireDirectory(deps),
+    query.sessionCode !== undefined ? sessionTallies(deps, principal, { ...query, sessionCode: query.sessionCode }, now) : storedTallies(deps, query, nowIso, inScope),
+  ]);
+  const visible = rows.filter((row) => inScope(row.groupId));
 
   const byGroupId = new Map<string, Record<string, number>>();
   for (const row of visible) {

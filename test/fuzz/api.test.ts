@@ -617,6 +617,14 @@ const endpoints: Endpoint[] = [
     kind: 'plain',
     plan: write('POST', seg('public', 'sessions', sessionParam, 'ratings'), validBodies.sessionRating, { auth: noAuth, key: true }),
   },
+  {
+    // Never the fixture session: records it took would be items the item-count checks do not expect.
+    name: 'POST /api/sessions/{code}/records',
+    weight: 3,
+    kind: 'plain',
+    plan: write('POST', seg('sessions', pathParam, 'records'), validBodies.records, { auth: staffAuth }),
+  },
+  { name: 'GET /api/sessions/{code}/summary', weight: 2, kind: 'plain', plan: get(seg('sessions', sessionParam, 'summary'), { auth: staffAuth }) },
   { name: 'POST /api/dev/token (local only)', weight: 3, kind: 'plain', plan: write('POST', seg('dev', 'token'), validBodies.devToken, { auth: noAuth }) },
   { name: 'GET /api/dev/outbox (local only)', weight: 1, kind: 'plain', plan: get(seg('dev', 'outbox'), { auth: noAuth }) },
   { name: 'no such route / method', weight: 4, kind: 'plain', plan: unknownRoute },

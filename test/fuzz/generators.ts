@@ -138,6 +138,17 @@ export const validBodies = {
       { requiredKeys: [] },
     )
     .map((v) => v as Record<string, Json>),
+  records: fc
+    .record({
+      entries: fc.array(
+        fc.record(
+          { kind: fc.constantFrom(...kindIds), title: plausibleText(120), body: plausibleText(200), unitId: fc.constantFrom(...unitIds, 'u999'), answer: plausibleText(200) },
+          { requiredKeys: ['kind', 'title', 'body'] },
+        ),
+        { minLength: 1, maxLength: 5 },
+      ),
+    })
+    .map((v) => v as unknown as Record<string, Json>),
   sessionRating: fc.record({ score: fc.integer({ min: 1, max: 5 }), comment: plausibleText(500) }, { requiredKeys: ['score'] }).map((v) => v as Record<string, Json>),
   submission: fc
     .record(

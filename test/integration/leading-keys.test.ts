@@ -241,6 +241,12 @@ describe('the deployed policies allow what the handlers do, through an item\'s w
     expect(fromRoom.status, fromRoom.text).toBe(201);
     expect((await as('GET', '/api/items', () => http.get(`/api/items?sessionCode=${sessionCode}`, staff('own')))).status).toBe(200);
     expect((await as('GET', '/api/exports/items.csv', () => http.get(`/api/exports/items.csv?sessionCode=${sessionCode}`, staff('office')))).status).toBe(200);
+    const recorded = await as('POST', '/api/sessions/{code}/records', () =>
+      http.post(`/api/sessions/${sessionCode}/records`, { entries: [{ kind: 'question', title: '会上', body: '提问', answer: '答复' }, { kind: 'problem', title: '会上', body: '反映', unitId: ownUnit.id }] }, staff('own')),
+    );
+    expect(recorded.status, recorded.text).toBe(201);
+    expect((await as('GET', '/api/sessions/{code}/summary', () => http.get(`/api/sessions/${sessionCode}/summary`, staff('own')))).status).toBe(200);
+    expect((await as('GET', '/api/dashboard', () => http.get(`/api/dashboard?sessionCode=${sessionCode}`, staff('own')))).status).toBe(200);
 
     // The sweeper, on items it has work for: one answered long ago (auto-close) and one overdue.
     const answered = await http.post('/api/submissions', { ...submission, anonymous: true, contact: undefined });

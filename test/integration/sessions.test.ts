@@ -215,3 +215,167 @@ describe('the participant’s link', () => {
     expect(await countItems()).toBe(items);
   });
 });
+
+/** Every row GET /api/items lists for a query, walked through its cursor. */
+const listAll = async (who: Person, query: string) => {
+  const rows: any[] = [];
+  let cursor: string | undefined;
+  do {
+    const r = await as(who).get(`/api/items?${query}&limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+    expect(r.status, r.text).toBe(200);
+    rows.push(...r.json.items);
+    cursor = r.json.nextCursor;
+  } while (cursor);
+  return rows;
+};
+
+/** Every item record in the table, by a full Scan (the test's own check that nothing half-written is left). */
+const scanItemRecords = async () => {
+  const { ScanCommand } = await import('@aws-sdk/lib-dynamodb');
+  const { client, tableName } = stack.deps.db;
+  const rows: Record<string, unknown>[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await client.send(new ScanCommand({ TableName: tableName, ExclusiveStartKey: start, ConsistentRead: true }));
+    rows.push(...(page.Items ?? []).filter((row) => String(row.pk).startsWith('ITEM#')));
+    start = page.LastEvaluatedKey;
+  } while (start);
+  return rows;
+};
+
+describe('a session from link to summary', () => {
+  it('rates, submits, records with and without answers, and sums up exactly what GET /api/items?sessionCode= counts', async () => {
+    const s = await newSession('own', { groupId: OWN, unitIds: [ownUnit.id] });
+    const key = { 'X-Session-Key': s.joinKey };
+    expect((await http.get(`/api/public/sessions/${s.code}`, key)).status).toBe(200);
+    for (const [score, comment] of [[5, '很好'], [4, undefined], [4, '案例丰富'], [2, '时间太长'], [5, undefined], [3, undefined]] as const) {
+      expect((await http.post(`/api/public/sessions/${s.code}/ratings`, { score, ...(comment ? { comment } : {}) }, key)).status).toBe(201);
+    }
+    const submitted = await http.post('/api/submissions', { kind: 'suggestion', title: '现场建议', body: '建议分组讨论。', anonymous: true, unitId: ownUnit.id, session: { code: s.code, key: s.joinKey } });
+    expect(submitted.status, submitted.text).toBe(201);
+
+    const entries = [
+      { kind: 'question', title: '学时如何认定', body: '线上学时是否计入？', unitId: ownUnit.id, answer: '计入，按实际时长认定。' },
+      { kind: 'problem', title: '材料重复报送', body: '多个部门要求同样材料。', unitId: ownUnit.id },
+      { kind: 'suggestion', title: '增加案例', body: '多讲本地案例。' },
+      { kind: 'question', title: '何时反馈', body: '研究结果何时反馈？', answer: '两周内反馈。' },
+    ];
+    const recorded = await as('own').post(`/api/sessions/${s.code}/records`, { entries });
+    expect(recorded.status, recorded.text).toBe(201);
+    expect(recorded.json.items).toHaveLength(4);
+    expect(recorded.json.items.map((i: { status: string; answeredOnSpot: boolean }) => [i.status, i.answeredOnSpot])).toEqual([
+      ['closed', true],
+      ['assigned', false],
+      ['submitted', false],
+      ['closed', true],
+    ]);
+    const [spot, routed] = recorded.json.items;
+    const spotItem = (await as('office').get(`/api/items/${spot.trackingCode}`)).json;
+    expect(spotItem).toMatchObject({ source: 'meeting', sessionCode: s.code, answeredOnSpot: true, status: 'closed', phase: s.phase.id, groupId: OWN });
+    expect(spotItem.replies).toEqual([expect.objectContaining({ body: '计入，按实际时长认定。', visibility: 'public', by: { sub: people.own.sub, name: people.own.name } })]);
+    expect(spotItem.history).toHaveLength(spotItem.version);
+    const receipt = await http.get(`/api/submissions/${spot.trackingCode}`, { 'X-Access-Key': spot.accessKey });
+    expect(receipt.status).toBe(200);
+    expect(receipt.json.replies.map((r: { body: string }) => r.body)).toEqual(['计入，按实际时长认定。']);
+    const routedItem = (await as('office').get(`/api/items/${routed.trackingCode}`)).json;
+    expect(routedItem).toMatchObject({ source: 'meeting', answeredOnSpot: false, status: 'assigned', groupId: OWN, dueAt: expect.any(String) });
+    // Answered later: a reply on the routed one.
+    expect((await as('own').post(`/api/items/${routed.trackingCode}/replies`, { body: '已研究，见附件。', visibility: 'public' })).status).toBe(201);
+
+    for (const who of ['office', 'own'] as const) {
+      const rows = await listAll(who, `sessionCode=${s.code}`);
+      const summary = await as(who).get(`/api/sessions/${s.code}/summary`);
+      expect(summary.status, summary.text).toBe(200);
+      const count = (pick: (row: any) => boolean) => rows.filter(pick).length;
+      expect(summary.json.items).toEqual({
+        total: rows.length,
+        byKind: Object.fromEntries(['feedback', 'question', 'suggestion', 'problem', 'practice'].map((k) => [k, count((r) => r.kind === k)])),
+        answeredOnSpot: count((r) => r.answeredOnSpot),
+        routed: count((r) => !r.answeredOnSpot && r.groupId !== undefined),
+        answered: count((r) => r.status === 'answered'),
+        closed: count((r) => r.status === 'closed' && !r.answeredOnSpot),
+        open: count((r) => ['submitted', 'assigned', 'in_progress', 'reopened'].includes(r.status)),
+        overdue: count((r) => r.overdue),
+      });
+      expect(rows.every((r) => r.sessionCode === s.code)).toBe(true);
+      // And the dashboard of the session counts the same rows.
+      const dashboard = await as(who).get(`/api/dashboard?sessionCode=${s.code}`);
+      expect(dashboard.status, dashboard.text).toBe(200);
+      expect(dashboard.json.totals.all).toBe(rows.length);
+      expect(dashboard.json.totals.closed).toBe(count((r) => r.status === 'closed'));
+      expect(dashboard.json.byKind).toEqual(summary.json.items.byKind);
+    }
+    const office = (await as('office').get(`/api/sessions/${s.code}/summary`)).json;
+    // The office sees the two entries left in its own queue (no unit: no route); the group does not.
+    expect(office.items).toMatchObject({ total: 5, answeredOnSpot: 2, answered: 1, open: 2 });
+    expect((await as('own').get(`/api/sessions/${s.code}/summary`)).json.items.total).toBe(3);
+    expect(office.ratings).toEqual({ count: 6, average: 3.83, distribution: { 1: 0, 2: 1, 3: 1, 4: 2, 5: 2 }, comments: ['很好', '案例丰富', '时间太长'] });
+    expect(office.session.code).toBe(s.code);
+
+    const csv = await as('office').get(`/api/exports/items.csv?sessionCode=${s.code}`);
+    expect(csv.status).toBe(200);
+    const lines = csv.text.replace(/^\uFEFF/, '').trim().split('\r\n');
+    expect(lines[0]!.endsWith(',sessionCode,source,answeredOnSpot')).toBe(true);
+    expect(lines).toHaveLength(6);
+    expect(lines.filter((l) => l.endsWith(`,${s.code},meeting,true`))).toHaveLength(2);
+    expect(lines.filter((l) => l.endsWith(`,${s.code},session,false`))).toHaveLength(1);
+  });
+
+  it('suppresses the average, the distribution and the comments below privacy.minCount', async () => {
+    const s = await newSession('office');
+    const key = { 'X-Session-Key': s.joinKey };
+    for (let i = 0; i < 4; i++) expect((await http.post(`/api/public/sessions/${s.code}/ratings`, { score: 5, comment: `第${i}条` }, key)).status).toBe(201);
+    const below = (await as('leader').get(`/api/sessions/${s.code}/summary`)).json;
+    expect(below.ratings).toEqual({ count: 4, average: null, distribution: null, comments: null });
+    expect((await http.post(`/api/public/sessions/${s.code}/ratings`, { score: 1 }, key)).status).toBe(201);
+    const at = (await as('leader').get(`/api/sessions/${s.code}/summary`)).json;
+    expect(at.ratings).toMatchObject({ count: 5, average: 4.2, distribution: { 1: 1, 2: 0, 3: 0, 4: 0, 5: 4 } });
+    expect(at.ratings.comments).toHaveLength(4);
+    const empty = (await as('office').get(`/api/sessions/${(await newSession()).code}/summary`)).json;
+    expect(empty.ratings).toEqual({ count: 0, average: null, distribution: null, comments: null });
+    expect(empty.items.total).toBe(0);
+  });
+});
+
+describe('POST /api/sessions/{code}/records', () => {
+  it('is all or nothing: bad entries are named by index and nothing is stored (checked by a Scan)', async () => {
+    const s = await newSession('office', { groupId: OWN });
+    const good = { kind: 'question', title: '好的', body: '内容' };
+    const before = await scanItemRecords();
+    const shape = await as('office').post(`/api/sessions/${s.code}/records`, {
+      entries: [good, good, good, { ...good, title: '' }, good, good, good, { ...good, kind: 'nope', answer: 'x'.repeat(5001) }],
+    });
+    expectProblem(shape, 400);
+    expect(shape.json.errors.map((e: { path: string }) => e.path).sort()).toEqual(['entries.3.title', 'entries.7.answer', 'entries.7.kind']);
+    const unit = await as('office').post(`/api/sessions/${s.code}/records`, { entries: [good, { ...good, unitId: 'nope' }, good, { ...good, unitId: 'nope2' }] });
+    expectProblem(unit, 400);
+    expect(unit.json.errors.map((e: { path: string }) => e.path)).toEqual(['entries.1.unitId', 'entries.3.unitId']);
+    for (const bad of [{ entries: [] }, { entries: Array.from({ length: 101 }, () => ({ kind: 'question', title: 'a', body: 'b' })) }, {}, { entries: [good], extra: 1 }]) {
+      expectProblem(await as('office').post(`/api/sessions/${s.code}/records`, bad), 400);
+    }
+    expect(await scanItemRecords()).toEqual(before);
+    expect(await listAll('office', `sessionCode=${s.code}`)).toEqual([]);
+  });
+
+  it('takes 100 entries in one transaction', async () => {
+    const s = await newSession('office');
+    const entries = Array.from({ length: 100 }, (_, i) => ({ kind: 'question', title: `第${i}`, body: '内容', ...(i % 2 ? { answer: '已答' } : {}) }));
+    const r = await as('office').post(`/api/sessions/${s.code}/records`, { entries });
+    expect(r.status, r.text).toBe(201);
+    expect(new Set(r.json.items.map((i: { trackingCode: string }) => i.trackingCode)).size).toBe(100);
+    expect(await listAll('office', `sessionCode=${s.code}`)).toHaveLength(100);
+  });
+
+  it('is for the office and the session’s group: 403 for a leader or another group’s session the caller sees, 404 for one they do not; a closed session still takes them', async () => {
+    const entries = [{ kind: 'question', title: '问题', body: '内容' }];
+    const mine = await newSession('office', { groupId: OWN });
+    await as('office').patch(`/api/sessions/${mine.code}`, { open: false }, { 'if-match': '"1"' });
+    expect((await as('own').post(`/api/sessions/${mine.code}/records`, { entries })).status).toBe(201);
+    expectProblem(await as('leader').post(`/api/sessions/${mine.code}/records`, { entries }), 403);
+    expectProblem(await as('other').post(`/api/sessions/${mine.code}/records`, { entries }), 404);
+    expectProblem(await as('other').get(`/api/sessions/${mine.code}/summary`), 404);
+    const office = await newSession('office');
+    expectProblem(await as('own').post(`/api/sessions/${office.code}/records`, { entries }), 403);
+    expectProblem(await as('office').post('/api/sessions/PX-0000-0000/records', { entries }), 404);
+  });
+});

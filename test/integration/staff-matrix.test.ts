@@ -212,6 +212,10 @@ const endpoints: Record<string, Endpoint> = {
   'GET /api/admin/notices': { send: (who) => as(who).get('/api/admin/notices') },
   'POST /api/admin/notices/{id}/redrive': { keptNotice: true, send: (who, id) => as(who).post(`/api/admin/notices/${id}/redrive`, undefined) },
   'DELETE /api/admin/notices/{id}': { keptNotice: true, send: (who, id) => as(who).delete(`/api/admin/notices/${id}`) },
+  'POST /api/sessions/{code}/records': {
+    send: async (who) => as(who).post(`/api/sessions/${await freshSession()}/records`, { entries: [{ kind: 'question', title: '会上提问', body: '内容', answer: '当场答复' }] }),
+  },
+  'GET /api/sessions/{code}/summary': { send: (who) => as(who).get(`/api/sessions/${readSession}/summary`) },
 };
 
 // prettier-ignore
@@ -248,6 +252,8 @@ const expected: Record<keyof typeof endpoints, readonly number[]> = {
   'GET /api/admin/notices':                       [200,   403,  403, 403,   401, 401,    401,   401,    401],
   'POST /api/admin/notices/{id}/redrive':         [202,   403,  403, 403,   401, 401,    401,   401,    401],
   'DELETE /api/admin/notices/{id}':               [200,   403,  403, 403,   401, 401,    401,   401,    401],
+  'POST /api/sessions/{code}/records':            [201,   403,  201, 404,   401, 401,    401,   401,    401],
+  'GET /api/sessions/{code}/summary':             [200,   200,  200, 404,   401, 401,    401,   401,    401],
 };
 
 describe('the staff access matrix', () => {
