@@ -6,6 +6,8 @@
 import { Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import {
+  ApiMapping,
+  DomainName,
   HttpApi,
   HttpMethod,
   HttpNoneAuthorizer,
@@ -13,12 +15,15 @@ import {
   HttpRouteKey,
   HttpStage,
   LogGroupLogDestination,
+  SecurityPolicy,
 } from 'aws-cdk-lib/aws-apigatewayv2';
+import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { routeKey, type RouteDef } from '../shared/routes';
 import { routeId } from './construct-ids';
+import type { ApiDomain } from './edge-settings';
 import { staffRouteScopes, type StaffIdentity } from './staff-identity';
 import type { YijianFunction } from './yijian-function';
 
@@ -49,14 +54,23 @@ export interface Throttle {
   readonly burstLimit: number;
 }
 
-/** `ApiAccessLogs`, `Api` and `DefaultStage` in `scope` (the stack). */
-export function createHttpApi(scope: Construct, throttle: Throttle): { api: HttpApi; stage: HttpStage } {
+/**
+ * `ApiAccessLogs`, `Api` and `DefaultStage` in `scope` (the stack), and with `apiDomain` the API's
+ * custom domain name and its mapping: then the execute-api endpoint is disabled, so the API is
+ * reachable only through that domain, which only CloudFront is given (infra/edge-settings.ts).
+ */
+export function createHttpApi(
+  scope: Construct,
+  throttle: Throttle,
+  apiDomain?: ApiDomain,
+): { api: HttpApi; stage: HttpStage; domain?: DomainName } {
   const accessLogs = new LogGroup(scope, 'ApiAccessLogs', { retention: RetentionDays.ONE_MONTH });
   const api = new HttpApi(scope, 'Api', {
     apiName: 'yijian',
     description: 'yijian feedback desk (docs/api.md)',
     // The stage is made below, where its throttling and access logs can be set.
     createDefaultStage: false,
+    disableExecuteApiEndpoint: apiDomain !== undefined,
   });
   const stage = new HttpStage(scope, 'DefaultStage', {
     httpApi: api,
@@ -68,7 +82,14 @@ export function createHttpApi(scope: Construct, throttle: Throttle): { api: Http
       format: AccessLogFormat.custom(JSON.stringify(accessLogFields)),
     },
   });
-  return { api, stage };
+  if (apiDomain === undefined) return { api, stage };
+  const domain = new DomainName(scope, 'ApiDomain', {
+    domainName: apiDomain.domainName,
+    certificate: Certificate.fromCertificateArn(scope, 'ApiCertificate', apiDomain.certificateArn),
+    securityPolicy: SecurityPolicy.TLS_1_2,
+  });
+  new ApiMapping(scope, 'ApiMapping', { api, domainName: domain, stage });
+  return { api, stage, domain };
 }
 
 export interface ApiRoutesProps {

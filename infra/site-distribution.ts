@@ -5,8 +5,7 @@
  *   default            the pages bucket, through origin access control
  * The dynamic behaviors cache nothing; every behavior sends the one response headers policy.
  */
-import { Duration, Stack, Validations } from 'aws-cdk-lib';
-import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
+import { Duration, Validations } from 'aws-cdk-lib';
 import {
   AllowedMethods,
   CachePolicy,
@@ -42,15 +41,17 @@ export interface SiteDistributionProps {
   readonly pageRewrite: EdgeFunction;
   /** Viewer request of /api/* (infra/site-edge-functions.ts). */
   readonly viewerIp: EdgeFunction;
-  readonly api: HttpApi;
+  /** The API's host name: its custom domain name, else its execute-api host. */
+  readonly apiOrigin: string;
   readonly streaming: readonly StreamingOrigin[];
   /** Sent to the API origin as X-Origin-Verify (infra/origin-verify.ts). */
   readonly originVerifySecret: string;
+  /** The WAF web ACL of the distribution (infra/edge-stack.ts); none when WAF is off. */
+  readonly webAclArn?: string;
 }
 
 /** `Distribution` in `scope` (the site). */
 export function createDistribution(scope: Construct, props: SiteDistributionProps): Distribution {
-  const stack = Stack.of(scope);
 
   // The API and the streaming functions answer per request: nothing is cached, and every viewer
   // header but Host (the origins check Host against their own domain) is passed on. With caching
@@ -94,7 +95,7 @@ export function createDistribution(scope: Construct, props: SiteDistributionProp
   // routes need neither: they are staff-only and not rate limited.
   additionalBehaviors['/api/*'] = {
     ...dynamic,
-    origin: new HttpOrigin(`${props.api.apiId}.execute-api.${stack.region}.${stack.urlSuffix}`, {
+    origin: new HttpOrigin(props.apiOrigin, {
       protocolPolicy: OriginProtocolPolicy.HTTPS_ONLY,
       originSslProtocols: [OriginSslPolicy.TLS_V1_2],
       customHeaders: { [originVerifyHeader]: props.originVerifySecret },
@@ -105,6 +106,7 @@ export function createDistribution(scope: Construct, props: SiteDistributionProp
 
   const distribution = new Distribution(scope, 'Distribution', {
     comment: 'yijian: web pages and /api on one origin',
+    ...(props.webAclArn === undefined ? {} : { webAclId: props.webAclArn }),
     defaultRootObject: 'index.html',
     httpVersion: HttpVersion.HTTP2_AND_3,
     defaultBehavior: {
@@ -126,13 +128,6 @@ export function createDistribution(scope: Construct, props: SiteDistributionProp
         'wherever they are (travel, roaming); nothing it serves is restricted by country.',
     },
     {
-      id: 'AwsSolutions-CFR2',
-      reason:
-        'No AWS WAF yet: a web ACL for CloudFront must be created in us-east-1, outside this ' +
-        'regional stack, and is billed per ACL, rule and request. Abuse of the API is bounded by ' +
-        'the HTTP API stage throttling and the handlers\' rate limits on public writes.',
-    },
-    {
       id: 'AwsSolutions-CFR3',
       reason:
         'CloudFront access logs are off for privacy: they record each viewer\'s IP address and the ' +
@@ -147,5 +142,14 @@ export function createDistribution(scope: Construct, props: SiteDistributionProp
         '(us-east-1), the minimum becomes TLSv1.2_2021 (the cdk.json feature flag default).',
     },
   );
+  if (props.webAclArn === undefined) {
+    Validations.of(distribution).acknowledge({
+      id: 'AwsSolutions-CFR2',
+      reason:
+        'AWS WAF is turned off with the context value waf=false, for cost (a web ACL, its rules and ' +
+        'its requests are billed). Abuse of the API is then bounded by the HTTP API stage throttling ' +
+        'and the handlers\' rate limits on public writes only.',
+    });
+  }
   return distribution;
 }

@@ -19,7 +19,6 @@
  *   site-deployment-findings.ts  cdk-nag findings of the CDK's deployment function
  */
 import { CfnOutput, Stack } from 'aws-cdk-lib';
-import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import type { Distribution, Function as EdgeFunction, ResponseHeadersPolicy } from 'aws-cdk-lib/aws-cloudfront';
 import type { Bucket } from 'aws-cdk-lib/aws-s3';
 import type { BucketDeployment } from 'aws-cdk-lib/aws-s3-deployment';
@@ -39,7 +38,10 @@ export { consoleConfigKeys } from './site-pages';
 export interface SiteProps {
   /** The folder of the built pages (vite build); a placeholder is deployed when it is missing. */
   readonly webDist: string;
-  readonly api: HttpApi;
+  /** The API's host name: its custom domain name, else its execute-api host. */
+  readonly apiOrigin: string;
+  /** The WAF web ACL of the distribution; none when WAF is off. */
+  readonly webAclArn?: string;
   /** The streaming routes, each served by its function URL. */
   readonly streaming: readonly StreamingOrigin[];
   /** Published as /config.json; may hold deploy-time values (tokens). */
@@ -88,9 +90,10 @@ export class Site extends Construct {
       responseHeaders: this.responseHeaders,
       pageRewrite: this.pageRewrite,
       viewerIp: this.viewerIp,
-      api: props.api,
+      apiOrigin: props.apiOrigin,
       streaming: props.streaming,
       originVerifySecret: props.originVerifySecret,
+      webAclArn: props.webAclArn,
     });
     this.url = `https://${this.distribution.distributionDomainName}`;
 

@@ -9,7 +9,15 @@ import type { YijianStack } from './yijian-stack';
 /** The outputs in `stack`'s own scope, made last so they follow everything else in the template. */
 export function addStackOutputs(stack: YijianStack): void {
   const identity = stack.staffIdentity;
-  new CfnOutput(stack, 'ApiUrl', { value: stack.api.apiEndpoint });
+  const domain = stack.apiDomain;
+  // With a custom domain the execute-api endpoint is disabled: the API's only address is the domain.
+  new CfnOutput(stack, 'ApiUrl', { value: domain === undefined ? stack.api.apiEndpoint : `https://${domain.name}` });
+  if (domain !== undefined) {
+    new CfnOutput(stack, 'ApiDomainTarget', {
+      value: domain.regionalDomainName,
+      description: `DNS: point ${domain.name} here (CNAME), or CloudFront cannot reach the API`,
+    });
+  }
   new CfnOutput(stack, 'TableName', { value: stack.table.tableName });
   new CfnOutput(stack, 'UserPoolId', { value: identity.userPool.userPoolId });
   new CfnOutput(stack, 'UserPoolClientId', { value: identity.client.userPoolClientId });

@@ -11,13 +11,14 @@
  * console-config.ts (what the console reads), stack-outputs.ts (the outputs).
  */
 import { Stack, type StackProps } from 'aws-cdk-lib';
-import type { HttpApi, HttpRoute, HttpStage } from 'aws-cdk-lib/aws-apigatewayv2';
+import type { DomainName, HttpApi, HttpRoute, HttpStage } from 'aws-cdk-lib/aws-apigatewayv2';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import type { FunctionUrl } from 'aws-cdk-lib/aws-lambda';
 import type { Construct } from 'constructs';
 import { routeKey, routes as sharedRoutes, type RouteDef } from '../shared/routes';
 import { scheduleWorker, streamWorker, tallyWorker } from '../shared/workers';
 import { consoleConfigOf, consoleConnectSources, warnUntilStaffCanSignIn } from './console-config';
+import { checkApiDomain, edgeSettingsFrom, type ApiDomain } from './edge-settings';
 import { createApiRoutes, createHttpApi, defaultThrottle } from './http-api';
 import { checkOriginVerifyVersionId, OriginVerify, originVerifyVersionIdFrom } from './origin-verify';
 import { RoomSecret } from './room-secret';
@@ -86,12 +87,24 @@ export interface YijianStackProps extends StackProps {
    * @default context `exportConcurrency`, else `defaultStreamConcurrency` (infra/stream-settings.ts)
    */
   readonly streamConcurrency?: number;
+  /**
+   * The WAF web ACL of the distribution, from the edge stack in us-east-1 (infra/edge-stack.ts,
+   * made by infra/app-stacks.ts when WAF is on). None: no WAF.
+   */
+  readonly webAclArn?: string;
+  /**
+   * The API's custom domain name and its certificate; with it the execute-api endpoint is disabled.
+   * @default context `apiDomainName` and `apiCertificateArn` (infra/edge-settings.ts), else none
+   */
+  readonly apiDomain?: ApiDomain;
 }
 
 export class YijianStack extends Stack {
   readonly table: Table;
   readonly api: HttpApi;
   readonly stage: HttpStage;
+  /** The API's custom domain name, when one is given: then its execute-api endpoint is disabled. */
+  readonly apiDomain?: DomainName;
   /**
    * One function per handler module, keyed by the handler name of the route table, and the
    * workers of shared/workers.ts (notify, tally, sweep) under theirs.
@@ -162,14 +175,17 @@ export class YijianStack extends Stack {
     const workerSettings = workerSettingsFrom(this, props.workerSettings);
     this.functionUrls = functionUrls;
 
-    const { api, stage } = createHttpApi(this, props.throttle ?? defaultThrottle);
+    const apiDomain = 'apiDomain' in props ? props.apiDomain : edgeSettingsFrom(this).apiDomain;
+    const { api, stage, domain } = createHttpApi(this, props.throttle ?? defaultThrottle, apiDomain && checkApiDomain(apiDomain));
+    this.apiDomain = domain;
     this.api = api;
     this.stage = stage;
     this.routes = createApiRoutes(this, { api, routeTable, functions, identity });
 
     this.site = new Site(this, 'Site', {
       webDist: props.webDist ?? webDistFrom(this),
-      api: this.api,
+      apiOrigin: domain === undefined ? `${api.apiId}.execute-api.${this.region}.${this.urlSuffix}` : domain.name,
+      webAclArn: props.webAclArn,
       streaming: routeTable
         .filter((route) => route.stream === true)
         .map((route) => ({ path: route.path, methods: [route.method], url: functionUrls.get(route.handler)! })),
