@@ -224,6 +224,14 @@ describe('the deployed policies allow what the handlers do, through an item\'s w
     const saved = await as('PUT', '/api/admin/directory', () => http.call('PUT', '/api/admin/directory', { body: directory.json, headers: staff('office') }));
     expect(saved.status, saved.text).toBe(200);
 
+    // The office's kept notices (none is kept here: a redrive or a discard of an unknown one is a 404
+    // after its read, which is what is checked).
+    expect((await as('GET', '/api/admin/notices', () => http.get('/api/admin/notices', staff('office')))).status).toBe(200);
+    const redrive = await as('POST', '/api/admin/notices/{id}/redrive', () => http.call('POST', '/api/admin/notices/no-such-notice/redrive', { headers: staff('office') }));
+    expect(redrive.status, redrive.text).toBe(404);
+    const discard = await as('DELETE', '/api/admin/notices/{id}', () => http.call('DELETE', '/api/admin/notices/no-such-notice', { headers: staff('office') }));
+    expect(discard.status, discard.text).toBe(404);
+
     // A training session: created, listed, read, edited; its page, a rating, a submission through
     // its link; the items of the session listed and exported.
     const session = await as('POST', '/api/sessions', () => http.post('/api/sessions', { title: '最小权限培训', startsAt: '2026-12-08T01:30:00.000Z', groupId: OWN }, staff('office')));
