@@ -1,0 +1,97 @@
+/**
+ * The session page in a training hall, in headless Chromium: every phone behind one address, and
+ * that address's allowance without a proof (YIJIAN_RATE_LIMIT) already used up. The page solves
+ * the room's proof of work in a Web Worker while the person reads and types, and attaches it: the
+ * participants' ratings and submissions all go through, nobody sees "too many requests" or a
+ * puzzle. The default challenge cost, as deployed. One stack, one browser.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { jsonClient, launchBrowser, pageOpener, phone, startWebStack, type WebStack } from '../support/browser';
+
+// Read by the stack's settings when it starts (below): one write per address without a proof.
+process.env.YIJIAN_RATE_LIMIT = '1/600';
+delete process.env.YIJIAN_ROOM_LIMIT;
+delete process.env.YIJIAN_CHALLENGE_COST;
+
+let web: WebStack;
+let browser: Browser;
+const pages = pageOpener(() => browser);
+const json = jsonClient(() => web);
+
+/** Every public write the page sends, with whether it carried a proof and how it was answered. */
+const watchWrites = (page: Page) => {
+  const writes: { path: string; proof: boolean; status: number }[] = [];
+  page.on('response', (response) => {
+    const request = response.request();
+    if (request.method() !== 'POST') return;
+    writes.push({ path: new URL(request.url()).pathname, proof: Boolean(request.headers()['x-altcha']), status: response.status() });
+  });
+  return writes;
+};
+
+beforeAll(async () => {
+  [web, browser] = await Promise.all([startWebStack(), launchBrowser()]);
+}, 120_000);
+
+afterAll(async () => {
+  await pages.closeAll();
+  await browser?.close();
+  await web?.stop();
+});
+
+describe('a hall of phones behind one address', () => {
+  let code = '';
+  let link = '';
+  let joinKey = '';
+
+  it('the allowance is used up: a write without a proof is refused with a challenge', async () => {
+    const token = (await json('POST', '/api/dev/token', { sub: 'room-office', name: '办公室', groups: ['office'] })).body.token;
+    const created = await json('POST', '/api/sessions', { title: '学习动员培训会', startsAt: '2026-12-08T01:30:00.000Z', place: '大礼堂' }, { authorization: `Bearer ${token}` });
+    expect(created.status).toBe(201);
+    ({ code, joinKey } = created.body);
+    link = `${web.url}${created.body.link}`;
+    const rate = () => json('POST', `/api/public/sessions/${code}/ratings`, { score: 3 }, { 'X-Session-Key': joinKey });
+    expect((await rate()).status).toBe(201);
+    const refused = await rate();
+    expect(refused.status).toBe(429);
+    expect(refused.body.challenge).toBe('/api/challenge');
+  });
+
+  it('two phones rate and one submits: every write goes through with a proof solved in the background', async () => {
+    const first = await pages.open(phone);
+    const firstWrites = watchWrites(first);
+    await first.goto(link);
+    await first.locator('#session-title').waitFor();
+    await first.locator('label.star', { has: first.locator('#score-5') }).tap();
+    await first.locator('#rating-thanks').waitFor({ timeout: 20_000 });
+
+    await first.locator('label.choice', { has: first.locator('#kind-suggestion') }).click();
+    await first.locator('#title').fill('希望多安排互动环节');
+    await first.locator('#body').fill('分组讨论时间可以再长一些。');
+    await first.locator('#submit').click();
+    await first.locator('#receipt-code').waitFor({ timeout: 20_000 });
+
+    const second = await pages.open(phone);
+    const secondWrites = watchWrites(second);
+    await second.goto(link);
+    await second.locator('#session-title').waitFor();
+    await second.locator('label.star', { has: second.locator('#score-4') }).tap();
+    await second.locator('#rating-thanks').waitFor({ timeout: 20_000 });
+
+    // Each person's write went through in the end, with a proof (a first try without one may
+    // have been answered 429 with a challenge, then sent again with a proof).
+    const writes = [...firstWrites, ...secondWrites];
+    const succeeded = writes.filter((w) => w.status === 201);
+    expect(succeeded.map((w) => w.path).sort()).toEqual(['/api/public/sessions/' + code + '/ratings', '/api/public/sessions/' + code + '/ratings', '/api/submissions'].sort());
+    expect(succeeded.every((w) => w.proof)).toBe(true);
+    expect(writes.filter((w) => w.status !== 201 && w.status !== 429)).toEqual([]);
+    // Nobody was shown a refusal.
+    for (const page of [first, second]) expect(await page.locator('.banner.bad').count()).toBe(0);
+
+    const token = (await json('POST', '/api/dev/token', { sub: 'room-office', name: '办公室', groups: ['office'] })).body.token;
+    const items = await json('GET', `/api/items?sessionCode=${code}`, undefined, { authorization: `Bearer ${token}` });
+    expect(items.body.items.map((i: { title: string; source: string }) => [i.title, i.source])).toEqual([['希望多安排互动环节', 'session']]);
+    expect([...pages.errors.flat()]).toEqual([]);
+  });
+});
