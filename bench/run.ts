@@ -44,7 +44,7 @@ const log = (line: string) => process.stderr.write(`[bench ${((performance.now()
 // Options
 
 const argv = process.argv.slice(2);
-const known = ['timing-samples', 'quick', 'small', 'items', 'concurrency', 'round-seconds', 'rounds', 'cold-runs', 'overhead-iterations', 'latency-samples', 'fill', 'out', 'only', 'cpu-prof'];
+const known = ['room-proofs', 'timing-samples', 'quick', 'small', 'items', 'concurrency', 'round-seconds', 'rounds', 'cold-runs', 'overhead-iterations', 'latency-samples', 'fill', 'out', 'only', 'cpu-prof'];
 for (const arg of argv) {
   const name = /^--([a-z-]+)/.exec(arg)?.[1];
   if (!name || !known.includes(name)) throw new Error(`unknown option ${arg}; known: ${known.map((k) => `--${k}`).join(' ')}`);
@@ -57,7 +57,7 @@ const number = (name: string, fallback: number): number => {
   if (!Number.isFinite(value) || value <= 0) throw new Error(`--${name} must be a positive number, not ${raw}`);
   return value;
 };
-const allSections = ['overhead', 'functions', 'scale', 'throughput', 'timing'] as const;
+const allSections = ['overhead', 'functions', 'scale', 'throughput', 'timing', 'room'] as const;
 type Section = (typeof allSections)[number];
 const only = text('only')?.split(',').map((s) => s.trim()) ?? [...allSections];
 for (const s of only) if (!(allSections as readonly string[]).includes(s)) throw new Error(`--only takes ${allSections.join(',')}, not ${s}`);
@@ -74,6 +74,7 @@ const opts = {
   overheadIterations: number('overhead-iterations', 20_000),
   latencySamples: number('latency-samples', quick ? 60 : 100),
   timingSamples: number('timing-samples', quick ? 200 : 500),
+  roomProofs: number('room-proofs', quick ? 12 : 20),
   fill: (text('fill') ?? 'batch') as 'batch' | 'transact',
   cpuProfileDir: text('cpu-prof') === undefined ? undefined : resolve(text('cpu-prof')!),
   out: resolve(text('out') ?? join(here, only.length === allSections.length ? 'results.json' : `results.${only.join('-')}.json`)),
@@ -83,7 +84,7 @@ if (opts.large <= opts.small) throw new Error('--items must be larger than --sma
 const runs = (section: Section) => opts.sections.includes(section);
 
 /** The issue's targets; coldRatio is a function's cold start over the SDK floor's (one GetItem). */
-const targets = { accessTimingRatio: [0.9, 1.1] as const, submitRatio: 0.8, overheadMicros: 300, bundleKiB: bundleLimitBytes / 1024, coldRatio: 1.4, scaleLatencyRatio: 1.3 };
+const targets = { roomSolveMs: 1500, accessTimingRatio: [0.9, 1.1] as const, submitRatio: 0.8, overheadMicros: 300, bundleKiB: bundleLimitBytes / 1024, coldRatio: 1.4, scaleLatencyRatio: 1.3 };
 /** On-demand, us-east-1, Standard table class: the assumption the cost figure rests on. */
 const prices = { writeRequestUnit: 1.25 / 1e6, readRequestUnit: 0.25 / 1e6, assumption: 'DynamoDB on-demand, us-east-1, Standard table class' };
 
@@ -184,6 +185,15 @@ try {
     log(`unknown code vs wrong key: ${opts.timingSamples} calls each per route, alternating`);
     const { measureAccessTiming } = await import('./access-timing');
     accessTiming = await measureAccessTiming(desk, opts.timingSamples);
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // The room: a proof of work solved in the page (Chromium), checked by the server
+  let room: Awaited<ReturnType<(typeof import('./room'))['measureRoom']>> | undefined;
+  if (runs('room')) {
+    const { measureRoom } = await import('./room');
+    room = await measureRoom(stack, { proofs: opts.roomProofs, serverCalls: 1000, log });
+    log(`  solve median ${room.solve.medianMs} ms (p90 ${room.solve.p90Ms}), verify ${room.verify.medianMicros} µs, issue ${room.issue.medianMicros} µs`);
   }
 
   // -------------------------------------------------------------------------------------------
@@ -333,6 +343,17 @@ try {
     row('on-demand cost, 10,000 submissions + 1 track each', `$${cl.totalUsd} (at ${atSmall.items}: $${cs.totalUsd})`);
     row('  … plus start, public reply and rating each', `$${cl.withStartReplyAndRatingUsd} (at ${atSmall.items}: $${cs.withStartReplyAndRatingUsd})`);
   }
+  if (room) {
+    row(
+      `proof of work solved in the page (Chromium, ${room.solve.workers} workers, cost ${room.cost}), median of ${room.solve.proofs}`,
+      `${room.solve.medianMs} ms (p90 ${room.solve.p90Ms}, max ${room.solve.maxMs})`,
+      `≤ ${targets.roomSolveMs} ms`,
+      room.solve.medianMs <= targets.roomSolveMs,
+    );
+    row('the page\'s proof taken by POST /api/submissions', room.solve.accepted ? 'yes (201)' : 'NO', 'yes', room.solve.accepted);
+    row('proof check per public write (server, median)', `${room.verify.medianMicros} µs`);
+    row('GET /api/challenge: issuing one (server, median)', `${room.issue.medianMicros} µs`);
+  }
   row('RSS idle (node + java)', `${rssIdle.totalMiB} MiB (${rssIdle.nodeMiB} + ${rssIdle.javaMiB})`);
   row('RSS after the run (node + java)', `${rssAfter.totalMiB} MiB (${rssAfter.nodeMiB} + ${rssAfter.javaMiB}); peak ${rssAfter.nodePeakMiB} + ${rssAfter.javaPeakMiB}`);
 
@@ -371,6 +392,7 @@ try {
     submitThroughput: throughput ?? null,
     handlerOverhead: overhead ?? null,
     accessTiming: accessTiming ?? null,
+    room: room ?? null,
     functions: functions ?? null,
     scale,
     capacityPerOperation: capacitySmall

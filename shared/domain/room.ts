@@ -18,11 +18,19 @@ const hmac = (key: string | Buffer, ...parts: (string | number)[]): Buffer => cr
 export const addressHash = (secret: string, address: string, windowStart: number, windowSeconds: number): string =>
   hmac(hmac(secret, 'yijian-address-window', windowSeconds, windowStart), address).toString('hex').slice(0, 32);
 
+const derived = new Map<string, { signature: string; keySignature: string }>();
+
 /** The secrets altcha-lib signs challenges (and their derived keys) with: each its own derivation of the room secret. */
-export const challengeSecrets = (secret: string) => ({
-  signature: hmac(secret, 'yijian-altcha-signature').toString('hex'),
-  keySignature: hmac(secret, 'yijian-altcha-key-signature').toString('hex'),
-});
+export const challengeSecrets = (secret: string): { signature: string; keySignature: string } => {
+  let secrets = derived.get(secret);
+  if (!secrets) {
+    secrets = { signature: hmac(secret, 'yijian-altcha-signature').toString('hex'), keySignature: hmac(secret, 'yijian-altcha-key-signature').toString('hex') };
+    // A process sees one secret, two while a rotation spreads: the map stays tiny.
+    if (derived.size > 8) derived.clear();
+    derived.set(secret, secrets);
+  }
+  return secrets;
+};
 
 /** What the ALTCHA widget and altcha-lib's solveChallenge send: `{ challenge, solution }`, as base64 of JSON. */
 export interface ProofPayload {
