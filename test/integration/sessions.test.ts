@@ -312,6 +312,13 @@ describe('a session from link to summary', () => {
     expect(office.ratings).toEqual({ count: 6, average: 3.83, distribution: { 1: 0, 2: 1, 3: 1, 4: 2, 5: 2 }, comments: ['很好', '案例丰富', '时间太长'] });
     expect(office.session.code).toBe(s.code);
 
+    // The filter reads codes as people type them; what cannot be a session code lists nothing.
+    expect((await listAll('office', `sessionCode=${s.code.toLowerCase().replace(/-/g, '')}`)).length).toBe(5);
+    expect(await listAll('office', 'sessionCode=nope')).toEqual([]);
+    expect((await as('office').get(`/api/dashboard?sessionCode=${s.code}&groupId=${OWN}`)).json.totals.all).toBe(3);
+    expectProblem(await as('other').get(`/api/dashboard?sessionCode=${s.code}&groupId=${OWN}`), 403);
+    expect((await as('other').get(`/api/dashboard?sessionCode=${s.code}`)).json.totals.all).toBe(0);
+
     const csv = await as('office').get(`/api/exports/items.csv?sessionCode=${s.code}`);
     expect(csv.status).toBe(200);
     const lines = csv.text.replace(/^\uFEFF/, '').trim().split('\r\n');
