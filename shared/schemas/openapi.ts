@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { staffTokenHeader } from '../http/staff-token';
 import { routes, type RouteDef } from '../routes';
 import {
   createSubmissionBody,
@@ -105,7 +106,9 @@ const operationFor = (route: RouteDef) => {
   return {
     operationId: route.handler.replace(/-(\w)/g, (_, c: string) => c.toUpperCase()),
     summary: op?.summary ?? route.handler,
-    ...(route.auth === 'staff' ? { security: [{ bearer: [] }] } : { security: [] }),
+    // A streaming staff route takes its token in X-Yijian-Authorization (deployed, CloudFront's
+    // signature takes Authorization: shared/http/staff-token.ts), or in Authorization locally.
+    ...(route.auth === 'staff' ? { security: route.stream ? [{ staffToken: [] }, { bearer: [] }] : [{ bearer: [] }] } : { security: [] }),
     ...(parameters.length ? { parameters } : {}),
     ...(op?.request
       ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(op.request, 'input') } } } }
@@ -133,7 +136,15 @@ export const buildOpenApiDocument = () => {
     servers: [{ url: '/' }],
     paths,
     components: {
-      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+      securitySchemes: {
+        bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
+        staffToken: {
+          type: 'apiKey',
+          in: 'header',
+          name: staffTokenHeader,
+          description: '`Bearer <JWT>`: the export\'s token, as the console sends it (deployed, CloudFront signs with Authorization)',
+        },
+      },
       schemas: {
         Problem: {
           type: 'object',
