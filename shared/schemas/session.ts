@@ -96,6 +96,14 @@ export const ratingReceived = /* @__PURE__ */ schema(() => z.object({ received: 
 /** The most entries one records request takes: one transaction (DynamoDB's limit is 100 actions). */
 export const maxRecordEntries = 100;
 
+/**
+ * A records request's body limit (413 beyond): 16 KiB, every other route's, would hold a few dozen
+ * short rows. 1 MiB is what the local gateway takes (API Gateway takes 10 MB), and keeps the one
+ * transaction well under DynamoDB's 4 MB: what is stored is never more bytes than the JSON sent,
+ * plus about a kilobyte of keys and attributes per item.
+ */
+export const recordsMaxBodyBytes = 1024 * 1024;
+
 export const recordsBody = /* @__PURE__ */ schema(() => z.strictObject({
   entries: z
     .array(

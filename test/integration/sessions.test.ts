@@ -364,6 +364,18 @@ describe('POST /api/sessions/{code}/records', () => {
     expect(await listAll('office', `sessionCode=${s.code}`)).toEqual([]);
   });
 
+  it('takes a body larger than other routes’ 16 KiB (up to 1 MiB), and 413 beyond', async () => {
+    const s = await newSession('office');
+    const long = '会'.repeat(5000);
+    const entries = Array.from({ length: 20 }, (_, i) => ({ kind: 'question', title: `长文${i}`, body: long, answer: long }));
+    const r = await as('office').post(`/api/sessions/${s.code}/records`, { entries });
+    expect(r.status, r.text.slice(0, 300)).toBe(201);
+    expect(await listAll('office', `sessionCode=${s.code}`)).toHaveLength(20);
+    const big = await as('office').post(`/api/sessions/${s.code}/records`, { entries: Array.from({ length: 100 }, () => ({ kind: 'question', title: '长', body: long, answer: long })) });
+    expectProblem(big, 413);
+    expect(await listAll('office', `sessionCode=${s.code}`)).toHaveLength(20);
+  });
+
   it('takes 100 entries in one transaction', async () => {
     const s = await newSession('office');
     const entries = Array.from({ length: 100 }, (_, i) => ({ kind: 'question', title: `第${i}`, body: '内容', ...(i % 2 ? { answer: '已答' } : {}) }));
