@@ -5,19 +5,17 @@
  * participants' ratings and submissions all go through, nobody sees "too many requests" or a
  * puzzle. The default challenge cost, as deployed. One stack, one browser.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { jsonClient, launchBrowser, pageOpener, phone, startWebStack, type WebStack } from '../support/browser';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { phone, useWebStackAndBrowser } from '../support/browser';
 
 // Read by the stack's settings when it starts (below): one write per address without a proof.
 process.env.YIJIAN_RATE_LIMIT = '1/600';
 delete process.env.YIJIAN_ROOM_LIMIT;
 delete process.env.YIJIAN_CHALLENGE_COST;
 
-let web: WebStack;
-let browser: Browser;
-const pages = pageOpener(() => browser);
-const json = jsonClient(() => web);
+const files = useWebStackAndBrowser();
+const { pages, json } = files;
 
 /** Every public write the page sends, with whether it carried a proof and how it was answered. */
 const watchWrites = (page: Page) => {
@@ -30,16 +28,6 @@ const watchWrites = (page: Page) => {
   return writes;
 };
 
-beforeAll(async () => {
-  [web, browser] = await Promise.all([startWebStack(), launchBrowser()]);
-}, 120_000);
-
-afterAll(async () => {
-  await pages.closeAll();
-  await browser?.close();
-  await web?.stop();
-});
-
 describe('a hall of phones behind one address', () => {
   let code = '';
   let link = '';
@@ -50,7 +38,7 @@ describe('a hall of phones behind one address', () => {
     const created = await json('POST', '/api/sessions', { title: '学习动员培训会', startsAt: '2026-12-08T01:30:00.000Z', place: '大礼堂' }, { authorization: `Bearer ${token}` });
     expect(created.status).toBe(201);
     ({ code, joinKey } = created.body);
-    link = `${web.url}${created.body.link}`;
+    link = `${files.web().url}${created.body.link}`;
     const rate = () => json('POST', `/api/public/sessions/${code}/ratings`, { score: 3 }, { 'X-Session-Key': joinKey });
     expect((await rate()).status).toBe(201);
     const refused = await rate();
@@ -58,13 +46,19 @@ describe('a hall of phones behind one address', () => {
     expect(refused.body.challenge).toBe('/api/challenge');
   });
 
+  /** A phone opens the session's link and taps a star; the thank-you shows once the rating is stored. */
+  const openAndRate = async (score: number) => {
+    const page = await pages.open(phone);
+    const writes = watchWrites(page);
+    await page.goto(link);
+    await page.locator('#session-title').waitFor();
+    await page.locator('label.star', { has: page.locator(`#score-${score}`) }).tap();
+    await page.locator('#rating-thanks').waitFor({ timeout: 20_000 });
+    return { page, writes };
+  };
+
   it('two phones rate and one submits: every write goes through with a proof solved in the background', async () => {
-    const first = await pages.open(phone);
-    const firstWrites = watchWrites(first);
-    await first.goto(link);
-    await first.locator('#session-title').waitFor();
-    await first.locator('label.star', { has: first.locator('#score-5') }).tap();
-    await first.locator('#rating-thanks').waitFor({ timeout: 20_000 });
+    const { page: first, writes: firstWrites } = await openAndRate(5);
 
     await first.locator('label.choice', { has: first.locator('#kind-suggestion') }).click();
     await first.locator('#title').fill('希望多安排互动环节');
@@ -72,12 +66,7 @@ describe('a hall of phones behind one address', () => {
     await first.locator('#submit').click();
     await first.locator('#receipt-code').waitFor({ timeout: 20_000 });
 
-    const second = await pages.open(phone);
-    const secondWrites = watchWrites(second);
-    await second.goto(link);
-    await second.locator('#session-title').waitFor();
-    await second.locator('label.star', { has: second.locator('#score-4') }).tap();
-    await second.locator('#rating-thanks').waitFor({ timeout: 20_000 });
+    const { page: second, writes: secondWrites } = await openAndRate(4);
 
     // Each person's write went through in the end, with a proof (a first try without one may
     // have been answered 429 with a challenge, then sent again with a proof).

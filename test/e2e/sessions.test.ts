@@ -9,17 +9,16 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { artifactsDir, desktop, eventually, jsonClient, launchBrowser, pageOpener, phone, runAxe, screenshot, seriousViolations, signInAs, startWebStack, type WebStack } from '../support/browser';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { artifactsDir, desktop, eventually, phone, runAxe, screenshot, seriousViolations, signInAs, useWebStackAndBrowser, type WebStack } from '../support/browser';
 import { readPdf, readQrFromPng } from '../support/qr-decode';
 
-let web: WebStack;
-let browser: Browser;
-let officeToken: string;
-const pages = pageOpener(() => browser);
+const files = useWebStackAndBrowser();
+const { pages, json } = files;
 const open = pages.open;
-const json = jsonClient(() => web);
+let web: WebStack;
+let officeToken: string;
 const asOffice = () => ({ authorization: `Bearer ${officeToken}` });
 const signIn = (page: Page, user: string) => signInAs(page, web, user);
 
@@ -35,14 +34,8 @@ const sessionItems = async (code: string) => {
 };
 
 beforeAll(async () => {
-  [web, browser] = await Promise.all([startWebStack(), launchBrowser()]);
+  web = files.web();
   officeToken = (await json('POST', '/api/dev/token', { sub: 'sessions-office', name: '办公室', groups: ['office'] })).body.token;
-}, 120_000);
-
-afterAll(async () => {
-  await pages.closeAll();
-  await browser?.close();
-  await web?.stop();
 });
 
 describe('a training session, console to phone and back', () => {

@@ -9,7 +9,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { createPageServer, ensureWebBuild, webDist } from '../../local/pages';
 import type { LocalStack } from '../../local/stack';
 import { startTestStack } from './stack';
@@ -199,4 +199,22 @@ export const pageOpener = (browser: () => Browser) => {
       for (const context of contexts) await context.close().catch(() => undefined);
     },
   };
+};
+
+/**
+ * One web stack and one browser for a test file, started in beforeAll and stopped in afterAll,
+ * with a page opener and a JSON client on it.
+ */
+export const useWebStackAndBrowser = () => {
+  const state: { web?: WebStack; browser?: Browser } = {};
+  const pages = pageOpener(() => state.browser!);
+  beforeAll(async () => {
+    [state.web, state.browser] = await Promise.all([startWebStack(), launchBrowser()]);
+  }, 120_000);
+  afterAll(async () => {
+    await pages.closeAll();
+    await state.browser?.close();
+    await state.web?.stop();
+  });
+  return { web: () => state.web!, pages, json: jsonClient(() => state.web!) };
 };
