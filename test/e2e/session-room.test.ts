@@ -81,6 +81,8 @@ describe('a hall of phones behind one address', () => {
     const token = (await json('POST', '/api/dev/token', { sub: 'room-office', name: '办公室', groups: ['office'] })).body.token;
     const items = await json('GET', `/api/items?sessionCode=${code}`, undefined, { authorization: `Bearer ${token}` });
     expect(items.body.items.map((i: { title: string; source: string }) => [i.title, i.source])).toEqual([['希望多安排互动环节', 'session']]);
+    const summary = await json('GET', `/api/sessions/${code}/summary`, undefined, { authorization: `Bearer ${token}` });
+    expect(summary.body.ratings.count).toBe(3);
     expect([...pages.errors.flat()]).toEqual([]);
   });
 });

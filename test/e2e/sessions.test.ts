@@ -3,8 +3,9 @@
  * session in the console, prints its poster to an A4 PDF (the QR code, rasterised by MuPDF and
  * decoded by jsQR, is the session's full link), shows it on the projector; a participant on a
  * 390×844 phone opens the link, rates the session with one tap and submits, and gets a receipt;
- * a wrong key and a closed session show a Chinese message and store nothing. axe-core on every
- * new page. Screenshots and the
+ * a wrong key and a closed session show a Chinese message and store nothing; the office types up
+ * the meeting's records (keyboard, many rows, one save, per-row errors) and gets slips; the
+ * summary shows figures equal to the item list. axe-core on every new page. Screenshots and the
  * PDF go to test-results/e2e/. One stack, one browser.
  */
 import { writeFileSync } from 'node:fs';
@@ -205,6 +206,100 @@ describe('a training session, console to phone and back', () => {
     await person.getByRole('button', { name: 'English' }).click();
     expect(await person.locator('#session-problem').innerText()).toContain('does not work');
     await person.getByRole('button', { name: '中文' }).click();
+  });
+
+  it('meeting records: typed with the keyboard, refused whole with per-row errors, then saved at once with slips', async () => {
+    const before = (await sessionItems(code)).length;
+    await office.goto(`${web.url}/console#/session/${code}/records`);
+    await office.locator('#rec-1-kind').waitFor();
+    await audit(office, 'records');
+    // Row 1, answered on the spot; Tab from its last cell adds row 2.
+    await office.locator('#rec-1-kind').selectOption('question');
+    await office.locator('#rec-1-unitId').selectOption('u01');
+    await office.locator('#rec-1-title').fill('学习时间如何保证');
+    await office.locator('#rec-1-body').fill('基层工作忙，集中学习时间难以保证。');
+    await office.locator('#rec-1-answer').fill('各单位每周安排半天集中学习，已写入方案。');
+    await office.keyboard.press('Tab');
+    await eventually(() => office.evaluate(() => document.activeElement?.id)).toBe('rec-2-kind');
+    // Row 2, for the office to study; Enter in its title adds row 3.
+    await office.locator('#rec-2-kind').selectOption('suggestion');
+    await office.locator('#rec-2-body').fill('建议增加案例教学，少念文件。');
+    await office.locator('#rec-2-title').fill('增加案例教学');
+    await office.locator('#rec-2-title').press('Enter');
+    await eventually(() => office.evaluate(() => document.activeElement?.id)).toBe('rec-3-kind');
+    expect(await office.locator('#rec-3-kind').inputValue()).toBe('suggestion');
+    // Row 3 lacks its text: the whole save is refused, the error shown on row 3.
+    await office.locator('#rec-3-kind').selectOption('problem');
+    await office.locator('#rec-3-title').fill('会场音响效果差');
+    await office.locator('#save-records').click();
+    await office.locator('#rec-3-body-error').waitFor();
+    expect(await office.locator('tr[data-row="3"]').getAttribute('class')).toContain('has-error');
+    expect(await office.locator('.banner.bad').innerText()).toContain('第 3 行');
+    expect(await office.locator('#rec-3-body').getAttribute('aria-invalid')).toBe('true');
+    expect((await sessionItems(code)).length).toBe(before);
+    await audit(office, 'records with a row error');
+    await screenshot(office, '46-console-records-error');
+
+    await office.locator('#rec-3-body').fill('后排听不清，建议调试音响。');
+    await office.locator('#rec-3-body').press('Control+Enter');
+    await office.locator('#slips').waitFor();
+    const slips = office.locator('#slips .slip');
+    expect(await slips.count()).toBe(3);
+    const slipCodes = await slips.evaluateAll((els) => els.map((el) => el.getAttribute('data-code')));
+    for (const c of slipCodes) expect(c).toMatch(/^YJ-/);
+    expect(await slips.nth(0).innerText()).toContain('已现场答复');
+    expect(await slips.nth(1).innerText()).not.toContain('已现场答复');
+    await audit(office, 'slips');
+    await screenshot(office, '47-console-slips');
+    const slipPdf = readPdf(await office.pdf({ format: 'A4', preferCSSPageSize: true }));
+    const slipText = slipPdf.map((p) => p.text).join('\n');
+    for (const c of slipCodes) expect(slipText).toContain(c!);
+    expect(slipText).not.toContain('看板');
+
+    const items = await sessionItems(code);
+    expect(items.length).toBe(before + 3);
+    const onSpot = items.find((i) => i.trackingCode === slipCodes[0])!;
+    expect(onSpot).toMatchObject({ status: 'closed', answeredOnSpot: true, source: 'meeting' });
+  });
+
+  it('the summary shows the ratings (hidden while few), the items by kind and outcome, equal to the item list', async () => {
+    await office.goto(`${web.url}/console#/session/${code}/summary`);
+    await office.locator('#summary').waitFor();
+    expect(await office.locator('[data-figure="ratings-count"] .n').innerText()).toBe('1');
+    expect(await office.locator('#ratings-suppressed').innerText()).toContain('隐私');
+    expect(await office.locator('#ratings-distribution').count()).toBe(0);
+
+    // Five more ratings (the API, as other phones would): now past the small-count threshold.
+    for (const score of [5, 5, 3, 4, 2]) {
+      const r = await json('POST', `/api/public/sessions/${code}/ratings`, { score, comment: `评分${score}` }, { 'X-Session-Key': joinKey });
+      expect(r.status).toBe(201);
+    }
+    await office.reload();
+    await office.locator('#summary').waitFor();
+    const summary = (await json('GET', `/api/sessions/${code}/summary`, undefined, asOffice())).body;
+    expect(summary.ratings.count).toBe(6);
+    expect(await office.locator('[data-figure="ratings-count"] .n').innerText()).toBe('6');
+    expect(await office.locator('[data-figure="ratings-average"] .n').innerText()).toBe((23 / 6).toFixed(2));
+    expect(await office.locator('#ratings-suppressed').count()).toBe(0);
+    expect(await office.locator('[data-stars="5"] .num').innerText()).toBe('2');
+    expect(await office.locator('#ratings-comments').innerText()).toContain('评分3');
+
+    const items = await sessionItems(code);
+    const figure = async (name: string) => Number(await office.locator(`[data-figure="${name}"] .num, [data-figure="${name}"] .n`).first().innerText());
+    expect(await figure('items-total')).toBe(items.length);
+    expect(await figure('answeredOnSpot')).toBe(items.filter((i) => i.answeredOnSpot).length);
+    expect(await figure('open')).toBe(items.filter((i) => ['submitted', 'assigned', 'in_progress', 'reopened'].includes(i.status)).length);
+    for (const kind of ['question', 'suggestion', 'problem']) {
+      expect(Number(await office.locator(`[data-kind="${kind}"] .num`).innerText()), kind).toBe(items.filter((i) => i.kind === kind).length);
+    }
+    await audit(office, 'summary');
+    await screenshot(office, '48-console-summary');
+
+    // The link to the items: the queue filtered by the session.
+    await office.locator('#session-items-link').click();
+    await office.locator('#queue').waitFor();
+    expect(await office.locator('#f-session').inputValue()).toBe(code);
+    await eventually(() => office.locator('#queue tbody tr').count()).toBe(items.length);
   });
 
   it('a closed session shows the Chinese message; a page opened before the close stores nothing', async () => {
