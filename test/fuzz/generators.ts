@@ -507,12 +507,23 @@ export const authorization = (valid: readonly string[], forged: readonly string[
     },
   );
 
+/** X-Altcha lookalikes: base64 of JSON of about the right shape (never a solved challenge). */
+const altchaLookalike: fc.Arbitrary<string> = fc
+  .record({
+    challenge: fc.record({ parameters: fc.dictionary(fc.constantFrom('algorithm', 'nonce', 'salt', 'cost', 'keyPrefix', 'keySignature', 'expiresAt'), fc.jsonValue(), { maxKeys: 7 }), signature: fc.stringMatching(/^[0-9a-f]{64}$/) }),
+    solution: fc.record({ counter: fc.oneof(fc.integer(), fc.double()), derivedKey: fc.stringMatching(/^[0-9a-f]{0,64}$/) }),
+  })
+  .map((payload) => Buffer.from(JSON.stringify(payload)).toString('base64'));
+
 /** Extra headers anyone may send (some the handlers read, some they ignore). */
 export const extraHeaders: fc.Arbitrary<Record<string, string>> = fc
   .array(
-    fc.tuple(
-      fc.constantFrom('x-access-key', 'if-match', 'idempotency-key', 'x-forwarded-for', 'accept', 'accept-language', 'origin', 'x-amzn-trace-id', 'x-requested-with', 'cookie', 'range'),
-      headerValue,
+    fc.oneof(
+      fc.tuple(
+        fc.constantFrom('x-access-key', 'if-match', 'idempotency-key', 'x-altcha', 'x-forwarded-for', 'accept', 'accept-language', 'origin', 'x-amzn-trace-id', 'x-requested-with', 'cookie', 'range'),
+        headerValue,
+      ),
+      fc.tuple(fc.constant('x-altcha'), altchaLookalike),
     ),
     { maxLength: 3 },
   )
