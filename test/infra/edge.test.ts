@@ -161,6 +161,13 @@ describe('the HTTP API reachable only through CloudFront', () => {
     expect(JSON.stringify(outputs.ApiUrl.Value)).not.toContain('execute-api');
   });
 
+  it('passes cdk-nag with a custom domain and WAF both on', () => {
+    const app = appWith({ apiDomainName, apiCertificateArn });
+    addYijianStacks(app, { env: { region } });
+    const report = new AwsSolutionsChecks().validateScope(app);
+    expect(report.violations.map((v) => `${v.ruleName} at ${v.violatingResources.map((r) => r.constructPath).join(', ')}`)).toEqual([]);
+  });
+
   it('without one: the execute-api endpoint stays, as CloudFront\'s origin (the origin secret guards the client address)', () => {
     const stacks = stacksWith({ waf: 'false' });
     const resources = resourcesOf(stacks.main);
