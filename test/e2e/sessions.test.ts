@@ -300,6 +300,17 @@ describe('a training session, console to phone and back', () => {
     await office.locator('#queue').waitFor();
     expect(await office.locator('#f-session').inputValue()).toBe(code);
     await eventually(() => office.locator('#queue tbody tr').count()).toBe(items.length);
+
+    // And the dashboard of the session, whose export asks for the same items.
+    await office.goto(`${web.url}/console#/session/${code}/summary`);
+    await office.locator('#session-dashboard-link').click();
+    await office.locator('#totals').waitFor();
+    expect(await office.locator('#d-session').inputValue()).toBe(code);
+    await eventually(async () => Number(await office.locator('[data-total="all"] .n').innerText())).toBe(items.length);
+    const exported = office.waitForRequest((request) => request.url().includes('/api/exports/items.csv'));
+    await office.locator('#export').click();
+    expect(new URL((await exported).url()).searchParams.get('sessionCode')).toBe(code);
+    await eventually(() => office.locator('#export ~ [role=status]').innerText()).toContain('已导出');
   });
 
   it('a closed session shows the Chinese message; a page opened before the close stores nothing', async () => {

@@ -112,6 +112,7 @@ export const st = dictionary(
     oOpen: '待处理',
     oOverdue: '已超期',
     viewItems: '查看本场次的全部事项',
+    viewDashboard: '本场次的看板和导出',
   },
   {
     navSessions: 'Sessions',
@@ -223,5 +224,6 @@ export const st = dictionary(
     oOpen: 'Open',
     oOverdue: 'Overdue',
     viewItems: 'All items of this session',
+    viewDashboard: 'This session’s dashboard and export',
   },
 );

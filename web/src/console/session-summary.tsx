@@ -126,9 +126,12 @@ export const SummaryView = (props: { ctx: Ctx; code: string }) => {
               ))}
             </tbody>
           </table>
-          <p>
+          <p class="row">
             <a id="session-items-link" href={`#/items?sessionCode=${encodeURIComponent(code)}`}>
               {st('viewItems')}
+            </a>
+            <a id="session-dashboard-link" href={`#/dashboard?sessionCode=${encodeURIComponent(code)}`}>
+              {st('viewDashboard')}
             </a>
           </p>
         </div>
