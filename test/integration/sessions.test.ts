@@ -398,3 +398,20 @@ describe('POST /api/sessions/{code}/records', () => {
     expectProblem(await as('office').post('/api/sessions/PX-0000-0000/records', { entries }), 404);
   });
 });
+
+describe('privacy.minCount from the directory', () => {
+  it('moves the suppression threshold (here to 2), and back', async () => {
+    const directory = (await as('office').get('/api/admin/directory')).json;
+    const put = (doc: unknown) => http.call('PUT', '/api/admin/directory', { body: doc, headers: { authorization: `Bearer ${tokens.office}` } });
+    const s = await newSession('office');
+    for (const score of [5, 3]) expect((await http.post(`/api/public/sessions/${s.code}/ratings`, { score }, { 'X-Session-Key': s.joinKey })).status).toBe(201);
+    expect((await as('office').get(`/api/sessions/${s.code}/summary`)).json.ratings.average).toBeNull();
+    try {
+      expect((await put({ ...directory, privacy: { minCount: 2 } })).status).toBe(200);
+      expect((await as('office').get(`/api/sessions/${s.code}/summary`)).json.ratings).toEqual({ count: 2, average: 4, distribution: { 1: 0, 2: 0, 3: 1, 4: 0, 5: 1 }, comments: [] });
+    } finally {
+      expect((await put(directory)).status).toBe(200);
+    }
+    expect((await as('office').get(`/api/sessions/${s.code}/summary`)).json.ratings.average).toBeNull();
+  });
+});

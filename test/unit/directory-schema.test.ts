@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { demoDirectory } from '../../shared/demo/directory';
-import { directorySchema, kindIds, kinds, kindSchema, type Directory } from '../../shared/schemas/directory';
+import { directorySchema, kindIds, kinds, kindSchema, minCountOf, type Directory } from '../../shared/schemas/directory';
 
 const clone = (): Directory => structuredClone(demoDirectory);
 
@@ -164,6 +164,14 @@ describe('directorySchema', () => {
     doc.holidays = [];
     doc.groups[0].notifyEmails = [];
     expect(directorySchema.safeParse(doc).success).toBe(true);
+  });
+
+  it('takes an optional privacy.minCount, a whole number from 1 to 1000, 5 when absent', () => {
+    expect(minCountOf(clone())).toBe(5);
+    expect(minCountOf(directorySchema.parse({ ...clone(), privacy: { minCount: 3 } }))).toBe(3);
+    for (const minCount of [0, 1001, 2.5, '5']) expect(paths({ ...clone(), privacy: { minCount } })).toEqual(['privacy.minCount']);
+    expect(paths({ ...clone(), privacy: {} })).toEqual(['privacy.minCount']);
+    expect(paths({ ...clone(), privacy: { minCount: 5, other: 1 } })).toEqual(['privacy']);
   });
 
   it('rejects what is not a directory at all', () => {
