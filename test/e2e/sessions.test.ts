@@ -294,6 +294,12 @@ describe('a training session, console to phone and back', () => {
     }
     await audit(office, 'summary');
     await screenshot(office, '48-console-summary');
+    // In English too, the same figures.
+    await office.getByRole('button', { name: 'English' }).click();
+    expect(await office.locator('#summary-heading').innerText()).toBe('Session summary');
+    expect(await office.locator('[data-figure="answeredOnSpot"] th').innerText()).toBe('Answered on the spot');
+    await audit(office, 'summary in English');
+    await office.getByRole('button', { name: '中文' }).click();
 
     // The link to the items: the queue filtered by the session.
     await office.locator('#session-items-link').click();
