@@ -57,7 +57,7 @@ const number = (name: string, fallback: number): number => {
   if (!Number.isFinite(value) || value <= 0) throw new Error(`--${name} must be a positive number, not ${raw}`);
   return value;
 };
-const allSections = ['overhead', 'functions', 'scale', 'throughput', 'timing', 'room'] as const;
+const allSections = ['overhead', 'functions', 'scale', 'throughput', 'timing', 'room', 'sessions'] as const;
 type Section = (typeof allSections)[number];
 const only = text('only')?.split(',').map((s) => s.trim()) ?? [...allSections];
 for (const s of only) if (!(allSections as readonly string[]).includes(s)) throw new Error(`--only takes ${allSections.join(',')}, not ${s}`);
@@ -194,6 +194,15 @@ try {
     const { measureRoom } = await import('./room');
     room = await measureRoom(stack, { proofs: opts.roomProofs, serverCalls: 1000, log });
     log(`  solve median ${room.solve.medianMs} ms (p90 ${room.solve.p90Ms}), verify ${room.verify.medianMicros} µs, issue ${room.issue.medianMicros} µs`);
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Training sessions: a meeting's records (one transaction of 100 items) and its summary
+  let sessions: Awaited<ReturnType<(typeof import('./sessions'))['measureSessions']>> | undefined;
+  if (runs('sessions')) {
+    log('training sessions: records of 100 entries; summary, dashboard and list of a 300-item session');
+    const { measureSessions } = await import('./sessions');
+    sessions = await measureSessions(desk, { rounds: opts.quick ? 3 : 5, log });
   }
 
   // -------------------------------------------------------------------------------------------
@@ -354,6 +363,13 @@ try {
     row('proof check per public write (server, median)', `${room.verify.medianMicros} µs`);
     row('GET /api/challenge: issuing one (server, median)', `${room.issue.medianMicros} µs`);
   }
+  if (sessions) {
+    row(`POST …/records, ${sessions.records.entries} entries in one transaction (median of ${sessions.records.rounds})`, `${sessions.records.medianMs} ms, ${sessions.records.writeUnits} WCU`);
+    for (const what of ['summary', 'dashboard', 'list'] as const) {
+      const label = { summary: 'GET …/summary', dashboard: 'GET /api/dashboard?sessionCode=', list: 'GET /api/items?sessionCode= (every page)' }[what];
+      row(`${label}, ${sessions.reads.items} items, ${sessions.reads.ratings} ratings`, `${sessions.reads[what].medianMs} ms, ${sessions.reads[what].readUnits} RCU`);
+    }
+  }
   row('RSS idle (node + java)', `${rssIdle.totalMiB} MiB (${rssIdle.nodeMiB} + ${rssIdle.javaMiB})`);
   row('RSS after the run (node + java)', `${rssAfter.totalMiB} MiB (${rssAfter.nodeMiB} + ${rssAfter.javaMiB}); peak ${rssAfter.nodePeakMiB} + ${rssAfter.javaPeakMiB}`);
 
@@ -393,6 +409,7 @@ try {
     handlerOverhead: overhead ?? null,
     accessTiming: accessTiming ?? null,
     room: room ?? null,
+    sessions: sessions ?? null,
     functions: functions ?? null,
     scale,
     capacityPerOperation: capacitySmall
