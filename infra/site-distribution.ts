@@ -1,9 +1,12 @@
 /**
  * The site's CloudFront distribution and its behaviors, first match wins:
- *   <streaming route>  the function URL of its handler (HTTP APIs cannot stream)
- *   /api/*             the HTTP API, with the viewer's address and the origin secret
+ *   <streaming route>  the function URL of its handler (HTTP APIs cannot stream), through origin
+ *                      access control for Lambda
+ *   /api/*             the HTTP API (its custom domain when it has one), with the viewer's address
+ *                      and the origin secret
  *   default            the pages bucket, through origin access control
- * The dynamic behaviors cache nothing; every behavior sends the one response headers policy.
+ * The dynamic behaviors cache nothing; every behavior sends the one response headers policy; the
+ * WAF web ACL of infra/edge-stack.ts guards the whole distribution while WAF is on.
  */
 import { Duration, Validations } from 'aws-cdk-lib';
 import {
@@ -52,11 +55,11 @@ export interface SiteDistributionProps {
 
 /** `Distribution` in `scope` (the site). */
 export function createDistribution(scope: Construct, props: SiteDistributionProps): Distribution {
-
   // The API and the streaming functions answer per request: nothing is cached, and every viewer
   // header but Host (the origins check Host against their own domain) is passed on. With caching
   // disabled, this managed policy also passes Authorization (an origin request policy of our own
-  // could not), which the staff routes need.
+  // could not), which the API's staff routes need (for a function URL, origin access control then
+  // puts its own signature there, and the token travels in X-Yijian-Authorization).
   const dynamic = {
     viewerProtocolPolicy: ViewerProtocolPolicy.HTTPS_ONLY,
     cachePolicy: CachePolicy.CACHING_DISABLED,
