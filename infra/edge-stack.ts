@@ -51,7 +51,8 @@ export class YijianEdgeStack extends Stack {
       throw new Error(`the web ACL of a CloudFront distribution must be created in ${webAclRegion}, not ${this.region}`);
     }
     const visibility = (metricName: string) => ({ cloudWatchMetricsEnabled: true, metricName, sampledRequestsEnabled: true });
-    const tooMany = problems.rateLimited(wafRateWindowSeconds);
+    // No `challenge` in it: a proof of work does not get past the WAF.
+    const tooMany = problems.rateLimited(wafRateWindowSeconds, { proofHelps: false });
 
     this.webAcl = new CfnWebACL(this, 'WebAcl', {
       name: 'yijian-site',

@@ -113,12 +113,15 @@ export const problems = {
     new HttpProblem(413, { type: problemTypes.tooLarge, detail: `The body is larger than ${limit} bytes.` }),
   unsupportedMediaType: () =>
     new HttpProblem(415, { type: problemTypes.unsupportedMediaType, detail: 'Send the body as application/json.' }),
-  rateLimited: (retryAfterSeconds: number) =>
+  /** `proofHelps: false` where a proof of work would not let the request through (the edge's WAF). */
+  rateLimited: (retryAfterSeconds: number, { proofHelps = true } = {}) =>
     new HttpProblem(429, {
       type: problemTypes.rateLimited,
-      detail: 'Too many requests from this address; solve the challenge and send its proof in X-Altcha, or try again later.',
+      detail: proofHelps
+        ? 'Too many requests from this address; solve the challenge and send its proof in X-Altcha, or try again later.'
+        : 'Too many requests from this address; try again later.',
       headers: { 'Retry-After': String(retryAfterSeconds) },
-      challenge: challengePath,
+      ...(proofHelps ? { challenge: challengePath } : {}),
     }),
   roomFull: (retryAfterSeconds: number) =>
     new HttpProblem(429, {

@@ -80,6 +80,8 @@ describe('AWS WAF on the distribution (on by default)', () => {
     expect(response.ResponseHeaders).toEqual([{ Name: 'Retry-After', Value: String(wafRateWindowSeconds) }]);
     const body = JSON.parse(acl.CustomResponseBodies[response.CustomResponseBodyKey].Content);
     expect(body).toMatchObject({ type: problemTypes.rateLimited, status: 429 });
+    // No proof of work gets past the WAF: the pages must not be sent to solve one.
+    expect(body.challenge).toBeUndefined();
     expect(rule.VisibilityConfig).toMatchObject({ CloudWatchMetricsEnabled: true, SampledRequestsEnabled: true });
   });
 

@@ -68,8 +68,10 @@ const roomProblems: Record<string, { zh: string; en: string }> = {
 };
 
 /** The page's text for a problem of the room, or null for any other problem. */
-export const roomProblemText = (problem: { type?: string } | undefined, retryAfter: string | null): string | null => {
-  const name = /\/problems\/([a-z-]+)$/.exec(problem?.type ?? '')?.[1];
+export const roomProblemText = (problem: { type?: string; challenge?: string } | undefined, retryAfter: string | null): string | null => {
+  const type = /\/problems\/([a-z-]+)$/.exec(problem?.type ?? '')?.[1];
+  // A 429 without a challenge (the edge's WAF) is a limit no proof gets past: the room's ceiling, in effect.
+  const name = type === 'rate-limited' && !problem?.challenge ? 'room-limit' : type;
   const texts = name ? roomProblems[name] : undefined;
   if (!texts) return null;
   return (getLang() === 'en' ? texts.en : texts.zh).split('{s}').join(retryAfter ?? '60');
