@@ -115,15 +115,16 @@ export const tallyRace: RetryPolicy = {
 };
 
 /**
- * A message went out and its claim must say so: any failure is tried again for about half a
- * minute (a claim left `sending` is taken over after its lease and the message sent twice), so
- * that a table that restarts or throttles for a while does not send twice. Beyond it, thrown.
+ * A message went out and its claim must say so: any failure is tried again for up to about 20 s
+ * (a claim left `sending` is taken over after its lease and the message sent twice), so that a
+ * table that restarts or throttles for a while does not send twice. Beyond it, thrown. The send
+ * (at most `sesRequestTimeoutMs`) and these waits stay within notify's timeout (a test ties them).
  */
 export const afterSend: RetryPolicy = {
   name: 'after send',
-  attempts: 12,
+  attempts: 8,
   baseDelayMs: 250,
-  maxDelayMs: 5000,
+  maxDelayMs: 4000,
   retryable: () => true,
 };
 

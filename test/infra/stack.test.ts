@@ -47,6 +47,8 @@ import { defaultContactRetentionDays, originVerifyEnvName, originVerifyMinLength
 import { originVerifyHeader, viewerIpHeader } from '../../shared/http/client-address';
 import { requiredScope } from '../../shared/http/jwt';
 import { defaultMailFrom } from '../../infra/worker-settings';
+import { afterSend, maxTotalWaitMs } from '../../shared/data/retry';
+import { sesRequestTimeoutMs } from '../../shared/notify/mailer';
 import { notifyTimeout, sesSendActions, streamMaxRecordAge, tallyErrorPeriods, tallyMaxLag, tallyTableAccess, tallyTimeout } from '../../infra/workers';
 import { YijianFunction } from '../../infra/yijian-function';
 import { accessLogFields, defaultThrottle, YijianStack } from '../../infra/yijian-stack';
@@ -788,6 +790,9 @@ describe('background workers (shared/workers.ts)', () => {
     });
     expect(defaultContactRetentionDays).toBe(180);
     expect(functionOf(streamWorker.handler).Properties.Timeout).toBe(notifyTimeout.toSeconds());
+    // A send and the retries that mark it sent end before notify's timeout: a timed-out invocation
+    // would leave the claim `sending`, and the retry after its lease would send the message twice.
+    expect(sesRequestTimeoutMs + maxTotalWaitMs(afterSend)).toBeLessThan(notifyTimeout.toMilliseconds());
     for (const handler of [...handlers, tallyWorker.handler]) {
       const names = Object.keys(functionOf(handler).Properties.Environment.Variables);
       expect(names.filter((n) => /MAIL|PUBLIC_URL|AUTO_CLOSE|RETENTION/.test(n)), handler).toEqual([]);
