@@ -415,3 +415,22 @@ describe('privacy.minCount from the directory', () => {
     expect((await as('office').get(`/api/sessions/${s.code}/summary`)).json.ratings.average).toBeNull();
   });
 });
+
+describe('the records batch in the data layer (shared/data/item-batch.ts)', () => {
+  it('names the entries whose drawn codes are taken, and writes none of the batch', async () => {
+    const { createItems, TrackingCodesTakenError } = await import('../../shared/data/item-batch');
+    const { getItemWithEvents } = await import('../../shared/data/items');
+    const s = await newSession('office');
+    const r = await as('office').post(`/api/sessions/${s.code}/records`, { entries: [{ kind: 'question', title: '已有', body: '内容' }] });
+    const taken = r.json.items[0].trackingCode as string;
+    const existing = (await getItemWithEvents(stack.deps, taken))!;
+    const fresh = (i: number) => `YJ-ZZZ${i}-ZZZZ`;
+    const batch = [0, 1, 2, 3].map((i) => ({ item: { ...existing.item, trackingCode: i === 2 ? taken : fresh(i) }, event: existing.events[0]! }));
+    const before = await scanItemRecords();
+    const error = await createItems(stack.deps, batch).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TrackingCodesTakenError);
+    expect((error as InstanceType<typeof TrackingCodesTakenError>).indexes).toEqual([2]);
+    expect(await scanItemRecords()).toEqual(before);
+    await expect(createItems(stack.deps, [])).rejects.toThrow(RangeError);
+  });
+});
