@@ -249,6 +249,11 @@ describe('a training session, console to phone and back', () => {
     for (const c of slipCodes) expect(c).toMatch(/^YJ-/);
     expect(await slips.nth(0).innerText()).toContain('已现场答复');
     expect(await slips.nth(1).innerText()).not.toContain('已现场答复');
+    // Each slip carries a QR code of its tracking link (key in the fragment), as its receipt would.
+    await eventually(() => office.locator('#slips img.slip-qr').count()).toBe(3);
+    const slipLink = (await slips.nth(0).locator('.small span[lang=en]').innerText()).trim();
+    expect(slipLink).toMatch(new RegExp(`^${web.url}/track#${slipCodes[0]}\\.`));
+    expect(readQrFromPng(await slips.nth(0).locator('img.slip-qr').screenshot())).toBe(slipLink);
     await audit(office, 'slips');
     await screenshot(office, '47-console-slips');
     const slipPdf = readPdf(await office.pdf({ format: 'A4', preferCSSPageSize: true }));

@@ -32,11 +32,11 @@ const useQrCode = (text: string): { src: string | null; error: string } => {
   return state;
 };
 
-const QrImage = (props: { text: string; id: string; class: string }) => {
+export const QrImage = (props: { text: string; id: string; class: string; alt?: string }) => {
   const qr = useQrCode(props.text);
   if (qr.error) return <Banner kind="bad">{st('qrFailed', { reason: qr.error })}</Banner>;
   if (!qr.src) return <p role="status">{st('qrLoading')}</p>;
-  return <img id={props.id} class={props.class} src={qr.src} alt={st('qrAlt')} />;
+  return <img id={props.id} class={props.class} src={qr.src} alt={props.alt ?? st('qrAlt')} />;
 };
 
 export const PosterView = (props: { session: TrainingSession; timeZone: string }) => {

@@ -14,6 +14,7 @@ import { Banner } from '../lib/ui';
 import type { Ctx } from './context';
 import { HeaderRow } from './fields';
 import { problemText, sessionPath, type TrainingSession } from './session-data';
+import { QrImage } from './session-poster';
 import { st } from './session-strings';
 import { t } from './strings';
 
@@ -42,6 +43,9 @@ const parsePath = (path: string): { index: number; field: string } | null => {
 };
 
 const cellId = (n: number, field: Field) => `rec-${n}-${field}`;
+
+/** The tracking page of a receipt, key in the fragment, as the form's receipt links it. */
+const trackUrl = (receipt: RecordReceipt) => new URL(receiptLink(receipt.trackingCode, receipt.accessKey), location.origin).href;
 
 export const RecordsView = (props: { ctx: Ctx; session: TrainingSession }) => {
   const { ctx, session } = props;
@@ -165,8 +169,9 @@ export const RecordsView = (props: { ctx: Ctx; session: TrainingSession }) => {
                 {st('slipKey')}: <span class="slip-key" lang="en">{receipt.accessKey}</span>
               </p>
               <p class="small">
-                {st('slipTrack')}: <span lang="en">{new URL(receiptLink(receipt.trackingCode, receipt.accessKey), location.origin).href}</span>
+                {st('slipTrack')}: <span lang="en">{trackUrl(receipt)}</span>
               </p>
+              <QrImage text={trackUrl(receipt)} id={`slip-qr-${receipt.trackingCode}`} class="slip-qr" alt={st('slipQrAlt', { code: receipt.trackingCode })} />
               <p class="small">{receipt.answeredOnSpot ? st('slipOnSpot') : `${st('slipRouted')} (${statusName(receipt.status)})`}</p>
             </li>
           ))}
