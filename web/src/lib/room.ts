@@ -2,7 +2,7 @@
  * The room's proof of work in the pages (API.md "The room"): a public write may carry an ALTCHA
  * proof in X-Altcha, and beyond a hall's shared allowance it must. Nobody clicks a puzzle: the
  * page fetches a challenge and solves it in Web Workers while the person types
- * (`prepareProof`, called when a form is first touched), keeps one solved proof ready, and
+ * (`prepareProof`, called when a form is touched), keeps one solved proof ready, and
  * `publicWrite` attaches it to the next public write. A write sent without a proof (none was
  * ready yet) that the server answers with 429 and a `challenge`, or whose proof it refused
  * (spent, expired, or signed with a secret since rotated), is sent once more with a fresh proof:
@@ -52,12 +52,14 @@ export const prepareProof = (): void => {
     });
 };
 
-/** The ready proof, taken (one proof, one write); the next one is started at once. */
+/**
+ * The ready proof, taken (one proof, one write). The next one is solved when a form is touched
+ * again (`prepareProof`), not at once: a person who leaves after writing costs no challenge.
+ */
 const takeReady = (): string | null => {
   if (!isUsable(ready)) return null;
   const { header } = ready;
   ready = null;
-  prepareProof();
   return header;
 };
 
