@@ -6,6 +6,7 @@
  */
 import { useEffect, useState } from 'preact/hooks';
 import type * as z from 'zod/mini';
+import { minCountOf, type Directory } from '../../../shared/schemas/directory';
 import type { sessionSummary } from '../../../shared/schemas/session';
 import { kindName, kinds } from '../lib/terms';
 import { Banner } from '../lib/ui';
@@ -39,17 +40,24 @@ export const SummaryView = (props: { ctx: Ctx; code: string }) => {
   const { ctx, code } = props;
   const [data, setData] = useState<Summary | null>(null);
   const [error, setError] = useState('');
+  /** The small-count threshold, which the summary does not carry: the office reads it from the directory. */
+  const [threshold, setThreshold] = useState<number | undefined>();
   useEffect(() => {
     void (async () => {
       const r = await ctx.api<Summary>('GET', `${sessionPath(code)}/summary`);
       if (r.ok) setData(r.json);
       else setError(problemText(r));
     })();
+    if (ctx.roles.office) {
+      void ctx.api<Directory>('GET', '/api/admin/directory').then((r) => {
+        if (r.ok) setThreshold(minCountOf(r.json));
+      });
+    }
   }, [code]);
   if (error) return <Banner kind="bad">{error}</Banner>;
   if (!data) return <p role="status">{t('loading')}</p>;
   const { ratings, items } = data;
-  const minCount = ratings.minCount ?? data.privacy?.minCount;
+  const minCount = ratings.minCount ?? data.privacy?.minCount ?? threshold;
   const suppressed = ratings.average === null && ratings.count > 0;
   return (
     <section aria-labelledby="summary-heading" id="summary">
