@@ -898,6 +898,7 @@ describe('site (web pages behind CloudFront)', () => {
     expect(run('/track/').statusCode).toBe(301);
     // A session's page: one code segment; its join key is in the fragment, which never arrives.
     expect(run('/s/PX-AB12-CD34').uri).toBe('/session.html');
+    expect(run('/s/px-ab12-cd34/').uri).toBe('/session.html');
     expect(run('/s/').uri).toBe('/s/');
     expect(run('/s/PX-AB12-CD34/x').uri).toBe('/s/PX-AB12-CD34/x');
     expect(run('/s/../index.html').uri).toBe('/s/../index.html');
