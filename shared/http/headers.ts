@@ -1,10 +1,13 @@
 import { idempotencyKeySchema } from '../schemas/submission';
 import { problems } from './problem';
 
+/** What `If-Match` may be: `"7"`, `W/"7"` or `7` (the OpenAPI document states it too). */
+export const ifMatchPattern = /^\s*(?:W\/)?"?(\d{1,9})"?\s*$/;
+
 /** `If-Match: "7"` (or W/"7", or 7) -> 7; absent -> undefined; anything else is a 400. */
 export const parseIfMatch = (header: string | undefined): number | undefined => {
   if (header === undefined) return undefined;
-  const m = /^\s*(?:W\/)?"?(\d{1,9})"?\s*$/.exec(header);
+  const m = ifMatchPattern.exec(header);
   if (!m) throw problems.validation([{ path: 'If-Match', message: 'Must be the item version in quotes, as its ETag gives it.' }]);
   return Number(m[1]);
 };

@@ -61,7 +61,14 @@ export const transitionBody = /* @__PURE__ */ schema(() => z
         ctx.addIssue({ code: 'custom', path: ['targetId'], message: 'Say which item this one duplicates.' });
       }
     }),
-  ));
+  )
+  // The same two rules in JSON Schema, for the OpenAPI document (refinements do not reach it).
+  .register(z.globalRegistry, {
+    allOf: [
+      { if: { properties: { action: { const: 'reject' } } }, then: { required: ['reason'], properties: { reason: {} } } },
+      { if: { properties: { action: { const: 'merge' } } }, then: { required: ['targetId'], properties: { targetId: {} } } },
+    ],
+  }));
 
 export const itemSummary = /* @__PURE__ */ schema(() => z.object({
   id: z.string(),

@@ -43,7 +43,14 @@ export const createSubmissionBody = /* @__PURE__ */ schema(() => z
         ctx.addIssue({ code: 'custom', path: ['rating'], message: 'Only training feedback carries a rating.' });
       }
     }),
-  ));
+  )
+  // The same two rules in JSON Schema, for the OpenAPI document (refinements do not reach it).
+  .register(z.globalRegistry, {
+    allOf: [
+      { if: { required: ['anonymous'], properties: { anonymous: { const: true } } }, then: { not: { required: ['contact'], properties: { contact: {} } } } },
+      { if: { required: ['rating'], properties: { rating: {} } }, then: { properties: { kind: { const: 'feedback' } } } },
+    ],
+  }));
 export type CreateSubmissionBody = z.infer<typeof createSubmissionBody>;
 
 export const idempotencyKeySchema = /* @__PURE__ */ schema(() => z.string().check(z.regex(/^[\x21-\x7E]{8,128}$/, 'Must be 8..128 visible ASCII characters.')));

@@ -17,6 +17,9 @@ export const codePointLength = (value: string): number => {
  */
 const onlyInvisible = /^[\p{White_Space}\p{Cf}\p{Default_Ignorable_Code_Point}\u2800]*$/u;
 
+/** The controls and bidirectional formatting characters `text` refuses, as a JSON Schema pattern (ECMA-262, read with the u flag). */
+const refusedCharactersPattern = String.raw`^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]*$`;
+
 /**
  * Free text stored exactly as sent (no trimming, so it round-trips byte for byte), between
  * `min` and `max` characters, not blank (nor made of invisible characters only), without NUL or
@@ -36,10 +39,12 @@ export const text = (min: number, max: number) =>
       // A lone UTF-16 surrogate is not text: it could not be written out as UTF-8 (CSV, e-mail).
       z.refine((s) => !/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(s), { message: 'Must be valid Unicode text.' }),
     )
-    // Refinements do not reach JSON Schema; the limits do through metadata (counted in characters).
+    // Refinements do not reach JSON Schema; the limits and the refused characters do through
+    // metadata (limits counted in characters; the OpenAPI document says the rest in words).
     // Registered on this very schema (classic zod's `.meta()` registered a clone): a fresh schema
     // per call, so nothing else shares the entry, and there is no extra clone nor no-op check.
-    .register(z.globalRegistry, { minLength: min, maxLength: max });
+    .register(z.globalRegistry, { minLength: min, maxLength: max, pattern: refusedCharactersPattern });
+
 
 /** Identifiers in the directory and in paths: short, ASCII, URL-safe. */
 export const idSchema = /* @__PURE__ */ schema(() => z.string().check(z.regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$/, 'Must be an id of 1..64 letters, digits, _ . : -.')));

@@ -1,0 +1,258 @@
+import type * as z from 'zod/mini';
+import { directorySchema } from './directory';
+import {
+  challengeView,
+  dashboardView,
+  keptNoticeDiscarded,
+  keptNoticeList,
+  keptNoticeRedriven,
+  practiceList,
+  replyCreated,
+} from './responses';
+import {
+  createSessionBody,
+  publicSessionView,
+  ratingReceived,
+  recordsBody,
+  recordsCreated,
+  sessionCodeParams,
+  sessionList,
+  sessionListQuery,
+  sessionRatingBody,
+  sessionSummary,
+  sessionView,
+  updateSessionBody,
+} from './session';
+import { assignBody, dashboardQuery, exportQuery, itemIdParams, itemList, itemView, keptNoticeParams, listQuery, replyBody, transitionBody } from './staff';
+import {
+  createSubmissionBody,
+  followUpBody,
+  followUpCreated,
+  formData,
+  publicSubmissionView,
+  ratingBody,
+  ratingResult,
+  submissionReceipt,
+  trackingCodeParams,
+} from './submission';
+
+/**
+ * What the OpenAPI document says of each handler (shared/schemas/openapi.ts builds the operation
+ * from this and the route table). Body, query and path schemas are the very ones the handler
+ * passes to the middy stack (functions/<handler>.ts); the statuses that the stack itself answers
+ * (400 for a body, 401/403 for staff, 413/415, 429 for the room, 500/503) are added by the builder,
+ * so an entry names only what its service adds: 404, 409, 412.
+ *
+ * A NEW ROUTE in shared/routes.ts needs an entry here, keyed by its `handler`
+ * (test/unit/openapi.test.ts fails until it has one).
+ */
+export type Header = 'accessKey' | 'sessionKey' | 'ifMatch' | 'ifMatchRequired' | 'idempotency' | 'proof';
+
+export interface Link {
+  readonly operationId: string;
+  readonly description: string;
+  readonly parameters: Readonly<Record<string, string>>;
+}
+
+export interface OperationSpec {
+  readonly summary: string;
+  readonly description?: string;
+  readonly body?: z.core.$ZodType;
+  readonly query?: z.core.$ZodType;
+  readonly params?: z.core.$ZodType;
+  readonly headers?: readonly Header[];
+  readonly success: {
+    readonly status: 200 | 201 | 202;
+    readonly description: string;
+    /** JSON schema of the body; `csv` for the export's text/csv, `document` for this document itself. */
+    readonly schema: z.core.$ZodType | 'csv' | 'document';
+    /** Answers `ETag: "<version>"`, the value for the next `If-Match`. */
+    readonly etag?: boolean;
+    readonly links?: readonly Link[];
+  };
+  /** The statuses its service answers, with when. */
+  readonly errors?: Partial<Record<404 | 409 | 412, string>>;
+}
+
+const byTrackingCode = { trackingCode: '$response.body#/trackingCode', 'header.X-Access-Key': '$response.body#/accessKey' };
+/** A submission's receipt -> what its submitter can do with it. */
+const submitterLinks: readonly Link[] = [
+  { operationId: 'getSubmission', description: 'Track the submission with its code and access key.', parameters: byTrackingCode },
+  { operationId: 'createFollowUp', description: 'Follow up on it.', parameters: byTrackingCode },
+  { operationId: 'rateSubmission', description: 'Rate its answer, once answered.', parameters: byTrackingCode },
+];
+const byItemId = { id: '$response.body#/id', 'header.If-Match': '$response.header.ETag' };
+/** An item -> the staff actions on it, with its version for `If-Match`. */
+const itemLinks: readonly Link[] = [
+  { operationId: 'getItem', description: 'The item again.', parameters: { id: '$response.body#/id' } },
+  { operationId: 'assignItem', description: 'Route it to a group (office).', parameters: byItemId },
+  { operationId: 'createReply', description: 'Reply, or add an internal note.', parameters: byItemId },
+  { operationId: 'transitionItem', description: 'Start, close, reject, merge, recommend.', parameters: byItemId },
+];
+const bySessionCode = { code: '$response.body#/code' };
+const sessionLinks: readonly Link[] = [
+  { operationId: 'getSession', description: 'The session again.', parameters: bySessionCode },
+  { operationId: 'updateSession', description: 'Edit, open or close it.', parameters: { ...bySessionCode, 'header.If-Match': '$response.header.ETag' } },
+  { operationId: 'createSessionRecords', description: 'Type up what was raised in it.', parameters: bySessionCode },
+  { operationId: 'getSessionSummary', description: 'Its ratings and items.', parameters: bySessionCode },
+  { operationId: 'getPublicSession', description: "What its page shows, with its join key.", parameters: { ...bySessionCode, 'header.X-Session-Key': '$response.body#/joinKey' } },
+];
+
+const unknownItem = 'No such item, or not one this person may see (the same answer).';
+const unknownCode = 'Unknown tracking code or wrong access key (the same answer, in the same time); a missing X-Access-Key is answered as a wrong one.';
+const unknownSession = 'No such session, or a wrong or missing join key (the same answer).';
+const itemConflict = "The action does not fit the item's status, or the item holds as many replies or follow-ups as it may.";
+
+export const operationSpecs: Readonly<Record<string, OperationSpec>> = {
+  'get-form': { summary: 'What the submission form needs', success: { status: 200, description: 'The campaign, kinds and units.', schema: formData } },
+  'get-openapi': { summary: 'This document', success: { status: 200, description: 'The OpenAPI 3.1 document.', schema: 'document' } },
+  'get-challenge': {
+    summary: 'An ALTCHA proof-of-work challenge, valid for 10 minutes',
+    description: 'Solve it and send the solution, base64 of JSON, in `X-Altcha` on one public write: a write the room would refuse with 429 goes through.',
+    success: { status: 200, description: 'A challenge (altcha-lib v2).', schema: challengeView },
+  },
+  'create-submission': {
+    summary: 'Submit feedback, a question, a suggestion, a problem or a good practice',
+    description:
+      'Routing happens here: a matching rule sets `assigned` and `dueAt`, otherwise the item waits for the office. ' +
+      'A non-empty `website` (a honeypot) is accepted with 201 and dropped. The `accessKey` is shown this once.',
+    body: createSubmissionBody,
+    headers: ['idempotency', 'proof'],
+    success: { status: 201, description: 'The receipt.', schema: submissionReceipt, links: submitterLinks },
+    errors: { 404: 'The `session` named does not exist or its key is wrong.', 409: 'The session named is closed.' },
+  },
+  'get-submission': {
+    summary: "The submitter's view of an item",
+    params: trackingCodeParams,
+    headers: ['accessKey'],
+    success: { status: 200, description: 'What the submitter may see: no internal notes, staff names or contact details.', schema: publicSubmissionView },
+    errors: { 404: unknownCode },
+  },
+  'create-follow-up': {
+    summary: 'Follow up on an item',
+    params: trackingCodeParams,
+    body: followUpBody,
+    headers: ['accessKey', 'proof'],
+    success: { status: 201, description: 'Added; an answered or closed item is reopened.', schema: followUpCreated },
+    errors: { 404: unknownCode, 409: 'The item is rejected or merged, or holds as many follow-ups as it may.' },
+  },
+  'rate-submission': {
+    summary: 'Rate the answer',
+    params: trackingCodeParams,
+    body: ratingBody,
+    headers: ['accessKey', 'proof'],
+    success: { status: 200, description: '`satisfied`/`basically` close the item, `unsatisfied` reopens it.', schema: ratingResult },
+    errors: { 404: unknownCode, 409: 'The item is not `answered`.' },
+  },
+  'list-items': {
+    summary: 'Items, newest first, paged',
+    query: listQuery,
+    success: { status: 200, description: 'A page of items; `nextCursor` fetches the next.', schema: itemList },
+  },
+  'get-item': {
+    summary: 'One item',
+    params: itemIdParams,
+    success: { status: 200, description: 'The item.', schema: itemView, etag: true, links: itemLinks },
+    errors: { 404: unknownItem },
+  },
+  'assign-item': {
+    summary: 'Route an item to a group (office)',
+    params: itemIdParams,
+    body: assignBody,
+    headers: ['ifMatch'],
+    success: { status: 200, description: 'The item as assigned.', schema: itemView, etag: true, links: itemLinks },
+    errors: { 404: unknownItem, 409: itemConflict, 412: 'If-Match names a version that is no longer current; nothing changed.' },
+  },
+  'create-reply': {
+    summary: 'Reply to an item (public) or add an internal note',
+    params: itemIdParams,
+    body: replyBody,
+    headers: ['ifMatch'],
+    success: { status: 201, description: 'The reply; a public one sets `answered`.', schema: replyCreated, etag: true },
+    errors: { 404: unknownItem, 409: itemConflict, 412: 'If-Match names a version that is no longer current; nothing changed.' },
+  },
+  'transition-item': {
+    summary: 'Start, close, reject, merge, recommend or unrecommend an item',
+    params: itemIdParams,
+    body: transitionBody,
+    headers: ['ifMatch'],
+    success: { status: 200, description: 'The item after the action.', schema: itemView, etag: true, links: itemLinks },
+    errors: { 404: `${unknownItem} Or the merge target does not exist.`, 409: itemConflict, 412: 'If-Match names a version that is no longer current; nothing changed.' },
+  },
+  'get-dashboard': { summary: 'The figures, for the principal\'s scope', query: dashboardQuery, success: { status: 200, description: 'The dashboard.', schema: dashboardView }, errors: { 404: unknownSession } },
+  'list-practices': { summary: 'Recommended good practices', success: { status: 200, description: 'Up to 100 practices with their text.', schema: practiceList } },
+  'export-items': {
+    summary: 'All items matching the filters, as CSV (streamed)',
+    description: 'UTF-8 with a BOM. Deployed, the token must travel in `X-Yijian-Authorization` (CloudFront signs with `Authorization`); locally `Authorization` works too.',
+    query: exportQuery,
+    success: { status: 200, description: 'One row per item.', schema: 'csv' },
+  },
+  'get-directory': { summary: 'The directory (office)', success: { status: 200, description: 'The stored directory.', schema: directorySchema } },
+  'put-directory': {
+    summary: 'Replace the directory (office), atomically',
+    description: 'The whole document is validated; a 400 lists every problem and changes nothing.',
+    body: directorySchema,
+    success: { status: 200, description: 'The directory as stored.', schema: directorySchema },
+  },
+  'create-session': {
+    summary: 'Create a training session with its link',
+    body: createSessionBody,
+    success: { status: 201, description: 'The session, its join key and link.', schema: sessionView, etag: true, links: sessionLinks },
+  },
+  'list-sessions': { summary: 'Training sessions, newest first', query: sessionListQuery, success: { status: 200, description: 'A page of sessions.', schema: sessionList } },
+  'get-session': {
+    summary: 'One training session',
+    params: sessionCodeParams,
+    success: { status: 200, description: 'The session.', schema: sessionView, etag: true, links: sessionLinks },
+    errors: { 404: unknownSession },
+  },
+  'update-session': {
+    summary: 'Edit, open or close a training session',
+    params: sessionCodeParams,
+    body: updateSessionBody,
+    headers: ['ifMatchRequired'],
+    success: { status: 200, description: 'The session as changed.', schema: sessionView, etag: true, links: sessionLinks },
+    errors: { 404: unknownSession, 412: 'If-Match names a version that is no longer current; nothing changed.' },
+  },
+  'get-public-session': {
+    summary: "What a session's page shows",
+    params: sessionCodeParams,
+    headers: ['sessionKey'],
+    success: { status: 200, description: 'The session as its audience sees it.', schema: publicSessionView },
+    errors: { 404: unknownSession },
+  },
+  'rate-session': {
+    summary: 'Rate a training session',
+    params: sessionCodeParams,
+    body: sessionRatingBody,
+    headers: ['sessionKey', 'proof'],
+    success: { status: 201, description: 'Received.', schema: ratingReceived },
+    errors: { 404: unknownSession, 409: 'The session is closed.' },
+  },
+  'create-session-records': {
+    summary: 'What was raised in a session, typed up (all or nothing)',
+    params: sessionCodeParams,
+    body: recordsBody,
+    success: { status: 201, description: 'The items created.', schema: recordsCreated },
+    errors: { 404: unknownSession },
+  },
+  'get-session-summary': {
+    summary: "A session's ratings and items",
+    params: sessionCodeParams,
+    success: { status: 200, description: 'The summary; figures below the privacy minimum are left out.', schema: sessionSummary },
+    errors: { 404: unknownSession },
+  },
+  'list-kept-notices': { summary: 'Notices that could not be sent, kept in full (office)', success: { status: 200, description: 'The kept notices.', schema: keptNoticeList } },
+  'redrive-kept-notice': {
+    summary: 'Have a kept notice sent again, once (office)',
+    params: keptNoticeParams,
+    success: { status: 202, description: 'Asked for; the notify worker sends it.', schema: keptNoticeRedriven },
+    errors: { 404: 'No such kept notice.' },
+  },
+  'discard-kept-notice': {
+    summary: 'Discard a kept notice (office)',
+    params: keptNoticeParams,
+    success: { status: 200, description: 'Discarded.', schema: keptNoticeDiscarded },
+    errors: { 404: 'No such kept notice.', 409: 'The notice is being sent right now.' },
+  },
+};

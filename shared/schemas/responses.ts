@@ -1,0 +1,84 @@
+import * as z from 'zod/mini';
+import { schema } from './schema';
+import { kindIds } from './directory';
+import { itemSummary } from './staff';
+import { statusSchema } from './submission';
+import { isoInstant } from './text';
+
+/**
+ * The replies no handler validates (the services build them), described here for the OpenAPI
+ * document (shared/schemas/openapi.ts). They are checked the other way round: the contract test
+ * (test/integration/openapi-contract.test.ts) validates every answer of the local stack against
+ * the document, so a service that changes its answer without its schema fails there.
+ */
+
+/** GET /api/challenge: altcha-lib v2's `Challenge` (its own type, not ours). */
+export const challengeView = /* @__PURE__ */ schema(() => z.object({
+  parameters: z.object({
+    algorithm: z.string(),
+    nonce: z.string(),
+    salt: z.string(),
+    cost: z.number(),
+    keyLength: z.number(),
+    keyPrefix: z.string(),
+    keySignature: z.optional(z.string()),
+    memoryCost: z.optional(z.number()),
+    parallelism: z.optional(z.number()),
+    expiresAt: z.optional(z.number()),
+    data: z.optional(z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()]))),
+  }),
+  signature: z.optional(z.string()),
+  codeChallenge: z.optional(z.object({ image: z.string(), audio: z.optional(z.string()) })),
+}));
+
+/** POST /api/items/{id}/replies: the reply, and the item's status and version after it. */
+export const replyCreated = /* @__PURE__ */ schema(() => z.object({
+  id: z.string(),
+  body: z.string(),
+  visibility: z.enum(['public', 'internal']),
+  by: z.object({ sub: z.optional(z.string()), name: z.string() }),
+  createdAt: isoInstant,
+  status: statusSchema,
+  version: z.number().check(z.int()),
+}));
+
+const count = /* @__PURE__ */ schema(() => z.int().check(z.minimum(0)));
+
+/** GET /api/dashboard (shared/services/dashboard.ts). */
+export const dashboardView = /* @__PURE__ */ schema(() => z.object({
+  generatedAt: isoInstant,
+  totals: z.record(z.string(), count),
+  byGroup: z.array(z.object({
+    groupId: z.string(),
+    name: z.string(),
+    open: count,
+    overdue: count,
+    answered: count,
+    closed: count,
+    medianFirstReplyHours: z.nullable(z.number()),
+  })),
+  byUnit: z.array(z.object({ unitId: z.string(), name: z.string(), total: count, open: count, problems: count })),
+  byKind: z.object(Object.fromEntries(kindIds.map((kind) => [kind, count])) as Record<(typeof kindIds)[number], typeof count>),
+  satisfaction: z.object({ satisfied: count, basically: count, unsatisfied: count, rate: z.nullable(z.number().check(z.minimum(0), z.maximum(1))) }),
+}));
+
+/** GET /api/practices: recommended practices with their text. */
+export const practiceList = /* @__PURE__ */ schema(() => z.object({ items: z.array(z.extend(itemSummary, { body: z.string() })) }));
+
+/** A kept notice as the office sees it (shared/services/kept-notices.ts). */
+export const keptNoticeView = /* @__PURE__ */ schema(() => z.object({
+  id: z.string(),
+  trackingCode: z.string(),
+  kind: z.string(),
+  to: z.array(z.string()),
+  subject: z.string(),
+  text: z.string(),
+  reason: z.string(),
+  attempts: count,
+  keptAt: isoInstant,
+  lastTriedAt: isoInstant,
+  redriveRequestedAt: z.optional(isoInstant),
+}));
+export const keptNoticeList = /* @__PURE__ */ schema(() => z.object({ notices: z.array(keptNoticeView) }));
+export const keptNoticeRedriven = /* @__PURE__ */ schema(() => z.object({ id: z.string(), status: z.literal('redriving'), redriveRequestedAt: isoInstant }));
+export const keptNoticeDiscarded = /* @__PURE__ */ schema(() => z.object({ id: z.string(), status: z.literal('discarded') }));
