@@ -53,7 +53,11 @@ export const createSubmissionBody = /* @__PURE__ */ schema(() => z
   }));
 export type CreateSubmissionBody = z.infer<typeof createSubmissionBody>;
 
-export const idempotencyKeySchema = /* @__PURE__ */ schema(() => z.string().check(z.regex(/^[\x21-\x7E]{8,128}$/, 'Must be 8..128 visible ASCII characters.')));
+export const idempotencyKeySchema = /* @__PURE__ */ schema(() => z
+  .string()
+  .check(z.regex(/^[\x21-\x7E]{8,128}$/, 'Must be 8..128 visible ASCII characters.'))
+  // The lengths the pattern holds, said plainly for the OpenAPI document's readers.
+  .register(z.globalRegistry, { minLength: 8, maxLength: 128 }));
 
 export const submissionReceipt = /* @__PURE__ */ schema(() => z.object({
   trackingCode: z.string(),
