@@ -16,8 +16,9 @@ import { chooseClientAddress, originVerifyHeader, viewerIpHeader } from './clien
 import { principalFrom } from './principal';
 import { HttpProblem, problemFor, problems } from './problem';
 
-/** Bodies above this size are refused with 413 before anything is parsed. */
-export const maxBodyBytes = 16 * 1024;
+import { maxBodyBytes } from './body-limit';
+
+export { maxBodyBytes };
 
 export interface HttpRequest<B, Q, P> {
   readonly body: B;

@@ -9,7 +9,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { followUpBody, ratingBody, type PublicSubmissionView, type Satisfaction } from '../../shared/schemas/submission';
 import { apiRequest, issuesToErrors, problemToErrors, type FieldErrors } from './lib/api';
 import { dictionary, formatDate, formatDateTime, useLang } from './lib/i18n';
-import { roomProblemText, translateMessage } from './lib/messages';
+import { problemText, said, translateMessage, type Said } from './lib/messages';
 import { prepareProof, publicWrite } from './lib/room';
 import { kindName, openStatuses, satisfactionIds, satisfactionName, statusName } from './lib/terms';
 import { normalizeTrackingCode, parseReceiptFragment } from './lib/tracking-code';
@@ -29,7 +29,6 @@ const t = dictionary(
     needKey: '请填写查询密钥。',
     notFound: '没有找到：查询码或密钥不正确。',
     network: '网络连接失败，请稍后再试。',
-    failed: '查询没有成功（{status}），请稍后再试。',
     yourItem: '您提交的内容',
     kind: '类别',
     unit: '涉及单位',
@@ -86,7 +85,6 @@ const t = dictionary(
     needKey: 'Enter the access key.',
     notFound: 'Not found: the code or the key is wrong.',
     network: 'The network failed; try again in a moment.',
-    failed: 'The lookup failed ({status}); try again later.',
     yourItem: 'What you submitted',
     kind: 'Kind',
     unit: 'Unit',
@@ -213,11 +211,11 @@ const Conversation = (props: { view: View }) => {
   );
 };
 
-const FollowUp = (props: { code: string; accessKey: string; onDone: (message: string) => void }) => {
+const FollowUp = (props: { code: string; accessKey: string; onDone: (message: Said) => void }) => {
   const [body, setBody] = useState('');
   const [errors, setErrors] = useState<FieldErrors>({});
   const [busy, setBusy] = useState(false);
-  const [error, setError] = useState('');
+  const [error, setError] = useState<Said | null>(null);
   const send = async (e: Event) => {
     e.preventDefault();
     if (busy) return;
@@ -228,21 +226,19 @@ const FollowUp = (props: { code: string; accessKey: string; onDone: (message: st
       return;
     }
     setBusy(true);
-    setError('');
+    setError(null);
     const r = await publicWrite('POST', `/api/submissions/${encodeURIComponent(props.code)}/follow-ups`, {
       body: parsed.data,
       headers: { 'X-Access-Key': props.accessKey },
     });
     setBusy(false);
-    const roomText = roomProblemText(r.problem, r.headers.get('retry-after'));
     if (r.status === 201) {
       setBody('');
       setErrors({});
-      props.onDone(t('followUpSent'));
-    } else if (roomText) setError(roomText);
-    else if (r.status === 400) setErrors(problemToErrors(r.problem));
-    else if (r.status === 409) props.onDone(t('conflict'));
-    else setError(r.status === 0 ? t('network') : (r.problem?.detail ?? t('failed', { status: r.status })));
+      props.onDone(said(() => t('followUpSent')));
+    } else if (r.status === 400 && r.problem?.errors?.length) setErrors(problemToErrors(r.problem));
+    else if (r.status === 409) props.onDone(said(() => t('conflict')));
+    else setError(said(() => (r.status === 0 ? t('network') : problemText(r))));
   };
   return (
     <form class="card" noValidate onSubmit={send} onFocusIn={prepareProof} onInput={prepareProof}>
@@ -262,7 +258,7 @@ const FollowUp = (props: { code: string; accessKey: string; onDone: (message: st
         <CharCount id="follow-up-count" value={body} max={2000} label={t('chars')} />
         <FieldError id="follow-up-error" message={errors.body && translateMessage(errors.body)} />
       </div>
-      {error ? <Banner kind="bad">{error}</Banner> : null}
+      {error ? <Banner kind="bad">{error.text()}</Banner> : null}
       <button type="submit" disabled={busy}>
         {t('followUpSend')}
       </button>
@@ -270,12 +266,12 @@ const FollowUp = (props: { code: string; accessKey: string; onDone: (message: st
   );
 };
 
-const Rating = (props: { code: string; accessKey: string; onDone: (message: string) => void }) => {
+const Rating = (props: { code: string; accessKey: string; onDone: (message: Said) => void }) => {
   const [choice, setChoice] = useState<Satisfaction | ''>('');
   const [comment, setComment] = useState('');
   const [errors, setErrors] = useState<FieldErrors>({});
   const [busy, setBusy] = useState(false);
-  const [error, setError] = useState('');
+  const [error, setError] = useState<Said | null>(null);
   const send = async (e: Event) => {
     e.preventDefault();
     if (busy) return;
@@ -285,18 +281,16 @@ const Rating = (props: { code: string; accessKey: string; onDone: (message: stri
       return;
     }
     setBusy(true);
-    setError('');
+    setError(null);
     const r = await publicWrite('POST', `/api/submissions/${encodeURIComponent(props.code)}/rating`, {
       body: parsed.data,
       headers: { 'X-Access-Key': props.accessKey },
     });
     setBusy(false);
-    const roomText = roomProblemText(r.problem, r.headers.get('retry-after'));
-    if (r.ok) props.onDone(t('thanks'));
-    else if (roomText) setError(roomText);
-    else if (r.status === 400) setErrors(problemToErrors(r.problem));
-    else if (r.status === 409) props.onDone(t('conflict'));
-    else setError(r.status === 0 ? t('network') : (r.problem?.detail ?? t('failed', { status: r.status })));
+    if (r.ok) props.onDone(said(() => t('thanks')));
+    else if (r.status === 400 && r.problem?.errors?.length) setErrors(problemToErrors(r.problem));
+    else if (r.status === 409) props.onDone(said(() => t('conflict')));
+    else setError(said(() => (r.status === 0 ? t('network') : problemText(r))));
   };
   return (
     <form class="card" noValidate onSubmit={send} onFocusIn={prepareProof} onInput={prepareProof} id="rating-form">
@@ -327,7 +321,7 @@ const Rating = (props: { code: string; accessKey: string; onDone: (message: stri
         />
         <FieldError id="rating-comment-error" message={errors.comment && translateMessage(errors.comment)} />
       </div>
-      {error ? <Banner kind="bad">{error}</Banner> : null}
+      {error ? <Banner kind="bad">{error.text()}</Banner> : null}
       <button type="submit" class="primary" disabled={busy}>
         {t('rate')}
       </button>
@@ -344,8 +338,8 @@ const App = () => {
   const [view, setView] = useState<View | null>(null);
   const [active, setActive] = useState<{ code: string; key: string } | null>(null);
   const [busy, setBusy] = useState(false);
-  const [error, setError] = useState('');
-  const [notice, setNotice] = useState('');
+  const [error, setError] = useState<Said | null>(null);
+  const [notice, setNotice] = useState<Said | null>(null);
   const resultRef = useRef<HTMLHeadingElement>(null);
 
   useEffect(() => {
@@ -355,15 +349,15 @@ const App = () => {
   const lookup = async (rawCode: string, rawKey: string, focusResult: boolean) => {
     const normal = normalizeTrackingCode(rawCode);
     const errs: FieldErrors = {};
-    if (!normal) errs.code = t('badCode');
-    if (!rawKey.trim()) errs.key = t('needKey');
+    if (!normal) errs.code = 'badCode';
+    if (!rawKey.trim()) errs.key = 'needKey';
     setErrors(errs);
     if (Object.keys(errs).length) {
       document.getElementById(errs.code ? 'code' : 'key')?.focus();
       return;
     }
     setBusy(true);
-    setError('');
+    setError(null);
     const r = await apiRequest<View>('GET', `/api/submissions/${encodeURIComponent(normal!)}`, { headers: { 'X-Access-Key': rawKey.trim() } });
     setBusy(false);
     if (r.ok) {
@@ -374,11 +368,11 @@ const App = () => {
     } else {
       setView(null);
       setActive(null);
-      setError(r.status === 404 ? t('notFound') : r.status === 0 ? t('network') : t('failed', { status: r.status }));
+      setError(said(() => (r.status === 404 ? t('notFound') : r.status === 0 ? t('network') : problemText(r))));
     }
   };
 
-  const refresh = async (message: string) => {
+  const refresh = async (message: Said) => {
     if (!active) return;
     await lookup(active.code, active.key, false);
     setNotice(message);
@@ -408,7 +402,7 @@ const App = () => {
           noValidate
           onSubmit={(e) => {
             e.preventDefault();
-            setNotice('');
+            setNotice(null);
             void lookup(code, key, true);
           }}
         >
@@ -429,7 +423,7 @@ const App = () => {
             <p class="hint" id="code-hint">
               {t('codeHint')}
             </p>
-            <FieldError id="code-error" message={errors.code} />
+            <FieldError id="code-error" message={errors.code && t(errors.code as 'badCode')} />
           </div>
           <div class="field">
             <label for="key">{t('key')}</label>
@@ -444,9 +438,9 @@ const App = () => {
               aria-describedby={errors.key ? 'key-error' : undefined}
               onInput={(e) => setKey((e.target as HTMLInputElement).value)}
             />
-            <FieldError id="key-error" message={errors.key} />
+            <FieldError id="key-error" message={errors.key && t(errors.key as 'needKey')} />
           </div>
-          {error ? <Banner kind="bad">{error}</Banner> : null}
+          {error ? <Banner kind="bad">{error.text()}</Banner> : null}
           <button type="submit" class="primary" disabled={busy}>
             {busy ? t('looking') : t('lookup')}
           </button>
@@ -454,7 +448,7 @@ const App = () => {
 
         {view && active ? (
           <div id="result">
-            {notice ? <Banner kind="ok">{notice}</Banner> : null}
+            {notice ? <Banner kind="ok">{notice.text()}</Banner> : null}
             <section class="card" aria-labelledby="item-title">
               <p class="muted small">
                 {t('yourItem')} · <span lang="en">{view.trackingCode}</span>

@@ -6,6 +6,7 @@
  */
 import { apiRequest } from '../lib/api';
 import { randomId } from '../lib/ui';
+import { saidProblem, type Said } from '../lib/messages';
 
 export interface CognitoConfig {
   /** e.g. https://yijian-staff.auth.ap-east-1.amazoncognito.com */
@@ -86,9 +87,9 @@ export const demoUsers: DemoUser[] = [
   })),
 ];
 
-export const devSignIn = async (user: DemoUser): Promise<Session | string> => {
+export const devSignIn = async (user: DemoUser): Promise<Session | Said> => {
   const r = await apiRequest<{ token: string }>('POST', '/api/dev/token', { body: { sub: user.sub, name: user.name, groups: user.groups } });
-  if (!r.ok) return r.problem?.detail ?? `HTTP ${r.status}`;
+  if (!r.ok) return saidProblem(r);
   const claims = decodeJwt(r.json.token);
   const session: Session = {
     mode: 'dev',

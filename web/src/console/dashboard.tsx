@@ -11,6 +11,7 @@ import type { Ctx } from './context';
 import { t } from './strings';
 // Not Authorization: CloudFront's origin access control puts its own signature there (docs/api.md).
 import { staffTokenHeader } from '../../../shared/http/staff-token';
+import { problemText, said, type Said } from '../lib/messages';
 
 interface DashboardData {
   generatedAt: string;
@@ -43,8 +44,8 @@ export const Dashboard = (props: { ctx: Ctx; query?: URLSearchParams }) => {
   const [groupId, setGroupId] = useState('');
   const [sessionCode, setSessionCode] = useState(props.query?.get('sessionCode') ?? '');
   const [data, setData] = useState<DashboardData | null>(null);
-  const [error, setError] = useState('');
-  const [exportState, setExportState] = useState('');
+  const [error, setError] = useState<Said | null>(null);
+  const [exportState, setExportState] = useState<Said | null>(null);
 
   const query = () => {
     const q = new URLSearchParams();
@@ -59,23 +60,23 @@ export const Dashboard = (props: { ctx: Ctx; query?: URLSearchParams }) => {
       const r = await ctx.api<DashboardData>('GET', `/api/dashboard${query() ? `?${query()}` : ''}`);
       if (r.ok) {
         setData(r.json);
-        setError('');
-      } else setError(r.status === 0 ? t('network') : t('failed', { status: r.status, detail: r.problem?.detail ?? '' }));
+        setError(null);
+      } else setError(said(() => (r.status === 0 ? t('network') : problemText(r))));
     })();
   }, [phase, groupId, sessionCode]);
 
   const canExport = ctx.roles.office || ctx.roles.leader;
   const exportCsv = async () => {
-    setExportState(t('exporting'));
+    setExportState(said(() => t('exporting')));
     let response: Response;
     try {
       response = await fetch(`/api/exports/items.csv${query() ? `?${query()}` : ''}`, { headers: { [staffTokenHeader]: `Bearer ${ctx.session.token}` } });
     } catch {
-      setExportState(t('network'));
+      setExportState(said(() => t('network')));
       return;
     }
     if (!response.ok) {
-      setExportState(t('failed', { status: response.status, detail: '' }));
+      setExportState(said(() => problemText({ status: response.status })));
       return;
     }
     const blob = await response.blob();
@@ -88,7 +89,7 @@ export const Dashboard = (props: { ctx: Ctx; query?: URLSearchParams }) => {
     a.click();
     a.remove();
     setTimeout(() => URL.revokeObjectURL(url), 10_000);
-    setExportState(t('exported', { name }));
+    setExportState(said(() => t('exported', { name })));
   };
 
   const groups = ctx.roles.office || ctx.roles.leader ? ctx.lookup.groups : ctx.lookup.groups.filter((g) => ctx.roles.groups.includes(g.id));
@@ -141,10 +142,10 @@ export const Dashboard = (props: { ctx: Ctx; query?: URLSearchParams }) => {
           </button>
         ) : null}
         <span role="status" class="small muted">
-          {exportState}
+          {exportState?.text()}
         </span>
       </div>
-      {error ? <Banner kind="bad">{error}</Banner> : null}
+      {error ? <Banner kind="bad">{error.text()}</Banner> : null}
       {!data ? (
         <p role="status">{t('loading')}</p>
       ) : (

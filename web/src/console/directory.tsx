@@ -8,6 +8,7 @@ import { directorySchema } from '../../../shared/schemas/directory';
 import { Banner } from '../lib/ui';
 import type { Ctx } from './context';
 import { t } from './strings';
+import { problemText, translateMessage } from '../lib/messages';
 
 type Problem = { path: string; message: string };
 
@@ -31,7 +32,7 @@ export const DirectoryEditor = (props: { ctx: Ctx }) => {
   const [text, setText] = useState('');
   const [loaded, setLoaded] = useState(false);
   const [problems, setProblems] = useState<Problem[]>([]);
-  const [message, setMessage] = useState<{ kind: 'ok' | 'bad'; text: string } | null>(null);
+  const [message, setMessage] = useState<{ kind: 'ok' | 'bad'; text: () => string } | null>(null);
   const [busy, setBusy] = useState(false);
 
   const load = async () => {
@@ -41,7 +42,7 @@ export const DirectoryEditor = (props: { ctx: Ctx }) => {
       setProblems([]);
       setMessage(null);
       setLoaded(true);
-    } else setMessage({ kind: 'bad', text: r.status === 403 ? t('forbidden') : t('failed', { status: r.status, detail: r.problem?.detail ?? '' }) });
+    } else setMessage({ kind: 'bad', text: () => (r.status === 403 ? t('forbidden') : problemText(r)) });
   };
   useEffect(() => {
     void load();
@@ -50,7 +51,7 @@ export const DirectoryEditor = (props: { ctx: Ctx }) => {
   const runCheck = () => {
     const result = check(text);
     setProblems(result.problems);
-    setMessage(result.summary ? { kind: 'ok', text: result.summary } : null);
+    setMessage(result.summary ? { kind: 'ok', text: () => check(text).summary ?? '' } : null);
     return result;
   };
 
@@ -60,25 +61,25 @@ export const DirectoryEditor = (props: { ctx: Ctx }) => {
     setBusy(true);
     const r = await ctx.api('PUT', '/api/admin/directory', { body: result.value });
     setBusy(false);
-    if (r.ok) setMessage({ kind: 'ok', text: t('dirSaved') });
+    if (r.ok) setMessage({ kind: 'ok', text: () => t('dirSaved') });
     else if (r.status === 400 && r.problem?.errors?.length) {
       setProblems(r.problem.errors.map((e) => ({ path: e.path, message: e.message })));
       setMessage(null);
-    } else setMessage({ kind: 'bad', text: t('failed', { status: r.status, detail: r.problem?.detail ?? '' }) });
+    } else setMessage({ kind: 'bad', text: () => problemText(r) });
   };
 
   return (
     <>
       <h1>{t('dirTitle')}</h1>
       <p class="muted">{t('dirIntro')}</p>
-      {message ? <Banner kind={message.kind}>{message.text}</Banner> : null}
+      {message ? <Banner kind={message.kind}>{message.text()}</Banner> : null}
       {problems.length ? (
         <div class="card" role="alert" id="directory-problems">
           <p class="error">{t('dirProblems', { n: problems.length })}</p>
           <ul class="problems">
             {problems.map((p, i) => (
               <li key={i}>
-                {p.path ? <code>{p.path}</code> : null} {p.message}
+                {p.path ? <code>{p.path}</code> : null} {translateMessage(p.message)}
               </li>
             ))}
           </ul>

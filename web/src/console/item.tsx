@@ -7,13 +7,14 @@ import { useEffect, useState } from 'preact/hooks';
 import { assignBody, replyBody, transitionBody, type ItemView } from '../../../shared/schemas/staff';
 import { issuesToErrors, problemToErrors, type ApiResult, type FieldErrors } from '../lib/api';
 import { formatDate, formatDateTime, getLang } from '../lib/i18n';
-import { translateMessage } from '../lib/messages';
+import { problemText, said, translateMessage, type Said } from '../lib/messages';
 import { kindName, openStatuses, satisfactionName, statusName } from '../lib/terms';
 import { Banner, CharCount, describedBy, FieldError } from '../lib/ui';
 import { groupName, unitName, type Ctx } from './context';
 import { t } from './strings';
 
-type Notice = { kind: 'ok' | 'warn' | 'bad'; text: string } | null;
+/** Drawn in the language of the moment (a language switch redraws it). */
+type Notice = { kind: 'ok' | 'warn' | 'bad'; text: () => string } | null;
 
 const isOpen = (status: string) => (openStatuses as string[]).includes(status);
 
@@ -40,7 +41,7 @@ const actionName = (action: string) => actionNames[action]?.[getLang() === 'zh' 
 export const ItemPage = (props: { ctx: Ctx; id: string }) => {
   const { ctx } = props;
   const [item, setItem] = useState<ItemView | null>(null);
-  const [loadError, setLoadError] = useState('');
+  const [loadError, setLoadError] = useState<Said | null>(null);
   const [notice, setNotice] = useState<Notice>(null);
   const [busy, setBusy] = useState(false);
 
@@ -48,8 +49,8 @@ export const ItemPage = (props: { ctx: Ctx; id: string }) => {
     const r = await ctx.api<ItemView>('GET', `/api/items/${encodeURIComponent(props.id)}`);
     if (r.ok) {
       setItem(r.json);
-      setLoadError('');
-    } else setLoadError(r.status === 404 ? t('notFound') : r.status === 403 ? t('forbidden') : r.status === 0 ? t('network') : t('failed', { status: r.status, detail: r.problem?.detail ?? '' }));
+      setLoadError(null);
+    } else setLoadError(said(() => (r.status === 404 ? t('notFound') : r.status === 403 ? t('forbidden') : r.status === 0 ? t('network') : problemText(r))));
   };
 
   useEffect(() => {
@@ -77,18 +78,18 @@ export const ItemPage = (props: { ctx: Ctx; id: string }) => {
     }
     if (r.status === 412) {
       await load();
-      setNotice({ kind: 'warn', text: t('conflict') });
+      setNotice({ kind: 'warn', text: () => t('conflict') });
       return { ok: false };
     }
     if (r.status === 409) {
       await load();
-      setNotice({ kind: 'warn', text: r.problem?.detail ? `${t('wrongStatus')} ${r.problem.detail}` : t('wrongStatus') });
+      setNotice({ kind: 'warn', text: () => (r.problem?.detail ? `${t('wrongStatus')} ${problemText(r)}` : t('wrongStatus')) });
       return { ok: false };
     }
     if (r.status === 400 && r.problem?.errors?.length) return { ok: false, errors: problemToErrors(r.problem) };
     setNotice({
       kind: 'bad',
-      text: r.status === 0 ? t('network') : r.status === 403 ? t('forbidden') : t('failed', { status: r.status, detail: r.problem?.detail ?? '' }),
+      text: () => (r.status === 0 ? t('network') : r.status === 403 ? t('forbidden') : problemText(r)),
     });
     return { ok: false };
   };
@@ -99,7 +100,7 @@ export const ItemPage = (props: { ctx: Ctx; id: string }) => {
         <p>
           <a href="#/items">← {t('back')}</a>
         </p>
-        <Banner kind="bad">{loadError}</Banner>
+        <Banner kind="bad">{loadError.text()}</Banner>
       </>
     );
   }
@@ -113,7 +114,7 @@ export const ItemPage = (props: { ctx: Ctx; id: string }) => {
       <p>
         <a href="#/items">← {t('back')}</a>
       </p>
-      {notice ? <Banner kind={notice.kind}>{notice.text}</Banner> : null}
+      {notice ? <Banner kind={notice.kind}>{notice.text()}</Banner> : null}
       <div class="grid2 grid-item">
         <div>
           <section class="card" aria-labelledby="item-title">
@@ -214,12 +215,12 @@ export const ItemPage = (props: { ctx: Ctx; id: string }) => {
                 {office && isOpen(item.status) ? <AssignForm ctx={ctx} item={item} busy={busy} mutate={mutate} /> : null}
                 <div class="row">
                   {(item.status === 'assigned' || item.status === 'reopened') ? (
-                    <button type="button" disabled={busy} onClick={() => void mutate('/transition', { action: 'start' }, t('started'))}>
+                    <button type="button" disabled={busy} onClick={() => void mutate('/transition', { action: 'start' }, () => t('started'))}>
                       {t('start')}
                     </button>
                   ) : null}
                   {office && item.status === 'answered' ? (
-                    <button type="button" disabled={busy} onClick={() => void mutate('/transition', { action: 'close' }, t('closed'))}>
+                    <button type="button" disabled={busy} onClick={() => void mutate('/transition', { action: 'close' }, () => t('closed'))}>
                       {t('close')}
                     </button>
                   ) : null}
@@ -227,7 +228,7 @@ export const ItemPage = (props: { ctx: Ctx; id: string }) => {
                     <button
                       type="button"
                       disabled={busy}
-                      onClick={() => void mutate('/transition', { action: item.recommended ? 'unrecommend' : 'recommend' }, t('recommendedDone'))}
+                      onClick={() => void mutate('/transition', { action: item.recommended ? 'unrecommend' : 'recommend' }, () => t('recommendedDone'))}
                     >
                       {item.recommended ? t('unrecommend') : t('recommend')}
                     </button>
@@ -279,9 +280,10 @@ const Thread = (props: { item: ItemView }) => {
   );
 };
 
-type Mutate = (path: string, body: unknown, done: string) => Promise<{ ok: boolean; errors?: FieldErrors }>;
+type Mutate = (path: string, body: unknown, done: () => string) => Promise<{ ok: boolean; errors?: FieldErrors }>;
 
-const localise = (errors: FieldErrors): FieldErrors => Object.fromEntries(Object.entries(errors).map(([k, v]) => [k, translateMessage(v)]));
+/** A field's error in the page's language, drawn at render (errors are kept as the server said them). */
+const localised = (message: string | undefined): string | undefined => (message === undefined ? undefined : translateMessage(message));
 
 const ReplyForm = (props: { busy: boolean; mutate: Mutate }) => {
   const [body, setBody] = useState('');
@@ -295,12 +297,12 @@ const ReplyForm = (props: { busy: boolean; mutate: Mutate }) => {
         e.preventDefault();
         const parsed = replyBody.safeParse({ body, visibility });
         if (!parsed.success) {
-          setErrors(localise(issuesToErrors(parsed.error.issues)));
+          setErrors(issuesToErrors(parsed.error.issues));
           document.getElementById('reply-body')?.focus();
           return;
         }
-        const result = await props.mutate('/replies', parsed.data, t('sent'));
-        setErrors(result.errors ? localise(result.errors) : {});
+        const result = await props.mutate('/replies', parsed.data, () => t('sent'));
+        setErrors(result.errors ?? {});
         // Cleared once sent; kept when it did not happen (412/409), so nothing typed is lost.
         if (result.ok) setBody('');
       }}
@@ -316,7 +318,7 @@ const ReplyForm = (props: { busy: boolean; mutate: Mutate }) => {
           onInput={(e) => setBody((e.target as HTMLTextAreaElement).value)}
         />
         <CharCount id="reply-count" value={body} max={5000} label={t('chars')} />
-        <FieldError id="reply-error" message={errors.body} />
+        <FieldError id="reply-error" message={localised(errors.body)} />
       </div>
       <fieldset>
         <legend>{t('replyVisibility')}</legend>
@@ -350,11 +352,11 @@ const AssignForm = (props: { ctx: Ctx; item: ItemView; busy: boolean; mutate: Mu
           e.preventDefault();
           const parsed = assignBody.safeParse({ groupId: groupId || undefined, ...(note ? { note } : {}) });
           if (!parsed.success) {
-            setErrors(localise(issuesToErrors(parsed.error.issues)));
+            setErrors(issuesToErrors(parsed.error.issues));
             return;
           }
-          const result = await props.mutate('/assign', parsed.data, t('assigned'));
-          setErrors(result.errors ? localise(result.errors) : {});
+          const result = await props.mutate('/assign', parsed.data, () => t('assigned'));
+          setErrors(result.errors ?? {});
           if (result.ok) setNote('');
         }}
       >
@@ -386,7 +388,7 @@ const AssignForm = (props: { ctx: Ctx; item: ItemView; busy: boolean; mutate: Mu
             aria-describedby={errors.note ? 'assign-note-error' : undefined}
             onInput={(e) => setNote((e.target as HTMLInputElement).value)}
           />
-          <FieldError id="assign-note-error" message={errors.note} />
+          <FieldError id="assign-note-error" message={localised(errors.note)} />
         </div>
         <button type="submit" class="primary" disabled={props.busy}>
           {t('assign')}
@@ -413,11 +415,11 @@ const ReasonForm = (props: { kind: 'reject' | 'merge'; busy: boolean; mutate: Mu
           const body = reject ? { action: 'reject', ...(value ? { reason: value } : {}) } : { action: 'merge', ...(value ? { targetId: value.trim().toUpperCase() } : {}) };
           const parsed = transitionBody.safeParse(body);
           if (!parsed.success) {
-            setErrors(localise(issuesToErrors(parsed.error.issues)));
+            setErrors(issuesToErrors(parsed.error.issues));
             return;
           }
-          const result = await props.mutate('/transition', parsed.data, reject ? t('rejected') : t('merged'));
-          setErrors(result.errors ? localise(result.errors) : {});
+          const result = await props.mutate('/transition', parsed.data, () => (reject ? t('rejected') : t('merged')));
+          setErrors(result.errors ?? {});
         }}
       >
         <div class="field">
@@ -441,7 +443,7 @@ const ReasonForm = (props: { kind: 'reject' | 'merge'; busy: boolean; mutate: Mu
               onInput={(e) => setValue((e.target as HTMLInputElement).value)}
             />
           )}
-          <FieldError id={`${id}-error`} message={errors[field] ?? errors['']} />
+          <FieldError id={`${id}-error`} message={localised(errors[field] ?? errors[''])} />
         </div>
         <button type="submit" class="danger" disabled={props.busy}>
           {reject ? t('reject') : t('merge')}

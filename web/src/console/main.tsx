@@ -31,16 +31,17 @@ import { Queue } from './queue';
 import { st } from './session-strings';
 import { SessionList, SessionPage } from './sessions';
 import { t } from './strings';
+import type { Said } from '../lib/messages';
 
 const SignIn = (props: { config: ConsoleConfig; message: string; onSession: (s: Session) => void }) => {
   const lang = useLang();
-  const [error, setError] = useState('');
+  const [error, setError] = useState<Said | null>(null);
   const [busy, setBusy] = useState(false);
   return (
     <main>
       <h1>{t('signInTitle')}</h1>
       {props.message ? <Banner kind="warn">{props.message}</Banner> : null}
-      {error ? <Banner kind="bad">{t('signInFailed', { reason: error })}</Banner> : null}
+      {error ? <Banner kind="bad">{t('signInFailed', { reason: error.text() })}</Banner> : null}
       {props.config.cognito ? (
         <div class="card">
           <button type="button" class="primary block" onClick={() => void startCognitoSignIn(props.config.cognito!)}>
@@ -61,7 +62,7 @@ const SignIn = (props: { config: ConsoleConfig; message: string; onSession: (s: 
                   setBusy(true);
                   const result = await devSignIn(u);
                   setBusy(false);
-                  if (typeof result === 'string') setError(result);
+                  if ('text' in result) setError(result);
                   else props.onSession(result);
                 }}
               >

@@ -5,22 +5,23 @@ import { formatDate } from '../lib/i18n';
 import { Banner } from '../lib/ui';
 import { groupName, unitName, type Ctx } from './context';
 import { t } from './strings';
+import { problemText, said, type Said } from '../lib/messages';
 
 export const Practices = (props: { ctx: Ctx }) => {
   const { ctx } = props;
   const [items, setItems] = useState<(ItemSummary & { body: string })[] | null>(null);
-  const [error, setError] = useState('');
+  const [error, setError] = useState<Said | null>(null);
   useEffect(() => {
     void (async () => {
       const r = await ctx.api<{ items: (ItemSummary & { body: string })[] }>('GET', '/api/practices');
       if (r.ok) setItems(r.json.items);
-      else setError(r.status === 0 ? t('network') : t('failed', { status: r.status, detail: r.problem?.detail ?? '' }));
+      else setError(said(() => (r.status === 0 ? t('network') : problemText(r))));
     })();
   }, []);
   return (
     <>
       <h1>{t('practicesTitle')}</h1>
-      {error ? <Banner kind="bad">{error}</Banner> : null}
+      {error ? <Banner kind="bad">{error.text()}</Banner> : null}
       {!items ? (
         <p role="status">{t('loading')}</p>
       ) : !items.length ? (

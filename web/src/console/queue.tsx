@@ -6,6 +6,7 @@ import { kindName, kinds, openStatuses, statusIds, statusName } from '../lib/ter
 import { Banner } from '../lib/ui';
 import { go, groupName, unitName, type Ctx } from './context';
 import { t } from './strings';
+import { problemText, said, type Said } from '../lib/messages';
 
 const filterNames = ['status', 'groupId', 'unitId', 'kind', 'phase', 'sessionCode', 'overdue', 'q'] as const;
 type Filters = Record<(typeof filterNames)[number], string>;
@@ -32,18 +33,18 @@ export const Queue = (props: { ctx: Ctx; query: URLSearchParams }) => {
   const [items, setItems] = useState<ItemSummary[]>([]);
   const [cursor, setCursor] = useState<string | undefined>();
   const [loading, setLoading] = useState(true);
-  const [error, setError] = useState('');
+  const [error, setError] = useState<Said | null>(null);
 
   const fetchPage = async (after?: string) => {
     setLoading(true);
-    setError('');
+    setError(null);
     const q = new URLSearchParams(appliedKey);
     q.set('limit', '25');
     if (after) q.set('cursor', after);
     const r = await ctx.api<{ items: ItemSummary[]; nextCursor?: string }>('GET', `/api/items?${q}`);
     setLoading(false);
     if (!r.ok) {
-      setError(r.status === 0 ? t('network') : r.status === 403 ? t('forbidden') : t('failed', { status: r.status, detail: r.problem?.detail ?? '' }));
+      setError(said(() => (r.status === 0 ? t('network') : r.status === 403 ? t('forbidden') : problemText(r))));
       return;
     }
     setItems((prev) => (after ? [...prev, ...r.json.items] : r.json.items));
@@ -160,7 +161,7 @@ export const Queue = (props: { ctx: Ctx; query: URLSearchParams }) => {
         </div>
       </form>
 
-      {error ? <Banner kind="bad">{error}</Banner> : null}
+      {error ? <Banner kind="bad">{error.text()}</Banner> : null}
       <div class="card table-wrap">
         <table id="queue">
           <caption class="sr-only">{t('queueTitle')}</caption>

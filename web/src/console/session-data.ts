@@ -2,7 +2,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { SessionView } from '../../../shared/schemas/session';
 import type { ApiResult } from '../lib/api';
-import { translateMessage } from '../lib/messages';
+import { problemText as anyProblemText, translateMessage } from '../lib/messages';
 import type { Ctx } from './context';
 import { st } from './session-strings';
 import { t } from './strings';
@@ -25,8 +25,8 @@ export const problemText = (r: ApiResult): string => {
   if (r.status === 404) return st('notFound');
   if (r.status === 412) return st('conflict');
   if (r.status === 409) return t('wrongStatus');
-  const detail = r.problem?.errors?.map((e) => `${e.path}: ${translateMessage(e.message)}`).join('; ') || (r.problem?.detail ? translateMessage(r.problem.detail) : '');
-  return t('failed', { status: r.status, detail });
+  const detail = r.problem?.errors?.map((e) => `${e.path}: ${translateMessage(e.message)}`).join('; ');
+  return detail ? t('failed', { status: r.status, detail }) : anyProblemText(r);
 };
 
 export type Loaded = { state: 'loading' } | { state: 'error'; message: string } | { state: 'ready'; session: TrainingSession };

@@ -19,7 +19,8 @@ const stored = (): Lang => {
 let current: Lang = stored();
 
 const apply = (lang: Lang) => {
-  document.documentElement.lang = lang === 'zh' ? 'zh-CN' : 'en';
+  // Without a document (a unit test of the pages' texts in Node) there is nothing to mark.
+  if (typeof document !== 'undefined') document.documentElement.lang = lang === 'zh' ? 'zh-CN' : 'en';
 };
 apply(current);
 

@@ -8,11 +8,11 @@ import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { createSubmissionBody, type SubmissionReceipt } from '../../../shared/schemas/submission';
 import { apiRequest, issuesToErrors, problemToErrors, type ApiResult, type FieldErrors } from './api';
 import { dictionary, formatDateTime } from './i18n';
-import { roomProblemText, translateMessage } from './messages';
+import { problemText, roomProblemText, said, translateMessage, type Said } from './messages';
 import { prepareProof, publicWrite } from './room';
 import { kindDescription, kindName, kinds, statusName, type Kind } from './terms';
 import { receiptLink } from './tracking-code';
-import { CharCount, describedBy, FieldError, randomId, useCopy } from './ui';
+import { CharCount, describedBy, FieldError, randomId, requestTooLarge, useCopy } from './ui';
 
 const t = dictionary(
   {
@@ -43,9 +43,6 @@ const t = dictionary(
     submitting: '正在提交…',
     fixErrors: '还有 {n} 处需要修改，请看标红的项目。',
     network: '网络连接失败，请稍后再点“提交”。再次提交不会重复。',
-    rateLimited: '提交太频繁了，请 {s} 秒后再试。',
-    busy: '服务暂时繁忙，请稍后再试。',
-    failed: '提交没有成功（{status}）。请稍后再试。',
     receiptTitle: '提交成功',
     receiptCode: '查询码',
     receiptKey: '查询密钥',
@@ -87,9 +84,6 @@ const t = dictionary(
     submitting: 'Submitting…',
     fixErrors: '{n} fields need attention; see the ones marked in red.',
     network: 'The network failed. Press “Submit” again in a moment; it will not be sent twice.',
-    rateLimited: 'Too many submissions; try again in {s} seconds.',
-    busy: 'The service is busy; try again in a moment.',
-    failed: 'The submission did not go through ({status}). Try again later.',
     receiptTitle: 'Submitted',
     receiptCode: 'Tracking code',
     receiptKey: 'Access key',
@@ -190,13 +184,10 @@ const fieldIdFor: Record<string, string> = {
   'contact.phone': 'contact-phone',
   rating: 'rating-1',
 };
-const errorOrder = ['kind', 'unitId', 'title', 'body', 'contact', 'contact.name', 'contact.email', 'contact.phone', 'rating'];
+/** A body error of the form's own (its Chinese is in ./problem-texts.ts, as the server's are). */
+const tooLargeMessage = 'Too long to send in one go: emoji and rare characters take more room; shorten the text.';
 
-const localiseErrors = (errors: FieldErrors): FieldErrors => {
-  const out: FieldErrors = {};
-  for (const [path, message] of Object.entries(errors)) out[path] = path === 'kind' ? t('chooseKind') : translateMessage(message);
-  return out;
-};
+const errorOrder = ['kind', 'unitId', 'title', 'body', 'contact', 'contact.name', 'contact.email', 'contact.phone', 'rating'];
 
 export interface SubmissionFormProps {
   /** All units (null while /api/form has not answered). */
@@ -214,8 +205,9 @@ export interface SubmissionFormProps {
 
 export const SubmissionForm = (props: SubmissionFormProps) => {
   const [draft, setDraft] = useState<Draft>(emptyDraft);
+  /** Field errors as the server or the schema said them; put in the page's language when drawn. */
   const [errors, setErrors] = useState<FieldErrors>({});
-  const [banner, setBanner] = useState<string | null>(null);
+  const [banner, setBanner] = useState<Said | null>(null);
   const [busy, setBusy] = useState(false);
   const [unitQuery, setUnitQuery] = useState('');
   const inflight = useRef(false);
@@ -250,7 +242,7 @@ export const SubmissionForm = (props: SubmissionFormProps) => {
 
   const showErrors = (errs: FieldErrors) => {
     setErrors(errs);
-    setBanner(t('fixErrors', { n: Object.keys(errs).length }));
+    setBanner(said(() => t('fixErrors', { n: Object.keys(errs).length })));
     focusFirstError(errs);
   };
 
@@ -259,13 +251,17 @@ export const SubmissionForm = (props: SubmissionFormProps) => {
     if (inflight.current) return;
     const parsed = createSubmissionBody.safeParse(toPayload(draft));
     if (!parsed.success) {
-      showErrors(localiseErrors(issuesToErrors(parsed.error.issues)));
+      showErrors(issuesToErrors(parsed.error.issues));
+      return;
+    }
+    const body = { ...parsed.data, ...(props.extraBody ?? {}) };
+    if (requestTooLarge(body)) {
+      showErrors({ body: tooLargeMessage });
       return;
     }
     inflight.current = true;
     setBusy(true);
     setBanner(null);
-    const body = { ...parsed.data, ...(props.extraBody ?? {}) };
     const bodyJson = JSON.stringify(body);
     if (idempotency.current?.body !== bodyJson) idempotency.current = { key: randomId(), body: bodyJson };
     try {
@@ -281,31 +277,29 @@ export const SubmissionForm = (props: SubmissionFormProps) => {
         props.onReceipt(r.json);
         return;
       }
-      const own = props.describeProblem?.(r) ?? roomProblemText(r.problem, r.headers.get('retry-after'));
-      const fieldErrors = localiseErrors(problemToErrors(r.problem));
-      if (own) {
+      const fieldErrors = problemToErrors(r.problem);
+      if (props.describeProblem?.(r) != null || roomProblemText(r.problem, r.headers.get('retry-after'))) {
         setErrors({});
-        setBanner(own);
+        setBanner(said(() => props.describeProblem?.(r) ?? problemText(r)));
         requestAnimationFrame(() => document.getElementById('form-banner')?.focus());
       } else if (r.status === 400 && Object.keys(fieldErrors).some((path) => errorOrder.includes(path))) showErrors(fieldErrors);
-      else if (r.status === 0) setBanner(t('network'));
-      else if (r.status === 429) setBanner(t('rateLimited', { s: r.headers.get('retry-after') ?? '60' }));
-      else if (r.status === 503) setBanner(t('busy'));
-      else setBanner(r.problem?.detail ? translateMessage(r.problem.detail) : t('failed', { status: r.status }));
+      else if (r.status === 0) setBanner(said(() => t('network')));
+      else setBanner(said(() => problemText(r)));
     } finally {
       inflight.current = false;
       setBusy(false);
     }
   };
 
-  const err = (path: string) => errors[path];
+  const tooLarge = useMemo(() => requestTooLarge({ ...toPayload(draft), ...(props.extraBody ?? {}) }), [draft, props.extraBody]);
+  const err = (path: string) => (errors[path] === undefined ? undefined : path === 'kind' ? t('chooseKind') : translateMessage(errors[path]));
   const errId = (path: string) => (errors[path] ? `${path.replace('.', '-')}-error` : undefined);
 
   return (
     <form class="card" id="submission-form" noValidate onSubmit={onSubmit} onFocusIn={prepareProof} onInput={prepareProof} aria-describedby={banner ? 'form-banner' : undefined}>
       {banner ? (
         <div id="form-banner" class="banner bad" role="alert" tabIndex={-1}>
-          {banner}
+          {banner.text()}
         </div>
       ) : null}
 
@@ -395,7 +389,7 @@ export const SubmissionForm = (props: SubmissionFormProps) => {
         <p class="hint" id="body-hint">
           {t('bodyHint')}
         </p>
-        <CharCount id="body-count" value={draft.body} max={5000} label={t('chars')} />
+        <CharCount id="body-count" value={draft.body} max={5000} label={t('chars')} tooLarge={tooLarge} />
         <FieldError id="body-error" message={err('body')} />
       </div>
 

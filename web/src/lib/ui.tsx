@@ -2,6 +2,7 @@
 import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
 import { setLang, useLang } from './i18n';
+import { maxBodyBytes } from '../../../shared/http/body-limit';
 import { codePointLength } from '../../../shared/schemas/text';
 
 export const LangSwitch = () => {
@@ -29,16 +30,26 @@ export const TopBar = (props: { title: string; sub?: string; children?: Componen
   </header>
 );
 
-/** "12 / 120", counted in characters as the server counts them; announced through aria-describedby. */
-export const CharCount = (props: { id: string; value: string; max: number; label: string }) => {
+/**
+ * "12 / 120", counted in characters as the server counts them; announced through aria-describedby.
+ * `tooLarge`: the characters fit but the request's bytes do not (see `requestTooLarge`).
+ */
+export const CharCount = (props: { id: string; value: string; max: number; label: string; tooLarge?: boolean }) => {
   const n = codePointLength(props.value);
   return (
-    <p id={props.id} class={n > props.max ? 'count over' : 'count'}>
+    <p id={props.id} class={n > props.max || props.tooLarge ? 'count over' : 'count'}>
       <span class="sr-only">{props.label} </span>
       {n} / {props.max}
     </p>
   );
 };
+
+/**
+ * Whether a JSON body is over the server's byte limit (413). The schema counts characters, the
+ * server also bytes: 5,000 characters of emoji or rare characters (4 bytes each in UTF-8) do not
+ * fit, so the form says so before sending, where the person can shorten the text.
+ */
+export const requestTooLarge = (body: unknown): boolean => new TextEncoder().encode(JSON.stringify(body)).length > maxBodyBytes;
 
 export const FieldError = (props: { id: string; message?: string }) =>
   props.message ? (
