@@ -303,6 +303,12 @@ const build = (plan: Plan): Built => {
   if (plan.contentType !== undefined) headers['content-type'] = plan.contentType;
   let body = plan.body?.bytes;
   let parsedBody = plan.body?.parsed;
+  // `@session-code` and `@session-key` in a body (a submission through a link) name the fixture session's.
+  if (body && body.length < 100_000 && body.includes('"@session-')) {
+    const text = body.toString('utf8').replace(/"@session-code"/g, JSON.stringify(sessionFixture.code)).replace(/"@session-key"/g, JSON.stringify(sessionFixture.key));
+    body = Buffer.from(text, 'utf8');
+    parsedBody = parsedBody === undefined ? undefined : (JSON.parse(JSON.stringify(parsedBody).replace(/"@session-code"/g, JSON.stringify(sessionFixture.code)).replace(/"@session-key"/g, JSON.stringify(sessionFixture.key))) as Json);
+  }
   // `@item:<n>` in a body (a merge target) names a fixture item.
   if (body && body.length < 100_000 && body.includes('"@item:')) {
     const text = body.toString('utf8').replace(/"@item:(\d+)"/g, (_, n: string) => JSON.stringify(fixtures[Number(n) % fixtures.length].code));

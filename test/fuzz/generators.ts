@@ -168,6 +168,11 @@ export const validBodies = {
         ),
         rating: fc.integer({ min: 1, max: 5 }),
         website: fc.constantFrom('', 'http://spam.example'),
+        // Through the fixture session's link (its code and key, put in at run time), or a wrong one.
+        session: fc.oneof(
+          { arbitrary: fc.constant({ code: '@session-code', key: '@session-key' }), weight: 3 },
+          { arbitrary: fc.record({ code: fc.constantFrom('@session-code', 'PX-0000-0000', 'px00000000'), key: fc.constantFrom('@session-key', 'wrong') }), weight: 1 },
+        ),
       },
       { requiredKeys: ['kind', 'title', 'body', 'anonymous'] },
     )
