@@ -30,8 +30,10 @@ export const streamMaxRecordAge = Duration.days(1);
 
 /**
  * notify's timeout: a batch of streamWorker.batchSize records, each a few table writes and an SES
- * call. Kept well under the one-minute lease of a notification claim (shared/data/notifications.ts)
- * so a timed-out attempt's claim is taken over by a retry, never while the attempt still runs.
+ * call. A claim (shared/data/notifications.ts) is held for one send, which the mailer's own timeout
+ * bounds (`sesRequestTimeoutMs`, 10 s) well under the claim's lease (`leaseMs`, 20 s), so a live attempt never loses its claim; a
+ * retry after a timed-out attempt (this timeout is longer than the lease) finds the lease over and
+ * takes the claim over.
  */
 export const notifyTimeout = Duration.seconds(30);
 
