@@ -109,11 +109,28 @@ export const demoDirectory: Directory = {
     u('u54', '区产业园区发展集团', SOE, 'g5'),
   ],
   sla: { feedback: 5, question: 5, suggestion: 10, problem: 15, practice: 10 },
+  // 2026: the State Council's notice (国务院办公厅关于2026年部分节假日安排的通知, 国办发明电〔2025〕7号,
+  // 4 November 2025, as Xinhua published it). Every rest day of a break is listed, weekend days
+  // included; `workdays` holds the Saturdays and Sundays worked instead (调休上班).
   holidays: [
-    // 2026: no public holiday left after late November.
-    // 2027, in the pattern of the State Council's notices under the 2025 rules (the 2027 notice
-    // is published late in 2026: check these against it). Weekend days inside a break are listed
-    // too; make-up working days (调休上班) cannot be expressed and are treated as weekends.
+    // 元旦 New Year: Thu 1 – Sat 3 January
+    '2026-01-01', '2026-01-02', '2026-01-03',
+    // 春节 Spring Festival: Sun 15 (腊月二十八) – Mon 23 February (正月初七), 9 days
+    '2026-02-15', '2026-02-16', '2026-02-17', '2026-02-18', '2026-02-19',
+    '2026-02-20', '2026-02-21', '2026-02-22', '2026-02-23',
+    // 清明节 Qingming: Sat 4 – Mon 6 April
+    '2026-04-04', '2026-04-05', '2026-04-06',
+    // 劳动节 Labour Day: Fri 1 – Tue 5 May
+    '2026-05-01', '2026-05-02', '2026-05-03', '2026-05-04', '2026-05-05',
+    // 端午节 Dragon Boat Festival: Fri 19 – Sun 21 June
+    '2026-06-19', '2026-06-20', '2026-06-21',
+    // 中秋节 Mid-Autumn Festival: Fri 25 – Sun 27 September
+    '2026-09-25', '2026-09-26', '2026-09-27',
+    // 国庆节 National Day: Thu 1 – Wed 7 October
+    '2026-10-01', '2026-10-02', '2026-10-03', '2026-10-04', '2026-10-05', '2026-10-06', '2026-10-07',
+    // 2027, in the pattern of the State Council's notices under the 2025 rules: the 2027 notice
+    // was not at hand when this was written. Check these against it and add its make-up working
+    // days to `workdays` (until then the weekends around these breaks count as rest days).
     // 元旦 New Year: Fri 1 – Sun 3 January
     '2027-01-01', '2027-01-02', '2027-01-03',
     // 春节 Spring Festival (除夕 Fri 5 February, 初一 Sat 6 February): 5 – 12 February
@@ -132,6 +149,10 @@ export const demoDirectory: Directory = {
     // 2028 元旦 (Sat 1 January, observed through Mon 3): items due at the turn of the year
     '2028-01-01', '2028-01-02', '2028-01-03',
   ],
+  // 2026's make-up working days, from the same notice: Sun 4 January (元旦), Sat 14 and Sat 28
+  // February (春节), Sat 9 May (劳动节), Sun 20 September and Sat 10 October (国庆节).
+  workdays: ['2026-01-04', '2026-02-14', '2026-02-28', '2026-05-09', '2026-09-20', '2026-10-10'],
+  escalation: { remindBeforeWorkingDays: 1, urgeAfterWorkingDays: 3, leaderEmails: ['leader@yijian.example'] },
   rules: [
     // 区城投集团 builds what 区住建局 oversees: the group covering 住建 follows it up.
     { when: { unitId: 'u48', kind: 'problem' }, groupId: 'g2' },

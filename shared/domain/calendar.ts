@@ -1,6 +1,7 @@
 /**
  * A pure working-day calendar: local calendar dates in an IANA time zone, weekends (Saturday and
- * Sunday) and the directory's holidays. No external library: offsets come from Intl, so zones
+ * Sunday), the directory's holidays and its make-up working days (调休: a weekend day the State
+ * Council makes a working day to bridge a holiday). No external library: offsets come from Intl, so zones
  * with daylight-saving time are handled as well as Asia/Shanghai (whose offset, like a few other
  * zones' that have one offset since 2000, is known without Intl: see `fixedOffsetMinutes`).
  *
@@ -13,7 +14,12 @@ export interface WorkingCalendar {
   readonly timezone: string;
   /** Non-working days besides weekends, as 'YYYY-MM-DD'. */
   readonly holidays: readonly string[];
+  /** Make-up working days (调休上班) that fall on a weekend, as 'YYYY-MM-DD'; none when absent. */
+  readonly workdays?: readonly string[];
 }
+
+/** What decides whether a day is a working day (the zone only says which day an instant is on). */
+export type WorkingDays = Pick<WorkingCalendar, 'holidays' | 'workdays'>;
 
 const DAY_MS = 86_400_000;
 
@@ -190,26 +196,40 @@ export const startOfLocalDay = (date: string, timezone: string): Date => {
 export const endOfLocalDay = (date: string, timezone: string): Date =>
   new Date(startOfLocalDay(addCalendarDays(date, 1), timezone).getTime() - 1);
 
-const holidaySets = new WeakMap<readonly string[], ReadonlySet<string>>();
+const noDays: readonly string[] = [];
+const daySets = new WeakMap<readonly string[], ReadonlySet<string>>();
 
-/** The holidays as a Set, built once per holidays array. */
-const holidaySet = (holidays: readonly string[]): ReadonlySet<string> => {
-  let set = holidaySets.get(holidays);
+/** A list of days as a Set, built once per array (the directory's arrays live as long as its cache). */
+const daySet = (days: readonly string[]): ReadonlySet<string> => {
+  let set = daySets.get(days);
   if (set === undefined) {
-    set = new Set(holidays);
-    holidaySets.set(holidays, set);
+    set = new Set(days);
+    daySets.set(days, set);
   }
   return set;
 };
 
-const isWorking = (date: string, holidays: ReadonlySet<string>): boolean => {
+interface DaySets {
+  readonly holidays: ReadonlySet<string>;
+  readonly workdays: ReadonlySet<string>;
+}
+
+const daySetsOf = (cal: WorkingDays): DaySets => ({ holidays: daySet(cal.holidays), workdays: daySet(cal.workdays ?? noDays) });
+
+/**
+ * A holiday is never a working day; a make-up working day always is, on whatever weekday it falls
+ * (the directory refuses a date in both lists and keeps workdays on weekends, so the order of the
+ * two checks only matters for a calendar built by hand).
+ */
+const isWorking = (date: string, days: DaySets): boolean => {
+  if (days.holidays.has(date)) return false;
+  if (days.workdays.has(date)) return true;
   const dow = dayOfWeek(date);
-  return dow !== 0 && dow !== 6 && !holidays.has(date);
+  return dow !== 0 && dow !== 6;
 };
 
-/** Is local day `date` a working day: Monday to Friday and not one of the holidays? */
-export const isWorkingDay = (date: string, cal: Pick<WorkingCalendar, 'holidays'>): boolean =>
-  isWorking(date, holidaySet(cal.holidays));
+/** Is local day `date` a working day: Monday to Friday or a make-up working day, and not a holiday? */
+export const isWorkingDay = (date: string, cal: WorkingDays): boolean => isWorking(date, daySetsOf(cal));
 
 /**
  * When something received at `from` with an SLA of `days` working days is due: the end
@@ -220,7 +240,7 @@ export const addWorkingDays = (from: Date, days: number, cal: WorkingCalendar): 
   if (!Number.isSafeInteger(days) || days < 0) {
     throw new RangeError(`working days must be a non-negative integer, got ${days}`);
   }
-  const holidays = holidaySet(cal.holidays);
+  const calendarDays = daySetsOf(cal);
   let date = localDate(from, cal.timezone);
   let counted = 0;
   // Any sane holiday list leaves a working day in every few weeks; guard against a list that
@@ -228,7 +248,7 @@ export const addWorkingDays = (from: Date, days: number, cal: WorkingCalendar): 
   let guard = days * 7 + 3660;
   while (counted < days) {
     date = addCalendarDays(date, 1);
-    if (isWorking(date, holidays)) counted++;
+    if (isWorking(date, calendarDays)) counted++;
     if (--guard < 0) throw new RangeError('no working days found: check the holidays');
   }
   return endOfLocalDay(date, cal.timezone);
@@ -239,14 +259,14 @@ export const addWorkingDays = (from: Date, days: number, cal: WorkingCalendar): 
  * including `to`. So `workingDaysBetween(d, localDate(addWorkingDays(t, n)))` is n when d is t's
  * local date. Negative when `to` is before `from`.
  */
-export const workingDaysBetween = (from: string, to: string, cal: Pick<WorkingCalendar, 'holidays'>): number => {
-  const holidays = holidaySet(cal.holidays);
+export const workingDaysBetween = (from: string, to: string, cal: WorkingDays): number => {
+  const days = daySetsOf(cal);
   const start = parseDate(from);
   const end = parseDate(to);
   if (end < start) return -workingDaysBetween(to, from, cal);
   let n = 0;
   for (let t = start + DAY_MS; t <= end; t += DAY_MS) {
-    if (isWorking(formatUtcDate(t), holidays)) n++;
+    if (isWorking(formatUtcDate(t), days)) n++;
   }
   return n;
 };

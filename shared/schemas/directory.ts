@@ -6,7 +6,7 @@
  */
 import * as z from 'zod/mini';
 import { schema } from './schema';
-import { isIsoDate, isValidTimeZone } from '../domain/calendar';
+import { dayOfWeek, isIsoDate, isValidTimeZone } from '../domain/calendar';
 
 /** The kinds of item, in the order the form offers them. */
 export const kindIds = ['feedback', 'question', 'suggestion', 'problem', 'practice'] as const;
@@ -93,6 +93,9 @@ const slaDaysSchema = /* @__PURE__ */ schema(() => z
     z.maximum(maxSlaWorkingDays, `at most ${maxSlaWorkingDays} working days`),
   ));
 
+const workingDaysSchema = (min: number, max: number) =>
+  z.number().check(z.int('a whole number of working days'), z.minimum(min, `at least ${min}`), z.maximum(max, `at most ${max}`));
+
 export const phaseSchema = /* @__PURE__ */ schema(() => z.strictObject({
   id: idSchema,
   name: nameSchema(40),
@@ -139,6 +142,13 @@ export const ruleSchema = /* @__PURE__ */ schema(() => z.strictObject({
   }),
   groupId: idSchema,
 }));
+
+/** The escalation ladder when the directory says nothing (API.md v2, "Escalation ladder"). */
+export const defaultEscalation = { remindBeforeWorkingDays: 1, urgeAfterWorkingDays: 3, leaderEmails: [] as string[] } as const;
+export const escalationOf = (directory: Pick<Directory, 'escalation'>) => ({ ...defaultEscalation, ...directory.escalation });
+/** The response rate's window when the directory says nothing, in working days. */
+export const defaultResponseWorkingDays = 1;
+export const responseWorkingDaysOf = (directory: Pick<Directory, 'responseWorkingDays'>): number => directory.responseWorkingDays ?? defaultResponseWorkingDays;
 
 /** Small-count suppression when the directory says nothing: fewer than 5 ratings show no average. */
 export const defaultMinCount = 5;
@@ -223,6 +233,20 @@ const checkDocument = (doc: unknown, report: (path: Path, message: string) => vo
     if (first !== undefined) report(['holidays', i], `duplicate holiday ${day} (also at index ${first})`);
     else holidaysSeen.set(day, i);
   });
+
+  // Make-up working days: each once, never also a holiday, and only on a weekend (a weekday is a
+  // working day anyway: listing it is a typo for another date, refused rather than kept silently).
+  const workdaysSeen = new Map<string, number>();
+  asArray(doc.workdays).forEach((day, i) => {
+    if (!isIsoDate(day)) return;
+    const first = workdaysSeen.get(day);
+    if (first !== undefined) report(['workdays', i], `duplicate workday ${day} (also at index ${first})`);
+    else workdaysSeen.set(day, i);
+    const holiday = holidaysSeen.get(day);
+    if (holiday !== undefined) report(['workdays', i], `${day} is also a holiday (holidays index ${holiday}): a day is either a holiday or a make-up working day`);
+    const dow = dayOfWeek(day);
+    if (dow !== 0 && dow !== 6) report(['workdays', i], `${day} is a weekday: a make-up working day (调休) falls on a Saturday or Sunday`);
+  });
 };
 
 export const directorySchema = /* @__PURE__ */ schema(() => z
@@ -232,6 +256,16 @@ export const directorySchema = /* @__PURE__ */ schema(() => z
     units: z.array(unitSchema).check(z.maxLength(2000)),
     sla: slaSchema,
     holidays: z.array(dateSchema).check(z.maxLength(1000)),
+    /** Make-up working days (调休) on weekends (API.md v2; default none). */
+    workdays: z.optional(z.array(dateSchema).check(z.maxLength(1000))),
+    /** The escalation ladder the sweeper climbs (API.md v2; defaults `defaultEscalation`, each field optional). */
+    escalation: z.optional(z.strictObject({
+      remindBeforeWorkingDays: z.optional(workingDaysSchema(0, 10)),
+      urgeAfterWorkingDays: z.optional(workingDaysSchema(1, 30)),
+      leaderEmails: z.optional(z.array(z.email('an e-mail address')).check(z.maxLength(20))),
+    })),
+    /** The response rate's window, in working days (API.md v2; default `defaultResponseWorkingDays`). */
+    responseWorkingDays: z.optional(workingDaysSchema(1, 10)),
     rules: z.array(ruleSchema).check(z.maxLength(200)),
     /** Who hears that an item turned overdue: the campaign office. Optional (an addition to API.md). */
     officeEmails: z.optional(z.array(z.email('an e-mail address')).check(z.maxLength(20))),

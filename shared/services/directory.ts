@@ -1,7 +1,7 @@
 import type { Db } from '../data/db';
 import { getDirectory } from '../data/directory';
 import type { DbDeps, Deps } from '../deps';
-import { addWorkingDays } from '../domain/calendar';
+import { addWorkingDays, type WorkingCalendar } from '../domain/calendar';
 import { UnavailableError } from '../domain/errors';
 import type { Directory } from '../schemas/directory';
 
@@ -61,9 +61,16 @@ export const requireDirectory = async (deps: DirectoryDeps): Promise<Directory> 
   return directory;
 };
 
+/** The office's working calendar: its zone, holidays and make-up working days (调休). Every working-day figure counts on this. */
+export const calendarOf = (directory: Pick<Directory, 'campaign' | 'holidays' | 'workdays'>): WorkingCalendar => ({
+  timezone: directory.campaign.timezone,
+  holidays: directory.holidays,
+  workdays: directory.workdays ?? [],
+});
+
 /** When an item of `kind` that starts its clock at `from` is due: the kind's SLA, in the office's working days. */
 export const dueDateFor = (directory: Directory, kind: keyof Directory['sla'], from: Date): string =>
-  addWorkingDays(from, directory.sla[kind], { timezone: directory.campaign.timezone, holidays: directory.holidays }).toISOString();
+  addWorkingDays(from, directory.sla[kind], calendarOf(directory)).toISOString();
 
 export const officeName = '领导小组办公室';
 

@@ -8,7 +8,7 @@ import { addWorkingDays } from '../domain/calendar';
 import { UnavailableError } from '../domain/errors';
 import { isOpen, nextStatus } from '../domain/lifecycle';
 import { logger } from '../observability/logger';
-import { requireDirectory } from './directory';
+import { calendarOf, requireDirectory } from './directory';
 
 /**
  * The sweeper, run on a schedule (every `scheduleWorker.everyMinutes` deployed, shared/workers.ts; a timer and `npm run sweep` locally):
@@ -54,7 +54,7 @@ export const sweep = async (deps: Deps, now: Date = deps.clock.now()) => {
   const { autoCloseDays } = deps.settings;
   const at = now.toISOString();
   const directory = await requireDirectory(deps);
-  const calendar = { timezone: directory.campaign.timezone, holidays: directory.holidays };
+  const calendar = calendarOf(directory);
   const result = { overdue: 0, reminded: 0, autoClosed: 0, contactsRemoved: 0 };
 
   for (const code of await overdueCodes(deps, at)) {

@@ -4,6 +4,7 @@ import { addWorkingDays } from '../../shared/domain/calendar';
 import { encodeTrackingCode } from '../../shared/domain/tracking-code';
 import { routeItem } from '../../shared/domain/routing';
 import { demoDirectory } from '../../shared/demo/directory';
+import { calendarOf } from '../../shared/services/directory';
 import { kindIds, type Kind } from '../../shared/schemas/directory';
 import type { Status } from '../../shared/schemas/submission';
 import type { LocalStack } from '../../local/stack';
@@ -296,7 +297,7 @@ describe('the CSV a spreadsheet receives', () => {
 
 
 const bulk = 3000;
-const calendar = { timezone: demoDirectory.campaign.timezone, holidays: demoDirectory.holidays };
+const calendar = calendarOf(demoDirectory);
 
 const fill = async () => {
   const rng = prng(31);

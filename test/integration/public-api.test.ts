@@ -2,6 +2,7 @@ import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addWorkingDays } from '../../shared/domain/calendar';
 import { demoDirectory } from '../../shared/demo/directory';
+import { calendarOf } from '../../shared/services/directory';
 import { trackingCodePattern } from '../../shared/domain/tracking-code';
 import type { LocalStack } from '../../local/stack';
 import { api, leakPattern, startTestStack, type Api } from '../support/stack';
@@ -57,10 +58,7 @@ describe('POST /api/submissions', () => {
     expect(r.json.trackingCode).toMatch(trackingCodePattern);
     expect(Buffer.from(r.json.accessKey, 'base64url').length).toBeGreaterThanOrEqual(16);
     expect(r.json.status).toBe('assigned');
-    const expected = addWorkingDays(new Date(r.json.createdAt), demoDirectory.sla.question, {
-      timezone: demoDirectory.campaign.timezone,
-      holidays: demoDirectory.holidays,
-    });
+    const expected = addWorkingDays(new Date(r.json.createdAt), demoDirectory.sla.question, calendarOf(demoDirectory));
     expect(r.json.dueAt).toBe(expected.toISOString());
     const view = await http.get(`/api/submissions/${r.json.trackingCode}`, { 'X-Access-Key': r.json.accessKey });
     expect(view.status).toBe(200);

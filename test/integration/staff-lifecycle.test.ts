@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addWorkingDays } from '../../shared/domain/calendar';
 import { demoDirectory } from '../../shared/demo/directory';
+import { calendarOf } from '../../shared/services/directory';
 import type { LocalStack } from '../../local/stack';
 import { api, leakPattern, startTestStack, type Api, type ApiResponse as Response } from '../support/stack';
 import { OTHER, OWN, ownUnit, people, type Person } from '../support/staff-people';
@@ -16,7 +17,7 @@ let stack: LocalStack;
 let http: Api;
 
 const ownGroupName = demoDirectory.groups.find((g) => g.id === OWN)!.name;
-const calendar = { timezone: demoDirectory.campaign.timezone, holidays: demoDirectory.holidays };
+const calendar = calendarOf(demoDirectory);
 
 const tokens: Partial<Record<Person, string>> = {};
 

@@ -10,6 +10,7 @@ import { addWorkingDays } from '../../shared/domain/calendar';
 import { nextStatus, type Action } from '../../shared/domain/lifecycle';
 import { routeItem } from '../../shared/domain/routing';
 import { demoDirectory } from '../../shared/demo/directory';
+import { calendarOf } from '../../shared/services/directory';
 import { kindIds, type Kind } from '../../shared/schemas/directory';
 import type { Satisfaction } from '../../shared/schemas/submission';
 import type { prng } from './prng';
@@ -19,7 +20,7 @@ type Prng = ReturnType<typeof prng>;
 export const HOUR = 3_600_000;
 export const DAY = 24 * HOUR;
 
-const calendar = { timezone: demoDirectory.campaign.timezone, holidays: demoDirectory.holidays };
+const calendar = calendarOf(demoDirectory);
 const phases = demoDirectory.campaign.phases.map((p) => p.id);
 
 /** The due date of an item of `kind` that starts its clock at `from` (the kind's SLA in working days). */

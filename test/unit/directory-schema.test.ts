@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { demoDirectory } from '../../shared/demo/directory';
-import { directorySchema, kindIds, kinds, kindSchema, minCountOf, type Directory } from '../../shared/schemas/directory';
+import { directorySchema, escalationOf, kindIds, kinds, kindSchema, minCountOf, responseWorkingDaysOf, type Directory } from '../../shared/schemas/directory';
 
 const clone = (): Directory => structuredClone(demoDirectory);
 
@@ -178,5 +178,28 @@ describe('directorySchema', () => {
     expect(directorySchema.safeParse(null).success).toBe(false);
     expect(directorySchema.safeParse([]).success).toBe(false);
     expect(paths({}).sort()).toEqual(['campaign', 'groups', 'holidays', 'rules', 'sla', 'units']);
+  });
+});
+
+describe('directorySchema: the office calendar (API.md v2)', () => {
+  it('takes make-up working days on weekends, and refuses a date that is also a holiday, a weekday or a repeat', () => {
+    expect(directorySchema.safeParse({ ...clone(), workdays: ['2026-02-14', '2026-01-04'] }).success).toBe(true);
+    expect(paths({ ...clone(), workdays: ['2026-02-14', '2026-02-15'] })).toEqual(['workdays.1']); // 15 Feb: a holiday (and a Sunday)
+    expect(problems({ ...clone(), workdays: ['2026-02-16'] }).map((p) => p.path)).toEqual(['workdays.0', 'workdays.0']); // a holiday and a Monday
+    expect(paths({ ...clone(), workdays: ['2026-03-04'] })).toEqual(['workdays.0']); // a Wednesday
+    expect(paths({ ...clone(), workdays: ['2026-03-07', '2026-03-07'] })).toEqual(['workdays.1']);
+    expect(paths({ ...clone(), workdays: ['2026-02-30'] })).toEqual(['workdays.0']);
+  });
+
+  it('takes an optional escalation and response window, with their defaults', () => {
+    const bare = clone() as any;
+    delete bare.escalation;
+    expect(escalationOf(bare)).toEqual({ remindBeforeWorkingDays: 1, urgeAfterWorkingDays: 3, leaderEmails: [] });
+    expect(responseWorkingDaysOf(bare)).toBe(1);
+    expect(escalationOf(directorySchema.parse({ ...bare, escalation: { urgeAfterWorkingDays: 5 } }))).toEqual({ remindBeforeWorkingDays: 1, urgeAfterWorkingDays: 5, leaderEmails: [] });
+    expect(paths({ ...bare, escalation: { urgeAfterWorkingDays: 0 } })).toEqual(['escalation.urgeAfterWorkingDays']);
+    expect(paths({ ...bare, escalation: { leaderEmails: ['nope'] } })).toEqual(['escalation.leaderEmails.0']);
+    expect(paths({ ...bare, escalation: { other: 1 } })).toEqual(['escalation']);
+    expect(paths({ ...bare, responseWorkingDays: 1.5 })).toEqual(['responseWorkingDays']);
   });
 });
