@@ -94,6 +94,9 @@ export const viewSession = async (deps: Deps, principal: Principal, code: string
 };
 
 export const sessionsForPrincipal = async (deps: Deps, principal: Principal, query: SessionListQuery, after: string | undefined) => {
+  // As GET /api/items: asking for another group's sessions is a 403, not an empty list.
+  const own = groupScope(principal);
+  if (query.groupId !== undefined && own !== null && !own.includes(query.groupId)) throw new ForbiddenError('You can only see the sessions of your own groups.');
   const directory = await requireDirectory(deps);
   const { timezone } = directory.campaign;
   const { sessions, next } = await listSessions(
@@ -103,7 +106,7 @@ export const sessionsForPrincipal = async (deps: Deps, principal: Principal, que
       ...(query.to ? { to: endOfLocalDay(query.to, timezone).toISOString() } : {}),
       groupId: query.groupId,
       phase: query.phase,
-      visibleGroups: groupScope(principal),
+      visibleGroups: own,
     },
     { limit: query.limit, after },
   );

@@ -105,6 +105,8 @@ describe('GET /api/sessions and /api/sessions/{code}', () => {
     expect((await as('office').get('/api/sessions?from=2027-01-05&to=2027-01-05')).json.sessions.map((s: { code: string }) => s.code)).toEqual([theirs.code, mine.code, office.code]);
     expect((await as('leader').get(`/api/sessions?from=2027-01-05&to=2027-01-05&groupId=${OTHER}`)).json.sessions.map((s: { code: string }) => s.code)).toEqual([theirs.code]);
     expectProblem(await as('own').get(`/api/sessions/${theirs.code}`), 404);
+    expectProblem(await as('own').get(`/api/sessions?groupId=${OTHER}`), 403);
+    expect((await as('own').get(`/api/sessions?groupId=${OWN}&from=2027-01-05&to=2027-01-05`)).json.sessions.map((s: { code: string }) => s.code)).toEqual([mine.code]);
     const one = await as('own').get(`/api/sessions/${office.code.toLowerCase()}`);
     expect(one.status).toBe(200);
     expect(one.json.joinKey).toBe(office.joinKey);
