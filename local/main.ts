@@ -28,6 +28,8 @@ const stack = await startLocalStack({
   port,
   inMemory,
   dataDir,
+  // A new persistent data dir starts with demo items to triage; in memory, a start is always new.
+  seedDemoItems: !inMemory,
   accessLog: quiet ? undefined : (line) => console.log(line),
   // DynamoDB Local died for good (local/engine-keeper.ts): say so and exit non-zero, instead of
   // pages that answer while every API call fails.
@@ -48,7 +50,7 @@ console.log(`
   console     ${stack.url}/console   (sign in as a demo user)
   API         ${stack.url}/api/form
   OpenAPI     ${stack.url}/api/openapi.json
-  data        ${inMemory ? 'in memory (nothing is kept)' : dataDir}
+  data        ${inMemory ? 'in memory (nothing is kept)' : dataDir}${stack.seededItems ? `\n  demo        ${stack.seededItems} demo items seeded on this new data dir` : ''}
 Press Ctrl-C to stop.`);
 
 let stopping = false;

@@ -37,6 +37,11 @@ export interface LocalStackOptions {
   readonly inMemory?: boolean;
   readonly tableName?: string;
   readonly seedDemo?: boolean;
+  /**
+   * Also seeds the demo items (shared/demo/items.ts) when the table was just created: `npm start`
+   * on a new persistent data dir, so a newcomer has something to triage. Never on an existing table.
+   */
+  readonly seedDemoItems?: boolean;
   readonly accessLog?: (line: string) => void;
   /** Seconds between sweeps (overdue, reminders, auto-close); 0 turns the timer off. Default 60. */
   readonly sweepIntervalSeconds?: number;
@@ -75,6 +80,8 @@ export interface LocalStack {
   readonly clock: AdjustableClock;
   /** The capacity meter on the stack's client; the stream workers' requests are added up apart. */
   readonly capacity: CapacityMeter;
+  /** How many demo items this start seeded (0 unless `seedDemoItems` and a new table). */
+  readonly seededItems: number;
   stop(): Promise<void>;
 }
 
@@ -154,6 +161,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
   let deps: MailDeps | undefined;
   let clock: AdjustableClock | undefined;
   let capacity: CapacityMeter;
+  let seededItems = 0;
   try {
     let endpoint = options.dynamoEndpoint;
     if (!endpoint) {
@@ -179,7 +187,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
     capacity = meterCapacity(db.client);
     capacity.isBackground = () => background.getStore() === true;
     const client = localClient(endpoint);
-    await ensureTable(client, tableName);
+    const table = await ensureTable(client, tableName);
     if (keep) await awaitTransactionCommits(db);
     if (options.seedDemo ?? true) {
       const [{ putDirectory }, { demoDirectory }] = await Promise.all([import('../shared/data/directory'), import('../shared/demo/directory')]);
@@ -245,6 +253,12 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
       checkpointFile: join(scratch, `stream-checkpoints-tally-${tableName}.json`),
       retryBaseMs: options.retryBaseMs,
     });
+    if (options.seedDemoItems && (options.seedDemo ?? true) && table === 'created') {
+      const { seedDemoItems } = await import('./seed-demo-items');
+      seededItems = await seedDemoItems(deps);
+      // What the schedule would have found by now: the seeded items that are overdue.
+      await runSweep(deps);
+    }
     const interval = options.sweepIntervalSeconds ?? 60;
     if (interval > 0) {
       sweepTimer = setInterval(() => {
@@ -279,6 +293,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
     deps: startedDeps,
     clock: clock!,
     capacity: capacity!,
+    seededItems,
     stop: async () => {
       dynamo?.expectExit();
       clearInterval(sweepTimer);

@@ -1,0 +1,68 @@
+import type { Deps } from '../shared/deps';
+import { demoItems, type DemoStep } from '../shared/demo/items';
+import type { Principal } from '../shared/domain/access';
+import { getItem } from '../shared/data/items';
+import { assignItem, replyToItem, transitionItem } from '../shared/services/item-actions';
+import { addFollowUp, rate, submit } from '../shared/services/public-desk';
+
+/**
+ * Plays the demo items' stories (shared/demo/items.ts) through the services the handlers call, on a
+ * clock of their own set back to each step's time: the items, their histories, the counters (the
+ * tally reads the stream) and the e-mails (the notify worker) are those of real use. The local
+ * stack calls it once, on a table it has just created (local/stack.ts).
+ */
+
+const day = 86_400_000;
+/** The public writer of a seed: no address, so the room neither counts it nor asks for a proof. */
+const seeder = { address: '' };
+
+const office: Principal = { sub: 'demo-office', name: '办公室', office: true, leader: false, groups: [] };
+/** The group's demo user, as the console's sign-in picker names it (web/src/console/auth.ts). */
+const responder = (groupId: string): Principal => ({
+  sub: `demo-${groupId}`,
+  name: `${['第一', '第二', '第三', '第四', '第五'][Number(groupId.slice(1)) - 1] ?? groupId}督导组`,
+  office: false,
+  leader: false,
+  groups: [groupId],
+});
+
+const playStep = async (deps: Deps, step: DemoStep, code: string, accessKey: string, codeByTitle: ReadonlyMap<string, string>) => {
+  const item = await getItem(deps, code);
+  const group = item?.groupId ? responder(item.groupId) : office;
+  switch (step.do) {
+    case 'assign':
+      return assignItem(deps, office, code, undefined, { groupId: step.groupId });
+    case 'start':
+    case 'recommend':
+      return transitionItem(deps, group, code, undefined, { action: step.do });
+    case 'reply':
+    case 'note':
+      return replyToItem(deps, group, code, undefined, { body: step.body, visibility: step.do === 'reply' ? 'public' : 'internal' });
+    case 'close':
+      return transitionItem(deps, office, code, undefined, { action: 'close' });
+    case 'reject':
+      return transitionItem(deps, office, code, undefined, { action: 'reject', reason: step.reason });
+    case 'merge':
+      return transitionItem(deps, office, code, undefined, { action: 'merge', targetId: codeByTitle.get(step.into) });
+    case 'rate':
+      return rate(deps, code, accessKey, step.satisfaction, step.comment, seeder);
+    case 'follow-up':
+      return addFollowUp(deps, code, accessKey, step.body, seeder);
+  }
+};
+
+/** Seeds every demo item; returns how many. Steps run in time order per item, items one after another. */
+export const seedDemoItems = async (deps: Deps): Promise<number> => {
+  const now = deps.clock.now().getTime();
+  const codeByTitle = new Map<string, string>();
+  for (const { steps, daysAgo, ...input } of demoItems) {
+    const createdAt = now - daysAgo * day;
+    const at = (ms: number): Deps => ({ ...deps, clock: { now: () => new Date(ms) } });
+    const receipt = await submit(at(createdAt), { ...input, anonymous: input.contact === undefined }, undefined, seeder);
+    codeByTitle.set(input.title, receipt.trackingCode);
+    for (const [i, step] of steps.entries()) {
+      await playStep(at(createdAt + ((i + 1) * (now - createdAt)) / (steps.length + 1)), step, receipt.trackingCode, receipt.accessKey, codeByTitle);
+    }
+  }
+  return demoItems.length;
+};
