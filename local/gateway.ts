@@ -277,7 +277,13 @@ export const startGateway = async (options: GatewayOptions): Promise<Gateway> =>
         );
         break;
       }
-      if (!match) return problem(res, 404, 'Not Found', 'There is no such endpoint.');
+      if (!match) {
+        // A known path asked with a method it does not have: 405 with the methods it has (RFC 9110).
+        const allowed = [...new Set(table.filter((c) => c.pattern.test(url.pathname)).map((c) => c.route.method))];
+        if (allowed.length === 0) return problem(res, 404, 'Not Found', 'There is no such endpoint.');
+        res.setHeader('allow', allowed.join(', '));
+        return problem(res, 405, 'Method Not Allowed', `This endpoint answers ${allowed.join(', ')} only.`);
+      }
       const body = await readBody(req);
       if (body === null) return problem(res, 413, 'Content Too Large', 'The body is too large.');
       const text = textual(req.headers['content-type']) ? decodeText(body) : body;

@@ -52,7 +52,13 @@ const problemResponse = (status: ProblemStatus) => {
   if (status === 429) schema.if = { properties: { type: { const: problemTypes.rateLimited } } };
   if (status === 429) schema.then = { required: ['challenge'], properties: { challenge: {} } };
   const content: Record<string, unknown> = { 'application/problem+json': { schema } };
-  if (status === 401) content['application/json'] = { schema: { type: 'object', required: ['message'], properties: { message: { type: 'string' } } } };
+  // Deployed, API Gateway's authorizer answers before any function: `{"message":"Unauthorized"}`
+  // as application/json. One schema for both media types, so a validator that picks either agrees.
+  if (status === 401) {
+    const either = { anyOf: [schema, { type: 'object', required: ['message'], additionalProperties: false, properties: { message: { const: 'Unauthorized' } } }] };
+    content['application/problem+json'] = { schema: either };
+    content['application/json'] = { schema: either };
+  }
   return {
     description: why,
     ...(status === 429 || status === 503 ? { headers: retryAfter } : {}),

@@ -192,9 +192,11 @@ describe('bad input to POST /api/submissions', () => {
     });
   }
 
-  it('answers a request to no endpoint with a 404 problem', async () => {
+  it('answers a request to no endpoint with a 404 problem, and a known path asked with another method with 405 and Allow', async () => {
     expectProblem(await http.get('/api/nothing-here'), 404);
-    expectProblem(await http.call('DELETE', '/api/submissions'), 404);
+    const wrongMethod = await http.call('DELETE', '/api/submissions');
+    expectProblem(wrongMethod, 405);
+    expect(wrongMethod.headers.get('allow')).toBe('POST');
   });
 });
 
