@@ -51,3 +51,37 @@ const normalizeCode = (prefix: CodePrefix, input: unknown): string | null => {
 
 export const normalizeTrackingCode = (input: unknown): string | null => normalizeCode('YJ', input);
 export const normalizeSessionCode = (input: unknown): string | null => normalizeCode('PX', input);
+
+/** An access key's characters: 28 of Crockford base32 (140 bits, at least the 128 asked for). */
+const accessKeyLength = 28;
+
+/** 18 bytes (144 bits) -> an access key of their first 140 bits, in groups of four. */
+export const encodeAccessKey = (bytes: Uint8Array): string => {
+  if (bytes.length !== 18) throw new RangeError('an access key encodes exactly 18 bytes');
+  let bits = 0n;
+  for (const b of bytes) bits = (bits << 8n) | BigInt(b);
+  bits >>= 4n;
+  let body = '';
+  for (let shift = BigInt((accessKeyLength - 1) * 5); shift >= 0n; shift -= 5n) body += crockfordAlphabet[Number((bits >> shift) & 31n)];
+  return groupByFour(body);
+};
+
+const groupByFour = (body: string): string => body.match(/.{1,4}/g)!.join('-');
+
+/**
+ * Read an access key of the grouped format as a person typed or dictated it (any case, spaces,
+ * dashes or none, full-width characters, I/L for 1, O for 0): its canonical `XXXX-…-XXXX`, or
+ * null if it is not one (a key of the older base64url format, or anything else).
+ */
+export const normalizeAccessKey = (input: unknown): string | null => {
+  if (typeof input !== 'string' || input.length > 128) return null;
+  const s = input.normalize('NFKC').toUpperCase().replace(/[\s\-\u2010-\u2015\u2212]/g, '');
+  if (s.length !== accessKeyLength) return null;
+  let body = '';
+  for (const ch of s) {
+    const c = confusables[ch] ?? ch;
+    if (!crockfordAlphabet.includes(c)) return null;
+    body += c;
+  }
+  return groupByFour(body);
+};

@@ -3,8 +3,8 @@ import { getAccessKeyHash } from '../data/items';
 import { NotFoundError } from '../domain/errors';
 import { accessKeyMatches, hashAccessKey } from '../domain/tracking-code';
 
-/** A dummy hash so an unknown code costs the same comparison as a wrong key. */
-export const noSuchItemHash = hashAccessKey('no such item');
+/** A key of the grouped format, as new items have: an unknown code costs what a wrong key costs. */
+export const noSuchItemHash = hashAccessKey('0000-0000-0000-0000-0000-0000-0000');
 
 /** The one 404 that does not tell whether the code or the key was wrong. */
 export const noSuchSubmission = () => new NotFoundError('No submission with this tracking code and access key.');

@@ -56,7 +56,10 @@ describe('POST /api/submissions', () => {
     const r = await http.post('/api/submissions', { ...valid, unitId: unit.id });
     expect(r.status).toBe(201);
     expect(r.json.trackingCode).toMatch(trackingCodePattern);
-    expect(Buffer.from(r.json.accessKey, 'base64url').length).toBeGreaterThanOrEqual(16);
+    // 28 Crockford characters (140 bits) in groups of four, read like tracking codes.
+    expect(r.json.accessKey).toMatch(/^[0-9A-HJKMNP-TV-Z]{4}(-[0-9A-HJKMNP-TV-Z]{4}){6}$/);
+    const typed = r.json.accessKey.toLowerCase().replaceAll('-', ' ').replaceAll('0', 'o').replaceAll('1', 'l');
+    expect((await http.get(`/api/submissions/${r.json.trackingCode}`, { 'X-Access-Key': typed })).status).toBe(200);
     expect(r.json.status).toBe('assigned');
     const expected = addWorkingDays(new Date(r.json.createdAt), demoDirectory.sla.question, calendarOf(demoDirectory));
     expect(r.json.dueAt).toBe(expected.toISOString());

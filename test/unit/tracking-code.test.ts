@@ -1,11 +1,14 @@
+import { createHash, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import {
   accessKeyMatches,
   crockfordAlphabet,
+  encodeAccessKey,
   encodeTrackingCode,
   hashAccessKey,
   newAccessKey,
   newTrackingCode,
+  normalizeAccessKey,
   normalizeTrackingCode,
   trackingCodePattern,
 } from '../../shared/domain/tracking-code';
@@ -83,25 +86,53 @@ describe('tracking codes', () => {
 });
 
 describe('access keys', () => {
-  it('are 256 random bits in base64url', () => {
+  it('are 140 random bits in Crockford base32, grouped by four', () => {
     const key = newAccessKey();
-    expect(key).toMatch(/^[A-Za-z0-9_-]{43}$/);
-    expect(Buffer.from(key, 'base64url')).toHaveLength(32);
+    expect(key).toMatch(/^[0-9A-HJKMNP-TV-Z]{4}(-[0-9A-HJKMNP-TV-Z]{4}){6}$/);
     const keys = new Set(Array.from({ length: 1000 }, newAccessKey));
     expect(keys.size).toBe(1000);
+    // Every character position takes every value: the bits are spread over the whole key.
+    const seen = Array.from({ length: 34 }, () => new Set<string>());
+    for (const k of keys) [...k].forEach((ch, i) => seen[i]!.add(ch));
+    for (const [i, chars] of seen.entries()) expect(chars.size, `position ${i}`).toBe(i % 5 === 4 ? 1 : 32);
   });
 
-  it('hash to SHA-256 hex', () => {
+  it('encode the first 140 bits of 18 bytes', () => {
+    expect(encodeAccessKey(new Uint8Array(18))).toBe('0000-0000-0000-0000-0000-0000-0000');
+    expect(encodeAccessKey(new Uint8Array(18).fill(255))).toBe('ZZZZ-ZZZZ-ZZZZ-ZZZZ-ZZZZ-ZZZZ-ZZZZ');
+    expect(() => encodeAccessKey(new Uint8Array(17))).toThrow(RangeError);
+  });
+
+  it('are read forgivingly: any case, with or without separators, I/L for 1, O for 0, full-width', () => {
+    const key = newAccessKey();
+    const bare = key.replaceAll('-', '');
+    for (const typed of [key, key.toLowerCase(), bare, bare.toLowerCase(), key.replaceAll('-', ' '), ` ${key} `, bare.replace(/(.{7})/g, '$1 ')]) {
+      expect(normalizeAccessKey(typed), typed).toBe(key);
+    }
+    expect(normalizeAccessKey('1111-0000-1111-0000-1111-0000-1111'.replaceAll('1', 'l').replaceAll('0', 'O'))).toBe('1111-0000-1111-0000-1111-0000-1111');
+    expect(normalizeAccessKey('ＡＢＣＤ－ＥＦＧＨ－ＪＫＭＮ－ＰＱＲＳ－ＴＶＷＸ－ＹＺ０１－２３４５')).toBe('ABCD-EFGH-JKMN-PQRS-TVWX-YZ01-2345');
+    expect(normalizeAccessKey(key.slice(0, -1))).toBeNull();
+    expect(normalizeAccessKey(`${key}A`)).toBeNull();
+    expect(normalizeAccessKey(key.replace(/.$/, 'U'))).toBeNull();
+    expect(normalizeAccessKey(undefined)).toBeNull();
+  });
+
+  it('hash to k2: and the SHA-256 of the canonical key; any other string (an old key) to its bare SHA-256', () => {
     expect(hashAccessKey('abc')).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
     const key = newAccessKey();
-    expect(hashAccessKey(key)).toMatch(/^[0-9a-f]{64}$/);
+    expect(hashAccessKey(key)).toMatch(/^k2:[0-9a-f]{64}$/);
+    expect(hashAccessKey(key)).toBe(`k2:${createHash('sha256').update(key).digest('hex')}`);
+    expect(hashAccessKey(key.toLowerCase().replaceAll('-', ''))).toBe(hashAccessKey(key));
     expect(hashAccessKey(key)).not.toContain(key);
   });
 
-  it('match only their own hash, and never throw', () => {
+  it('match only their own hash however typed, and never throw', () => {
     const key = newAccessKey();
     const stored = hashAccessKey(key);
     expect(accessKeyMatches(key, stored)).toBe(true);
+    expect(accessKeyMatches(key.toLowerCase(), stored)).toBe(true);
+    expect(accessKeyMatches(key.replaceAll('-', ''), stored)).toBe(true);
+    expect(accessKeyMatches(key.replaceAll('-', ' ').replaceAll('1', 'l').replaceAll('0', 'o'), stored)).toBe(true);
     expect(accessKeyMatches(newAccessKey(), stored)).toBe(false);
     expect(accessKeyMatches(key.slice(0, -1), stored)).toBe(false);
     expect(accessKeyMatches(key, stored.slice(0, 10))).toBe(false);
@@ -112,5 +143,20 @@ describe('access keys', () => {
     expect(accessKeyMatches(key, undefined)).toBe(false);
     expect(accessKeyMatches(key, 'é'.repeat(32))).toBe(false);
     expect(accessKeyMatches('x'.repeat(10_000), hashAccessKey('x'.repeat(10_000)))).toBe(false);
+  });
+
+  it('given before (43 characters of base64url, stored as their bare SHA-256) keep working, exactly as given', () => {
+    const old = randomBytes(32).toString('base64url');
+    const stored = createHash('sha256').update(old).digest('hex');
+    expect(accessKeyMatches(old, stored)).toBe(true);
+    expect(accessKeyMatches(old.toLowerCase() === old ? old.toUpperCase() : old.toLowerCase(), stored)).toBe(false);
+    expect(accessKeyMatches(old.slice(1), stored)).toBe(false);
+    // Even an old key that happens to read as a grouped one (dashes included) is compared as given.
+    const lookalike = 'abcd-efgh-jkmn-pqrs-tvwx-yz01-2345-67890';
+    const lookalikeStored = createHash('sha256').update(lookalike).digest('hex');
+    expect(accessKeyMatches(lookalike, lookalikeStored)).toBe(true);
+    const grouped = 'abcd-efgh-jkmn-pqrs-tvwx-yz01-2345';
+    expect(accessKeyMatches(grouped, createHash('sha256').update(grouped).digest('hex'))).toBe(true);
+    expect(accessKeyMatches(grouped.toUpperCase(), createHash('sha256').update(grouped).digest('hex'))).toBe(false);
   });
 });

@@ -12,7 +12,7 @@ import { dictionary, formatDate, formatDateTime, useLang } from './lib/i18n';
 import { problemText, said, translateMessage, type Said } from './lib/messages';
 import { prepareProof, publicWrite } from './lib/room';
 import { kindName, openStatuses, satisfactionIds, satisfactionName, statusName } from './lib/terms';
-import { normalizeTrackingCode, parseReceiptFragment } from './lib/tracking-code';
+import { normalizeAccessKey, normalizeTrackingCode, parseReceiptFragment } from './lib/tracking-code';
 import { Banner, CharCount, describedBy, FieldError, TopBar } from './lib/ui';
 
 const t = dictionary(
@@ -358,12 +358,14 @@ const App = () => {
     }
     setBusy(true);
     setError(null);
-    const r = await apiRequest<View>('GET', `/api/submissions/${encodeURIComponent(normal!)}`, { headers: { 'X-Access-Key': rawKey.trim() } });
+    // A key as typed or dictated (lower case, spaces, full-width) is sent in its canonical form; an old key as it is.
+    const accessKey = normalizeAccessKey(rawKey) ?? rawKey.trim();
+    const r = await apiRequest<View>('GET', `/api/submissions/${encodeURIComponent(normal!)}`, { headers: { 'X-Access-Key': accessKey } });
     setBusy(false);
     if (r.ok) {
       setCode(normal!);
       setView(r.json);
-      setActive({ code: normal!, key: rawKey.trim() });
+      setActive({ code: normal!, key: accessKey });
       if (focusResult) requestAnimationFrame(() => resultRef.current?.focus());
     } else {
       setView(null);

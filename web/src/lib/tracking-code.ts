@@ -1,4 +1,4 @@
-export { normalizeTrackingCode } from '../../../shared/domain/tracking-code-format';
+export { normalizeAccessKey, normalizeTrackingCode } from '../../../shared/domain/tracking-code-format';
 
 /** `#YJ-XXXX-XXXX.key` (the receipt's link) -> { code, key }; the key never travels in a query. */
 export const parseReceiptFragment = (hash: string): { code: string; key: string } | null => {
