@@ -21,9 +21,10 @@ export interface ItemFacts {
   readonly dueAt?: string;
 }
 
+/** A due date as the day with its weekday, in the directory's zone (never the mail server's). */
 const localDay = (iso: string | undefined, directory: Directory, locale: string): string =>
   iso
-    ? new Intl.DateTimeFormat(locale, { timeZone: directory.campaign.timezone, dateStyle: 'long' }).format(new Date(iso))
+    ? new Intl.DateTimeFormat(locale, { timeZone: directory.campaign.timezone, dateStyle: 'full' }).format(new Date(iso))
     : locale.startsWith('zh')
       ? '未设定'
       : 'not set';

@@ -117,9 +117,11 @@ describe('templates', () => {
 
   it('use the campaign time zone for the day, not the server’s or UTC', () => {
     const endOfDay = { ...stored, dueAt: '2026-12-14T15:59:59.999Z' };
-    expect(templates.assigned(endOfDay, demoDirectory, to).text).toContain('2026年12月14日');
+    expect(templates.assigned(endOfDay, demoDirectory, to).text).toContain('2026年12月14日星期一');
+    expect(templates.assigned(endOfDay, demoDirectory, to).text).toContain('Monday, 14 December 2026');
+    expect(templates.assigned(endOfDay, demoDirectory, to).text).not.toMatch(/15:59|23:59/);
     const nextDay = { ...stored, dueAt: '2026-12-14T16:00:00.000Z' };
-    expect(templates.assigned(nextDay, demoDirectory, to).text).toContain('2026年12月15日');
+    expect(templates.assigned(nextDay, demoDirectory, to).text).toContain('2026年12月15日星期二');
     const elsewhere = { ...demoDirectory, campaign: { ...demoDirectory.campaign, timezone: 'America/New_York' } };
     expect(templates.assigned(stored, elsewhere, to).text).toContain('30 November 2026');
   });

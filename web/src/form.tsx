@@ -6,10 +6,9 @@
  */
 import './styles.css';
 import { render } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
-import type { SubmissionReceipt } from '../../shared/schemas/submission';
+import { useEffect } from 'preact/hooks';
 import { dictionary, useLang } from './lib/i18n';
-import { Receipt, SubmissionForm, useFormData } from './lib/submission-form';
+import { Receipt, SubmissionForm, useFormData, useKeptReceipt } from './lib/submission-form';
 import { TopBar } from './lib/ui';
 
 const t = dictionary(
@@ -34,14 +33,14 @@ const t = dictionary(
 const App = () => {
   useLang();
   const form = useFormData();
-  const [receipt, setReceipt] = useState<SubmissionReceipt | null>(null);
+  const { receipt, keep, forget } = useKeptReceipt('form');
 
   if (receipt) {
     return (
       <>
         <TopBar title={t('brand')} sub={form?.campaign.name} />
         <main>
-          <Receipt receipt={receipt} onAnother={() => setReceipt(null)} />
+          <Receipt receipt={receipt} onAnother={forget} />
         </main>
       </>
     );
@@ -53,7 +52,7 @@ const App = () => {
       <main>
         <h1>{t('heading')}</h1>
         <p class="muted">{t('intro')}</p>
-        <SubmissionForm units={form?.units ?? null} onReceipt={setReceipt} />
+        <SubmissionForm units={form?.units ?? null} onReceipt={keep} />
         <p class="muted small">
           {t('haveCode')} <a href="/track">{t('trackLink')}</a>
         </p>

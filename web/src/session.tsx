@@ -9,13 +9,12 @@ import './styles.css';
 import { render } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { PublicSessionView } from '../../shared/schemas/session';
-import type { SubmissionReceipt } from '../../shared/schemas/submission';
 import { apiRequest, type ApiResult } from './lib/api';
 import { dictionary, useLang } from './lib/i18n';
 import { roomProblemText } from './lib/messages';
 import { prepareProof, publicWrite } from './lib/room';
 import { defaultTimeZone, sessionTime } from './lib/session-time';
-import { Receipt, SubmissionForm, useFormData } from './lib/submission-form';
+import { Receipt, SubmissionForm, useFormData, useKeptReceipt } from './lib/submission-form';
 import { Banner, CharCount, TopBar } from './lib/ui';
 
 const t = dictionary(
@@ -241,7 +240,8 @@ const App = () => {
   const link = useRef(readLink()).current;
   const form = useFormData();
   const [state, setState] = useState<State>({ kind: 'loading' });
-  const [receipt, setReceipt] = useState<SubmissionReceipt | null>(null);
+  // Kept per session link (this tab only) until the person says they have kept it.
+  const { receipt, keep: setReceipt, forget } = useKeptReceipt(`session:${link.code}`);
   const [notice, setNotice] = useState('');
 
   const load = async () => {
@@ -306,7 +306,7 @@ const App = () => {
         {!session.open ? (
 <SessionProblem kind="warn" text={t('closed')} />
         ) : receipt ? (
-          <Receipt receipt={receipt} onAnother={() => setReceipt(null)} />
+          <Receipt receipt={receipt} onAnother={forget} />
         ) : (
           <>
             <Rating code={session.code} sessionKey={link.key} onClosed={markClosed} onBadLink={() => setState({ kind: 'badLink' })} />

@@ -8,7 +8,7 @@ import { render } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { followUpBody, ratingBody, type PublicSubmissionView, type Satisfaction } from '../../shared/schemas/submission';
 import { apiRequest, issuesToErrors, problemToErrors, type FieldErrors } from './lib/api';
-import { dictionary, formatDate, formatDateTime, useLang } from './lib/i18n';
+import { dictionary, formatDate, formatDateTime, setCampaignTimeZone, useLang } from './lib/i18n';
 import { problemText, said, translateMessage, type Said } from './lib/messages';
 import { prepareProof, publicWrite } from './lib/room';
 import { kindName, openStatuses, satisfactionIds, satisfactionName, statusName } from './lib/terms';
@@ -345,6 +345,16 @@ const App = () => {
   useEffect(() => {
     document.title = lang === 'zh' ? '意见箱 · 查询办理进度' : 'Yijian · Track';
   }, [lang]);
+
+  // Dates are shown in the campaign's zone, whatever the phone's: /api/form says which.
+  const [, setTimeZone] = useState<string | null>(null);
+  useEffect(() => {
+    void apiRequest<{ campaign: { timezone?: string } }>('GET', '/api/form').then((r) => {
+      if (!r.ok) return;
+      setCampaignTimeZone(r.json.campaign.timezone);
+      setTimeZone(r.json.campaign.timezone ?? null);
+    });
+  }, []);
 
   const lookup = async (rawCode: string, rawKey: string, focusResult: boolean) => {
     const normal = normalizeTrackingCode(rawCode);

@@ -6,7 +6,7 @@ import '../styles.css';
 import { render } from 'preact';
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { apiRequest, type ApiOptions } from '../lib/api';
-import { useLang } from '../lib/i18n';
+import { setCampaignTimeZone, useLang } from '../lib/i18n';
 import { defaultTimeZone } from '../lib/session-time';
 import { Banner, TopBar } from '../lib/ui';
 import {
@@ -86,6 +86,7 @@ const loadLookup = async (api: Ctx['api']): Promise<Lookup> => {
   const groups = ((dash.json?.byGroup ?? []) as { groupId: string | null; name: string }[])
     .filter((g) => g.groupId)
     .map((g) => ({ id: g.groupId!, name: g.name }));
+  setCampaignTimeZone(form.json?.campaign?.timezone);
   return { units, groups, phases: form.json?.campaign?.phases ?? [], timezone: form.json?.campaign?.timezone ?? defaultTimeZone };
 };
 

@@ -59,13 +59,26 @@ export const dictionary = <K extends string>(zh: Record<K, string>, en: Record<K
 
 const locale = () => (current === 'zh' ? 'zh-CN' : 'en-GB');
 
-/** A date and time; in `timeZone` (a session's, the directory's) when given, else the browser's. */
+/**
+ * The directory's time zone, in which every date and time is shown (a due date is the end of a
+ * working day there, wherever the phone is): set by the page once /api/form answers; until then
+ * the contract's default zone.
+ */
+let campaignTimeZone = 'Asia/Shanghai';
+export const setCampaignTimeZone = (timeZone: string | undefined): void => {
+  if (timeZone) campaignTimeZone = timeZone;
+};
+
+const day = { year: 'numeric', month: 'short', day: 'numeric', weekday: 'short' } as const;
+
+/** A date with its weekday and the time, in `timeZone` (a session's) or the campaign's. */
 export const formatDateTime = (iso: string | undefined, timeZone?: string): string =>
-  iso ? new Intl.DateTimeFormat(locale(), { dateStyle: 'medium', timeStyle: 'short', ...(timeZone ? { timeZone } : {}) }).format(new Date(iso)) : '';
+  iso ? new Intl.DateTimeFormat(locale(), { ...day, hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: timeZone ?? campaignTimeZone }).format(new Date(iso)) : '';
 
 /** The time of day only (the end of a session on the day it starts). */
 export const formatTime = (iso: string | undefined, timeZone?: string): string =>
-  iso ? new Intl.DateTimeFormat(locale(), { timeStyle: 'short', ...(timeZone ? { timeZone } : {}) }).format(new Date(iso)) : '';
+  iso ? new Intl.DateTimeFormat(locale(), { timeStyle: 'short', timeZone: timeZone ?? campaignTimeZone }).format(new Date(iso)) : '';
 
+/** A date with its weekday in the campaign's zone: how due dates are shown ("2026年12月10日周四"). */
 export const formatDate = (iso: string | undefined): string =>
-  iso ? new Intl.DateTimeFormat(locale(), { dateStyle: 'medium' }).format(new Date(iso)) : '';
+  iso ? new Intl.DateTimeFormat(locale(), { ...day, timeZone: campaignTimeZone }).format(new Date(iso)) : '';

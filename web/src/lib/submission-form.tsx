@@ -7,7 +7,7 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { createSubmissionBody, type SubmissionReceipt } from '../../../shared/schemas/submission';
 import { apiRequest, issuesToErrors, problemToErrors, type ApiResult, type FieldErrors } from './api';
-import { dictionary, formatDateTime } from './i18n';
+import { dictionary, formatDate, setCampaignTimeZone } from './i18n';
 import { problemText, roomProblemText, said, translateMessage, type Said } from './messages';
 import { prepareProof, publicWrite } from './room';
 import { kindDescription, kindName, kinds, statusName, type Kind } from './terms';
@@ -46,7 +46,14 @@ const t = dictionary(
     receiptTitle: '提交成功',
     receiptCode: '查询码',
     receiptKey: '查询密钥',
-    receiptKeep: '密钥只显示这一次，请复制或截图保存。凭查询码和密钥可查看办理进度和答复。',
+    receiptKeep: '请保存查询码和密钥：复制、截图、保存图片或用另一台手机扫码都可以。凭查询码和密钥可查看办理进度和答复。保存好之前，刷新或返回本页仍会显示它们。',
+    qrAlt: '查看办理进度的二维码（含查询码和密钥）',
+    qrLoading: '正在生成二维码…',
+    saveImage: '保存为图片',
+    imageSaved: '图片已生成：{name}',
+    imageFailed: '无法生成图片，请截图保存。',
+    imageFooter: '凭查询码和密钥在“查询办理进度”页面查看答复，或扫描上面的二维码。请妥善保管，不要告诉他人。',
+    saved: '我已保存，再提交一条',
     copy: '复制查询码和密钥',
     copied: '已复制。',
     copyFailed: '无法自动复制，请长按选择文字复制。',
@@ -54,7 +61,6 @@ const t = dictionary(
     track: '查看办理进度',
     status: '状态',
     due: '答复期限',
-    another: '再提交一条',
   },
   {
     kind: 'Kind',
@@ -87,7 +93,14 @@ const t = dictionary(
     receiptTitle: 'Submitted',
     receiptCode: 'Tracking code',
     receiptKey: 'Access key',
-    receiptKeep: 'The key is shown only this once: copy it or take a screenshot. The code and key show the progress and the answers.',
+    receiptKeep: 'Keep the code and the key: copy them, take a screenshot, save the image or scan the QR code with another phone. They show the progress and the answers. Until you say you have kept them, a reload or Back shows them again.',
+    qrAlt: 'QR code of the tracking link (with the code and key)',
+    qrLoading: 'Making the QR code…',
+    saveImage: 'Save as image',
+    imageSaved: 'Image made: {name}',
+    imageFailed: 'Could not make the image; take a screenshot instead.',
+    imageFooter: 'The code and key show the answers on the “Track an item” page, or scan the QR code above. Keep them to yourself.',
+    saved: 'I have kept them: submit another',
     copy: 'Copy code and key',
     copied: 'Copied.',
     copyFailed: 'Could not copy; select the text and copy it.',
@@ -95,7 +108,6 @@ const t = dictionary(
     track: 'Track it',
     status: 'Status',
     due: 'Answer due',
-    another: 'Submit another',
   },
 );
 
@@ -119,7 +131,10 @@ export const useFormData = (): FormData | null => {
     const load = async (attempt: number): Promise<void> => {
       const r = await apiRequest<FormData>('GET', '/api/form');
       if (cancelled) return;
-      if (r.ok) setForm(r.json);
+      if (r.ok) {
+        setCampaignTimeZone(r.json.campaign.timezone);
+        setForm(r.json);
+      }
       else if (attempt < 5) setTimeout(() => void load(attempt + 1), 1000 * 2 ** attempt);
     };
     void load(0);
@@ -498,14 +513,91 @@ export const SubmissionForm = (props: SubmissionFormProps) => {
   );
 };
 
+/**
+ * The receipt of the last submission on a page, kept in sessionStorage (this tab only) until the
+ * person says they have kept it: a reload, or Back from the tracking page, shows it again.
+ */
+export const useKeptReceipt = (scope: string) => {
+  const storageKey = `yijian.receipt:${scope}`;
+  const [receipt, setReceipt] = useState<SubmissionReceipt | null>(() => {
+    try {
+      const raw = sessionStorage.getItem(storageKey);
+      return raw ? (JSON.parse(raw) as SubmissionReceipt) : null;
+    } catch {
+      return null;
+    }
+  });
+  const keep = (next: SubmissionReceipt) => {
+    try {
+      sessionStorage.setItem(storageKey, JSON.stringify(next));
+    } catch {
+      // storage refused (private mode, full): the receipt lasts as long as the page
+    }
+    setReceipt(next);
+  };
+  const forget = () => {
+    try {
+      sessionStorage.removeItem(storageKey);
+    } catch {
+      // nothing was kept
+    }
+    setReceipt(null);
+  };
+  return { receipt, keep, forget };
+};
+
+/** The QR code of the tracking link, made by a module loaded only now (./receipt-image.ts). */
+const useReceiptQr = (link: string) => {
+  const [qr, setQr] = useState<string | null>(null);
+  useEffect(() => {
+    let cancelled = false;
+    void import('./receipt-image').then(({ qrDataUrl }) => qrDataUrl(link)).then(
+      (src) => !cancelled && setQr(src),
+      () => undefined,
+    );
+    return () => {
+      cancelled = true;
+    };
+  }, [link]);
+  return qr;
+};
+
 export const Receipt = (props: { receipt: SubmissionReceipt; onAnother: () => void }) => {
   const { trackingCode, accessKey } = props.receipt;
   const clipboard = useCopy(() => t('copied'), () => t('copyFailed'));
   const link = receiptLink(trackingCode, accessKey);
+  const fullLink = new URL(link, location.href).href;
+  const qr = useReceiptQr(fullLink);
+  const [image, setImage] = useState<{ url: string; name: string } | 'failed' | null>(null);
   useEffect(() => {
     requestAnimationFrame(() => document.getElementById('receipt-heading')?.focus());
   }, []);
-  const copy = () => clipboard.copy(t('copyText', { code: trackingCode, key: accessKey, link: new URL(link, location.href).href }));
+  useEffect(() => () => void (image && image !== 'failed' && URL.revokeObjectURL(image.url)), [image]);
+  const copy = () => clipboard.copy(t('copyText', { code: trackingCode, key: accessKey, link: fullLink }));
+  const saveImage = async () => {
+    try {
+      const { qrDataUrl, receiptPng } = await import('./receipt-image');
+      const blob = await receiptPng({
+        heading: t('receiptTitle'),
+        lines: [
+          { label: t('receiptCode'), value: trackingCode, mono: true },
+          { label: t('receiptKey'), value: accessKey, mono: true },
+        ],
+        qr: qr ?? (await qrDataUrl(fullLink)),
+        footer: t('imageFooter'),
+      });
+      const name = `yijian-${trackingCode}.png`;
+      const url = URL.createObjectURL(blob);
+      setImage({ url, name });
+      // Offered as a download; on a phone that cannot save it, the image is shown to long-press.
+      const a = document.createElement('a');
+      a.href = url;
+      a.download = name;
+      a.click();
+    } catch {
+      setImage('failed');
+    }
+  };
   return (
     <section class="card receipt" aria-labelledby="receipt-heading">
       <h1 id="receipt-heading" tabIndex={-1}>
@@ -522,11 +614,22 @@ export const Receipt = (props: { receipt: SubmissionReceipt; onAnother: () => vo
       <p class="notice warn">{t('receiptKeep')}</p>
       <p>
         {t('status')}: {statusName(props.receipt.status)}
-        {props.receipt.dueAt ? ` · ${t('due')}: ${formatDateTime(props.receipt.dueAt)}` : ''}
+        {props.receipt.dueAt ? (
+          <>
+            {' '}
+            · {t('due')}: <span id="receipt-due">{formatDate(props.receipt.dueAt)}</span>
+          </>
+        ) : null}
       </p>
+      <div class="receipt-qr">
+        {qr ? <img id="receipt-qr" src={qr} width={264} height={264} alt={t('qrAlt')} /> : <p role="status">{t('qrLoading')}</p>}
+      </div>
       <div class="row">
         <button type="button" onClick={copy}>
           {t('copy')}
+        </button>
+        <button type="button" id="save-image" onClick={() => void saveImage()}>
+          {t('saveImage')}
         </button>
         <a class="button primary" href={link} id="track-link">
           {t('track')}
@@ -534,10 +637,12 @@ export const Receipt = (props: { receipt: SubmissionReceipt; onAnother: () => vo
       </div>
       <p role="status" class="small">
         {clipboard.message}
+        {image === 'failed' ? t('imageFailed') : image ? t('imageSaved', { name: image.name }) : ''}
       </p>
+      {image && image !== 'failed' ? <img id="receipt-image" class="receipt-image" src={image.url} alt={t('receiptTitle')} /> : null}
       <p>
-        <button type="button" class="link" onClick={props.onAnother}>
-          {t('another')}
+        <button type="button" id="receipt-saved" class="primary" onClick={props.onAnother}>
+          {t('saved')}
         </button>
       </p>
     </section>

@@ -77,16 +77,16 @@ export const randomId = (): string => {
   return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 };
 
-/** Copies text to the clipboard; `message` says whether it worked, in the caller's words. */
+/** Copies text to the clipboard; `message` says whether it worked, in the caller's words (drawn in the language of the moment). */
 export const useCopy = (copied: () => string, failed: () => string) => {
-  const [message, setMessage] = useState('');
+  const [outcome, setOutcome] = useState<'copied' | 'failed' | null>(null);
   const copy = async (text: string) => {
     try {
       await navigator.clipboard.writeText(text);
-      setMessage(copied());
+      setOutcome('copied');
     } catch {
-      setMessage(failed());
+      setOutcome('failed');
     }
   };
-  return { message, copy };
+  return { message: outcome === 'copied' ? copied() : outcome === 'failed' ? failed() : '', copy };
 };
