@@ -1,8 +1,8 @@
 /**
  * The form page and the session page (what a phone opens from the QR code in a training hall, on
  * one shared Wi-Fi) must stay light: each under 100 KB of JavaScript, gzipped, counting everything
- * the page loads (its entry and every chunk it imports). The QR code library is the console's
- * alone, loaded lazily. Every Lambda function's bundle, the AWS SDK bundled in, stays within the issue's budget of 500 KB minified
+ * the page loads (its entry and every chunk it imports). The QR code library is loaded lazily (the
+ * console's poster, the receipt), never on a page's first load. Every Lambda function's bundle, the AWS SDK bundled in, stays within the issue's budget of 500 KB minified
  * (bundleLimitBytes), and a function that touches the table carries its own DynamoDB client.
  */
 import { readFileSync } from 'node:fs';

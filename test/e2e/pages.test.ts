@@ -83,6 +83,8 @@ describe('a receipt that survives, in the campaign’s time zone', () => {
     expect([...png.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
     expect(readQrFromPng(png)).toBe(link);
     await page.locator('#receipt-image').waitFor();
+    // Shown on the page too (a phone that cannot download keeps it by long-pressing), allowed by the CSP.
+    await eventually(() => page.locator('#receipt-image').evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(720);
     await screenshot(page, 'pages-02-receipt-image');
   });
 

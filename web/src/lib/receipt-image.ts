@@ -37,8 +37,11 @@ const wrap = (context: CanvasRenderingContext2D, text: string, width: number): s
   return lines;
 };
 
-/** The receipt as one PNG: heading, each labelled value, the QR code, a footer. */
-export const receiptPng = async (picture: ReceiptPicture): Promise<Blob> => {
+/**
+ * The receipt as one PNG (a data URL: the pages' CSP allows `data:` images, not `blob:`): heading,
+ * each labelled value, the QR code, a footer.
+ */
+export const receiptPng = async (picture: ReceiptPicture): Promise<string> => {
   const width = 720;
   const pad = 40;
   const qr = await loadImage(picture.qr);
@@ -73,5 +76,5 @@ export const receiptPng = async (picture: ReceiptPicture): Promise<Blob> => {
     context.fillText(line, pad, y);
     y += 34;
   }
-  return new Promise((resolve, reject) => canvas.toBlob((blob) => (blob ? resolve(blob) : reject(new Error('no PNG'))), 'image/png'));
+  return canvas.toDataURL('image/png');
 };

@@ -572,12 +572,11 @@ export const Receipt = (props: { receipt: SubmissionReceipt; onAnother: () => vo
   useEffect(() => {
     requestAnimationFrame(() => document.getElementById('receipt-heading')?.focus());
   }, []);
-  useEffect(() => () => void (image && image !== 'failed' && URL.revokeObjectURL(image.url)), [image]);
   const copy = () => clipboard.copy(t('copyText', { code: trackingCode, key: accessKey, link: fullLink }));
   const saveImage = async () => {
     try {
       const { qrDataUrl, receiptPng } = await import('./receipt-image');
-      const blob = await receiptPng({
+      const url = await receiptPng({
         heading: t('receiptTitle'),
         lines: [
           { label: t('receiptCode'), value: trackingCode, mono: true },
@@ -587,7 +586,6 @@ export const Receipt = (props: { receipt: SubmissionReceipt; onAnother: () => vo
         footer: t('imageFooter'),
       });
       const name = `yijian-${trackingCode}.png`;
-      const url = URL.createObjectURL(blob);
       setImage({ url, name });
       // Offered as a download; on a phone that cannot save it, the image is shown to long-press.
       const a = document.createElement('a');
