@@ -114,7 +114,7 @@ describe('a receipt that survives, in the campaign’s time zone', () => {
     expect(await page.evaluate(() => Object.keys(sessionStorage).filter((k) => k.startsWith('yijian.receipt')))).toEqual([]);
   });
 
-  it('the tracking page on a UTC phone shows the due date as the campaign’s day, takes the key typed loosely, and the old-style lookalike fails', async () => {
+  it('the tracking page on a UTC phone shows the due date as the campaign’s day, takes the key typed loosely; a key short of a character is refused, in Chinese and after a switch in English', async () => {
     const track = await pages.open(abroad);
     await track.goto(`${web.url}/track`);
     await track.locator('#code').fill(code.toLowerCase().replaceAll('-', ''));
@@ -164,7 +164,7 @@ describe('every message in the page’s language', () => {
     await eventually(() => page.locator('#body-error').innerText()).toContain('内容太长');
   });
 
-  it('a server problem in the console ("No such item to merge into.") reads in Chinese, and in English after the switch, notices too', async () => {
+  it('a server problem in the console ("No such item to merge into.") reads in Chinese, and in English after the switch', async () => {
     const created = await client('POST', '/api/submissions', { kind: 'question', title: '合并测试', body: '要合并的事项', unitId: 'u01', anonymous: true });
     expect(created.status).toBe(201);
     const office = await pages.open(desktop);
