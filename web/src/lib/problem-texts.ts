@@ -107,6 +107,7 @@ const fixed: Record<string, string> = {
   'Some entries are invalid; nothing was stored.': '有些条目不符合要求，全部没有保存。',
   'This Idempotency-Key was already used for a different submission.': '这次提交与之前的提交冲突，请刷新页面后再试。',
   'You can only see the items of your own groups.': '只能查看自己所在督导组的事项。',
+  'You can only see the sessions of your own groups.': '只能查看自己所在督导组的场次。',
   'Only the office handles notices that could not be sent.': '只有办公室可以处理未能发送的通知。',
   'This notice is being sent right now.': '这条通知正在发送，请稍后再看。',
   'Your role does not allow this on this item.': '您的角色不能对这条事项进行这个操作。',
