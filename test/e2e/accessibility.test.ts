@@ -206,6 +206,8 @@ describe('the console', () => {
     await audit(page, 'console sign-in');
     await screenshot(page, '13-console-sign-in');
     await signIn(page, 'demo-office');
+    // The office's queue opens on 待分办; the answered item is under "all".
+    await page.locator('#view-all').click();
     const row = page.locator(`tr[data-id="${answered.code}"]`);
     await row.waitFor();
     expect(await row.locator('a').innerText()).toBe(xssTitle);

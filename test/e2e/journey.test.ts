@@ -225,13 +225,20 @@ describe('the journey of one item, phone to dashboard', () => {
     await eventually(() => office.locator('#reject-reason-error').innerText()).toContain('理由'); // the shared schema's check
     await office.locator('#reject-reason').fill('不属于本次主题教育的范围，已转12345热线。');
     await office.locator('#reject-form button[type=submit]').click();
+    // Nothing happens before the confirmation.
+    await office.locator('#reject-confirm').waitFor();
+    expect(await office.locator('#item-status').innerText()).toBe('待分办');
+    await office.locator('#reject-confirm').click();
     await eventually(() => office.locator('#item-status').innerText()).toBe('不予受理');
 
     await office.goto(`${web.url}/console#/item/${duplicate.trackingCode}`);
     await office.locator('#item-title').filter({ hasText: '重复的问题' }).waitFor();
     await office.locator('#merge-form').evaluate((form) => (form.closest('details') as HTMLDetailsElement).open = true);
-    await office.locator('#merge-targetId').fill(trackingCode.toLowerCase());
+    // The code, typed as people type it, finds that one item among the candidates.
+    await office.locator('#merge-q').fill(trackingCode.toLowerCase());
+    await office.locator(`#merge-to-${trackingCode}`).check();
     await office.locator('#merge-form button[type=submit]').click();
+    await office.locator('#merge-confirm').click();
     await eventually(() => office.locator('#item-status').innerText()).toBe('已合并');
 
     await person.goto(`${web.url}/track#${rejected.trackingCode}.${rejected.accessKey}`);

@@ -33,9 +33,9 @@ const listAll = async (url: string, token: string): Promise<Summary[]> => {
   do {
     const r = await fetch(`${url}/api/items?limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, { headers: { authorization: `Bearer ${token}` } });
     expect(r.status).toBe(200);
-    const page = (await r.json()) as { items: Summary[]; next?: string };
+    const page = (await r.json()) as { items: Summary[]; nextCursor?: string };
     out.push(...page.items);
-    cursor = page.next;
+    cursor = page.nextCursor;
   } while (cursor);
   return out;
 };

@@ -32,3 +32,6 @@ export const parseHash = (): { route: string; arg: string; query: URLSearchParam
 export const go = (hash: string) => {
   if (location.hash !== hash) location.hash = hash;
 };
+
+/** A due date means something only while an item can still be answered or reopened: not once it is closed, rejected or merged. */
+export const dueShown = (status: string): boolean => !['closed', 'rejected', 'merged'].includes(status);

@@ -10,7 +10,9 @@ import { formatDate, formatDateTime, getLang } from '../lib/i18n';
 import { problemText, said, translateMessage, type Said } from '../lib/messages';
 import { kindName, openStatuses, satisfactionName, statusName } from '../lib/terms';
 import { Banner, CharCount, describedBy, FieldError } from '../lib/ui';
-import { groupName, unitName, type Ctx } from './context';
+import { ConfirmedSubmit } from './confirm-step';
+import { dueShown, groupName, unitName, type Ctx } from './context';
+import { MergeForm } from './merge-form';
 import { t } from './strings';
 
 /** Drawn in the language of the moment (a language switch redraws it). */
@@ -108,6 +110,8 @@ export const ItemPage = (props: { ctx: Ctx; id: string }) => {
 
   const canAct = ctx.roles.office || (item.groupId !== undefined && ctx.roles.groups.includes(item.groupId));
   const office = ctx.roles.office;
+  // As the API decides (shared/domain/access.ts canSeeContact): the office and the item's own group.
+  const seesContact = office || (item.groupId !== undefined && ctx.roles.groups.includes(item.groupId));
 
   return (
     <>
@@ -139,8 +143,12 @@ export const ItemPage = (props: { ctx: Ctx; id: string }) => {
               <dd>{item.groupId ? groupName(ctx, item.groupId) : t('officeQueue')}</dd>
               <dt>{t('submittedAt')}</dt>
               <dd>{formatDateTime(item.createdAt)}</dd>
-              <dt>{t('due')}</dt>
-              <dd>{item.dueAt ? formatDate(item.dueAt) : '—'}</dd>
+              {dueShown(item.status) ? (
+                <>
+                  <dt>{t('due')}</dt>
+                  <dd id="item-due">{item.dueAt ? formatDate(item.dueAt) : '—'}</dd>
+                </>
+              ) : null}
               <dt>{t('phase')}</dt>
               <dd>{ctx.lookup.phases.find((p) => p.id === item.phase)?.name ?? item.phase}</dd>
               <dt>{t('source')}</dt>
@@ -193,8 +201,10 @@ export const ItemPage = (props: { ctx: Ctx; id: string }) => {
                     {item.contact.email ? <div>{`${t('contactEmail')}: ${item.contact.email}`}</div> : null}
                     {item.contact.phone ? <div>{`${t('contactPhone')}: ${item.contact.phone}`}</div> : null}
                   </>
-                ) : (
+                ) : seesContact ? (
                   t('contactNone')
+                ) : (
+                  t('contactHidden')
                 )}
               </dd>
             </dl>
@@ -234,8 +244,8 @@ export const ItemPage = (props: { ctx: Ctx; id: string }) => {
                     </button>
                   ) : null}
                 </div>
-                {office && isOpen(item.status) ? <ReasonForm kind="reject" busy={busy} mutate={mutate} /> : null}
-                {office && isOpen(item.status) ? <ReasonForm kind="merge" busy={busy} mutate={mutate} /> : null}
+                {office && isOpen(item.status) ? <RejectForm busy={busy} mutate={mutate} /> : null}
+                {office && isOpen(item.status) ? <MergeForm ctx={ctx} item={item} busy={busy} mutate={mutate} /> : null}
               </div>
             ) : (
               <p class="muted">{t('readOnly')}</p>
@@ -287,24 +297,30 @@ const localised = (message: string | undefined): string | undefined => (message 
 
 const ReplyForm = (props: { busy: boolean; mutate: Mutate }) => {
   const [body, setBody] = useState('');
-  const [visibility, setVisibility] = useState<'public' | 'internal'>('public');
+  // No default: a public reply reaches the submitter, so the person chooses every time.
+  const [visibility, setVisibility] = useState<'public' | 'internal' | ''>('');
   const [errors, setErrors] = useState<FieldErrors>({});
+  const [noVisibility, setNoVisibility] = useState(false);
   return (
     <form
       noValidate
       id="reply-form"
       onSubmit={async (e) => {
         e.preventDefault();
-        const parsed = replyBody.safeParse({ body, visibility });
+        const parsed = replyBody.safeParse({ body, ...(visibility ? { visibility } : {}) });
+        setNoVisibility(!visibility);
         if (!parsed.success) {
           setErrors(issuesToErrors(parsed.error.issues));
-          document.getElementById('reply-body')?.focus();
+          document.getElementById(parsed.error.issues.some((i) => i.path[0] === 'body') ? 'reply-body' : 'visibility-public')?.focus();
           return;
         }
         const result = await props.mutate('/replies', parsed.data, () => t('sent'));
         setErrors(result.errors ?? {});
-        // Cleared once sent; kept when it did not happen (412/409), so nothing typed is lost.
-        if (result.ok) setBody('');
+        // Cleared once sent (the next one is chosen anew); kept when it did not happen (412/409), so nothing typed is lost.
+        if (result.ok) {
+          setBody('');
+          setVisibility('');
+        }
       }}
     >
       <div class="field">
@@ -320,16 +336,26 @@ const ReplyForm = (props: { busy: boolean; mutate: Mutate }) => {
         <CharCount id="reply-count" value={body} max={5000} label={t('chars')} />
         <FieldError id="reply-error" message={localised(errors.body)} />
       </div>
-      <fieldset>
+      <fieldset id="reply-visibility" aria-describedby={noVisibility ? 'visibility-error' : undefined}>
         <legend>{t('replyVisibility')}</legend>
-        <label class="opt">
-          <input type="radio" name="visibility" id="visibility-public" checked={visibility === 'public'} onChange={() => setVisibility('public')} />
-          {t('replyPublic')}
-        </label>
-        <label class="opt">
-          <input type="radio" name="visibility" id="visibility-internal" checked={visibility === 'internal'} onChange={() => setVisibility('internal')} />
-          {t('replyInternal')}
-        </label>
+        {(['public', 'internal'] as const).map((v) => (
+          <label class="opt" key={v}>
+            <input
+              type="radio"
+              name="visibility"
+              id={`visibility-${v}`}
+              required
+              aria-invalid={noVisibility ? true : undefined}
+              checked={visibility === v}
+              onChange={() => {
+                setVisibility(v);
+                setNoVisibility(false);
+              }}
+            />
+            {v === 'public' ? t('replyPublic') : t('replyInternal')}
+          </label>
+        ))}
+        <FieldError id="visibility-error" message={noVisibility ? t('visibilityRequired') : undefined} />
       </fieldset>
       <button type="submit" class="primary" disabled={props.busy}>
         {t('send')}
@@ -398,56 +424,54 @@ const AssignForm = (props: { ctx: Ctx; item: ItemView; busy: boolean; mutate: Mu
   );
 };
 
-const ReasonForm = (props: { kind: 'reject' | 'merge'; busy: boolean; mutate: Mutate }) => {
-  const [value, setValue] = useState('');
+/** Rejecting: a reason the submitter will read, then a confirmation (it cannot be undone). */
+const RejectForm = (props: { busy: boolean; mutate: Mutate }) => {
+  const [reason, setReason] = useState('');
   const [errors, setErrors] = useState<FieldErrors>({});
-  const reject = props.kind === 'reject';
-  const field = reject ? 'reason' : 'targetId';
-  const id = `${props.kind}-${field}`;
+  const [confirming, setConfirming] = useState(false);
+  const body = { action: 'reject', ...(reason ? { reason } : {}) };
+  const error = errors.reason ?? errors[''];
   return (
     <details>
-      <summary>{reject ? t('reject') : t('merge')}</summary>
+      <summary>{t('reject')}</summary>
       <form
         noValidate
-        id={`${props.kind}-form`}
-        onSubmit={async (e) => {
+        id="reject-form"
+        onSubmit={(e) => {
           e.preventDefault();
-          const body = reject ? { action: 'reject', ...(value ? { reason: value } : {}) } : { action: 'merge', ...(value ? { targetId: value.trim().toUpperCase() } : {}) };
           const parsed = transitionBody.safeParse(body);
-          if (!parsed.success) {
-            setErrors(issuesToErrors(parsed.error.issues));
-            return;
-          }
-          const result = await props.mutate('/transition', parsed.data, () => (reject ? t('rejected') : t('merged')));
-          setErrors(result.errors ?? {});
+          setErrors(parsed.success ? {} : issuesToErrors(parsed.error.issues));
+          setConfirming(parsed.success);
         }}
       >
         <div class="field">
-          <label for={id}>{reject ? t('rejectReason') : t('mergeTarget')}</label>
-          {reject ? (
-            <textarea
-              id={id}
-              rows={3}
-              value={value}
-              aria-invalid={errors[field] ? true : undefined}
-              aria-describedby={errors[field] ? `${id}-error` : undefined}
-              onInput={(e) => setValue((e.target as HTMLTextAreaElement).value)}
-            />
-          ) : (
-            <input
-              type="text"
-              id={id}
-              value={value}
-              aria-invalid={errors[field] ? true : undefined}
-              aria-describedby={errors[field] ? `${id}-error` : undefined}
-              onInput={(e) => setValue((e.target as HTMLInputElement).value)}
-            />
-          )}
-          <FieldError id={`${id}-error`} message={localised(errors[field] ?? errors[''])} />
+          <label for="reject-reason">{t('rejectReason')}</label>
+          <textarea
+            id="reject-reason"
+            rows={3}
+            value={reason}
+            aria-invalid={error ? true : undefined}
+            aria-describedby={error ? 'reject-reason-error' : undefined}
+            onInput={(e) => {
+              setReason((e.target as HTMLTextAreaElement).value);
+              setConfirming(false);
+            }}
+          />
+          <FieldError id="reject-reason-error" message={localised(error)} />
         </div>
-        <button type="submit" class="danger" disabled={props.busy}>
-          {reject ? t('reject') : t('merge')}
-        </button>
+        <ConfirmedSubmit
+          id="reject"
+          label={t('reject')}
+          question={t('rejectAsk')}
+          confirm={t('rejectConfirm')}
+          confirming={confirming}
+          busy={props.busy}
+          onCancel={() => setConfirming(false)}
+          onConfirm={async () => {
+            setErrors((await props.mutate('/transition', body, () => t('rejected'))).errors ?? {});
+            setConfirming(false);
+          }}
+        />
       </form>
     </details>
   );

@@ -1,10 +1,14 @@
-/** The queue: GET /api/items with the API's filters (kept in the URL) and cursor paging; overdue items marked. */
+/**
+ * The queue: GET /api/items with the API's filters (kept in the URL) and cursor paging; overdue
+ * items marked. It opens on what needs action: the office's 待分办 (submitted), a group's 待处理
+ * (its open items); "all" is a choice, kept in the URL as an empty status.
+ */
 import { useEffect, useState } from 'preact/hooks';
 import type { ItemSummary } from '../../../shared/schemas/staff';
 import { formatDate, formatDateTime } from '../lib/i18n';
 import { kindName, kinds, openStatuses, statusIds, statusName } from '../lib/terms';
 import { Banner } from '../lib/ui';
-import { go, groupName, unitName, type Ctx } from './context';
+import { dueShown, go, groupName, unitName, type Ctx } from './context';
 import { t } from './strings';
 import { problemText, said, type Said } from '../lib/messages';
 
@@ -19,15 +23,19 @@ const filtersFrom = (query: URLSearchParams): Filters => {
   return f;
 };
 
+/** No filter at all is written `status=`: the URL says "all" rather than "the default view". */
 const toQuery = (f: Filters): string => {
   const q = new URLSearchParams();
   for (const name of filterNames) if (f[name]) q.set(name, f[name]);
-  return q.toString();
+  return q.toString() || 'status=';
 };
+
+/** What needs the person's action: the office triages, a group handles its open items, a leader reads everything. */
+const actionView = (ctx: Ctx): string => (ctx.roles.office ? 'status=submitted' : ctx.roles.leader ? 'status=' : `status=${openValue}`);
 
 export const Queue = (props: { ctx: Ctx; query: URLSearchParams }) => {
   const { ctx } = props;
-  const applied = filtersFrom(props.query);
+  const applied = filtersFrom([...props.query.keys()].length ? props.query : new URLSearchParams(actionView(ctx)));
   const appliedKey = toQuery(applied);
   const [draft, setDraft] = useState<Filters>(applied);
   const [items, setItems] = useState<ItemSummary[]>([]);
@@ -38,12 +46,18 @@ export const Queue = (props: { ctx: Ctx; query: URLSearchParams }) => {
   const fetchPage = async (after?: string) => {
     setLoading(true);
     setError(null);
-    const q = new URLSearchParams(appliedKey);
+    // Only the filters that are set: "all" (an empty status in the URL) sends none.
+    const q = new URLSearchParams([...new URLSearchParams(appliedKey)].filter(([, value]) => value !== ''));
     q.set('limit', '25');
     if (after) q.set('cursor', after);
     const r = await ctx.api<{ items: ItemSummary[]; nextCursor?: string }>('GET', `/api/items?${q}`);
     setLoading(false);
     if (!r.ok) {
+      // What was listed before belongs to a question the person may no longer ask (403): not kept under the message.
+      if (r.status === 403) {
+        setItems([]);
+        setCursor(undefined);
+      }
       setError(said(() => (r.status === 0 ? t('network') : r.status === 403 ? t('forbidden') : problemText(r))));
       return;
     }
@@ -59,10 +73,23 @@ export const Queue = (props: { ctx: Ctx; query: URLSearchParams }) => {
   const set = (name: keyof Filters, value: string) => setDraft((d) => ({ ...d, [name]: value }));
   const groupChoices = ctx.roles.office || ctx.roles.leader ? ctx.lookup.groups : ctx.lookup.groups.filter((g) => ctx.roles.groups.includes(g.id));
   const units = [...ctx.lookup.units.values()];
+  const views = [
+    ...(ctx.roles.office ? [{ id: 'triage', label: t('viewTriage'), query: 'status=submitted' }] : []),
+    ...(ctx.roles.leader && !ctx.roles.office ? [] : [{ id: 'todo', label: t('viewTodo'), query: `status=${encodeURIComponent(openValue)}` }]),
+    { id: 'overdue', label: t('overdue'), query: 'overdue=true' },
+    { id: 'all', label: t('viewAll'), query: 'status=' },
+  ];
 
   return (
     <>
       <h1>{t('queueTitle')}</h1>
+      <nav class="views" aria-label={t('views')}>
+        {views.map((v) => (
+          <a href={`#/items?${v.query}`} key={v.id} id={`view-${v.id}`} aria-current={toQuery(filtersFrom(new URLSearchParams(v.query))) === appliedKey ? 'page' : undefined}>
+            {v.label}
+          </a>
+        ))}
+      </nav>
       <form
         class="card"
         role="search"
@@ -154,7 +181,7 @@ export const Queue = (props: { ctx: Ctx; query: URLSearchParams }) => {
             <button type="submit" class="primary">
               {t('apply')}
             </button>
-            <button type="button" onClick={() => go('#/items')}>
+            <button type="button" onClick={() => go('#/items?status=')}>
               {t('reset')}
             </button>
           </div>
@@ -192,7 +219,7 @@ export const Queue = (props: { ctx: Ctx; query: URLSearchParams }) => {
                   <span class={`badge status-${item.status}`}>{statusName(item.status)}</span>
                 </td>
                 <td data-label={t('colDue')}>
-                  {formatDate(item.dueAt)} {item.overdue ? <span class="badge overdue">{t('overdue')}</span> : null}
+                  {dueShown(item.status) ? formatDate(item.dueAt) : ''} {item.overdue ? <span class="badge overdue">{t('overdue')}</span> : null}
                 </td>
                 <td data-label={t('colCreated')}>{formatDateTime(item.createdAt)}</td>
               </tr>
