@@ -95,6 +95,9 @@ export const usedProofKey = (challengeSignature: string) => ({ pk: `${keySpaces.
  * the due date it is about) and its kind (assigned, reply, overdue ...).
  */
 export const notificationDedupKey = (trackingCode: string, occasion: string | number, kind: string) => `${trackingCode}#${occasion}#${kind}`;
+/** The kinds of notification addressed to the submitter's e-mail (forgotten with the contact). */
+export const submitterNoticeKinds: ReadonlySet<string> = new Set(['received', 'reply']);
+export const isSubmitterNotice = (dedupKey: string): boolean => submitterNoticeKinds.has(dedupKey.slice(dedupKey.lastIndexOf('#') + 1));
 export const notificationKey = (dedupKey: string) => ({ pk: `${keySpaces.notification}${dedupKey}`, sk: 'NOTIFY' });
 
 /** A key no row has: reading it waits behind DynamoDB Local's queued commits (local/stack.ts). */

@@ -3,8 +3,8 @@ import { kinds } from '../schemas/directory';
 
 /**
  * Every e-mail yijian sends, in one place: Chinese first, English below. No template ever takes
- * the submitter's contact details or access key (the reply template links to the tracking page,
- * where the submitter enters the key themselves).
+ * the submitter's contact details or access key (the acknowledgement and reply templates link to
+ * the tracking page for the code alone, where the submitter enters the key themselves).
  */
 export interface Message {
   readonly to: readonly string[];
@@ -95,6 +95,18 @@ export const templates = {
       text: compose(
         [`以下事项已超过办理期限，尚未答复（承办：${group}）。`, '', ...f.zh],
         [`This item is past its due date without an answer (with: ${group}).`, '', ...f.en],
+      ),
+    };
+  },
+  /** To the submitter who left an e-mail address: the item was received, and where to follow it. */
+  received: (item: ItemFacts, directory: Directory, trackingUrl: string, to: readonly string[]): Message => {
+    const f = facts(item, directory);
+    return {
+      to,
+      subject: `【意见箱】已收到您的事项 ${item.trackingCode} / We have received your item`,
+      text: compose(
+        ['您好：', '', `我们已收到您提交的事项“${item.title}”，会在办理期限前答复。`, '', ...f.zh, '', `查看办理进度：${trackingUrl}`, '（请使用提交时获得的密钥；为安全起见，本邮件不包含密钥。）'],
+        [`We have received your item "${item.title}" and will answer it by the due date.`, '', ...f.en, '', `Follow it: ${trackingUrl}`, '(Use the key you received when you submitted; for safety, this e-mail does not contain it.)'],
       ),
     };
   },

@@ -18,6 +18,7 @@ import type { DbDeps, Deps, MailDeps } from '../deps';
 /**
  * What the table's change stream means for e-mail. One record may call for a message; each message
  * carries a deduplication key (item, event, version) so a record delivered again sends nothing twice.
+ *   new item with an e-mail    -> the submitter: received, with the tracking link (never the key)
  *   item assigned or reopened  -> the group's notifyEmails
  *   item reminded (sweeper)    -> the group's notifyEmails
  *   item overdue (sweeper)     -> the office (directory.officeEmails)
@@ -55,6 +56,9 @@ const groupEmails = (directory: Directory, groupId: string | undefined) =>
   directory.groups.find((g) => g.id === groupId)?.notifyEmails ?? [];
 const officeEmails = (directory: Directory) => directory.officeEmails ?? [];
 
+/** The tracking page for the code alone: the submitter types the key there, so no e-mail holds it. */
+const trackingUrl = (deps: Deps, trackingCode: string) => `${deps.settings.publicUrl}/track#${trackingCode}`;
+
 /**
  * The messages one stream record calls for (pure but for reading the item on a public reply).
  * Throws a PoisonRecord when an image it reads does not parse (functions/notify.ts parks it).
@@ -76,6 +80,9 @@ export const plan = async (deps: Deps, record: DynamoDBRecord, directory: Direct
     if (item.status === 'assigned' && item.groupId && (old?.status !== 'assigned' || old.groupId !== item.groupId)) {
       add(code, item.version, 'assigned', templates.assigned(item, directory, groupEmails(directory, item.groupId)));
     }
+    // A new item whose submitter left an e-mail address: told it was received, and where to follow it.
+    const email = item.contact?.email;
+    if (!prev && email) add(code, item.version, 'received', templates.received(item, directory, trackingUrl(deps, code), [email]));
     if (item.status === 'reopened' && old?.status !== 'reopened') {
       const to = item.groupId ? groupEmails(directory, item.groupId) : officeEmails(directory);
       add(code, item.version, 'reopened', templates.reopened(item, directory, to));
@@ -98,7 +105,7 @@ export const plan = async (deps: Deps, record: DynamoDBRecord, directory: Direct
           trackingCode,
           event.version,
           'reply',
-          templates.reply(item, { body: event.reply.body, groupName: groupName(directory, event.reply.groupId) }, `${deps.settings.publicUrl}/track#${trackingCode}`, [email]),
+          templates.reply(item, { body: event.reply.body, groupName: groupName(directory, event.reply.groupId) }, trackingUrl(deps, trackingCode), [email]),
         );
       }
     }

@@ -3,7 +3,7 @@ import type { Deps } from '../deps';
 import type { ItemChange, ItemRecord } from '../data/items';
 import { answeredBeforeCodes, contactKeptBeforeCodes, dueSoonCodes, overdueCodes } from '../data/due';
 import { discardKeptNotice, listKeptNoticesOf } from '../data/kept-notices';
-import { endedAt } from '../data/keys';
+import { endedAt, isSubmitterNotice } from '../data/keys';
 import { addWorkingDays } from '../domain/calendar';
 import { UnavailableError } from '../domain/errors';
 import { isOpen, nextStatus } from '../domain/lifecycle';
@@ -40,13 +40,13 @@ const change = async (deps: Deps, code: string, decide: (item: ItemRecord) => It
 };
 
 /**
- * A removed contact leaves no copy behind: the item's kept reply notices (addressed to the
- * submitter's e-mail, shared/data/kept-notices.ts) are discarded with it. One a redrive is
+ * A removed contact leaves no copy behind: the item's kept acknowledgement and reply notices
+ * (addressed to the submitter's e-mail, shared/data/kept-notices.ts) are discarded with it. One a redrive is
  * sending right now is left to the next sweep.
  */
 const forgetRepliesToSubmitter = async (deps: Deps, code: string, now: Date) => {
   for (const notice of await listKeptNoticesOf(deps, code)) {
-    if (notice.dedupKey.endsWith('#reply')) await discardKeptNotice(deps, notice.dedupKey, now);
+    if (isSubmitterNotice(notice.dedupKey)) await discardKeptNotice(deps, notice.dedupKey, now);
   }
 };
 

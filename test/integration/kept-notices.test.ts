@@ -169,7 +169,11 @@ describe('a notice the sender refuses for a while', () => {
     expect(replied.status, replied.text).toBe(201);
     await drain();
     const mine = async () => (await listed()).filter((n) => n.trackingCode === trackingCode);
-    expect((await mine()).map((n) => [n.kind, n.to])).toEqual([['reply', [email]]]);
+    // The acknowledgement of the item and the reply, both to the submitter.
+    expect((await mine()).map((n) => [n.kind, n.to])).toEqual([
+      ['received', [email]],
+      ['reply', [email]],
+    ]);
     const closed = await http.call('POST', `/api/items/${trackingCode}/transition`, { body: { action: 'close' }, headers: as('office') });
     expect(closed.status, closed.text).toBe(200);
     try {
@@ -183,6 +187,7 @@ describe('a notice the sender refuses for a while', () => {
     }
     expect(await mine()).toEqual([]);
     expect(await row(notificationKey(`${trackingCode}#2#reply`))).toMatchObject({ state: 'discarded' });
+    expect(await row(notificationKey(`${trackingCode}#1#received`))).toMatchObject({ state: 'discarded' });
     expect(JSON.stringify(await listKeptNotices())).not.toContain(email);
   });
 

@@ -219,9 +219,9 @@ describe('who is told what', () => {
     await drain();
 
     const mails = mailFor(receipt.trackingCode);
-    expect(mails).toHaveLength(1);
+    // The group's, then the submitter's acknowledgement (it left an e-mail address).
+    expect(mails.map((m) => m.to)).toEqual([g1.notifyEmails, [contact.email]]);
     const [mail] = mails;
-    expect(mail.to).toEqual(g1.notifyEmails);
     expect(mail.subject).toContain(receipt.trackingCode);
     for (const fact of [receipt.trackingCode, '疑问', 'Question', unit.name, title, dueZh, dueEn]) expect(mail.text).toContain(fact);
     for (const secret of [contact.email, contact.name, contact.phone, '138', receipt.accessKey]) {
@@ -229,6 +229,31 @@ describe('who is told what', () => {
       expect(mail.subject).not.toContain(secret);
     }
     expect(mailFor(receipt.trackingCode, 'failed')).toEqual([]);
+  });
+
+  it('tells a submitter who left an e-mail address that the item was received, with the tracking link and never the key', async () => {
+    clock.set(T0);
+    const title = '能否提供培训录像';
+    const receipt = await submit({ anonymous: false, contact, title, unitId: unitOf('g1', 1).id });
+    await drain();
+    const acks = mailFor(receipt.trackingCode).filter((m) => m.to.includes(contact.email));
+    expect(acks).toHaveLength(1);
+    const [ack] = acks;
+    expect(ack.subject).toMatch(/已收到|received/);
+    const link = `${stack.url}/track#${receipt.trackingCode}`;
+    for (const fact of [receipt.trackingCode, title, dueZh, dueEn, link]) expect(ack.text).toContain(fact);
+    // The due date as the campaign's day with its weekday, never a UTC time.
+    expect(ack.text).toContain('星期一');
+    expect(ack.text).toContain('Monday');
+    expect(ack.text).not.toMatch(/15:59/);
+    for (const url of ack.text.match(/https?:\/\/\S+/g) ?? []) expect(url).toBe(link);
+    expect(ack.text).not.toContain(receipt.accessKey);
+    expect(ack.text).not.toContain(receipt.accessKey.replaceAll('-', ''));
+    expect(ack.text).not.toContain(contact.phone);
+    // An anonymous item is told to no submitter (there is no address).
+    const anonymous = await submit({ anonymous: true, unitId: unitOf('g1', 2).id });
+    await drain();
+    expect(mailFor(anonymous.trackingCode).map((m) => m.to)).toEqual([g1.notifyEmails]);
   });
 
   it('sends the submitter one e-mail per public reply: the reply text and a tracking link without the key', async () => {
@@ -239,8 +264,8 @@ describe('who is told what', () => {
     await drain();
 
     const mails = mailFor(receipt.trackingCode);
-    expect(mails.map((m) => m.to)).toEqual([g1.notifyEmails, [contact.email]]);
-    const mail = mails[1];
+    expect(mails.map((m) => m.to)).toEqual([g1.notifyEmails, [contact.email], [contact.email]]);
+    const mail = mails[2];
     expect(mail.text).toContain(answer);
     expect(mail.text).toContain(g1.name);
     const link = `${stack.url}/track#${receipt.trackingCode}`;
@@ -257,7 +282,7 @@ describe('who is told what', () => {
     // A second public reply is a second message, the first is not sent again.
     await reply(receipt.trackingCode, '补充：会议室改为三楼。', 'public');
     await drain();
-    expect(mailFor(receipt.trackingCode).map((m) => m.to)).toEqual([g1.notifyEmails, [contact.email], [contact.email]]);
+    expect(mailFor(receipt.trackingCode).map((m) => m.to)).toEqual([g1.notifyEmails, [contact.email], [contact.email], [contact.email]]);
   });
 
   it('tells only the group about an anonymous item, whatever happens to it', async () => {
@@ -297,8 +322,8 @@ describe('who is told what', () => {
     expect(await rate(receipt, 'unsatisfied', '没有回答我的问题。')).toEqual({ status: 'reopened' });
     await drain();
     const mails = mailFor(receipt.trackingCode);
-    expect(mails.map((m) => m.to)).toEqual([g1.notifyEmails, [contact.email], g1.notifyEmails]);
-    const reopened = mails[2];
+    expect(mails.map((m) => m.to)).toEqual([g1.notifyEmails, [contact.email], [contact.email], g1.notifyEmails]);
+    const reopened = mails[3];
     expect(reopened.subject).toMatch(/重新打开|reopened/i);
     expect(reopened.subject).not.toBe(mails[0].subject);
     expect(reopened.text).toContain(receipt.trackingCode);
@@ -383,14 +408,15 @@ describe('faults in sending', () => {
         [items[2], g3],
       ] as const) {
         const mails = mailFor(receipt.trackingCode);
-        expect(mails, receipt.trackingCode).toHaveLength(1);
-        expect(mails[0].to).toEqual(group.notifyEmails);
+        // The one with an e-mail address also gets its acknowledgement.
+        expect(mails.map((m) => m.to), receipt.trackingCode).toEqual(receipt === items[0] ? [group.notifyEmails, [contact.email]] : [group.notifyEmails]);
         expect(mailFor(receipt.trackingCode, 'failed')).toEqual([]);
       }
       // Some message was tried more than once: the retries did happen.
       expect(Math.max(...attempts.values())).toBeGreaterThan(1);
       const counts = sentCounts([blocker, ...items].map((r) => r.trackingCode));
-      expect(counts.size).toBe(4);
+      // Four groups' notices and one acknowledgement.
+      expect(counts.size).toBe(5);
       for (const [message, n] of counts) expect(n, message).toBe(1);
     } finally {
       mailer.restore(previous);
@@ -542,7 +568,7 @@ describe('a restarted poller', () => {
     await reply(items[0].trackingCode, '已答复。', 'public');
     await drain();
     const before = outbox();
-    expect(mailFor(items[0].trackingCode)).toHaveLength(2);
+    expect(mailFor(items[0].trackingCode)).toHaveLength(3);
     expect(mailFor(items[1].trackingCode)).toHaveLength(1);
 
     // A new poller that starts from before these records: every one of them is handled again.
@@ -594,11 +620,12 @@ describe('a restarted poller', () => {
     poller = await startPoller(poller.checkpoints);
     await drain();
     expect(mailFor(blocker.trackingCode)).toHaveLength(1);
-    expect(mailFor(pending[0].trackingCode).map((m) => m.to)).toEqual([g1.notifyEmails, [contact.email]]);
+    expect(mailFor(pending[0].trackingCode).map((m) => m.to)).toEqual([g1.notifyEmails, [contact.email], [contact.email]]);
     expect(mailFor(pending[1].trackingCode).map((m) => m.to)).toEqual([g2.notifyEmails]);
     expect(mailFor(pending[2].trackingCode).map((m) => m.to)).toEqual([g3.notifyEmails]);
     const counts = sentCounts([blocker, ...pending].map((r) => r.trackingCode));
-    expect(counts.size).toBe(5);
+    // Four groups' notices, an acknowledgement and a reply.
+    expect(counts.size).toBe(6);
     for (const [message, n] of counts) expect(n, message).toBe(1);
   });
 

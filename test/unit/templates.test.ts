@@ -41,6 +41,7 @@ const all = (): [string, Message][] => [
   ['reminder', templates.reminder(stored, demoDirectory, to)],
   ['overdue', templates.overdue(stored, demoDirectory, to)],
   ['reply', templates.reply(stored, { body: '已经调整。', groupName: group.name }, `https://yijian.example/track#${stored.trackingCode}`, to)],
+  ['received', templates.received(stored, demoDirectory, `https://yijian.example/track#${stored.trackingCode}`, to)],
 ];
 
 describe('templates', () => {
@@ -52,7 +53,7 @@ describe('templates', () => {
       expect(message.subject, name).toMatch(/^【意见箱】/);
       subjects.add(message.subject);
     }
-    expect(subjects.size).toBe(5);
+    expect(subjects.size).toBe(all().length);
   });
 
   it('give staff the code, kind, unit, title and due date in Chinese and in English', () => {
@@ -113,6 +114,7 @@ describe('templates', () => {
     }
     const reply = templates.reply(nasty, { body: 'x', groupName: group.name }, 'https://yijian.example/track#x', to);
     expect(reply.subject).not.toMatch(/[\r\n]|attacker/);
+    expect(templates.received(nasty, demoDirectory, 'https://yijian.example/track#x', to).subject).not.toMatch(/[\r\n]|attacker/);
   });
 
   it('use the campaign time zone for the day, not the server’s or UTC', () => {
