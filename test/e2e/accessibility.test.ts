@@ -234,20 +234,47 @@ describe('the console', () => {
     const page = await pageIn(desktopContext);
     await signIn(page, 'demo-office'); // a new tab: the session lives in sessionStorage
     await page.goto(`${web.url}/console#/directory`);
-    await page.locator('#directory-json:not([disabled])').waitFor();
-    const doc = JSON.parse(await page.locator('#directory-json').inputValue());
-    doc.units[0].groupId = 'nope';
-    doc.groups.push({ ...doc.groups[0] });
-    doc.sla.problem = 0;
-    await page.locator('#directory-json').fill(JSON.stringify(doc, null, 2));
+    await page.locator('#dir-units-0-groupId').waitFor();
+    // Three problems made in the form as the office would: a group renamed (its units now name a
+    // group that is gone), a new group with an id already taken, an SLA of 0 working days.
+    await page.locator('#dir-groups-0-id').fill('g1-renamed');
+    await page.getByRole('button', { name: '添加督导组' }).click();
+    await page.locator('#dir-groups-5-id').fill('g2');
+    await page.locator('#dir-groups-5-name').fill('重复的组');
+    await page.locator('#dir-sla-problem').fill('0');
     await page.getByRole('button', { name: '检查' }).click();
     await page.locator('#directory-problems').waitFor();
     const text = await page.locator('#directory-problems').innerText();
     expect(text).toContain('units.0.groupId');
     expect(text).toContain('groups.5.id');
     expect(text).toContain('sla.problem');
+    // Each problem beside its field, in Chinese, and announced with it.
+    for (const [id, says] of [
+      ['dir-units-0-groupId', '没有编号为“g1”的督导组'],
+      ['dir-groups-5-id', '编号“g2”重复'],
+      ['dir-sla-problem', '至少 1 个工作日'],
+    ]) {
+      const field = page.locator(`#${id}`);
+      expect(await field.getAttribute('aria-invalid'), id).toBe('true');
+      expect(await field.getAttribute('aria-describedby'), id).toContain(`${id}-error`);
+      expect(await page.locator(`#${id}-error`).innerText(), id).toContain(says);
+    }
+    // The summary links to the fields, and stays on the page (the console routes by fragment).
+    await page.locator('#directory-problems a[href="#dir-sla-problem"]').click();
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('dir-sla-problem');
+    expect(page.url()).toContain('#/directory');
     await audit(page, 'directory with problems');
     await screenshot(page, '16-console-directory');
+
+    // The advanced tab: the same document as JSON, with its own problems listed too.
+    await page.getByRole('tab', { name: '高级：JSON' }).click();
+    const doc = JSON.parse(await page.locator('#directory-json').inputValue());
+    expect(doc.groups[5].id).toBe('g2');
+    expect(doc.sla.problem).toBe(0);
+    await page.locator('#directory-json').fill('{"campaign": ');
+    await page.getByRole('button', { name: '检查' }).click();
+    await eventually(() => page.locator('#directory-problems').innerText()).toContain('JSON 格式错误');
+    await audit(page, 'directory, JSON tab');
   });
 
   it('a responder sees only its group; a leader reads only', async () => {

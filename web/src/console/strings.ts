@@ -155,17 +155,6 @@ export const t = dictionary(
     // practices
     practicesTitle: '推荐的经验做法',
     noPractices: '还没有推荐的经验做法。',
-    // directory
-    dirTitle: '目录设置',
-    dirIntro: '督导组、单位、答复时限、节假日和分办规则。修改后先“检查”，再“保存”；保存会整体替换目录。',
-    dirJson: '目录（JSON）',
-    dirCheck: '检查',
-    dirSave: '保存',
-    dirSaved: '目录已保存。',
-    dirOk: '检查通过：{groups} 个督导组，{units} 个单位，{rules} 条规则。',
-    dirProblems: '发现 {n} 个问题：',
-    dirBadJson: 'JSON 格式错误：{message}',
-    dirReload: '重新载入',
   },
   {
     brand: 'Yijian · Console',
@@ -317,15 +306,5 @@ export const t = dictionary(
     allGroups: 'All groups',
     practicesTitle: 'Recommended good practices',
     noPractices: 'No good practice recommended yet.',
-    dirTitle: 'Directory',
-    dirIntro: 'Groups, units, SLAs, holidays and routing rules. Check your changes, then save; saving replaces the whole directory.',
-    dirJson: 'Directory (JSON)',
-    dirCheck: 'Check',
-    dirSave: 'Save',
-    dirSaved: 'The directory was saved.',
-    dirOk: 'No problems: {groups} groups, {units} units, {rules} rules.',
-    dirProblems: '{n} problems found:',
-    dirBadJson: 'Not valid JSON: {message}',
-    dirReload: 'Reload',
   },
 );
