@@ -171,7 +171,7 @@ describe('npm start (tsx local/main.ts)', () => {
     await expect(fetch(formUrl)).rejects.toThrow();
   });
 
-  it('keeps submissions in YIJIAN_DATA_DIR across a restart', { timeout: 45_000 }, async () => {
+  it('keeps submissions in YIJIAN_DATA_DIR across a restart', { timeout: 120_000 }, async () => {
     const dataDir = tempDataDir('yijian-data-');
     const first = await startStack({ YIJIAN_DATA_DIR: dataDir });
     await waitForReady(first);

@@ -32,7 +32,7 @@ const childEnv = (extra: Record<string, string>): NodeJS.ProcessEnv => {
 };
 
 /** Waits for the printed form URL; fails early (with the output) if the process dies first. Returns ms since the spawn. */
-export const waitForReady = async (s: Started, timeoutMs = 25_000): Promise<number> => {
+export const waitForReady = async (s: Started, timeoutMs = 60_000): Promise<number> => {
   let dead = false;
   void s.exited.then(() => (dead = true));
   const deadline = Date.now() + timeoutMs;
