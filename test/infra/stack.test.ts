@@ -109,7 +109,9 @@ beforeAll(() => {
   stack = new YijianStack(app, 'YijianStack', { webDist });
   template = Template.fromStack(stack);
   resources = template.toJSON().Resources;
-}, 120_000);
+  // Bundling ~30 functions, one esbuild run each, is most of it: about a minute on a quiet 2-core
+  // machine, over two when other work shares it.
+}, 300_000);
 
 afterAll(() => {
   if (webDist) rmSync(webDist, { recursive: true, force: true });
