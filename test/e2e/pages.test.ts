@@ -164,26 +164,44 @@ describe('every message in the page’s language', () => {
     await eventually(() => page.locator('#body-error').innerText()).toContain('内容太长');
   });
 
-  it('a server problem in the console ("No such item to merge into.") reads in Chinese, and in English after the switch', async () => {
-    const created = await client('POST', '/api/submissions', { kind: 'question', title: '合并测试', body: '要合并的事项', unitId: 'u01', anonymous: true });
-    expect(created.status).toBe(201);
+  it('a server problem in the console (a merge whose target was merged meanwhile: 409) reads in Chinese, and in English after the switch', async () => {
+    const token = (await client('POST', '/api/dev/token', { sub: 'pages-test', name: '测试', groups: ['office'] })).body.token as string;
+    const auth = { authorization: `Bearer ${token}` };
+    const submit = async (title: string) => {
+      const r = await client('POST', '/api/submissions', { kind: 'problem', title, body: '小区加装电梯的审批一直没有结果。', unitId: 'u01', anonymous: true });
+      expect(r.status).toBe(201);
+      return r.body.trackingCode as string;
+    };
+    const source = await submit('加装电梯审批太慢（一）');
+    const target = await submit('加装电梯审批太慢（二）');
+    const third = await submit('加装电梯审批太慢（三）');
     const office = await pages.open(desktop);
     await signInAs(office, web, 'demo-office');
-    await office.goto(`${web.url}/console#/item/${created.body.trackingCode}`);
-    await office.locator('#merge-form').waitFor({ state: 'attached' });
+    await office.goto(`${web.url}/console#/item/${source}`);
     await office.locator('#merge-form').evaluate((form) => ((form.closest('details') as HTMLDetailsElement).open = true));
-    await office.locator('#merge-targetId').fill('YJ-0000-0000');
-    const answer = office.waitForResponse((r) => r.url().includes('/transition'));
+    await office.locator(`#merge-to-${target}`).check();
+    // Meanwhile someone else merges the target into a third item.
+    const version = (await client('GET', `/api/items/${target}`, undefined, auth)).body.version as number;
+    const merged = await client('POST', `/api/items/${target}/transition`, { action: 'merge', targetId: third }, { ...auth, 'if-match': `"${version}"` });
+    expect(merged.status).toBe(200);
+
+    const answer = office.waitForResponse((r) => r.url().endsWith(`/api/items/${source}/transition`));
     await office.locator('#merge-form button[type=submit]').click();
+    await office.locator('#merge-confirm').click();
     const problem = await (await answer).json();
-    expect(problem.errors).toEqual([{ path: 'targetId', message: 'No such item to merge into.' }]);
-    await eventually(() => office.locator('#merge-targetId-error').innerText()).toBe('没有要合并到的这条事项，请检查编号。');
+    expect(problem).toMatchObject({ status: 409, detail: 'The target item is itself merged into another item.' });
+    const notice = office.locator('.banner.warn');
+    await eventually(() => notice.innerText()).toContain('要合并到的事项本身已经合并到其他事项');
+    expect(await notice.innerText()).not.toMatch(/[A-Za-z]{3,}/);
+    // The server's own history note, too.
+    expect(await office.locator('#history').innerText()).toContain('按单位分派给第一督导组');
+    expect(await office.locator('#history').innerText()).not.toContain('routed to');
     await screenshot(office, 'pages-07-merge-problem-zh');
     await office.locator('header button[lang=en]').click();
-    await eventually(() => office.locator('#merge-targetId-error').innerText()).toBe('No such item to merge into.');
+    await eventually(() => notice.innerText()).toContain('The target item is itself merged into another item.');
+    expect(await office.locator('#history').innerText()).toContain('routed to');
+    await screenshot(office, 'pages-08-merge-problem-en');
     await office.locator('header button[lang=zh-CN]').click();
-    await eventually(() => office.locator('#merge-targetId-error').innerText()).toBe('没有要合并到的这条事项，请检查编号。');
-    expect(await office.locator('main').innerText()).not.toContain('No such item');
-    await screenshot(office, 'pages-08-merge-problem-back-zh');
+    await eventually(() => notice.innerText()).toContain('要合并到的事项本身已经合并到其他事项');
   });
 });

@@ -6,6 +6,7 @@ import * as errors from '../../shared/domain/errors';
 import { setLang } from '../../web/src/lib/i18n';
 import { problemText, translateMessage } from '../../web/src/lib/messages';
 import { chineseFor, problemTypeTexts, statusTexts } from '../../web/src/lib/problem-texts';
+import { historyNote, machineNoteActions } from '../../web/src/lib/history-notes';
 
 /**
  * The pages have a text in Chinese and in English for every problem the API can answer with, and
@@ -120,5 +121,45 @@ describe('the pages’ texts for the API’s problems', () => {
     setLang('en');
     expect(translateMessage('Some message added later.')).toBe('Some message added later.');
     setLang('zh');
+  });
+});
+
+describe('the history notes the server writes', () => {
+  /** Every literal a service writes as an event's `note`, with sample values for its `${…}`. */
+  const serverNotes = (): string[] => {
+    const sample = (expr: string) =>
+      /groupId/.test(expr) ? 'g1' : /ruleIndex/.test(expr) ? '2' : /dueAt/.test(expr) ? '2026-12-14T15:59:59.999Z' : /Days/.test(expr) ? '180' : /satisfaction/.test(expr) ? 'basically' : /comment/.test(expr) ? '很好' : '7';
+    const out: string[] = [];
+    for (const file of sources('shared/services')) {
+      for (const line of readFileSync(file, 'utf8').split('\n')) {
+        const at = line.indexOf('note: ');
+        if (at < 0) continue;
+        for (const m of line.slice(at).matchAll(/'((?:[^'\\]|\\.)*)'|`((?:[^`\\$]|\\.|\$\{[^}]*\}|\$(?!\{))*)`/g)) {
+          out.push((m[1] ?? m[2] ?? '').replace(/\$\{([^}]*)\}/g, (_, expr: string) => sample(expr)));
+        }
+      }
+    }
+    return out;
+  };
+
+  it('are each put into Chinese, and names a group by its name', () => {
+    const found = serverNotes();
+    expect(found).toEqual(expect.arrayContaining(['routed to g1 by unit', 'answered on the spot']));
+    setLang('zh');
+    const group = (id: string) => (id === 'g1' ? '第一督导组' : id);
+    const untranslated = found.filter((note) => !machineNoteActions.some((action) => !/[A-Za-z]{3,}/.test(historyNote(action, note, group))));
+    expect(untranslated).toEqual([]);
+    // A rating's bare satisfaction (`note: satisfaction`, no literal to find).
+    expect(historyNote('rate', 'unsatisfied')).toBe('不满意');
+    expect(historyNote('submit', 'routed to g1 by rule 3', group)).toBe('按第 3 条规则分派给第一督导组');
+    setLang('en');
+    expect(historyNote('submit', 'routed to g1 by unit', group)).toBe('routed to 第一督导组 by unit');
+    setLang('zh');
+  });
+
+  it('leave a note a person wrote as written, even one that looks like the server’s', () => {
+    expect(historyNote('assign', 'routed to g1 by unit')).toBe('routed to g1 by unit');
+    expect(historyNote('reject', 'for the office')).toBe('for the office');
+    expect(historyNote('overdue', 'due tomorrow')).toBe('due tomorrow');
   });
 });

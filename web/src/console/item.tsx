@@ -14,6 +14,7 @@ import { ConfirmedSubmit } from './confirm-step';
 import { dueShown, groupName, unitName, type Ctx } from './context';
 import { MergeForm } from './merge-form';
 import { t } from './strings';
+import { historyNote } from '../lib/history-notes';
 
 /** Drawn in the language of the moment (a language switch redraws it). */
 type Notice = { kind: 'ok' | 'warn' | 'bad'; text: () => string } | null;
@@ -259,7 +260,7 @@ export const ItemPage = (props: { ctx: Ctx; id: string }) => {
                 <li key={i}>
                   <span class="muted">{formatDateTime(h.at)}</span> · {h.by.name} · {actionName(h.action)}
                   {h.from || h.to ? ` (${h.from ? statusName(h.from) : ''} → ${h.to ? statusName(h.to) : ''})` : ''}
-                  {h.note ? <div class="text">{h.note}</div> : null}
+                  {h.note ? <div class="text">{historyNote(h.action, h.note, (id) => groupName(ctx, id))}</div> : null}
                 </li>
               ))}
             </ol>
