@@ -21,3 +21,6 @@ export const functionUrlOutputId = (handler: string): string => `${pascal(handle
 /** An HTTP API route: `RouteGetApiItemsId` (its integration adds `Integration`). */
 export const routeId = (route: Pick<RouteDef, 'method' | 'path'>): string =>
   `Route${pascal(route.method.toLowerCase())}${pascal(route.path)}`;
+
+/** The 405 route of a path: `RouteAnyApiItemsId` (infra/http-api.ts). */
+export const anyRouteId = (path: string): string => `RouteAny${pascal(path)}`;

@@ -21,8 +21,8 @@ import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import { routeKey, type RouteDef } from '../shared/routes';
-import { routeId } from './construct-ids';
+import { allowedMethods, routeKey, type RouteDef } from '../shared/routes';
+import { anyRouteId, routeId } from './construct-ids';
 import type { ApiDomain } from './edge-settings';
 import { staffRouteScopes, type StaffIdentity } from './staff-identity';
 import type { YijianFunction } from './yijian-function';
@@ -98,10 +98,12 @@ export interface ApiRoutesProps {
   /** The route functions, keyed by handler name (infra/route-functions.ts). */
   readonly functions: ReadonlyMap<string, YijianFunction>;
   readonly identity: StaffIdentity;
+  /** functions/method-not-allowed.ts, behind an `ANY` route per path. */
+  readonly methodNotAllowed: YijianFunction;
 }
 
 /** One HttpRoute per non-streaming route in `scope` (the stack), keyed by its route key (`GET /api/form`). */
-export function createApiRoutes(scope: Construct, { api, routeTable, functions, identity }: ApiRoutesProps): Map<string, HttpRoute> {
+export function createApiRoutes(scope: Construct, { api, routeTable, functions, identity, methodNotAllowed }: ApiRoutesProps): Map<string, HttpRoute> {
   const routesByKey = new Map<string, HttpRoute>();
   const seenKeys = new Set<string>();
   for (const route of routeTable) {
@@ -129,6 +131,23 @@ export function createApiRoutes(scope: Construct, { api, routeTable, functions, 
       });
     }
     routesByKey.set(key, httpRoute);
+  }
+  // A known path asked with a method it does not have: API Gateway prefers the route of the
+  // request's own method, so `ANY` catches only the others and answers 405 with Allow (alone,
+  // API Gateway would answer 404). One integration for all of them; no authorizer: a 405 says
+  // nothing a 404 would not, and costs one small invocation that touches no table.
+  const integration = new HttpLambdaIntegration('MethodNotAllowedIntegration', methodNotAllowed.function);
+  for (const path of allowedMethods(routeTable).keys()) {
+    const httpRoute = new HttpRoute(scope, anyRouteId(path), {
+      httpApi: api,
+      routeKey: HttpRouteKey.with(path, HttpMethod.ANY),
+      integration,
+      authorizer: new HttpNoneAuthorizer(),
+    });
+    Validations.of(httpRoute).acknowledge({
+      id: 'AwsSolutions-APIG4',
+      reason: `ANY ${path} answers only the methods the path does not have, with 405 and Allow; it reads and returns nothing else.`,
+    });
   }
   return routesByKey;
 }

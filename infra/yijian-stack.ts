@@ -15,7 +15,7 @@ import type { DomainName, HttpApi, HttpRoute, HttpStage } from 'aws-cdk-lib/aws-
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import type { FunctionUrl } from 'aws-cdk-lib/aws-lambda';
 import type { Construct } from 'constructs';
-import { routeKey, routes as sharedRoutes, type RouteDef } from '../shared/routes';
+import { methodNotAllowedHandler, routeKey, routes as sharedRoutes, type RouteDef } from '../shared/routes';
 import { scheduleWorker, streamWorker, tallyWorker } from '../shared/workers';
 import { consoleConfigOf, consoleConnectSources, warnUntilStaffCanSignIn } from './console-config';
 import { checkApiDomain, edgeSettingsFrom, type ApiDomain } from './edge-settings';
@@ -38,7 +38,9 @@ import {
 } from './staff-identity';
 import { workerSettingsFrom, type WorkerSettings } from './worker-settings';
 import { Workers } from './workers';
-import type { YijianFunction } from './yijian-function';
+import { YijianFunction } from './yijian-function';
+import { bindTable } from './bind-table';
+import { functionId } from './construct-ids';
 import { boundTableOf, createTable } from './yijian-table';
 
 // What test/infra checks the template against, where it has always imported it from.
@@ -180,7 +182,14 @@ export class YijianStack extends Stack {
     this.apiDomain = domain;
     this.api = api;
     this.stage = stage;
-    this.routes = createApiRoutes(this, { api, routeTable, functions, identity });
+    // It answers 405 for the ANY routes and touches nothing: bound like the OpenAPI document's
+    // function, with no key space (TABLE_NAME as every function has it, and no grant).
+    const methodNotAllowed = new YijianFunction(this, functionId(methodNotAllowedHandler), {
+      handler: methodNotAllowedHandler,
+      description: 'yijian method-not-allowed: 405 with Allow for a known path asked with another method',
+    });
+    bindTable(methodNotAllowed, boundTable, { access: 'read', data: {} });
+    this.routes = createApiRoutes(this, { api, routeTable, functions, identity, methodNotAllowed });
 
     this.site = new Site(this, 'Site', {
       webDist: props.webDist ?? webDistFrom(this),
@@ -204,6 +213,7 @@ export class YijianStack extends Stack {
     functions.set(streamWorker.handler, this.workers.notify);
     functions.set(tallyWorker.handler, this.workers.tally);
     functions.set(scheduleWorker.handler, this.workers.sweep);
+    functions.set(methodNotAllowedHandler, methodNotAllowed);
     this.functions = functions;
 
     addStackOutputs(this);

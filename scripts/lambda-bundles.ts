@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { esbuildOptions } from '../infra/bundling';
-import { routeKey, routes } from '../shared/routes';
+import { allowedMethods, methodNotAllowedHandler, routeKey, routes } from '../shared/routes';
 import { scheduleWorker, streamWorker, tallyWorker } from '../shared/workers';
 
 /** The issue's budget for one function's bundle, minified (the raw bytes Node parses at a cold start). */
@@ -38,6 +38,7 @@ const triggersByHandler = (): Map<string, string[]> => {
   triggers.set(streamWorker.handler, ['table stream']);
   triggers.set(tallyWorker.handler, ['table stream']);
   triggers.set(scheduleWorker.handler, [`every ${scheduleWorker.everyMinutes} minutes`]);
+  triggers.set(methodNotAllowedHandler, [...allowedMethods().keys()].map((path) => `ANY ${path}`));
   return triggers;
 };
 

@@ -93,5 +93,19 @@ export const routes: readonly RouteDef[] = [
   { method: 'GET', path: '/api/sessions/{code}/summary', handler: 'get-session-summary', auth: 'staff', access: 'read', data: { read: ['session', 'directory'], indexes: ['gsi8'] } },
 ];
 
+/**
+ * The methods each path of the table answers, for the 405 (with `Allow`) of a known path asked with
+ * another method: the local gateway's, and deployed the one of functions/method-not-allowed.ts
+ * behind an `ANY` route per path (infra/http-api.ts). Streaming routes are their function URL's.
+ */
+export const allowedMethods = (table: readonly RouteDef[] = routes): Map<string, HttpMethod[]> => {
+  const byPath = new Map<string, HttpMethod[]>();
+  for (const route of table) if (route.stream !== true) byPath.set(route.path, [...(byPath.get(route.path) ?? []), route.method]);
+  return byPath;
+};
+
+/** The function behind the `ANY` routes: it answers 405 and touches nothing. */
+export const methodNotAllowedHandler = 'method-not-allowed';
+
 /** `GET /api/form` -> `GET /api/form`; used as the API Gateway route key. */
 export const routeKey = (route: Pick<RouteDef, 'method' | 'path'>): string => `${route.method} ${route.path}`;

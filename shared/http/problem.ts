@@ -141,6 +141,8 @@ export const problems = {
       headers: { 'Retry-After': String(retryAfterSeconds) },
     }),
   forbidden: (detail: string) => new HttpProblem(403, { type: problemTypes.blank, detail }),
+  methodNotAllowed: (allowed: readonly string[]) =>
+    new HttpProblem(405, { type: problemTypes.blank, detail: `This endpoint answers ${allowed.join(', ')} only.`, headers: { Allow: allowed.join(', ') } }),
   internal: () => new HttpProblem(500, { type: problemTypes.blank, detail: 'Something went wrong on our side. It has been logged.' }),
 };
 

@@ -17,7 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTableInput } from '../../local/table';
 import { tableDefinition } from '../../shared/data/table-definition';
 import { demoDirectory } from '../../shared/demo/directory';
-import { challengePath, routeKey, routes, type RouteData, type RouteDef } from '../../shared/routes';
+import { allowedMethods, challengePath, methodNotAllowedHandler, routeKey, routes, type RouteData, type RouteDef } from '../../shared/routes';
 import {
   counterKey,
   counterLayoutKey,
@@ -76,13 +76,16 @@ const handlers = [...new Set(routes.map((route) => route.handler))];
 const workerHandlers: string[] = [streamWorker.handler, tallyWorker.handler, scheduleWorker.handler];
 /** The workers that read the table's stream (DynamoDB Streams allow two readers per shard). */
 const streamReaders: string[] = [streamWorker.handler, tallyWorker.handler];
-const allHandlers = [...handlers, ...workerHandlers];
+/** And the function behind the ANY routes, which answers 405 (functions/method-not-allowed.ts). */
+const allHandlers = [...handlers, ...workerHandlers, methodNotAllowedHandler];
 /** HTTP APIs cannot stream: these routes are served by their function's URL instead. */
 const streamRoutes = routes.filter((route) => route.stream === true);
 const apiRoutes = routes.filter((route) => route.stream !== true);
 const streamHandlers = new Set(streamRoutes.map((route) => route.handler));
 const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
-const apiRouteResources = () => ofType('AWS::ApiGatewayV2::Route').map(([, r]) => r);
+/** The routes of the route table; the ANY routes of the 405 are checked on their own. */
+const apiRouteResources = () => ofType('AWS::ApiGatewayV2::Route').map(([, r]) => r).filter((r) => !String(r.Properties.RouteKey).startsWith('ANY '));
+const anyRouteResources = () => ofType('AWS::ApiGatewayV2::Route').map(([, r]) => r).filter((r) => String(r.Properties.RouteKey).startsWith('ANY '));
 const functionOf = (handler: string) => resources[logicalId(stack.functions.get(handler)!.function)]!;
 
 /** Every statement of the policies attached to a function's role, and its managed policies. */
@@ -146,7 +149,7 @@ describe('table', () => {
 });
 
 describe('functions', () => {
-  it('are exactly one per handler of the route table and one per worker, besides the pages\' deployment', () => {
+  it('are exactly one per handler of the route table, one per worker and the 405\'s, besides the pages\' deployment', () => {
     expect(workerHandlers.filter((worker) => handlers.includes(worker))).toEqual([]);
     const ids = ofType('AWS::Lambda::Function').map(([id]) => id);
     // The CDK-provided BucketDeployment function, which runs only while CloudFormation deploys.
@@ -244,6 +247,19 @@ describe('http api', () => {
     expect(routeKeys.length).toBe(apiRoutes.length);
     expect(new Set(routeKeys)).toEqual(new Set(apiRoutes.map(routeKey)));
     for (const route of streamRoutes) expect(routeKeys, routeKey(route)).not.toContain(routeKey(route));
+  });
+
+  it('has an ANY route per path of those routes, to the 405 function, without an authorizer', () => {
+    const paths = [...allowedMethods(routes).keys()];
+    expect(paths.length).toBeGreaterThan(0);
+    const anyRoutes = anyRouteResources();
+    expect(anyRoutes.map((r) => r.Properties.RouteKey).sort()).toEqual(paths.map((path) => `ANY ${path}`).sort());
+    const target = logicalId(stack.functions.get(methodNotAllowedHandler)!.function);
+    for (const route of anyRoutes) {
+      expect(route.Properties.AuthorizationType, route.Properties.RouteKey).toBe('NONE');
+      const integration = resources[(route.Properties.Target['Fn::Join'][1][1] as { Ref: string }).Ref]!;
+      expect(integration.Properties.IntegrationUri, route.Properties.RouteKey).toEqual({ 'Fn::GetAtt': [target, 'Arn'] });
+    }
   });
 
   it('integrates each route with the function of its handler', () => {
