@@ -203,5 +203,15 @@ describe('every message in the page’s language', () => {
     await screenshot(office, 'pages-08-merge-problem-en');
     await office.locator('header button[lang=zh-CN]').click();
     await eventually(() => notice.innerText()).toContain('要合并到的事项本身已经合并到其他事项');
+
+    // The reply box counts bytes as the server does: emoji under 5000 characters, over 16 KiB.
+    const posts: string[] = [];
+    office.on('request', (r) => r.method() === 'POST' && r.url().endsWith('/replies') && posts.push(r.url()));
+    await office.locator('#reply-body').fill('😀'.repeat(4200));
+    await eventually(() => office.locator('#reply-count').getAttribute('class')).toContain('over');
+    await office.locator('#visibility-internal').check();
+    await office.locator('#reply-form button[type=submit]').click();
+    await eventually(() => office.locator('#reply-error').innerText()).toContain('内容太长');
+    expect(posts).toEqual([]);
   });
 });

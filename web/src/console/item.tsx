@@ -9,7 +9,7 @@ import { issuesToErrors, problemToErrors, type ApiResult, type FieldErrors } fro
 import { formatDate, formatDateTime, getLang } from '../lib/i18n';
 import { problemText, said, translateMessage, type Said } from '../lib/messages';
 import { kindName, openStatuses, satisfactionName, statusName } from '../lib/terms';
-import { Banner, CharCount, describedBy, FieldError } from '../lib/ui';
+import { Banner, CharCount, describedBy, FieldError, requestTooLarge, tooLargeMessage } from '../lib/ui';
 import { ConfirmedSubmit } from './confirm-step';
 import { dueShown, groupName, unitName, type Ctx } from './context';
 import { MergeForm } from './merge-form';
@@ -315,6 +315,12 @@ const ReplyForm = (props: { busy: boolean; mutate: Mutate }) => {
           document.getElementById(parsed.error.issues.some((i) => i.path[0] === 'body') ? 'reply-body' : 'visibility-public')?.focus();
           return;
         }
+        // The characters may fit while the bytes do not (emoji): said here, not by a 413.
+        if (requestTooLarge(parsed.data)) {
+          setErrors({ body: tooLargeMessage });
+          document.getElementById('reply-body')?.focus();
+          return;
+        }
         const result = await props.mutate('/replies', parsed.data, () => t('sent'));
         setErrors(result.errors ?? {});
         // Cleared once sent (the next one is chosen anew); kept when it did not happen (412/409), so nothing typed is lost.
@@ -334,7 +340,7 @@ const ReplyForm = (props: { busy: boolean; mutate: Mutate }) => {
           aria-describedby={describedBy('reply-count', errors.body && 'reply-error')}
           onInput={(e) => setBody((e.target as HTMLTextAreaElement).value)}
         />
-        <CharCount id="reply-count" value={body} max={5000} label={t('chars')} />
+        <CharCount id="reply-count" value={body} max={5000} label={t('chars')} tooLarge={requestTooLarge({ body, visibility: 'internal' })} />
         <FieldError id="reply-error" message={localised(errors.body)} />
       </div>
       <fieldset id="reply-visibility" aria-describedby={noVisibility ? 'visibility-error' : undefined}>

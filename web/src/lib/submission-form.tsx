@@ -12,7 +12,7 @@ import { problemText, roomProblemText, said, translateMessage, type Said } from 
 import { prepareProof, publicWrite } from './room';
 import { kindDescription, kindName, kinds, statusName, type Kind } from './terms';
 import { receiptLink } from './tracking-code';
-import { CharCount, describedBy, FieldError, randomId, requestTooLarge, useCopy } from './ui';
+import { CharCount, describedBy, FieldError, randomId, requestTooLarge, tooLargeMessage, useCopy } from './ui';
 
 const t = dictionary(
   {
@@ -199,9 +199,6 @@ const fieldIdFor: Record<string, string> = {
   'contact.phone': 'contact-phone',
   rating: 'rating-1',
 };
-/** A body error of the form's own (its Chinese is in ./problem-texts.ts, as the server's are). */
-const tooLargeMessage = 'Too long to send in one go: emoji and rare characters take more room; shorten the text.';
-
 const errorOrder = ['kind', 'unitId', 'title', 'body', 'contact', 'contact.name', 'contact.email', 'contact.phone', 'rating'];
 
 export interface SubmissionFormProps {

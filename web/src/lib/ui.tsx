@@ -51,6 +51,9 @@ export const CharCount = (props: { id: string; value: string; max: number; label
  */
 export const requestTooLarge = (body: unknown): boolean => new TextEncoder().encode(JSON.stringify(body)).length > maxBodyBytes;
 
+/** The field error a page gives then (its Chinese is in ./problem-texts.ts, as the server's are). */
+export const tooLargeMessage = 'Too long to send in one go: emoji and rare characters take more room; shorten the text.';
+
 export const FieldError = (props: { id: string; message?: string }) =>
   props.message ? (
     <p id={props.id} class="error">
