@@ -90,6 +90,8 @@ export const publicSubmissionView = /* @__PURE__ */ schema(() => z.object({
   replies: z.array(z.object({ id: z.string(), body: z.string(), createdAt: isoInstant, by: z.object({ groupName: z.string() }) })),
   followUps: z.array(z.object({ body: z.string(), createdAt: isoInstant })),
   satisfaction: z.optional(satisfactionSchema),
+  /** The submitter's rating of each answer cycle, oldest first (an unsatisfied one reopened the item). */
+  ratings: z.array(z.object({ satisfaction: satisfactionSchema, createdAt: isoInstant })),
   rejectedReason: z.optional(z.string()),
   mergedInto: z.optional(z.string()),
 }));

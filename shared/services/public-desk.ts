@@ -21,7 +21,7 @@ import {
 } from '../domain/tracking-code';
 import { countMetric } from '../observability/metrics';
 import { kinds, type Directory } from '../schemas/directory';
-import type { CreateSubmissionBody, PublicSubmissionView, Satisfaction, SubmissionReceipt } from '../schemas/submission';
+import { satisfactionSchema, type CreateSubmissionBody, type PublicSubmissionView, type Satisfaction, type SubmissionReceipt } from '../schemas/submission';
 import { dueDateFor, groupName, requireDirectory } from './directory';
 import { sessionForLink } from './sessions';
 import { noSuchSubmission, verifySubmitterAccess } from './submitter-access';
@@ -173,6 +173,11 @@ export const publicView = async (deps: Deps, code: string, accessKey: string | u
       .map((e) => ({ id: e.reply!.id, body: e.reply!.body, createdAt: e.at, by: { groupName: groupName(directory, e.reply!.groupId) } })),
     followUps: events.filter((e) => e.followUp).map((e) => ({ body: e.followUp!.body, createdAt: e.at })),
     ...(item.satisfaction ? { satisfaction: item.satisfaction } : {}),
+    ratings: events.flatMap((e) => {
+      // A rating's event notes its satisfaction, alone or before its comment (see `rate`).
+      const satisfaction = e.action === 'rate' ? satisfactionSchema.options.find((s) => e.note === s || e.note?.startsWith(`${s}:`)) : undefined;
+      return satisfaction ? [{ satisfaction, createdAt: e.at }] : [];
+    }),
     ...(item.rejectedReason ? { rejectedReason: item.rejectedReason } : {}),
     ...(item.mergedInto ? { mergedInto: item.mergedInto } : {}),
   };

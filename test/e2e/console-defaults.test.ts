@@ -179,6 +179,56 @@ describe('the item page asks before it acts', () => {
   });
 });
 
+describe('the tracking page (point 4, the submitter\'s side)', () => {
+  const staff = (path: string, body: unknown) => json('POST', path, body, { authorization: `Bearer ${office}` });
+
+  it('shows each answer cycle with its one rating, and the screen reader hears each step\'s state', async () => {
+    const receipt = await json('POST', '/api/submissions', { kind: 'problem', title: '楼道灯不亮', body: '三单元楼道灯坏了。', unitId: 'u01', anonymous: true });
+    const { trackingCode: code, accessKey } = receipt.body;
+    const key = { 'X-Access-Key': accessKey };
+    expect((await staff(`/api/items/${code}/replies`, { body: '已报修。', visibility: 'public' })).status).toBe(201);
+    expect((await json('POST', `/api/submissions/${code}/rating`, { satisfaction: 'unsatisfied', comment: '还是不亮。' }, key)).status).toBe(200);
+    expect((await staff(`/api/items/${code}/replies`, { body: '已更换灯具。', visibility: 'public' })).status).toBe(201);
+    const view = await json('GET', `/api/submissions/${code}`, undefined, key);
+    expect(view.body.ratings).toEqual([{ satisfaction: 'unsatisfied', createdAt: expect.any(String) }]);
+
+    const page = await pages.open(desktop);
+    await page.goto(`${web().url}/track#${code}.${accessKey}`);
+    await page.locator('.timeline').waitFor();
+    const steps = () => page.locator('.timeline li').evaluateAll((lis) => lis.map((li) => li.getAttribute('data-step')));
+    expect(await steps()).toEqual(['submitted', 'assigned', 'answered', 'rated', 'reopened', 'answered', 'closed']);
+    // One rating for this cycle: the form asks again, and no earlier rating is shown as this one's.
+    expect(await page.locator('#rating-form').count()).toBe(1);
+    expect(await page.locator('.timeline').innerText()).toContain('您的评价：不满意');
+    await page.locator('label.choice', { has: page.locator('#satisfaction-satisfied') }).click();
+    await page.locator('#rating-form button[type=submit]').click();
+    await eventually(() => page.locator('#status').innerText()).toBe('已办结');
+    expect(await steps()).toEqual(['submitted', 'assigned', 'answered', 'rated', 'reopened', 'answered', 'rated', 'closed']);
+    expect(await page.locator('#rating-form').count()).toBe(0);
+    const said = await page.locator('.timeline li .sr-only').allInnerTexts();
+    expect(said.every((s) => s.includes('已完成')), said.join()).toBe(true);
+    expect(seriousViolations(await runAxe(page))).toEqual([]);
+    await screenshot(page, '38-track-two-cycles');
+  });
+
+  it('a rejected item: no "the answer will show here", and its last step is heard as ended, not in progress', async () => {
+    const receipt = await json('POST', '/api/submissions', { kind: 'suggestion', title: '测试不予受理', body: '内容', anonymous: true });
+    const { trackingCode: code, accessKey } = receipt.body;
+    expect((await staff(`/api/items/${code}/transition`, { action: 'reject', reason: '与主题无关。' })).status).toBe(200);
+    const page = await pages.open(desktop);
+    await page.goto(`${web().url}/track#${code}.${accessKey}`);
+    await eventually(() => page.locator('#status').innerText()).toBe('不予受理');
+    expect(await page.locator('main').innerText()).not.toContain('答复后会显示在这里');
+    expect(await page.locator('#conversation-heading').count()).toBe(0);
+    const last = page.locator('.timeline li').last();
+    expect(await last.getAttribute('data-step')).toBe('rejected');
+    expect(await last.locator('.sr-only').innerText()).toContain('已结束');
+    expect(await page.locator('.timeline [aria-current]').count()).toBe(0);
+    expect(seriousViolations(await runAxe(page))).toEqual([]);
+    await screenshot(page, '39-track-rejected');
+  });
+});
+
 describe('contact details', () => {
   it('the leader reads who may see them, in either language; the office sees them', async () => {
     const code = codes.get('城投项目施工夜间噪音扰民')!;

@@ -43,6 +43,9 @@ const t = dictionary(
     stepAnswered: '已答复',
     stepAnsweredTodo: '答复',
     stepReopened: '已退回重新办理',
+    stepReopenedByFollowUp: '收到您的补充，重新办理',
+    stepRated: '您的评价：{s}',
+    stepAutoClosed: '未评价，到期自动办结',
     stepClosed: '已办结',
     stepClosedTodo: '办结',
     stepRejected: '不予受理',
@@ -52,6 +55,8 @@ const t = dictionary(
     done: '已完成',
     current: '进行中',
     todo: '未开始',
+    ended: '已结束',
+    overdueState: '已超期',
     conversation: '答复与补充',
     noReplies: '还没有答复。答复后会显示在这里。',
     replyBy: '{group}的答复',
@@ -99,6 +104,9 @@ const t = dictionary(
     stepAnswered: 'Answered',
     stepAnsweredTodo: 'Answer',
     stepReopened: 'Sent back to be handled again',
+    stepReopenedByFollowUp: 'Your follow-up reopened it',
+    stepRated: 'Your rating: {s}',
+    stepAutoClosed: 'Closed without a rating',
     stepClosed: 'Closed',
     stepClosedTodo: 'Closing',
     stepRejected: 'Rejected',
@@ -108,6 +116,8 @@ const t = dictionary(
     done: 'done',
     current: 'in progress',
     todo: 'not yet',
+    ended: 'ended',
+    overdueState: 'overdue',
     conversation: 'Replies and follow-ups',
     noReplies: 'No reply yet. It will show here.',
     replyBy: 'Reply from {group}',
@@ -133,56 +143,79 @@ const t = dictionary(
 type View = PublicSubmissionView;
 type StepState = 'done' | 'current' | 'todo' | 'bad';
 interface Step {
-  key: string;
   state: StepState;
   label: string;
+  /** What a screen reader hears after the label (the state in words). */
+  said: string;
   when?: string;
   note?: string;
+  /** For tests and styles: submitted, assigned, answered, rated, reopened, due, closed, rejected, merged. */
+  kind: string;
 }
 
+/**
+ * The item's way so far, one answer cycle after another: each answer, each rating (an unsatisfied
+ * one reopens the item), each follow-up that reopened an answered or closed item; then what is
+ * still to come. A rejected or merged item ends where it ended.
+ */
 const stepsFor = (v: View): Step[] => {
   const open = (openStatuses as string[]).includes(v.status);
-  const lastReply = v.replies.at(-1);
-  const steps: Step[] = [{ key: 'submitted', state: 'done', label: t('stepSubmitted'), when: formatDateTime(v.createdAt) }];
-  if (v.group) steps.push({ key: 'assigned', state: 'done', label: t('stepAssigned', { group: v.group.name }) });
-  else if (v.status === 'submitted') steps.push({ key: 'assigned', state: 'current', label: t('stepTriage') });
-  if (v.status === 'rejected') {
-    steps.push({ key: 'rejected', state: 'bad', label: t('stepRejected'), note: v.rejectedReason ? t('reason', { reason: v.rejectedReason }) : undefined });
-    return steps;
+  const step = (kind: string, state: StepState, label: string, extra: Partial<Step> = {}): Step => ({
+    kind,
+    state,
+    label,
+    said: state === 'done' ? t('done') : state === 'todo' ? t('todo') : state === 'current' ? t('current') : t('ended'),
+    ...extra,
+  });
+  const steps: Step[] = [step('submitted', 'done', t('stepSubmitted'), { when: formatDateTime(v.createdAt) })];
+  if (v.group) steps.push(step('assigned', 'done', t('stepAssigned', { group: v.group.name })));
+  else if (v.status === 'submitted') steps.push(step('assigned', 'current', t('stepTriage')));
+  if (v.status === 'rejected') return [...steps, step('rejected', 'bad', t('stepRejected'), { note: v.rejectedReason ? t('reason', { reason: v.rejectedReason }) : undefined })];
+  if (v.status === 'merged') return [...steps, step('merged', 'bad', t('stepMerged'), { note: v.mergedInto ? t('mergedInto', { code: v.mergedInto }) : undefined })];
+
+  const ratings = v.ratings ?? [];
+  const ratedAt = new Set(ratings.map((r) => r.createdAt));
+  const events = [
+    ...v.replies.map((r) => ({ at: r.createdAt, type: 'reply' as const })),
+    ...ratings.map((r) => ({ at: r.createdAt, type: 'rating' as const, satisfaction: r.satisfaction })),
+    // An unsatisfied rating's comment is kept as a follow-up at the rating's time: the rating says it.
+    ...v.followUps.filter((f) => !ratedAt.has(f.createdAt)).map((f) => ({ at: f.createdAt, type: 'follow-up' as const })),
+  ].sort((a, b) => a.at.localeCompare(b.at));
+  let cycle: 'open' | 'answered' | 'closed' = 'open';
+  for (const e of events) {
+    if (e.type === 'reply' && cycle === 'open') {
+      steps.push(step('answered', 'done', t('stepAnswered'), { when: formatDateTime(e.at) }));
+      cycle = 'answered';
+    } else if (e.type === 'rating') {
+      steps.push(step('rated', 'done', t('stepRated', { s: satisfactionName(e.satisfaction) }), { when: formatDateTime(e.at) }));
+      if (e.satisfaction === 'unsatisfied') steps.push(step('reopened', 'done', t('stepReopened')));
+      cycle = e.satisfaction === 'unsatisfied' ? 'open' : 'closed';
+    } else if (e.type === 'follow-up' && cycle !== 'open') {
+      steps.push(step('reopened', 'done', t('stepReopenedByFollowUp'), { when: formatDateTime(e.at) }));
+      cycle = 'open';
+    }
   }
-  if (v.status === 'merged') {
-    steps.push({ key: 'merged', state: 'bad', label: t('stepMerged'), note: v.mergedInto ? t('mergedInto', { code: v.mergedInto }) : undefined });
-    return steps;
+  if (open) {
+    if (v.dueAt) {
+      const overdue = new Date(v.dueAt).getTime() < Date.now();
+      steps.push(step('due', overdue ? 'bad' : 'current', overdue ? t('stepDueOverdue') : t('stepDue'), { when: formatDate(v.dueAt), ...(overdue ? { said: t('overdueState') } : {}) }));
+    }
+    steps.push(step('answered', 'todo', t('stepAnsweredTodo')));
   }
-  if (v.dueAt) {
-    const overdue = open && new Date(v.dueAt).getTime() < Date.now();
-    steps.push({ key: 'due', state: !open ? 'done' : overdue ? 'bad' : 'current', label: overdue ? t('stepDueOverdue') : t('stepDue'), when: formatDate(v.dueAt) });
-  }
-  if (v.status === 'reopened') {
-    if (lastReply) steps.push({ key: 'answered', state: 'done', label: t('stepAnswered'), when: formatDateTime(lastReply.createdAt) });
-    steps.push({ key: 'reopened', state: 'current', label: t('stepReopened') });
-  } else if (lastReply && !open) {
-    steps.push({ key: 'answered', state: 'done', label: t('stepAnswered'), when: formatDateTime(lastReply.createdAt) });
-  } else {
-    steps.push({ key: 'answered', state: 'todo', label: t('stepAnsweredTodo') });
-  }
-  steps.push(
-    v.status === 'closed'
-      ? { key: 'closed', state: 'done', label: t('stepClosed'), note: v.satisfaction ? t('rated', { s: satisfactionName(v.satisfaction) }) : undefined }
-      : { key: 'closed', state: 'todo', label: t('stepClosedTodo') },
-  );
+  if (v.status === 'closed') steps.push(step('closed', 'done', cycle === 'closed' ? t('stepClosed') : t('stepAutoClosed')));
+  else steps.push(step('closed', 'todo', t('stepClosedTodo')));
   return steps;
 };
 
 const Timeline = (props: { view: View }) => (
   <ol class="timeline" aria-label={t('progress')}>
-    {stepsFor(props.view).map((s) => (
-      <li class={s.state} key={s.key} data-step={s.key} aria-current={s.state === 'current' ? 'step' : undefined}>
+    {stepsFor(props.view).map((s, i) => (
+      <li class={s.state} key={i} data-step={s.kind} aria-current={s.state === 'current' ? 'step' : undefined}>
         <span class="dot" aria-hidden="true">
           {s.state === 'done' ? '✓' : s.state === 'bad' ? '!' : ''}
         </span>
         <span class="step">{s.label}</span>
-        <span class="sr-only"> ({s.state === 'done' ? t('done') : s.state === 'todo' ? t('todo') : t('current')})</span>
+        <span class="sr-only"> ({s.said})</span>
         {s.when ? <div class="when">{s.when}</div> : null}
         {s.note ? <div class="text">{s.note}</div> : null}
       </li>
@@ -195,7 +228,8 @@ const Conversation = (props: { view: View }) => {
     ...props.view.replies.map((r) => ({ type: 'reply' as const, at: r.createdAt, body: r.body, who: r.by.groupName, key: r.id })),
     ...props.view.followUps.map((f, i) => ({ type: 'mine' as const, at: f.createdAt, body: f.body, who: '', key: `f${i}` })),
   ].sort((a, b) => a.at.localeCompare(b.at));
-  if (!entries.length) return <p class="muted">{t('noReplies')}</p>;
+  // "An answer will show here" only where one may still come.
+  if (!entries.length) return (openStatuses as string[]).includes(props.view.status) ? <p class="muted">{t('noReplies')}</p> : null;
   return (
     <ul class="conversation" id="conversation">
       {entries.map((e) => (
@@ -492,16 +526,13 @@ const App = () => {
               <h2 id="progress-heading">{t('progress')}</h2>
               <Timeline view={view} />
             </section>
-            <section class="card" aria-labelledby="conversation-heading">
-              <h2 id="conversation-heading">{t('conversation')}</h2>
-              <Conversation view={view} />
-            </section>
-            {view.status === 'answered' ? <Rating code={active.code} accessKey={active.key} onDone={refresh} /> : null}
-            {view.satisfaction && view.status !== 'closed' ? (
-              <p class="notice" id="rated">
-                {t('rated', { s: satisfactionName(view.satisfaction) })}
-              </p>
+            {view.replies.length || view.followUps.length || (openStatuses as string[]).includes(view.status) ? (
+              <section class="card" aria-labelledby="conversation-heading">
+                <h2 id="conversation-heading">{t('conversation')}</h2>
+                <Conversation view={view} />
+              </section>
             ) : null}
+            {view.status === 'answered' ? <Rating code={active.code} accessKey={active.key} onDone={refresh} /> : null}
             {view.status !== 'rejected' && view.status !== 'merged' ? (
               <FollowUp code={active.code} accessKey={active.key} onDone={refresh} />
             ) : null}
