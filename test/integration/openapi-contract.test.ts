@@ -18,7 +18,17 @@ import { ownUnit, people, type Person } from '../support/staff-people';
  *
  * A NEW ROUTE needs an operation (shared/schemas/openapi-operations.ts) and an exchange here.
  */
-const files = useTestStack();
+// Low enough for the last test to reach the rate limit's 429, above what the others write.
+process.env.YIJIAN_RATE_LIMIT = '40/600';
+/** Mail to this address fails, so that the office has kept notices to list, redrive and discard. */
+const undeliverable = 'kept@example.com';
+const files = useTestStack({
+  retryBaseMs: 5,
+  mailer: (outbox) => async (message) => {
+    if (message.to.includes(undeliverable)) throw Object.assign(new Error('rejected'), { name: 'MessageRejected' });
+    return outbox(message);
+  },
+});
 const tokens = {} as Record<Person, string>;
 let backend: OpenAPIBackend;
 const counts = { requests: 0, invalidRequests: 0, responses: 0 };
@@ -199,12 +209,28 @@ describe('every route against the OpenAPI document', () => {
   });
 
   it('kept notices (office)', async () => {
-    await exchange('GET', '/api/admin/notices', 200, { as: 'office' });
+    for (const title of ['发不出的确认一', '发不出的确认二']) {
+      await exchange('POST', '/api/submissions', 201, { body: { ...submission, title, contact: { email: undeliverable } } });
+    }
+    await files.stack.drainNotifications(30_000);
+    const kept = await exchange('GET', '/api/admin/notices', 200, { as: 'office' });
+    const notices = (kept.json as { notices: { id: string; to: string[] }[] }).notices.filter((n) => n.to.includes(undeliverable));
+    expect(notices.length).toBeGreaterThanOrEqual(2);
+    await exchange('POST', `/api/admin/notices/${notices[0].id}/redrive`, 202, { as: 'office' });
+    await exchange('DELETE', `/api/admin/notices/${notices[1].id}`, 200, { as: 'office' });
     await exchange('GET', '/api/admin/notices', 403, { as: 'own' });
     const unknown = Buffer.from('YJ-0000-0000#created#submitter', 'utf8').toString('base64url');
     await exchange('POST', `/api/admin/notices/${unknown}/redrive`, 404, { as: 'office' });
     await exchange('DELETE', `/api/admin/notices/${unknown}`, 404, { as: 'office' });
     await exchange('DELETE', '/api/admin/notices/not%20an%20id', 400, { as: 'office', invalid: true });
+  });
+
+  it('public writes past the rate limit: 429 with Retry-After and where to fetch a challenge', async () => {
+    const send = () => fetch(`${files.stack.url}/api/submissions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(submission) });
+    // Unchecked until the limit is reached (their 201s are checked above); then checked.
+    for (let i = 0; i < 60 && (await send()).status !== 429; i++);
+    const limited = await exchange('POST', '/api/submissions', 429, { body: submission });
+    expect(limited.json).toMatchObject({ type: 'https://yijian.example/problems/rate-limited', challenge: '/api/challenge' });
   });
 
   it('a known path with a method it does not have answers 405 with Allow', async () => {

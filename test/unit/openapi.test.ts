@@ -44,6 +44,26 @@ describe('the served OpenAPI document', () => {
     expect(unschematised).toEqual([]);
   });
 
+  it('links only to operations it has, with parameters they take', () => {
+    const operations = new Map(Object.values(document.paths).flatMap((ops) => Object.values(ops)).map((op) => [op.operationId, op as unknown as { parameters?: { name: string; in: string }[] }]));
+    let links = 0;
+    for (const operation of operations.values()) {
+      for (const response of Object.values((operation as unknown as Operation).responses)) {
+        for (const link of Object.values((response as { links?: Record<string, { operationId: string; parameters: Record<string, string> }> }).links ?? {})) {
+          links++;
+          const target = operations.get(link.operationId);
+          expect(target, link.operationId).toBeDefined();
+          for (const name of Object.keys(link.parameters)) {
+            const [where, bare] = name.includes('.') ? name.split('.') : [undefined, name];
+            expect(target!.parameters?.some((p) => p.name === bare && (where === undefined || p.in === where)), `${link.operationId} takes ${name}`).toBe(true);
+          }
+        }
+      }
+    }
+    // A receipt's three, an item's four (from three operations), a session's five (from three).
+    expect(links).toBeGreaterThanOrEqual(3 + 4 * 3 + 5 * 3);
+  });
+
   it('passes the Redocly linter (recommended-strict, offline)', async () => {
     const config = await createConfig({
       extends: ['recommended-strict'],
