@@ -3,7 +3,7 @@
  * items marked. It opens on what needs action: the office's 待分办 (submitted), a group's 待处理
  * (its open items); "all" is a choice, kept in the URL as an empty status.
  */
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import type { ItemSummary } from '../../../shared/schemas/staff';
 import { formatDate, formatDateTime } from '../lib/i18n';
 import { kindName, kinds, openStatuses, statusIds, statusName } from '../lib/terms';
@@ -43,7 +43,10 @@ export const Queue = (props: { ctx: Ctx; query: URLSearchParams }) => {
   const [loading, setLoading] = useState(true);
   const [error, setError] = useState<Said | null>(null);
 
+  // Only the latest request's answer is shown: an earlier view's, arriving late, would replace it.
+  const latest = useRef(0);
   const fetchPage = async (after?: string) => {
+    const request = ++latest.current;
     setLoading(true);
     setError(null);
     // Only the filters that are set: "all" (an empty status in the URL) sends none.
@@ -51,6 +54,7 @@ export const Queue = (props: { ctx: Ctx; query: URLSearchParams }) => {
     q.set('limit', '25');
     if (after) q.set('cursor', after);
     const r = await ctx.api<{ items: ItemSummary[]; nextCursor?: string }>('GET', `/api/items?${q}`);
+    if (request !== latest.current) return;
     setLoading(false);
     if (!r.ok) {
       // What was listed before belongs to a question the person may no longer ask (403): not kept under the message.
