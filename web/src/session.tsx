@@ -11,7 +11,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import type { PublicSessionView } from '../../shared/schemas/session';
 import { apiRequest, type ApiResult } from './lib/api';
 import { dictionary, useLang } from './lib/i18n';
-import { roomProblemText } from './lib/messages';
+import { roomProblemText, said, type Said } from './lib/messages';
 import { prepareProof, publicWrite } from './lib/room';
 import { defaultTimeZone, sessionTime } from './lib/session-time';
 import { Receipt, SubmissionForm, useFormData, useKeptReceipt } from './lib/submission-form';
@@ -109,22 +109,24 @@ const sessionProblem = (r: ApiResult): 'closed' | 'badLink' | null => {
   return null;
 };
 
-const commonProblem = (r: ApiResult): string =>
-  roomProblemText(r.problem, r.headers.get('retry-after')) ??
-  (r.status === 0
-    ? t('network')
-    : r.status === 429
-      ? t('rateLimited', { s: r.headers.get('retry-after') ?? '60' })
-      : r.status === 503
-        ? t('busy')
-        : t('failed', { status: r.status }));
+/** Drawn at each render (a `Said`), so a language switch redraws it. */
+const commonProblem = (r: ApiResult): Said =>
+  said(() =>
+    roomProblemText(r.problem, r.headers.get('retry-after')) ??
+    (r.status === 0
+      ? t('network')
+      : r.status === 429
+        ? t('rateLimited', { s: r.headers.get('retry-after') ?? '60' })
+        : r.status === 503
+          ? t('busy')
+          : t('failed', { status: r.status })));
 
 const Rating = (props: { code: string; sessionKey: string; onClosed: () => void; onBadLink: () => void }) => {
   const [score, setScore] = useState<number | null>(null);
   const [comment, setComment] = useState('');
   const [busy, setBusy] = useState(false);
   const [sent, setSent] = useState<number | null>(null);
-  const [error, setError] = useState('');
+  const [error, setError] = useState<Said | null>(null);
   /** A tap (pointer) on a star sends at once; arrow keys only move the choice, Enter or the button sends. */
   const pointerAt = useRef(0);
   // A rating is one tap, maybe the page's first touch: the proof of work starts with the page.
@@ -133,7 +135,7 @@ const Rating = (props: { code: string; sessionKey: string; onClosed: () => void;
   const send = async (n: number) => {
     if (busy) return;
     setBusy(true);
-    setError('');
+    setError(null);
     const body: Record<string, unknown> = { score: n };
     if (comment.trim()) body.comment = comment.trim();
     const r = await publicWrite('POST', `/api/public/sessions/${encodeURIComponent(props.code)}/ratings`, {
@@ -169,7 +171,7 @@ const Rating = (props: { code: string; sessionKey: string; onClosed: () => void;
   return (
     <section class="card" aria-labelledby="rate-heading">
       <h2 id="rate-heading">{t('rateHeading')}</h2>
-      {error ? <Banner kind="bad">{error}</Banner> : null}
+      {error ? <Banner kind="bad">{error.text()}</Banner> : null}
       <div class="field">
         <label for="rating-comment">{t('comment')}</label>
         <input type="text" id="rating-comment" value={comment} autoComplete="off" aria-describedby="rating-comment-count" onInput={(e) => setComment((e.target as HTMLInputElement).value)} />
@@ -232,7 +234,7 @@ const SessionProblem = (props: { kind: 'bad' | 'warn'; text: string }) => (
 type State =
   | { kind: 'loading' }
   | { kind: 'badLink' }
-  | { kind: 'error'; message: string }
+  | { kind: 'error'; message: Said }
   | { kind: 'ready'; session: PublicSessionView };
 
 const App = () => {
@@ -242,7 +244,7 @@ const App = () => {
   const [state, setState] = useState<State>({ kind: 'loading' });
   // Kept per session link (this tab only) until the person says they have kept it.
   const { receipt, keep: setReceipt, forget } = useKeptReceipt(`session:${link.code}`);
-  const [notice, setNotice] = useState('');
+  const [notice, setNotice] = useState<Said | null>(null);
 
   const load = async () => {
     if (!link.code || !link.key) {
@@ -261,7 +263,7 @@ const App = () => {
 
   const markClosed = () => {
     setState((s) => (s.kind === 'ready' ? { kind: 'ready', session: { ...s.session, open: false } } : s));
-    setNotice(t('closedShort'));
+    setNotice(said(() => t('closedShort')));
   };
   const timeZone = form?.campaign.timezone ?? defaultTimeZone;
 
@@ -274,7 +276,7 @@ const App = () => {
   } else if (state.kind === 'error') {
     content = (
       <div class="card">
-        <Banner kind="bad">{state.message}</Banner>
+        <Banner kind="bad">{state.message.text()}</Banner>
         <button type="button" onClick={() => void load()}>
           {t('retry')}
         </button>
@@ -302,7 +304,7 @@ const App = () => {
             <dd>{session.phase.name}</dd>
           </dl>
         </section>
-        {notice ? <Banner kind="warn">{notice}</Banner> : null}
+        {notice ? <Banner kind="warn">{notice.text()}</Banner> : null}
         {!session.open ? (
 <SessionProblem kind="warn" text={t('closed')} />
         ) : receipt ? (
