@@ -259,6 +259,12 @@ describe('the console', () => {
       expect(await field.getAttribute('aria-describedby'), id).toContain(`${id}-error`);
       expect(await page.locator(`#${id}-error`).innerText(), id).toContain(says);
     }
+    // Every problem of the summary links to an element of the form, a field where it has one.
+    const targets = await page.locator('#directory-problems a').evaluateAll((links) =>
+      links.map((a) => document.getElementById(a.getAttribute('href')!.slice(1))?.tagName ?? `missing ${a.getAttribute('href')}`),
+    );
+    expect(targets.length).toBeGreaterThanOrEqual(3);
+    for (const tag of targets) expect(['INPUT', 'SELECT', 'TEXTAREA']).toContain(tag);
     // The summary links to the fields, and stays on the page (the console routes by fragment).
     await page.locator('#directory-problems a[href="#dir-sla-problem"]').click();
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('dir-sla-problem');
