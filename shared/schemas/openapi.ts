@@ -184,7 +184,7 @@ const description = [
   '- Free text (titles, bodies, comments, notes, reasons) is refused (400) when it holds C0 or C1 control characters other than tab and newlines, bidirectional embeddings, overrides or isolates (U+202A..U+202E, U+2066..U+2069), lone surrogates, or only invisible characters; lengths count Unicode code points.',
   '- A submission with `anonymous: true` carries no `contact`; only `kind: feedback` carries a `rating`; `contact` has at least one field (the schema says so with if/then and minProperties).',
   '- A missing `X-Access-Key` (or `X-Session-Key`) is answered like a wrong one: 404, the same as an unknown code.',
-  '- Unknown JSON fields are refused (400), so a typo is never dropped silently. Invalid UTF-8 is refused, never replaced.',
+  '- Unknown JSON fields are refused (400), so a typo is never dropped silently; so are query parameters an operation does not declare, where it declares some (one that declares none ignores any). Invalid UTF-8 is refused, never replaced.',
   '- An unknown path under /api/ answers 404; a known path with a method it does not have answers 405 with `Allow` listing the methods it has.',
   '- Errors are RFC 9457 problem documents (`application/problem+json`) with `type`, `title`, `status`, `detail`, and `errors[]` (field errors by path) or `challenge` (where to fetch a proof of work) where they apply.',
 ].join('\n');

@@ -49,7 +49,8 @@ export const dashboardView = /* @__PURE__ */ schema(() => z.object({
   generatedAt: isoInstant,
   totals: z.record(z.string(), count),
   byGroup: z.array(z.object({
-    groupId: z.string(),
+    /** null: the office's own queue (items no group has yet), shown to the office and leaders. */
+    groupId: z.nullable(z.string()),
     name: z.string(),
     open: count,
     overdue: count,

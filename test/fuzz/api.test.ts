@@ -11,6 +11,7 @@ import { idempotencyKeyHash } from '../../shared/domain/idempotency';
 import { normalizeTrackingCode } from '../../shared/domain/tracking-code';
 import { api, leakPattern, startTestStack, type Api } from '../support/stack';
 import { countQuery } from '../support/table-reads';
+import { disagreement } from './document-check';
 import {
   authorization,
   bodyFor,
@@ -37,6 +38,8 @@ import {
  * nothing internal shows (leakPattern, the table name, internal attribute names). For a rejected
  * write: nothing was stored (the item count, the target item's version and events, the directory,
  * the idempotency record). An accepted submission is readable with its key, exactly as sent.
+ * And every exchange agrees with the OpenAPI document (./document-check.ts): a documented status
+ * with a valid body, no accepted request the document refuses, 404/405 where it has no operation.
  *
  * Cases: YIJIAN_FUZZ_RUNS in total (default 1,000; `npm run fuzz` sets 20,000), shared between the
  * endpoints by weight. YIJIAN_FUZZ_SEED replays a run (fast-check prints the seed of a failure).
@@ -680,6 +683,9 @@ const runCase = async (endpoint: Endpoint, plan: Plan) => {
     answer = await call();
   }
   checkAnswer(built.wire, answer);
+  const contentType = String(answer.headers['content-type'] ?? '').split(';')[0].trim();
+  const againstDocument = await disagreement({ ...built.wire, status: answer.status, contentType, text: answer.text });
+  if (againstDocument) throw new Error(`the OpenAPI document disagrees: ${againstDocument}\n${describeCase(built.wire, answer)}`);
   // What an accepted write stored may come back in later answers (lists, views, exports).
   if (answer.status < 300 && plan.method !== 'GET') for (const echo of caseEchoes) storedEchoes.add(echo);
   if (endpoint.kind === 'submission') await afterSubmission(built, answer);

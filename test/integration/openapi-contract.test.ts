@@ -42,7 +42,7 @@ beforeAll(async () => {
   // schema objects by 3.0's rules and refuses what 3.1 allows: const, if/then, propertyNames, a
   // description beside $ref); the document's structure is the Redocly linter's to check
   // (test/unit/openapi.test.ts, 3.1-aware). Requests and answers are validated in full.
-  backend = new OpenAPIBackend({ definition: (await served.json()) as Document, validate: true, strict: true, quick: true, coerceTypes: true });
+  backend = new OpenAPIBackend({ definition: (await served.json()) as Document, validate: true, strict: true, quick: true, coerceTypes: true, ignoreTrailingSlashes: false });
   await backend.init();
 });
 
