@@ -18,8 +18,9 @@ export const LangSwitch = () => {
   );
 };
 
+/** The public pages' bar is one fixed row (styles.css); the console's, with its tools, may wrap. */
 export const TopBar = (props: { title: string; sub?: string; children?: ComponentChildren }) => (
-  <header class="topbar">
+  <header class={props.children ? 'topbar tools' : 'topbar'}>
     <a class="brand" href="/">
       {props.title}
     </a>
