@@ -4,6 +4,7 @@ import type { Principal } from '../shared/domain/access';
 import { getItem } from '../shared/data/items';
 import { assignItem, replyToItem, transitionItem } from '../shared/services/item-actions';
 import { addFollowUp, rate, submit } from '../shared/services/public-desk';
+import type { Resolved, Satisfaction } from '../shared/schemas/submission';
 
 /**
  * Plays the demo items' stories (shared/demo/items.ts) through the services the handlers call, on a
@@ -15,6 +16,8 @@ import { addFollowUp, rate, submit } from '../shared/services/public-desk';
 const day = 86_400_000;
 /** The public writer of a seed: no address, so the room neither counts it nor asks for a proof. */
 const seeder = { address: '' };
+
+const demoResolved: Record<Satisfaction, Resolved> = { satisfied: 'yes', basically: 'partly', unsatisfied: 'no' };
 
 const office: Principal = { sub: 'demo-office', name: '办公室', office: true, leader: false, groups: [] };
 /** The group's demo user, as the console's sign-in picker names it (web/src/console/auth.ts). */
@@ -45,7 +48,8 @@ const playStep = async (deps: Deps, step: DemoStep, code: string, accessKey: str
     case 'merge':
       return transitionItem(deps, office, code, undefined, { action: 'merge', targetId: codeByTitle.get(step.into) });
     case 'rate':
-      return rate(deps, code, accessKey, step.satisfaction, step.comment, seeder);
+      // The demo's people answer "was it resolved?" as their satisfaction suggests.
+      return rate(deps, code, accessKey, { satisfaction: step.satisfaction, resolved: demoResolved[step.satisfaction], comment: step.comment }, seeder);
     case 'follow-up':
       return addFollowUp(deps, code, accessKey, step.body, seeder);
   }

@@ -1,7 +1,7 @@
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import type { Kind } from '../schemas/directory';
-import type { Satisfaction, Status } from '../schemas/submission';
+import type { Resolved, Satisfaction, Status } from '../schemas/submission';
 import type { DbDeps, Deps } from '../deps';
 import { queryAll } from './db';
 import { eventSk, idempotencyKey, type ItemSource, isEventRecord, itemIndexKeyNames, itemIndexKeys, itemPk, itemSk } from './keys';
@@ -46,6 +46,13 @@ export interface ItemRecord {
   rating?: number;
   satisfaction?: Satisfaction;
   satisfactionComment?: string;
+  /** The latest rating's answer to "was it resolved?" (the resolution rate). */
+  resolved?: Resolved;
+  /** When first routed to a group; `respondBy` ends its response window (`responseWorkingDays`). */
+  routedAt?: string;
+  respondBy?: string;
+  /** The first staff action (start or public reply) after routing: the response rate counts it. */
+  respondedAt?: string;
   recommended: boolean;
   rejectedReason?: string;
   mergedInto?: string;

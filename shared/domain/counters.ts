@@ -1,6 +1,6 @@
 import { isOpen } from './lifecycle';
 import { kindIds, type Kind } from '../schemas/directory';
-import { satisfactionSchema, statusSchema, type Satisfaction, type Status } from '../schemas/submission';
+import { resolvedSchema, satisfactionSchema, statusSchema, type Resolved, type Satisfaction, type Status } from '../schemas/submission';
 
 /**
  * Dashboard counters. An item *contributes* a set of counts to the counter of its (phase, queue);
@@ -16,6 +16,11 @@ import { satisfactionSchema, statusSchema, type Satisfaction, type Status } from
  *   first_reply_<lower>h     first replies that took from <lower> hours up to the next bucket's
  *                            lower bound (`firstReplyBuckets`)       first_reply_48h
  *   unit_<unitId>_total      a unit's items; _open: those open; _problems: those of kind problem
+ *   resolved_<answer>        the latest rating's `resolved` answer  resolved_yes
+ *   response_in_time         routed items first acted on (start or public reply) by `respondBy`
+ *   response_late            routed items first acted on after `respondBy`
+ *   respond_by_<instant>     routed items not acted on yet whose window ends at that instant
+ *                                                                     respond_by_2026-12-08T15:59:59.999Z
  *
  * Storage (shared/data/counters.ts): the layout item `COUNTERS` / `#LAYOUT` lists these names as
  * `slots`, in storage order; each (phase, queue) counter is one binary value `c` holding one
@@ -35,6 +40,14 @@ import { satisfactionSchema, statusSchema, type Satisfaction, type Status } from
  * per due instant, a number per (phase, queue) cell (`study#g1`) and their sum `pending`. The
  * dashboard adds the buckets whose instant is past: due dates are the end of a working day, so
  * that read costs the due instants since the last sweep, never the items that fell due.
+ *
+ * The response rate's denominator grows with time too: a routed item not acted on yet counts once
+ * its `respondBy` has passed. Such items are counted per window end (`respond_by_<instant>`, the
+ * end of a working day), and the dashboard adds the slots whose instant is past. The tally appends
+ * a slot the first time it meets a window end, so the layout grows by one slot per working day on
+ * which something was routed: with the calendar, never with the number of items (the same slots
+ * at 500 items as at 5,000 over the same weeks). Acting on an item moves its count from its
+ * window's slot to `response_in_time` or `response_late`.
  */
 export interface CountedItem {
   readonly phase: string;
@@ -45,7 +58,13 @@ export interface CountedItem {
   readonly dueAt?: string;
   readonly overdueNotifiedFor?: string;
   readonly satisfaction?: Satisfaction;
+  readonly resolved?: Resolved;
   readonly createdAt: string;
+  /** When it was first routed to a group, and the end of its response window (`responseWorkingDays`). */
+  readonly routedAt?: string;
+  readonly respondBy?: string;
+  /** Its first staff action (start or public reply) after routing. */
+  readonly respondedAt?: string;
   readonly firstReplyAt?: string;
 }
 
@@ -72,7 +91,20 @@ export const countName = {
   overdue: 'overdue',
   firstReply: (lower: number) => `first_reply_${lower}h`,
   unit: (unitId: string, what: 'total' | 'open' | 'problems') => `unit_${unitId}_${what}`,
+  resolved: (answer: Resolved) => `resolved_${answer}`,
+  responseInTime: 'response_in_time',
+  responseLate: 'response_late',
+  respondBy: (instant: string) => `respond_by_${instant}`,
 } as const;
+
+const respondByPattern = /^respond_by_(.+)$/;
+
+/** The window ends a set of counts names, with their counts: `respond_by_<instant>` -> [instant, n]. */
+export const respondBySlots = (counts: Counts): [string, number][] =>
+  Object.entries(counts).flatMap(([name, n]) => {
+    const instant = respondByPattern.exec(name)?.[1];
+    return instant ? [[instant, n] as [string, number]] : [];
+  });
 
 /** Every slot name a directory's units imply, in the order the layout first lists them. */
 export const allCountNames = (unitIds: readonly string[]): string[] => [
@@ -82,6 +114,9 @@ export const allCountNames = (unitIds: readonly string[]): string[] => [
   countName.overdue,
   ...firstReplyBuckets.map(countName.firstReply),
   ...unitIds.flatMap((id) => (['total', 'open', 'problems'] as const).map((what) => countName.unit(id, what))),
+  ...resolvedSchema.options.map(countName.resolved),
+  countName.responseInTime,
+  countName.responseLate,
 ];
 
 /** The units a set of counts names (unit ids may hold '_': the prefix and suffix are cut off). */
@@ -132,6 +167,10 @@ export const contributions = (item: CountedItem): Counts => {
     if (item.kind === 'problem') counts[countName.unit(item.unitId, 'problems')] = 1;
   }
   if (item.satisfaction) counts[countName.rating(item.satisfaction)] = 1;
+  if (item.resolved) counts[countName.resolved(item.resolved)] = 1;
+  if (item.routedAt && item.respondBy) {
+    counts[!item.respondedAt ? countName.respondBy(item.respondBy) : item.respondedAt <= item.respondBy ? countName.responseInTime : countName.responseLate] = 1;
+  }
   if (open && item.dueAt && item.overdueNotifiedFor === item.dueAt) counts[countName.overdue] = 1;
   if (item.firstReplyAt) {
     const hours = (Date.parse(item.firstReplyAt) - Date.parse(item.createdAt)) / 3_600_000;

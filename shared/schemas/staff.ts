@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 import { schema } from './schema';
 import { kindSchema } from './directory';
-import { satisfactionSchema, statusSchema } from './submission';
+import { resolvedSchema, satisfactionSchema, statusSchema } from './submission';
 import { idSchema, isoInstant, text } from './text';
 
 export const itemIdParams = /* @__PURE__ */ schema(() => z.strictObject({ id: z.string().check(z.maxLength(64)) }));
@@ -101,6 +101,11 @@ export const itemView = /* @__PURE__ */ schema(() => z.extend(itemSummary, {
     z.object({ at: isoInstant, by: staffActor, action: z.string(), from: z.optional(statusSchema), to: z.optional(statusSchema), note: z.optional(z.string()) }),
   ),
   satisfaction: z.optional(satisfactionSchema),
+  resolved: z.optional(resolvedSchema),
+  /** The response rate's times (API.md "The three rates"): first routed, window end, first staff action. */
+  routedAt: z.optional(isoInstant),
+  respondBy: z.optional(isoInstant),
+  respondedAt: z.optional(isoInstant),
   mergedInto: z.optional(z.string()),
   rejectedReason: z.optional(z.string()),
   phase: z.string(),

@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 import { schema } from './schema';
 import { kindSchema } from './directory';
-import { satisfactionSchema, statusSchema } from './submission';
+import { resolvedSchema, satisfactionSchema, statusSchema } from './submission';
 
 /**
  * What the stream workers read from a change's image, checked before they act on it: an image
@@ -21,8 +21,12 @@ export const countedItemImage = /* @__PURE__ */ schema(() => z.looseObject({
   dueAt: optionalString(),
   overdueNotifiedFor: optionalString(),
   satisfaction: z.optional(satisfactionSchema),
+  resolved: z.optional(resolvedSchema),
   createdAt: z.string(),
   firstReplyAt: optionalString(),
+  routedAt: optionalString(),
+  respondBy: optionalString(),
+  respondedAt: optionalString(),
 }));
 
 /** An item as the notify worker plans and writes its messages (shared/notify/templates.ts). */

@@ -9,6 +9,10 @@ export type Status = z.infer<typeof statusSchema>;
 export const satisfactionSchema = /* @__PURE__ */ schema(() => z.enum(['satisfied', 'basically', 'unsatisfied']));
 export type Satisfaction = z.infer<typeof satisfactionSchema>;
 
+/** The rating's "问题解决了吗？" (was the problem resolved?): the resolution rate counts it. */
+export const resolvedSchema = /* @__PURE__ */ schema(() => z.enum(['yes', 'partly', 'no']));
+export type Resolved = z.infer<typeof resolvedSchema>;
+
 export const contactSchema = /* @__PURE__ */ schema(() => z.strictObject({
   name: z.optional(text(1, 60)),
   email: z.optional(z.email({ message: 'Must be an e-mail address.' }).check(z.maxLength(254))),
@@ -74,6 +78,7 @@ export const followUpBody = /* @__PURE__ */ schema(() => z.strictObject({ body: 
 
 export const ratingBody = /* @__PURE__ */ schema(() => z.strictObject({
   satisfaction: satisfactionSchema,
+  resolved: z.optional(resolvedSchema),
   comment: z.optional(text(1, 1000)),
 }));
 
@@ -92,6 +97,7 @@ export const publicSubmissionView = /* @__PURE__ */ schema(() => z.object({
   satisfaction: z.optional(satisfactionSchema),
   /** The submitter's rating of each answer cycle, oldest first (an unsatisfied one reopened the item). */
   ratings: z.array(z.object({ satisfaction: satisfactionSchema, createdAt: isoInstant })),
+  resolved: z.optional(resolvedSchema),
   rejectedReason: z.optional(z.string()),
   mergedInto: z.optional(z.string()),
 }));

@@ -2,13 +2,14 @@ import type { Deps } from '../deps';
 import { readCounters, readDueBucketsBefore } from '../data/counters';
 import type { Principal } from '../domain/access';
 import { contributions, countName, firstReplyHistogram, medianFromHistogram, parseCounterCell, pendingDue, unitsOf, type Counts } from '../domain/counters';
+import { rateOf, ratesOf } from '../domain/rates';
 import { openStatuses } from '../domain/lifecycle';
-import { kindIds } from '../schemas/directory';
+import { kindIds, minCountOf } from '../schemas/directory';
 import { statusSchema, type Status } from '../schemas/submission';
 import { officeName, requireDirectory } from './directory';
 import { allForPrincipal, scopeFor } from './item-lists';
 
-/** Counts per queue (`groupId`, undefined for the office queue) and the items overdue beyond them. */
+/** Counts per queue (`groupId`, undefined for the office queue) and the items time has moved beyond them. */
 interface Tallies {
   readonly rows: readonly { readonly groupId: string | undefined; readonly counts: Counts }[];
   /** Per queue (`-` the office's): open items past due that `rows` do not count as overdue. */
@@ -98,10 +99,12 @@ export const dashboard = async (deps: Deps, principal: Principal, query: Dashboa
       answered: inStatus(counts, 'answered'),
       closed: inStatus(counts, 'closed'),
       medianFirstReplyHours: medianFromHistogram(firstReplyHistogram(counts)),
+      rates: ratesOf(counts, nowIso),
     };
   });
 
   const unitNames = new Map(directory.units.map((u) => [u.id, u.name]));
+  const minCount = minCountOf(directory);
   const byUnit = unitsOf(all)
     .map((unitId) => ({
       unitId,
@@ -111,7 +114,10 @@ export const dashboard = async (deps: Deps, principal: Principal, query: Dashboa
       problems: all[countName.unit(unitId, 'problems')] ?? 0,
     }))
     .filter((u) => u.total > 0)
-    .sort((a, b) => b.total - a.total || b.open - a.open || a.unitId.localeCompare(b.unitId));
+    .sort((a, b) => b.total - a.total || b.open - a.open || a.unitId.localeCompare(b.unitId))
+    // Small counts could point at a person: only the office sees a unit's numbers below the minimum
+    // (the rows keep their place in the order, which says no more than "fewer than minCount").
+    .map((u) => (principal.office || u.total >= minCount ? u : { unitId: u.unitId, name: u.name, total: null, open: null, problems: null, suppressed: true as const }));
 
   const [satisfied, basically, unsatisfied] = (['satisfied', 'basically', 'unsatisfied'] as const).map((s) => all[countName.rating(s)] ?? 0);
   const rated = satisfied + basically + unsatisfied;
@@ -121,6 +127,7 @@ export const dashboard = async (deps: Deps, principal: Principal, query: Dashboa
     byGroup,
     byUnit,
     byKind: Object.fromEntries(kindIds.map((k) => [k, all[countName.kind(k)] ?? 0])),
-    satisfaction: { satisfied, basically, unsatisfied, rate: rated ? Math.round(((satisfied + basically) / rated) * 1000) / 1000 : null },
+    satisfaction: { satisfied, basically, unsatisfied, rate: rateOf(satisfied + basically, rated).rate },
+    rates: ratesOf(all, nowIso),
   };
 };

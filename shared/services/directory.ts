@@ -3,7 +3,7 @@ import { getDirectory } from '../data/directory';
 import type { DbDeps, Deps } from '../deps';
 import { addWorkingDays, type WorkingCalendar } from '../domain/calendar';
 import { UnavailableError } from '../domain/errors';
-import type { Directory } from '../schemas/directory';
+import { responseWorkingDaysOf, type Directory } from '../schemas/directory';
 
 /**
  * The directory, cached per process for a short while: every submission needs it (routing, the
@@ -71,6 +71,12 @@ export const calendarOf = (directory: Pick<Directory, 'campaign' | 'holidays' | 
 /** When an item of `kind` that starts its clock at `from` is due: the kind's SLA, in the office's working days. */
 export const dueDateFor = (directory: Directory, kind: keyof Directory['sla'], from: Date): string =>
   addWorkingDays(from, directory.sla[kind], calendarOf(directory)).toISOString();
+
+/** An item routed to a group at `at`: when, and the end of its response window (`responseWorkingDays`), for the response rate. */
+export const routingTimes = (directory: Directory, at: Date): { routedAt: string; respondBy: string } => ({
+  routedAt: at.toISOString(),
+  respondBy: addWorkingDays(at, responseWorkingDaysOf(directory), calendarOf(directory)).toISOString(),
+});
 
 export const officeName = '领导小组办公室';
 

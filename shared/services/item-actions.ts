@@ -5,10 +5,11 @@ import { getItem, getItemWithEvents, type EventRecord, type ItemChange, type Ite
 import { canAct, canReadItem, type Principal, type StaffAction } from '../domain/access';
 import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from '../domain/errors';
 import { maxReplies, nextStatus, type Action } from '../domain/lifecycle';
+import { firstResponse } from '../domain/rates';
 import { normalizeTrackingCode } from '../domain/tracking-code';
 import { countMetric } from '../observability/metrics';
 import type { Status } from '../schemas/submission';
-import { dueDateFor, requireDirectory } from './directory';
+import { dueDateFor, requireDirectory, routingTimes } from './directory';
 import { toItemView } from './views';
 
 /** What staff do to one item: read it, assign, reply or note, and the other transitions. */
@@ -86,7 +87,7 @@ export const assignItem = async (deps: Deps, principal: Principal, id: string, i
     ifMatch,
     action: 'assign',
     change: (current, to, now) => ({
-      set: { status: to, groupId: group.id, dueAt: dueDateFor(directory, current.kind, now), updatedAt: now.toISOString() },
+      set: { status: to, groupId: group.id, dueAt: dueDateFor(directory, current.kind, now), ...(current.routedAt ? {} : routingTimes(directory, now)), updatedAt: now.toISOString() },
       event: history(principal, current, to, now, 'assign', input.note ? `→ ${group.name}: ${input.note}` : `→ ${group.name}`),
     }),
   });
@@ -120,6 +121,7 @@ export const replyToItem = async (
           status: to,
           updatedAt: at,
           ...(input.visibility === 'public' && !current.firstReplyAt ? { firstReplyAt: at } : {}),
+          ...(input.visibility === 'public' ? firstResponse(current, at) : {}),
           // The auto-close clock runs from the latest answer.
           ...(input.visibility === 'public' ? { answeredAt: at } : {}),
         },
@@ -170,7 +172,7 @@ export const transitionItem = async (
         case 'close':
           return { set: { status: to, closedAt: at, updatedAt: at }, event: history(principal, current, to, now, 'close') };
         case 'start':
-          return { set: { status: to, updatedAt: at }, event: history(principal, current, to, now, 'start') };
+          return { set: { status: to, updatedAt: at, ...firstResponse(current, at) }, event: history(principal, current, to, now, 'start') };
       }
     },
   });

@@ -21,8 +21,8 @@ import {
 } from '../domain/tracking-code';
 import { countMetric } from '../observability/metrics';
 import { kinds, type Directory } from '../schemas/directory';
-import { satisfactionSchema, type CreateSubmissionBody, type PublicSubmissionView, type Satisfaction, type SubmissionReceipt } from '../schemas/submission';
-import { dueDateFor, groupName, requireDirectory } from './directory';
+import { satisfactionSchema, type CreateSubmissionBody, type PublicSubmissionView, type Resolved, type Satisfaction, type SubmissionReceipt } from '../schemas/submission';
+import { dueDateFor, groupName, requireDirectory, routingTimes } from './directory';
 import { sessionForLink } from './sessions';
 import { noSuchSubmission, verifySubmitterAccess } from './submitter-access';
 import { admitPublicWrite, type PublicWriter } from './room';
@@ -102,6 +102,7 @@ export const submit = async (deps: Deps, input: CreateSubmissionBody, idempotenc
       createdAt,
       updatedAt: createdAt,
       dueAt,
+      ...(route ? routingTimes(directory, now) : {}),
       version: 1,
       accessKeyHash: hashAccessKey(accessKey),
       anonymous: input.anonymous,
@@ -178,6 +179,7 @@ export const publicView = async (deps: Deps, code: string, accessKey: string | u
       const satisfaction = e.action === 'rate' ? satisfactionSchema.options.find((s) => e.note === s || e.note?.startsWith(`${s}:`)) : undefined;
       return satisfaction ? [{ satisfaction, createdAt: e.at }] : [];
     }),
+    ...(item.resolved ? { resolved: item.resolved } : {}),
     ...(item.rejectedReason ? { rejectedReason: item.rejectedReason } : {}),
     ...(item.mergedInto ? { mergedInto: item.mergedInto } : {}),
   };
@@ -244,7 +246,13 @@ export const addFollowUp = async (deps: Deps, code: string, accessKey: string | 
   return { status: item.status, ...(item.dueAt ? { dueAt: item.dueAt } : {}), createdAt: at };
 };
 
-export const rate = async (deps: Deps, code: string, accessKey: string | undefined, satisfaction: Satisfaction, comment: string | undefined, writer: PublicWriter) => {
+export const rate = async (
+  deps: Deps,
+  code: string,
+  accessKey: string | undefined,
+  { satisfaction, resolved, comment }: { satisfaction: Satisfaction; resolved?: Resolved; comment?: string },
+  writer: PublicWriter,
+) => {
   const now = deps.clock.now();
   const at = now.toISOString();
   const item = await changeAsSubmitter(deps, code, accessKey, writer, ratingAction(satisfaction), (current, to, directory) => ({
@@ -253,6 +261,8 @@ export const rate = async (deps: Deps, code: string, accessKey: string | undefin
       updatedAt: at,
       satisfaction,
       satisfactionComment: comment,
+      // The latest rating's answer, or none: a rating without it leaves the resolution rate.
+      resolved,
       ...(to === 'closed' ? { closedAt: at } : reopening(current, to, directory, now)),
     },
     event: {

@@ -8,7 +8,7 @@ import { findUnit, routeItem } from '../domain/routing';
 import { hashAccessKey, newAccessKey, newTrackingCode } from '../domain/tracking-code';
 import type { Directory } from '../schemas/directory';
 import type { RecordsBody } from '../schemas/session';
-import { dueDateFor, requireDirectory } from './directory';
+import { dueDateFor, requireDirectory, routingTimes } from './directory';
 import { visibleSession } from './sessions';
 
 /**
@@ -49,7 +49,7 @@ const planItem = (directory: Directory, principal: Principal, session: { code: s
     phase: session.phase,
     createdAt: at,
     updatedAt: at,
-    ...(!answered && route ? { dueAt: dueDateFor(directory, entry.kind, now) } : {}),
+    ...(!answered && route ? { dueAt: dueDateFor(directory, entry.kind, now), ...routingTimes(directory, now) } : {}),
     ...(answered ? { firstReplyAt: at, answeredAt: at, closedAt: at } : {}),
     version: 1,
     accessKeyHash: hashAccessKey(accessKey),

@@ -1,5 +1,5 @@
 import type { DynamoDBRecord } from 'aws-lambda';
-import { addCounts, allCountNames, counterCell, counterDeltas, dueDeltas, pendingTotal, unitsOf, type CountedItem } from '../domain/counters';
+import { addCounts, allCountNames, counterCell, counterDeltas, countName, dueDeltas, pendingTotal, respondBySlots, unitsOf, type CountedItem, type Counts } from '../domain/counters';
 import { commitTally, dropDueBucketIfEmpty, findTallyMarker, maxTallyEntries, readCounterState, type CountUpdate } from '../data/counters';
 import { counterKey, counterPartition, dueBucketKey, isItemRecord } from '../data/keys';
 import { tallyRace, withRetry } from '../data/retry';
@@ -109,7 +109,10 @@ const commitStep = async (deps: DbDeps, step: Step, now: Date): Promise<void> =>
   const { layout, counters } = await readCounterState(deps, true);
   const counterUpdates = step.updates.filter((u) => u.key.pk === counterPartition);
   // Every slot of the units counted (as storing the directory would give them), and the fixed ones.
-  const newSlots = allCountNames(unitsOf(Object.assign({}, ...counterUpdates.map((u) => u.counts)))).filter((name) => !layout.slots.includes(name));
+  const counted: Counts = Object.assign({}, ...counterUpdates.map((u) => u.counts));
+  // And every response window end first met (one slot per working day: shared/domain/counters.ts).
+  const windowSlots = respondBySlots(counted).map(([instant]) => countName.respondBy(instant));
+  const newSlots = [...new Set([...allCountNames(unitsOf(counted)), ...windowSlots])].filter((name) => !layout.slots.includes(name));
   await commitTally(deps, {
     layout,
     ...(newSlots.length > 0 ? { grown: [...layout.slots, ...newSlots] } : {}),

@@ -10,7 +10,8 @@ import { addWorkingDays } from '../../shared/domain/calendar';
 import { nextStatus, type Action } from '../../shared/domain/lifecycle';
 import { routeItem } from '../../shared/domain/routing';
 import { demoDirectory } from '../../shared/demo/directory';
-import { calendarOf } from '../../shared/services/directory';
+import { calendarOf, routingTimes } from '../../shared/services/directory';
+import { firstResponse } from '../../shared/domain/rates';
 import { kindIds, type Kind } from '../../shared/schemas/directory';
 import type { Satisfaction } from '../../shared/schemas/submission';
 import type { prng } from './prng';
@@ -65,7 +66,7 @@ export const sentinelItem = (trackingCode: string, index: number, createdAtMs: n
     body: bodies[1],
     status: route ? 'assigned' : 'submitted',
     unitId: 'u01',
-    ...(route ? { groupId: route.groupId, dueAt: dueAt('question', createdAtMs) } : {}),
+    ...(route ? { groupId: route.groupId, dueAt: dueAt('question', createdAtMs), ...routingTimes(demoDirectory, new Date(createdAtMs)) } : {}),
     phase: phases[0],
     createdAt: new Date(createdAtMs).toISOString(),
   });
@@ -83,7 +84,7 @@ export const randomItem = (rng: Prng, trackingCode: string, index: number, creat
     body: rng.pick(bodies),
     status: route ? 'assigned' : 'submitted',
     ...(unit ? { unitId: unit.id } : {}),
-    ...(route ? { groupId: route.groupId, dueAt: dueAt(kind, createdAtMs) } : {}),
+    ...(route ? { groupId: route.groupId, dueAt: dueAt(kind, createdAtMs), ...routingTimes(demoDirectory, new Date(createdAtMs)) } : {}),
     phase: rng.pick(phases),
     createdAt: new Date(createdAtMs).toISOString(),
     anonymous: rng.chance(0.6),
@@ -117,9 +118,12 @@ export const applyAction = (rng: Prng, item: ItemRecord, action: Action, by: Act
   switch (action) {
     case 'assign': {
       const other = demoDirectory.groups.filter((g) => g.id !== item.groupId);
-      Object.assign(set, { groupId: rng.pick(other).id, dueAt: dueAt(item.kind, Date.parse(at)) });
+      Object.assign(set, { groupId: rng.pick(other).id, dueAt: dueAt(item.kind, Date.parse(at)), ...(item.routedAt ? {} : routingTimes(demoDirectory, new Date(at))) });
       break;
     }
+    case 'start':
+      Object.assign(set, firstResponse(item, at));
+      break;
     case 'reply':
       if (!item.firstReplyAt) {
         // First replies spread from minutes to weeks after creation: every kind of histogram bucket.
@@ -128,14 +132,15 @@ export const applyAction = (rng: Prng, item: ItemRecord, action: Action, by: Act
         set.updatedAt = set.firstReplyAt > at ? set.firstReplyAt : at;
       }
       set.answeredAt = set.updatedAt;
+      Object.assign(set, firstResponse(item, set.updatedAt!));
       break;
     case 'rate-satisfied':
       satisfaction = rng.chance(0.7) ? 'satisfied' : 'basically';
-      Object.assign(set, { satisfaction, closedAt: at });
+      Object.assign(set, { satisfaction, resolved: rng.pick(['yes', 'yes', 'partly'] as const), closedAt: at });
       break;
     case 'rate-unsatisfied':
       satisfaction = 'unsatisfied';
-      Object.assign(set, { satisfaction, dueAt: dueAt(item.kind, Date.parse(at)), closedAt: undefined });
+      Object.assign(set, { satisfaction, resolved: 'no', dueAt: dueAt(item.kind, Date.parse(at)), closedAt: undefined });
       break;
     case 'close':
       set.closedAt = at;

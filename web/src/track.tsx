@@ -6,12 +6,12 @@
 import './styles.css';
 import { render } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { followUpBody, ratingBody, type PublicSubmissionView, type Satisfaction } from '../../shared/schemas/submission';
+import { followUpBody, ratingBody, type PublicSubmissionView, type Resolved, type Satisfaction } from '../../shared/schemas/submission';
 import { apiRequest, issuesToErrors, problemToErrors, type FieldErrors } from './lib/api';
 import { dictionary, formatDate, formatDateTime, setCampaignTimeZone, useLang } from './lib/i18n';
 import { problemText, said, translateMessage, type Said } from './lib/messages';
 import { prepareProof, publicWrite } from './lib/room';
-import { kindName, openStatuses, satisfactionIds, satisfactionName, statusName } from './lib/terms';
+import { kindName, openStatuses, resolvedIds, resolvedName, satisfactionIds, satisfactionName, statusName } from './lib/terms';
 import { normalizeAccessKey, normalizeTrackingCode, parseReceiptFragment } from './lib/tracking-code';
 import { Banner, CharCount, describedBy, FieldError, TopBar } from './lib/ui';
 
@@ -69,6 +69,8 @@ const t = dictionary(
     chars: '字数',
     satisfaction: '您对答复满意吗？',
     satisfactionHint: '选择“不满意”后，事项将退回重新办理。',
+    resolved: '问题解决了吗？',
+    resolvedHint: '可选。',
     comment: '意见（可选）',
     rate: '提交评价',
     rated: '您的评价：{s}',
@@ -130,6 +132,8 @@ const t = dictionary(
     chars: 'Characters',
     satisfaction: 'Are you satisfied with the answer?',
     satisfactionHint: '“Unsatisfied” sends the item back to be handled again.',
+    resolved: 'Was your problem resolved?',
+    resolvedHint: 'Optional.',
     comment: 'Comment (optional)',
     rate: 'Send rating',
     rated: 'Your rating: {s}',
@@ -300,8 +304,21 @@ const FollowUp = (props: { code: string; accessKey: string; onDone: (message: Sa
   );
 };
 
+/** One answer of a few, as radio buttons (`<name>-<id>` ids). */
+const Choices = <T extends string>(props: { name: string; ids: readonly T[]; label: (id: T) => string; chosen: T | ''; choose: (id: T) => void }) => (
+  <div class="choices">
+    {props.ids.map((id) => (
+      <label class="choice" key={id}>
+        <input type="radio" name={props.name} id={`${props.name}-${id}`} value={id} checked={props.chosen === id} onChange={() => props.choose(id)} />
+        <span class="name">{props.label(id)}</span>
+      </label>
+    ))}
+  </div>
+);
+
 const Rating = (props: { code: string; accessKey: string; onDone: (message: Said) => void }) => {
   const [choice, setChoice] = useState<Satisfaction | ''>('');
+  const [resolved, setResolved] = useState<Resolved | ''>('');
   const [comment, setComment] = useState('');
   const [errors, setErrors] = useState<FieldErrors>({});
   const [busy, setBusy] = useState(false);
@@ -309,7 +326,7 @@ const Rating = (props: { code: string; accessKey: string; onDone: (message: Said
   const send = async (e: Event) => {
     e.preventDefault();
     if (busy) return;
-    const parsed = ratingBody.safeParse({ satisfaction: choice || undefined, ...(comment ? { comment } : {}) });
+    const parsed = ratingBody.safeParse({ satisfaction: choice || undefined, ...(resolved ? { resolved } : {}), ...(comment ? { comment } : {}) });
     if (!parsed.success) {
       setErrors(issuesToErrors(parsed.error.issues));
       return;
@@ -330,18 +347,18 @@ const Rating = (props: { code: string; accessKey: string; onDone: (message: Said
     <form class="card" noValidate onSubmit={send} onFocusIn={prepareProof} onInput={prepareProof} id="rating-form">
       <fieldset aria-describedby={describedBy('satisfaction-hint', errors.satisfaction && 'satisfaction-error')}>
         <legend>{t('satisfaction')}</legend>
-        <div class="choices">
-          {satisfactionIds.map((s) => (
-            <label class="choice" key={s}>
-              <input type="radio" name="satisfaction" id={`satisfaction-${s}`} value={s} checked={choice === s} onChange={() => setChoice(s)} />
-              <span class="name">{satisfactionName(s)}</span>
-            </label>
-          ))}
-        </div>
+        <Choices name="satisfaction" ids={satisfactionIds} label={satisfactionName} chosen={choice} choose={setChoice} />
         <p class="hint" id="satisfaction-hint">
           {t('satisfactionHint')}
         </p>
         <FieldError id="satisfaction-error" message={errors.satisfaction && (choice ? translateMessage(errors.satisfaction) : t('satisfaction'))} />
+      </fieldset>
+      <fieldset aria-describedby="resolved-hint">
+        <legend>{t('resolved')}</legend>
+        <Choices name="resolved" ids={resolvedIds} label={resolvedName} chosen={resolved} choose={setResolved} />
+        <p class="hint" id="resolved-hint">
+          {t('resolvedHint')}
+        </p>
       </fieldset>
       <div class="field">
         <label for="rating-comment">{t('comment')}</label>

@@ -13,14 +13,40 @@ import { t } from './strings';
 import { staffTokenHeader } from '../../../shared/http/staff-token';
 import { problemText, said, type Said } from '../lib/messages';
 
+interface Rate {
+  numerator: number;
+  denominator: number;
+  rate: number | null;
+}
+type Rates = { response: Rate; resolution: Rate; satisfaction: Rate };
+
 interface DashboardData {
   generatedAt: string;
   totals: Record<string, number>;
-  byGroup: { groupId: string | null; name: string; open: number; overdue: number; answered: number; closed: number; medianFirstReplyHours: number | null }[];
-  byUnit: { unitId: string; name: string; total: number; open: number; problems: number }[];
+  byGroup: { groupId: string | null; name: string; open: number; overdue: number; answered: number; closed: number; medianFirstReplyHours: number | null; rates: Rates }[];
+  /** A unit below the privacy minimum has its numbers null (`suppressed`) for all but the office. */
+  byUnit: { unitId: string; name: string; total: number | null; open: number | null; problems: number | null; suppressed?: true }[];
   byKind: Record<string, number>;
   satisfaction: { satisfied: number; basically: number; unsatisfied: number; rate: number | null };
+  rates: Rates;
 }
+
+const rateNames = [
+  ['response', 'rateResponse'],
+  ['resolution', 'rateResolution'],
+  ['satisfaction', 'rateSatisfaction'],
+] as const;
+
+/** "96.7% (29/30)", or "—" while nothing is counted. */
+const RateCell = (props: { rate: Rate; which: string }) => (
+  <td class="num" data-rate={props.which}>
+    {props.rate.rate === null ? '—' : `${Math.round(props.rate.rate * 1000) / 10}%`}
+    <span class="small muted">
+      {' '}
+      ({props.rate.numerator}/{props.rate.denominator})
+    </span>
+  </td>
+);
 
 const pct = (n: number, of: number) => (of > 0 ? `${((100 * n) / of).toFixed(2)}%` : '0%');
 
@@ -97,7 +123,7 @@ export const Dashboard = (props: { ctx: Ctx; query?: URLSearchParams }) => {
   const open = openStatuses.reduce((n, s) => n + (totals[s] ?? 0), 0);
   const groupMax = Math.max(1, ...(data?.byGroup ?? []).map((g) => g.open + g.answered + g.closed));
   const units = (data?.byUnit ?? []).slice(0, 10);
-  const unitMax = Math.max(1, ...units.map((u) => u.total));
+  const unitMax = Math.max(1, ...units.map((u) => u.total ?? 0));
   const sat = data?.satisfaction;
   const rated = sat ? sat.satisfied + sat.basically + sat.unsatisfied : 0;
   const kindMax = Math.max(1, ...Object.values(data?.byKind ?? {}));
@@ -246,17 +272,25 @@ export const Dashboard = (props: { ctx: Ctx; query?: URLSearchParams }) => {
                     {units.map((u) => (
                       <li class="bar-row" key={u.unitId}>
                         <span>{u.name}</span>
-                        <span class="bar" aria-hidden="true">
-                          <Seg cls="problems" n={u.problems} of={unitMax} />
-                          <Seg cls="total" n={u.total - u.problems} of={unitMax} />
-                        </span>
-                        <span class="num">
-                          {u.total}
-                          <span class="sr-only">
-                            {' '}
-                            ({t('colOpen')} {u.open}, {t('colProblems')} {u.problems})
+                        {u.suppressed ? (
+                          <span class="small muted" data-suppressed="true">
+                            {t('suppressedUnit')}
                           </span>
-                        </span>
+                        ) : (
+                          <>
+                            <span class="bar" aria-hidden="true">
+                              <Seg cls="problems" n={u.problems ?? 0} of={unitMax} />
+                              <Seg cls="total" n={(u.total ?? 0) - (u.problems ?? 0)} of={unitMax} />
+                            </span>
+                            <span class="num">
+                              {u.total}
+                              <span class="sr-only">
+                                {' '}
+                                ({t('colOpen')} {u.open}, {t('colProblems')} {u.problems})
+                              </span>
+                            </span>
+                          </>
+                        )}
                       </li>
                     ))}
                   </ol>
@@ -264,6 +298,36 @@ export const Dashboard = (props: { ctx: Ctx; query?: URLSearchParams }) => {
               ) : (
                 <p class="muted">{t('noData')}</p>
               )}
+            </section>
+
+            <section class="card" aria-labelledby="rates-heading">
+              <h2 id="rates-heading">{t('ratesTitle')}</h2>
+              <div class="table-wrap">
+                <table id="rates">
+                  <caption class="sr-only">{t('ratesTitle')}</caption>
+                  <thead>
+                    <tr>
+                      <th scope="col">{t('colGroup')}</th>
+                      {rateNames.map(([which, name]) => (
+                        <th scope="col" class="num" key={which}>
+                          {t(name)}
+                        </th>
+                      ))}
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {[{ groupId: 'all', name: t('ratesOverall'), rates: data.rates }, ...data.byGroup.map((g) => ({ groupId: g.groupId ?? 'office', name: g.name, rates: g.rates }))].map((row) => (
+                      <tr key={row.groupId} data-group={row.groupId}>
+                        <th scope="row">{row.name}</th>
+                        {rateNames.map(([which]) => (
+                          <RateCell key={which} which={which} rate={row.rates[which]} />
+                        ))}
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+              <p class="muted small">{t('ratesNote')}</p>
             </section>
 
             <section class="card" aria-labelledby="sat-heading">

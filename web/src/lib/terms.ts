@@ -1,6 +1,6 @@
 /** Names of the API's vocabulary in both languages: kinds (from the shared directory schema), statuses, satisfaction. */
 import { kinds, type Kind } from '../../../shared/schemas/directory';
-import type { Satisfaction, Status } from '../../../shared/schemas/submission';
+import type { Resolved, Satisfaction, Status } from '../../../shared/schemas/submission';
 import { getLang } from './i18n';
 
 export { kinds };
@@ -41,6 +41,18 @@ const satisfactionNames: Record<Satisfaction, [string, string]> = {
   unsatisfied: ['不满意', 'Unsatisfied'],
 };
 export const satisfactionIds = Object.keys(satisfactionNames) as Satisfaction[];
+
+/** The rating's "was it resolved?" answers (the resolution rate, 解决率). */
+const resolvedNames: Record<Resolved, [string, string]> = {
+  yes: ['已解决', 'Yes'],
+  partly: ['部分解决', 'Partly'],
+  no: ['未解决', 'No'],
+};
+export const resolvedIds = Object.keys(resolvedNames) as Resolved[];
+export const resolvedName = (id: string): string => {
+  const pair = resolvedNames[id as Resolved];
+  return pair ? pair[getLang() === 'zh' ? 0 : 1] : id;
+};
 export const satisfactionName = (id: string): string => {
   const pair = satisfactionNames[id as Satisfaction];
   return pair ? pair[getLang() === 'zh' ? 0 : 1] : id;
