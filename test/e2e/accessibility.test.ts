@@ -133,6 +133,9 @@ describe('the form', () => {
     await page.locator('#submit').click();
     await page.locator('#title-error').waitFor();
     expect(await page.locator('#title-error').innerText()).toBe('最多 120 个字。');
+    // The error summary at the top takes the focus; its link takes the person to the field.
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('form-banner');
+    await page.locator('#form-banner a[data-path=title]').click();
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('title');
     await page.close();
   });

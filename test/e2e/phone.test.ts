@@ -70,4 +70,44 @@ describe('the phone form', () => {
       expect(toggle!.right).toBeLessThanOrEqual(rows.right);
     });
   }
+
+  it('marks the chosen kind in blue, not in the red of an error', async () => {
+    const page = await pages.open(phone);
+    await page.goto(`${web().url}/`);
+    await page.locator('label.choice', { has: page.locator('#kind-question') }).click();
+    const colours = await page.evaluate(() => {
+      const chosen = getComputedStyle(document.querySelector('label.choice:has(input:checked)')!);
+      const error = getComputedStyle(document.documentElement).getPropertyValue('--bad').trim();
+      return { border: chosen.borderTopColor, background: chosen.backgroundColor, accent: getComputedStyle(document.querySelector('#kind-question')!).accentColor, error };
+    });
+    const rgb = (css: string) => (css.match(/\d+/g) ?? []).slice(0, 3).map(Number) as [number, number, number];
+    /** Reddish: red clearly above both green and blue (the error colour #b0151b is). */
+    const reddish = ([r, g, b]: [number, number, number]) => r > g + 40 && r > b + 40;
+    expect(reddish(rgb('rgb(176, 21, 27)'))).toBe(true);
+    expect(reddish(rgb(colours.border)), colours.border).toBe(false);
+    expect(reddish(rgb(colours.accent)), colours.accent).toBe(false);
+    const [r, g, b] = rgb(colours.background);
+    expect(r > b, colours.background).toBe(false);
+    await screenshot(page, 'phone-02-kind-chosen');
+  });
+
+  it('summarises the errors at the top (role=alert, focused) with a link to each field', async () => {
+    const page = await pages.open(phone);
+    await page.goto(`${web().url}/`);
+    await page.locator('#submit').click();
+    const summary = page.locator('#form-banner');
+    await summary.waitFor();
+    expect(await summary.getAttribute('role')).toBe('alert');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('form-banner');
+    const links = await summary.locator('a').evaluateAll((as) => as.map((a) => (a as HTMLElement).dataset.path));
+    expect(links).toEqual(['kind', 'title', 'body']);
+    await screenshot(page, 'phone-03-error-summary');
+    for (const [path, field] of [['kind', 'kind-feedback'], ['title', 'title'], ['body', 'body']] as const) {
+      await summary.locator(`a[data-path="${path}"]`).click();
+      expect(await page.evaluate(() => document.activeElement?.id)).toBe(field);
+    }
+    // In English too, the summary follows the switch.
+    await page.locator('header button[lang=en]').click();
+    await expect.poll(() => summary.locator('a[data-path=title]').innerText()).toMatch(/^Title: /);
+  });
 });

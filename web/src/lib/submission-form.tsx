@@ -41,7 +41,7 @@ const t = dictionary(
     website: '网站（请勿填写）',
     submit: '提交',
     submitting: '正在提交…',
-    fixErrors: '还有 {n} 处需要修改，请看标红的项目。',
+    fixErrors: '还有 {n} 处需要修改：',
     network: '网络连接失败，请稍后再点“提交”。再次提交不会重复。',
     receiptTitle: '提交成功',
     receiptCode: '查询码',
@@ -88,7 +88,7 @@ const t = dictionary(
     website: 'Website (leave empty)',
     submit: 'Submit',
     submitting: 'Submitting…',
-    fixErrors: '{n} fields need attention; see the ones marked in red.',
+    fixErrors: '{n} fields need attention:',
     network: 'The network failed. Press “Submit” again in a moment; it will not be sent twice.',
     receiptTitle: 'Submitted',
     receiptCode: 'Tracking code',
@@ -200,6 +200,26 @@ const fieldIdFor: Record<string, string> = {
   rating: 'rating-1',
 };
 const errorOrder = ['kind', 'unitId', 'title', 'body', 'contact', 'contact.name', 'contact.email', 'contact.phone', 'rating'];
+/** The label the error summary names a field by. */
+const fieldLabelKey = {
+  kind: 'kind',
+  unitId: 'unit',
+  title: 'title',
+  body: 'body',
+  contact: 'contact',
+  'contact.name': 'name',
+  'contact.email': 'email',
+  'contact.phone': 'phone',
+  rating: 'rating',
+} as const satisfies Record<string, Parameters<typeof t>[0]>;
+
+/** Focuses a field named in the error summary and brings it into view (the gov.uk pattern). */
+const focusField = (event: Event, path: string) => {
+  event.preventDefault();
+  const field = document.getElementById(fieldIdFor[path] ?? '');
+  field?.scrollIntoView({ block: 'center' });
+  field?.focus({ preventScroll: true });
+};
 
 export interface SubmissionFormProps {
   /** All units (null while /api/form has not answered). */
@@ -220,6 +240,8 @@ export const SubmissionForm = (props: SubmissionFormProps) => {
   /** Field errors as the server or the schema said them; put in the page's language when drawn. */
   const [errors, setErrors] = useState<FieldErrors>({});
   const [banner, setBanner] = useState<Said | null>(null);
+  /** Whether the error summary (a list of links to the fields in `errors`) is shown at the top. */
+  const [summary, setSummary] = useState(false);
   const [busy, setBusy] = useState(false);
   const [unitQuery, setUnitQuery] = useState('');
   const inflight = useRef(false);
@@ -246,16 +268,12 @@ export const SubmissionForm = (props: SubmissionFormProps) => {
     return [...out].filter(([, list]) => list.length > 0);
   }, [filteredUnits, props.firstUnits]);
 
-  const focusFirstError = (errs: FieldErrors) => {
-    const first = errorOrder.find((p) => errs[p]);
-    const id = first ? fieldIdFor[first] : undefined;
-    requestAnimationFrame(() => (document.getElementById(id ?? '') ?? document.getElementById('form-banner'))?.focus());
-  };
-
+  /** The gov.uk pattern: an alert at the top that takes the focus and links to each field. */
   const showErrors = (errs: FieldErrors) => {
     setErrors(errs);
-    setBanner(said(() => t('fixErrors', { n: Object.keys(errs).length })));
-    focusFirstError(errs);
+    setBanner(null);
+    setSummary(true);
+    requestAnimationFrame(() => document.getElementById('form-banner')?.focus());
   };
 
   const onSubmit = async (event: Event) => {
@@ -274,6 +292,7 @@ export const SubmissionForm = (props: SubmissionFormProps) => {
     inflight.current = true;
     setBusy(true);
     setBanner(null);
+    setSummary(false);
     const bodyJson = JSON.stringify(body);
     if (idempotency.current?.body !== bodyJson) idempotency.current = { key: randomId(), body: bodyJson };
     try {
@@ -283,6 +302,7 @@ export const SubmissionForm = (props: SubmissionFormProps) => {
       });
       if (r.status === 201) {
         setErrors({});
+        setSummary(false);
         idempotency.current = null;
         setDraft(emptyDraft);
         setUnitQuery('');
@@ -292,6 +312,7 @@ export const SubmissionForm = (props: SubmissionFormProps) => {
       const fieldErrors = problemToErrors(r.problem);
       if (props.describeProblem?.(r) != null || roomProblemText(r.problem, r.headers.get('retry-after'))) {
         setErrors({});
+        setSummary(false);
         setBanner(said(() => props.describeProblem?.(r) ?? problemText(r)));
         requestAnimationFrame(() => document.getElementById('form-banner')?.focus());
       } else if (r.status === 400 && Object.keys(fieldErrors).some((path) => errorOrder.includes(path))) showErrors(fieldErrors);
@@ -306,10 +327,24 @@ export const SubmissionForm = (props: SubmissionFormProps) => {
   const tooLarge = useMemo(() => requestTooLarge({ ...toPayload(draft), ...(props.extraBody ?? {}) }), [draft, props.extraBody]);
   const err = (path: string) => (errors[path] === undefined ? undefined : path === 'kind' ? t('chooseKind') : translateMessage(errors[path]));
   const errId = (path: string) => (errors[path] ? `${path.replace('.', '-')}-error` : undefined);
+  const summaryPaths = summary ? errorOrder.filter((path) => errors[path] !== undefined) : [];
 
   return (
-    <form class="card" id="submission-form" noValidate onSubmit={onSubmit} onFocusIn={prepareProof} onInput={prepareProof} aria-describedby={banner ? 'form-banner' : undefined}>
-      {banner ? (
+    <form class="card" id="submission-form" noValidate onSubmit={onSubmit} onFocusIn={prepareProof} onInput={prepareProof} aria-describedby={banner || summaryPaths.length ? 'form-banner' : undefined}>
+      {summaryPaths.length ? (
+        <div id="form-banner" class="error-summary" role="alert" tabIndex={-1} aria-labelledby="error-summary-title">
+          <h2 id="error-summary-title">{t('fixErrors', { n: summaryPaths.length })}</h2>
+          <ul>
+            {summaryPaths.map((path) => (
+              <li key={path}>
+                <a href={`#${fieldIdFor[path]}`} data-path={path} onClick={(event) => focusField(event, path)}>
+                  {t(fieldLabelKey[path as keyof typeof fieldLabelKey])}: {err(path)}
+                </a>
+              </li>
+            ))}
+          </ul>
+        </div>
+      ) : banner ? (
         <div id="form-banner" class="banner bad" role="alert" tabIndex={-1}>
           {banner.text()}
         </div>
