@@ -74,6 +74,8 @@ export const routes: readonly RouteDef[] = [
   { method: 'POST', path: '/api/items/{id}/assign', handler: 'assign-item', auth: 'staff', access: 'write', data: { read: ['directory'], write: ['item'] } },
   { method: 'POST', path: '/api/items/{id}/replies', handler: 'create-reply', auth: 'staff', access: 'write', data: { read: ['directory'], write: ['item'] } },
   { method: 'POST', path: '/api/items/{id}/transition', handler: 'transition-item', auth: 'staff', access: 'write', data: { read: ['directory'], write: ['item'] } },
+  { method: 'POST', path: '/api/items/{id}/extension', handler: 'request-extension', auth: 'staff', access: 'write', data: { write: ['item'] } },
+  { method: 'POST', path: '/api/items/{id}/extension/decision', handler: 'decide-extension', auth: 'staff', access: 'write', data: { read: ['directory'], write: ['item'] } },
   { method: 'GET', path: '/api/dashboard', handler: 'get-dashboard', auth: 'staff', access: 'read', data: { read: ['directory', 'counters', 'dueCount'], indexes: ['gsi8'] } },
   { method: 'GET', path: '/api/practices', handler: 'list-practices', auth: 'staff', access: 'read', data: { read: ['directory'], indexes: ['gsi7'] } },
   { method: 'GET', path: '/api/exports/items.csv', handler: 'export-items', auth: 'staff', access: 'read', data: { read: ['directory'], indexes: listAndSessionIndexes }, stream: true },

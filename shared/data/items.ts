@@ -70,6 +70,23 @@ export interface ItemRecord {
   sessionCode?: string;
   /** Recorded in a session as answered there and then (created closed, with the answer as a public reply). */
   answeredOnSpot?: boolean;
+  /** The latest deadline extension asked for, and its decision (API.md v2, "Deadline extensions"). */
+  extension?: ItemExtension;
+}
+
+export interface ItemExtension {
+  status: 'requested' | 'approved' | 'declined';
+  workingDays: number;
+  reason: string;
+  requestedBy: { sub?: string; name: string };
+  requestedAt: string;
+  decidedBy?: { sub?: string; name: string };
+  decidedAt?: string;
+  /** The office's note with its decision (staff only). */
+  note?: string;
+  /** The due date an approval moved, and the one it set (so the views can say from when to when). */
+  previousDueAt?: string;
+  dueAt?: string;
 }
 
 export interface EventRecord {

@@ -20,7 +20,8 @@ export type Action =
   | 'follow-up'
   | 'rate-satisfied'
   | 'rate-unsatisfied'
-  | 'auto-close';
+  | 'auto-close'
+  | 'extension';
 
 const all: readonly Status[] = ['submitted', 'assigned', 'in_progress', 'answered', 'closed', 'reopened', 'rejected', 'merged'];
 
@@ -53,6 +54,8 @@ export const transitionTable: Readonly<Record<Action, { readonly from: readonly 
   'rate-satisfied': { from: ['answered'], to: 'closed' },
   'rate-unsatisfied': { from: ['answered'], to: 'reopened' },
   'auto-close': { from: ['answered'], to: 'closed' },
+  // A deadline extension is asked for and decided while the item is still being handled.
+  extension: { from: openStatuses, to: 'same' },
 };
 
 /** The status after `action`, or null when the table does not allow it from `status`. */

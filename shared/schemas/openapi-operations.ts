@@ -23,7 +23,7 @@ import {
   sessionView,
   updateSessionBody,
 } from './session';
-import { assignBody, dashboardQuery, exportQuery, itemIdParams, itemList, itemView, keptNoticeParams, listQuery, replyBody, transitionBody } from './staff';
+import { assignBody, dashboardQuery, exportQuery, extensionBody, extensionDecisionBody, itemIdParams, itemList, itemView, keptNoticeParams, listQuery, replyBody, transitionBody } from './staff';
 import {
   createSubmissionBody,
   followUpBody,
@@ -88,6 +88,8 @@ const itemLinks: readonly Link[] = [
   { operationId: 'assignItem', description: 'Route it to a group (office).', parameters: byItemId },
   { operationId: 'createReply', description: 'Reply, or add an internal note.', parameters: byItemId },
   { operationId: 'transitionItem', description: 'Start, close, reject, merge, recommend.', parameters: byItemId },
+  { operationId: 'requestExtension', description: 'Ask for more working days.', parameters: byItemId },
+  { operationId: 'decideExtension', description: 'Approve or decline the waiting extension request (office).', parameters: byItemId },
 ];
 const bySessionCode = { code: '$response.body#/code' };
 const sessionLinks: readonly Link[] = [
@@ -178,6 +180,23 @@ export const operationSpecs: Readonly<Record<string, OperationSpec>> = {
     headers: ['ifMatch'],
     success: { status: 200, description: 'The item after the action.', schema: itemView, etag: true, links: itemLinks },
     errors: { 404: `${unknownItem} Or the merge target does not exist.`, 409: itemConflict, 412: 'If-Match names a version that is no longer current; nothing changed.' },
+  },
+  'request-extension': {
+    summary: 'Ask for more working days (the item\'s group, or the office)',
+    params: itemIdParams,
+    body: extensionBody,
+    headers: ['ifMatch'],
+    success: { status: 201, description: 'The item with its `extension` requested.', schema: itemView, etag: true, links: itemLinks },
+    errors: { 404: unknownItem, 409: 'The item is not open or has no due date, or a request is already waiting.', 412: 'If-Match names a version that is no longer current; nothing changed.' },
+  },
+  'decide-extension': {
+    summary: 'Approve or decline the waiting extension request (office)',
+    description: 'Approval moves `dueAt` by the working days asked for, counted from the current `dueAt`.',
+    params: itemIdParams,
+    body: extensionDecisionBody,
+    headers: ['ifMatch'],
+    success: { status: 200, description: 'The item after the decision.', schema: itemView, etag: true, links: itemLinks },
+    errors: { 404: unknownItem, 409: 'No request is waiting, or the item is no longer open.', 412: 'If-Match names a version that is no longer current; nothing changed.' },
   },
   'get-dashboard': { summary: 'The figures, for the principal\'s scope', query: dashboardQuery, success: { status: 200, description: 'The dashboard.', schema: dashboardView }, errors: { 404: unknownSession } },
   'list-practices': { summary: 'Recommended good practices', success: { status: 200, description: 'Up to 100 practices with their text.', schema: practiceList } },

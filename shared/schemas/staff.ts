@@ -43,6 +43,15 @@ export const dashboardQuery = /* @__PURE__ */ schema(() => z.strictObject({
 
 export const assignBody = /* @__PURE__ */ schema(() => z.strictObject({ groupId: idSchema, note: z.optional(text(1, 1000)) }));
 
+/** POST /api/items/{id}/extension: how many more working days, and why (the submitter reads the reason once approved). */
+export const extensionBody = /* @__PURE__ */ schema(() => z.strictObject({
+  workingDays: z.number().check(z.int('a whole number of working days'), z.minimum(1, 'at least 1 working day'), z.maximum(30, 'at most 30 working days')),
+  reason: text(1, 500),
+}));
+
+/** POST /api/items/{id}/extension/decision (office). */
+export const extensionDecisionBody = /* @__PURE__ */ schema(() => z.strictObject({ approve: z.boolean(), note: z.optional(text(1, 1000)) }));
+
 export const replyBody = /* @__PURE__ */ schema(() => z.strictObject({ body: text(1, 5000), visibility: z.enum(['public', 'internal']) }));
 
 export const transitionActions = ['start', 'close', 'reject', 'merge', 'recommend', 'unrecommend'] as const;
@@ -109,6 +118,19 @@ export const itemView = /* @__PURE__ */ schema(() => z.extend(itemSummary, {
   mergedInto: z.optional(z.string()),
   rejectedReason: z.optional(z.string()),
   phase: z.string(),
+  /** The latest deadline extension asked for, and its decision. */
+  extension: z.optional(z.object({
+    status: z.enum(['requested', 'approved', 'declined']),
+    workingDays: z.number().check(z.int()),
+    reason: z.string(),
+    requestedBy: staffActor,
+    requestedAt: isoInstant,
+    decidedBy: z.optional(staffActor),
+    decidedAt: z.optional(isoInstant),
+    note: z.optional(z.string()),
+    previousDueAt: z.optional(isoInstant),
+    dueAt: z.optional(isoInstant),
+  })),
 }));
 export type ItemView = z.infer<typeof itemView>;
 

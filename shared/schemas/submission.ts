@@ -100,6 +100,8 @@ export const publicSubmissionView = /* @__PURE__ */ schema(() => z.object({
   resolved: z.optional(resolvedSchema),
   rejectedReason: z.optional(z.string()),
   mergedInto: z.optional(z.string()),
+  /** An approved deadline extension: `dueAt` above is already the new date; this says by how much and why. */
+  extension: z.optional(z.object({ workingDays: z.number().check(z.int()), reason: z.string(), previousDueAt: isoInstant, approvedAt: isoInstant })),
 }));
 export type PublicSubmissionView = z.infer<typeof publicSubmissionView>;
 

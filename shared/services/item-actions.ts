@@ -24,7 +24,7 @@ export const viewItem = async (deps: Deps, principal: Principal, id: string) => 
   return toItemView(principal, found.item, found.events, deps.clock.now());
 };
 
-const staffActor = (principal: Principal) => ({ type: 'staff' as const, sub: principal.sub, name: principal.name });
+export const staffActor = (principal: Principal) => ({ type: 'staff' as const, sub: principal.sub, name: principal.name });
 
 interface Mutation {
   readonly principal: Principal;
@@ -32,7 +32,7 @@ interface Mutation {
   /** The version the client saw (If-Match), if it sent one. */
   readonly ifMatch: number | undefined;
   readonly action: StaffAction;
-  /** The lifecycle action whose table decides the status (defaults to `action`). */
+  /** The lifecycle action whose table decides the status (defaults to `action`; required for an action the table does not name, e.g. `request-extension`). */
   readonly lifecycle?: Action;
   /** `events`: the item's history at the version the change commits on. */
   readonly change: (item: ItemRecord, to: Status, now: Date, events: readonly EventRecord[]) => Promise<ItemChange> | ItemChange;
@@ -44,7 +44,7 @@ interface Mutation {
  * item is read with its events (one Query): the answer is then those events and the new one,
  * exactly the history at the committed version, without reading the collection again.
  */
-const mutate = async (deps: Deps, { principal, id, ifMatch, action, lifecycle, change }: Mutation): Promise<ChangedItem> => {
+export const mutate = async (deps: Deps, { principal, id, ifMatch, action, lifecycle, change }: Mutation): Promise<ChangedItem> => {
   const code = normalizeTrackingCode(id);
   if (!code) throw noSuchItem();
   const changed = await changeItem(
@@ -55,7 +55,7 @@ const mutate = async (deps: Deps, { principal, id, ifMatch, action, lifecycle, c
       if (!item || !canReadItem(principal, item)) throw noSuchItem();
       if (!canAct(principal, item, action)) throw new ForbiddenError('Your role does not allow this on this item.');
       checkVersion();
-      const to = nextStatus(item.status, lifecycle ?? action);
+      const to = nextStatus(item.status, lifecycle ?? (action as Action));
       if (to === null) throw new ConflictError(`"${action}" is not possible while the item is ${item.status}.`);
       return change(item, to, deps.clock.now(), current.events);
     },
@@ -65,7 +65,7 @@ const mutate = async (deps: Deps, { principal, id, ifMatch, action, lifecycle, c
   return changed!;
 };
 
-const history = (principal: Principal, item: ItemRecord, to: Status, now: Date, action: string, note?: string): ItemChange['event'] => ({
+export const history = (principal: Principal, item: ItemRecord, to: Status, now: Date, action: string, note?: string): ItemChange['event'] => ({
   at: now.toISOString(),
   action,
   by: staffActor(principal),
@@ -75,7 +75,7 @@ const history = (principal: Principal, item: ItemRecord, to: Status, now: Date, 
 });
 
 /** The item as this change left it: the committed record and its history up to that version. */
-const withView = (deps: Deps, principal: Principal, changed: ChangedItem) => toItemView(principal, changed.item, changed.events, deps.clock.now());
+export const withView = (deps: Deps, principal: Principal, changed: ChangedItem) => toItemView(principal, changed.item, changed.events, deps.clock.now());
 
 export const assignItem = async (deps: Deps, principal: Principal, id: string, ifMatch: number | undefined, input: { groupId: string; note?: string }) => {
   const directory = await requireDirectory(deps);

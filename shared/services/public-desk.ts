@@ -182,8 +182,15 @@ export const publicView = async (deps: Deps, code: string, accessKey: string | u
     ...(item.resolved ? { resolved: item.resolved } : {}),
     ...(item.rejectedReason ? { rejectedReason: item.rejectedReason } : {}),
     ...(item.mergedInto ? { mergedInto: item.mergedInto } : {}),
+    ...approvedExtension(item),
   };
 };
+
+/** An approved extension while the due date it set still holds (a reopened item has a new one). */
+const approvedExtension = ({ extension, dueAt }: ItemRecord): Pick<PublicSubmissionView, 'extension'> =>
+  extension?.status === 'approved' && extension.dueAt === dueAt && extension.previousDueAt && extension.decidedAt
+    ? { extension: { workingDays: extension.workingDays, reason: extension.reason, previousDueAt: extension.previousDueAt, approvedAt: extension.decidedAt } }
+    : {};
 
 /**
  * Applies a submitter's action. The submitter sends no version, so a change that loses a race

@@ -56,4 +56,5 @@ export const toItemView = (principal: Principal, item: ItemRecord, events: reado
   ...(item.mergedInto ? { mergedInto: item.mergedInto } : {}),
   ...(item.rejectedReason ? { rejectedReason: item.rejectedReason } : {}),
   phase: item.phase,
+  ...(item.extension ? { extension: item.extension } : {}),
 });

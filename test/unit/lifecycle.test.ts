@@ -36,6 +36,8 @@ const expected: Record<Action, (Status | null)[]> = {
   'rate-unsatisfied': [_, _, _, 'reopened', _, _, _, _],
   // auto-close (an answered item nobody rated): answered -> closed only.
   'auto-close': /**/ [_, _, _, 'closed', _, _, _, _],
+  // a deadline extension (request or decision): while the item is open, status kept.
+  extension: /*   */ ['submitted', 'assigned', 'in_progress', _, _, 'reopened', _, _],
 };
 
 describe('the transition table', () => {

@@ -15,6 +15,7 @@ import { dueShown, groupName, unitName, type Ctx } from './context';
 import { MergeForm } from './merge-form';
 import { t } from './strings';
 import { historyNote } from '../lib/history-notes';
+import { ExtensionPanel, extensionActionName } from './item-extension';
 
 /** Drawn in the language of the moment (a language switch redraws it). */
 type Notice = { kind: 'ok' | 'warn' | 'bad'; text: () => string } | null;
@@ -39,7 +40,7 @@ const actionNames: Record<string, [string, string]> = {
   'auto-close': ['自动办结', 'closed automatically'],
   'remove-contact': ['删除联系方式', 'contact details removed'],
 };
-const actionName = (action: string) => actionNames[action]?.[getLang() === 'zh' ? 0 : 1] ?? action;
+const actionName = (action: string) => extensionActionName(action) ?? actionNames[action]?.[getLang() === 'zh' ? 0 : 1] ?? action;
 
 export const ItemPage = (props: { ctx: Ctx; id: string }) => {
   const { ctx } = props;
@@ -252,6 +253,8 @@ export const ItemPage = (props: { ctx: Ctx; id: string }) => {
               <p class="muted">{t('readOnly')}</p>
             )}
           </section>
+
+          <ExtensionPanel item={item} office={office} canAct={canAct} busy={busy} mutate={mutate} />
 
           <section class="card" aria-labelledby="history-heading">
             <h2 id="history-heading">{t('history')}</h2>
