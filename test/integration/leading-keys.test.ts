@@ -203,6 +203,14 @@ describe('the deployed policies allow what the handlers do, through an item\'s w
     expect((await as('GET', '/api/items/{id}', () => http.get(`/api/items/${code}`, staff('office')))).status).toBe(200);
     const assigned = await as('POST', '/api/items/{id}/assign', () => http.call('POST', `/api/items/${code}/assign`, { body: { groupId: OWN }, headers: staff('office') }));
     expect(assigned.status, assigned.text).toBe(200);
+    const extension = await as('POST', '/api/items/{id}/extension', () =>
+      http.call('POST', `/api/items/${code}/extension`, { body: { workingDays: 2, reason: '需协调' }, headers: staff('own') }),
+    );
+    expect(extension.status, extension.text).toBe(201);
+    const decided = await as('POST', '/api/items/{id}/extension/decision', () =>
+      http.call('POST', `/api/items/${code}/extension/decision`, { body: { approve: true }, headers: staff('office') }),
+    );
+    expect(decided.status, decided.text).toBe(200);
     const replied = await as('POST', '/api/items/{id}/replies', () =>
       http.call('POST', `/api/items/${code}/replies`, { body: { body: '已办理。', visibility: 'public' }, headers: staff('own') }),
     );
