@@ -55,8 +55,8 @@ export interface RouteDef {
 
 /** The staff lists and the export: all items, a group's, a unit's, a status's, a group's in a status. */
 const listIndexes = ['gsi1', 'gsi2', 'gsi3', 'gsi4', 'gsi5'] as const;
-/** The same, and a training session's items (`sessionCode`, gsi8). */
-const listAndSessionIndexes = [...listIndexes, 'gsi8'] as const;
+/** The same, the open items urged for their due date (`urged=true`, gsi6 URGED) and a training session's items (`sessionCode`, gsi8). */
+const listAndSessionIndexes = [...listIndexes, 'gsi6', 'gsi8'] as const;
 
 /** Where a client fetches a proof-of-work challenge (the room: shared/services/room.ts). */
 export const challengePath = '/api/challenge';

@@ -1,4 +1,4 @@
-import { answeredPartition, duePartition, keptContactPartition } from './keys';
+import { answeredPartition, duePartition, keptContactPartition, urgePartition } from './keys';
 import type { DbDeps } from '../deps';
 import { queryAll } from './db';
 
@@ -6,6 +6,8 @@ import { queryAll } from './db';
  * The sweeper's reads, on the sparse index gsi6: only items that can need the sweeper are in it,
  * so a sweep costs reads in proportion to what is due, never to the table.
  *   `DUE`      open items not yet reported overdue for their due date, by due date
+ *   `URGE`     open items reported overdue and not yet urged (催办) for that due date, by due date
+ *   `URGED`    open items urged for their due date, newest first (`GET /api/items?urged=true`)
  *   `ANSWERED` answered items, by the time of the latest answer
  *   `CONTACT`  ended items (closed, rejected, merged) that still hold contact details, by when they ended
  */
@@ -25,6 +27,21 @@ export const overdueCodes = (deps: DbDeps, now: string) => queryRange(deps, dueP
 
 /** Open items due between `now` and `until` (inclusive): the reminders' candidates. */
 export const dueSoonCodes = (deps: DbDeps, now: string, until: string) => queryRange(deps, duePartition, now, `${until}~`);
+
+/**
+ * Open items reported overdue for a due date before `before` and not urged for it, with that due
+ * date (from the index key): the urging's candidates, decided on the due date before any item is read.
+ */
+export const awaitingUrgeRows = async ({ db }: DbDeps, before: string): Promise<{ trackingCode: string; dueAt: string }[]> =>
+  (
+    await queryAll(db, {
+      TableName: db.tableName,
+      IndexName: 'gsi6',
+      KeyConditionExpression: 'gsi6pk = :pk AND gsi6sk < :before',
+      ExpressionAttributeValues: { ':pk': urgePartition, ':before': before },
+      ProjectionExpression: 'trackingCode, gsi6sk',
+    })
+  ).map((row) => ({ trackingCode: String(row.trackingCode), dueAt: String(row.gsi6sk).split('#')[0] }));
 
 /** Items answered before `before` and still waiting for a rating. */
 export const answeredBeforeCodes = (deps: DbDeps, before: string) => queryRange(deps, answeredPartition, undefined, before);

@@ -62,6 +62,9 @@ export interface ItemRecord {
   overdueNotifiedFor?: string;
   /** The due date the group was reminded of, a working day ahead (set by the sweeper). */
   remindedFor?: string;
+  /** The due date the item was urged (催办) for, and when (set by the sweeper, the ladder's last step). */
+  urgedFor?: string;
+  urgedAt?: string;
   /** When the item last became answered (the auto-close clock starts there). */
   answeredAt?: string;
   /** Where it came from (absent on items older than sessions: read as `form`). Never changes. */

@@ -117,6 +117,8 @@ export const allItemsPartition = 'ITEMS';
 export const duePartition = 'DUE';
 export const answeredPartition = 'ANSWERED';
 export const keptContactPartition = 'CONTACT';
+export const urgePartition = 'URGE';
+export const urgedPartition = 'URGED';
 export const practicePartition = 'PRACTICE';
 
 /** Where an item came from: the public form, a session's link, or the office's meeting records. */
@@ -130,6 +132,7 @@ export interface ItemOrigin {
 }
 
 const spotMark = 'spot';
+const urgedMark = 'urged';
 
 /**
  * Newest first everywhere: sort keys start with the creation time; the tracking code breaks ties.
@@ -143,11 +146,27 @@ const spotMark = 'spot';
  * unaffected (the tracking code before it is unique), and an item from the form keeps exactly the
  * key it always had (old items read as `form`).
  */
-const listSortKey = (item: { createdAt: string; trackingCode: string } & ItemOrigin) => {
+const listSortKey = (item: { createdAt: string; trackingCode: string; urgedAt?: string } & ItemOrigin) => {
   const base = `${item.createdAt}#${item.trackingCode}`;
-  if (!item.sessionCode || (item.source !== 'session' && item.source !== 'meeting')) return base;
-  return `${base}#${item.source}#${item.sessionCode}${item.answeredOnSpot ? `#${spotMark}` : ''}`;
+  const urged = item.urgedAt ? `#${urgedMark}#${item.urgedAt}` : '';
+  if (!item.sessionCode || (item.source !== 'session' && item.source !== 'meeting')) return `${base}${urged}`;
+  return `${base}#${item.source}#${item.sessionCode}${item.answeredOnSpot ? `#${spotMark}` : ''}${urged}`;
 };
+
+/**
+ * When the item was urged (催办), as its list sort key carries it (`…#urged#<urgedAt>`, last).
+ * Why in the key, like the origin: every list row shows the urged mark, and the list indexes cannot
+ * project `urgedAt` (see above). Unlike the origin it can change (a new due date urged again), so
+ * list cursors hold only a key's rank, `listRankOf`, which never changes.
+ */
+export const urgedAtOfListSortKey = (sortKey: string): string | undefined => {
+  const parts = sortKey.split('#');
+  const at = parts.lastIndexOf(urgedMark);
+  return at >= 2 && at === parts.length - 2 ? parts[at + 1] : undefined;
+};
+
+/** The rank of a list sort key, `<createdAt>#<code>`: unique and fixed for an item, whatever follows it. */
+export const listRankOf = (sortKey: string): string => sortKey.split('#', 2).join('#');
 
 /** The origin a list sort key (`listSortKey`) carries: `form` when it carries none. */
 export const originOfListSortKey = (sortKey: string): Required<Pick<ItemOrigin, 'source' | 'answeredOnSpot'>> & Pick<ItemOrigin, 'sessionCode'> => {
@@ -181,6 +200,8 @@ export const itemIndexKeys = (item: ItemOrigin & {
   dueAt?: string;
   recommended?: boolean;
   overdueNotifiedFor?: string;
+  urgedFor?: string;
+  urgedAt?: string;
   answeredAt?: string;
   closedAt?: string;
   updatedAt?: string;
@@ -199,6 +220,10 @@ export const itemIndexKeys = (item: ItemOrigin & {
     gsi5sk: sk,
     ...(isOpen(item.status) && item.dueAt && item.overdueNotifiedFor !== item.dueAt
       ? { gsi6pk: duePartition, gsi6sk: `${item.dueAt}#${item.trackingCode}` }
+      : isOpen(item.status) && item.dueAt && item.urgedFor !== item.dueAt
+        ? { gsi6pk: urgePartition, gsi6sk: `${item.dueAt}#${item.trackingCode}` }
+        : isOpen(item.status) && item.dueAt
+          ? { gsi6pk: urgedPartition, gsi6sk: sk }
       : item.status === 'answered' && item.answeredAt
         ? { gsi6pk: answeredPartition, gsi6sk: `${item.answeredAt}#${item.trackingCode}` }
         : item.contact !== undefined && endedAt(item)

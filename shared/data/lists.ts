@@ -3,7 +3,8 @@ import type { DbDeps } from '../deps';
 import type { Kind } from '../schemas/directory';
 import type { Status } from '../schemas/submission';
 import type { ItemRecord } from './items';
-import { itemIndexKeyNames, originOfListSortKey } from './keys';
+import { openStatuses } from '../domain/lifecycle';
+import { itemIndexKeyNames, listRankOf, originOfListSortKey, urgedAtOfListSortKey } from './keys';
 
 /**
  * Item lists, newest first, from the list indexes (gsi1..gsi5, gsi7, gsi8): never a Scan.
@@ -15,7 +16,7 @@ import { itemIndexKeyNames, originOfListSortKey } from './keys';
  * a sparse filter may give a short page with a cursor to go on.
  */
 export interface ListSource {
-  readonly index: 'gsi1' | 'gsi2' | 'gsi3' | 'gsi4' | 'gsi5' | 'gsi7' | 'gsi8';
+  readonly index: 'gsi1' | 'gsi2' | 'gsi3' | 'gsi4' | 'gsi5' | 'gsi6' | 'gsi7' | 'gsi8';
   readonly partition: string;
 }
 
@@ -31,6 +32,8 @@ export interface ListFilter {
   readonly dueBefore?: string;
   /** Text in the title. */
   readonly q?: string;
+  /** Only items urged for their current due date (a session's list; every other list of them is read from URGED). */
+  readonly urged?: boolean;
 }
 
 export type SummaryRow = Pick<
@@ -38,7 +41,7 @@ export type SummaryRow = Pick<
   'trackingCode' | 'kind' | 'title' | 'status' | 'unitId' | 'groupId' | 'phase' | 'createdAt' | 'dueAt' | 'recommended' | 'version' | 'firstReplyAt' | 'closedAt' | 'satisfaction' | 'overdueNotifiedFor'
 > &
   Required<Pick<ItemRecord, 'source' | 'answeredOnSpot'>> &
-  Pick<ItemRecord, 'sessionCode'> & { body?: string };
+  Pick<ItemRecord, 'sessionCode' | 'urgedAt'> & { body?: string };
 
 export interface ListPage {
   readonly rows: SummaryRow[];
@@ -83,6 +86,13 @@ const filterExpression = (filter: ListFilter) => {
     values[':dueBefore'] = filter.dueBefore;
     parts.push('#dueAt < :dueBefore');
   }
+  if (filter.urged) {
+    // gsi8 projects every attribute: the item's own marks say it.
+    names['#urgedFor'] = 'urgedFor';
+    names['#dueAt'] = 'dueAt';
+    names['#status'] = 'status';
+    parts.push(`#urgedFor = #dueAt AND #status IN (${placeholders(values, 'o', openStatuses)})`);
+  }
   if (filter.q) {
     names['#title'] = 'title';
     values[':q'] = filter.q;
@@ -102,7 +112,8 @@ const stripIndexKeys = (raw: Record<string, unknown>, index: ListSource['index']
     row[name] = value;
   }
   const sortKey = String(raw[`${index}sk`]);
-  return { ...originOfListSortKey(sortKey), ...(row as SummaryRow), sortKey };
+  const urgedAt = urgedAtOfListSortKey(sortKey);
+  return { ...originOfListSortKey(sortKey), ...(urgedAt ? { urgedAt } : {}), ...(row as SummaryRow), sortKey };
 };
 
 /** One page of the merged sources, newest first, starting below `after` (a previous page's `next`). */
@@ -136,7 +147,8 @@ export const listItems = async (
             Limit: perSource,
           }),
         );
-        const lastKey = page.LastEvaluatedKey ? String(page.LastEvaluatedKey[`${source.index}sk`]) : null;
+        // Positions are ranks: the urged mark at a key's end may change between pages, its rank never.
+        const lastKey = page.LastEvaluatedKey ? listRankOf(String(page.LastEvaluatedKey[`${source.index}sk`])) : null;
         return { items: (page.Items ?? []).map((raw) => stripIndexKeys(raw, source.index)), lastKey };
       }),
     );
@@ -149,7 +161,7 @@ export const listItems = async (
     if (complete.length > need || (complete.length === need && frontier !== null)) {
       const taken = complete.slice(0, need);
       rows.push(...taken.map(({ sortKey: _sk, ...row }) => row));
-      return { rows, next: taken[taken.length - 1].sortKey };
+      return { rows, next: listRankOf(taken[taken.length - 1].sortKey) };
     }
     rows.push(...complete.map(({ sortKey: _sk, ...row }) => row));
     if (frontier === null) return { rows };

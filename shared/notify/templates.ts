@@ -1,5 +1,5 @@
 import type { Directory } from '../schemas/directory';
-import { kinds } from '../schemas/directory';
+import { escalationOf, kinds } from '../schemas/directory';
 
 /**
  * Every e-mail yijian sends, in one place: Chinese first, English below. No template ever takes
@@ -77,12 +77,13 @@ export const templates = {
   },
   reminder: (item: ItemFacts, directory: Directory, to: readonly string[]): Message => {
     const f = facts(item, directory);
+    const days = escalationOf(directory).remindBeforeWorkingDays;
     return {
       to,
       subject: `【意见箱】事项即将到期 ${item.trackingCode} / Item due soon`,
       text: compose(
-        ['以下事项将在一个工作日内到期，请及时答复。', '', ...f.zh],
-        ['This item is due within one working day.', '', ...f.en],
+        [days === 1 ? '以下事项将在一个工作日内到期，请及时答复。' : `以下事项将在${days}个工作日内到期，请及时答复。`, '', ...f.zh],
+        [days === 1 ? 'This item is due within one working day.' : `This item is due within ${days} working days.`, '', ...f.en],
       ),
     };
   },
@@ -107,6 +108,19 @@ export const templates = {
       text: compose(
         ['您好：', '', `我们已收到您提交的事项“${item.title}”，会在办理期限前答复。`, '', ...f.zh, '', `查看办理进度：${trackingUrl}`, '（请使用提交时获得的密钥；为安全起见，本邮件不包含密钥。）'],
         [`We have received your item "${item.title}" and will answer it by the due date.`, '', ...f.en, '', `Follow it: ${trackingUrl}`, '(Use the key you received when you submitted; for safety, this e-mail does not contain it.)'],
+      ),
+    };
+  },
+  urge: (item: ItemFacts, directory: Directory, to: readonly string[]): Message => {
+    const f = facts(item, directory);
+    const group = names(item, directory).group;
+    const days = escalationOf(directory).urgeAfterWorkingDays;
+    return {
+      to,
+      subject: `【意见箱】催办 ${item.trackingCode} / Urgent: item overdue`,
+      text: compose(
+        [`${group}：`, '', `以下事项超过办理期限已${days}个工作日，仍未答复。请抓紧办理，尽快答复提交人。`, '', ...f.zh],
+        [`This item is ${days} working days past its due date and still has no answer (with: ${group}). Please act on it now.`, '', ...f.en],
       ),
     };
   },

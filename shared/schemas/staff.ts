@@ -27,6 +27,8 @@ export const listQuery = /* @__PURE__ */ schema(() => z.strictObject({
   phase: z.optional(idSchema),
   q: z.optional(z.string().check(z.minLength(1), z.maxLength(100))),
   sessionCode: z.optional(z.string().check(z.maxLength(64))),
+  /** `true`: only the open items urged (催办) for their current due date. */
+  urged: z.optional(z.pipe(z.enum(['true']), z.transform(() => true as const))),
   limit: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(100)), 25),
   cursor: z.optional(z.string().check(z.maxLength(512))),
 }));
@@ -95,6 +97,8 @@ export const itemSummary = /* @__PURE__ */ schema(() => z.object({
   source: z.enum(['form', 'session', 'meeting']),
   sessionCode: z.optional(z.string()),
   answeredOnSpot: z.boolean(),
+  /** When the item was last urged (催办) by the escalation ladder. */
+  urgedAt: z.optional(isoInstant),
 }));
 export type ItemSummary = z.infer<typeof itemSummary>;
 

@@ -43,6 +43,7 @@ export const notifiedItemImage = /* @__PURE__ */ schema(() => z.looseObject({
   overdueNotifiedFor: optionalString(),
   /** The submitter's address, on a new item: they are told it was received (never anyone else). */
   contact: z.optional(z.looseObject({ email: optionalString() })),
+  urgedFor: optionalString(),
 }));
 
 /** An item's event as the notify worker reads it (a public reply is e-mailed). */

@@ -8,6 +8,7 @@ import {
   sessionItemsPartition,
   statusPartition,
   unitPartition,
+  urgedPartition,
 } from '../data/keys';
 import { groupScope, type Principal } from '../domain/access';
 import { ForbiddenError } from '../domain/errors';
@@ -33,6 +34,8 @@ export const planList = (groups: readonly string[] | null, query: ListCriteria, 
   if (statuses && statuses.length === 0) sources = [];
   // A session's items are few (one meeting's): their own partition, everything else filtered.
   else if (query.sessionCode !== undefined) sources = sessionCode ? [{ index: 'gsi8', partition: sessionItemsPartition(sessionCode) }] : [];
+  // The open items urged for their due date are few (the sweeper's sparse URGED partition, gsi6).
+  else if (query.urged) sources = [{ index: 'gsi6', partition: urgedPartition }];
   else if (groups && statuses) sources = groups.flatMap((g) => statuses!.map((s) => ({ index: 'gsi5' as const, partition: groupStatusPartition(g, s) })));
   else if (groups) sources = groups.map((g) => ({ index: 'gsi2' as const, partition: groupPartition(g) }));
   else if (query.unitId) sources = [{ index: 'gsi3', partition: unitPartition(query.unitId) }];
@@ -45,7 +48,8 @@ export const planList = (groups: readonly string[] | null, query: ListCriteria, 
     phase: query.phase,
     q: query.q,
     ...(query.unitId && index !== 'gsi3' ? { unitId: query.unitId } : {}),
-    ...(index === 'gsi8' && groups ? { groupIds: groups } : {}),
+    ...((index === 'gsi8' || index === 'gsi6') && groups ? { groupIds: groups } : {}),
+    ...(query.sessionCode !== undefined && query.urged ? { urged: true } : {}),
     ...(statuses && !byStatus ? { statuses } : {}),
     ...(query.overdue === true ? { dueBefore: now.toISOString() } : {}),
   };

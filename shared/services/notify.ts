@@ -10,7 +10,7 @@ import { countMetric } from '../observability/metrics';
 import { keptNoticeImage, notifiedEventImage, notifiedItemImage } from '../schemas/stream-images';
 import { streamWorker } from '../workers';
 import { templates, type Message } from '../notify/templates';
-import type { Directory } from '../schemas/directory';
+import { escalationOf, type Directory } from '../schemas/directory';
 import { parseImage, readStreamImage } from './stream-records';
 import { groupName } from './directory';
 import type { DbDeps, Deps, MailDeps } from '../deps';
@@ -21,7 +21,8 @@ import type { DbDeps, Deps, MailDeps } from '../deps';
  *   new item with an e-mail    -> the submitter: received, with the tracking link (never the key)
  *   item assigned or reopened  -> the group's notifyEmails
  *   item reminded (sweeper)    -> the group's notifyEmails
- *   item overdue (sweeper)     -> the office (directory.officeEmails)
+ *   item overdue (sweeper)     -> the group's notifyEmails and the office (directory.officeEmails)
+ *   item urged (sweeper)       -> the group's notifyEmails and the leaders (escalation.leaderEmails)
  *   public reply event         -> the submitter's contact.email, if one was given
  */
 export interface PlannedMessage {
@@ -55,6 +56,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const groupEmails = (directory: Directory, groupId: string | undefined) =>
   directory.groups.find((g) => g.id === groupId)?.notifyEmails ?? [];
 const officeEmails = (directory: Directory) => directory.officeEmails ?? [];
+const unique = (addresses: readonly string[]) => [...new Set(addresses)];
 
 /** The tracking page for the code alone: the submitter types the key there, so no e-mail holds it. */
 const trackingUrl = (deps: Deps, trackingCode: string) => `${deps.settings.publicUrl}/track#${trackingCode}`;
@@ -91,8 +93,11 @@ export const plan = async (deps: Deps, record: DynamoDBRecord, directory: Direct
       add(code, item.remindedFor, 'reminder', templates.reminder(item, directory, groupEmails(directory, item.groupId)));
     }
     if (item.overdueNotifiedFor && item.overdueNotifiedFor !== old?.overdueNotifiedFor) {
-      // Once per item and due date, whatever version carried it.
-      add(code, item.overdueNotifiedFor, 'overdue', templates.overdue(item, directory, officeEmails(directory)));
+      // Once per item and due date, whatever version carried it: one message to the group and the office.
+      add(code, item.overdueNotifiedFor, 'overdue', templates.overdue(item, directory, unique([...groupEmails(directory, item.groupId), ...officeEmails(directory)])));
+    }
+    if (item.urgedFor && item.urgedFor !== old?.urgedFor) {
+      add(code, item.urgedFor, 'urge', templates.urge(item, directory, unique([...groupEmails(directory, item.groupId), ...escalationOf(directory).leaderEmails])));
     }
   } else if (isEventRecord(next) && !prev) {
     const event = parseImage(notifiedEventImage, next, 'NewImage') as unknown as EventRecord & { pk: string };

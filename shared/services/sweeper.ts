@@ -1,20 +1,26 @@
 import { changeItem } from '../data/change-item';
 import type { Deps } from '../deps';
 import type { ItemChange, ItemRecord } from '../data/items';
-import { answeredBeforeCodes, contactKeptBeforeCodes, dueSoonCodes, overdueCodes } from '../data/due';
+import { answeredBeforeCodes, awaitingUrgeRows, contactKeptBeforeCodes, dueSoonCodes, overdueCodes } from '../data/due';
 import { discardKeptNotice, listKeptNoticesOf } from '../data/kept-notices';
 import { endedAt, isSubmitterNotice } from '../data/keys';
 import { addWorkingDays } from '../domain/calendar';
 import { UnavailableError } from '../domain/errors';
 import { isOpen, nextStatus } from '../domain/lifecycle';
 import { logger } from '../observability/logger';
+import { escalationOf } from '../schemas/directory';
 import { calendarOf, requireDirectory } from './directory';
 
 /**
  * The sweeper, run on a schedule (every `scheduleWorker.everyMinutes` deployed, shared/workers.ts; a timer and `npm run sweep` locally):
+ * The escalation ladder (API.md v2; the directory's `escalation`, in the office's working days):
+ *   - marks items due within `remindBeforeWorkingDays` working days as reminded, once per due date
+ *     (the stream then reminds the group);
  *   - marks each open item past its due date as overdue, once per due date (the change stream then
- *     tells the office);
- *   - marks items due within one working day as reminded (the stream then reminds the group);
+ *     tells the group and the office);
+ *   - urges (催办) each item still open `urgeAfterWorkingDays` working days after its due date, once
+ *     per due date: `urgedFor` and `urgedAt` (the stream then tells the group and the leaders);
+ * and besides:
  *   - closes answered items the submitter has not rated after Settings.autoCloseDays days;
  *   - removes the submitter's contact details from items that ended (closed, rejected, merged)
  *     Settings.contactRetentionDays days ago: personal information is kept no longer than needed.
@@ -55,7 +61,8 @@ export const sweep = async (deps: Deps, now: Date = deps.clock.now()) => {
   const at = now.toISOString();
   const directory = await requireDirectory(deps);
   const calendar = calendarOf(directory);
-  const result = { overdue: 0, reminded: 0, autoClosed: 0, contactsRemoved: 0 };
+  const escalation = escalationOf(directory);
+  const result = { overdue: 0, reminded: 0, urged: 0, autoClosed: 0, contactsRemoved: 0 };
 
   for (const code of await overdueCodes(deps, at)) {
     const done = await change(deps, code, (item) =>
@@ -66,7 +73,7 @@ export const sweep = async (deps: Deps, now: Date = deps.clock.now()) => {
     if (done) result.overdue++;
   }
 
-  const soon = addWorkingDays(now, 1, calendar).toISOString();
+  const soon = addWorkingDays(now, escalation.remindBeforeWorkingDays, calendar).toISOString();
   for (const code of await dueSoonCodes(deps, at, soon)) {
     const done = await change(deps, code, (item) =>
       isOpen(item.status) && item.dueAt && item.dueAt >= at && item.dueAt <= soon && item.remindedFor !== item.dueAt
@@ -74,6 +81,25 @@ export const sweep = async (deps: Deps, now: Date = deps.clock.now()) => {
         : null,
     );
     if (done) result.reminded++;
+  }
+
+  // Urged once the `urgeAfterWorkingDays`-th working day after the due date has ended (as overdue
+  // starts once the due day has): decided on the due date each index row carries, so an item that
+  // is not yet that late is never read.
+  const urgeFrom = new Map<string, boolean>();
+  const lateEnough = (dueAt: string) => {
+    let late = urgeFrom.get(dueAt);
+    if (late === undefined) urgeFrom.set(dueAt, (late = addWorkingDays(new Date(dueAt), escalation.urgeAfterWorkingDays, calendar) < now));
+    return late;
+  };
+  for (const row of await awaitingUrgeRows(deps, at)) {
+    if (!lateEnough(row.dueAt)) continue;
+    const done = await change(deps, row.trackingCode, (item) =>
+      isOpen(item.status) && item.dueAt && item.overdueNotifiedFor === item.dueAt && item.urgedFor !== item.dueAt && lateEnough(item.dueAt)
+        ? { set: { urgedFor: item.dueAt, urgedAt: at }, event: { at, action: 'urge', by: system, note: `due ${item.dueAt}` } }
+        : null,
+    );
+    if (done) result.urged++;
   }
 
   const answeredBefore = new Date(now.getTime() - autoCloseDays * 86_400_000).toISOString();

@@ -26,6 +26,7 @@ export const toSummary = (row: SummaryRow | ItemRecord, now: Date): ItemSummary 
   source: row.source ?? 'form',
   ...(row.sessionCode ? { sessionCode: row.sessionCode } : {}),
   answeredOnSpot: row.answeredOnSpot ?? false,
+  ...(row.urgedAt ? { urgedAt: row.urgedAt } : {}),
 });
 
 const actor = (by: EventRecord['by']) =>

@@ -108,7 +108,7 @@ afterAll(async () => {
 });
 
 describe('overdue', () => {
-  it('tells the office once when an item passes its due date, however often the sweeper runs', async () => {
+  it('tells the group and the office once when an item passes its due date, however often the sweeper runs', async () => {
     clock.set(T0);
     const title = '学习资料迟迟未发';
     const receipt = await submit({ title });
@@ -124,12 +124,13 @@ describe('overdue', () => {
     expect(result.overdue).toBeGreaterThanOrEqual(1);
     const mails = overdueMail(receipt.trackingCode);
     expect(mails).toHaveLength(1);
-    expect(mails[0].to).toEqual(office);
+    // One message to the group and the office (API.md v2, "Escalation ladder").
+    expect(mails[0].to).toEqual([...g1.notifyEmails, ...office]);
     for (const fact of [receipt.trackingCode, title, unit.name, g1.name, '2026年12月14日', '14 December 2026']) expect(mails[0].text).toContain(fact);
     for (const secret of [contact.email, contact.name, contact.phone, receipt.accessKey]) expect(JSON.stringify(mails[0])).not.toContain(secret);
-    // The notice is the office's: the group had its new-item e-mail and its reminder, nothing more.
+    // The group had its new-item e-mail, its reminder and the overdue notice, nothing more.
     const toGroup = sent(receipt.trackingCode, /./).filter((m) => m.to.some((to) => g1.notifyEmails.includes(to)));
-    expect(toGroup.map((m) => (/逾期/.test(m.subject) ? 'overdue' : /即将到期/.test(m.subject) ? 'reminder' : 'new'))).toEqual(['new', 'reminder']);
+    expect(toGroup.map((m) => (/逾期/.test(m.subject) ? 'overdue' : /即将到期/.test(m.subject) ? 'reminder' : 'new'))).toEqual(['new', 'reminder', 'overdue']);
 
     const afterFirst = await view(receipt.trackingCode);
     expect(afterFirst.overdue).toBe(true);
@@ -137,9 +138,9 @@ describe('overdue', () => {
     expect(marks).toHaveLength(1);
     expect(marks[0]).toMatchObject({ by: { name: '系统' }, at: new Date(Date.parse(due0) + 1).toISOString() });
 
-    // Again, an hour later, and a week later: nothing new, nothing changed.
+    // Again, an hour later, and two days later (before the urging, test/integration/ladder.test.ts): nothing new, nothing changed.
     await sweepAt(new Date(Date.parse(due0) + HOUR));
-    await sweepAt(new Date(Date.parse(due0) + 7 * DAY));
+    await sweepAt(new Date(Date.parse(due0) + 2 * DAY));
     expect(overdueMail(receipt.trackingCode)).toHaveLength(1);
     expect((await view(receipt.trackingCode)).version).toBe(afterFirst.version);
     expect(reminderMail(receipt.trackingCode)).toHaveLength(1);
@@ -220,7 +221,7 @@ describe('reminders', () => {
     expect(reminderMail(receipt.trackingCode)).toHaveLength(1);
     expect(await actions(receipt.trackingCode, 'remind')).toHaveLength(1);
 
-    // Past the due date the office is told; the reminder is not repeated.
+    // Past the due date the group and the office are told; the reminder is not repeated.
     await sweepAt(at10('2026-12-15'));
     expect(overdueMail(receipt.trackingCode)).toHaveLength(1);
     expect(reminderMail(receipt.trackingCode)).toHaveLength(1);

@@ -15,6 +15,7 @@ import { dueShown, groupName, unitName, type Ctx } from './context';
 import { MergeForm } from './merge-form';
 import { t } from './strings';
 import { historyNote } from '../lib/history-notes';
+import { lt } from './ladder-strings';
 import { ExtensionPanel, extensionActionName } from './item-extension';
 
 /** Drawn in the language of the moment (a language switch redraws it). */
@@ -36,6 +37,7 @@ const actionNames: Record<string, [string, string]> = {
   'follow-up': ['提交人补充', 'follow-up'],
   rate: ['提交人评价', 'rated'],
   overdue: ['超期', 'overdue'],
+  urge: ['催办', 'urged'],
   remind: ['提醒', 'reminder'],
   'auto-close': ['自动办结', 'closed automatically'],
   'remove-contact': ['删除联系方式', 'contact details removed'],
@@ -133,6 +135,7 @@ export const ItemPage = (props: { ctx: Ctx; id: string }) => {
                 {statusName(item.status)}
               </span>
               {item.overdue ? <span class="badge overdue">{t('overdue')}</span> : null}
+              {item.urgedAt ? <span class="badge overdue urged">{lt('urged')}</span> : null}
               {item.recommended ? <span class="badge rec">{t('recommended')}</span> : null}
             </p>
             <p class="text" id="item-body">

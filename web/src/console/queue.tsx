@@ -10,9 +10,10 @@ import { kindName, kinds, openStatuses, statusIds, statusName } from '../lib/ter
 import { Banner } from '../lib/ui';
 import { dueShown, go, groupName, unitName, type Ctx } from './context';
 import { t } from './strings';
+import { lt } from './ladder-strings';
 import { problemText, said, type Said } from '../lib/messages';
 
-const filterNames = ['status', 'groupId', 'unitId', 'kind', 'phase', 'sessionCode', 'overdue', 'q'] as const;
+const filterNames = ['status', 'groupId', 'unitId', 'kind', 'phase', 'sessionCode', 'overdue', 'urged', 'q'] as const;
 type Filters = Record<(typeof filterNames)[number], string>;
 
 const openValue = openStatuses.join(',');
@@ -180,6 +181,10 @@ export const Queue = (props: { ctx: Ctx; query: URLSearchParams }) => {
               />
               {t('fOverdue')}
             </label>
+            <label class="opt" for="f-urged">
+              <input type="checkbox" id="f-urged" checked={draft.urged === 'true'} onChange={(e) => set('urged', (e.target as HTMLInputElement).checked ? 'true' : '')} />
+              {lt('fUrged')}
+            </label>
           </div>
           <div class="row">
             <button type="submit" class="primary">
@@ -224,6 +229,11 @@ export const Queue = (props: { ctx: Ctx; query: URLSearchParams }) => {
                 </td>
                 <td data-label={t('colDue')}>
                   {dueShown(item.status) ? formatDate(item.dueAt) : ''} {item.overdue ? <span class="badge overdue">{t('overdue')}</span> : null}
+                  {item.urgedAt ? (
+                    <span class="badge overdue urged" title={lt('urgedTitle', { at: formatDateTime(item.urgedAt) })}>
+                      {lt('urged')}
+                    </span>
+                  ) : null}
                 </td>
                 <td data-label={t('colCreated')}>{formatDateTime(item.createdAt)}</td>
               </tr>
