@@ -1,11 +1,10 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { AdjustableClock } from '../../local/clock';
-import type { LocalStack } from '../../local/stack';
+import { describe, expect, it } from 'vitest';
 import { addWorkingDays } from '../../shared/domain/calendar';
 import { demoDirectory } from '../../shared/demo/directory';
 import { calendarOf } from '../../shared/services/directory';
-import { api, leakPattern, startTestStack, type Api, type ApiResponse } from '../support/stack';
-import { OWN, ownUnit, people, type Person } from '../support/staff-people';
+import { leakPattern, type ApiResponse } from '../support/stack';
+import { useClockedStack } from '../support/clocked-stack';
+import { OWN, ownUnit, people } from '../support/staff-people';
 
 /**
  * Deadline extensions on the local stack (API.md v2, "Deadline extensions"): the group asks, the
@@ -13,21 +12,14 @@ import { OWN, ownUnit, people, type Person } from '../support/staff-people';
  * new date and the reason; the dashboard and the lists follow the moved due date.
  */
 
-let stack: LocalStack;
-let clock: AdjustableClock;
-let http: Api;
-const tokens: Partial<Record<Person, string>> = {};
+const env = useClockedStack();
+const { as } = env;
 
 /** Monday 7 December 2026, 10:00 in Shanghai: a question (5 working days) is due Monday 14 December. */
 const T0 = new Date('2026-12-07T02:00:00.000Z');
 const due0 = '2026-12-14T15:59:59.999Z';
 const at10 = (date: string) => new Date(`${date}T10:00:00.000+08:00`);
 
-const as = (who: Person) => ({
-  get: (path: string) => http.call('GET', path, { headers: { authorization: `Bearer ${tokens[who]}` } }),
-  post: (path: string, body: unknown, version?: number) =>
-    http.call('POST', path, { body, headers: { authorization: `Bearer ${tokens[who]}`, ...(version !== undefined ? { 'if-match': `"${version}"` } : {}) } }),
-});
 
 const expectProblem = (r: ApiResponse, status: number) => {
   expect(r.status, r.text.slice(0, 300)).toBe(status);
@@ -36,7 +28,7 @@ const expectProblem = (r: ApiResponse, status: number) => {
 };
 
 const submit = async () => {
-  const r = await http.post('/api/submissions', { kind: 'question', title: '延期测试', body: '请答复。', anonymous: true, unitId: ownUnit.id });
+  const r = await env.http.post('/api/submissions', { kind: 'question', title: '延期测试', body: '请答复。', anonymous: true, unitId: ownUnit.id });
   expect(r.status, r.text).toBe(201);
   expect(r.json.dueAt).toBe(due0);
   return r.json as { trackingCode: string; accessKey: string };
@@ -47,33 +39,22 @@ const item = async (code: string) => {
   return r.json;
 };
 const publicView = async (receipt: { trackingCode: string; accessKey: string }) => {
-  const r = await http.get(`/api/submissions/${receipt.trackingCode}`, { 'X-Access-Key': receipt.accessKey });
+  const r = await env.http.get(`/api/submissions/${receipt.trackingCode}`, { 'X-Access-Key': receipt.accessKey });
   expect(r.status, r.text).toBe(200);
   return r.json;
 };
 const ownRow = async () => (await as('office').get('/api/dashboard')).json.byGroup.find((g: { groupId: string }) => g.groupId === OWN);
 const overdueCodes = async () => ((await as('office').get(`/api/items?groupId=${OWN}&overdue=true&limit=100`)).json.items as { trackingCode: string }[]).map((i) => i.trackingCode);
 
-beforeAll(async () => {
-  stack = await startTestStack({ sweepIntervalSeconds: 0, retryBaseMs: 10 });
-  clock = stack.clock;
-  http = api(stack.url);
-  for (const who of Object.keys(people) as Person[]) tokens[who] = await stack.issuer.issue(people[who]);
-});
-afterEach(() => clock.set(null));
-afterAll(async () => {
-  clock.set(null);
-  await stack?.stop();
-});
 
 describe('deadline extensions', () => {
   it('the group asks, the office approves: the due date moves by working days from the current one, history and submitter see it', async () => {
-    clock.set(T0);
+    env.clock.set(T0);
     const receipt = await submit();
     const code = receipt.trackingCode;
     const before = await item(code);
 
-    clock.set(at10('2026-12-10'));
+    env.clock.set(at10('2026-12-10'));
     const asked = await as('own').post(`/api/items/${code}/extension`, { workingDays: 3, reason: '需协调两家单位共同答复' }, before.version);
     expect(asked.status, asked.text).toBe(201);
     expect(asked.headers.get('etag')).toBe(`"${before.version + 1}"`);
@@ -117,7 +98,7 @@ describe('deadline extensions', () => {
   });
 
   it('a declined request leaves the due date; who may ask: the item\'s group and the office, not leaders or other groups', async () => {
-    clock.set(T0);
+    env.clock.set(T0);
     const receipt = await submit();
     const code = receipt.trackingCode;
     expectProblem(await as('leader').post(`/api/items/${code}/extension`, { workingDays: 2, reason: '理由' }), 403);
@@ -138,24 +119,24 @@ describe('deadline extensions', () => {
   });
 
   it('no extension for an item that is not open or has no due date', async () => {
-    clock.set(T0);
+    env.clock.set(T0);
     const receipt = await submit();
     const reply = await as('own').post(`/api/items/${receipt.trackingCode}/replies`, { body: '已答复。', visibility: 'public' });
     expect(reply.status, reply.text).toBe(201);
     expectProblem(await as('own').post(`/api/items/${receipt.trackingCode}/extension`, { workingDays: 1, reason: '理由' }), 409);
     // An item without a unit waits for the office, with no due date.
-    const unrouted = await http.post('/api/submissions', { kind: 'question', title: '无单位', body: '请答复。', anonymous: true });
+    const unrouted = await env.http.post('/api/submissions', { kind: 'question', title: '无单位', body: '请答复。', anonymous: true });
     expect(unrouted.json.dueAt).toBeUndefined();
     expectProblem(await as('office').post(`/api/items/${unrouted.json.trackingCode}/extension`, { workingDays: 1, reason: '理由' }), 409);
   });
 
   it('an overdue item given more days is no longer overdue in the dashboard and the lists, and is reported again for its new due date', async () => {
-    clock.set(T0);
+    env.clock.set(T0);
     const receipt = await submit();
     const code = receipt.trackingCode;
-    clock.set(at10('2026-12-15'));
-    await stack.sweep();
-    await stack.drainNotifications();
+    env.clock.set(at10('2026-12-15'));
+    await env.stack.sweep();
+    await env.stack.drainNotifications();
     expect(await overdueCodes()).toContain(code);
     const overdueBefore = (await ownRow()).overdue;
     expect(overdueBefore).toBe((await overdueCodes()).length);
@@ -170,10 +151,10 @@ describe('deadline extensions', () => {
 
     // Past the new due date: overdue again, counted again, reported once for that date.
     for (const day of ['2026-12-22', '2026-12-22', '2026-12-23']) {
-      clock.set(at10(day));
-      await stack.sweep();
+      env.clock.set(at10(day));
+      await env.stack.sweep();
     }
-    await stack.drainNotifications();
+    await env.stack.drainNotifications();
     expect(await overdueCodes()).toContain(code);
     // The dashboard's figure is what the list counts (other items of this file are overdue by now too).
     expect((await ownRow()).overdue).toBe((await overdueCodes()).length);

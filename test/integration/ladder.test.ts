@@ -1,10 +1,8 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { AdjustableClock } from '../../local/clock';
+import { describe, expect, it } from 'vitest';
 import type { OutboxEntry } from '../../local/outbox';
-import type { LocalStack } from '../../local/stack';
 import { demoDirectory } from '../../shared/demo/directory';
-import { api, startTestStack, type Api } from '../support/stack';
-import { OTHER, OWN, ownUnit, people, type Person } from '../support/staff-people';
+import { useClockedStack } from '../support/clocked-stack';
+import { OTHER, OWN, ownUnit, type Person } from '../support/staff-people';
 
 /**
  * The escalation ladder on the local stack (API.md v2, "Escalation ladder"), the clock moved and
@@ -14,10 +12,8 @@ import { OTHER, OWN, ownUnit, people, type Person } from '../support/staff-peopl
  * each exactly once per due date; `GET /api/items?urged=true` and the urged mark on list rows.
  */
 
-let stack: LocalStack;
-let clock: AdjustableClock;
-let http: Api;
-const tokens: Partial<Record<Person, string>> = {};
+const env = useClockedStack();
+const { as } = env;
 
 /** Monday 7 December 2026, 10:00 in Shanghai: a question (5 working days) is due Monday 14 December. */
 const T0 = new Date('2026-12-07T02:00:00.000Z');
@@ -28,13 +24,9 @@ const group = demoDirectory.groups.find((g) => g.id === OWN)!;
 const office = demoDirectory.officeEmails!;
 const leaders = demoDirectory.escalation!.leaderEmails!;
 
-const as = (who: Person) => ({
-  get: (path: string) => http.call('GET', path, { headers: { authorization: `Bearer ${tokens[who]}` } }),
-  post: (path: string, body: unknown) => http.call('POST', path, { body, headers: { authorization: `Bearer ${tokens[who]}` } }),
-});
 
 const submit = async (title = '催办测试') => {
-  const r = await http.post('/api/submissions', { kind: 'question', title, body: '请答复。', anonymous: true, unitId: ownUnit.id });
+  const r = await env.http.post('/api/submissions', { kind: 'question', title, body: '请答复。', anonymous: true, unitId: ownUnit.id });
   expect(r.status, r.text).toBe(201);
   expect(r.json.dueAt).toBe(due0);
   return r.json.trackingCode as string;
@@ -42,12 +34,12 @@ const submit = async (title = '催办测试') => {
 
 /** Sweeps `times` times at `at`, then lets the stream carry every change to the notify handler. */
 const sweepAt = async (at: Date, times = 3) => {
-  clock.set(at);
-  for (let i = 0; i < times; i++) await stack.sweep();
-  await stack.drainNotifications();
+  env.clock.set(at);
+  for (let i = 0; i < times; i++) await env.stack.sweep();
+  await env.stack.drainNotifications();
 };
 
-const mails = (code: string, subject: RegExp): OutboxEntry[] => stack.outbox.list().filter((e) => e.status === 'sent' && e.subject.includes(code) && subject.test(e.subject));
+const mails = (code: string, subject: RegExp): OutboxEntry[] => env.stack.outbox.list().filter((e) => e.status === 'sent' && e.subject.includes(code) && subject.test(e.subject));
 const ladder = (code: string) => ({ reminder: mails(code, /即将到期/), overdue: mails(code, /逾期/), urge: mails(code, /催办/) });
 const counts = (code: string) => {
   const l = ladder(code);
@@ -60,23 +52,12 @@ const urgedCodes = async (who: Person = 'office', query = '') => {
   return (r.json.items as { trackingCode: string; urgedAt?: string }[]).map((i) => i.trackingCode);
 };
 
-beforeAll(async () => {
-  stack = await startTestStack({ sweepIntervalSeconds: 0, retryBaseMs: 10 });
-  clock = stack.clock;
-  http = api(stack.url);
-  for (const who of Object.keys(people) as Person[]) tokens[who] = await stack.issuer.issue(people[who]);
-});
-afterEach(() => clock.set(null));
-afterAll(async () => {
-  clock.set(null);
-  await stack?.stop();
-});
 
 describe('the escalation ladder', () => {
   it('reminder, overdue notice and urging, each exactly once per due date, to the right people', async () => {
-    clock.set(T0);
+    env.clock.set(T0);
     const code = await submit('学习资料迟迟未发');
-    await stack.drainNotifications();
+    await env.stack.drainNotifications();
 
     // Thursday 10th: two working days ahead, nothing. Friday 11th: the reminder, once.
     await sweepAt(at10('2026-12-10'));
@@ -132,7 +113,7 @@ describe('the escalation ladder', () => {
   });
 
   it('an extension gives a new due date: reminded, reported and urged again, once each, for it', async () => {
-    clock.set(T0);
+    env.clock.set(T0);
     const code = await submit();
     await sweepAt(at10('2026-12-18'));
     expect(counts(code)).toEqual({ reminder: 0, overdue: 1, urge: 1 });
@@ -156,7 +137,7 @@ describe('the escalation ladder', () => {
   });
 
   it('the urged list pages one item at a time, each item once', async () => {
-    clock.set(T0);
+    env.clock.set(T0);
     const codes = [await submit('分页一'), await submit('分页二'), await submit('分页三')];
     await sweepAt(at10('2026-12-18'));
     const seen: string[] = [];
