@@ -150,6 +150,29 @@ describe('the journey of one item, phone to dashboard', () => {
     await screenshot(second, '05-console-412');
   });
 
+  it('the group asks for two more working days and the office approves: the due date moves (API.md v2)', async () => {
+    const responder = await open(desktop);
+    await signIn(responder, 'demo-g1');
+    await responder.goto(`${web.url}/console#/item/${trackingCode}`);
+    await responder.locator('#item-title').waitFor();
+    await responder.locator('#extension summary').click();
+    await responder.locator('#extension-days').fill('2');
+    await responder.locator('#extension-reason').fill('需协调街道和供电公司');
+    await responder.locator('#extension-form button[type=submit]').click();
+    await eventually(() => responder.locator('#extension-state').innerText()).toContain('需协调街道和供电公司');
+
+    await office.goto(`${web.url}/console#/item/${trackingCode}`);
+    await office.reload();
+    await office.locator('#extension-approve').click();
+    await eventually(() => office.locator('#extension-state').innerText()).toContain('已批准延期 2 个工作日');
+    expect(await office.locator('#history').innerText()).toContain('批准延期');
+    await screenshot(office, '05b-console-extension-approved');
+    // The person's tracking page: the new date, by how much and why.
+    await person.goto(`${web.url}${trackLink}`);
+    await eventually(() => person.locator('.timeline').innerText()).toContain('期限已延长 2 个工作日');
+    expect(await person.locator('.timeline').innerText()).toContain('需协调街道和供电公司');
+  });
+
   it('the responder of the group starts it and replies in public', async () => {
     const responder = await open(desktop);
     await signIn(responder, 'demo-g1');

@@ -39,6 +39,7 @@ const t = dictionary(
     stepTriage: '等待领导小组办公室分办',
     stepAssignedTodo: '交办',
     stepDue: '答复期限',
+    extended: '期限已延长 {days} 个工作日（原为 {from}）。理由：{reason}',
     stepDueOverdue: '已超过答复期限，正在督办',
     stepAnswered: '已答复',
     stepAnsweredTodo: '答复',
@@ -102,6 +103,7 @@ const t = dictionary(
     stepTriage: 'Waiting for the campaign office to assign it',
     stepAssignedTodo: 'Assignment',
     stepDue: 'Answer due',
+    extended: 'Extended by {days} working days (was {from}). Reason: {reason}',
     stepDueOverdue: 'The answer is overdue; the office is pressing for it',
     stepAnswered: 'Answered',
     stepAnsweredTodo: 'Answer',
@@ -202,7 +204,9 @@ const stepsFor = (v: View): Step[] => {
   if (open) {
     if (v.dueAt) {
       const overdue = new Date(v.dueAt).getTime() < Date.now();
-      steps.push(step('due', overdue ? 'bad' : 'current', overdue ? t('stepDueOverdue') : t('stepDue'), { when: formatDate(v.dueAt), ...(overdue ? { said: t('overdueState') } : {}) }));
+      // An approved extension: the new date, and by how much and why (API.md v2).
+      const note = v.extension ? t('extended', { days: v.extension.workingDays, from: formatDate(v.extension.previousDueAt), reason: v.extension.reason }) : undefined;
+      steps.push(step('due', overdue ? 'bad' : 'current', overdue ? t('stepDueOverdue') : t('stepDue'), { when: formatDate(v.dueAt), ...(overdue ? { said: t('overdueState') } : {}), ...(note ? { note } : {}) }));
     }
     steps.push(step('answered', 'todo', t('stepAnsweredTodo')));
   }
