@@ -167,7 +167,17 @@ describe('every route against the OpenAPI document', () => {
     await exchange('POST', `/api/items/${id}/assign`, 403, { as: 'own', body: { groupId: 'g2' } });
     await exchange('POST', `/api/items/${id}/transition`, 400, { as: 'office', body: { action: 'reject' }, invalid: true });
     await exchange('POST', `/api/items/${id}/transition`, 409, { as: 'office', body: { action: 'close' } });
-    await exchange('POST', `/api/items/${id}/transition`, 200, { as: 'own', body: { action: 'start' }, headers: { 'If-Match': assigned.headers.get('etag')! } });
+    const started = await exchange('POST', `/api/items/${id}/transition`, 200, { as: 'own', body: { action: 'start' }, headers: { 'If-Match': assigned.headers.get('etag')! } });
+    await exchange('POST', `/api/items/${id}/extension`, 400, { as: 'own', body: { workingDays: 0, reason: '需协调' }, invalid: true });
+    await exchange('POST', `/api/items/${id}/extension`, 412, { as: 'own', body: { workingDays: 2, reason: '需协调' }, headers: { 'If-Match': '"999"' } });
+    await exchange('POST', `/api/items/${id}/extension`, 201, { as: 'own', body: { workingDays: 2, reason: '需协调' }, headers: { 'If-Match': started.headers.get('etag')! } });
+    await exchange('POST', `/api/items/${id}/extension`, 409, { as: 'own', body: { workingDays: 1, reason: '再延' } });
+    await exchange('POST', `/api/items/${id}/extension/decision`, 403, { as: 'own', body: { approve: true } });
+    await exchange('POST', `/api/items/${id}/extension/decision`, 400, { as: 'office', body: { approve: 'yes' }, invalid: true });
+    await exchange('POST', `/api/items/${id}/extension/decision`, 200, { as: 'office', body: { approve: true, note: '同意' } });
+    await exchange('POST', `/api/items/${id}/extension/decision`, 409, { as: 'office', body: { approve: false } });
+    await exchange('GET', '/api/items', 200, { as: 'office', query: { urged: 'true' } });
+    await exchange('GET', '/api/items', 400, { as: 'office', query: { urged: 'false' }, invalid: true });
     await exchange('POST', `/api/items/${id}/replies`, 201, { as: 'own', body: { body: '内部备注', visibility: 'internal' } });
     await exchange('POST', `/api/items/${id}/replies`, 400, { as: 'own', body: { body: '答复', visibility: 'secret' }, invalid: true });
     await exchange('POST', `/api/items/${id}/replies`, 201, { as: 'own', body: { body: '已答复。', visibility: 'public' } });

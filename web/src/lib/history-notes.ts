@@ -28,6 +28,15 @@ const notes: Record<string, [RegExp, Say][]> = {
   ],
   overdue: [[/^due (\d{4}-\d\d-\d\dT[\d:.]+Z)$/, (m) => ({ zh: `答复期限 ${formatDate(m[1])}`, en: `due ${formatDate(m[1])}` })]],
   remind: [[/^due (\d{4}-\d\d-\d\dT[\d:.]+Z)$/, (m) => ({ zh: `答复期限 ${formatDate(m[1])}`, en: `due ${formatDate(m[1])}` })]],
+  urge: [[/^due (\d{4}-\d\d-\d\dT[\d:.]+Z)$/, (m) => ({ zh: `答复期限 ${formatDate(m[1])}`, en: `due ${formatDate(m[1])}` })]],
+  // A deadline extension: the working days and the reason (a person's), the old and the new due date.
+  'extension-request': [[/^\+(\d+): ([^]*)$/, (m) => ({ zh: `延长 ${m[1]} 个工作日：${m[2]}`, en: `${m[1]} more working days: ${m[2]}` })]],
+  'extension-approve': [
+    [
+      /^(\d{4}-\d\d-\d\dT[\d:.]+Z) → (\d{4}-\d\d-\d\dT[\d:.]+Z)(?:: ([^]*))?$/,
+      (m) => ({ zh: `${formatDate(m[1])} → ${formatDate(m[2])}${m[3] ? `：${m[3]}` : ''}`, en: `${formatDate(m[1])} → ${formatDate(m[2])}${m[3] ? `: ${m[3]}` : ''}` }),
+    ],
+  ],
   'auto-close': [[/^not rated within (\d+) days$/, (m) => ({ zh: `答复后 ${m[1]} 天内未评价，自动办结`, en: `not rated within ${m[1]} days` })]],
   'remove-contact': [
     [/^contact details removed (\d+) days after the item ended$/, (m) => ({ zh: `事项结束 ${m[1]} 天后删除了联系方式`, en: `contact details removed ${m[1]} days after the item ended` })],
