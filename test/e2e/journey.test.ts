@@ -167,10 +167,11 @@ describe('the journey of one item, phone to dashboard', () => {
     await eventually(() => office.locator('#extension-state').innerText()).toContain('已批准延期 2 个工作日');
     expect(await office.locator('#history').innerText()).toContain('批准延期');
     await screenshot(office, '05b-console-extension-approved');
-    // The person's tracking page: the new date, by how much and why.
-    await person.goto(`${web.url}${trackLink}`);
-    await eventually(() => person.locator('.timeline').innerText()).toContain('期限已延长 2 个工作日');
-    expect(await person.locator('.timeline').innerText()).toContain('需协调街道和供电公司');
+    // The tracking page (a page of its own: the person's page comes back to the same link later): the new date, by how much and why.
+    const track = await open(phone);
+    await track.goto(`${web.url}${trackLink}`);
+    await eventually(() => track.locator('.timeline').innerText()).toContain('期限已延长 2 个工作日');
+    expect(await track.locator('.timeline').innerText()).toContain('需协调街道和供电公司');
   });
 
   it('the responder of the group starts it and replies in public', async () => {
