@@ -11,7 +11,7 @@ import { idempotencyKeyHash } from '../../shared/domain/idempotency';
 import { normalizeTrackingCode } from '../../shared/domain/tracking-code';
 import { api, leakPattern, startTestStack, type Api } from '../support/stack';
 import { countQuery } from '../support/table-reads';
-import { disagreement } from './document-check';
+import { disagreement } from '../support/openapi-document';
 import {
   authorization,
   bodyFor,
@@ -38,7 +38,7 @@ import {
  * nothing internal shows (leakPattern, the table name, internal attribute names). For a rejected
  * write: nothing was stored (the item count, the target item's version and events, the directory,
  * the idempotency record). An accepted submission is readable with its key, exactly as sent.
- * And every exchange agrees with the OpenAPI document (./document-check.ts): a documented status
+ * And every exchange agrees with the OpenAPI document (test/support/openapi-document.ts): a documented status
  * with a valid body, no accepted request the document refuses, 404/405 where it has no operation.
  *
  * Cases: YIJIAN_FUZZ_RUNS in total (default 1,000; `npm run fuzz` sets 20,000), shared between the

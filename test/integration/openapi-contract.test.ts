@@ -1,8 +1,10 @@
-import OpenAPIBackend, { type Document, type Operation } from 'openapi-backend';
+import type OpenAPIBackend from 'openapi-backend';
+import type { Operation } from 'openapi-backend';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoDirectory } from '../../shared/demo/directory';
 import { routes } from '../../shared/routes';
 import { operationIdOf } from '../../shared/schemas/openapi';
+import { documentBackend } from '../support/openapi-document';
 import { useTestStack } from '../support/stack';
 import { ownUnit, people, type Person } from '../support/staff-people';
 
@@ -38,12 +40,7 @@ beforeAll(async () => {
   for (const who of Object.keys(people) as Person[]) tokens[who] = await files.stack.issuer.issue(people[who]);
   // The document as served: what an integrator reads.
   const served = await fetch(`${files.stack.url}/api/openapi.json`);
-  // `quick` skips openapi-backend's check of the document itself (openapi-schema-validator 12 reads
-  // schema objects by 3.0's rules and refuses what 3.1 allows: const, if/then, propertyNames, a
-  // description beside $ref); the document's structure is the Redocly linter's to check
-  // (test/unit/openapi.test.ts, 3.1-aware). Requests and answers are validated in full.
-  backend = new OpenAPIBackend({ definition: (await served.json()) as Document, validate: true, strict: true, quick: true, coerceTypes: true, ignoreTrailingSlashes: false });
-  await backend.init();
+  backend = await documentBackend(await served.json());
 });
 
 interface Exchange {
