@@ -21,6 +21,13 @@ export class StaleItemError extends Error {
   }
 }
 
+/** A batch read that DynamoDB answered only in part (`UnprocessedKeys`): the rest is asked again. */
+export class UnprocessedKeysError extends Error {
+  constructor(readonly left: number) {
+    super(`${left} keys of a batch read were not processed`);
+  }
+}
+
 /**
  * Reasons a transaction may be cancelled that say "not now" rather than "no": another transaction
  * held one of its items, or DynamoDB throttled one. The same transaction may succeed later.

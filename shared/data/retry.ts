@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { IdempotencyKeyTakenError, ItemExistsError, StaleItemError, transientCancellationReasons } from './errors';
+import { IdempotencyKeyTakenError, ItemExistsError, StaleItemError, transientCancellationReasons, UnprocessedKeysError } from './errors';
 
 /**
  * The app's own retries, each under a named policy. The SDK client retries what fails in transport
@@ -120,6 +120,15 @@ export const tallyRace: RetryPolicy = {
  * table that restarts or throttles for a while does not send twice. Beyond it, thrown. The send
  * (at most `sesRequestTimeoutMs`) and these waits stay within notify's timeout (a test ties them).
  */
+/** A batch read's unprocessed keys (throttling or size): asked again after a short, growing wait. */
+export const unprocessedKeys: RetryPolicy = {
+  name: 'unprocessed keys',
+  attempts: 6,
+  baseDelayMs: 50,
+  maxDelayMs: 2000,
+  retryable: (error) => error instanceof UnprocessedKeysError,
+};
+
 export const afterSend: RetryPolicy = {
   name: 'after send',
   attempts: 8,

@@ -5,6 +5,7 @@ import type { Principal } from '../domain/access';
 import { canExport } from '../domain/access';
 import { ForbiddenError } from '../domain/errors';
 import type { ExportQuery } from '../schemas/staff';
+import { getItemAttribute } from '../data/item-attributes';
 import { requireDirectory } from './directory';
 import { allForPrincipal } from './item-lists';
 import { isOverdue } from './views';
@@ -27,6 +28,8 @@ export const exportColumns = [
   'sessionCode',
   'source',
   'answeredOnSpot',
+  // Added with the three rates: the rating's "was it resolved?" (yes, partly, no).
+  'resolved',
 ] as const;
 
 /**
@@ -67,6 +70,8 @@ export const exportCsv = async (deps: Deps, principal: Principal, query: ExportQ
     // each page leaves as one chunk: one write per page of up to a hundred items, not one per item.
     let first = true;
     for await (const rows of pages) {
+      // Not in the list rows (the indexes cannot project more): read for the rated rows only.
+      const resolved = await getItemAttribute(deps, rows.filter((row) => row.satisfaction).map((row) => row.trackingCode), 'resolved');
       const records: string[][] = [];
       for (const row of rows) {
         // Keyed by column, so the cells follow exportColumns whatever its order.
@@ -87,6 +92,7 @@ export const exportCsv = async (deps: Deps, principal: Principal, query: ExportQ
           sessionCode: row.sessionCode ?? '',
           source: row.source,
           answeredOnSpot: row.answeredOnSpot ? 'true' : 'false',
+          resolved: resolved.get(row.trackingCode) ?? '',
         };
         records.push(exportColumns.map((column) => cells[column]));
       }

@@ -40,7 +40,7 @@ const as = (who: keyof typeof tokens) => ({ authorization: `Bearer ${tokens[who]
 /** As the console sends the token to the export: deployed, CloudFront's signature takes Authorization. */
 const asExporter = (who: keyof typeof tokens) => ({ [staffTokenHeader]: `Bearer ${tokens[who]}` });
 
-const header = 'trackingCode,createdAt,phase,kind,unit,group,status,dueAt,overdue,firstReplyAt,closedAt,satisfaction,title,sessionCode,source,answeredOnSpot';
+const header = 'trackingCode,createdAt,phase,kind,unit,group,status,dueAt,overdue,firstReplyAt,closedAt,satisfaction,title,sessionCode,source,answeredOnSpot,resolved';
 const columns = header.split(',');
 type Row = Record<string, string>;
 
@@ -183,7 +183,7 @@ describe('the CSV a spreadsheet receives', () => {
     const life = await submit('满意度测试', { kind: 'feedback', rating: 4, unitId: 'u34' });
     const g4 = await stack.issuer.issue({ sub: 'resp-4', name: '第四督导组 周', groups: ['group:g4'] });
     expect((await http.post(`/api/items/${life.trackingCode}/replies`, { body: '已答复。', visibility: 'public' }, { authorization: `Bearer ${g4}` })).status).toBe(201);
-    expect((await http.post(`/api/submissions/${life.trackingCode}/rating`, { satisfaction: 'basically' }, { 'X-Access-Key': life.accessKey })).status).toBe(200);
+    expect((await http.post(`/api/submissions/${life.trackingCode}/rating`, { satisfaction: 'basically', resolved: 'partly' }, { 'X-Access-Key': life.accessKey })).status).toBe(200);
     codes.set('满意度测试', life.trackingCode);
     codes.set('办公室队列', (await submit('办公室队列', { unitId: undefined })).trackingCode);
     response = await download();
@@ -233,9 +233,10 @@ describe('the CSV a spreadsheet receives', () => {
       sessionCode: '',
       source: 'form',
       answeredOnSpot: 'false',
+      resolved: 'partly',
     });
     const queued = rows.find((r) => r.trackingCode === codes.get('办公室队列'))!;
-    expect(queued).toMatchObject({ unit: '', group: '', status: 'submitted', dueAt: '', overdue: 'false', firstReplyAt: '', closedAt: '', satisfaction: '' });
+    expect(queued).toMatchObject({ unit: '', group: '', status: 'submitted', dueAt: '', overdue: 'false', firstReplyAt: '', closedAt: '', satisfaction: '', resolved: '' });
     const fresh = rows.find((r) => r.trackingCode === codes.get('a, b, and c'))!;
     expect(fresh).toMatchObject({ unit: '区委办公室', group: '第一督导组', status: 'assigned', kind: 'question', overdue: 'false' });
   });
