@@ -124,6 +124,30 @@ export const templates = {
       ),
     };
   },
+  extensionRequested: (item: ItemFacts, asked: { workingDays: number; reason: string }, directory: Directory, to: readonly string[]): Message => {
+    const f = facts(item, directory);
+    const group = names(item, directory).group;
+    return {
+      to,
+      subject: `【意见箱】延期申请待审批 ${item.trackingCode} / Extension requested`,
+      text: compose(
+        [`${group}申请将以下事项的办理期限延长 ${asked.workingDays} 个工作日，理由：${asked.reason}`, '请在工作台批准或不予延期。', '', ...f.zh],
+        [`${group} asks for ${asked.workingDays} more working days on this item. Reason: ${asked.reason}`, 'Approve or decline it in the console.', '', ...f.en],
+      ),
+    };
+  },
+  extensionDecided: (item: ItemFacts, decided: { status: string; workingDays: number }, directory: Directory, to: readonly string[]): Message => {
+    const f = facts(item, directory);
+    const approved = decided.status === 'approved';
+    return {
+      to,
+      subject: `【意见箱】延期申请${approved ? '已批准' : '未获批准'} ${item.trackingCode} / Extension ${approved ? 'approved' : 'declined'}`,
+      text: compose(
+        [approved ? `延期 ${decided.workingDays} 个工作日的申请已批准，新的办理期限见下。` : `延期 ${decided.workingDays} 个工作日的申请未获批准，请在原办理期限前答复。`, '', ...f.zh],
+        [approved ? `The ${decided.workingDays} more working days were approved; the new due date is below.` : `The request for ${decided.workingDays} more working days was declined; please answer by the due date below.`, '', ...f.en],
+      ),
+    };
+  },
   reply: (item: ItemFacts, reply: { body: string; groupName: string }, trackingUrl: string, to: readonly string[]): Message => ({
     to,
     subject: `【意见箱】您的事项有了答复 ${item.trackingCode} / Your item has an answer`,

@@ -43,6 +43,8 @@ export const notifiedItemImage = /* @__PURE__ */ schema(() => z.looseObject({
   overdueNotifiedFor: optionalString(),
   /** The submitter's address, on a new item: they are told it was received (never anyone else). */
   contact: z.optional(z.looseObject({ email: optionalString() })),
+  /** A deadline extension: the office hears of a request, the group of the decision. */
+  extension: z.optional(z.looseObject({ status: z.enum(['requested', 'approved', 'declined']), workingDays: z.number(), reason: z.string(), requestedAt: z.string() })),
   urgedFor: optionalString(),
 }));
 

@@ -22,6 +22,7 @@ import type { DbDeps, Deps, MailDeps } from '../deps';
  *   item assigned or reopened  -> the group's notifyEmails
  *   item reminded (sweeper)    -> the group's notifyEmails
  *   item overdue (sweeper)     -> the group's notifyEmails and the office (directory.officeEmails)
+ *   extension requested       -> the office; extension decided -> the group's notifyEmails
  *   item urged (sweeper)       -> the group's notifyEmails and the leaders (escalation.leaderEmails)
  *   public reply event         -> the submitter's contact.email, if one was given
  */
@@ -98,6 +99,13 @@ export const plan = async (deps: Deps, record: DynamoDBRecord, directory: Direct
     }
     if (item.urgedFor && item.urgedFor !== old?.urgedFor) {
       add(code, item.urgedFor, 'urge', templates.urge(item, directory, unique([...groupEmails(directory, item.groupId), ...escalationOf(directory).leaderEmails])));
+    }
+    const extension = item.extension;
+    if (extension?.status === 'requested' && extension.requestedAt !== old?.extension?.requestedAt) {
+      add(code, item.version, 'extension-request', templates.extensionRequested(item, extension, directory, officeEmails(directory)));
+    }
+    if (extension && extension.status !== 'requested' && old?.extension?.status === 'requested') {
+      add(code, item.version, 'extension-decision', templates.extensionDecided(item, extension, directory, groupEmails(directory, item.groupId)));
     }
   } else if (isEventRecord(next) && !prev) {
     const event = parseImage(notifiedEventImage, next, 'NewImage') as unknown as EventRecord & { pk: string };

@@ -43,6 +43,7 @@ const publicView = async (receipt: { trackingCode: string; accessKey: string }) 
   expect(r.status, r.text).toBe(200);
   return r.json;
 };
+const mails = (code: string, subject: RegExp) => env.stack.outbox.list().filter((e) => e.status === 'sent' && e.subject.includes(code) && subject.test(e.subject));
 const ownRow = async () => (await as('office').get('/api/dashboard')).json.byGroup.find((g: { groupId: string }) => g.groupId === OWN);
 const overdueCodes = async () => ((await as('office').get(`/api/items?groupId=${OWN}&overdue=true&limit=100`)).json.items as { trackingCode: string }[]).map((i) => i.trackingCode);
 
@@ -67,6 +68,11 @@ describe('deadline extensions', () => {
     });
     expect(asked.json.dueAt).toBe(due0);
     expect(asked.json.history.at(-1)).toMatchObject({ action: 'extension-request', by: { name: people.own.name }, note: '+3: 需协调两家单位共同答复' });
+    // The office hears of the request, once.
+    await env.stack.drainNotifications();
+    const requestMails = mails(code, /延期申请待审批/);
+    expect(requestMails.map((m) => m.to)).toEqual([demoDirectory.officeEmails]);
+    for (const fact of ['需协调两家单位共同答复', '3 个工作日', '第一督导组']) expect(requestMails[0].text).toContain(fact);
     // A request does not change what the submitter sees.
     expect((await publicView(receipt)).extension).toBeUndefined();
 
@@ -87,6 +93,11 @@ describe('deadline extensions', () => {
     expect(approved.json.history.at(-1)).toMatchObject({ action: 'extension-approve', note: `${due0} → ${newDue}: 同意` });
     expect(approved.json.history.map((h: { action: string }) => h.action).filter((a: string) => a.startsWith('extension'))).toEqual(['extension-request', 'extension-approve']);
 
+    // The group hears of the decision, once.
+    await env.stack.drainNotifications();
+    const group = demoDirectory.groups.find((g) => g.id === OWN)!;
+    expect(mails(code, /延期申请已批准/).map((m) => m.to)).toEqual([group.notifyEmails]);
+    expect(mails(code, /延期申请待审批/)).toHaveLength(1);
     const seen = await publicView(receipt);
     expect(seen.dueAt).toBe(newDue);
     expect(seen.extension).toEqual({ workingDays: 3, reason: '需协调两家单位共同答复', previousDueAt: due0, approvedAt: at10('2026-12-10').toISOString() });
@@ -114,6 +125,8 @@ describe('deadline extensions', () => {
     expect(declined.json.extension).toMatchObject({ status: 'declined', workingDays: 2, note: '时限内可办结' });
     expect(declined.json.history.at(-1)).toMatchObject({ action: 'extension-decline', note: '时限内可办结' });
     expect((await publicView(receipt)).extension).toBeUndefined();
+    await env.stack.drainNotifications();
+    expect(mails(code, /延期申请未获批准/)).toHaveLength(1);
     // Declined is not open: the group may ask again.
     expect((await as('own').post(`/api/items/${code}/extension`, { workingDays: 1, reason: '再次申请' })).status).toBe(201);
   });
