@@ -33,7 +33,14 @@ const dashboardTotals = async (page: Page) => {
   await page.locator('#totals').waitFor();
   const read = async (name: string) => Number(await page.locator(`[data-total="${name}"] .n`).innerText());
   const satisfied = page.locator('[data-satisfaction="satisfied"]');
+  // The three rates' overall row: "<rate> (<numerator>/<denominator>)" per rate.
+  const rate = async (name: string) => {
+    const [, numerator, denominator] = /\((\d+)\/(\d+)\)/.exec(await page.locator(`#rates tr[data-group="all"] [data-rate="${name}"]`).innerText())!;
+    return { numerator: Number(numerator), denominator: Number(denominator) };
+  };
   return {
+    resolution: await rate('resolution'),
+    satisfaction: await rate('satisfaction'),
     all: await read('all'),
     closed: await read('closed'),
     satisfiedText: (await satisfied.count()) ? await satisfied.innerText() : '',
@@ -201,6 +208,8 @@ describe('the journey of one item, phone to dashboard', () => {
     await screenshot(person, '07-track-answered-phone');
 
     await person.locator('label.choice', { has: person.locator('#satisfaction-satisfied') }).click();
+    expect(await person.locator('#rating-form').innerText()).toContain('问题解决了吗？');
+    await person.locator('label.choice', { has: person.locator('#resolved-yes') }).click();
     await person.locator('#rating-form button[type=submit]').click();
     await eventually(() => person.locator('#status').innerText()).toBe('已办结');
     expect(await person.locator('.timeline').innerText()).toContain('满意');
@@ -212,6 +221,9 @@ describe('the journey of one item, phone to dashboard', () => {
     expect(after.all).toBe(before.all + 1);
     expect(after.closed).toBe(before.closed + 1);
     expect(after.satisfiedText).toMatch(/满意 1\b/);
+    // The rating said satisfied and resolved: one more on both sides of both rates.
+    expect(after.resolution).toEqual({ numerator: before.resolution.numerator + 1, denominator: before.resolution.denominator + 1 });
+    expect(after.satisfaction).toEqual({ numerator: before.satisfaction.numerator + 1, denominator: before.satisfaction.denominator + 1 });
     expect(await office.locator('#by-group tr[data-group="g1"]').innerText()).toMatch(/第一督导组\s+0\s+0\s+0\s+1/);
     await screenshot(office, '09-console-dashboard');
   });
