@@ -147,11 +147,13 @@ describe('the form', () => {
     await tabTo(page, 'kind-feedback');
     await page.keyboard.press('ArrowDown'); // radio group: the arrow moves and selects
     expect(await page.locator('#kind-question').isChecked()).toBe(true);
-    await tabTo(page, 'unit-search');
-    await page.keyboard.type('财政');
     await tabTo(page, 'unit');
+    await page.keyboard.type('财政');
+    await page.keyboard.press('ArrowDown'); // the first option ("no particular unit")
     await page.keyboard.press('ArrowDown');
-    expect(await page.locator('#unit').inputValue()).not.toBe('');
+    await page.keyboard.press('Enter');
+    expect(await page.locator('#unit').getAttribute('data-unit-id')).not.toBe('');
+    expect(await page.locator('#unit').inputValue()).toContain('财政');
     await tabTo(page, 'title');
     await page.keyboard.type('键盘提交的标题');
     await tabTo(page, 'body');

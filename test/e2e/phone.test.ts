@@ -6,7 +6,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { phone, screenshot, useWebStackAndBrowser } from '../support/browser';
+import { phone, runAxe, screenshot, seriousViolations, useWebStackAndBrowser } from '../support/browser';
+import { chooseUnit, unitGroups } from '../support/unit-picker';
 
 const { web, pages } = useWebStackAndBrowser();
 
@@ -109,5 +110,79 @@ describe('the phone form', () => {
     // In English too, the summary follows the switch.
     await page.locator('header button[lang=en]').click();
     await expect.poll(() => summary.locator('a[data-path=title]').innerText()).toMatch(/^Title: /);
+  });
+
+  it('picks a unit in one searchable combobox: type, arrow, Enter; axe finds nothing serious with the list open', async () => {
+    const page = await pages.open(phone);
+    await page.goto(`${web().url}/`);
+    await page.locator('#unit-count').filter({ hasText: /\d/ }).waitFor();
+    expect(await page.locator('#unit-search').count()).toBe(0);
+    expect(await page.locator('select#unit').count()).toBe(0);
+    const box = page.locator('#unit');
+    expect(await box.getAttribute('role')).toBe('combobox');
+    await box.click();
+    await box.pressSequentially('财政');
+    expect(await box.getAttribute('aria-expanded')).toBe('true');
+    const shown = await unitGroups(page);
+    const ids = shown.flatMap((g) => g.ids);
+    expect(ids.length).toBeGreaterThan(0);
+    const names = await page.locator('#unit-listbox [role=option][data-value]:not([data-value=""])').allInnerTexts();
+    for (const name of names) expect(name).toContain('财政');
+    expect(await page.locator('#unit-count').innerText()).toBe(`找到 ${ids.length} 个单位`);
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowDown');
+    expect(await box.getAttribute('aria-activedescendant')).toBe(`unit-opt-${ids[0]}`);
+    const violations = seriousViolations(await runAxe(page));
+    expect(violations).toEqual([]);
+    await screenshot(page, 'phone-04-unit-picker-open');
+    await page.keyboard.press('Enter');
+    expect(await box.getAttribute('data-unit-id')).toBe(ids[0]);
+    expect(await box.getAttribute('aria-expanded')).toBe('false');
+    expect(await box.inputValue()).toBe(names[0]);
+    // Enter chose; it did not submit the form.
+    expect(await page.locator('#form-banner').count()).toBe(0);
+    // Text that names no unit does not stay half-chosen: leaving the box shows the choice again.
+    await box.fill('没有这个单位');
+    await page.locator('#title').click();
+    expect(await box.inputValue()).toBe(names[0]);
+    await chooseUnit(page, '');
+    expect(await box.inputValue()).toBe('');
+  });
+
+  it('keeps the draft while the person visits the tracking page and comes back; clears it after the submission', async () => {
+    const page = await pages.open(phone);
+    await page.goto(`${web().url}/`);
+    await page.locator('#unit-count').filter({ hasText: /\d/ }).waitFor();
+    await page.locator('label.choice', { has: page.locator('#kind-suggestion') }).click();
+    await chooseUnit(page, 'u01');
+    await page.locator('#title').fill('食堂开放时间');
+    await page.locator('#body').fill('建议延长晚上的开放时间。');
+    await page.locator('#anonymous').click();
+    await page.locator('#contact-name').fill('李四');
+    // To the tracking page and back by the header's link: a fresh load of the form, not the back-forward cache.
+    await page.locator('a[href="/track"]').click();
+    await page.waitForURL(/\/track/);
+    await page.locator('header a.brand').click();
+    await page.waitForURL((url) => url.pathname === '/');
+    await page.locator('#title').waitFor();
+    expect(await page.locator('#kind-suggestion').isChecked()).toBe(true);
+    expect(await page.locator('#title').inputValue()).toBe('食堂开放时间');
+    expect(await page.locator('#body').inputValue()).toBe('建议延长晚上的开放时间。');
+    expect(await page.locator('#anonymous').isChecked()).toBe(false);
+    expect(await page.locator('#contact-name').inputValue()).toBe('李四');
+    await page.locator('#unit-count').filter({ hasText: /\d/ }).waitFor();
+    expect(await page.locator('#unit').getAttribute('data-unit-id')).toBe('u01');
+    await screenshot(page, 'phone-05-draft-back');
+
+    await page.locator('#submit').click();
+    await page.locator('#receipt-code').waitFor();
+    expect(await page.evaluate(() => Object.keys(sessionStorage).filter((k) => k.startsWith('yijian.draft')))).toEqual([]);
+    await page.locator('#receipt-saved').click();
+    await page.locator('#title').waitFor();
+    expect(await page.locator('#title').inputValue()).toBe('');
+    await page.reload();
+    await page.locator('#title').waitFor();
+    expect(await page.locator('#title').inputValue()).toBe('');
+    expect(await page.locator('#kind-suggestion').isChecked()).toBe(false);
   });
 });

@@ -14,6 +14,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { artifactsDir, desktop, eventually, phone, runAxe, screenshot, seriousViolations, signInAs, useWebStackAndBrowser, type WebStack } from '../support/browser';
 import { readPdf, readQrFromPng } from '../support/qr-decode';
+import { chooseUnit, unitGroups } from '../support/unit-picker';
 
 const files = useWebStackAndBrowser();
 const { pages, json } = files;
@@ -154,9 +155,7 @@ describe('a training session, console to phone and back', () => {
     expect(await person.locator('#session-place').innerText()).toBe('区委党校报告厅');
     await person.locator('#unit-count').filter({ hasText: /\d/ }).waitFor();
     // The session's units come first, under their own heading.
-    const firstGroup = person.locator('#unit optgroup').first();
-    expect(await firstGroup.getAttribute('label')).toBe('本场培训涉及的单位');
-    expect(await firstGroup.locator('option').evaluateAll((options) => options.map((o) => (o as HTMLOptionElement).value))).toEqual(['u01', 'u02']);
+    expect((await unitGroups(person))[0]).toEqual({ label: '本场培训涉及的单位', ids: ['u01', 'u02'] });
     await audit(person, 'session page');
     await screenshot(person, '43-session-phone');
 
@@ -167,7 +166,7 @@ describe('a training session, console to phone and back', () => {
     await audit(person, 'session page, rated');
 
     await person.locator('label.choice', { has: person.locator('#kind-question') }).click();
-    await person.locator('#unit').selectOption('u02');
+    await chooseUnit(person, 'u02');
     await person.locator('#title').fill('培训材料能否提前发放');
     await person.locator('#body').fill('希望提前一天把课件发到各单位，便于预习。');
     await person.locator('#submit').click();

@@ -12,6 +12,7 @@ import { problemText, roomProblemText, said, translateMessage, type Said } from 
 import { prepareProof, publicWrite } from './room';
 import { kindDescription, kindName, kinds, statusName, type Kind } from './terms';
 import { receiptLink } from './tracking-code';
+import { UnitPicker, type PickerUnit, type UnitPickerProps } from './unit-picker';
 import { CharCount, describedBy, FieldError, randomId, requestTooLarge, tooLargeMessage, useCopy } from './ui';
 
 const t = dictionary(
@@ -19,11 +20,6 @@ const t = dictionary(
     kind: '类别',
     chooseKind: '请选择类别。',
     unit: '涉及单位（可选）',
-    unitSearch: '搜索单位',
-    unitSearchHint: '输入单位名称中的字，缩小下面的列表。',
-    noUnit: '（不指定单位）',
-    unitsLoading: '正在加载单位列表…',
-    unitMatches: '找到 {n} 个单位',
     title: '标题',
     body: '内容',
     bodyHint: '请写清楚时间、地点和具体情况，便于核实和答复。',
@@ -41,7 +37,7 @@ const t = dictionary(
     website: '网站（请勿填写）',
     submit: '提交',
     submitting: '正在提交…',
-    fixErrors: '还有 {n} 处需要修改：',
+    fixErrors: '提交前请修改以下 {n} 处：',
     network: '网络连接失败，请稍后再点“提交”。再次提交不会重复。',
     receiptTitle: '提交成功',
     receiptCode: '查询码',
@@ -66,11 +62,6 @@ const t = dictionary(
     kind: 'Kind',
     chooseKind: 'Choose a kind.',
     unit: 'Unit concerned (optional)',
-    unitSearch: 'Search units',
-    unitSearchHint: 'Type part of a unit name to narrow the list below.',
-    noUnit: '(no particular unit)',
-    unitsLoading: 'Loading the units…',
-    unitMatches: '{n} units found',
     title: 'Title',
     body: 'Text',
     bodyHint: 'Say when, where and what happened, so that it can be checked and answered.',
@@ -88,7 +79,7 @@ const t = dictionary(
     website: 'Website (leave empty)',
     submit: 'Submit',
     submitting: 'Submitting…',
-    fixErrors: '{n} fields need attention:',
+    fixErrors: 'Fix these before submitting ({n}):',
     network: 'The network failed. Press “Submit” again in a moment; it will not be sent twice.',
     receiptTitle: 'Submitted',
     receiptCode: 'Tracking code',
@@ -111,11 +102,7 @@ const t = dictionary(
   },
 );
 
-export interface FormUnit {
-  id: string;
-  name: string;
-  system: string;
-}
+export type FormUnit = PickerUnit;
 
 export interface FormData {
   /** `timezone`: the directory's (an addition to the contract; older servers leave it out). */
@@ -169,6 +156,30 @@ const emptyDraft: Draft = {
   phone: '',
   rating: null,
   website: '',
+};
+
+/**
+ * The draft is kept in sessionStorage (this tab only, per page) while the person looks at the
+ * tracking page and comes back, or reloads; it is removed once the submission succeeded. The
+ * honeypot stays out (a person never fills it).
+ */
+const draftKey = () => `yijian.draft:${location.pathname}`;
+const readDraft = (): Draft => {
+  try {
+    const raw = sessionStorage.getItem(draftKey());
+    return raw ? { ...emptyDraft, ...(JSON.parse(raw) as Partial<Draft>), website: '' } : emptyDraft;
+  } catch {
+    return emptyDraft;
+  }
+};
+const keepDraft = (draft: Draft) => {
+  try {
+    const { website: _honeypot, ...kept } = draft;
+    if (JSON.stringify({ ...kept, website: '' }) === JSON.stringify(emptyDraft)) sessionStorage.removeItem(draftKey());
+    else sessionStorage.setItem(draftKey(), JSON.stringify(kept));
+  } catch {
+    // storage refused (private mode, full): the draft lasts as long as the page
+  }
 };
 
 /** The request body exactly as the API takes it: empty optional fields left out. */
@@ -225,7 +236,7 @@ export interface SubmissionFormProps {
   /** All units (null while /api/form has not answered). */
   units: FormUnit[] | null;
   /** Units shown first, under their own heading (the session's units); left out of the rest. */
-  firstUnits?: { label: string; ids: readonly string[] };
+  firstUnits?: UnitPickerProps['firstUnits'];
   /** Added to the validated body (e.g. `session: { code, key }`). */
   extraBody?: Record<string, unknown>;
   /** The training rating of a feedback item; the session page rates the session instead. */
@@ -236,14 +247,14 @@ export interface SubmissionFormProps {
 }
 
 export const SubmissionForm = (props: SubmissionFormProps) => {
-  const [draft, setDraft] = useState<Draft>(emptyDraft);
+  const [draft, setDraft] = useState<Draft>(readDraft);
+  useEffect(() => keepDraft(draft), [draft]);
   /** Field errors as the server or the schema said them; put in the page's language when drawn. */
   const [errors, setErrors] = useState<FieldErrors>({});
   const [banner, setBanner] = useState<Said | null>(null);
   /** Whether the error summary (a list of links to the fields in `errors`) is shown at the top. */
   const [summary, setSummary] = useState(false);
   const [busy, setBusy] = useState(false);
-  const [unitQuery, setUnitQuery] = useState('');
   const inflight = useRef(false);
   /** One Idempotency-Key per distinct body: a double click or a retry after a lost answer sends the same one. */
   const idempotency = useRef<{ key: string; body: string } | null>(null);
@@ -252,21 +263,6 @@ export const SubmissionForm = (props: SubmissionFormProps) => {
   const set = <K extends keyof Draft>(key: K, value: Draft[K]) => {
     setDraft((d) => ({ ...d, [key]: value }));
   };
-
-  const units = props.units ?? [];
-  const filteredUnits = useMemo(() => {
-    const q = unitQuery.trim().toLowerCase();
-    const list = q ? units.filter((u) => u.name.toLowerCase().includes(q) || u.system.toLowerCase().includes(q)) : units;
-    const selected = units.find((u) => u.id === draft.unitId);
-    return selected && !list.includes(selected) ? [selected, ...list] : list;
-  }, [units, unitQuery, draft.unitId]);
-  const groups = useMemo(() => {
-    const first = new Set(props.firstUnits?.ids ?? []);
-    const out = new Map<string, FormUnit[]>();
-    if (first.size) out.set(props.firstUnits!.label, filteredUnits.filter((u) => first.has(u.id)));
-    for (const u of filteredUnits) if (!first.has(u.id)) out.set(u.system, [...(out.get(u.system) ?? []), u]);
-    return [...out].filter(([, list]) => list.length > 0);
-  }, [filteredUnits, props.firstUnits]);
 
   /** The gov.uk pattern: an alert at the top that takes the focus and links to each field. */
   const showErrors = (errs: FieldErrors) => {
@@ -304,8 +300,8 @@ export const SubmissionForm = (props: SubmissionFormProps) => {
         setErrors({});
         setSummary(false);
         idempotency.current = null;
+        keepDraft(emptyDraft); // now: the form is gone before an effect would run
         setDraft(emptyDraft);
-        setUnitQuery('');
         props.onReceipt(r.json);
         return;
       }
@@ -367,43 +363,16 @@ export const SubmissionForm = (props: SubmissionFormProps) => {
       </fieldset>
 
       <div class="field">
-        <label for="unit-search">{t('unitSearch')}</label>
-        <input
-          type="search"
-          id="unit-search"
-          value={unitQuery}
-          autoComplete="off"
-          aria-describedby="unit-search-hint unit-count"
-          aria-controls="unit"
-          onInput={(e) => setUnitQuery((e.target as HTMLInputElement).value)}
-        />
-        <p class="hint" id="unit-search-hint">
-          {t('unitSearchHint')}{' '}
-          <span id="unit-count" aria-live="polite">
-            {props.units ? t('unitMatches', { n: filteredUnits.length }) : t('unitsLoading')}
-          </span>
-        </p>
-      </div>
-      <div class="field">
         <label for="unit">{t('unit')}</label>
-        <select
+        <UnitPicker
           id="unit"
+          units={props.units}
+          firstUnits={props.firstUnits}
           value={draft.unitId}
-          aria-invalid={err('unitId') ? true : undefined}
-          aria-describedby={errId('unitId')}
-          onChange={(e) => set('unitId', (e.target as HTMLSelectElement).value)}
-        >
-          <option value="">{t('noUnit')}</option>
-          {groups.map(([label, list]) => (
-            <optgroup label={label} key={label}>
-              {list.map((u) => (
-                <option value={u.id} key={u.id}>
-                  {u.name}
-                </option>
-              ))}
-            </optgroup>
-          ))}
-        </select>
+          onChange={(unitId) => set('unitId', unitId)}
+          invalid={Boolean(err('unitId'))}
+          describedBy={errId('unitId')}
+        />
         <FieldError id="unitId-error" message={err('unitId')} />
       </div>
 
