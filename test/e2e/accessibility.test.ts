@@ -166,7 +166,8 @@ describe('the form', () => {
     await tabTo(page, 'submit');
     await page.keyboard.press('Enter');
     await page.locator('#receipt-code').waitFor();
-    expect(await page.evaluate(() => document.activeElement?.id)).toBe('receipt-heading');
+    // The receipt takes the focus in the frame after it is drawn.
+    await eventually(() => page.evaluate(() => document.activeElement?.id)).toBe('receipt-heading');
     await audit(page, 'receipt');
     await page.close();
   });
