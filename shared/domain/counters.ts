@@ -15,7 +15,7 @@ import { resolvedSchema, satisfactionSchema, statusSchema, type Resolved, type S
  *   overdue                  open items the sweeper has reported past their due date
  *   first_reply_<lower>h     first replies that took from <lower> hours up to the next bucket's
  *                            lower bound (`firstReplyBuckets`)       first_reply_48h
- *   unit_<unitId>_total      a unit's items; _open: those open; _problems: those of kind problem
+ *   unit_<unitId>_total      a unit's items but merged ones; _open: those open; _problems: those of kind problem
  *   resolved_<answer>        the latest rating's `resolved` answer  resolved_yes
  *   response_in_time         routed items first acted on (start or public reply) by `respondBy`
  *   response_late            routed items first acted on after `respondBy`
@@ -161,7 +161,9 @@ export const decodeCounts = (bytes: Uint8Array | undefined, slots: readonly stri
 export const contributions = (item: CountedItem): Counts => {
   const counts: Counts = { [countName.status(item.status)]: 1, [countName.kind(item.kind)]: 1 };
   const open = isOpen(item.status);
-  if (item.unitId) {
+  // A merged duplicate is counted once, in the item it was merged into: not again in its unit's
+  // figures (GET /api/items?unitId= lists it, with status merged; docs/api.md says so).
+  if (item.unitId && item.status !== 'merged') {
     counts[countName.unit(item.unitId, 'total')] = 1;
     if (open) counts[countName.unit(item.unitId, 'open')] = 1;
     if (item.kind === 'problem') counts[countName.unit(item.unitId, 'problems')] = 1;

@@ -6,10 +6,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { phone, runAxe, screenshot, seriousViolations, useWebStackAndBrowser } from '../support/browser';
+import { desktop, eventually, phone, runAxe, screenshot, seriousViolations, signInAs, useWebStackAndBrowser } from '../support/browser';
 import { chooseUnit, unitGroups } from '../support/unit-picker';
 
-const { web, pages } = useWebStackAndBrowser();
+const { web, pages, json } = useWebStackAndBrowser();
 
 /**
  * Opens the form with GET /api/form held back (the real answer, only later), so the campaign's name
@@ -186,3 +186,35 @@ describe('the phone form', () => {
     expect(await page.locator('#kind-suggestion').isChecked()).toBe(false);
   });
 });
+
+describe('the dashboard', () => {
+  it('shows "< 1 小时" for a median first reply under an hour, and no green for 0 closed or a 0% rate', async () => {
+    const token = (await json('POST', '/api/dev/token', { sub: 'phone-test', name: '测试', groups: ['office'] })).body.token as string;
+    const staff = { authorization: `Bearer ${token}` };
+    const submitted = await json('POST', '/api/submissions', { kind: 'question', title: '快速答复', body: '请尽快答复。', anonymous: true, unitId: 'u01' });
+    expect(submitted.status).toBe(201);
+    const { trackingCode, accessKey } = submitted.body;
+    const item = await json('GET', `/api/items/${trackingCode}`, undefined, staff);
+    const group = item.body.groupId as string;
+    expect((await json('POST', `/api/items/${trackingCode}/replies`, { body: '已答复。', visibility: 'public' }, staff)).status).toBeLessThan(300);
+    expect((await json('POST', `/api/submissions/${trackingCode}/rating`, { satisfaction: 'unsatisfied' }, { 'X-Access-Key': accessKey })).status).toBe(200);
+
+    const page = await pages.open(desktop);
+    await signInAs(page, web(), 'demo-office');
+    await page.goto(`${web().url}/console#/dashboard`);
+    const median = page.locator(`#by-group tr[data-group="${group}"] td`).last();
+    await eventually(() => median.innerText()).toBe('< 1 小时');
+    await eventually(() => page.locator('[data-total="rate"] .n').innerText()).toBe('0%');
+    expect(await page.locator('[data-total="closed"] .n').innerText()).toBe('0');
+    const ok = await page.evaluate(() => getComputedStyle(document.documentElement).getPropertyValue('--ok').trim());
+    expect(ok).toBe('#176a35');
+    for (const tile of ['rate', 'closed']) {
+      const colour = await page.locator(`[data-total="${tile}"] .n`).evaluate((el) => getComputedStyle(el).color);
+      expect(colour, tile).not.toBe('rgb(23, 106, 53)');
+    }
+    await screenshot(page, 'phone-06-dashboard');
+    await page.locator('header button[lang=en]').click();
+    await eventually(() => median.innerText()).toBe('< 1 hour');
+  });
+});
+

@@ -230,7 +230,7 @@ describe('counters kept by deltas equal a recount from scratch', () => {
       cells.set(key, cell);
       bump(cell, `status_${item.status}`);
       bump(cell, `kind_${item.kind}`);
-      if (item.unitId !== undefined) {
+      if (item.unitId !== undefined && item.status !== 'merged') {
         bump(cell, `unit_${item.unitId}_total`);
         if (openSet.has(item.status)) bump(cell, `unit_${item.unitId}_open`);
         if (item.kind === 'problem') bump(cell, `unit_${item.unitId}_problems`);

@@ -48,6 +48,12 @@ const RateCell = (props: { rate: Rate; which: string }) => (
   </td>
 );
 
+/**
+ * The median first reply: the histogram's bucket midpoint, except under an hour, where "0.5 hours"
+ * would claim a precision the bucket does not have.
+ */
+const medianText = (hours: number | null) => (hours === null ? '—' : hours < 1 ? t('underHour') : t('hours', { n: Math.round(hours * 10) / 10 }));
+
 const pct = (n: number, of: number) => (of > 0 ? `${((100 * n) / of).toFixed(2)}%` : '0%');
 
 const Seg = (props: { cls: string; n: number; of: number }) =>
@@ -194,11 +200,11 @@ export const Dashboard = (props: { ctx: Ctx; query?: URLSearchParams }) => {
               <div class="n">{totals.answered ?? 0}</div>
               <div class="l">{t('tAnswered')}</div>
             </div>
-            <div class="tile ok" data-total="closed">
+            <div class={totals.closed ? 'tile ok' : 'tile'} data-total="closed">
               <div class="n">{totals.closed ?? 0}</div>
               <div class="l">{t('tClosed')}</div>
             </div>
-            <div class="tile ok" data-total="rate">
+            <div class={sat?.rate ? 'tile ok' : 'tile'} data-total="rate">
               <div class="n">{sat?.rate === null || sat?.rate === undefined ? '—' : `${Math.round(sat.rate * 100)}%`}</div>
               <div class="l">{t('tRate')}</div>
             </div>
@@ -250,7 +256,7 @@ export const Dashboard = (props: { ctx: Ctx; query?: URLSearchParams }) => {
                         <td class="num">{g.overdue}</td>
                         <td class="num">{g.answered}</td>
                         <td class="num">{g.closed}</td>
-                        <td class="num">{g.medianFirstReplyHours === null ? '—' : t('hours', { n: Math.round(g.medianFirstReplyHours * 10) / 10 })}</td>
+                        <td class="num">{medianText(g.medianFirstReplyHours)}</td>
                       </tr>
                     ))}
                   </tbody>
