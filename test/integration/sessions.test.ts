@@ -324,10 +324,10 @@ describe('a session from link to summary', () => {
     const csv = await as('office').get(`/api/exports/items.csv?sessionCode=${s.code}`);
     expect(csv.status).toBe(200);
     const lines = csv.text.replace(/^\uFEFF/, '').trim().split('\r\n');
-    expect(lines[0]!.endsWith(',sessionCode,source,answeredOnSpot')).toBe(true);
+    expect(lines[0]!.endsWith(',sessionCode,source,answeredOnSpot,resolved')).toBe(true);
     expect(lines).toHaveLength(6);
-    expect(lines.filter((l) => l.endsWith(`,${s.code},meeting,true`))).toHaveLength(2);
-    expect(lines.filter((l) => l.endsWith(`,${s.code},session,false`))).toHaveLength(1);
+    expect(lines.filter((l) => l.endsWith(`,${s.code},meeting,true,`))).toHaveLength(2);
+    expect(lines.filter((l) => l.endsWith(`,${s.code},session,false,`))).toHaveLength(1);
   });
 
   it('suppresses the average, the distribution and the comments below privacy.minCount', async () => {
