@@ -99,11 +99,15 @@ const submit = async (body: Record<string, unknown>) => {
 };
 
 /** A fresh item routed to OWN, in the state a cell needs. */
-const freshItem = async (kind: 'question' | 'practice' | 'answered'): Promise<string> => {
-  const receipt = await submit({ kind: kind === 'answered' ? 'question' : kind, unitId: ownUnit.id });
+const freshItem = async (kind: 'question' | 'practice' | 'answered' | 'extension-requested'): Promise<string> => {
+  const receipt = await submit({ kind: kind === 'practice' ? kind : 'question', unitId: ownUnit.id });
   expect(receipt.status).toBe('assigned');
   if (kind === 'answered') {
     const r = await as('office').post(`/api/items/${receipt.trackingCode}/replies`, { body: '已答复。', visibility: 'public' });
+    expect(r.status, r.text).toBe(201);
+  }
+  if (kind === 'extension-requested') {
+    const r = await as('own').post(`/api/items/${receipt.trackingCode}/extension`, { workingDays: 2, reason: '需协调多个单位。' });
     expect(r.status, r.text).toBe(201);
   }
   return receipt.trackingCode;
@@ -162,7 +166,7 @@ afterAll(async () => {
 
 interface Endpoint {
   /** A fresh item per cell for endpoints that change it; otherwise the shared readItem. */
-  readonly fresh?: 'question' | 'practice' | 'answered';
+  readonly fresh?: 'question' | 'practice' | 'answered' | 'extension-requested';
   readonly directoryWrite?: boolean;
   /** A fresh kept notice per cell: the id sent is the notice's. */
   readonly keptNotice?: boolean;
@@ -198,6 +202,14 @@ const endpoints: Record<string, Endpoint> = {
   'POST /api/items/{id}/transition unrecommend': {
     fresh: 'practice',
     send: (who, id) => as(who).post(`/api/items/${id}/transition`, { action: 'unrecommend' }),
+  },
+  'POST /api/items/{id}/extension': {
+    fresh: 'question',
+    send: (who, id) => as(who).post(`/api/items/${id}/extension`, { workingDays: 2, reason: '需协调多个单位。' }),
+  },
+  'POST /api/items/{id}/extension/decision': {
+    fresh: 'extension-requested',
+    send: (who, id) => as(who).post(`/api/items/${id}/extension/decision`, { approve: true }),
   },
   'GET /api/dashboard': { send: (who) => as(who).get('/api/dashboard') },
   [`GET /api/dashboard?groupId=${OWN}`]: { send: (who) => as(who).get(`/api/dashboard?groupId=${OWN}`) },
@@ -239,6 +251,8 @@ const expected: Record<keyof typeof endpoints, readonly number[]> = {
   'POST /api/items/{id}/transition merge':        [200,   403,  403, 404,   401, 401,    401,   401,    401],
   'POST /api/items/{id}/transition recommend':    [200,   403,  200, 404,   401, 401,    401,   401,    401],
   'POST /api/items/{id}/transition unrecommend':  [200,   403,  200, 404,   401, 401,    401,   401,    401],
+  'POST /api/items/{id}/extension':               [201,   403,  201, 404,   401, 401,    401,   401,    401],
+  'POST /api/items/{id}/extension/decision':      [200,   403,  403, 404,   401, 401,    401,   401,    401],
   'GET /api/dashboard':                           [200,   200,  200, 200,   401, 401,    401,   401,    401],
   [`GET /api/dashboard?groupId=${OWN}`]:          [200,   200,  200, 403,   401, 401,    401,   401,    401],
   'GET /api/practices':                           [200,   200,  200, 200,   401, 401,    401,   401,    401],
@@ -325,11 +339,16 @@ describe('what each role sees', () => {
     const otherItem = (await submit({ kind: 'question', unitId: demoDirectory.units.find((u) => u.groupId === OTHER)!.id })).trackingCode;
     const token = await stack.issuer.issue({ sub: 'responder-g1g2', name: '一二组 吴', groups: [`group:${OWN}`, `group:${OTHER}`] });
     const headers = { authorization: `Bearer ${token}` };
-    const r = await http.get('/api/items?limit=100', headers);
-    expect(r.status).toBe(200);
-    const ids = r.json.items.map((row: { id: string }) => row.id);
-    expect(ids).toEqual(expect.arrayContaining([readItem, otherItem]));
-    for (const row of r.json.items) expect([OWN, OTHER]).toContain(row.groupId);
+    // Every page: the matrix's cells have made more than a page of newer items than readItem.
+    const rows: { id: string; groupId: string }[] = [];
+    for (let cursor: string | undefined, page = 0; page === 0 || cursor; page++) {
+      const r = await http.get(`/api/items?limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, headers);
+      expect(r.status).toBe(200);
+      rows.push(...r.json.items);
+      cursor = r.json.nextCursor;
+    }
+    expect(rows.map((row) => row.id)).toEqual(expect.arrayContaining([readItem, otherItem]));
+    for (const row of rows) expect([OWN, OTHER]).toContain(row.groupId);
     expect((await http.get(`/api/items/${otherItem}`, headers)).status).toBe(200);
     expectProblem(await http.get('/api/items?groupId=g3', headers), 403);
     expectProblem(await http.get('/api/dashboard?groupId=g3', headers), 403);
@@ -456,7 +475,7 @@ describe('GET /api/items filters', () => {
       const bytes = Buffer.from(await r.arrayBuffer());
       expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
       const lines = bytes.subarray(3).toString('utf8').split('\r\n').filter(Boolean);
-      expect(lines[0]).toBe('trackingCode,createdAt,phase,kind,unit,group,status,dueAt,overdue,firstReplyAt,closedAt,satisfaction,title,sessionCode,source,answeredOnSpot');
+      expect(lines[0]).toBe('trackingCode,createdAt,phase,kind,unit,group,status,dueAt,overdue,firstReplyAt,closedAt,satisfaction,title,sessionCode,source,answeredOnSpot,resolved');
       const cells = lines.slice(1).map((line) => line.split(','));
       const wanted = /status=([a-z_]+)/.exec(query)?.[1];
       if (wanted) for (const row of cells) expect(row[6], `${row[0]} in the export of ?${query}`).toBe(wanted);
