@@ -126,7 +126,7 @@ describe('the item page asks before it acts', () => {
     await page.locator('#reply-body').fill('请核实一下各支部例会时间。');
     await page.locator('#reply-form button[type=submit]').click();
     await eventually(() => page.locator('#visibility-error').innerText()).toBe('请选择公开答复还是内部意见。');
-    expect(await page.evaluate(() => document.activeElement?.id)).toBe('visibility-public');
+    await eventually(() => page.evaluate(() => document.activeElement?.id)).toBe('visibility-public');
     expect(await page.locator('#history li').count()).toBe(before);
     await screenshot(page, '34-console-reply-choose');
     await page.locator('#visibility-internal').check();
@@ -144,7 +144,8 @@ describe('the item page asks before it acts', () => {
     await page.locator('#reject-reason').fill('已有电子版。');
     await page.locator('#reject-form button[type=submit]').click();
     await page.locator('#reject-confirm').waitFor();
-    expect(await page.evaluate(() => document.activeElement?.id)).toBe('reject-confirm');
+    // The focus moves in an effect, after the paint that shows the element.
+    await eventually(() => page.evaluate(() => document.activeElement?.id)).toBe('reject-confirm');
     expect(await page.locator('#reject-question').innerText()).toContain('提交人会看到');
     await screenshot(page, '35-console-reject-confirm');
     expect(seriousViolations(await runAxe(page))).toEqual([]);
