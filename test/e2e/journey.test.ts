@@ -67,9 +67,7 @@ describe('the journey of one item, phone to dashboard', () => {
   let office: Page;
   let before: Awaited<ReturnType<typeof dashboardTotals>>;
 
-  // The first dashboard of the stack waits for the tally to catch up (the gateway bounds that at
-  // 15 s), after the console's first load and sign-in: more than 30 s once on a loaded machine.
-  it('the office notes the dashboard before', { timeout: 60_000 }, async () => {
+  it('the office notes the dashboard before', async () => {
     office = await open(desktop);
     await signIn(office, 'demo-office');
     before = await dashboardTotals(office);

@@ -4,7 +4,7 @@
  */
 import '../styles.css';
 import { render } from 'preact';
-import { useEffect, useMemo, useState } from 'preact/hooks';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { apiRequest, type ApiOptions } from '../lib/api';
 import { setCampaignTimeZone, useLang } from '../lib/i18n';
 import { defaultTimeZone } from '../lib/session-time';
@@ -93,6 +93,7 @@ const loadLookup = async (api: Ctx['api']): Promise<Lookup> => {
 const Shell = (props: { session: Session; config: ConsoleConfig; onSignOut: (message?: string) => void; onSession: (s: Session) => void }) => {
   useLang();
   const [hash, setHash] = useState(parseHash());
+  const renderedHash = useRef(location.hash);
   const [lookup, setLookup] = useState<Lookup | null>(null);
   const roles = rolesOf(props.session);
 
@@ -119,6 +120,9 @@ const Shell = (props: { session: Session; config: ConsoleConfig; onSignOut: (mes
       window.scrollTo(0, 0);
     };
     addEventListener('hashchange', onHash);
+    // The hash may have changed between the first render and this effect (effects run after the
+    // paint): a hashchange then had no listener, and the console stayed on the old route.
+    if (location.hash !== renderedHash.current) setHash(parseHash());
     void loadLookup(api).then(setLookup);
     return () => removeEventListener('hashchange', onHash);
   }, []);
