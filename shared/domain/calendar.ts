@@ -158,6 +158,16 @@ const toEpochMs = (instant: Date | number): number => {
   return ms;
 };
 
+/**
+ * The wall-clock time of `instant` in `timezone`, as a Date whose UTC fields read that time
+ * (06:50 Beijing time -> 06:50Z). For formats whose dates carry no zone, such as a spreadsheet's
+ * date cells: written from this Date they show the local time the office lives by.
+ */
+export const wallClockAsUtc = (instant: Date | number, timezone: string): Date => {
+  const ms = toEpochMs(instant);
+  return new Date(ms + offsetAt(ms, timezone));
+};
+
 /** The local calendar date ('YYYY-MM-DD') of `instant` in `timezone`. */
 export const localDate = (instant: Date | number, timezone: string): string => {
   const w = wallClock(toEpochMs(instant), timezone);
