@@ -25,13 +25,14 @@ const columns: XlsxColumn<Row>[] = [
   { header: '评分', width: 6, format: 'number', value: (r) => r.n },
 ];
 
-async function* pagesOf<R>(...pages: R[][]) {
+async function* pagesOf(...pages: Row[][]) {
   for (const page of pages) yield page;
 }
 
 const read = async (stream: Readable) => {
   const workbook = new ExcelJS.Workbook();
-  await workbook.xlsx.load(await buffer(stream));
+  // exceljs's types predate Buffer's generic parameter.
+  await workbook.xlsx.load((await buffer(stream)) as unknown as ExcelJS.Buffer);
   return workbook;
 };
 
