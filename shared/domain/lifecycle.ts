@@ -20,6 +20,7 @@ export type Action =
   | 'follow-up'
   | 'rate-satisfied'
   | 'rate-unsatisfied'
+  | 'rate-merged'
   | 'auto-close'
   | 'extension';
 
@@ -53,6 +54,9 @@ export const transitionTable: Readonly<Record<Action, { readonly from: readonly 
   'follow-up': { from: ['submitted', 'assigned', 'in_progress', 'reopened', 'answered', 'closed'], to: 'same' },
   'rate-satisfied': { from: ['answered'], to: 'closed' },
   'rate-unsatisfied': { from: ['answered'], to: 'reopened' },
+  // The submitter of a merged duplicate rates the answer of the item it was merged into: the
+  // duplicate stays merged (whether that answer exists is the service's check, not a status's).
+  'rate-merged': { from: ['merged'], to: 'same' },
   'auto-close': { from: ['answered'], to: 'closed' },
   // A deadline extension is asked for and decided while the item is still being handled.
   extension: { from: openStatuses, to: 'same' },
@@ -66,5 +70,5 @@ export const nextStatus = (status: Status, action: Action): Status | null => {
   return rule.to === 'same' ? status : rule.to;
 };
 
-export const ratingAction = (satisfaction: Satisfaction): Action =>
-  satisfaction === 'unsatisfied' ? 'rate-unsatisfied' : 'rate-satisfied';
+export const ratingAction = (satisfaction: Satisfaction, status?: Status): Action =>
+  status === 'merged' ? 'rate-merged' : satisfaction === 'unsatisfied' ? 'rate-unsatisfied' : 'rate-satisfied';

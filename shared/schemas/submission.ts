@@ -82,6 +82,10 @@ export const ratingBody = /* @__PURE__ */ schema(() => z.strictObject({
   comment: z.optional(text(1, 1000)),
 }));
 
+/** A public reply as a submitter sees it: the group's name, never a person's. */
+export const publicReply = /* @__PURE__ */ schema(() => z.object({ id: z.string(), body: z.string(), createdAt: isoInstant, by: z.object({ groupName: z.string() }) }));
+export type PublicReply = z.infer<typeof publicReply>;
+
 export const publicSubmissionView = /* @__PURE__ */ schema(() => z.object({
   trackingCode: z.string(),
   kind: kindSchema,
@@ -92,14 +96,18 @@ export const publicSubmissionView = /* @__PURE__ */ schema(() => z.object({
   dueAt: z.optional(isoInstant),
   unit: z.optional(z.object({ id: z.string(), name: z.string() })),
   group: z.optional(z.object({ id: z.string(), name: z.string() })),
-  replies: z.array(z.object({ id: z.string(), body: z.string(), createdAt: isoInstant, by: z.object({ groupName: z.string() }) })),
+  replies: z.array(publicReply),
   followUps: z.array(z.object({ body: z.string(), createdAt: isoInstant })),
   satisfaction: z.optional(satisfactionSchema),
   /** The submitter's rating of each answer cycle, oldest first (an unsatisfied one reopened the item). */
   ratings: z.array(z.object({ satisfaction: satisfactionSchema, createdAt: isoInstant })),
   resolved: z.optional(resolvedSchema),
   rejectedReason: z.optional(z.string()),
-  mergedInto: z.optional(z.string()),
+  /**
+   * A merged item: the item it now stands for (API.md v2, "Merged items"), its status and public
+   * replies; `canRate` when the submitter may rate those replies now (docs/api.md says the rule).
+   */
+  mergedInto: z.optional(z.object({ trackingCode: z.string(), status: statusSchema, replies: z.array(publicReply), canRate: z.boolean() })),
   /** An approved deadline extension: `dueAt` above is already the new date; this says by how much and why. */
   extension: z.optional(z.object({ workingDays: z.number().check(z.int()), reason: z.string(), previousDueAt: isoInstant, approvedAt: isoInstant })),
 }));

@@ -22,7 +22,8 @@ import {
 import { countMetric } from '../observability/metrics';
 import { kinds, type Directory } from '../schemas/directory';
 import { satisfactionSchema, type CreateSubmissionBody, type PublicSubmissionView, type Resolved, type Satisfaction, type SubmissionReceipt } from '../schemas/submission';
-import { dueDateFor, groupName, requireDirectory, routingTimes } from './directory';
+import { dueDateFor, requireDirectory, routingTimes } from './directory';
+import { findMergeTarget, mergedIntoView, mergedRatingRefusal, publicReplies } from './merged-target';
 import { sessionForLink } from './sessions';
 import { noSuchSubmission, verifySubmitterAccess } from './submitter-access';
 import { admitPublicWrite, type PublicWriter } from './room';
@@ -157,6 +158,7 @@ export const publicView = async (deps: Deps, code: string, accessKey: string | u
   const trackingCode = canonicalCode(code);
   const [, directory] = await Promise.all([verifySubmitterAccess(deps, trackingCode, accessKey), requireDirectory(deps)]);
   const { item, events } = found(await getItemWithEvents(deps, trackingCode));
+  const mergedInto = mergedIntoView(directory, item, events, await findMergeTarget(deps, item));
   const unit = findUnit(directory, item.unitId);
   const group = item.groupId ? directory.groups.find((g) => g.id === item.groupId) : undefined;
   return {
@@ -169,9 +171,7 @@ export const publicView = async (deps: Deps, code: string, accessKey: string | u
     ...(item.dueAt ? { dueAt: item.dueAt } : {}),
     ...(unit ? { unit: { id: unit.id, name: unit.name } } : {}),
     ...(group ? { group: { id: group.id, name: group.name } } : {}),
-    replies: events
-      .filter((e) => e.reply?.visibility === 'public')
-      .map((e) => ({ id: e.reply!.id, body: e.reply!.body, createdAt: e.at, by: { groupName: groupName(directory, e.reply!.groupId) } })),
+    replies: publicReplies(directory, events),
     followUps: events.filter((e) => e.followUp).map((e) => ({ body: e.followUp!.body, createdAt: e.at })),
     ...(item.satisfaction ? { satisfaction: item.satisfaction } : {}),
     ratings: events.flatMap((e) => {
@@ -181,7 +181,7 @@ export const publicView = async (deps: Deps, code: string, accessKey: string | u
     }),
     ...(item.resolved ? { resolved: item.resolved } : {}),
     ...(item.rejectedReason ? { rejectedReason: item.rejectedReason } : {}),
-    ...(item.mergedInto ? { mergedInto: item.mergedInto } : {}),
+    ...(mergedInto ? { mergedInto } : {}),
     ...approvedExtension(item),
   };
 };
@@ -201,8 +201,8 @@ const changeAsSubmitter = async (
   code: string,
   accessKey: string | undefined,
   writer: PublicWriter,
-  action: Action,
-  describe: (item: ItemRecord, to: ItemRecord['status'], directory: Directory | null, events: readonly EventRecord[]) => ItemChange,
+  action: Action | ((item: ItemRecord) => Action),
+  describe: (item: ItemRecord, to: ItemRecord['status'], directory: Directory | null, events: readonly EventRecord[]) => ItemChange | Promise<ItemChange>,
   options: { withEvents?: boolean } = {},
 ): Promise<ItemRecord> => {
   const trackingCode = canonicalCode(code);
@@ -213,7 +213,7 @@ const changeAsSubmitter = async (
     trackingCode,
     async (current) => {
       const item = found(current?.item);
-      const to = nextStatus(item.status, action);
+      const to = nextStatus(item.status, typeof action === 'function' ? action(item) : action);
       if (to === null) throw new ConflictError(`This is not possible while the submission is ${item.status}.`);
       const directory = to === 'reopened' ? await requireDirectory(deps) : null;
       return describe(item, to, directory, current?.events ?? []);
@@ -262,26 +262,38 @@ export const rate = async (
 ) => {
   const now = deps.clock.now();
   const at = now.toISOString();
-  const item = await changeAsSubmitter(deps, code, accessKey, writer, ratingAction(satisfaction), (current, to, directory) => ({
-    set: {
-      status: to,
-      updatedAt: at,
-      satisfaction,
-      satisfactionComment: comment,
-      // The latest rating's answer, or none: a rating without it leaves the resolution rate.
-      resolved,
-      ...(to === 'closed' ? { closedAt: at } : reopening(current, to, directory, now)),
-    },
-    event: {
-      at,
-      action: 'rate',
-      by: submitter,
-      from: current.status,
-      to,
-      note: satisfaction,
-      // Why an answer was not enough is what the group needs to read next: keep it as a follow-up.
-      ...(comment ? (satisfaction === 'unsatisfied' ? { followUp: { body: comment } } : { note: `${satisfaction}: ${comment}` }) : {}),
-    },
-  }));
+  const describe = async (current: ItemRecord, to: ItemRecord['status'], directory: Directory | null, events: readonly EventRecord[]): Promise<ItemChange> => {
+    const merged = current.status === 'merged';
+    if (merged) {
+      // The target's answer is rated on the duplicate itself: the target and its status are
+      // another person's (docs/api.md, "Merged items").
+      const refusal = mergedRatingRefusal(events, await findMergeTarget(deps, current));
+      if (refusal) throw new ConflictError(refusal);
+    }
+    return {
+      set: {
+        status: to,
+        updatedAt: at,
+        satisfaction,
+        satisfactionComment: comment,
+        // The latest rating's answer, or none: a rating without it leaves the resolution rate.
+        resolved,
+        ...(merged ? {} : to === 'closed' ? { closedAt: at } : reopening(current, to, directory, now)),
+      },
+      event: {
+        at,
+        action: 'rate',
+        by: submitter,
+        from: current.status,
+        to,
+        note: satisfaction,
+        // Why an answer was not enough is what the group needs to read next: keep it as a follow-up
+        // (a merged item takes no follow-ups: there the comment stays with the rating).
+        ...(comment ? (satisfaction === 'unsatisfied' && !merged ? { followUp: { body: comment } } : { note: `${satisfaction}: ${comment}` }) : {}),
+      },
+    };
+  };
+  // Its events tell a merged item's rating rule when it was last rated.
+  const item = await changeAsSubmitter(deps, code, accessKey, writer, (current) => ratingAction(satisfaction, current.status), describe, { withEvents: true });
   return { status: item.status };
 };

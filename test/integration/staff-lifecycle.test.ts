@@ -249,7 +249,7 @@ describe('merge', () => {
     expect(r.status, r.text).toBe(200);
     expect(r.json).toMatchObject({ status: 'merged', mergedInto: target.trackingCode, version: 2 });
     expect(r.json.history[1]).toMatchObject({ action: 'merge', from: 'assigned', to: 'merged' });
-    expect((await submitter(dup).view()).json).toMatchObject({ status: 'merged', mergedInto: target.trackingCode });
+    expect((await submitter(dup).view()).json).toMatchObject({ status: 'merged', mergedInto: { trackingCode: target.trackingCode, status: 'assigned', replies: [], canRate: false } });
     expect((await state(target.trackingCode)).status).toBe('assigned');
 
     // Into an item that is itself merged: 409, nothing changed.

@@ -34,6 +34,8 @@ const expected: Record<Action, (Status | null)[]> = {
   // rating: "Only when answered. satisfied/basically close the item; unsatisfied reopens it."
   'rate-satisfied': [_, _, _, 'closed', _, _, _, _],
   'rate-unsatisfied': [_, _, _, 'reopened', _, _, _, _],
+  // a merged duplicate's submitter rates its target's answer: the duplicate stays merged.
+  'rate-merged': /**/ [_, _, _, _, _, _, _, 'merged'],
   // auto-close (an answered item nobody rated): answered -> closed only.
   'auto-close': /**/ [_, _, _, 'closed', _, _, _, _],
   // a deadline extension (request or decision): while the item is open, status kept.
@@ -79,6 +81,8 @@ describe('helpers', () => {
     expect(ratingAction('satisfied')).toBe('rate-satisfied');
     expect(ratingAction('basically')).toBe('rate-satisfied');
     expect(ratingAction('unsatisfied')).toBe('rate-unsatisfied');
+    expect(ratingAction('unsatisfied', 'merged')).toBe('rate-merged');
+    expect(ratingAction('satisfied', 'answered')).toBe('rate-satisfied');
     expect(nextStatus('answered', ratingAction('basically'))).toBe('closed');
   });
 });

@@ -52,6 +52,10 @@ const t = dictionary(
     stepRejected: '不予受理',
     stepMerged: '已与相同事项合并',
     mergedInto: '合并到 {code}，请以该事项的答复为准。',
+    mergedHeading: '合并后事项的办理情况',
+    mergedStatus: '{code} 的状态',
+    mergedNoReplies: '该事项还没有答复。答复后会显示在这里，您也可以评价。',
+    mergedRatingHint: '您的评价会记录在您提交的事项上，供办理单位改进；合并后的事项不会因此退回。',
     reason: '理由：{reason}',
     done: '已完成',
     current: '进行中',
@@ -116,6 +120,10 @@ const t = dictionary(
     stepRejected: 'Rejected',
     stepMerged: 'Merged with the same item',
     mergedInto: 'Merged into {code}; its answer applies.',
+    mergedHeading: 'The item yours was merged into',
+    mergedStatus: 'Status of {code}',
+    mergedNoReplies: 'That item has no answer yet. It will show here, and you may rate it.',
+    mergedRatingHint: 'Your rating is kept with your own item for the group to learn from; the merged item is not sent back by it.',
     reason: 'Reason: {reason}',
     done: 'done',
     current: 'in progress',
@@ -177,7 +185,11 @@ const stepsFor = (v: View): Step[] => {
   if (v.group) steps.push(step('assigned', 'done', t('stepAssigned', { group: v.group.name })));
   else if (v.status === 'submitted') steps.push(step('assigned', 'current', t('stepTriage')));
   if (v.status === 'rejected') return [...steps, step('rejected', 'bad', t('stepRejected'), { note: v.rejectedReason ? t('reason', { reason: v.rejectedReason }) : undefined })];
-  if (v.status === 'merged') return [...steps, step('merged', 'bad', t('stepMerged'), { note: v.mergedInto ? t('mergedInto', { code: v.mergedInto }) : undefined })];
+  if (v.status === 'merged') {
+    // The merged item's own ratings are of the answers of the item it was merged into.
+    const rated = (v.ratings ?? []).map((r) => step('rated', 'done', t('stepRated', { s: satisfactionName(r.satisfaction) }), { when: formatDateTime(r.createdAt) }));
+    return [...steps, step('merged', 'bad', t('stepMerged'), { note: v.mergedInto ? t('mergedInto', { code: v.mergedInto.trackingCode }) : undefined }), ...rated];
+  }
 
   const ratings = v.ratings ?? [];
   const ratedAt = new Set(ratings.map((r) => r.createdAt));
@@ -320,7 +332,37 @@ const Choices = <T extends string>(props: { name: string; ids: readonly T[]; lab
   </div>
 );
 
-const Rating = (props: { code: string; accessKey: string; onDone: (message: Said) => void }) => {
+/** A merged item: the status and public replies of the item it now stands for (API.md v2, "Merged items"). */
+const MergedTarget = (props: { target: NonNullable<View['mergedInto']> }) => (
+  <section class="card" aria-labelledby="merged-heading" id="merged-target">
+    <h2 id="merged-heading">{t('mergedHeading')}</h2>
+    <dl class="kv">
+      <dt>{t('mergedStatus', { code: props.target.trackingCode })}</dt>
+      <dd>
+        <span class={`badge status-${props.target.status}`} id="merged-status">
+          {statusName(props.target.status)}
+        </span>
+      </dd>
+    </dl>
+    {props.target.replies.length ? (
+      <ul class="conversation" id="merged-replies">
+        {props.target.replies.map((r) => (
+          <li class="reply" key={r.id}>
+            <div class="who">
+              {r.by.groupName ? t('replyBy', { group: r.by.groupName }) : t('replyFallback')}
+              <span class="muted small"> · {formatDateTime(r.createdAt)}</span>
+            </div>
+            <p class="text">{r.body}</p>
+          </li>
+        ))}
+      </ul>
+    ) : (
+      <p class="muted">{t('mergedNoReplies')}</p>
+    )}
+  </section>
+);
+
+const Rating = (props: { code: string; accessKey: string; onDone: (message: Said) => void; hint?: string }) => {
   const [choice, setChoice] = useState<Satisfaction | ''>('');
   const [resolved, setResolved] = useState<Resolved | ''>('');
   const [comment, setComment] = useState('');
@@ -353,7 +395,7 @@ const Rating = (props: { code: string; accessKey: string; onDone: (message: Said
         <legend>{t('satisfaction')}</legend>
         <Choices name="satisfaction" ids={satisfactionIds} label={satisfactionName} chosen={choice} choose={setChoice} />
         <p class="hint" id="satisfaction-hint">
-          {t('satisfactionHint')}
+          {props.hint ?? t('satisfactionHint')}
         </p>
         <FieldError id="satisfaction-error" message={errors.satisfaction && (choice ? translateMessage(errors.satisfaction) : t('satisfaction'))} />
       </fieldset>
@@ -553,7 +595,9 @@ const App = () => {
                 <Conversation view={view} />
               </section>
             ) : null}
+            {view.mergedInto ? <MergedTarget target={view.mergedInto} /> : null}
             {view.status === 'answered' ? <Rating code={active.code} accessKey={active.key} onDone={refresh} /> : null}
+            {view.mergedInto?.canRate ? <Rating code={active.code} accessKey={active.key} onDone={refresh} hint={t('mergedRatingHint')} /> : null}
             {view.status !== 'rejected' && view.status !== 'merged' ? (
               <FollowUp code={active.code} accessKey={active.key} onDone={refresh} />
             ) : null}

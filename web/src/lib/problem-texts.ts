@@ -113,6 +113,8 @@ const fixed: Record<string, string> = {
   'Your role does not allow this on this item.': '您的角色不能对这条事项进行这个操作。',
   'Only good practices can be recommended.': '只有好做法可以推荐。',
   'The target item is itself merged into another item.': '要合并到的事项本身已经合并到其他事项，请改为合并到那一条。',
+  'The item this one was merged into has not been answered yet.': '合并后的事项还没有答复，答复后才能评价。',
+  'You have already rated the latest answer.': '您已经评价过最新的答复。',
   'The item has no due date to extend: it has not been routed to a group yet.': '这条事项还没有分派给督导组，没有可以延长的办理期限。',
   'An extension request for this item is already waiting for the office.': '这条事项已有一个延期申请正在等待领导小组办公室审批。',
   'There is no extension request waiting for a decision on this item.': '这条事项没有等待审批的延期申请。',
