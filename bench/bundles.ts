@@ -12,7 +12,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { esbuildOptions } from '../infra/bundling';
+import { esbuildOptions, failsOnRequire } from '../infra/bundling';
 import { lambdaContext } from '../local/lambda-context';
 import { routes } from '../shared/routes';
 import { median, round } from './measure';
@@ -49,7 +49,7 @@ export const buildBundle = async (name: string): Promise<Bundle> => {
   const file = join(folder, 'index.mjs');
   const result = await build({ ...esbuildOptions, entryPoints: [entryOf(name)], outfile: file, metafile: true, logLevel: 'error' });
   const code = readFileSync(file);
-  if (code.includes('Dynamic require of "')) throw new Error(`${name}: the bundle holds esbuild's dynamic-require stub`);
+  if (failsOnRequire(code.toString('utf8'))) throw new Error(`${name}: the bundle holds esbuild's dynamic-require stub`);
   return { name, file, bytes: code.byteLength, gzipBytes: gzipSync(code, { level: 9 }).byteLength, metafile: result.metafile };
 };
 

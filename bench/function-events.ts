@@ -111,6 +111,7 @@ export const prepareEvents = async (desk: Desk, officeClaims: Record<string, str
     'get-dashboard': () => ({ ...at('get-dashboard', '/api/dashboard'), ...staff }),
     'list-practices': () => ({ ...at('list-practices', '/api/practices'), ...staff }),
     'export-items': () => ({ ...at('export-items', '/api/exports/items.csv'), ...staff }),
+    'export-items-xlsx': () => ({ ...at('export-items-xlsx', '/api/exports/items.xlsx'), ...staff }),
     'get-directory': () => ({ ...at('get-directory', '/api/admin/directory'), ...staff }),
     'put-directory': (run) => ({ ...at('put-directory', '/api/admin/directory'), body: directoryToggled(run), ...staff }),
     'create-session': () => ({ ...at('create-session', '/api/sessions'), body: { title: '基准培训会', startsAt: new Date().toISOString() }, ...staff }),

@@ -20,14 +20,22 @@ export const externalModules: readonly string[] = [];
 export const mainFields: readonly string[] = ['module', 'main'];
 
 /**
- * No `require` shim banner: every bundled dependency (the AWS SDK through its `module` entry
- * points, middy, powertools, zod) ships ESM, so the output contains no `require()`. If a CommonJS
- * dependency ever slips in, esbuild emits a "Dynamic require of ... is not supported" stub that
- * fails at runtime; scripts/lambda-bundles.ts (npm run bundle-sizes, the bundle test) and the
- * stack test refuse such bundles. The fix is then this banner:
- *   import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);
+ * The `require` shim banner. The dependencies mostly ship ESM (the AWS SDK through its `module`
+ * entry points, middy, powertools, zod), but exceljs (the spreadsheet export) and its zip writer
+ * are CommonJS and require Node's own modules (`fs`, `stream`, `zlib`): in an ESM bundle esbuild
+ * turns such a require into a "Dynamic require of ... is not supported" stub that fails at run
+ * time, unless a `require` exists in the module's scope. This banner makes one from Node's own
+ * `createRequire`; it is only ever called for Node's built-in modules (everything else is bundled).
+ * scripts/lambda-bundles.ts (npm run bundle-sizes, the bundle test) and the stack test refuse a
+ * bundle whose stub would find no `require` (`failsOnRequire`).
  */
-export const banner: string | undefined = undefined;
+export const banner: string | undefined = "import { createRequire as __yijianCreateRequire } from 'node:module'; const require = __yijianCreateRequire(import.meta.url);";
+
+/**
+ * Whether bundled code would fail at run time on a CommonJS `require` of one of Node's modules:
+ * it carries esbuild's dynamic-require stub and no `require` (the banner) for the stub to use.
+ */
+export const failsOnRequire = (code: string): boolean => code.includes('Dynamic require of "') && (banner === undefined || !code.startsWith(banner));
 
 /** Options for esbuild's JS API (scripts/lambda-bundles.ts). */
 export const esbuildOptions = {

@@ -1,33 +1,68 @@
 import { BatchGetCommand } from '@aws-sdk/lib-dynamodb';
 import type { DbDeps } from '../deps';
+import { queryAll } from './db';
 import { UnprocessedKeysError } from './errors';
-import type { ItemRecord } from './items';
-import { itemPk, itemSk } from './keys';
+import type { EventRecord, ItemRecord } from './items';
+import { eventSk, itemPk, itemSk } from './keys';
 import { unprocessedKeys, withRetry } from './retry';
 
 /** BatchGetItem takes at most 100 keys. */
 const batchSize = 100;
 
+/** The stored item's own first event (kept on the item record, shared/data/items.ts). */
+export type ItemWithFirstEvent = ItemRecord & { firstEvent?: EventRecord };
+
 /**
- * One attribute of items the list indexes do not project (they hold 96 of the 100 attributes
+ * Attributes of items the list indexes do not project (they hold 96 of the 100 attributes
  * DynamoDB allows per table: shared/data/table-definition.ts), by tracking code, read in batches
- * of 100 (BatchGetItem, eventually consistent, projected to the code and the attribute). Items
- * without it are left out of the answer. Cost: per item, its size rounded up to 4 KB, halved.
+ * of 100 (BatchGetItem, eventually consistent, projected to the code and the attributes). Items
+ * without any of them are left out of the answer. Cost: per item, its size rounded up to 4 KB,
+ * halved (the projection saves bytes on the wire, not read units).
  */
-export const getItemAttribute = async <K extends keyof ItemRecord>({ db }: DbDeps, codes: readonly string[], attribute: K): Promise<Map<string, ItemRecord[K]>> => {
-  const found = new Map<string, ItemRecord[K]>();
+export const getItemAttributes = async <K extends keyof ItemWithFirstEvent>(
+  { db }: DbDeps,
+  codes: readonly string[],
+  attributes: readonly K[],
+): Promise<Map<string, Pick<ItemWithFirstEvent, K>>> => {
+  const found = new Map<string, Pick<ItemWithFirstEvent, K>>();
+  const names = Object.fromEntries(attributes.map((a, i) => [`#a${i}`, a]));
   for (let start = 0; start < codes.length; start += batchSize) {
     let keys: Record<string, unknown>[] = codes.slice(start, start + batchSize).map((code) => ({ pk: itemPk(code), sk: itemSk }));
     await withRetry(unprocessedKeys, async () => {
       const { Responses, UnprocessedKeys } = await db.client.send(
         new BatchGetCommand({
-          RequestItems: { [db.tableName]: { Keys: keys, ProjectionExpression: 'trackingCode, #a', ExpressionAttributeNames: { '#a': attribute } } },
+          RequestItems: { [db.tableName]: { Keys: keys, ProjectionExpression: ['trackingCode', ...Object.keys(names)].join(', '), ExpressionAttributeNames: names } },
         }),
       );
-      for (const row of Responses?.[db.tableName] ?? []) if (row[attribute] !== undefined) found.set(String(row.trackingCode), row[attribute] as ItemRecord[K]);
+      for (const { trackingCode, ...row } of Responses?.[db.tableName] ?? []) if (Object.keys(row).length > 0) found.set(String(trackingCode), row as Pick<ItemWithFirstEvent, K>);
       keys = (UnprocessedKeys?.[db.tableName]?.Keys ?? []) as Record<string, unknown>[];
       if (keys.length > 0) throw new UnprocessedKeysError(keys.length);
     });
   }
   return found;
+};
+
+/** One attribute of items (see getItemAttributes). */
+export const getItemAttribute = async <K extends keyof ItemRecord>(deps: DbDeps, codes: readonly string[], attribute: K): Promise<Map<string, ItemRecord[K]>> => {
+  const found = new Map<string, ItemRecord[K]>();
+  for (const [code, row] of await getItemAttributes(deps, codes, [attribute])) found.set(code, row[attribute]);
+  return found;
+};
+
+/**
+ * The public replies among an item's event rows (not its first event, kept on the item), oldest
+ * first: one Query on the item collection from its second event, filtered to public replies and
+ * projected to their time and text. Cost: the event rows read (an item's are bounded: replies and
+ * follow-ups have limits), eventually consistent.
+ */
+export const getPublicReplies = async ({ db }: DbDeps, trackingCode: string): Promise<{ at: string; body: string }[]> => {
+  const rows = await queryAll(db, {
+    TableName: db.tableName,
+    KeyConditionExpression: 'pk = :pk AND sk BETWEEN :second AND :last',
+    FilterExpression: '#reply.#visibility = :public',
+    ProjectionExpression: '#at, #reply.#body',
+    ExpressionAttributeNames: { '#at': 'at', '#reply': 'reply', '#visibility': 'visibility', '#body': 'body' },
+    ExpressionAttributeValues: { ':pk': itemPk(trackingCode), ':second': eventSk(2), ':last': eventSk(999_999), ':public': 'public' },
+  });
+  return rows.map((row) => ({ at: String(row.at), body: String((row.reply as { body: string }).body) }));
 };

@@ -32,3 +32,6 @@ export const publicWriter = (request: { readonly clientAddress: string; readonly
   address: request.clientAddress,
   ...(request.headers['x-altcha'] !== undefined ? { proof: request.headers['x-altcha'] } : {}),
 });
+
+/** The media type of an .xlsx workbook (the office's spreadsheets), for responses and the OpenAPI document. */
+export const xlsxContentType = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';

@@ -64,8 +64,8 @@ export interface OperationSpec {
   readonly success: {
     readonly status: 200 | 201 | 202;
     readonly description: string;
-    /** JSON schema of the body; `csv` for the export's text/csv, `document` for this document itself. */
-    readonly schema: z.core.$ZodType | 'csv' | 'document';
+    /** JSON schema of the body; `csv` / `xlsx` for the exports' files, `document` for this document itself. */
+    readonly schema: z.core.$ZodType | 'csv' | 'xlsx' | 'document';
     /** Answers `ETag: "<version>"`, the value for the next `If-Match`. */
     readonly etag?: boolean;
     readonly links?: readonly Link[];
@@ -205,6 +205,12 @@ export const operationSpecs: Readonly<Record<string, OperationSpec>> = {
     description: 'UTF-8 with a BOM. Deployed, the token must travel in `X-Yijian-Authorization` (CloudFront signs with `Authorization`); locally `Authorization` works too.',
     query: exportQuery,
     success: { status: 200, description: 'One row per item.', schema: 'csv' },
+  },
+  'export-items-xlsx': {
+    summary: 'All items matching the filters, as a spreadsheet for people (streamed)',
+    description: 'Chinese headers and labels, times in the directory\'s timezone, the texts and the outcome (columns: docs/api.md). The token travels as for the CSV export.',
+    query: exportQuery,
+    success: { status: 200, description: 'One sheet, a header row and one row per item.', schema: 'xlsx' },
   },
   'get-directory': { summary: 'The directory (office)', success: { status: 200, description: 'The stored directory.', schema: directorySchema } },
   'put-directory': {

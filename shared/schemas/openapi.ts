@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { ifMatchPattern } from '../http/headers';
+import { ifMatchPattern, xlsxContentType } from '../http/headers';
 import { problemTypes } from '../http/problem';
 import { staffTokenHeader } from '../http/staff-token';
 import { routes, type RouteDef } from '../routes';
@@ -128,6 +128,7 @@ const parametersOf = (schema: z.core.$ZodType | undefined, where: 'query' | 'pat
 const successContent = (spec: OperationSpec) => {
   const { schema } = spec.success;
   if (schema === 'csv') return { 'text/csv': { schema: { type: 'string' } } };
+  if (schema === 'xlsx') return { [xlsxContentType]: { schema: { type: 'string', format: 'binary' } } };
   if (schema === 'document') return { 'application/json': { schema: { type: 'object', required: ['openapi', 'paths'], properties: { openapi: { const: '3.1.0' }, paths: { type: 'object' } } } } };
   return { 'application/json': { schema: jsonSchema(schema, 'output') } };
 };

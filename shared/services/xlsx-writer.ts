@@ -40,8 +40,6 @@ export interface XlsxSheet<R> {
   readonly pages: AsyncIterable<readonly R[]>;
 }
 
-export const xlsxContentType = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
-
 /** Excel's limit for one cell's text. */
 const maxCellChars = 32_767;
 /** Characters XML 1.0 cannot hold (a file with one does not open); the API refuses them on input. */

@@ -184,6 +184,10 @@ describe('every route against the OpenAPI document', () => {
     await exchange('GET', '/api/practices', 200, { as: 'leader' });
     await exchange('GET', '/api/exports/items.csv', 200, { headers: { 'X-Yijian-Authorization': `Bearer ${tokens.office}` } });
     await exchange('GET', '/api/exports/items.csv', 401);
+    await exchange('GET', '/api/exports/items.xlsx', 200, { headers: { 'X-Yijian-Authorization': `Bearer ${tokens.office}` }, query: { urged: 'true' } });
+    await exchange('GET', '/api/exports/items.xlsx', 403, { headers: { 'X-Yijian-Authorization': `Bearer ${tokens.own}` } });
+    await exchange('GET', '/api/exports/items.xlsx', 400, { headers: { 'X-Yijian-Authorization': `Bearer ${tokens.office}` }, query: { colour: 'red' }, invalid: true });
+    await exchange('GET', '/api/exports/items.xlsx', 401);
   });
 
   it('staff: the directory', async () => {

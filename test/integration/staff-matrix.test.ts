@@ -2,6 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { generateKeyPair, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoDirectory } from '../../shared/demo/directory';
+import { xlsxContentType } from '../../shared/http/headers';
 import type { LocalStack } from '../../local/stack';
 import { api, leakPattern, startTestStack, type Api, type ApiResponse as Response } from '../support/stack';
 import { OTHER, OWN, ownUnit, people, type Person } from '../support/staff-people';
@@ -215,6 +216,7 @@ const endpoints: Record<string, Endpoint> = {
   [`GET /api/dashboard?groupId=${OWN}`]: { send: (who) => as(who).get(`/api/dashboard?groupId=${OWN}`) },
   'GET /api/practices': { send: (who) => as(who).get('/api/practices') },
   'GET /api/exports/items.csv': { send: (who) => as(who).get('/api/exports/items.csv') },
+  'GET /api/exports/items.xlsx': { send: (who) => as(who).get('/api/exports/items.xlsx') },
   'GET /api/admin/directory': { send: (who) => as(who).get('/api/admin/directory') },
   'PUT /api/admin/directory': { directoryWrite: true, send: async (who) => as(who).put('/api/admin/directory', await directoryDocument()) },
   'POST /api/sessions': { send: (who) => as(who).post('/api/sessions', { title: '矩阵场次', startsAt: '2026-12-08T01:30:00.000Z', groupId: OWN }) },
@@ -257,6 +259,7 @@ const expected: Record<keyof typeof endpoints, readonly number[]> = {
   [`GET /api/dashboard?groupId=${OWN}`]:          [200,   200,  200, 403,   401, 401,    401,   401,    401],
   'GET /api/practices':                           [200,   200,  200, 200,   401, 401,    401,   401,    401],
   'GET /api/exports/items.csv':                   [200,   200,  403, 403,   401, 401,    401,   401,    401],
+  'GET /api/exports/items.xlsx':                  [200,   200,  403, 403,   401, 401,    401,   401,    401],
   'GET /api/admin/directory':                     [200,   403,  403, 403,   401, 401,    401,   401,    401],
   'PUT /api/admin/directory':                     [200,   403,  403, 403,   401, 401,    401,   401,    401],
   'POST /api/sessions':                           [201,   403,  201, 403,   401, 401,    401,   401,    401],
@@ -296,6 +299,8 @@ describe('the staff access matrix', () => {
             if (endpoint.keptNotice) expect(await stillKept(id)).toBe(true);
           } else if (name === 'GET /api/exports/items.csv') {
             expect(r.headers.get('content-type')).toMatch(/^text\/csv; charset=utf-8/i);
+          } else if (name === 'GET /api/exports/items.xlsx') {
+            expect(r.headers.get('content-type')).toBe(xlsxContentType);
           } else {
             expect(r.headers.get('content-type')).toMatch(/^application\/json/);
             if (before) expect((await snapshot(id)).version).toBe(before.version + 1);

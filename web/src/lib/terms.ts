@@ -1,6 +1,7 @@
 /** Names of the API's vocabulary in both languages: kinds (from the shared directory schema), statuses, satisfaction. */
 import { kinds, type Kind } from '../../../shared/schemas/directory';
 import type { Resolved, Satisfaction, Status } from '../../../shared/schemas/submission';
+import { resolvedLabels, satisfactionLabels, statusLabels } from '../../../shared/domain/labels';
 import { getLang } from './i18n';
 
 export { kinds };
@@ -17,16 +18,7 @@ export const kindDescription = (id: Kind): string => {
   return getLang() === 'zh' ? kind.description : kind.descriptionEn;
 };
 
-const statusNames: Record<Status, [string, string]> = {
-  submitted: ['待分办', 'Awaiting triage'],
-  assigned: ['已交办', 'Assigned'],
-  in_progress: ['办理中', 'In progress'],
-  answered: ['已答复', 'Answered'],
-  closed: ['已办结', 'Closed'],
-  reopened: ['重新办理', 'Reopened'],
-  rejected: ['不予受理', 'Rejected'],
-  merged: ['已合并', 'Merged'],
-};
+const statusNames = statusLabels;
 export const statusIds = Object.keys(statusNames) as Status[];
 export const openStatuses: readonly Status[] = ['submitted', 'assigned', 'in_progress', 'reopened'];
 
@@ -35,19 +27,11 @@ export const statusName = (id: string): string => {
   return pair ? pair[getLang() === 'zh' ? 0 : 1] : id;
 };
 
-const satisfactionNames: Record<Satisfaction, [string, string]> = {
-  satisfied: ['满意', 'Satisfied'],
-  basically: ['基本满意', 'Basically satisfied'],
-  unsatisfied: ['不满意', 'Unsatisfied'],
-};
+const satisfactionNames = satisfactionLabels;
 export const satisfactionIds = Object.keys(satisfactionNames) as Satisfaction[];
 
 /** The rating's "was it resolved?" answers (the resolution rate, 解决率). */
-const resolvedNames: Record<Resolved, [string, string]> = {
-  yes: ['已解决', 'Yes'],
-  partly: ['部分解决', 'Partly'],
-  no: ['未解决', 'No'],
-};
+const resolvedNames = resolvedLabels;
 export const resolvedIds = Object.keys(resolvedNames) as Resolved[];
 export const resolvedName = (id: string): string => {
   const pair = resolvedNames[id as Resolved];

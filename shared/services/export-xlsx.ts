@@ -1,0 +1,123 @@
+import type { Readable } from 'node:stream';
+import type { Deps } from '../deps';
+import { getItemAttributes, getPublicReplies, type ItemWithFirstEvent } from '../data/item-attributes';
+import type { SummaryRow } from '../data/lists';
+import { canExport, type Principal } from '../domain/access';
+import { localDate, wallClockAsUtc } from '../domain/calendar';
+import { ForbiddenError } from '../domain/errors';
+import { extensionStatusLabels, resolvedLabels, satisfactionLabels, sourceLabels, statusLabels } from '../domain/labels';
+import { kinds, type Directory } from '../schemas/directory';
+import type { ExportQuery } from '../schemas/staff';
+import { groupName, requireDirectory } from './directory';
+import { allForPrincipal } from './item-lists';
+import { isOverdue } from './views';
+import { xlsxStream, type XlsxColumn } from './xlsx-writer';
+
+/**
+ * GET /api/exports/items.xlsx: the items a query matches (the filters of GET /api/items, in its
+ * order), one row each, for people: Chinese headers and labels, times in the directory's timezone,
+ * the texts and the outcome. The columns are listed in docs/api.md "Exports for people".
+ */
+
+/** What one row is made of: the list row, what the item record adds, its public replies. */
+export interface ExportRow {
+  readonly row: SummaryRow;
+  readonly record: Partial<Pick<ItemWithFirstEvent, (typeof recordAttributes)[number]>>;
+  readonly replies: readonly { at: string; body: string }[];
+  readonly overdue: boolean;
+}
+
+/** Read beside each page of list rows (the list indexes do not project them). */
+const recordAttributes = ['body', 'rating', 'resolved', 'extension', 'firstEvent'] as const;
+
+/** How many items' replies are read at once. */
+const replyReadsInFlight = 8;
+
+const yesNo = (value: boolean) => (value ? '是' : '否');
+
+/** A local time as text inside a cell ('2026-12-05 06:50'), for times within longer text. */
+const localMinute = (iso: string, timezone: string) => wallClockAsUtc(Date.parse(iso), timezone).toISOString().slice(0, 16).replace('T', ' ');
+
+const extensionText = (extension: ExportRow['record']['extension']): string => {
+  if (!extension) return '';
+  return `${extensionStatusLabels[extension.status][0]}：${extension.workingDays} 个工作日（${extension.reason}）`;
+};
+
+export const itemColumns = (directory: Directory): XlsxColumn<ExportRow>[] => {
+  const timezone = directory.campaign.timezone;
+  const unitNames = new Map(directory.units.map((u) => [u.id, u.name]));
+  const phaseNames = new Map(directory.campaign.phases.map((p) => [p.id, p.name]));
+  const kindNames = new Map(kinds.map((k) => [k.id, k.name]));
+  return [
+    { header: '跟踪码', width: 16, value: ({ row }) => row.trackingCode },
+    { header: '提交时间', width: 17, format: 'dateTime', value: ({ row }) => row.createdAt },
+    { header: '阶段', width: 10, value: ({ row }) => phaseNames.get(row.phase) ?? row.phase },
+    { header: '类型', width: 10, value: ({ row }) => kindNames.get(row.kind) ?? row.kind },
+    { header: '来源', width: 13, value: ({ row }) => sourceLabels[row.source][0] },
+    { header: '培训场次', width: 15, value: ({ row }) => row.sessionCode },
+    { header: '单位', width: 16, value: ({ row }) => (row.unitId ? (unitNames.get(row.unitId) ?? row.unitId) : '') },
+    { header: '承办', width: 14, value: ({ row }) => groupName(directory, row.groupId) },
+    { header: '状态', width: 10, value: ({ row }) => statusLabels[row.status][0] },
+    { header: '标题', width: 30, format: 'longText', value: ({ row }) => row.title },
+    { header: '内容', width: 60, format: 'longText', value: ({ record }) => record.body },
+    { header: '办理期限', width: 17, format: 'dateTime', value: ({ row }) => row.dueAt },
+    { header: '是否超期', width: 9, value: ({ overdue }) => yesNo(overdue) },
+    { header: '延期', width: 26, format: 'longText', value: ({ record }) => extensionText(record.extension) },
+    { header: '催办时间', width: 17, format: 'dateTime', value: ({ row }) => row.urgedAt },
+    { header: '首次答复时间', width: 17, format: 'dateTime', value: ({ row }) => row.firstReplyAt },
+    { header: '公开答复', width: 60, format: 'longText', value: ({ replies }) => replies.map((r) => `【${localMinute(r.at, timezone)}】${r.body}`).join('\n\n') },
+    { header: '现场答复', width: 9, value: ({ row }) => yesNo(row.answeredOnSpot) },
+    { header: '办结时间', width: 17, format: 'dateTime', value: ({ row }) => row.closedAt },
+    { header: '评价', width: 10, value: ({ row }) => (row.satisfaction ? satisfactionLabels[row.satisfaction][0] : '') },
+    { header: '问题是否解决', width: 12, value: ({ record }) => (record.resolved ? resolvedLabels[record.resolved][0] : '') },
+    { header: '培训评分', width: 9, format: 'number', value: ({ record }) => record.rating },
+    // Rectification (整改) is not on items yet: the column keeps its place, empty, so that the
+    // sheet's layout does not change when it comes.
+    { header: '整改状态', width: 10, value: () => '' },
+  ];
+};
+
+/** `fn` over `items`, at most `limit` at a time, results in order. */
+const mapLimited = async <T, U>(items: readonly T[], limit: number, fn: (item: T) => Promise<U>): Promise<U[]> => {
+  const results: U[] = new Array(items.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        results[i] = await fn(items[i]);
+      }
+    }),
+  );
+  return results;
+};
+
+/**
+ * A page of list rows made whole: the item records (one BatchGet per 100) and the public replies of
+ * the items that have any (the first kept on the item, the later ones one Query per item).
+ */
+const completePage = async (deps: Deps, rows: readonly SummaryRow[], now: Date): Promise<ExportRow[]> => {
+  const records = await getItemAttributes(deps, rows.map((r) => r.trackingCode), recordAttributes);
+  const replies = await mapLimited(rows, replyReadsInFlight, async (row) => {
+    if (!row.firstReplyAt) return [];
+    const first = records.get(row.trackingCode)?.firstEvent;
+    const own = first?.reply?.visibility === 'public' ? [{ at: first.at, body: first.reply.body }] : [];
+    return row.version > 1 ? [...own, ...(await getPublicReplies(deps, row.trackingCode))] : own;
+  });
+  return rows.map((row, i) => ({ row, record: records.get(row.trackingCode) ?? {}, replies: replies[i], overdue: isOverdue(row, now) }));
+};
+
+/** The workbook as a stream, and the name to save it under (the local day of the export). */
+export const exportXlsx = async (deps: Deps, principal: Principal, query: ExportQuery): Promise<{ body: Readable; fileName: string }> => {
+  if (!canExport(principal)) throw new ForbiddenError('Only the office and leaders export.');
+  const directory = await requireDirectory(deps);
+  const now = deps.clock.now();
+  const timezone = directory.campaign.timezone;
+  async function* pages() {
+    for await (const rows of allForPrincipal(deps, principal, query)) yield await completePage(deps, rows, now);
+  }
+  return {
+    body: xlsxStream({ sheetName: '事项', columns: itemColumns(directory), timezone, pages: pages() }),
+    fileName: `yijian-items-${localDate(now, timezone)}.xlsx`,
+  };
+};
