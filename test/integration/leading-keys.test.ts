@@ -257,6 +257,9 @@ describe('the deployed policies allow what the handlers do, through an item\'s w
     expect(fromRoom.status, fromRoom.text).toBe(201);
     expect((await as('GET', '/api/items', () => http.get(`/api/items?sessionCode=${sessionCode}`, staff('own')))).status).toBe(200);
     expect((await as('GET', '/api/exports/items.csv', () => http.get(`/api/exports/items.csv?sessionCode=${sessionCode}`, staff('office')))).status).toBe(200);
+    // The spreadsheet reads the item records and the public replies' event rows too.
+    expect((await as('GET', '/api/exports/items.xlsx', () => http.get('/api/exports/items.xlsx', staff('office')))).status).toBe(200);
+    expect((await as('GET', '/api/exports/items.xlsx', () => http.get(`/api/exports/items.xlsx?sessionCode=${sessionCode}`, staff('office')))).status).toBe(200);
     const recorded = await as('POST', '/api/sessions/{code}/records', () =>
       http.post(`/api/sessions/${sessionCode}/records`, { entries: [{ kind: 'question', title: '会上', body: '提问', answer: '答复' }, { kind: 'problem', title: '会上', body: '反映', unitId: ownUnit.id }] }, staff('own')),
     );
