@@ -62,6 +62,16 @@ export const prepareEvents = async (desk: Desk, officeClaims: Record<string, str
     return item;
   });
 
+  // A publication is made again at will (the same public id); a withdrawal needs a published item per run.
+  const publication = { title: '集中学习时间可以自行安排', question: '集中学习能否调整到其他时间？', answer: '由各单位党组织根据工作安排确定，报办公室备案。' };
+  const publish = async (item: Receipt) => {
+    await reply(item);
+    await expectStatus('publish', http.post(`/api/items/${item.trackingCode}/publication`, publication, auth), 201);
+    return item;
+  };
+  const publishable = await publish(await submit(desk));
+  const published = await perRun(runs, async () => publish(await submit(desk)));
+
   const newSession = async () => (await expectStatus('session', http.post('/api/sessions', { title: '基准培训会', startsAt: new Date().toISOString() }, auth), 201)).json<{ code: string; joinKey: string }>();
   const session = await newSession();
   const record = { kind: 'question', title: '会上提问', body: '培训中提出的问题，请研究答复。', answer: '当场已作解答。' };
@@ -108,6 +118,10 @@ export const prepareEvents = async (desk: Desk, officeClaims: Record<string, str
     'transition-item': (run) => ({ ...byId('transition-item', '/api/items/{}/transition', practice.trackingCode), body: { action: run % 2 === 0 ? 'recommend' : 'unrecommend' }, ...staff }),
     'request-extension': (run) => ({ ...byId('request-extension', '/api/items/{}/extension', routed.get(run)!.trackingCode), body: extension, ...staff }),
     'decide-extension': (run) => ({ ...byId('decide-extension', '/api/items/{}/extension/decision', asked.get(run)!.trackingCode), body: { approve: true, note: '同意' }, ...staff }),
+    'publish-answer': () => ({ ...byId('publish-answer', '/api/items/{}/publication', publishable.trackingCode), body: publication, ...staff }),
+    'withdraw-answer': (run) => ({ ...byId('withdraw-answer', '/api/items/{}/publication', published.get(run)!.trackingCode), ...staff }),
+    'list-public-answers': () => ({ ...at('list-public-answers', '/api/public/answers'), query: { q: '学习时间' } }),
+    'similar-answers': () => ({ ...at('similar-answers', '/api/public/answers/similar'), query: { text: '学习能不能换个时间' } }),
     'get-dashboard': () => ({ ...at('get-dashboard', '/api/dashboard'), ...staff }),
     'list-practices': () => ({ ...at('list-practices', '/api/practices'), ...staff }),
     'export-items': () => ({ ...at('export-items', '/api/exports/items.csv'), ...staff }),

@@ -4,6 +4,7 @@ import type { Principal } from '../shared/domain/access';
 import { getItem } from '../shared/data/items';
 import { assignItem, replyToItem, transitionItem } from '../shared/services/item-actions';
 import { addFollowUp, rate, submit } from '../shared/services/public-desk';
+import { publishAnswer } from '../shared/services/publications';
 import type { Resolved, Satisfaction } from '../shared/schemas/submission';
 
 /**
@@ -52,6 +53,8 @@ const playStep = async (deps: Deps, step: DemoStep, code: string, accessKey: str
       return rate(deps, code, accessKey, { satisfaction: step.satisfaction, resolved: demoResolved[step.satisfaction], comment: step.comment }, seeder);
     case 'follow-up':
       return addFollowUp(deps, code, accessKey, step.body, seeder);
+    case 'publish':
+      return publishAnswer(deps, office, code, undefined, { title: step.title, question: step.question, answer: step.answer });
   }
 };
 

@@ -93,6 +93,11 @@ export const routes: readonly RouteDef[] = [
   { method: 'POST', path: '/api/admin/notices/{id}/redrive', handler: 'redrive-kept-notice', auth: 'staff', access: 'write', data: { write: ['keptNotice'] } },
   { method: 'DELETE', path: '/api/admin/notices/{id}', handler: 'discard-kept-notice', auth: 'staff', access: 'write', data: { write: ['keptNotice', 'notification'] } },
   { method: 'POST', path: '/api/sessions/{code}/records', handler: 'create-session-records', auth: 'staff', access: 'write', data: { read: ['session', 'directory'], write: ['item'] } },
+  // Answers everyone may read: the public copy shares the item's transaction (shared/data/published-answers.ts).
+  { method: 'POST', path: '/api/items/{id}/publication', handler: 'publish-answer', auth: 'staff', access: 'write', data: { write: ['item', 'publishedAnswers'] } },
+  { method: 'DELETE', path: '/api/items/{id}/publication', handler: 'withdraw-answer', auth: 'staff', access: 'write', data: { write: ['item', 'publishedAnswers'] } },
+  { method: 'GET', path: '/api/public/answers', handler: 'list-public-answers', auth: 'public', access: 'read', data: { read: ['publishedAnswers'] } },
+  { method: 'GET', path: '/api/public/answers/similar', handler: 'similar-answers', auth: 'public', access: 'read', data: { read: ['publishedAnswers'] } },
   { method: 'GET', path: '/api/sessions/{code}/summary', handler: 'get-session-summary', auth: 'staff', access: 'read', data: { read: ['session', 'directory'], indexes: ['gsi8'] } },
 ];
 

@@ -75,6 +75,18 @@ export interface ItemRecord {
   answeredOnSpot?: boolean;
   /** The latest deadline extension asked for, and its decision (API.md v2, "Deadline extensions"). */
   extension?: ItemExtension;
+  /** The office's rewrite, published for everyone to read (its public copy: shared/data/published-answers.ts). */
+  publication?: ItemPublication;
+}
+
+export interface ItemPublication {
+  /** The public answer's own id (never the tracking code), kept when the office publishes again. */
+  publicId: string;
+  title: string;
+  question: string;
+  answer: string;
+  publishedAt: string;
+  publishedBy: { sub?: string; name: string };
 }
 
 export interface ItemExtension {
@@ -259,6 +271,11 @@ export interface ItemChange {
   /** Attributes to set on the item; `undefined` values are removed. */
   readonly set: Partial<Omit<ItemRecord, 'trackingCode' | 'version' | 'createdAt' | 'accessKeyHash'>>;
   readonly event: Omit<EventRecord, 'version'>;
+  /**
+   * Other rows written in the same transaction, after the item and its event (a published answer
+   * and its set's revision), with how to read their refusal: all of them or none.
+   */
+  readonly alongside?: Admission;
 }
 
 /**
@@ -320,10 +337,12 @@ export const commitChange = async (
         },
       },
       ...admission.entries,
+      ...(change.alongside?.entries ?? []),
     ], options.retry);
   } catch (error) {
     const reasons = cancellationReasons(error);
-    const refusal = reasons && admission.refusal(reasons.slice(2));
+    const own = 2 + admission.entries.length;
+    const refusal = reasons && (admission.refusal(reasons.slice(2, own)) ?? change.alongside?.refusal(reasons.slice(own)) ?? null);
     if (refusal) throw refusal;
     if (reasons?.[0]?.Code === 'ConditionalCheckFailed' || reasons?.[1]?.Code === 'ConditionalCheckFailed') throw new StaleItemError();
     throw error;

@@ -27,6 +27,8 @@ import type { Status } from '../schemas/submission';
  * `SESSION#<code>` / `#SESSION`: a training session; `SESSION#<code>` / `R#<at>#<id>`: one of its
  *   ratings (a Query on the partition reads the session with every rating).
  * `KEPT` / `<dedupKey>`: a notice that could not be sent, kept in full until it is sent or discarded.
+ * `ANSWERS` / `A#<publicId>`: a published answer (the office's rewrite only); `ANSWERS` / `#REV`:
+ *   the set's revision and size, bumped by every publication and withdrawal.
  * `#commit-barrier` / `#`: never stored; the local stack reads it after each transaction.
  */
 /**
@@ -54,6 +56,8 @@ export const keySpaces = {
   session: 'SESSION#',
   /** `KEPT`: notices that could not be sent, kept in full (shared/data/kept-notices.ts). */
   keptNotice: 'KEPT',
+  /** `ANSWERS`: the published answers everyone may read, and their revision (shared/data/published-answers.ts). */
+  publishedAnswers: 'ANSWERS',
 } as const;
 export type KeySpace = keyof typeof keySpaces;
 
@@ -283,3 +287,18 @@ export const sessionIndexKeys = (session: { code: string; startsAt: string }) =>
 export const keptNoticePartition = keySpaces.keptNotice;
 export const keptNoticeKey = (dedupKey: string) => ({ pk: keptNoticePartition, sk: dedupKey });
 export const isKeptNoticeRow = (row: { pk?: unknown; sk?: unknown }): boolean => row.pk === keptNoticePartition && typeof row.sk === 'string';
+
+/**
+ * The published answers (答复公开) share one partition with their revision: the public endpoints read
+ * the revision (one small consistent GetItem) and, when it moved, the whole set with one consistent
+ * Query, so a withdrawal is gone from the next request on. A sparse index would be read eventually
+ * consistent, and a set rebuilt from it could miss the change it was rebuilt for. The set is small
+ * (a campaign publishes a few thousand at most: `maxPublishedAnswers`) and written rarely.
+ * Keyed by a public id of their own, never the tracking code: a reader must not be able to look
+ * the submitter's item up.
+ */
+const publishedAnswerSkPrefix = 'A#';
+export const publishedAnswersPartition = keySpaces.publishedAnswers;
+export const publishedAnswerKey = (publicId: string) => ({ pk: publishedAnswersPartition, sk: `${publishedAnswerSkPrefix}${publicId}` });
+export const publishedAnswerSkBounds = { prefix: publishedAnswerSkPrefix } as const;
+export const answersRevisionKey = { pk: publishedAnswersPartition, sk: '#REV' } as const;

@@ -18,7 +18,9 @@ export type DemoStep =
   | { readonly do: 'reject'; readonly reason: string }
   /** Into the demo item with this title (listed earlier). */
   | { readonly do: 'merge'; readonly into: string }
-  | { readonly do: 'recommend' };
+  | { readonly do: 'recommend' }
+  /** The office publishes its rewrite for everyone (答复公开). */
+  | { readonly do: 'publish'; readonly title: string; readonly question: string; readonly answer: string };
 
 export interface DemoItem {
   readonly kind: Kind;
@@ -33,6 +35,7 @@ export interface DemoItem {
 }
 
 const answer = (body: string): DemoStep => ({ do: 'reply', body });
+const publish = (title: string, question: string, answerText: string): DemoStep => ({ do: 'publish', title, question, answer: answerText });
 
 export const demoItems: readonly DemoItem[] = [
   // Still with the office (待分办): no unit named, no rule applies.
@@ -68,15 +71,15 @@ export const demoItems: readonly DemoItem[] = [
   { kind: 'question', title: '社保转移接续怎么办理', body: '从外省调入，养老保险关系转移需要本人到现场吗？', unitId: 'u15', daysAgo: 3, steps: [{ do: 'start' }] },
 
   // Answered, waiting for the person's rating.
-  { kind: 'question', title: '党员学习积分如何查询', body: '学习积分在哪里能查到？年底考核是否与积分挂钩？', unitId: 'u04', daysAgo: 3, steps: [answer('可登录学习平台“我的积分”页面查询；年底考核参考积分，但不作为唯一依据。')] },
+  { kind: 'question', title: '党员学习积分如何查询', body: '学习积分在哪里能查到？年底考核是否与积分挂钩？', unitId: 'u04', daysAgo: 3, steps: [answer('可登录学习平台“我的积分”页面查询；年底考核参考积分，但不作为唯一依据。'), publish('学习积分在哪里查，和考核有什么关系', '党员学习积分在哪里查询？年底考核是否看积分？', '登录学习平台，在“我的积分”页面即可查询。年底考核会参考学习积分，但积分不作为唯一依据。')] },
   { kind: 'suggestion', title: '建议图书馆延长开放时间', body: '区图书馆晚上六点闭馆，建议延长到晚上九点，方便上班族。', unitId: 'u23', daysAgo: 4, steps: [{ do: 'start' }, answer('已纳入明年开放时间调整方案，自下月起周五、周六延长至晚上八点半。')] },
-  { kind: 'problem', title: '路灯夜间不亮', body: '新桥街道文化路一段路灯连续一周不亮，夜间出行不便。', unitId: 'u39', daysAgo: 3, steps: [{ do: 'start' }, answer('经排查为线路老化，已于昨日更换，路灯恢复正常。')] },
+  { kind: 'problem', title: '路灯夜间不亮', body: '新桥街道文化路一段路灯连续一周不亮，夜间出行不便。', unitId: 'u39', daysAgo: 3, steps: [{ do: 'start' }, answer('经排查为线路老化，已于昨日更换，路灯恢复正常。'), publish('路灯不亮怎么报修', '街道路灯连续多日不亮，夜间出行不便，找谁修？', '路灯由街道会同市政部门维护。本次故障系线路老化，已更换修复。今后发现路灯故障，可拨打 12345 热线或通过本平台反映，一般三个工作日内修复。')] },
 
   // Closed: rated, or closed by the office after the answer.
-  { kind: 'question', title: '学习动员会议材料在哪里下载', body: '动员会上提到的学习材料在哪里可以下载？', unitId: 'u01', daysAgo: 12, steps: [answer('材料已上传至内部门户“通知公告”栏目。'), { do: 'rate', satisfaction: 'satisfied' }] },
+  { kind: 'question', title: '学习动员会议材料在哪里下载', body: '动员会上提到的学习材料在哪里可以下载？', unitId: 'u01', daysAgo: 12, steps: [answer('材料已上传至内部门户“通知公告”栏目。'), { do: 'rate', satisfaction: 'satisfied' }, publish('学习动员会议材料在哪里下载', '动员会上讲到的学习材料从哪里下载？', '会议材料已上传至内部门户“通知公告”栏目，登录后即可下载。')] },
   { kind: 'problem', title: '政务服务网站无法上传附件', body: '在政务服务网站办理业务时上传附件一直失败。', unitId: 'u33', contact: { email: 'user@example.com' }, daysAgo: 15, steps: [{ do: 'start' }, answer('系统升级已修复上传问题，请再试一次。'), { do: 'rate', satisfaction: 'basically' }] },
-  { kind: 'suggestion', title: '建议专题讲座提前发布通知', body: '讲座通知往往前一天才发布，工作安排不开，建议至少提前三天通知。', unitId: 'u02', daysAgo: 14, steps: [answer('已要求各承办单位至少提前三个工作日发布通知。'), { do: 'close' }] },
-  { kind: 'problem', title: '菜市场电子秤计量不准', body: '在菜市场买菜多次发现电子秤短斤少两。', unitId: 'u28', daysAgo: 18, steps: [{ do: 'start' }, answer('已开展专项检查，对三个不合格电子秤的摊位立案处理。'), { do: 'close' }] },
+  { kind: 'suggestion', title: '建议专题讲座提前发布通知', body: '讲座通知往往前一天才发布，工作安排不开，建议至少提前三天通知。', unitId: 'u02', daysAgo: 14, steps: [answer('已要求各承办单位至少提前三个工作日发布通知。'), { do: 'close' }, publish('专题讲座通知能否提前发布', '讲座通知发得太晚，工作安排不过来，能不能早点通知？', '办公室已要求各承办单位至少提前三个工作日发布讲座通知，并同步在学习平台公布全月安排。')] },
+  { kind: 'problem', title: '菜市场电子秤计量不准', body: '在菜市场买菜多次发现电子秤短斤少两。', unitId: 'u28', daysAgo: 18, steps: [{ do: 'start' }, answer('已开展专项检查，对三个不合格电子秤的摊位立案处理。'), { do: 'close' }, publish('菜市场电子秤缺斤少两怎么办', '在菜市场买菜发现电子秤不准，缺斤少两，向哪里反映？', '市场监管部门已开展专项检查，对计量不合格的摊位立案处理。市场内设有公平秤，发现问题可当场复秤，也可拨打 12315 举报。')] },
   { kind: 'feedback', title: '线上课程卡顿', body: '线上直播课多次卡顿，希望改进平台。', unitId: 'u61', rating: 2, daysAgo: 10, steps: [answer('已更换直播平台并增加带宽，后续课程会提前测试。'), { do: 'rate', satisfaction: 'satisfied' }] },
 
   // Reopened: the answer was not enough.

@@ -24,7 +24,7 @@ export const canReadItem = (p: Principal, item: { groupId?: string }): boolean =
 export const canSeeContact = (p: Principal, item: { groupId?: string }): boolean =>
   p.office || (item.groupId !== undefined && p.groups.includes(item.groupId));
 
-export type StaffAction = 'assign' | 'reply' | 'start' | 'close' | 'reject' | 'merge' | 'recommend' | 'unrecommend' | 'request-extension' | 'decide-extension';
+export type StaffAction = 'assign' | 'reply' | 'start' | 'close' | 'reject' | 'merge' | 'recommend' | 'unrecommend' | 'request-extension' | 'decide-extension' | 'publish' | 'withdraw';
 
 /** What the item's own group may do; everything else is the office's alone. */
 const groupActions: ReadonlySet<StaffAction> = new Set(['reply', 'start', 'recommend', 'unrecommend', 'request-extension']);

@@ -22,7 +22,9 @@ export type Action =
   | 'rate-unsatisfied'
   | 'rate-merged'
   | 'auto-close'
-  | 'extension';
+  | 'extension'
+  | 'publish'
+  | 'withdraw';
 
 const all: readonly Status[] = ['submitted', 'assigned', 'in_progress', 'answered', 'closed', 'reopened', 'rejected', 'merged'];
 
@@ -60,6 +62,10 @@ export const transitionTable: Readonly<Record<Action, { readonly from: readonly 
   'auto-close': { from: ['answered'], to: 'closed' },
   // A deadline extension is asked for and decided while the item is still being handled.
   extension: { from: openStatuses, to: 'same' },
+  // Only an item that has its answer can be published (a rewrite of it); a published one stays
+  // published whatever happens to the item afterwards until the office withdraws it.
+  publish: { from: ['answered', 'closed'], to: 'same' },
+  withdraw: { from: all, to: 'same' },
 };
 
 /** The status after `action`, or null when the table does not allow it from `status`. */

@@ -1,4 +1,5 @@
 import type * as z from 'zod/mini';
+import { publicAnswerList, publicAnswersQuery, publicationBody, similarAnswerList, similarAnswersQuery } from './answers';
 import { directorySchema } from './directory';
 import {
   challengeView,
@@ -90,6 +91,8 @@ const itemLinks: readonly Link[] = [
   { operationId: 'transitionItem', description: 'Start, close, reject, merge, recommend.', parameters: byItemId },
   { operationId: 'requestExtension', description: 'Ask for more working days.', parameters: byItemId },
   { operationId: 'decideExtension', description: 'Approve or decline the waiting extension request (office).', parameters: byItemId },
+  { operationId: 'publishAnswer', description: 'Publish a rewrite of its answer for everyone (office).', parameters: byItemId },
+  { operationId: 'withdrawAnswer', description: 'Withdraw its published answer (office).', parameters: byItemId },
 ];
 const bySessionCode = { code: '$response.body#/code' };
 const sessionLinks: readonly Link[] = [
@@ -197,6 +200,39 @@ export const operationSpecs: Readonly<Record<string, OperationSpec>> = {
     headers: ['ifMatch'],
     success: { status: 200, description: 'The item after the decision.', schema: itemView, etag: true, links: itemLinks },
     errors: { 404: unknownItem, 409: 'No request is waiting, or the item is no longer open.', 412: 'If-Match names a version that is no longer current; nothing changed.' },
+  },
+  'publish-answer': {
+    summary: 'Publish a rewrite of an answered item for everyone to read (office)',
+    description:
+      'Only the rewritten `title`, `question` and `answer` are published, with the kind and `publishedAt`; nothing else of the item. ' +
+      'Publishing again replaces the text under the same public id.',
+    params: itemIdParams,
+    body: publicationBody,
+    headers: ['ifMatch'],
+    success: { status: 201, description: 'The item with its `publication`.', schema: itemView, etag: true, links: itemLinks },
+    errors: {
+      404: unknownItem,
+      409: 'The item has no answer yet (only `answered` and `closed` items are published), or as many answers are published as may be.',
+      412: 'If-Match names a version that is no longer current; nothing changed.',
+    },
+  },
+  'withdraw-answer': {
+    summary: 'Withdraw a published answer (office)',
+    description: 'Gone from the public list, search and similar answers from the next request on.',
+    params: itemIdParams,
+    headers: ['ifMatch'],
+    success: { status: 200, description: 'The item without its `publication`.', schema: itemView, etag: true, links: itemLinks },
+    errors: { 404: unknownItem, 409: 'The item has no published answer.', 412: 'If-Match names a version that is no longer current; nothing changed.' },
+  },
+  'list-public-answers': {
+    summary: 'Published answers, newest first, or the best matches of `q`; by kind; paged',
+    query: publicAnswersQuery,
+    success: { status: 200, description: 'A page of answers; `nextCursor` fetches the next.', schema: publicAnswerList },
+  },
+  'similar-answers': {
+    summary: 'The 5 published answers most like a text (Chinese compared by characters)',
+    query: similarAnswersQuery,
+    success: { status: 200, description: 'Best first, each with a `score` in 0..1.', schema: similarAnswerList },
   },
   'get-dashboard': { summary: 'The figures, for the principal\'s scope', query: dashboardQuery, success: { status: 200, description: 'The dashboard.', schema: dashboardView }, errors: { 404: unknownSession } },
   'list-practices': { summary: 'Recommended good practices', success: { status: 200, description: 'Up to 100 practices with their text.', schema: practiceList } },

@@ -3,6 +3,7 @@ import { schema } from './schema';
 import { kindSchema } from './directory';
 import { resolvedSchema, satisfactionSchema, statusSchema } from './submission';
 import { idSchema, isoInstant, text } from './text';
+import { publicationView } from './answers';
 
 export const itemIdParams = /* @__PURE__ */ schema(() => z.strictObject({ id: z.string().check(z.maxLength(64)) }));
 
@@ -135,6 +136,8 @@ export const itemView = /* @__PURE__ */ schema(() => z.extend(itemSummary, {
     previousDueAt: z.optional(isoInstant),
     dueAt: z.optional(isoInstant),
   })),
+  /** The office's rewrite as published for everyone (答复公开), while it is. */
+  publication: z.optional(publicationView),
 }));
 export type ItemView = z.infer<typeof itemView>;
 

@@ -58,4 +58,8 @@ export const toItemView = (principal: Principal, item: ItemRecord, events: reado
   ...(item.rejectedReason ? { rejectedReason: item.rejectedReason } : {}),
   phase: item.phase,
   ...(item.extension ? { extension: item.extension } : {}),
+  ...(item.publication ? { publication: publicationOf(item.publication) } : {}),
 });
+
+/** The item's publication as staff see it: its public id as `id`. */
+const publicationOf = ({ publicId, ...rest }: NonNullable<ItemRecord['publication']>) => ({ id: publicId, ...rest });

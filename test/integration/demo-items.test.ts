@@ -79,6 +79,11 @@ describe('npm start seeds demo items on a new data dir', () => {
     expect(dashboard.totals.all).toBe(demoItems.length);
     for (const status of statusSchema.options) expect(dashboard.totals[status], status).toBe(items.filter((i) => i.status === status).length);
     expect(dashboard.totals.overdue).toBeGreaterThan(0);
+    // The answers the office published (答复公开), as everyone reads them.
+    const published = demoItems.flatMap((i) => i.steps.flatMap((step) => (step.do === 'publish' ? [step.title] : [])));
+    expect(published.length).toBeGreaterThanOrEqual(3);
+    const answers = (await (await fetch(`${first.url}/api/public/answers`)).json()) as { answers: { title: string }[] };
+    expect(answers.answers.map((a) => a.title).sort()).toEqual([...published].sort());
     // The e-mails the notify worker sent for them (routed items tell their groups).
     const outbox = async () => ((await (await fetch(`${first.url}/api/dev/outbox`)).json()) as { items: { to: string[]; status?: string }[] }).items;
     const deadline = Date.now() + 20_000;

@@ -169,6 +169,8 @@ describe('every route against the OpenAPI document', () => {
     await exchange('POST', `/api/items/${id}/extension`, 412, { as: 'own', body: { workingDays: 2, reason: '需协调' }, headers: { 'If-Match': '"999"' } });
     await exchange('POST', `/api/items/${id}/extension`, 201, { as: 'own', body: { workingDays: 2, reason: '需协调' }, headers: { 'If-Match': started.headers.get('etag')! } });
     await exchange('POST', `/api/items/${id}/extension`, 409, { as: 'own', body: { workingDays: 1, reason: '再延' } });
+    const publication = { title: '契约公开答复', question: '改写的问题', answer: '改写的答复' };
+    await exchange('POST', `/api/items/${id}/publication`, 409, { as: 'office', body: publication });
     await exchange('POST', `/api/items/${id}/extension/decision`, 403, { as: 'own', body: { approve: true } });
     await exchange('POST', `/api/items/${id}/extension/decision`, 400, { as: 'office', body: { approve: 'yes' }, invalid: true });
     await exchange('POST', `/api/items/${id}/extension/decision`, 200, { as: 'office', body: { approve: true, note: '同意' } });
@@ -179,6 +181,17 @@ describe('every route against the OpenAPI document', () => {
     await exchange('POST', `/api/items/${id}/replies`, 400, { as: 'own', body: { body: '答复', visibility: 'secret' }, invalid: true });
     await exchange('POST', `/api/items/${id}/replies`, 201, { as: 'own', body: { body: '已答复。', visibility: 'public' } });
     await exchange('POST', `/api/submissions/${id}/rating`, 200, { body: { satisfaction: 'basically', comment: '还行' }, headers: { 'X-Access-Key': receipt.accessKey } });
+    await exchange('POST', `/api/items/${id}/publication`, 400, { as: 'office', body: { ...publication, title: '' }, invalid: true });
+    await exchange('POST', `/api/items/${id}/publication`, 412, { as: 'office', body: publication, headers: { 'If-Match': '"999"' } });
+    await exchange('POST', `/api/items/${id}/publication`, 403, { as: 'own', body: publication });
+    await exchange('POST', `/api/items/${id}/publication`, 201, { as: 'office', body: publication });
+    await exchange('GET', '/api/public/answers', 200, { query: { q: '契约', kind: 'question' } });
+    await exchange('GET', '/api/public/answers', 200, { query: { limit: '1' } });
+    await exchange('GET', '/api/public/answers', 400, { query: { limit: '0' }, invalid: true });
+    await exchange('GET', '/api/public/answers/similar', 200, { query: { text: '契约答复' } });
+    await exchange('GET', '/api/public/answers/similar', 400, { query: { text: '契' }, invalid: true });
+    await exchange('DELETE', `/api/items/${id}/publication`, 200, { as: 'office' });
+    await exchange('DELETE', `/api/items/${id}/publication`, 409, { as: 'office' });
     await exchange('GET', '/api/dashboard', 200, { as: 'office' });
     await exchange('GET', '/api/dashboard', 200, { as: 'own', query: { groupId: 'g1' } });
     await exchange('GET', '/api/practices', 200, { as: 'leader' });

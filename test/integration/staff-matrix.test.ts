@@ -100,11 +100,15 @@ const submit = async (body: Record<string, unknown>) => {
 };
 
 /** A fresh item routed to OWN, in the state a cell needs. */
-const freshItem = async (kind: 'question' | 'practice' | 'answered' | 'extension-requested'): Promise<string> => {
+const freshItem = async (kind: NonNullable<Endpoint['fresh']>): Promise<string> => {
   const receipt = await submit({ kind: kind === 'practice' ? kind : 'question', unitId: ownUnit.id });
   expect(receipt.status).toBe('assigned');
-  if (kind === 'answered') {
+  if (kind === 'answered' || kind === 'published') {
     const r = await as('office').post(`/api/items/${receipt.trackingCode}/replies`, { body: '已答复。', visibility: 'public' });
+    expect(r.status, r.text).toBe(201);
+  }
+  if (kind === 'published') {
+    const r = await as('office').post(`/api/items/${receipt.trackingCode}/publication`, publication);
     expect(r.status, r.text).toBe(201);
   }
   if (kind === 'extension-requested') {
@@ -114,12 +118,14 @@ const freshItem = async (kind: 'question' | 'practice' | 'answered' | 'extension
   return receipt.trackingCode;
 };
 
+const publication = { title: '矩阵公开答复', question: '改写后的问题', answer: '改写后的答复' };
+
 /** What a change would touch, as the office sees it. */
 const snapshot = async (id: string) => {
   const r = await as('office').get(`/api/items/${id}`);
   expect(r.status, r.text).toBe(200);
-  const { status, version, groupId, dueAt, recommended, replies, history, mergedInto, rejectedReason } = r.json;
-  return { status, version, groupId, dueAt, recommended, replies: replies.length, history: history.length, mergedInto, rejectedReason };
+  const { status, version, groupId, dueAt, recommended, replies, history, mergedInto, rejectedReason, publication } = r.json;
+  return { status, version, groupId, dueAt, recommended, replies: replies.length, history: history.length, mergedInto, rejectedReason, publication };
 };
 
 /** Every page of a list, walked through nextCursor. */
@@ -167,7 +173,7 @@ afterAll(async () => {
 
 interface Endpoint {
   /** A fresh item per cell for endpoints that change it; otherwise the shared readItem. */
-  readonly fresh?: 'question' | 'practice' | 'answered' | 'extension-requested';
+  readonly fresh?: 'question' | 'practice' | 'answered' | 'extension-requested' | 'published';
   readonly directoryWrite?: boolean;
   /** A fresh kept notice per cell: the id sent is the notice's. */
   readonly keptNotice?: boolean;
@@ -212,6 +218,8 @@ const endpoints: Record<string, Endpoint> = {
     fresh: 'extension-requested',
     send: (who, id) => as(who).post(`/api/items/${id}/extension/decision`, { approve: true }),
   },
+  'POST /api/items/{id}/publication': { fresh: 'answered', send: (who, id) => as(who).post(`/api/items/${id}/publication`, publication) },
+  'DELETE /api/items/{id}/publication': { fresh: 'published', send: (who, id) => as(who).delete(`/api/items/${id}/publication`) },
   'GET /api/dashboard': { send: (who) => as(who).get('/api/dashboard') },
   [`GET /api/dashboard?groupId=${OWN}`]: { send: (who) => as(who).get(`/api/dashboard?groupId=${OWN}`) },
   'GET /api/practices': { send: (who) => as(who).get('/api/practices') },
@@ -255,6 +263,8 @@ const expected: Record<keyof typeof endpoints, readonly number[]> = {
   'POST /api/items/{id}/transition unrecommend':  [200,   403,  200, 404,   401, 401,    401,   401,    401],
   'POST /api/items/{id}/extension':               [201,   403,  201, 404,   401, 401,    401,   401,    401],
   'POST /api/items/{id}/extension/decision':      [200,   403,  403, 404,   401, 401,    401,   401,    401],
+  'POST /api/items/{id}/publication':             [201,   403,  403, 404,   401, 401,    401,   401,    401],
+  'DELETE /api/items/{id}/publication':           [200,   403,  403, 404,   401, 401,    401,   401,    401],
   'GET /api/dashboard':                           [200,   200,  200, 200,   401, 401,    401,   401,    401],
   [`GET /api/dashboard?groupId=${OWN}`]:          [200,   200,  200, 403,   401, 401,    401,   401,    401],
   'GET /api/practices':                           [200,   200,  200, 200,   401, 401,    401,   401,    401],

@@ -40,6 +40,10 @@ const expected: Record<Action, (Status | null)[]> = {
   'auto-close': /**/ [_, _, _, 'closed', _, _, _, _],
   // a deadline extension (request or decision): while the item is open, status kept.
   extension: /*   */ ['submitted', 'assigned', 'in_progress', _, _, 'reopened', _, _],
+  // publishing a rewrite needs the item's answer (answered or closed: docs/api.md); status kept.
+  publish: /*     */ [_, _, _, 'answered', 'closed', _, _, _],
+  // a withdrawal is always possible (a published item may have been reopened since); status kept.
+  withdraw: /*    */ ['submitted', 'assigned', 'in_progress', 'answered', 'closed', 'reopened', 'rejected', 'merged'],
 };
 
 describe('the transition table', () => {

@@ -123,6 +123,7 @@ const fixed: Record<string, string> = {
   'The directory has problems; nothing was changed.': '名录有错误，没有做任何修改。',
   'Only the office and leaders export.': '只有办公室和领导可以导出。',
   'This session is closed: it takes no more ratings or submissions.': '这个场次已经结束，不再接收评分和意见。',
+  'This item has no published answer to withdraw.': '这条事项没有已公开的答复，无需撤回。',
 };
 
 /** Sentences with a number or a name in them: their pattern and their Chinese. */
@@ -138,6 +139,7 @@ const patterns: [RegExp, (m: RegExpExecArray) => string][] = [
   [/^This submission already has (\d+) follow-ups, the most it can take\.$/, (m) => `这条意见已有 ${m[1]} 条追问，已达上限。`],
   [/^"(\w[\w-]*)" is not possible while the item is (\w+)\.$/, () => '这条事项当前的状态下不能这样操作，请刷新后再看。'],
   [/^This item already has (\d+) replies, the most it can take\.$/, (m) => `这条事项已有 ${m[1]} 条答复，已达上限。`],
+  [/^As many answers are published as may be \((\d+)\); withdraw one first\.$/, (m) => `公开答复已达上限（${m[1]} 条），请先撤回一些。`],
 ];
 
 /** The Chinese for one of the server's English sentences, or null for a sentence it does not know. */
