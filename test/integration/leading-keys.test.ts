@@ -217,6 +217,14 @@ describe('the deployed policies allow what the handlers do, through an item\'s w
     expect(replied.status, replied.text).toBe(201);
     const rated = await as('POST', '/api/submissions/{trackingCode}/rating', () => http.post(`/api/submissions/${code}/rating`, { satisfaction: 'satisfied' }, key));
     expect(rated.status, rated.text).toBe(200);
+    // Answers everyone may read: published, read by everyone, withdrawn.
+    const publication = { title: '最小权限公开答复', question: '改写的问题', answer: '改写的答复' };
+    const published = await as('POST', '/api/items/{id}/publication', () => http.call('POST', `/api/items/${code}/publication`, { body: publication, headers: staff('office') }));
+    expect(published.status, published.text).toBe(201);
+    expect((await as('GET', '/api/public/answers', () => http.get('/api/public/answers?q=%E7%AD%94%E5%A4%8D'))).status).toBe(200);
+    expect((await as('GET', '/api/public/answers/similar', () => http.get('/api/public/answers/similar?text=%E6%94%B9%E5%86%99'))).status).toBe(200);
+    const withdrawn = await as('DELETE', '/api/items/{id}/publication', () => http.call('DELETE', `/api/items/${code}/publication`, { headers: staff('office') }));
+    expect(withdrawn.status, withdrawn.text).toBe(200);
     const merged = await as('POST', '/api/items/{id}/transition', () =>
       http.call('POST', `/api/items/${other.json.trackingCode}/transition`, { body: { action: 'merge', targetId: code }, headers: staff('office') }),
     );
