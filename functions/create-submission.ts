@@ -1,12 +1,11 @@
-import type { Deps } from '../shared/deps';
-import { httpHandler, json, type HttpRequest } from '../shared/http/handler';
 import { parseIdempotencyKey, publicWriter } from '../shared/http/headers';
+import { json } from '../shared/http/middy-stack';
+import { storageHandler } from '../shared/http/storage-handler';
 import { metrics } from '../shared/observability/metrics';
-import { createSubmissionBody, type CreateSubmissionBody } from '../shared/schemas/submission';
+import { createSubmissionBody } from '../shared/schemas/submission';
 import { submit } from '../shared/services/public-desk';
 
-/** POST /api/submissions — take a submission and hand back its receipt. */
-const createSubmission = async (request: HttpRequest<CreateSubmissionBody, undefined, undefined>, deps: Deps) =>
-  json(201, await submit(deps, request.body, parseIdempotencyKey(request.headers['idempotency-key']), publicWriter(request)));
-
-export const handler = httpHandler({ body: createSubmissionBody, metrics }, createSubmission);
+/** POST /api/submissions — take a submission (with its attachments) and hand back its receipt. */
+export const handler = storageHandler({ body: createSubmissionBody, metrics }, async (request, deps) =>
+  json(201, await submit(deps, request.body, parseIdempotencyKey(request.headers['idempotency-key']), publicWriter(request))),
+);

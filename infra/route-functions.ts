@@ -4,10 +4,12 @@
  * URL (HTTP APIs cannot stream), every other through the HTTP API (infra/http-api.ts).
  */
 import { CfnOutput, Duration, Stack } from 'aws-cdk-lib';
-import { FunctionUrlAuthType, InvokeMode, type FunctionUrl } from 'aws-cdk-lib/aws-lambda';
+import { FunctionUrlAuthType, InvokeMode, type FunctionUrl, type ILayerVersion } from 'aws-cdk-lib/aws-lambda';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import { challengePath, routeKey, type RouteData, type RouteDef } from '../shared/routes';
 import { originVerifyEnvName } from '../shared/settings';
+import { bindBucket, type BucketUse } from './bind-bucket';
 import { bindTable, checkDeclaredAccess, type BoundTable, type DeclaredAccess } from './bind-table';
 import { functionId, functionUrlOutputId } from './construct-ids';
 import type { RoomSecret } from './room-secret';
@@ -22,6 +24,10 @@ interface HandlerNeeds {
   countsClients: boolean;
   /** Counts clients or issues challenges: reads the room secret (infra/room-secret.ts). */
   usesRoom: boolean;
+  /** A public route that takes a staff token too: the function verifies it (shared/routes.ts takesStaffToken). */
+  takesStaffToken: boolean;
+  /** What it does with the attachments bucket (infra/bind-bucket.ts). */
+  bucket: Set<BucketUse>;
 }
 
 /** A module serving several routes touches what each of them declares. */
@@ -37,7 +43,18 @@ function needsByHandler(routeTable: readonly RouteDef[]): Map<string, HandlerNee
   for (const route of routeTable) {
     const stream = route.stream === true;
     checkDeclaredAccess(routeKey(route), route);
-    const entry = handlers.get(route.handler) ?? { access: { access: 'read', data: {} }, routeKeys: [], stream, staff: false, countsClients: false, usesRoom: false };
+    const entry = handlers.get(route.handler) ?? {
+      access: { access: 'read', data: {} },
+      routeKeys: [],
+      stream,
+      staff: false,
+      countsClients: false,
+      usesRoom: false,
+      takesStaffToken: false,
+      bucket: new Set<BucketUse>(),
+    };
+    if (route.takesStaffToken) entry.takesStaffToken = true;
+    for (const use of route.bucket ?? []) entry.bucket.add(use);
     if (entry.stream !== stream) {
       throw new Error(
         `functions/${route.handler}.ts serves streaming and non-streaming routes: a function is ` +
@@ -81,10 +98,13 @@ export interface RouteFunctions {
 export function createRouteFunctions(scope: Construct, props: RouteFunctionsProps): RouteFunctions {
   const functions = new Map<string, YijianFunction>();
   const functionUrls = new Map<string, FunctionUrl>();
-  for (const [handler, { access, routeKeys, stream, staff, countsClients, usesRoom }] of needsByHandler(props.routeTable)) {
+  for (const [handler, { access, routeKeys, stream, staff, countsClients, usesRoom, takesStaffToken, bucket }] of needsByHandler(props.routeTable)) {
     const fn = new YijianFunction(scope, functionId(handler), {
       handler,
       description: `yijian ${handler}: ${routeKeys.join(', ')}`,
+      // Re-encoding photos (sharp) wants CPU, which Lambda scales with memory: five 10 MB photos
+      // in one write stay well inside the timeout.
+      ...(bucket.has('attach') ? { memorySize: attachMemoryMb, timeout: Duration.seconds(attachTimeoutSeconds) } : {}),
       // Not behind the HTTP API's 29-second limit: a streamed export may take longer. Its own
       // small reserved concurrency: exports are few and long, and many at once could neither
       // exhaust the account's concurrency nor eat the table's capacity the desk needs.
@@ -95,6 +115,7 @@ export function createRouteFunctions(scope: Construct, props: RouteFunctionsProp
     // for a viewer address, and one copy fewer of the secret is one reader fewer.
     if (countsClients) fn.addEnvironment(originVerifyEnvName, props.originVerifySecret);
     if (usesRoom) props.roomSecret.bind(fn);
+    if (takesStaffToken) trustStaffTokens(fn, props.identity);
     functions.set(handler, fn);
     if (stream) functionUrls.set(handler, createStreamingUrl(fn, routeKeys, staff, props.identity));
   }
@@ -111,10 +132,7 @@ export function createRouteFunctions(scope: Construct, props: RouteFunctionsProp
  * to accept. No CORS: it is served from the same origin as the console.
  */
 function createStreamingUrl(fn: YijianFunction, routeKeys: readonly string[], staff: boolean, identity: StaffIdentity): FunctionUrl {
-  if (staff) {
-    fn.addEnvironment('YIJIAN_JWT_ISSUER', identity.issuerUrl);
-    fn.addEnvironment('YIJIAN_JWT_CLIENT_ID', identity.client.userPoolClientId);
-  }
+  if (staff) trustStaffTokens(fn, identity);
   const url = fn.function.addFunctionUrl({
     authType: FunctionUrlAuthType.AWS_IAM,
     invokeMode: InvokeMode.RESPONSE_STREAM,
@@ -124,4 +142,27 @@ function createStreamingUrl(fn: YijianFunction, routeKeys: readonly string[], st
     description: `Function URL (response streaming) of ${routeKeys.join(', ')}`,
   });
   return url;
+}
+
+/** A function that verifies staff tokens itself: whose tokens (the user pool's issuer, our app client). */
+function trustStaffTokens(fn: YijianFunction, identity: StaffIdentity): void {
+  fn.addEnvironment('YIJIAN_JWT_ISSUER', identity.issuerUrl);
+  fn.addEnvironment('YIJIAN_JWT_CLIENT_ID', identity.client.userPoolClientId);
+}
+
+/** Memory and timeout of the functions that attach uploads (and re-encode photos). */
+export const attachMemoryMb = 1024;
+export const attachTimeoutSeconds = 20;
+
+/**
+ * The attachments bucket bound to the functions whose routes use it (ATTACHMENTS_BUCKET, grants by
+ * prefix: infra/bind-bucket.ts), and sharp's layer to those that attach (infra/sharp-layer.ts).
+ */
+export function bindAttachments(functions: ReadonlyMap<string, YijianFunction>, routeTable: readonly RouteDef[], bucket: IBucket, sharpLayer: ILayerVersion): void {
+  for (const [handler, { bucket: uses }] of needsByHandler(routeTable)) {
+    if (uses.size === 0) continue;
+    const fn = functions.get(handler)!;
+    bindBucket(fn, bucket, [...uses]);
+    if (uses.has('attach')) fn.function.addLayers(sharpLayer);
+  }
 }

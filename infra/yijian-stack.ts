@@ -22,7 +22,10 @@ import { checkApiDomain, edgeSettingsFrom, type ApiDomain } from './edge-setting
 import { createApiRoutes, createHttpApi, defaultThrottle } from './http-api';
 import { checkOriginVerifyVersionId, OriginVerify, originVerifyVersionIdFrom } from './origin-verify';
 import { RoomSecret } from './room-secret';
-import { createRouteFunctions } from './route-functions';
+import { bindAttachments, createRouteFunctions } from './route-functions';
+import { createAttachmentsBucket } from './attachments-bucket';
+import { createSharpLayer } from './sharp-layer';
+import type { Bucket } from 'aws-cdk-lib/aws-s3';
 import { Site } from './site';
 import { webDistFrom } from './site-pages';
 import { addStackOutputs } from './stack-outputs';
@@ -99,6 +102,8 @@ export interface YijianStackProps extends StackProps {
    * @default context `apiDomainName` and `apiCertificateArn` (infra/edge-settings.ts), else none
    */
   readonly apiDomain?: ApiDomain;
+  /** @default .build/sharp-layer (`npm run sharp-layer`; tests pass a fixture) */
+  readonly sharpLayerDir?: string;
 }
 
 export class YijianStack extends Stack {
@@ -125,6 +130,8 @@ export class YijianStack extends Stack {
   readonly originVerify: OriginVerify;
   /** The secret that keys address hashes and signs challenges, with its rotation function. */
   readonly roomSecret: RoomSecret;
+  /** The attachments bucket (infra/attachments-bucket.ts). */
+  readonly attachments: Bucket;
 
   constructor(scope: Construct, id: string, props: YijianStackProps = {}) {
     super(scope, id, props);
@@ -203,6 +210,10 @@ export class YijianStack extends Stack {
       originVerifySecret: this.originVerify.value,
     });
     warnUntilStaffCanSignIn(this, identity);
+
+    // After the site: its pages are the only origin that may post uploads (CORS).
+    this.attachments = createAttachmentsBucket(this, { siteOrigin: this.site.url, logBucket: this.site.logBucket });
+    bindAttachments(functions, routeTable, this.attachments, createSharpLayer(this, props.sharpLayerDir));
 
     // After the site: notify's links lead to it unless publicUrl names another address.
     this.workers = new Workers(this, 'Workers', {

@@ -1,4 +1,5 @@
 import type { Deps } from '../shared/deps';
+import { withStorage, type StorageDeps } from '../shared/storage/client';
 import { demoItems, type DemoStep } from '../shared/demo/items';
 import type { Principal } from '../shared/domain/access';
 import { getItem } from '../shared/data/items';
@@ -30,7 +31,7 @@ const responder = (groupId: string): Principal => ({
   groups: [groupId],
 });
 
-const playStep = async (deps: Deps, step: DemoStep, code: string, accessKey: string, codeByTitle: ReadonlyMap<string, string>) => {
+const playStep = async (deps: StorageDeps, step: DemoStep, code: string, accessKey: string, codeByTitle: ReadonlyMap<string, string>) => {
   const item = await getItem(deps, code);
   const group = item?.groupId ? responder(item.groupId) : office;
   switch (step.do) {
@@ -52,7 +53,7 @@ const playStep = async (deps: Deps, step: DemoStep, code: string, accessKey: str
       // The demo's people answer "was it resolved?" as their satisfaction suggests.
       return rate(deps, code, accessKey, { satisfaction: step.satisfaction, resolved: demoResolved[step.satisfaction], comment: step.comment }, seeder);
     case 'follow-up':
-      return addFollowUp(deps, code, accessKey, step.body, seeder);
+      return addFollowUp(deps, code, accessKey, { body: step.body }, seeder);
     case 'publish':
       return publishAnswer(deps, office, code, undefined, { title: step.title, question: step.question, answer: step.answer });
   }
@@ -64,7 +65,7 @@ export const seedDemoItems = async (deps: Deps): Promise<number> => {
   const codeByTitle = new Map<string, string>();
   for (const { steps, daysAgo, ...input } of demoItems) {
     const createdAt = now - daysAgo * day;
-    const at = (ms: number): Deps => ({ ...deps, clock: { now: () => new Date(ms) } });
+    const at = (ms: number) => withStorage({ ...deps, clock: { now: () => new Date(ms) } });
     const receipt = await submit(at(createdAt), { ...input, anonymous: input.contact === undefined }, undefined, seeder);
     codeByTitle.set(input.title, receipt.trackingCode);
     for (const [i, step] of steps.entries()) {

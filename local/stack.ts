@@ -16,6 +16,7 @@ import { devRoutes } from './dev-routes';
 import { keepDynamoDbLocal, type EngineKeeper } from './engine-keeper';
 import { startGateway, type Gateway } from './gateway';
 import { lambdaContext } from './lambda-context';
+import { startObjectStore, type ObjectStore } from './object-store';
 import { createOutbox, type Outbox } from './outbox';
 import { createPageServer, webDist } from './pages';
 import { loadOrCreateRoomSecret } from './room-secret';
@@ -74,6 +75,8 @@ export interface LocalStack {
   readonly tally: StreamPoller;
   readonly dynamoEndpoint: string;
   readonly tableName: string;
+  /** The local object store (s3rver on 127.0.0.1) with the attachments bucket. */
+  readonly objectStore: ObjectStore;
   /** The deps every handler of the stack runs on (one DynamoDB client, the clock, the outbox mailer). */
   readonly deps: MailDeps;
   /** The stack's clock: tests and the bench move it instead of waiting (local/clock.ts). */
@@ -152,6 +155,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
   let dynamo: EngineKeeper | undefined;
   let lostEngine: ((reason: string) => void) | undefined;
   let gateway: Gateway | undefined;
+  let objectStore: ObjectStore | undefined;
   let issuer: DevIssuer;
   let verifyToken: ((token: string) => Promise<JwtClaims>) | undefined;
   let outbox: Outbox;
@@ -210,6 +214,8 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
       // first (a pass over the stream, a few milliseconds), bounded so a stuck tally cannot hang it.
       beforeInvoke: (key) => (key === 'GET /api/dashboard' && tally ? tally.drain(15_000).catch(() => undefined) : undefined),
     });
+    // Its files beside DynamoDB Local's (kept with the data dir), or in the scratch dir.
+    objectStore = await startObjectStore({ directory: join(scratch, 's3'), siteOrigin: gateway.url });
     const tokenCheck = { issuer: devIssuer, clientId: devClientId, jwksUri: `${gateway.url}/api/dev/jwks.json` };
     verifyToken = createAccessTokenVerifier(tokenCheck);
     // The settings of every function of the stack: the environment, and what only the stack knows
@@ -222,6 +228,8 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
       YIJIAN_JWT_ISSUER: tokenCheck.issuer,
       YIJIAN_JWT_CLIENT_ID: tokenCheck.clientId,
       YIJIAN_JWT_JWKS_URI: tokenCheck.jwksUri,
+      ATTACHMENTS_BUCKET: objectStore.bucket,
+      S3_ENDPOINT: objectStore.endpoint,
       YIJIAN_ROOM_SECRET: process.env.YIJIAN_ROOM_SECRET || loadOrCreateRoomSecret(keep ? resolve(dataDir, 'room-secret') : undefined),
     });
     clock = adjustableClock(base.settings.clockOffsetMs);
@@ -271,6 +279,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
     await poller?.stop();
     await tally?.stop();
     await gateway?.close();
+    await objectStore?.stop();
     await dynamo?.stop();
     throw error;
   }
@@ -278,6 +287,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
   const startedPoller = poller;
   const startedTally = tally;
   const startedDeps = deps!;
+  const startedStore = objectStore!;
   const stack: LocalStack = {
     url: started.url,
     issuer: issuer!,
@@ -285,6 +295,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
     outbox: outbox!,
     dynamoEndpoint: process.env.DYNAMODB_ENDPOINT!,
     tableName,
+    objectStore: startedStore,
     poller: startedPoller,
     tally: startedTally,
     drainNotifications: (timeoutMs) => startedPoller.drain(timeoutMs),
@@ -300,6 +311,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
       await startedPoller.stop();
       await startedTally.stop();
       await started.close();
+      await startedStore.stop();
       await dynamo?.stop();
     },
   };

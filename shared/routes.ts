@@ -51,6 +51,19 @@ export interface RouteDef {
    * checks as the API's JWT authorizer. Locally too: the gateway runs no authorizer before it.
    */
   readonly stream?: boolean;
+  /**
+   * A public route that staff may also call with their token (POST /api/attachments): its function
+   * verifies a token itself when one is sent (shared/http/jwt.ts optionalBearerToken), since no
+   * authorizer runs on a public route; infra gives it the issuer and the client id.
+   */
+  readonly takesStaffToken?: boolean;
+  /**
+   * The attachments bucket prefixes the handler touches (shared/storage/object-keys.ts), which
+   * infra/bind-bucket.ts turns into the only S3 actions its function may make: `presign` signs
+   * uploads to `uploads/*` (the signature is the function's own: it needs s3:PutObject there),
+   * `attach` reads and deletes `uploads/*` and writes `items/*`, `download` signs reads of `items/*`.
+   */
+  readonly bucket?: readonly ('presign' | 'attach' | 'download')[];
 }
 
 /** The staff lists and the export: all items, a group's, a unit's, a status's, a group's in a status. */
@@ -65,14 +78,17 @@ export const routes: readonly RouteDef[] = [
   { method: 'GET', path: '/api/form', handler: 'get-form', auth: 'public', access: 'read', data: { read: ['directory'] } },
   { method: 'GET', path: '/api/openapi.json', handler: 'get-openapi', auth: 'public', access: 'read', data: {} },
   { method: 'GET', path: challengePath, handler: 'get-challenge', auth: 'public', access: 'read', data: {} },
-  { method: 'POST', path: '/api/submissions', handler: 'create-submission', auth: 'public', access: 'write', data: { read: ['directory', 'session'], write: ['item', 'idempotency', 'rateLimit', 'proof'] } },
+  { method: 'POST', path: '/api/submissions', handler: 'create-submission', auth: 'public', access: 'write', data: { read: ['directory', 'session'], write: ['item', 'idempotency', 'rateLimit', 'proof', 'upload'] }, bucket: ['attach'] },
   { method: 'GET', path: '/api/submissions/{trackingCode}', handler: 'get-submission', auth: 'public', access: 'read', data: { read: ['item', 'directory'] } },
-  { method: 'POST', path: '/api/submissions/{trackingCode}/follow-ups', handler: 'create-follow-up', auth: 'public', access: 'write', data: { read: ['directory'], write: ['item', 'rateLimit', 'proof'] } },
+  { method: 'POST', path: '/api/submissions/{trackingCode}/follow-ups', handler: 'create-follow-up', auth: 'public', access: 'write', data: { read: ['directory'], write: ['item', 'rateLimit', 'proof', 'upload'] }, bucket: ['attach'] },
+  { method: 'GET', path: '/api/submissions/{trackingCode}/attachments/{attachmentId}', handler: 'get-submission-attachment', auth: 'public', access: 'read', data: { read: ['item'] }, bucket: ['download'] },
+  { method: 'POST', path: '/api/attachments', handler: 'create-attachment', auth: 'public', access: 'write', data: { write: ['upload', 'rateLimit', 'proof'] }, takesStaffToken: true, bucket: ['presign'] },
   { method: 'POST', path: '/api/submissions/{trackingCode}/rating', handler: 'rate-submission', auth: 'public', access: 'write', data: { read: ['directory'], write: ['item', 'rateLimit', 'proof'] } },
   { method: 'GET', path: '/api/items', handler: 'list-items', auth: 'staff', access: 'read', data: { read: ['directory'], indexes: listAndSessionIndexes } },
   { method: 'GET', path: '/api/items/{id}', handler: 'get-item', auth: 'staff', access: 'read', data: { read: ['item', 'directory'] } },
   { method: 'POST', path: '/api/items/{id}/assign', handler: 'assign-item', auth: 'staff', access: 'write', data: { read: ['directory'], write: ['item'] } },
-  { method: 'POST', path: '/api/items/{id}/replies', handler: 'create-reply', auth: 'staff', access: 'write', data: { read: ['directory'], write: ['item'] } },
+  { method: 'POST', path: '/api/items/{id}/replies', handler: 'create-reply', auth: 'staff', access: 'write', data: { read: ['directory'], write: ['item', 'upload'] }, bucket: ['attach'] },
+  { method: 'GET', path: '/api/items/{id}/attachments/{attachmentId}', handler: 'get-item-attachment', auth: 'staff', access: 'read', data: { read: ['item'] }, bucket: ['download'] },
   { method: 'POST', path: '/api/items/{id}/transition', handler: 'transition-item', auth: 'staff', access: 'write', data: { read: ['directory'], write: ['item'] } },
   { method: 'POST', path: '/api/items/{id}/extension', handler: 'request-extension', auth: 'staff', access: 'write', data: { write: ['item'] } },
   { method: 'POST', path: '/api/items/{id}/extension/decision', handler: 'decide-extension', auth: 'staff', access: 'write', data: { read: ['directory'], write: ['item'] } },

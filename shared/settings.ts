@@ -64,6 +64,14 @@ export interface Settings {
   readonly jwt?: JwtSettings;
   /** YIJIAN_CLOCK_OFFSET_MS: shifts the clock of a whole process (local stack only; never set deployed). */
   readonly clockOffsetMs: number;
+  /** ATTACHMENTS_BUCKET (set by infra's bindBucket, or by the local stack). Checked where attachments are used. */
+  readonly attachmentsBucket?: string;
+  /** S3_ENDPOINT: only set locally (the S3-compatible server on 127.0.0.1); path-style addressing then. */
+  readonly s3Endpoint?: string;
+  /** YIJIAN_DOWNLOAD_URL_SECONDS: how long a signed download URL is good for (at most 5 minutes, API.md v2). */
+  readonly downloadUrlSeconds: number;
+  /** YIJIAN_UPLOAD_URL_SECONDS: how long a presigned upload may start after it was handed out. */
+  readonly uploadUrlSeconds: number;
 }
 
 export const originVerifyEnvName = 'YIJIAN_ORIGIN_VERIFY_SECRET';
@@ -83,6 +91,10 @@ export const maxDirectoryCacheMs = 60_000;
 /** Deployed, a hanging DynamoDB request is given up well inside the API's timeout, and retried. */
 export const deployedDynamoTimeoutMs = 1500;
 export const defaultPublicUrl = 'http://127.0.0.1:3000';
+/** The contract's ceiling for a signed download URL (API.md v2, "Attachments"). */
+export const maxDownloadUrlSeconds = 300;
+/** Long enough for a phone on a slow line to send 10 MB; the id stays good for a day. */
+export const defaultUploadUrlSeconds = 900;
 
 /** Unset and empty are the same: infra and shells write an empty value for "none". */
 const optional = (env: Env, name: string): string | undefined => (env[name] === '' ? undefined : env[name]);
@@ -170,5 +182,9 @@ export const readSettings = (env: Env): Settings => {
     mailOutbox: optional(env, 'YIJIAN_MAIL_OUTBOX'),
     jwt: readJwt(env),
     clockOffsetMs: integer(env, 'YIJIAN_CLOCK_OFFSET_MS', 0, -Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER),
+    attachmentsBucket: optional(env, 'ATTACHMENTS_BUCKET'),
+    s3Endpoint: optional(env, 'S3_ENDPOINT'),
+    downloadUrlSeconds: integer(env, 'YIJIAN_DOWNLOAD_URL_SECONDS', maxDownloadUrlSeconds, 1, maxDownloadUrlSeconds),
+    uploadUrlSeconds: integer(env, 'YIJIAN_UPLOAD_URL_SECONDS', defaultUploadUrlSeconds, 60, 3600),
   };
 };

@@ -1,5 +1,6 @@
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import type { AttachmentType } from '../schemas/attachment';
 import type { Kind } from '../schemas/directory';
 import type { Resolved, Satisfaction, Status } from '../schemas/submission';
 import type { DbDeps, Deps } from '../deps';
@@ -18,6 +19,14 @@ export interface Contact {
   name?: string;
   email?: string;
   phone?: string;
+}
+
+/** An attached file's metadata; the file is in the attachments bucket under the item's key (shared/storage/object-keys.ts). */
+export interface AttachmentRecord {
+  id: string;
+  fileName: string;
+  contentType: AttachmentType;
+  size: number;
 }
 
 export interface Actor {
@@ -77,6 +86,8 @@ export interface ItemRecord {
   extension?: ItemExtension;
   /** The office's rewrite, published for everyone to read (its public copy: shared/data/published-answers.ts). */
   publication?: ItemPublication;
+  /** The files the submitter attached to the submission. */
+  attachments?: AttachmentRecord[];
 }
 
 export interface ItemPublication {
@@ -112,8 +123,8 @@ export interface EventRecord {
   from?: Status;
   to?: Status;
   note?: string;
-  reply?: { id: string; body: string; visibility: 'public' | 'internal'; groupId?: string };
-  followUp?: { body: string };
+  reply?: { id: string; body: string; visibility: 'public' | 'internal'; groupId?: string; attachments?: AttachmentRecord[] };
+  followUp?: { body: string; attachments?: AttachmentRecord[] };
 }
 
 export interface SealedAnswer {

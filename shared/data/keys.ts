@@ -26,6 +26,8 @@ import type { Status } from '../schemas/submission';
  * `PARKED` / `<worker>#<eventID>`: a change-stream record a worker could not handle, kept aside.
  * `SESSION#<code>` / `#SESSION`: a training session; `SESSION#<code>` / `R#<at>#<id>`: one of its
  *   ratings (a Query on the partition reads the session with every rating).
+ * `UPLOAD#<sha256(id)>` / `UPLOAD`: an attachment handed out for upload and not attached yet (its
+ *   declared name, type and size); deleted by the write that attaches it, expires after a day.
  * `KEPT` / `<dedupKey>`: a notice that could not be sent, kept in full until it is sent or discarded.
  * `ANSWERS` / `A#<publicId>`: a published answer (the office's rewrite only); `ANSWERS` / `#REV`:
  *   the set's revision and size, bumped by every publication and withdrawal.
@@ -58,6 +60,8 @@ export const keySpaces = {
   keptNotice: 'KEPT',
   /** `ANSWERS`: the published answers everyone may read, and their revision (shared/data/published-answers.ts). */
   publishedAnswers: 'ANSWERS',
+  /** `UPLOAD#<sha256(attachment id)>`: a presigned upload not attached yet (shared/data/uploads.ts). */
+  upload: 'UPLOAD#',
 } as const;
 export type KeySpace = keyof typeof keySpaces;
 
@@ -302,3 +306,5 @@ export const publishedAnswersPartition = keySpaces.publishedAnswers;
 export const publishedAnswerKey = (publicId: string) => ({ pk: publishedAnswersPartition, sk: `${publishedAnswerSkPrefix}${publicId}` });
 export const publishedAnswerSkBounds = { prefix: publishedAnswerSkPrefix } as const;
 export const answersRevisionKey = { pk: publishedAnswersPartition, sk: '#REV' } as const;
+/** A pending upload, by its attachment id's hash: the table never holds an id that could still be attached. */
+export const uploadKey = (idHash: string) => ({ pk: `${keySpaces.upload}${idHash}`, sk: 'UPLOAD' });

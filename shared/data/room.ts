@@ -103,3 +103,12 @@ export const admissionEntries = (
     },
   };
 };
+
+/**
+ * Two sets of entries in one transaction, in order (a public write's room entries beside the
+ * claims of the uploads it attaches: shared/data/uploads.ts), each reading its own reasons.
+ */
+export const joinAdmissions = (first: Admission, second: Admission): Admission => ({
+  entries: [...first.entries, ...second.entries],
+  refusal: (reasons) => first.refusal(reasons.slice(0, first.entries.length)) ?? second.refusal(reasons.slice(first.entries.length)),
+});

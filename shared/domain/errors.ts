@@ -96,3 +96,17 @@ export class UnavailableError extends DomainError {
     super(undefined);
   }
 }
+
+/** An attachment larger than the contract allows (API.md v2: at most 10 MB). */
+export class AttachmentTooLargeError extends DomainError {
+  constructor(readonly limitBytes: number) {
+    super(`An attachment may be at most ${limitBytes} bytes.`);
+  }
+}
+
+/** An attachment of a type the contract does not take (photos as JPEG, PNG or WebP, and PDF). */
+export class AttachmentTypeError extends DomainError {
+  constructor(readonly allowed: readonly string[]) {
+    super(`An attachment must be one of ${allowed.join(', ')}.`);
+  }
+}

@@ -139,3 +139,21 @@ export const verifyBearerToken = (verify?: (token: string) => Promise<JwtClaims>
     };
   },
 });
+
+/**
+ * For a public route that staff may also call with their token (POST /api/attachments): no token,
+ * a public request; a token, verified as the authorizer would (401 when it is not valid, even if
+ * the request would pass as public: a client that sends a token wants it checked). API Gateway runs
+ * no authorizer on a public route, so the function checks it itself, as a streaming one does.
+ */
+export const optionalBearerToken = (verify?: (token: string) => Promise<JwtClaims>): MiddlewareObj<APIGatewayProxyEventV2> => {
+  const required = verifyBearerToken(verify);
+  return {
+    name: 'optional-bearer-token',
+    before: async (request) => {
+      if (staffTokenOf(request.event.headers) === null && !request.event.headers?.authorization && !request.event.headers?.Authorization) return;
+      if (!verify) throw unauthorized();
+      await required.before!(request as never);
+    },
+  };
+};

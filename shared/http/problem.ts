@@ -1,4 +1,6 @@
 import {
+  AttachmentTooLargeError,
+  AttachmentTypeError,
   ConflictError,
   DomainError,
   ForbiddenError,
@@ -98,6 +100,8 @@ export const problemTypes = {
   proofInvalid: 'https://yijian.example/problems/proof-invalid',
   proofExpired: 'https://yijian.example/problems/proof-expired',
   unavailable: 'https://yijian.example/problems/unavailable',
+  attachmentTooLarge: 'https://yijian.example/problems/attachment-too-large',
+  attachmentType: 'https://yijian.example/problems/attachment-type',
   blank: 'about:blank',
 } as const;
 
@@ -159,6 +163,8 @@ export const problemFor = (error: DomainError): HttpProblem => {
   if (error instanceof ProofUsedError) return problems.proofUsed();
   if (error instanceof InvalidProofError) return problems.proofInvalid(error.reason);
   if (error instanceof UnavailableError) return problems.unavailable(error.retryAfterSeconds);
+  if (error instanceof AttachmentTooLargeError) return new HttpProblem(413, { type: problemTypes.attachmentTooLarge, detail: error.detail });
+  if (error instanceof AttachmentTypeError) return new HttpProblem(415, { type: problemTypes.attachmentType, detail: error.detail });
   // A domain error without a mapping is a bug of this module. Thrown from the responder's onError,
   // this escapes middy: the client gets Lambda's bare 500, not a problem document.
   throw new TypeError(`no problem for ${error.name}`);

@@ -1,5 +1,6 @@
 import type * as z from 'zod/mini';
 import { publicAnswerList, publicAnswersQuery, publicationBody, similarAnswerList, similarAnswersQuery } from './answers';
+import { attachmentLink, attachmentUpload, createAttachmentBody, itemAttachmentParams, submissionAttachmentParams } from './attachment';
 import { directorySchema } from './directory';
 import {
   challengeView,
@@ -63,10 +64,12 @@ export interface OperationSpec {
   readonly params?: z.core.$ZodType;
   readonly headers?: readonly Header[];
   readonly success: {
-    readonly status: 200 | 201 | 202;
+    readonly status: 200 | 201 | 202 | 302;
     readonly description: string;
-    /** JSON schema of the body; `csv` / `xlsx` for the exports' files, `document` for this document itself. */
-    readonly schema: z.core.$ZodType | 'csv' | 'xlsx' | 'document';
+    /** JSON schema of the body; `csv` / `xlsx` for the exports' files, `document` for this document itself, `redirect` for a 302 with `Location`. */
+    readonly schema: z.core.$ZodType | 'csv' | 'xlsx' | 'document' | 'redirect';
+    /** Another success the client may ask for (a signed download's URL as JSON instead of the 302). */
+    readonly alternative?: { readonly status: 200; readonly description: string; readonly schema: z.core.$ZodType };
     /** Answers `ETag: "<version>"`, the value for the next `If-Match`. */
     readonly etag?: boolean;
     readonly links?: readonly Link[];
@@ -302,6 +305,39 @@ export const operationSpecs: Readonly<Record<string, OperationSpec>> = {
     params: sessionCodeParams,
     success: { status: 200, description: 'The summary; figures below the privacy minimum are left out.', schema: sessionSummary },
     errors: { 404: unknownSession },
+  },
+  'create-attachment': {
+    summary: 'A presigned upload of a photo or a PDF (public, a room write; or staff with their token)',
+    description:
+      'Allowed: image/jpeg, image/png, image/webp, application/pdf, at most 10 MB (415 and 413 otherwise). Post `upload.fields` and then the file, ' +
+      'as the form field `file`, as multipart/form-data to `upload.url` before `expiresAt`; storage refuses another type or size. The `id` is a secret: ' +
+      'name it once in `attachmentIds` of a submission, follow-up or reply within a day. With `Authorization: Bearer`, the token is verified (401/403) and the room does not count the request.',
+    body: createAttachmentBody,
+    headers: ['proof'],
+    success: { status: 201, description: 'The attachment id and its presigned upload.', schema: attachmentUpload },
+  },
+  'get-submission-attachment': {
+    summary: "A file of the submitter's item: the submission's, their follow-ups' or a public reply's",
+    params: submissionAttachmentParams,
+    headers: ['accessKey'],
+    success: {
+      status: 302,
+      description: 'To a signed URL of the file, good for at most 5 minutes.',
+      schema: 'redirect',
+      alternative: { status: 200, description: 'With `Accept: application/json`: the signed URL as data.', schema: attachmentLink },
+    },
+    errors: { 404: `${unknownCode} Or no such attachment on what this submitter may see.` },
+  },
+  'get-item-attachment': {
+    summary: 'A file of an item, for staff who may see the item',
+    params: itemAttachmentParams,
+    success: {
+      status: 302,
+      description: 'To a signed URL of the file, good for at most 5 minutes.',
+      schema: 'redirect',
+      alternative: { status: 200, description: 'With `Accept: application/json`: the signed URL as data.', schema: attachmentLink },
+    },
+    errors: { 404: `${unknownItem} Or no such attachment on it.` },
   },
   'list-kept-notices': { summary: 'Notices that could not be sent, kept in full (office)', success: { status: 200, description: 'The kept notices.', schema: keptNoticeList } },
   'redrive-kept-notice': {

@@ -31,8 +31,8 @@ const problemStatuses = {
   404: { name: 'NotFound', types: [problemTypes.notFound], why: 'Not found.' },
   409: { name: 'Conflict', types: [problemTypes.conflict, problemTypes.sessionClosed], why: 'The action does not fit the current state.' },
   412: { name: 'PreconditionFailed', types: [problemTypes.stale], why: 'Stale `If-Match`: changed by someone else; nothing was changed.' },
-  413: { name: 'ContentTooLarge', types: [problemTypes.tooLarge, problemTypes.blank], why: 'The body is over the limit (16 KiB; a session\'s records 1 MiB).' },
-  415: { name: 'UnsupportedMediaType', types: [problemTypes.unsupportedMediaType], why: 'The body is not `application/json` (UTF-8).' },
+  413: { name: 'ContentTooLarge', types: [problemTypes.tooLarge, problemTypes.attachmentTooLarge, problemTypes.blank], why: 'The body is over the limit (16 KiB; a session\'s records 1 MiB), or an attachment declared is over 10 MB (`attachment-too-large`).' },
+  415: { name: 'UnsupportedMediaType', types: [problemTypes.unsupportedMediaType, problemTypes.attachmentType], why: 'The body is not `application/json` (UTF-8), or an attachment declared is not of a type taken (`attachment-type`).' },
   429: { name: 'TooManyRequests', types: [problemTypes.rateLimited, problemTypes.roomFull], why: 'Too many public writes from this address (`Retry-After` says when to try again). A `rate-limited` problem names in `challenge` where to fetch a proof of work whose solution, sent in `X-Altcha`, lets the write through; a `room-limit` one has no way through but waiting.' },
   500: { name: 'InternalServerError', types: [problemTypes.blank], why: 'A fault on our side; its cause is logged, never shown.' },
   503: { name: 'ServiceUnavailable', types: [problemTypes.unavailable], why: 'Busy, or not set up yet (no directory): try again after `Retry-After` seconds.' },
@@ -127,6 +127,7 @@ const parametersOf = (schema: z.core.$ZodType | undefined, where: 'query' | 'pat
 
 const successContent = (spec: OperationSpec) => {
   const { schema } = spec.success;
+  if (schema === 'redirect') return undefined;
   if (schema === 'csv') return { 'text/csv': { schema: { type: 'string' } } };
   if (schema === 'xlsx') return { [xlsxContentType]: { schema: { type: 'string', format: 'binary' } } };
   if (schema === 'document') return { 'application/json': { schema: { type: 'object', required: ['openapi', 'paths'], properties: { openapi: { const: '3.1.0' }, paths: { type: 'object' } } } } };
@@ -138,7 +139,7 @@ export const errorStatusesOf = (route: RouteDef, spec: OperationSpec): ProblemSt
   const validated = spec.body || spec.query || spec.params || spec.headers?.some((h) => h !== 'accessKey' && h !== 'sessionKey');
   const statuses = new Set<ProblemStatus>([500]);
   if (validated) statuses.add(400);
-  if (route.auth === 'staff') [401, 403].forEach((s) => statuses.add(s as ProblemStatus));
+  if (route.auth === 'staff' || route.takesStaffToken) [401, 403].forEach((s) => statuses.add(s as ProblemStatus));
   for (const s of Object.keys(spec.errors ?? {})) statuses.add(Number(s) as ProblemStatus);
   if (spec.body) [413, 415].forEach((s) => statuses.add(s as ProblemStatus));
   if (spec.headers?.includes('proof')) [400, 429].forEach((s) => statuses.add(s as ProblemStatus));
@@ -150,11 +151,16 @@ const operationFor = (route: RouteDef) => {
   const spec = operationSpecs[route.handler];
   if (!spec) throw new Error(`no OpenAPI operation for ${route.method} ${route.path}: add '${route.handler}' to shared/schemas/openapi-operations.ts`);
   const parameters = [...parametersOf(spec.params, 'path'), ...parametersOf(spec.query, 'query'), ...(spec.headers ?? []).map((h) => headerParameters[h])];
+  const content = successContent(spec);
   const responses: Record<string, unknown> = {
+    ...(spec.success.alternative
+      ? { [String(spec.success.alternative.status)]: { description: spec.success.alternative.description, content: { 'application/json': { schema: jsonSchema(spec.success.alternative.schema, 'output') } } } }
+      : {}),
     [String(spec.success.status)]: {
       description: spec.success.description,
       ...(spec.success.etag ? { headers: { ETag: { description: 'The version, for the next `If-Match`.', schema: { type: 'string', pattern: '^"[0-9]+"$' } } } } : {}),
-      content: successContent(spec),
+      ...(spec.success.schema === 'redirect' ? { headers: { Location: { description: 'Where to go.', schema: { type: 'string' } } } } : {}),
+      ...(content ? { content } : {}),
       ...(spec.success.links
         ? { links: Object.fromEntries(spec.success.links.map(({ operationId, description, parameters: p }) => [operationId, { operationId, description, parameters: p }])) }
         : {}),
@@ -171,7 +177,7 @@ const operationFor = (route: RouteDef) => {
     tags: [route.auth === 'staff' ? 'staff' : 'public'],
     // The export takes its token in X-Yijian-Authorization (deployed, CloudFront's signature takes
     // Authorization: shared/http/staff-token.ts), or in Authorization locally.
-    security: route.auth === 'staff' ? (route.stream ? [{ staffToken: [] }, { bearer: [] }] : [{ bearer: [] }]) : [],
+    security: route.auth === 'staff' ? (route.stream ? [{ staffToken: [] }, { bearer: [] }] : [{ bearer: [] }]) : route.takesStaffToken ? [{}, { bearer: [] }] : [],
     ...(parameters.length ? { parameters } : {}),
     ...(spec.body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(spec.body, 'input') } } } } : {}),
     responses,

@@ -1,3 +1,4 @@
+import { attachmentView } from './attachment';
 import * as z from 'zod/mini';
 import { schema } from './schema';
 import { kindIds } from './directory';
@@ -38,6 +39,7 @@ export const replyCreated = /* @__PURE__ */ schema(() => z.object({
   visibility: z.enum(['public', 'internal']),
   by: z.object({ sub: z.optional(z.string()), name: z.string() }),
   createdAt: isoInstant,
+  attachments: z.optional(z.array(attachmentView)),
   status: statusSchema,
   version: z.number().check(z.int()),
 }));

@@ -2,6 +2,7 @@ import * as z from 'zod/mini';
 import { schema } from './schema';
 import { kindSchema } from './directory';
 import { resolvedSchema, satisfactionSchema, statusSchema } from './submission';
+import { attachmentIdsSchema, attachmentView, maxAttachments } from './attachment';
 import { idSchema, isoInstant, text } from './text';
 import { publicationView } from './answers';
 
@@ -55,7 +56,7 @@ export const extensionBody = /* @__PURE__ */ schema(() => z.strictObject({
 /** POST /api/items/{id}/extension/decision (office). */
 export const extensionDecisionBody = /* @__PURE__ */ schema(() => z.strictObject({ approve: z.boolean(), note: z.optional(text(1, 1000)) }));
 
-export const replyBody = /* @__PURE__ */ schema(() => z.strictObject({ body: text(1, 5000), visibility: z.enum(['public', 'internal']) }));
+export const replyBody = /* @__PURE__ */ schema(() => z.strictObject({ body: text(1, 5000), visibility: z.enum(['public', 'internal']), attachmentIds: z.optional(attachmentIdsSchema(maxAttachments)) }));
 
 export const transitionActions = ['start', 'close', 'reject', 'merge', 'recommend', 'unrecommend'] as const;
 export const transitionBody = /* @__PURE__ */ schema(() => z
@@ -109,8 +110,10 @@ export const itemView = /* @__PURE__ */ schema(() => z.extend(itemSummary, {
   body: z.string(),
   contact: z.optional(z.object({ name: z.optional(z.string()), email: z.optional(z.string()), phone: z.optional(z.string()) })),
   rating: z.optional(z.number().check(z.int())),
-  replies: z.array(z.object({ id: z.string(), body: z.string(), visibility: z.enum(['public', 'internal']), by: staffActor, createdAt: isoInstant })),
-  followUps: z.array(z.object({ body: z.string(), createdAt: isoInstant })),
+  replies: z.array(z.object({ id: z.string(), body: z.string(), visibility: z.enum(['public', 'internal']), by: staffActor, createdAt: isoInstant, attachments: z.optional(z.array(attachmentView)) })),
+  followUps: z.array(z.object({ body: z.string(), createdAt: isoInstant, attachments: z.optional(z.array(attachmentView)) })),
+  /** The submission's own files (present when there are any). */
+  attachments: z.optional(z.array(attachmentView)),
   history: z.array(
     z.object({ at: isoInstant, by: staffActor, action: z.string(), from: z.optional(statusSchema), to: z.optional(statusSchema), note: z.optional(z.string()) }),
   ),

@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import { schema } from './schema';
 import { kindSchema } from './directory';
+import { attachmentIdsSchema, attachmentView, maxAttachments } from './attachment';
 import { idSchema, isoInstant, text } from './text';
 
 export const statusSchema = /* @__PURE__ */ schema(() => z.enum(['submitted', 'assigned', 'in_progress', 'answered', 'closed', 'reopened', 'rejected', 'merged']));
@@ -35,6 +36,8 @@ export const createSubmissionBody = /* @__PURE__ */ schema(() => z
     rating: z.optional(z.int().check(z.minimum(1), z.maximum(5))),
     /** Submitted through a training session's link: its code and join key (API.md v2). */
     session: z.optional(z.strictObject({ code: z.string().check(z.maxLength(64)), key: z.string().check(z.minLength(1), z.maxLength(256)) })),
+    /** Uploads (POST /api/attachments) to attach: photos of the problem, a document. */
+    attachmentIds: z.optional(attachmentIdsSchema(maxAttachments)),
     /** Honeypot: people never see this field; bots fill it in. */
     website: z.optional(z.string().check(z.maxLength(2000))),
   })
@@ -74,7 +77,7 @@ export type SubmissionReceipt = z.infer<typeof submissionReceipt>;
 
 export const trackingCodeParams = /* @__PURE__ */ schema(() => z.strictObject({ trackingCode: z.string().check(z.maxLength(64)) }));
 
-export const followUpBody = /* @__PURE__ */ schema(() => z.strictObject({ body: text(1, 2000) }));
+export const followUpBody = /* @__PURE__ */ schema(() => z.strictObject({ body: text(1, 2000), attachmentIds: z.optional(attachmentIdsSchema(maxAttachments)) }));
 
 export const ratingBody = /* @__PURE__ */ schema(() => z.strictObject({
   satisfaction: satisfactionSchema,
@@ -83,7 +86,7 @@ export const ratingBody = /* @__PURE__ */ schema(() => z.strictObject({
 }));
 
 /** A public reply as a submitter sees it: the group's name, never a person's. */
-export const publicReply = /* @__PURE__ */ schema(() => z.object({ id: z.string(), body: z.string(), createdAt: isoInstant, by: z.object({ groupName: z.string() }) }));
+export const publicReply = /* @__PURE__ */ schema(() => z.object({ id: z.string(), body: z.string(), createdAt: isoInstant, by: z.object({ groupName: z.string() }), attachments: z.optional(z.array(attachmentView)) }));
 export type PublicReply = z.infer<typeof publicReply>;
 
 export const publicSubmissionView = /* @__PURE__ */ schema(() => z.object({
@@ -97,7 +100,9 @@ export const publicSubmissionView = /* @__PURE__ */ schema(() => z.object({
   unit: z.optional(z.object({ id: z.string(), name: z.string() })),
   group: z.optional(z.object({ id: z.string(), name: z.string() })),
   replies: z.array(publicReply),
-  followUps: z.array(z.object({ body: z.string(), createdAt: isoInstant })),
+  followUps: z.array(z.object({ body: z.string(), createdAt: isoInstant, attachments: z.optional(z.array(attachmentView)) })),
+  /** The submission's own files (present when there are any); each is fetched through GET .../attachments/{id}. */
+  attachments: z.optional(z.array(attachmentView)),
   satisfaction: z.optional(satisfactionSchema),
   /** The submitter's rating of each answer cycle, oldest first (an unsatisfied one reopened the item). */
   ratings: z.array(z.object({ satisfaction: satisfactionSchema, createdAt: isoInstant })),

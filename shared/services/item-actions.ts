@@ -11,6 +11,10 @@ import { countMetric } from '../observability/metrics';
 import type { Status } from '../schemas/submission';
 import { dueDateFor, requireDirectory, routingTimes } from './directory';
 import { toItemView } from './views';
+import type { Admission } from '../data/room';
+import type { StorageDeps } from '../storage/client';
+import { attachTo, prepareAttachments } from './attach';
+import { toAttachmentViews } from './attachment-views';
 
 /** What staff do to one item: read it, assign, reply or note, and the other transitions. */
 
@@ -36,6 +40,8 @@ interface Mutation {
   readonly lifecycle?: Action;
   /** `events`: the item's history at the version the change commits on. */
   readonly change: (item: ItemRecord, to: Status, now: Date, events: readonly EventRecord[]) => Promise<ItemChange> | ItemChange;
+  /** Entries for the change's transaction beyond its own (the claims of the uploads it attaches). */
+  readonly claims?: Admission;
 }
 
 /**
@@ -44,7 +50,7 @@ interface Mutation {
  * item is read with its events (one Query): the answer is then those events and the new one,
  * exactly the history at the committed version, without reading the collection again.
  */
-export const mutate = async (deps: Deps, { principal, id, ifMatch, action, lifecycle, change }: Mutation): Promise<ChangedItem> => {
+export const mutate = async (deps: Deps, { principal, id, ifMatch, action, lifecycle, change, claims }: Mutation): Promise<ChangedItem> => {
   const code = normalizeTrackingCode(id);
   if (!code) throw noSuchItem();
   const changed = await changeItem(
@@ -59,7 +65,7 @@ export const mutate = async (deps: Deps, { principal, id, ifMatch, action, lifec
       if (to === null) throw new ConflictError(`"${action}" is not possible while the item is ${item.status}.`);
       return change(item, to, deps.clock.now(), current.events);
     },
-    { withEvents: true, expectedVersion: ifMatch },
+    { withEvents: true, expectedVersion: ifMatch, admission: claims },
   );
   // Never null: the decision above refuses or plans a change.
   return changed!;
@@ -96,14 +102,17 @@ export const assignItem = async (deps: Deps, principal: Principal, id: string, i
 };
 
 export const replyToItem = async (
-  deps: Deps,
+  deps: StorageDeps,
   principal: Principal,
   id: string,
   ifMatch: number | undefined,
-  input: { body: string; visibility: 'public' | 'internal' },
+  input: { body: string; visibility: 'public' | 'internal'; attachmentIds?: readonly string[] },
 ) => {
   const replyId = randomBytes(8).toString('hex');
-  const { item, change } = await mutate(deps, {
+  const code = normalizeTrackingCode(id);
+  const prepared = code ? await prepareAttachments(deps, input.attachmentIds) : [];
+  const { item, change } = await attachTo(deps, code ?? '', prepared, (attachments, claims) => mutate(deps, {
+    claims,
     principal,
     id,
     ifMatch,
@@ -115,7 +124,13 @@ export const replyToItem = async (
       const at = now.toISOString();
       // The submitter reads who answered as a group: the item's group if the author is in it.
       const groupId = current.groupId && principal.groups.includes(current.groupId) ? current.groupId : undefined;
-      const reply: NonNullable<EventRecord['reply']> = { id: replyId, body: input.body, visibility: input.visibility, ...(groupId ? { groupId } : {}) };
+      const reply: NonNullable<EventRecord['reply']> = {
+        id: replyId,
+        body: input.body,
+        visibility: input.visibility,
+        ...(groupId ? { groupId } : {}),
+        ...(attachments ? { attachments } : {}),
+      };
       return {
         set: {
           status: to,
@@ -128,7 +143,7 @@ export const replyToItem = async (
         event: { ...history(principal, current, to, now, input.visibility === 'public' ? 'reply' : 'note'), reply },
       };
     },
-  });
+  }));
   const reply = change.event.reply!;
   return {
     id: replyId,
@@ -136,6 +151,7 @@ export const replyToItem = async (
     visibility: reply.visibility,
     by: { sub: principal.sub, name: principal.name },
     createdAt: change.event.at,
+    ...toAttachmentViews(reply.attachments),
     status: item.status,
     version: item.version,
   };

@@ -2,6 +2,7 @@ import type { DbDeps } from '../deps';
 import { getItemWithEvents, type EventRecord, type ItemRecord } from '../data/items';
 import type { Directory } from '../schemas/directory';
 import type { PublicReply, PublicSubmissionView } from '../schemas/submission';
+import { toAttachmentViews } from './attachment-views';
 import { groupName } from './directory';
 
 /**
@@ -11,11 +12,21 @@ import { groupName } from './directory';
  * submitter's contact, not its internal notes, not its key hash, not its follow-ups.
  */
 
-/** The public replies of an item's events, as any submitter sees them. */
-export const publicReplies = (directory: Directory, events: readonly EventRecord[]): PublicReply[] =>
+/**
+ * The public replies of an item's events, as any submitter sees them; `withAttachments` for the
+ * item's own submitter, who fetches them by the item's code and key (a merged duplicate's
+ * submitter reads the target's replies without them: their key opens their own item only).
+ */
+export const publicReplies = (directory: Directory, events: readonly EventRecord[], options: { withAttachments?: boolean } = {}): PublicReply[] =>
   events
     .filter((e) => e.reply?.visibility === 'public')
-    .map((e) => ({ id: e.reply!.id, body: e.reply!.body, createdAt: e.at, by: { groupName: groupName(directory, e.reply!.groupId) } }));
+    .map((e) => ({
+      id: e.reply!.id,
+      body: e.reply!.body,
+      createdAt: e.at,
+      by: { groupName: groupName(directory, e.reply!.groupId) },
+      ...(options.withAttachments ? toAttachmentViews(e.reply!.attachments) : {}),
+    }));
 
 /**
  * A target merged later into a third item is followed, so the person reads the answer that is

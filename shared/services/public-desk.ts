@@ -1,6 +1,6 @@
 import { changeItem } from '../data/change-item';
 import type { Deps } from '../deps';
-import { createItem, getIdempotencyRecord, getItemWithEvents, IdempotencyKeyTakenError, type EventRecord, type ItemChange, type ItemRecord } from '../data/items';
+import { createItem, getIdempotencyRecord, getItemWithEvents, IdempotencyKeyTakenError, type AttachmentRecord, type EventRecord, type ItemChange, type ItemRecord } from '../data/items';
 import { itemCreation, withRetry } from '../data/retry';
 import { ConflictError, InvalidInputError, SessionClosedError } from '../domain/errors';
 import {
@@ -27,6 +27,10 @@ import { findMergeTarget, mergedIntoView, mergedRatingRefusal, publicReplies } f
 import { sessionForLink } from './sessions';
 import { noSuchSubmission, verifySubmitterAccess } from './submitter-access';
 import { admitPublicWrite, type PublicWriter } from './room';
+import { joinAdmissions } from '../data/room';
+import type { StorageDeps } from '../storage/client';
+import { attachTo, prepareAttachments } from './attach';
+import { toAttachmentViews } from './attachment-views';
 
 const submitter = { type: 'submitter' } as const;
 
@@ -60,7 +64,7 @@ const replay = async (deps: Deps, key: string, fingerprint: string): Promise<Sub
  * Takes a submission: routes it, starts its SLA clock and stores it with its first history entry.
  * With an Idempotency-Key, a retry within `idempotencyWindowSeconds` gets the first receipt back and creates nothing.
  */
-export const submit = async (deps: Deps, input: CreateSubmissionBody, idempotencyKey: string | undefined, writer: PublicWriter): Promise<SubmissionReceipt> => {
+export const submit = async (deps: StorageDeps, input: CreateSubmissionBody, idempotencyKey: string | undefined, writer: PublicWriter): Promise<SubmissionReceipt> => {
   const now = deps.clock.now();
   if (input.website) {
     // The honeypot was filled in: a bot. It gets a receipt that looks real; nothing is stored.
@@ -79,6 +83,8 @@ export const submit = async (deps: Deps, input: CreateSubmissionBody, idempotenc
   if (input.session && !session) throw new InvalidInputError([{ path: 'session', message: 'No session with this code and key.' }]);
   if (session && !session.open) throw new SessionClosedError();
   const route = routeItem(directory, { kind: input.kind, unitId: input.unitId });
+  // Checked and cleaned before anything is written: a bad file refuses the whole submission.
+  const prepared = await prepareAttachments(deps, input.attachmentIds);
   // After the replay: a retried request is answered without being counted or its proof checked again.
   const admission = await admitPublicWrite(deps, writer);
   const createdAt = now.toISOString();
@@ -91,6 +97,8 @@ export const submit = async (deps: Deps, input: CreateSubmissionBody, idempotenc
     const trackingCode = newTrackingCode();
     const accessKey = newAccessKey();
     const receipt: SubmissionReceipt = { trackingCode, accessKey, status, ...(dueAt ? { dueAt } : {}), createdAt };
+    // The clean copies are stored under this code's key before the item that names them.
+    return attachTo(deps, trackingCode, prepared, async (attachments, claims) => {
     const item: ItemRecord = {
       trackingCode,
       kind: input.kind,
@@ -111,6 +119,7 @@ export const submit = async (deps: Deps, input: CreateSubmissionBody, idempotenc
       rating: input.rating,
       recommended: false,
       ...(session ? { source: 'session' as const, sessionCode: session.code } : { source: 'form' as const }),
+      ...(attachments ? { attachments } : {}),
     };
     const event: EventRecord = {
       version: 1,
@@ -129,7 +138,7 @@ export const submit = async (deps: Deps, input: CreateSubmissionBody, idempotenc
         }
       : undefined;
     try {
-      await createItem(deps, item, event, sealed, admission, session?.code);
+      await createItem(deps, item, event, sealed, claims ? joinAdmissions(admission, claims) : admission, session?.code);
       countMetric('submissions');
       if (route) countMetric('routed');
       return receipt;
@@ -141,6 +150,7 @@ export const submit = async (deps: Deps, input: CreateSubmissionBody, idempotenc
       if (earlier) return earlier;
       throw error;
     }
+    });
   });
 };
 
@@ -171,8 +181,9 @@ export const publicView = async (deps: Deps, code: string, accessKey: string | u
     ...(item.dueAt ? { dueAt: item.dueAt } : {}),
     ...(unit ? { unit: { id: unit.id, name: unit.name } } : {}),
     ...(group ? { group: { id: group.id, name: group.name } } : {}),
-    replies: publicReplies(directory, events),
-    followUps: events.filter((e) => e.followUp).map((e) => ({ body: e.followUp!.body, createdAt: e.at })),
+    replies: publicReplies(directory, events, { withAttachments: true }),
+    followUps: events.filter((e) => e.followUp).map((e) => ({ body: e.followUp!.body, createdAt: e.at, ...toAttachmentViews(e.followUp!.attachments) })),
+    ...toAttachmentViews(item.attachments),
     ...(item.satisfaction ? { satisfaction: item.satisfaction } : {}),
     ratings: events.flatMap((e) => {
       // A rating's event notes its satisfaction, alone or before its comment (see `rate`).
@@ -202,12 +213,20 @@ const changeAsSubmitter = async (
   accessKey: string | undefined,
   writer: PublicWriter,
   action: Action | ((item: ItemRecord) => Action),
-  describe: (item: ItemRecord, to: ItemRecord['status'], directory: Directory | null, events: readonly EventRecord[]) => ItemChange | Promise<ItemChange>,
-  options: { withEvents?: boolean } = {},
+  describe: (
+    item: ItemRecord,
+    to: ItemRecord['status'],
+    directory: Directory | null,
+    events: readonly EventRecord[],
+    attachments: AttachmentRecord[] | undefined,
+  ) => ItemChange | Promise<ItemChange>,
+  options: { withEvents?: boolean; attach?: { deps: StorageDeps; ids: readonly string[] | undefined } } = {},
 ): Promise<ItemRecord> => {
   const trackingCode = canonicalCode(code);
   await verifySubmitterAccess(deps, trackingCode, accessKey);
+  const prepared = options.attach ? await prepareAttachments(options.attach.deps, options.attach.ids) : [];
   const admission = await admitPublicWrite(deps, writer);
+  return attachTo(options.attach?.deps as StorageDeps, trackingCode, prepared, async (attachments, claims) => {
   const changed = await changeItem(
     deps,
     trackingCode,
@@ -216,19 +235,21 @@ const changeAsSubmitter = async (
       const to = nextStatus(item.status, typeof action === 'function' ? action(item) : action);
       if (to === null) throw new ConflictError(`This is not possible while the submission is ${item.status}.`);
       const directory = to === 'reopened' ? await requireDirectory(deps) : null;
-      return describe(item, to, directory, current?.events ?? []);
+      return describe(item, to, directory, current?.events ?? [], attachments);
     },
-    { admission, withEvents: options.withEvents },
+    { admission: claims ? joinAdmissions(admission, claims) : admission, withEvents: options.withEvents },
   );
   // Never null: the decision above refuses or plans a change.
   return changed!.item;
+  });
 };
 
 /** A reopened item goes back to its group with a fresh SLA clock. */
 const reopening = (item: ItemRecord, to: ItemRecord['status'], directory: Directory | null, now: Date) =>
   to === 'reopened' && directory ? { dueAt: dueDateFor(directory, item.kind, now), closedAt: undefined } : {};
 
-export const addFollowUp = async (deps: Deps, code: string, accessKey: string | undefined, body: string, writer: PublicWriter) => {
+export const addFollowUp = async (deps: StorageDeps, code: string, accessKey: string | undefined, input: { body: string; attachmentIds?: readonly string[] }, writer: PublicWriter) => {
+  const { body } = input;
   const now = deps.clock.now();
   const at = now.toISOString();
   // The count is of the events read at the version the change commits on (a conditional write):
@@ -239,16 +260,16 @@ export const addFollowUp = async (deps: Deps, code: string, accessKey: string | 
     accessKey,
     writer,
     'follow-up',
-    (current, to, directory, events) => {
+    (current, to, directory, events, attachments) => {
       if (events.filter((e) => e.followUp).length >= maxFollowUps) {
         throw new ConflictError(`This submission already has ${maxFollowUps} follow-ups, the most it can take.`);
       }
       return {
         set: { status: to, updatedAt: at, ...reopening(current, to, directory, now) },
-        event: { at, action: 'follow-up', by: submitter, from: current.status, to, followUp: { body } },
+        event: { at, action: 'follow-up', by: submitter, from: current.status, to, followUp: { body, ...(attachments ? { attachments } : {}) } },
       };
     },
-    { withEvents: true },
+    { withEvents: true, attach: { deps, ids: input.attachmentIds } },
   );
   return { status: item.status, ...(item.dueAt ? { dueAt: item.dueAt } : {}), createdAt: at };
 };

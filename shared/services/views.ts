@@ -4,6 +4,7 @@ import { isOpen } from '../domain/lifecycle';
 import type { EventRecord, ItemRecord } from '../data/items';
 import type { SummaryRow } from '../data/lists';
 import type { ItemSummary, ItemView } from '../schemas/staff';
+import { toAttachmentViews } from './attachment-views';
 
 /** The shapes staff see, built in one place so every endpoint answers alike. */
 export const isOverdue = (item: { status: ItemRecord['status']; dueAt?: string }, now: Date): boolean =>
@@ -39,8 +40,9 @@ export const toItemView = (principal: Principal, item: ItemRecord, events: reado
   ...(item.rating !== undefined ? { rating: item.rating } : {}),
   replies: events
     .filter((e) => e.reply)
-    .map((e) => ({ id: e.reply!.id, body: e.reply!.body, visibility: e.reply!.visibility, by: actor(e.by), createdAt: e.at })),
-  followUps: events.filter((e) => e.followUp).map((e) => ({ body: e.followUp!.body, createdAt: e.at })),
+    .map((e) => ({ id: e.reply!.id, body: e.reply!.body, visibility: e.reply!.visibility, by: actor(e.by), createdAt: e.at, ...toAttachmentViews(e.reply!.attachments) })),
+  followUps: events.filter((e) => e.followUp).map((e) => ({ body: e.followUp!.body, createdAt: e.at, ...toAttachmentViews(e.followUp!.attachments) })),
+  ...toAttachmentViews(item.attachments),
   history: events.map((e) => ({
     at: e.at,
     by: actor(e.by),

@@ -32,6 +32,7 @@ import {
   rateLimitKey,
   sessionKey,
   tallyMarkerKey,
+  uploadKey,
   usedProofKey,
   type KeySpace,
 } from '../../shared/data/keys';
@@ -51,6 +52,10 @@ import { afterSend, maxTotalWaitMs } from '../../shared/data/retry';
 import { sesRequestTimeoutMs } from '../../shared/notify/mailer';
 import { notifyTimeout, sesSendActions, streamMaxRecordAge, tallyErrorPeriods, tallyMaxLag, tallyTableAccess, tallyTimeout } from '../../infra/workers';
 import { YijianFunction } from '../../infra/yijian-function';
+import { attachMemoryMb } from '../../infra/route-functions';
+import { bucketGrants } from '../../infra/bind-bucket';
+import { uploadExpirationDays } from '../../infra/attachments-bucket';
+import { itemObjectPrefix, uploadPrefix } from '../../shared/storage/object-keys';
 import { accessLogFields, defaultThrottle, YijianStack } from '../../infra/yijian-stack';
 
 /** The feature flags of cdk.json, so the tested template is the one `cdk synth` makes. */
@@ -65,6 +70,8 @@ let template: Template;
 let resources: Record<string, Resource>;
 /** A stand-in for web/dist: pages, a hashed asset and the build stamp of local/pages.ts. */
 let webDist: string;
+/** A stand-in for the sharp layer (npm run sharp-layer): its package.json where the layer has it. */
+let sharpLayerDir: string;
 
 const logicalId = (construct: { node: { defaultChild?: unknown } } | CfnElement): string => {
   const element = (('logicalId' in construct ? construct : construct.node.defaultChild) as CfnElement);
@@ -78,6 +85,8 @@ const workerHandlers: string[] = [streamWorker.handler, tallyWorker.handler, sch
 const streamReaders: string[] = [streamWorker.handler, tallyWorker.handler];
 /** And the function behind the ANY routes, which answers 405 (functions/method-not-allowed.ts). */
 const allHandlers = [...handlers, ...workerHandlers, methodNotAllowedHandler];
+/** The functions that attach uploads (and re-encode photos with sharp's layer). */
+const attachers = [...new Set(routes.filter((r) => r.bucket?.includes('attach')).map((r) => r.handler))];
 /** HTTP APIs cannot stream: these routes are served by their function's URL instead. */
 const streamRoutes = routes.filter((route) => route.stream === true);
 const apiRoutes = routes.filter((route) => route.stream !== true);
@@ -108,8 +117,11 @@ beforeAll(() => {
   mkdirSync(join(webDist, 'assets'));
   writeFileSync(join(webDist, 'assets', 'main-Ab12Cd34.js'), 'console.log(1);\n');
   writeFileSync(join(webDist, '.built'), 'stamp\n');
+  sharpLayerDir = mkdtempSync(join(tmpdir(), 'yijian-sharp-layer-'));
+  mkdirSync(join(sharpLayerDir, 'nodejs', 'node_modules', 'sharp'), { recursive: true });
+  writeFileSync(join(sharpLayerDir, 'nodejs', 'node_modules', 'sharp', 'package.json'), '{"name":"sharp"}\n');
   app = new App({ context: cdkContext });
-  stack = new YijianStack(app, 'YijianStack', { webDist });
+  stack = new YijianStack(app, 'YijianStack', { webDist, sharpLayerDir });
   template = Template.fromStack(stack);
   resources = template.toJSON().Resources;
   // Bundling ~30 functions, one esbuild run each, is most of it: about a minute on a quiet 2-core
@@ -118,6 +130,7 @@ beforeAll(() => {
 
 afterAll(() => {
   if (webDist) rmSync(webDist, { recursive: true, force: true });
+  if (sharpLayerDir) rmSync(sharpLayerDir, { recursive: true, force: true });
 });
 
 describe('table', () => {
@@ -173,7 +186,8 @@ describe('functions', () => {
         Architectures: ['arm64'],
         Runtime: runtime,
         Handler: 'index.handler',
-        MemorySize: 512,
+        // Those that re-encode photos have more (Lambda's CPU follows memory: infra/route-functions.ts).
+        MemorySize: attachers.includes(handler) ? attachMemoryMb : 512,
         TracingConfig: { Mode: 'Active' },
         LoggingConfig: { LogGroup: { Ref: logicalId(fn.logGroup) } },
         Environment: {
@@ -380,7 +394,15 @@ describe('streaming routes', () => {
     }
     // The function requires the scope the API's routes require of the same tokens.
     expect(staffRouteScopes).toEqual([requiredScope]);
-    for (const handler of handlers.filter((h) => !streamHandlers.has(h))) {
+    // And the public route that takes a staff token too (POST /api/attachments) verifies it itself.
+    const tokenTakers = new Set(routes.filter((r) => r.takesStaffToken).map((r) => r.handler));
+    expect(tokenTakers).toEqual(new Set(['create-attachment']));
+    for (const handler of tokenTakers) {
+      const variables = functionOf(handler).Properties.Environment.Variables;
+      expect(variables.YIJIAN_JWT_ISSUER, handler).toEqual({ 'Fn::GetAtt': [logicalId(identity.userPool), 'ProviderURL'] });
+      expect(variables.YIJIAN_JWT_CLIENT_ID, handler).toEqual({ Ref: logicalId(identity.client) });
+    }
+    for (const handler of handlers.filter((h) => !streamHandlers.has(h) && !tokenTakers.has(h))) {
       expect(Object.keys(functionOf(handler).Properties.Environment.Variables), handler).not.toContain('YIJIAN_JWT_ISSUER');
     }
   });
@@ -984,7 +1006,7 @@ describe('site (web pages behind CloudFront)', () => {
 
     it('gives the secret to the functions that rate limit (the public writes) and to no other function', () => {
       const publicWrites = new Set(routes.filter((r) => r.auth === 'public' && r.access === 'write').map((r) => r.handler));
-      expect([...publicWrites].sort()).toEqual(['create-follow-up', 'create-submission', 'rate-session', 'rate-submission']);
+      expect([...publicWrites].sort()).toEqual(['create-attachment', 'create-follow-up', 'create-submission', 'rate-session', 'rate-submission']);
       for (const handler of allHandlers) {
         const variables = functionOf(handler).Properties.Environment.Variables as Record<string, unknown>;
         if (publicWrites.has(handler)) expect(variables[originVerifyEnvName], handler).toEqual(secretReference());
@@ -1205,6 +1227,15 @@ describe('least privilege', () => {
     // The room secret, for the functions that count clients or issue challenges (its own test, above).
     const roomSecretRead = { resource: { Ref: logicalId(stack.roomSecret.secret) }, actions: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'] };
     for (const route of routes) if (route.auth === 'public' && (route.access === 'write' || route.path === challengePath)) (extras[route.handler] ??= []).push(roomSecretRead);
+    // The attachments bucket, by prefix, for the functions whose routes use it (its own test, below).
+    const bucketArn = { 'Fn::GetAtt': [logicalId(stack.attachments), 'Arn'] };
+    for (const handler of new Set(routes.flatMap((r) => (r.bucket?.length ? [r.handler] : [])))) {
+      const uses = routes.filter((r) => r.handler === handler).flatMap((r) => r.bucket ?? []);
+      for (const prefix of [uploadPrefix, itemObjectPrefix]) {
+        const actions = [...new Set(uses.flatMap((use) => bucketGrants[use].filter((g) => g.prefix === prefix).flatMap((g) => g.actions)))].sort();
+        if (actions.length) (extras[handler] ??= []).push({ resource: { 'Fn::Join': ['', [bucketArn, `/${prefix}*`]] }, actions });
+      }
+    }
     const xray = ['xray:PutTelemetryRecords', 'xray:PutTraceSegments'];
     for (const handler of allHandlers) {
       const { statements, managed } = rolePolicies(handler);
@@ -1313,7 +1344,13 @@ describe('least privilege by key (dynamodb:LeadingKeys)', () => {
     for (const handler of publicWriters) {
       const allowed = writablePks(handler);
       // A session's rating writes the session's partition and the rate-limit count, no item.
-      const theirs = handler === 'rate-session' ? [sessionKey('PX-2K7Q-9XHM').pk, written[2]] : written.filter((pk) => pk !== written[1] || handler === 'create-submission');
+      // An attachment's presign writes its pending upload and the rate-limit count, no item.
+      const theirs =
+        handler === 'rate-session'
+          ? [sessionKey('PX-2K7Q-9XHM').pk, written[2]]
+          : handler === 'create-attachment'
+            ? [uploadKey('d'.repeat(43)).pk, written[2]]
+            : written.filter((pk) => pk !== written[1] || handler === 'create-submission');
       expect(theirs.every((pk) => allowed.some((p) => stringLike(p, pk))), handler).toBe(true);
       for (const pk of others) expect(allowed.some((p) => stringLike(p, pk)), `${handler} may write ${pk}`).toBe(false);
       const reads = onTable(handler).flatMap((st) => leadingKeys(st) ?? []);
@@ -1345,7 +1382,9 @@ describe('cdk-nag AwsSolutions', () => {
     }
     // Only the findings this stack is designed around are acknowledged.
     const ids = new Set(acknowledgements.map(([id]) => id.replace(/^annotation::/i, '')));
-    const deploymentFindings = [...ids].filter((id) => /^AwsSolutions-IAM[45]\[(Action::s3:|Resource::.*\/\*\]$|Policy::.*AWSLambdaBasicExecutionRole)/.test(id));
+    // The attachments bucket's prefixes, acknowledged on the functions that use them (infra/bind-bucket.ts).
+    const attachmentFindings = [uploadPrefix, itemObjectPrefix].map((prefix) => `AwsSolutions-IAM5[Resource::<${logicalId(stack.attachments)}.Arn>/${prefix}*]`);
+    const deploymentFindings = [...ids].filter((id) => !attachmentFindings.includes(id) && /^AwsSolutions-IAM[45]\[(Action::s3:|Resource::.*\/\*\]$|Policy::.*AWSLambdaBasicExecutionRole)/.test(id));
     expect(ids).toEqual(
       new Set([
         'AwsSolutions-IAM5[Resource::*]',
@@ -1362,6 +1401,7 @@ describe('cdk-nag AwsSolutions', () => {
         'AwsSolutions-L1',
         // The origin secret, rotated by hand (infra/origin-verify.ts).
         'AwsSolutions-SMG4',
+        ...attachmentFindings,
         ...deploymentFindings,
       ]),
     );
@@ -1388,6 +1428,82 @@ describe('cdk-nag AwsSolutions', () => {
     expect(acknowledging(['AwsSolutions-S1'])).toEqual([stack.site.logBucket]);
     expect(acknowledging(['AwsSolutions-CFR3'])).toEqual([stack.site.distribution]);
     expect(acknowledging(['AwsSolutions-SMG4'])).toEqual([stack.originVerify.secret]);
+    // The attachments bucket's prefix grants: on the policies of the functions that use them, no other.
+    const bucketUsers = new Set(routes.flatMap((r) => (r.bucket?.length ? [r.handler] : [])));
+    expect(new Set(acknowledging(attachmentFindings).map((c) => c.node.scope!.node.id))).toEqual(
+      new Set([...bucketUsers].map((handler) => stack.functions.get(handler)!.role.node.id)),
+    );
+  });
+});
+
+describe('attachments bucket', () => {
+  const bucketOf = () => resources[logicalId(stack.attachments)]!;
+
+  it('is private, encrypted, TLS-only, logged, and kept on deletion', () => {
+    const bucket = bucketOf();
+    expect(bucket.DeletionPolicy).toBe('Retain');
+    expect(bucket.Properties).toMatchObject({
+      PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+      BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
+      OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
+      LoggingConfiguration: { DestinationBucketName: { Ref: logicalId(stack.site.logBucket) }, LogFilePrefix: 'attachments/' },
+    });
+    const policies = ofType('AWS::S3::BucketPolicy').filter(([, p]) => JSON.stringify(p.Properties.Bucket) === JSON.stringify({ Ref: logicalId(stack.attachments) }));
+    expect(policies).toHaveLength(1);
+    expect(policies[0]![1].Properties.PolicyDocument.Statement).toEqual([
+      expect.objectContaining({ Effect: 'Deny', Action: 's3:*', Principal: { AWS: '*' }, Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+    ]);
+  });
+
+  it(`removes uploads never attached after ${uploadExpirationDays} day, and nothing else`, () => {
+    expect(bucketOf().Properties.LifecycleConfiguration.Rules).toEqual([
+      expect.objectContaining({ Prefix: uploadPrefix, ExpirationInDays: uploadExpirationDays, Status: 'Enabled', AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 } }),
+    ]);
+  });
+
+  it('lets the site\'s pages post uploads and fetch files (CORS for the site origin only)', () => {
+    expect(bucketOf().Properties.CorsConfiguration.CorsRules).toEqual([
+      {
+        AllowedOrigins: [{ 'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [logicalId(stack.site.distribution), 'DomainName'] }]] }],
+        AllowedMethods: ['POST', 'GET'],
+        AllowedHeaders: ['*'],
+        MaxAge: 600,
+      },
+    ]);
+  });
+
+  it('is reachable only by the functions whose routes use it, by prefix, each with the actions of its use', () => {
+    const bucketRef = JSON.stringify({ 'Fn::GetAtt': [logicalId(stack.attachments), 'Arn'] });
+    const expected: Record<string, Record<string, string[]>> = {
+      'create-attachment': { [uploadPrefix]: ['s3:PutObject'] },
+      'create-submission': { [uploadPrefix]: ['s3:DeleteObject', 's3:GetObject'], [itemObjectPrefix]: ['s3:DeleteObject', 's3:PutObject'] },
+      'create-follow-up': { [uploadPrefix]: ['s3:DeleteObject', 's3:GetObject'], [itemObjectPrefix]: ['s3:DeleteObject', 's3:PutObject'] },
+      'create-reply': { [uploadPrefix]: ['s3:DeleteObject', 's3:GetObject'], [itemObjectPrefix]: ['s3:DeleteObject', 's3:PutObject'] },
+      'get-submission-attachment': { [itemObjectPrefix]: ['s3:GetObject'] },
+      'get-item-attachment': { [itemObjectPrefix]: ['s3:GetObject'] },
+    };
+    for (const handler of allHandlers) {
+      const statements = rolePolicies(handler).statements.filter((st) => JSON.stringify(st.Resource).includes(bucketRef));
+      const granted: Record<string, string[]> = {};
+      for (const st of statements) {
+        const suffix = (st.Resource as { 'Fn::Join': [string, unknown[]] })['Fn::Join'][1][1] as string;
+        granted[suffix.slice(1, -1)] = asArray(st.Action).sort();
+      }
+      expect(granted, handler).toEqual(expected[handler] ?? {});
+      const env = resources[logicalId(stack.functions.get(handler)!.function)]!.Properties.Environment.Variables;
+      if (expected[handler]) expect(env.ATTACHMENTS_BUCKET, handler).toEqual({ Ref: logicalId(stack.attachments) });
+      else expect(env.ATTACHMENTS_BUCKET, handler).toBeUndefined();
+    }
+  });
+
+  it('gives sharp\'s arm64 layer to the functions that re-encode photos, and to no other', () => {
+    const layers = ofType('AWS::Lambda::LayerVersion').filter(([, r]) => String(r.Properties.Description).startsWith('sharp'));
+    expect(layers).toHaveLength(1);
+    expect(layers[0]![1].Properties).toMatchObject({ CompatibleArchitectures: ['arm64'], CompatibleRuntimes: [YijianFunction.runtime.name] });
+    for (const handler of allHandlers) {
+      const props = resources[logicalId(stack.functions.get(handler)!.function)]!.Properties;
+      expect(props.Layers, handler).toEqual(attachers.includes(handler) ? [{ Ref: layers[0]![0] }] : undefined);
+    }
   });
 });
 

@@ -11,6 +11,8 @@ import {
   originVerifyEnvName,
   originVerifyMinLength,
   readSettings,
+  maxDownloadUrlSeconds,
+  defaultUploadUrlSeconds,
   roomSecretMinLength,
 } from '../../shared/settings';
 
@@ -39,6 +41,10 @@ describe('settings', () => {
       mailOutbox: undefined,
       jwt: undefined,
       clockOffsetMs: 0,
+      attachmentsBucket: undefined,
+      s3Endpoint: undefined,
+      downloadUrlSeconds: maxDownloadUrlSeconds,
+      uploadUrlSeconds: defaultUploadUrlSeconds,
     });
   });
 
@@ -63,6 +69,10 @@ describe('settings', () => {
         YIJIAN_JWT_CLIENT_ID: 'client',
         YIJIAN_JWT_JWKS_URI: 'http://127.0.0.1:3000/api/dev/jwks.json',
         YIJIAN_CLOCK_OFFSET_MS: '-86400000',
+        ATTACHMENTS_BUCKET: 'b',
+        S3_ENDPOINT: 'http://127.0.0.1:4568',
+        YIJIAN_DOWNLOAD_URL_SECONDS: '60',
+        YIJIAN_UPLOAD_URL_SECONDS: '120',
       }),
     ).toEqual({
       tableName: 't',
@@ -83,6 +93,10 @@ describe('settings', () => {
       mailOutbox: '/tmp/outbox.jsonl',
       jwt: { issuer: 'https://issuer.example', clientId: 'client', jwksUri: 'http://127.0.0.1:3000/api/dev/jwks.json' },
       clockOffsetMs: -86_400_000,
+      attachmentsBucket: 'b',
+      s3Endpoint: 'http://127.0.0.1:4568',
+      downloadUrlSeconds: 60,
+      uploadUrlSeconds: 120,
     });
     expect(readSettings({ YIJIAN_RATE_LIMIT: 'OFF' }).rateLimit).toBeNull();
     expect(readSettings({ YIJIAN_ROOM_LIMIT: 'off' }).roomLimit).toBeNull();

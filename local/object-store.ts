@@ -1,0 +1,63 @@
+import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import type { AddressInfo } from 'node:net';
+
+/**
+ * The local object store: s3rver, a real S3-compatible server, in this process on 127.0.0.1, with
+ * the attachments bucket. The handlers reach it through the same @aws-sdk/client-s3 code path as
+ * deployed (S3_ENDPOINT, path-style), and the browser posts uploads to it and fetches signed
+ * downloads from it as it does from S3.
+ *
+ * What s3rver 3.7 does NOT do, and what covers for it (checked in test/integration/attachments.test.ts):
+ *   - it ignores a presigned POST's policy (key, Content-Type, content-length-range, expiry) and
+ *     its signature: anything posted with a key is stored. S3 refuses those uploads; here the
+ *     attaching service's own checks (size, magic bytes against the declared type) refuse them.
+ *   - it checks a presigned GET's expiry (X-Amz-Date + X-Amz-Expires against its own clock), but
+ *     not its signature.
+ *   - it has no lifecycle rules: uploads never attached are removed by the local sweep instead
+ *     (shared/services/attachments-sweep.ts), deployed by the bucket's lifecycle rule.
+ */
+export const localBucket = 'yijian-attachments';
+/** AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY of the local stack's process. */
+export const localAccessKey = 'local';
+
+export interface ObjectStore {
+  readonly endpoint: string;
+  readonly bucket: string;
+  stop(): Promise<void>;
+}
+
+/** The CORS rule deployed (infra/attachments-bucket.ts): the site posts uploads and fetches downloads. */
+const corsXml = (origin: string) => `<CORSConfiguration>
+  <CORSRule>
+    <AllowedOrigin>${origin}</AllowedOrigin>
+    <AllowedMethod>POST</AllowedMethod>
+    <AllowedMethod>GET</AllowedMethod>
+    <AllowedHeader>*</AllowedHeader>
+    <MaxAgeSeconds>600</MaxAgeSeconds>
+  </CORSRule>
+</CORSConfiguration>`;
+
+interface S3rverInstance {
+  run(): Promise<AddressInfo>;
+  close(): Promise<void>;
+}
+
+export const startObjectStore = async (options: { directory: string; siteOrigin: string; port?: number }): Promise<ObjectStore> => {
+  mkdirSync(options.directory, { recursive: true });
+  // s3rver is CommonJS without types.
+  const load = createRequire(import.meta.url);
+  const S3rver = load('s3rver') as new (options: Record<string, unknown>) => S3rverInstance;
+  // The local stack's credentials (local/stack.ts), so a signed request names a known key.
+  const { DUMMY_ACCOUNT } = load('s3rver/lib/models/account') as { DUMMY_ACCOUNT: { createKeyPair(id: string, secret: string): void } };
+  DUMMY_ACCOUNT.createKeyPair(localAccessKey, localAccessKey);
+  const server = new S3rver({
+    address: '127.0.0.1',
+    port: options.port ?? 0,
+    silent: true,
+    directory: options.directory,
+    configureBuckets: [{ name: localBucket, configs: [corsXml(options.siteOrigin)] }],
+  });
+  const address = await server.run();
+  return { endpoint: `http://127.0.0.1:${address.port}`, bucket: localBucket, stop: () => server.close() };
+};
