@@ -6,6 +6,7 @@
  * notice) gets a fixture of its own per run (run -1 is the unmeasured first start).
  */
 import { randomBytes } from 'node:crypto';
+import sharp from 'sharp';
 import { keepNotice } from '../shared/data/kept-notices';
 import { processDeps } from '../shared/deps';
 import { challengePath, methodNotAllowedHandler, routes } from '../shared/routes';
@@ -14,7 +15,7 @@ import { apiEvent, submissionBody, type EventOptions } from './fixtures';
 import { expectStatus, submit, type Desk, type Receipt } from './scale';
 
 /** What a handler answers when it succeeds, where that is not a 2xx: the 405 handler's whole job. */
-export const expectedStatus: Readonly<Record<string, number>> = { [methodNotAllowedHandler]: 405 };
+export const expectedStatus: Readonly<Record<string, number>> = { [methodNotAllowedHandler]: 405, 'get-submission-attachment': 302, 'get-item-attachment': 302 };
 
 type EventBuilder = (run: number) => object;
 
@@ -100,6 +101,20 @@ export const prepareEvents = async (desk: Desk, officeClaims: Record<string, str
   });
   const submitter = (item: Receipt) => ({ 'x-access-key': item.accessKey });
 
+  // An item with a photo attached (uploaded through its presigned POST), for the two download routes.
+  const photo = await sharp({ create: { width: 32, height: 24, channels: 3, background: '#c04020' } }).jpeg().toBuffer();
+  const upload = (await expectStatus('attachment', http.post('/api/attachments', { fileName: '现场.jpg', contentType: 'image/jpeg', size: photo.length }, auth), 201)).json<{
+    id: string;
+    upload: { url: string; fields: Record<string, string> };
+  }>();
+  const form = new FormData();
+  for (const [name, value] of Object.entries(upload.upload.fields)) form.append(name, value);
+  form.append('file', new Blob([new Uint8Array(photo)], { type: 'image/jpeg' }), 'photo.jpg');
+  const stored = await fetch(upload.upload.url, { method: 'POST', body: form });
+  if (stored.status !== 204) throw new Error(`bench: the photo's upload answered ${stored.status}`);
+  const withPhoto = await submit(desk, { ...submissionBody(), attachmentIds: [upload.id] });
+  const byAttachment = (handler: string, path: string, params: Record<string, string>) => at(handler, path, { ...params, attachmentId: upload.id });
+
   const events: Record<string, (run: number) => EventOptions> = {
     'get-form': () => at('get-form', '/api/form'),
     'get-openapi': () => at('get-openapi', '/api/openapi.json'),
@@ -138,6 +153,12 @@ export const prepareEvents = async (desk: Desk, officeClaims: Record<string, str
     'get-session-summary': () => ({ ...bySession('get-session-summary', '/api/sessions/{}/summary', session.code), ...staff }),
     'list-kept-notices': () => ({ ...at('list-kept-notices', '/api/admin/notices'), ...staff }),
     'redrive-kept-notice': (run) => ({ ...at('redrive-kept-notice', `/api/admin/notices/${redriven.get(run)!}/redrive`, { id: redriven.get(run)! }), ...staff }),
+    'create-attachment': () => ({ ...at('create-attachment', '/api/attachments'), body: { fileName: '现场照片.jpg', contentType: 'image/jpeg', size: 480_000 } }),
+    'get-submission-attachment': () => ({
+      ...byAttachment('get-submission-attachment', `/api/submissions/${withPhoto.trackingCode}/attachments/${upload.id}`, { trackingCode: withPhoto.trackingCode }),
+      headers: submitter(withPhoto),
+    }),
+    'get-item-attachment': () => ({ ...byAttachment('get-item-attachment', `/api/items/${withPhoto.trackingCode}/attachments/${upload.id}`, { id: withPhoto.trackingCode }), ...staff }),
     'discard-kept-notice': (run) => ({ ...at('discard-kept-notice', `/api/admin/notices/${discarded.get(run)!}`, { id: discarded.get(run)! }), ...staff }),
   };
   const built: Record<string, EventBuilder> = Object.fromEntries(Object.entries(events).map(([name, options]) => [name, (run: number) => apiEvent(options(run))]));

@@ -21,6 +21,8 @@ export interface FunctionsOptions {
   readonly officeClaims: Record<string, string>;
   readonly tableName: string;
   readonly endpoint: string;
+  /** The local stack's object store: the attachment functions' bucket. */
+  readonly objectStore: { readonly endpoint: string; readonly bucket: string };
   readonly runs: number;
   /** Cold start over the SDK floor's. */
   readonly coldRatioTarget: number;
@@ -55,6 +57,8 @@ export const measureFunctions = async (options: FunctionsOptions) => {
     PATH: process.env.PATH ?? '/usr/bin:/bin',
     TABLE_NAME: options.tableName,
     DYNAMODB_ENDPOINT: options.endpoint,
+    ATTACHMENTS_BUCKET: options.objectStore.bucket,
+    S3_ENDPOINT: options.objectStore.endpoint,
     AWS_REGION: 'us-east-1',
     AWS_ACCESS_KEY_ID: 'local',
     AWS_SECRET_ACCESS_KEY: 'local',

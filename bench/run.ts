@@ -210,7 +210,7 @@ try {
   let functions: Awaited<ReturnType<(typeof import('./functions'))['measureFunctions']>> | undefined;
   if (runs('functions')) {
     const { measureFunctions } = await import('./functions');
-    functions = await measureFunctions({ desk, officeClaims, tableName, endpoint: dynamoLocal.endpoint, runs: opts.coldRuns, coldRatioTarget: targets.coldRatio, profileDir: opts.cpuProfileDir });
+    functions = await measureFunctions({ desk, officeClaims, tableName, endpoint: dynamoLocal.endpoint, objectStore: stack.objectStore, runs: opts.coldRuns, coldRatioTarget: targets.coldRatio, profileDir: opts.cpuProfileDir });
   }
 
   // -------------------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ import { xlsxContentType } from '../../shared/http/headers';
 import type { LocalStack } from '../../local/stack';
 import { api, leakPattern, startTestStack, type Api, type ApiResponse as Response } from '../support/stack';
 import { OTHER, OWN, ownUnit, people, type Person } from '../support/staff-people';
+import { pngImage, uploadAttachment } from '../support/attachments';
 
 /**
  * Who may call which staff endpoint (API.md, "Staff endpoints"): every endpoint against every kind
@@ -149,6 +150,9 @@ const walk = async (who: Column, query: string, limit = 100) => {
 let readItem: string;
 let readSession: string;
 let mergeTarget: string;
+/** An item of OWN with a photo, and the photo's id. */
+let photoItem: string;
+let photoId: string;
 const contact = { name: '陈联系', email: 'chen.contact@example.com', phone: '+86 139 1111 2222' };
 
 beforeAll(async () => {
@@ -166,6 +170,8 @@ beforeAll(async () => {
   mergeTarget = (await submit({ kind: 'question', unitId: ownUnit.id })).trackingCode;
   expect((await snapshot(readItem)).groupId).toBe(OWN);
   readSession = await freshSession();
+  photoId = (await uploadAttachment(http, { fileName: 'a.png', contentType: 'image/png' }, await pngImage())).id;
+  photoItem = (await submit({ kind: 'question', unitId: ownUnit.id, attachmentIds: [photoId] })).trackingCode;
 });
 afterAll(async () => {
   await stack?.stop();
@@ -186,6 +192,8 @@ const endpoints: Record<string, Endpoint> = {
   'GET /api/items': { send: (who) => as(who).get('/api/items') },
   [`GET /api/items?groupId=${OWN}`]: { send: (who) => as(who).get(`/api/items?groupId=${OWN}`) },
   'GET /api/items/{id}': { send: (who, id) => as(who).get(`/api/items/${id}`) },
+  // The signed URL as JSON (the 302's own test is test/integration/attachments.test.ts).
+  'GET /api/items/{id}/attachments/{attachmentId}': { send: (who) => as(who).get(`/api/items/${photoItem}/attachments/${photoId}`, { accept: 'application/json' }) },
   'POST /api/items/{id}/assign': { fresh: 'question', send: (who, id) => as(who).post(`/api/items/${id}/assign`, { groupId: OTHER }) },
   'POST /api/items/{id}/replies public': {
     fresh: 'question',
@@ -252,6 +260,7 @@ const expected: Record<keyof typeof endpoints, readonly number[]> = {
   'GET /api/items':                               [200,   200,  200, 200,   401, 401,    401,   401,    401],
   [`GET /api/items?groupId=${OWN}`]:              [200,   200,  200, 403,   401, 401,    401,   401,    401],
   'GET /api/items/{id}':                          [200,   200,  200, 404,   401, 401,    401,   401,    401],
+  'GET /api/items/{id}/attachments/{attachmentId}': [200, 200,  200, 404,   401, 401,    401,   401,    401],
   'POST /api/items/{id}/assign':                  [200,   403,  403, 404,   401, 401,    401,   401,    401],
   'POST /api/items/{id}/replies public':          [201,   403,  201, 404,   401, 401,    401,   401,    401],
   'POST /api/items/{id}/replies internal':        [201,   403,  201, 404,   401, 401,    401,   401,    401],

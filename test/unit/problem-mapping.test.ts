@@ -15,6 +15,18 @@ const cases: [string, errors.DomainError, { status: number; type: string; title:
     {},
   ],
   [
+    'AttachmentTooLargeError',
+    new errors.AttachmentTooLargeError(10 * 1024 * 1024),
+    { status: 413, type: problemTypes.attachmentTooLarge, title: 'Content Too Large', detail: 'An attachment may be at most 10485760 bytes.' },
+    {},
+  ],
+  [
+    'AttachmentTypeError',
+    new errors.AttachmentTypeError(['image/jpeg', 'application/pdf']),
+    { status: 415, type: problemTypes.attachmentType, title: 'Unsupported Media Type', detail: 'An attachment must be one of image/jpeg, application/pdf.' },
+    {},
+  ],
+  [
     'StaleVersionError',
     new errors.StaleVersionError(),
     { status: 412, type: problemTypes.stale, title: 'Precondition Failed', detail: 'The item was changed by someone else; reload it and try again.' },

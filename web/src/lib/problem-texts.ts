@@ -38,6 +38,8 @@ export const problemTypeTexts: Record<string, Texts> = {
   'proof-expired': { zh: '提交时的自动验证已过期，请再点一次提交。', en: 'The automatic check of this submission has expired; press the button again.' },
   unavailable: { zh: '服务暂时繁忙，请 {s} 秒后再试。', en: 'The service is busy; try again in {s} seconds.' },
   'method-not-allowed': { zh: '这个操作不受支持，请刷新页面后再试。', en: 'This operation is not supported; reload the page and try again.' },
+  'attachment-too-large': { zh: '文件太大了：每个附件最大 10 MB。', en: 'The file is too large: an attachment may be at most 10 MB.' },
+  'attachment-type': { zh: '只能上传照片（JPEG、PNG、WebP）或 PDF 文件。', en: 'Only photos (JPEG, PNG, WebP) and PDF files can be attached.' },
 };
 
 /** `about:blank` problems (and answers without a problem document), by status; 0 is no answer at all. */
@@ -92,6 +94,15 @@ const fixed: Record<string, string> = {
   'Give at least one field to change.': '没有需要保存的修改。',
   'No session with this code and key.': '场次链接无效。',
   'Invalid input': '输入无效。',
+  // Attachments (shared/schemas/attachment.ts, shared/services/attach.ts).
+  'Must be an attachment id as POST /api/attachments gave it.': '附件编号无效，请重新上传。',
+  'The same attachment is named twice.': '同一个附件添加了两次。',
+  'Must be a media type, like image/jpeg.': '文件类型无效。',
+  'No such upload: it was never made, is attached already, or has expired.': '这个附件无效：可能没有上传成功、已经用过或已过期，请重新上传。',
+  'Nothing was uploaded for this attachment yet.': '这个附件还没有上传完成，请重新上传。',
+  'The photo could not be read.': '这张照片无法读取，请换一张。',
+  'An attachment cannot be attached.': '有附件不能添加，请按提示处理。',
+  'No such attachment.': '没有这个附件，或您无权查看。',
   // Details of problems (shared/services/, shared/http/problem.ts).
   'The request has invalid fields.': '有些内容不符合要求，请按提示修改后再试。',
   'The body is empty.': '请求内容为空，请刷新页面后再试。',
@@ -140,6 +151,11 @@ const patterns: [RegExp, (m: RegExpExecArray) => string][] = [
   [/^"(\w[\w-]*)" is not possible while the item is (\w+)\.$/, () => '这条事项当前的状态下不能这样操作，请刷新后再看。'],
   [/^This item already has (\d+) replies, the most it can take\.$/, (m) => `这条事项已有 ${m[1]} 条答复，已达上限。`],
   [/^As many answers are published as may be \((\d+)\); withdraw one first\.$/, (m) => `公开答复已达上限（${m[1]} 条），请先撤回一些。`],
+  [/^At most (\d+) attachments\.$/, (m) => `最多 ${m[1]} 个附件。`],
+  [/^The uploaded file is not the (\d+) bytes declared/, () => '上传的文件与声明的大小不符，请重新上传。'],
+  [/^The file's content is not /, () => '文件内容与它的类型不符（例如把 PNG 图片改名为 PDF），请换一个文件。'],
+  [/^An attachment may be at most (\d+) bytes\.$/, () => '文件太大了：每个附件最大 10 MB。'],
+  [/^An attachment must be one of /, () => '只能上传照片（JPEG、PNG、WebP）或 PDF 文件。'],
 ];
 
 /** The Chinese for one of the server's English sentences, or null for a sentence it does not know. */
