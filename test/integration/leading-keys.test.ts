@@ -18,6 +18,7 @@ import { routeKey, routes } from '../../shared/routes';
 import { scheduleWorker } from '../../shared/workers';
 import { YijianStack } from '../../infra/yijian-stack';
 import { solveProof } from '../support/proof';
+import { pngImage, uploadAttachment } from '../support/attachments';
 import { api, startTestStack, type Api } from '../support/stack';
 import { OWN, ownUnit, people, type Person } from '../support/staff-people';
 
@@ -194,6 +195,33 @@ describe('the deployed policies allow what the handlers do, through an item\'s w
     expect((await as('GET', '/api/submissions/{trackingCode}', () => http.get(`/api/submissions/${code}`, key))).status).toBe(200);
     const followUp = await as('POST', '/api/submissions/{trackingCode}/follow-ups', () => http.post(`/api/submissions/${code}/follow-ups`, { body: '补充' }, key));
     expect(followUp.status, followUp.text).toBe(201);
+
+    // Attachments: uploaded (public, counted; staff, not counted), attached to a submission, a
+    // follow-up and a reply, and fetched by key and by role (the pending uploads are a key space).
+    const photo = await pngImage();
+    const upload = (headers: Record<string, string> = {}) => as('POST', '/api/attachments', () => uploadAttachment(http, { fileName: 'a.png', contentType: 'image/png' }, photo, headers));
+    const [first, second] = [await upload(), await upload()];
+    const withPhoto = await as('POST', '/api/submissions', () => http.post('/api/submissions', { ...submission, anonymous: true, contact: undefined, attachmentIds: [first.id] }));
+    expect(withPhoto.status, withPhoto.text).toBe(201);
+    const photoKey = { 'X-Access-Key': withPhoto.json.accessKey };
+    const photoFollowUp = await as('POST', '/api/submissions/{trackingCode}/follow-ups', () =>
+      http.post(`/api/submissions/${withPhoto.json.trackingCode}/follow-ups`, { body: '再补一张', attachmentIds: [second.id] }, photoKey),
+    );
+    expect(photoFollowUp.status, photoFollowUp.text).toBe(201);
+    const staffPhoto = await upload(staff('office'));
+    const photoReply = await as('POST', '/api/items/{id}/replies', () =>
+      http.call('POST', `/api/items/${withPhoto.json.trackingCode}/replies`, { body: { body: '现场照片', visibility: 'public', attachmentIds: [staffPhoto.id] }, headers: staff('office') }),
+    );
+    expect(photoReply.status, photoReply.text).toBe(201);
+    const ownPhoto = (await http.get(`/api/submissions/${withPhoto.json.trackingCode}`, photoKey)).json.attachments[0].id as string;
+    const byKey = await as('GET', '/api/submissions/{trackingCode}/attachments/{attachmentId}', () =>
+      http.get(`/api/submissions/${withPhoto.json.trackingCode}/attachments/${ownPhoto}`, { ...photoKey, accept: 'application/json' }),
+    );
+    expect(byKey.status, byKey.text).toBe(200);
+    const byRole = await as('GET', '/api/items/{id}/attachments/{attachmentId}', () =>
+      http.get(`/api/items/${withPhoto.json.trackingCode}/attachments/${staffPhoto.id}`, { ...staff('own'), accept: 'application/json' }),
+    );
+    expect(byRole.status, byRole.text).toBe(200);
 
     for (const query of ['', `?groupId=${OWN}`, `?unitId=${ownUnit.id}`, '?status=assigned', `?groupId=${OWN}&status=assigned`]) {
       const list = await as('GET', '/api/items', () => http.get(`/api/items${query}`, staff('office')));
