@@ -27,7 +27,7 @@ import { findMergeTarget, mergedIntoView, mergedRatingRefusal, publicReplies } f
 import { sessionForLink } from './sessions';
 import { noSuchSubmission, verifySubmitterAccess } from './submitter-access';
 import { admitPublicWrite, type PublicWriter } from './room';
-import { joinAdmissions } from '../data/room';
+import { joinAdmissions, type Admission } from '../data/room';
 import type { StorageDeps } from '../storage/client';
 import { attachTo, prepareAttachments } from './attach';
 import { toAttachmentViews } from './attachment-views';
@@ -220,13 +220,14 @@ const changeAsSubmitter = async (
     events: readonly EventRecord[],
     attachments: AttachmentRecord[] | undefined,
   ) => ItemChange | Promise<ItemChange>,
-  options: { withEvents?: boolean; attach?: { deps: StorageDeps; ids: readonly string[] | undefined } } = {},
+  options: { withEvents?: boolean; attach?: (trackingCode: string) => Promise<WithAttachments> } = {},
 ): Promise<ItemRecord> => {
   const trackingCode = canonicalCode(code);
   await verifySubmitterAccess(deps, trackingCode, accessKey);
-  const prepared = options.attach ? await prepareAttachments(options.attach.deps, options.attach.ids) : [];
+  // Checked and cleaned after the key, before anything is counted or written.
+  const withAttachments: WithAttachments = options.attach ? await options.attach(trackingCode) : (write) => write(undefined, undefined);
   const admission = await admitPublicWrite(deps, writer);
-  return attachTo(options.attach?.deps as StorageDeps, trackingCode, prepared, async (attachments, claims) => {
+  return withAttachments(async (attachments, claims) => {
   const changed = await changeItem(
     deps,
     trackingCode,
@@ -243,6 +244,13 @@ const changeAsSubmitter = async (
   return changed!.item;
   });
 };
+
+/**
+ * Runs an item write with the uploads a request attaches (./attach.ts `attachTo`, bound to its
+ * prepared files): passed in by the one submitter action that takes attachments, so that the
+ * functions of the others (a rating) bundle no S3 client.
+ */
+type WithAttachments = (write: (attachments: AttachmentRecord[] | undefined, claims: Admission | undefined) => Promise<ItemRecord>) => Promise<ItemRecord>;
 
 /** A reopened item goes back to its group with a fresh SLA clock. */
 const reopening = (item: ItemRecord, to: ItemRecord['status'], directory: Directory | null, now: Date) =>
@@ -269,7 +277,13 @@ export const addFollowUp = async (deps: StorageDeps, code: string, accessKey: st
         event: { at, action: 'follow-up', by: submitter, from: current.status, to, followUp: { body, ...(attachments ? { attachments } : {}) } },
       };
     },
-    { withEvents: true, attach: { deps, ids: input.attachmentIds } },
+    {
+      withEvents: true,
+      attach: async (trackingCode) => {
+        const prepared = await prepareAttachments(deps, input.attachmentIds);
+        return (write) => attachTo(deps, trackingCode, prepared, write);
+      },
+    },
   );
   return { status: item.status, ...(item.dueAt ? { dueAt: item.dueAt } : {}), createdAt: at };
 };
