@@ -30,7 +30,7 @@ export const streamMaxRecordAge = Duration.days(1);
 
 /**
  * notify's timeout: a batch of streamWorker.batchSize records, each a few table writes and an SES
- * call. A claim (shared/data/notifications.ts) is held for one send, which the mailer's own timeout
+ * call or a robot's post (`webhookTimeoutMs`, 5 s, bounds one). A claim (shared/data/notifications.ts) is held for one send, which the mailer's own timeout
  * bounds (`sesRequestTimeoutMs`, 10 s) well under the claim's lease (`leaseMs`, 20 s), so a live attempt never loses its claim; a
  * retry after a timed-out attempt (this timeout is longer than the lease) finds the lease over and
  * takes the claim over.
@@ -59,7 +59,7 @@ export function createNotifyWorker(scope: Construct, { table, settings, defaultP
   const stack = Stack.of(scope);
   const notify = new YijianFunction(scope, 'Notify', {
     handler: streamWorker.handler,
-    description: 'yijian notify: table change stream -> e-mail (SES v2)',
+    description: 'yijian notify: table change stream -> e-mail (SES v2) and group-chat robots (HTTPS)',
     timeout: notifyTimeout,
     environment: {
       YIJIAN_MAIL_FROM: settings.mailFrom,

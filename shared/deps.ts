@@ -1,6 +1,7 @@
 import { systemClock, type Clock } from './clock';
 import { createDb, type Db } from './data/db';
 import type { Mailer } from './notify/mailer';
+import type { WebhookSender } from './notify/webhook-sender';
 import { readSettings, type Env, type Settings } from './settings';
 
 /**
@@ -22,11 +23,13 @@ export interface Deps {
 export type DbDeps = Pick<Deps, 'db'>;
 
 /**
- * The notify function's deps: the mailer (SES or the local outbox, shared/notify/mailer.ts) is
- * apart, so that only the function that sends mail bundles the SES client.
+ * The notify function's deps: the mailer (SES or the local outbox, shared/notify/mailer.ts) and
+ * the group-chat robots' sender (shared/notify/webhook-sender.ts) are apart, so that only the
+ * function that sends notices bundles the SES client.
  */
 export interface MailDeps extends Deps {
   readonly mailer: Mailer;
+  readonly postWebhook: WebhookSender;
 }
 
 /** Reads the settings from `env` (throwing on an invalid value, naming it) and puts deps together; `parts` replace the defaults. */

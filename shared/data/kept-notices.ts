@@ -54,7 +54,9 @@ const claimTo = (tableName: string, dedupKey: string, state: 'kept' | 'sent', ex
  */
 export const keepNotice = async (deps: DbDeps, dedupKey: string, message: Message, reason: string, now: Date): Promise<void> => {
   const at = now.toISOString();
-  const notice: KeptNotice = { dedupKey, message: { to: [...message.to], subject: message.subject, text: message.text }, reason, keptAt: at, attempts: 1, lastTriedAt: at };
+  // A robot's notice keeps its URL (a secret, like the addresses: only until it is sent or discarded) for the redrive.
+  const { to, subject, text, webhook, about } = message;
+  const notice: KeptNotice = { dedupKey, message: { to: [...to], subject, text, ...(webhook ? { webhook, about } : {}) }, reason, keptAt: at, attempts: 1, lastTriedAt: at };
   await transactWrite(deps, [
     { Put: { TableName: deps.db.tableName, Item: { ...keptNoticeKey(dedupKey), entity: 'kept-notice', ...notice } } },
     claimTo(deps.db.tableName, dedupKey, 'kept'),

@@ -103,6 +103,17 @@ export const usedProofKey = (challengeSignature: string) => ({ pk: `${keySpaces.
  * the due date it is about) and its kind (assigned, reply, overdue ...).
  */
 export const notificationDedupKey = (trackingCode: string, occasion: string | number, kind: string) => `${trackingCode}#${occasion}#${kind}`;
+/**
+ * A group-chat robot's delivery of that notice: the notice's key and the robot's tag
+ * (shared/notify/webhook-sender.ts `webhookTag`), so each robot is claimed, retried and kept on its
+ * own, apart from the e-mail. `@` is never in a notice's kind, so the two never meet.
+ */
+export const webhookDedupKey = (dedupKey: string, tag: string) => `${dedupKey}@${tag}`;
+/** The notice's kind and the robot's tag (undefined for an e-mail) of a deduplication key's last part. */
+export const noticeKindOf = (dedupKey: string): { kind: string; webhookTag?: string } => {
+  const [kind, webhookTag] = dedupKey.slice(dedupKey.lastIndexOf('#') + 1).split('@');
+  return webhookTag ? { kind, webhookTag } : { kind };
+};
 /** The kinds of notification addressed to the submitter's e-mail (forgotten with the contact). */
 export const submitterNoticeKinds: ReadonlySet<string> = new Set(['received', 'reply']);
 export const isSubmitterNotice = (dedupKey: string): boolean => submitterNoticeKinds.has(dedupKey.slice(dedupKey.lastIndexOf('#') + 1));

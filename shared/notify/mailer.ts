@@ -5,6 +5,7 @@ import type { Deps, MailDeps } from '../deps';
 import type { Settings } from '../settings';
 import { appendOutboxLine } from './outbox-file';
 import type { Message } from './templates';
+import { createWebhookSender, type WebhookSender } from './webhook-sender';
 
 /**
  * Sends one message. Deployed: SES v2 from Settings.mailFrom. Locally (Settings.mailOutbox set): a
@@ -47,12 +48,17 @@ const outboxMailer =
 export const createMailer = (settings: Pick<Settings, 'mailFrom' | 'mailOutbox'>, clock: Clock): Mailer =>
   settings.mailOutbox ? outboxMailer(settings.mailOutbox, clock) : sesMailer(settings.mailFrom);
 
-/** `deps` with the mailer their settings configure. */
-export const withMailer = (deps: Deps, mailer: Mailer = createMailer(deps.settings, deps.clock)): MailDeps => ({
+/** `deps` with the mailer and the robots' sender their settings configure. */
+export const withMailer = (
+  deps: Deps,
+  mailer: Mailer = createMailer(deps.settings, deps.clock),
+  postWebhook: WebhookSender = createWebhookSender(deps.settings, deps.clock),
+): MailDeps => ({
   get db() {
     return deps.db;
   },
   clock: deps.clock,
   settings: deps.settings,
   mailer,
+  postWebhook,
 });

@@ -1,5 +1,6 @@
 import type { Directory } from '../schemas/directory';
 import { escalationOf, kinds } from '../schemas/directory';
+import type { Webhook } from '../schemas/webhook';
 
 /**
  * Every e-mail yijian sends, in one place: Chinese first, English below. No template ever takes
@@ -10,6 +11,13 @@ export interface Message {
   readonly to: readonly string[];
   readonly subject: string;
   readonly text: string;
+  /**
+   * A group-chat robot's delivery of the notice instead of an e-mail (shared/notify/recipients.ts):
+   * `to` then holds the robot's label only, `webhook` its URL (a secret: never logged or shown),
+   * `about` what the generic format names.
+   */
+  readonly webhook?: Webhook;
+  readonly about?: { readonly kind: string; readonly trackingCode: string };
 }
 
 export interface ItemFacts {

@@ -7,6 +7,7 @@
 import * as z from 'zod/mini';
 import { schema } from './schema';
 import { dayOfWeek, isIsoDate, isValidTimeZone } from '../domain/calendar';
+import { checkWebhooks, webhooksSchema } from './webhook';
 
 /** The kinds of item, in the order the form offers them. */
 export const kindIds = ['feedback', 'question', 'suggestion', 'problem', 'practice'] as const;
@@ -114,6 +115,8 @@ export const groupSchema = /* @__PURE__ */ schema(() => z.strictObject({
   id: idSchema,
   name: nameSchema(60),
   notifyEmails: z.array(z.email('an e-mail address')).check(z.maxLength(20)),
+  /** Group-chat robots that get what `notifyEmails` get (API.md v2, "Group chats"; ./webhook.ts). */
+  webhooks: z.optional(webhooksSchema),
 }));
 
 export const unitSchema = /* @__PURE__ */ schema(() => z.strictObject({
@@ -195,6 +198,8 @@ const checkDocument = (doc: unknown, report: (path: Path, message: string) => vo
 
   const groups = asArray(doc.groups);
   const units = asArray(doc.units);
+  groups.forEach((group, i) => checkWebhooks(isRecord(group) ? group.webhooks : undefined, ['groups', i, 'webhooks'], report));
+  checkWebhooks(doc.officeWebhooks, ['officeWebhooks'], report);
   const groupIds = uniqueIds(groups, ['groups'], 'group');
   const unitIds = uniqueIds(units, ['units'], 'unit');
 
@@ -269,6 +274,8 @@ export const directorySchema = /* @__PURE__ */ schema(() => z
     rules: z.array(ruleSchema).check(z.maxLength(200)),
     /** Who hears that an item turned overdue: the campaign office. Optional (an addition to API.md). */
     officeEmails: z.optional(z.array(z.email('an e-mail address')).check(z.maxLength(20))),
+    /** The office's group-chat robots: they get what `officeEmails` get (API.md v2, "Group chats"). */
+    officeWebhooks: z.optional(webhooksSchema),
     /** The smallest count that may be shown per unit or per session (API.md v2; default `defaultMinCount`). */
     privacy: z.optional(z.strictObject({ minCount: z.int().check(z.minimum(1, 'at least 1'), z.maximum(1000, 'at most 1000')) })),
   })

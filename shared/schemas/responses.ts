@@ -80,6 +80,8 @@ export const keptNoticeView = /* @__PURE__ */ schema(() => z.object({
   id: z.string(),
   trackingCode: z.string(),
   kind: z.string(),
+  /** `webhook`: a group-chat robot's delivery; `to` then names the robot's service and host (`wecom:qyapi.weixin.qq.com`), never its URL. */
+  channel: z.enum(['email', 'webhook']),
   to: z.array(z.string()),
   subject: z.string(),
   text: z.string(),

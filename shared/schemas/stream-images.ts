@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import { schema } from './schema';
 import { kindSchema } from './directory';
+import { webhookSchema } from './webhook';
 import { resolvedSchema, satisfactionSchema, statusSchema } from './submission';
 
 /**
@@ -57,7 +58,14 @@ export const notifiedEventImage = /* @__PURE__ */ schema(() => z.looseObject({
 /** A kept notice's row as the notify worker redrives it (shared/data/kept-notices.ts). */
 export const keptNoticeImage = /* @__PURE__ */ schema(() => z.looseObject({
   sk: z.string(),
-  message: z.looseObject({ to: z.array(z.string()), subject: z.string(), text: z.string() }),
+  message: z.looseObject({
+    to: z.array(z.string()),
+    subject: z.string(),
+    text: z.string(),
+    /** A group-chat robot's notice (shared/notify/recipients.ts): redriven to that robot. */
+    webhook: z.optional(webhookSchema),
+    about: z.optional(z.looseObject({ kind: z.string(), trackingCode: z.string() })),
+  }),
   attempts: z.number(),
   redriveRequestedAt: optionalString(),
 }));

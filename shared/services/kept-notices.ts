@@ -1,5 +1,6 @@
 import { discardKeptNotice, listKeptNotices, requestRedrive, type KeptNotice } from '../data/kept-notices';
 import type { Deps } from '../deps';
+import { noticeKindOf } from '../data/keys';
 import { canAdminister, type Principal } from '../domain/access';
 import { ConflictError, ForbiddenError, NotFoundError } from '../domain/errors';
 
@@ -22,11 +23,14 @@ const dedupKeyOf = (id: string): string => {
 };
 
 const view = (notice: KeptNotice) => {
-  const [trackingCode, , kind] = notice.dedupKey.split('#');
+  const [trackingCode] = notice.dedupKey.split('#');
+  const { kind } = noticeKindOf(notice.dedupKey);
   return {
     id: keptNoticeId(notice.dedupKey),
     trackingCode,
     kind,
+    // A robot's notice shows the robot's service and host in `to`, never its URL (a secret).
+    channel: notice.message.webhook ? ('webhook' as const) : ('email' as const),
     // The recipients are shown to the office only, and kept only until the notice is sent or discarded.
     to: notice.message.to,
     subject: notice.message.subject,

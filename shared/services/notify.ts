@@ -2,7 +2,7 @@ import type { DynamoDBRecord } from 'aws-lambda';
 import { getDirectory } from '../data/directory';
 import { getItem, type EventRecord, type ItemRecord } from '../data/items';
 import { forgetKeptNotice, keepAgain, keepNotice, settleSentNotice } from '../data/kept-notices';
-import { isEventRecord, isItemRecord, isKeptNoticeRow, notificationDedupKey, trackingCodeOfPk } from '../data/keys';
+import { isEventRecord, isItemRecord, isKeptNoticeRow, trackingCodeOfPk } from '../data/keys';
 import { claimNotification, countFailedSend, markNotificationSent, type Claim } from '../data/notifications';
 import { afterSend, withRetry } from '../data/retry';
 import { logger } from '../observability/logger';
@@ -11,25 +11,25 @@ import { keptNoticeImage, notifiedEventImage, notifiedItemImage } from '../schem
 import { streamWorker } from '../workers';
 import { templates, type Message } from '../notify/templates';
 import { escalationOf, type Directory } from '../schemas/directory';
+import { deliveries, groupRecipient, mailbox, officeRecipient, together, type PlannedMessage, type Recipient } from '../notify/recipients';
 import { parseImage, readStreamImage } from './stream-records';
 import { groupName } from './directory';
 import type { DbDeps, Deps, MailDeps } from '../deps';
 
 /**
- * What the table's change stream means for e-mail. One record may call for a message; each message
- * carries a deduplication key (item, event, version) so a record delivered again sends nothing twice.
+ * What the table's change stream means for e-mail and group chats. One record may call for a
+ * notice; each delivery of it (the e-mail, each robot: shared/notify/recipients.ts) carries a
+ * deduplication key (item, event, version, robot) so a record delivered again sends nothing twice.
+ * A group or the office gets a notice by e-mail and on its robots (`webhooks`) alike.
  *   new item with an e-mail    -> the submitter: received, with the tracking link (never the key)
- *   item assigned or reopened  -> the group's notifyEmails
- *   item reminded (sweeper)    -> the group's notifyEmails
- *   item overdue (sweeper)     -> the group's notifyEmails and the office (directory.officeEmails)
- *   extension requested       -> the office; extension decided -> the group's notifyEmails
- *   item urged (sweeper)       -> the group's notifyEmails and the leaders (escalation.leaderEmails)
+ *   item assigned or reopened  -> the group (the office when it has none)
+ *   item reminded (sweeper)    -> the group
+ *   item overdue (sweeper)     -> the group and the office (directory.officeEmails, officeWebhooks)
+ *   extension requested       -> the office; extension decided -> the group
+ *   item urged (sweeper)       -> the group and the leaders (escalation.leaderEmails)
  *   public reply event         -> the submitter's contact.email, if one was given
  */
-export interface PlannedMessage {
-  readonly dedupKey: string;
-  readonly message: Message;
-}
+export type { PlannedMessage };
 
 /** A message could not be sent; what the on-failure path shows (addresses and subject, never the text). */
 export class DeliveryError extends Error {
@@ -54,10 +54,6 @@ export class NotificationBusyError extends Error {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-const groupEmails = (directory: Directory, groupId: string | undefined) =>
-  directory.groups.find((g) => g.id === groupId)?.notifyEmails ?? [];
-const officeEmails = (directory: Directory) => directory.officeEmails ?? [];
-const unique = (addresses: readonly string[]) => [...new Set(addresses)];
 
 /** The tracking page for the code alone: the submitter types the key there, so no e-mail holds it. */
 const trackingUrl = (deps: Deps, trackingCode: string) => `${deps.settings.publicUrl}/track#${trackingCode}`;
@@ -72,40 +68,41 @@ export const plan = async (deps: Deps, record: DynamoDBRecord, directory: Direct
   if (!next) return [];
   const out: PlannedMessage[] = [];
   /** `occasion`: the version that caused the message, or the due date it is about. */
-  const add = (trackingCode: string, occasion: string | number, kind: string, message: Message) => {
-    if (message.to.length > 0) out.push({ dedupKey: notificationDedupKey(trackingCode, occasion, kind), message });
+  const add = (trackingCode: string, occasion: string | number, kind: string, recipient: Recipient, render: (to: readonly string[]) => Message) => {
+    out.push(...deliveries(trackingCode, occasion, kind, recipient, render));
   };
 
   if (isItemRecord(next)) {
     const item = parseImage(notifiedItemImage, next, 'NewImage') as unknown as ItemRecord;
     const old = prev && isItemRecord(prev) ? (parseImage(notifiedItemImage, prev, 'OldImage') as unknown as ItemRecord) : undefined;
     const code = item.trackingCode;
+    const group = groupRecipient(directory, item.groupId);
+    const office = officeRecipient(directory);
     if (item.status === 'assigned' && item.groupId && (old?.status !== 'assigned' || old.groupId !== item.groupId)) {
-      add(code, item.version, 'assigned', templates.assigned(item, directory, groupEmails(directory, item.groupId)));
+      add(code, item.version, 'assigned', group, (to) => templates.assigned(item, directory, to));
     }
     // A new item whose submitter left an e-mail address: told it was received, and where to follow it.
     const email = item.contact?.email;
-    if (!prev && email) add(code, item.version, 'received', templates.received(item, directory, trackingUrl(deps, code), [email]));
+    if (!prev && email) add(code, item.version, 'received', mailbox([email]), (to) => templates.received(item, directory, trackingUrl(deps, code), to));
     if (item.status === 'reopened' && old?.status !== 'reopened') {
-      const to = item.groupId ? groupEmails(directory, item.groupId) : officeEmails(directory);
-      add(code, item.version, 'reopened', templates.reopened(item, directory, to));
+      add(code, item.version, 'reopened', item.groupId ? group : office, (to) => templates.reopened(item, directory, to));
     }
     if (item.remindedFor && item.remindedFor !== old?.remindedFor) {
-      add(code, item.remindedFor, 'reminder', templates.reminder(item, directory, groupEmails(directory, item.groupId)));
+      add(code, item.remindedFor, 'reminder', group, (to) => templates.reminder(item, directory, to));
     }
     if (item.overdueNotifiedFor && item.overdueNotifiedFor !== old?.overdueNotifiedFor) {
       // Once per item and due date, whatever version carried it: one message to the group and the office.
-      add(code, item.overdueNotifiedFor, 'overdue', templates.overdue(item, directory, unique([...groupEmails(directory, item.groupId), ...officeEmails(directory)])));
+      add(code, item.overdueNotifiedFor, 'overdue', together(group, office), (to) => templates.overdue(item, directory, to));
     }
     if (item.urgedFor && item.urgedFor !== old?.urgedFor) {
-      add(code, item.urgedFor, 'urge', templates.urge(item, directory, unique([...groupEmails(directory, item.groupId), ...escalationOf(directory).leaderEmails])));
+      add(code, item.urgedFor, 'urge', together(group, mailbox(escalationOf(directory).leaderEmails)), (to) => templates.urge(item, directory, to));
     }
     const extension = item.extension;
     if (extension?.status === 'requested' && extension.requestedAt !== old?.extension?.requestedAt) {
-      add(code, item.version, 'extension-request', templates.extensionRequested(item, extension, directory, officeEmails(directory)));
+      add(code, item.version, 'extension-request', office, (to) => templates.extensionRequested(item, extension, directory, to));
     }
     if (extension && extension.status !== 'requested' && old?.extension?.status === 'requested') {
-      add(code, item.version, 'extension-decision', templates.extensionDecided(item, extension, directory, groupEmails(directory, item.groupId)));
+      add(code, item.version, 'extension-decision', group, (to) => templates.extensionDecided(item, extension, directory, to));
     }
   } else if (isEventRecord(next) && !prev) {
     const event = parseImage(notifiedEventImage, next, 'NewImage') as unknown as EventRecord & { pk: string };
@@ -114,12 +111,8 @@ export const plan = async (deps: Deps, record: DynamoDBRecord, directory: Direct
       const item = await getItem(deps, trackingCode);
       const email = item?.contact?.email;
       if (item && email) {
-        add(
-          trackingCode,
-          event.version,
-          'reply',
-          templates.reply(item, { body: event.reply.body, groupName: groupName(directory, event.reply.groupId) }, trackingUrl(deps, trackingCode), [email]),
-        );
+        const reply = { body: event.reply.body, groupName: groupName(directory, event.reply.groupId) };
+        add(trackingCode, event.version, 'reply', mailbox([email]), (to) => templates.reply(item, reply, trackingUrl(deps, trackingCode), to));
       }
     }
   }
@@ -143,10 +136,10 @@ const claimPatiently = async (deps: MailDeps, dedupKey: string, from: 'failed' |
   return claim;
 };
 
-/** Sends `message` under the claim held; the reason (an error's name, never its text) if it failed. */
+/** Sends `message` under the claim held, by e-mail or to its robot; the reason (an error's name, never its text) if it failed. */
 const send = async (deps: MailDeps, message: Message): Promise<string | null> => {
   try {
-    await deps.mailer(message);
+    await (message.webhook ? deps.postWebhook(message) : deps.mailer(message));
     return null;
   } catch (error) {
     return (error as Error).name || 'send failed';

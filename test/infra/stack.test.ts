@@ -50,6 +50,7 @@ import { requiredScope } from '../../shared/http/jwt';
 import { defaultMailFrom } from '../../infra/worker-settings';
 import { afterSend, maxTotalWaitMs } from '../../shared/data/retry';
 import { sesRequestTimeoutMs } from '../../shared/notify/mailer';
+import { webhookTimeoutMs } from '../../shared/notify/webhook-sender';
 import { notifyTimeout, sesSendActions, streamMaxRecordAge, tallyErrorPeriods, tallyMaxLag, tallyTableAccess, tallyTimeout } from '../../infra/workers';
 import { YijianFunction } from '../../infra/yijian-function';
 import { attachMemoryMb } from '../../infra/route-functions';
@@ -833,6 +834,7 @@ describe('background workers (shared/workers.ts)', () => {
     // A send and the retries that mark it sent end before notify's timeout: a timed-out invocation
     // would leave the claim `sending`, and the retry after its lease would send the message twice.
     expect(sesRequestTimeoutMs + maxTotalWaitMs(afterSend)).toBeLessThan(notifyTimeout.toMilliseconds());
+    expect(webhookTimeoutMs + maxTotalWaitMs(afterSend)).toBeLessThan(notifyTimeout.toMilliseconds());
     for (const handler of [...handlers, tallyWorker.handler]) {
       const names = Object.keys(functionOf(handler).Properties.Environment.Variables);
       expect(names.filter((n) => /MAIL|PUBLIC_URL|AUTO_CLOSE|RETENTION/.test(n)), handler).toEqual([]);

@@ -174,4 +174,9 @@ describe('the mailer', () => {
     const [{ sesRequestTimeoutMs }, { leaseMs }] = await Promise.all([import('../../shared/notify/mailer'), import('../../shared/data/notifications')]);
     expect(sesRequestTimeoutMs).toBeLessThan(leaseMs);
   });
+
+  it('gives a robot\'s post up within the lease too', async () => {
+    const [{ webhookTimeoutMs }, { leaseMs }] = await Promise.all([import('../../shared/notify/webhook-sender'), import('../../shared/data/notifications')]);
+    expect(webhookTimeoutMs).toBeLessThan(leaseMs);
+  });
 });

@@ -7,6 +7,7 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { kindIds } from '../../../shared/schemas/directory';
+import { webhookKinds } from '../../../shared/schemas/webhook';
 import { kindName } from '../lib/terms';
 import { describedBy } from '../lib/ui';
 import { dt } from './directory-strings';
@@ -28,8 +29,8 @@ export const fieldId = (path: Path | string): string => `dir-${(typeof path === 
 /** Fields holding a list of strings, edited one per line: a problem of one entry belongs to the whole field. */
 const listField = /^(officeEmails|holidays|workdays|escalation\.leaderEmails|groups\.\d+\.notifyEmails)(\.\d+)?$/;
 const leafField =
-  /^(campaign\.(id|name|timezone)|campaign\.phases\.\d+\.(id|name|startsOn)|groups\.\d+\.(id|name)|units\.\d+\.(id|name|system|groupId)|sla\.\w+|rules\.\d+\.groupId|rules\.\d+\.when\.(kind|unitId|system)|escalation\.(remindBeforeWorkingDays|urgeAfterWorkingDays)|responseWorkingDays|privacy\.minCount)$/;
-const sectionOf: Record<string, string> = { campaign: 'campaign', officeEmails: 'campaign', groups: 'groups', units: 'units', sla: 'sla', holidays: 'calendar', workdays: 'calendar', escalation: 'escalation', responseWorkingDays: 'escalation', privacy: 'escalation', rules: 'rules' };
+  /^(campaign\.(id|name|timezone)|officeWebhooks\.\d+\.(kind|url)|groups\.\d+\.webhooks\.\d+\.(kind|url)|campaign\.phases\.\d+\.(id|name|startsOn)|groups\.\d+\.(id|name)|units\.\d+\.(id|name|system|groupId)|sla\.\w+|rules\.\d+\.groupId|rules\.\d+\.when\.(kind|unitId|system)|escalation\.(remindBeforeWorkingDays|urgeAfterWorkingDays)|responseWorkingDays|privacy\.minCount)$/;
+const sectionOf: Record<string, string> = { campaign: 'campaign', officeEmails: 'campaign', officeWebhooks: 'campaign', groups: 'groups', units: 'units', sla: 'sla', holidays: 'calendar', workdays: 'calendar', escalation: 'escalation', responseWorkingDays: 'escalation', privacy: 'escalation', rules: 'rules' };
 
 /** The id of the element a problem at `path` ("units.0.groupId") belongs to: its field, else its section. */
 export const problemTarget = (path: string): string => {
@@ -195,3 +196,34 @@ export const Rows = (props: { f: FormApi; path: Path; what: (n: number) => strin
 };
 
 export const kindChoices = () => kindIds.map((k) => ({ value: k, label: kindName(k) }));
+
+const webhookKindNames = { wecom: 'webhookKindWecom', dingtalk: 'webhookKindDingtalk', feishu: 'webhookKindFeishu', generic: 'webhookKindGeneric' } as const;
+
+/** The group-chat robots of a group or the office (API.md v2, "Group chats"): a kind and a URL each. */
+export const WebhookRows = (props: { f: FormApi; path: Path; owner: string; heading: string }) => {
+  const label = (j: number, what: string) => `${dt('webhook', { owner: props.owner, n: j + 1 })} · ${what}`;
+  return (
+    <div class="field">
+      <p class="label">{props.heading}</p>
+      <Rows
+        f={props.f}
+        path={props.path}
+        what={(n) => dt('webhook', { owner: props.owner, n })}
+        add={dt('addWebhook')}
+        blank={() => ({ kind: 'wecom', url: '' })}
+        row={(j) => (
+          <>
+            <SelectField
+              f={props.f}
+              path={[...props.path, j, 'kind']}
+              label={label(j, dt('webhookKind'))}
+              choices={webhookKinds.map((k) => ({ value: k, label: dt(webhookKindNames[k]) }))}
+              empty={dt('chooseGroup')}
+            />
+            <TextField f={props.f} path={[...props.path, j, 'url']} label={label(j, dt('webhookUrl'))} lang="en" hint={dt('webhookUrlHint')} />
+          </>
+        )}
+      />
+    </div>
+  );
+};

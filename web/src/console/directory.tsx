@@ -11,7 +11,7 @@ import { problemText } from '../lib/messages';
 import { kindName } from '../lib/terms';
 import { Banner } from '../lib/ui';
 import type { Ctx } from './context';
-import { kindChoices, ListField, problemTarget, Rows, Section, SelectField, TextField, type Doc, type FormApi, type Path } from './directory-form';
+import { kindChoices, ListField, problemTarget, Rows, Section, SelectField, TextField, WebhookRows, type Doc, type FormApi, type Path } from './directory-form';
 import { dt, sayDirectoryMessage } from './directory-strings';
 import { t } from './strings';
 
@@ -42,6 +42,7 @@ const fieldLabels: Record<string, () => string> = {
   startsOn: () => dt('startsOn'),
   timezone: () => dt('timezone'),
   notifyEmails: () => dt('notifyEmails'),
+  webhooks: () => dt('webhooks'),
   system: () => dt('system'),
   groupId: () => dt('unitGroup'),
   kind: () => dt('whenKind'),
@@ -58,7 +59,10 @@ const describe = (doc: Doc, path: string): string => {
     case 'campaign':
       return index === 'phases' ? `${dt('campaign')} · ${dt('phase', { n: Number(rest[0]) + 1 })}${field(rest[1])}` : `${dt('campaign')}${field(index)}`;
     case 'groups':
+      if (rest[0] === 'webhooks' && rest[1] !== undefined) return `${row(dt('group', { n }), doc.groups?.[n - 1]?.name)} · ${dt('webhook', { owner: '', n: Number(rest[1]) + 1 })}`;
       return Number.isInteger(n) ? `${row(dt('group', { n }), doc.groups?.[n - 1]?.name)}${field(rest[0])}` : dt('groups');
+    case 'officeWebhooks':
+      return Number.isInteger(n) ? dt('webhook', { owner: dt('office'), n }) : dt('officeWebhooks');
     case 'units':
       return Number.isInteger(n) ? `${row(dt('unit', { n }), doc.units?.[n - 1]?.name)}${field(rest[0])}` : dt('units');
     case 'rules':
@@ -281,6 +285,7 @@ const DirectoryFields = ({ f }: { f: FormApi }) => {
           <TextField f={f} path={['campaign', 'timezone']} label={dt('timezone')} lang="en" />
           <ListField f={f} path={['officeEmails']} label={dt('officeEmails')} optional />
         </div>
+        <WebhookRows f={f} path={['officeWebhooks']} owner={dt('office')} heading={dt('officeWebhooks')} />
         <h3>{dt('phases')}</h3>
         <Rows
           f={f}
@@ -310,6 +315,7 @@ const DirectoryFields = ({ f }: { f: FormApi }) => {
               <TextField f={f} path={['groups', i, 'id']} label={`${dt('group', { n: i + 1 })} · ${dt('groupId')}`} lang="en" />
               <TextField f={f} path={['groups', i, 'name']} label={`${dt('group', { n: i + 1 })} · ${dt('groupName')}`} />
               <ListField f={f} path={['groups', i, 'notifyEmails']} label={`${dt('group', { n: i + 1 })} · ${dt('notifyEmails')}`} />
+              <WebhookRows f={f} path={['groups', i, 'webhooks']} owner={dt('group', { n: i + 1 })} heading={`${dt('group', { n: i + 1 })} · ${dt('webhooks')}`} />
             </>
           )}
         />
