@@ -92,7 +92,7 @@ export const routes: readonly RouteDef[] = [
   { method: 'POST', path: '/api/items/{id}/transition', handler: 'transition-item', auth: 'staff', access: 'write', data: { read: ['directory'], write: ['item'] } },
   { method: 'POST', path: '/api/items/{id}/extension', handler: 'request-extension', auth: 'staff', access: 'write', data: { write: ['item'] } },
   { method: 'POST', path: '/api/items/{id}/extension/decision', handler: 'decide-extension', auth: 'staff', access: 'write', data: { read: ['directory'], write: ['item'] } },
-  { method: 'GET', path: '/api/dashboard', handler: 'get-dashboard', auth: 'staff', access: 'read', data: { read: ['directory', 'counters', 'dueCount'], indexes: ['gsi8'] } },
+  { method: 'GET', path: '/api/dashboard', handler: 'get-dashboard', auth: 'staff', access: 'read', data: { read: ['directory', 'counters', 'dueCount'], indexes: ['gsi6', 'gsi8'] } },
   { method: 'GET', path: '/api/practices', handler: 'list-practices', auth: 'staff', access: 'read', data: { read: ['directory'], indexes: ['gsi7'] } },
   { method: 'GET', path: '/api/exports/items.csv', handler: 'export-items', auth: 'staff', access: 'read', data: { read: ['directory', 'item'], indexes: listAndSessionIndexes }, stream: true },
   { method: 'GET', path: '/api/exports/items.xlsx', handler: 'export-items-xlsx', auth: 'staff', access: 'read', data: { read: ['directory', 'item'], indexes: listAndSessionIndexes }, stream: true },

@@ -152,6 +152,7 @@ export interface ItemOrigin {
 
 const spotMark = 'spot';
 const urgedMark = 'urged';
+const extensionMark = 'extension';
 
 /**
  * Newest first everywhere: sort keys start with the creation time; the tracking code breaks ties.
@@ -165,12 +166,23 @@ const urgedMark = 'urged';
  * unaffected (the tracking code before it is unique), and an item from the form keeps exactly the
  * key it always had (old items read as `form`).
  */
-const listSortKey = (item: { createdAt: string; trackingCode: string; urgedAt?: string } & ItemOrigin) => {
+const listSortKey = (item: { createdAt: string; trackingCode: string; urgedAt?: string; extension?: { status: string } } & ItemOrigin) => {
   const base = `${item.createdAt}#${item.trackingCode}`;
-  const urged = item.urgedAt ? `#${urgedMark}#${item.urgedAt}` : '';
-  if (!item.sessionCode || (item.source !== 'session' && item.source !== 'meeting')) return `${base}${urged}`;
-  return `${base}#${item.source}#${item.sessionCode}${item.answeredOnSpot ? `#${spotMark}` : ''}${urged}`;
+  // Before the urged mark, which stays last (`urgedAtOfListSortKey`).
+  const marks = `${item.extension?.status === 'requested' ? `#${extensionMark}` : ''}${item.urgedAt ? `#${urgedMark}#${item.urgedAt}` : ''}`;
+  if (!item.sessionCode || (item.source !== 'session' && item.source !== 'meeting')) return `${base}${marks}`;
+  return `${base}#${item.source}#${item.sessionCode}${item.answeredOnSpot ? `#${spotMark}` : ''}${marks}`;
 };
+
+/**
+ * Whether the item waits for the office's decision on a deadline extension, as its list sort key
+ * carries it (`…#extension`, before any urged mark). Why in the key: `GET /api/items?extension=requested`
+ * filters the open items by it, and the list indexes cannot project `extension` (see above); a
+ * filter expression cannot read an index's own key, so the lists test it on the rows they read
+ * (shared/data/lists.ts). It comes and goes with the request and its decision; cursors hold only a
+ * key's rank, which never changes.
+ */
+export const extensionRequestedOfListSortKey = (sortKey: string): boolean => sortKey.split('#').slice(2).includes(extensionMark);
 
 /**
  * When the item was urged (催办), as its list sort key carries it (`…#urged#<urgedAt>`, last).
@@ -225,6 +237,7 @@ export const itemIndexKeys = (item: ItemOrigin & {
   closedAt?: string;
   updatedAt?: string;
   contact?: unknown;
+  extension?: { status: string };
 }): Partial<Record<(typeof itemIndexKeyNames)[number], string>> => {
   const sk = listSortKey(item);
   return {

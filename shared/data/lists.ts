@@ -4,7 +4,7 @@ import type { Kind } from '../schemas/directory';
 import type { Status } from '../schemas/submission';
 import type { ItemRecord } from './items';
 import { openStatuses } from '../domain/lifecycle';
-import { itemIndexKeyNames, listRankOf, originOfListSortKey, urgedAtOfListSortKey } from './keys';
+import { extensionRequestedOfListSortKey, itemIndexKeyNames, listRankOf, originOfListSortKey, urgedAtOfListSortKey } from './keys';
 
 /**
  * Item lists, newest first, from the list indexes (gsi1..gsi5, gsi7, gsi8): never a Scan.
@@ -34,6 +34,13 @@ export interface ListFilter {
   readonly q?: string;
   /** Only items urged for their current due date (a session's list; every other list of them is read from URGED). */
   readonly urged?: boolean;
+  /**
+   * Only items waiting for the office's decision on a deadline extension: tested on the rows read
+   * (their sort key's mark, shared/data/keys.ts), not by DynamoDB, which cannot filter on an
+   * index's key; the rows are read from the open items' lists, so a page reads up to its bound
+   * and may come back short with a cursor.
+   */
+  readonly extensionRequested?: boolean;
 }
 
 export type SummaryRow = Pick<
@@ -124,7 +131,8 @@ export const listItems = async (
   options: { limit: number; after?: string },
 ): Promise<ListPage> => {
   const filtering = filterExpression(filter);
-  const perSource = filtering ? Math.min(200, options.limit * 4) : options.limit + 1;
+  const keep = (row: { sortKey: string }) => !filter.extensionRequested || extensionRequestedOfListSortKey(row.sortKey);
+  const perSource = filtering || filter.extensionRequested ? Math.min(200, options.limit * 4) : options.limit + 1;
   const rows: SummaryRow[] = [];
   let position = options.after;
   for (let round = 1; round <= maxRounds; round++) {
@@ -156,7 +164,7 @@ export const listItems = async (
     const frontier = results.reduce<string | null>((max, r) => (r.lastKey !== null && (max === null || r.lastKey > max) ? r.lastKey : max), null);
     const complete = results
       .flatMap((r) => r.items)
-      .filter((row) => frontier === null || row.sortKey >= frontier)
+      .filter((row) => (frontier === null || row.sortKey >= frontier) && keep(row))
       .sort((a, b) => (a.sortKey < b.sortKey ? 1 : a.sortKey > b.sortKey ? -1 : 0));
     if (complete.length > need || (complete.length === need && frontier !== null)) {
       const taken = complete.slice(0, need);

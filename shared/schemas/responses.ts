@@ -60,6 +60,8 @@ export const dashboardView = /* @__PURE__ */ schema(() => z.object({
     name: z.string(),
     open: count,
     overdue: count,
+    /** Open items urged (催办) for their due date: what GET /api/items?urged=true lists for the row. */
+    urged: count,
     answered: count,
     closed: count,
     medianFirstReplyHours: z.nullable(z.number()),

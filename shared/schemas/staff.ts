@@ -31,6 +31,8 @@ export const listQuery = /* @__PURE__ */ schema(() => z.strictObject({
   sessionCode: z.optional(z.string().check(z.maxLength(64))),
   /** `true`: only the open items urged (催办) for their current due date. */
   urged: z.optional(z.pipe(z.enum(['true']), z.transform(() => true as const))),
+  /** `requested`: only the open items whose deadline extension waits for the office's decision. */
+  extension: z.optional(z.enum(['requested'])),
   limit: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(100)), 25),
   cursor: z.optional(z.string().check(z.maxLength(512))),
 }));

@@ -53,6 +53,22 @@ const sessionTallies = async (deps: Deps, principal: Principal, query: Dashboard
 };
 
 /**
+ * The open items urged (催办) for their due date, per queue (`-` the office's): counted from the very
+ * rows `GET /api/items?urged=true` lists for the same filters, so the figure is the list's by
+ * construction. Not a counter: the sweeper's sparse `URGED` partition of gsi6 (or, with a session,
+ * the session's items) holds exactly those items, so the read grows with the items urged and still
+ * open (the ladder's last step: few, and each leaves it once answered or re-dated), never with the
+ * table: one Query per 100 of them.
+ */
+const urgedByQueue = async (deps: Deps, principal: Principal, query: DashboardQuery): Promise<Map<string, number>> => {
+  const counts = new Map<string, number>();
+  for await (const page of allForPrincipal(deps, principal, { groupId: query.groupId, phase: query.phase, sessionCode: query.sessionCode, urged: true })) {
+    for (const row of page) counts.set(row.groupId ?? '-', (counts.get(row.groupId ?? '-') ?? 0) + 1);
+  }
+  return counts;
+};
+
+/**
  * The dashboard: totals, groups, hot-spot units, kinds and satisfaction, for the principal's scope;
  * with `sessionCode`, of that session's items only.
  */
@@ -61,9 +77,10 @@ export const dashboard = async (deps: Deps, principal: Principal, query: Dashboa
   const nowIso = now.toISOString();
   const scope = scopeFor(principal, query.groupId);
   const inScope = (groupId: string | undefined) => scope === null || (groupId !== undefined && scope.includes(groupId));
-  const [directory, { rows, pendingOverdue }] = await Promise.all([
+  const [directory, { rows, pendingOverdue }, urged] = await Promise.all([
     requireDirectory(deps),
     query.sessionCode !== undefined ? sessionTallies(deps, principal, { ...query, sessionCode: query.sessionCode }, now) : storedTallies(deps, query, nowIso, inScope),
+    urgedByQueue(deps, principal, query),
   ]);
   const visible = rows.filter((row) => inScope(row.groupId));
 
@@ -83,12 +100,13 @@ export const dashboard = async (deps: Deps, principal: Principal, query: Dashboa
   const totals: Record<string, number> = Object.fromEntries(statuses.map((s) => [s, inStatus(all, s)]));
   totals.overdue = (all[countName.overdue] ?? 0) + [...pendingOverdue.values()].reduce((sum, n) => sum + n, 0);
   totals.all = statuses.reduce((sum, s) => sum + inStatus(all, s), 0);
+  totals.urged = [...urged.values()].reduce((sum, n) => sum + n, 0);
 
   const hasItems = (counts: Record<string, number> | undefined) => statuses.some((s) => inStatus(counts, s) > 0);
   const groupRows = [
     ...directory.groups.map((g) => ({ groupId: g.id as string | null, name: g.name, key: g.id })),
     { groupId: null, name: officeName, key: '-' },
-  ].filter((g) => (scope === null ? g.key !== '-' || hasItems(byGroupId.get('-')) || pendingOverdue.has('-') : g.groupId !== null && scope.includes(g.groupId)));
+  ].filter((g) => (scope === null ? g.key !== '-' || hasItems(byGroupId.get('-')) || pendingOverdue.has('-') || urged.has('-') : g.groupId !== null && scope.includes(g.groupId)));
   const byGroup = groupRows.map(({ groupId, name, key }) => {
     const counts = byGroupId.get(key) ?? {};
     return {
@@ -96,6 +114,7 @@ export const dashboard = async (deps: Deps, principal: Principal, query: Dashboa
       name,
       open: openStatuses.reduce((sum, s) => sum + inStatus(counts, s), 0),
       overdue: overdueOf(key),
+      urged: urged.get(key) ?? 0,
       answered: inStatus(counts, 'answered'),
       closed: inStatus(counts, 'closed'),
       medianFirstReplyHours: medianFromHistogram(firstReplyHistogram(counts)),

@@ -28,7 +28,8 @@ export type ListCriteria = Omit<ListQuery, 'limit' | 'cursor'>;
  */
 export const planList = (groups: readonly string[] | null, query: ListCriteria, now: Date) => {
   let statuses = query.status as Status[] | undefined;
-  if (query.overdue) statuses = (statuses ?? [...openStatuses]).filter((s) => openStatuses.includes(s));
+  // Overdue items and waiting extension requests are open ones (a request needs an open item).
+  if (query.overdue || query.extension) statuses = (statuses ?? [...openStatuses]).filter((s) => openStatuses.includes(s));
   let sources: ListSource[];
   const sessionCode = query.sessionCode === undefined ? undefined : normalizeSessionCode(query.sessionCode);
   if (statuses && statuses.length === 0) sources = [];
@@ -52,6 +53,7 @@ export const planList = (groups: readonly string[] | null, query: ListCriteria, 
     ...(query.sessionCode !== undefined && query.urged ? { urged: true } : {}),
     ...(statuses && !byStatus ? { statuses } : {}),
     ...(query.overdue === true ? { dueBefore: now.toISOString() } : {}),
+    ...(query.extension === 'requested' ? { extensionRequested: true } : {}),
   };
   return { sources, filter };
 };

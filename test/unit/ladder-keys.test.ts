@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { itemIndexKeys, listRankOf, originOfListSortKey, urgedAtOfListSortKey } from '../../shared/data/keys';
+import { extensionRequestedOfListSortKey, itemIndexKeys, listRankOf, originOfListSortKey, urgedAtOfListSortKey } from '../../shared/data/keys';
 import { demoDirectory } from '../../shared/demo/directory';
 import { templates } from '../../shared/notify/templates';
 import { planList } from '../../shared/services/item-lists';
@@ -77,5 +77,30 @@ describe('the urging template', () => {
     expect(m.subject).toContain('催办');
     expect(m.subject).toContain(base.trackingCode);
     for (const fact of ['第一督导组', '3个工作日', '2026年12月14日', '3 working days', '14 December 2026', '学习资料迟迟未发']) expect(m.text).toContain(fact);
+  });
+});
+
+describe('the extension mark of every list key', () => {
+  it('marks a waiting request only, before the urged mark, leaving the origin, the urged mark and the rank alone', () => {
+    const requested = { status: 'requested' } as const;
+    const plain = itemIndexKeys({ ...base, status: 'assigned' }).gsi1sk!;
+    expect(extensionRequestedOfListSortKey(plain)).toBe(false);
+    for (const status of ['approved', 'declined']) expect(itemIndexKeys({ ...base, status: 'assigned', extension: { status } }).gsi1sk).toBe(plain);
+    const waiting = itemIndexKeys({ ...base, status: 'assigned', extension: requested, urgedAt }).gsi1sk!;
+    expect(waiting).toBe(`${plain}#extension#urged#${urgedAt}`);
+    expect(extensionRequestedOfListSortKey(waiting)).toBe(true);
+    expect(urgedAtOfListSortKey(waiting)).toBe(urgedAt);
+    expect(listRankOf(waiting)).toBe(listRankOf(plain));
+    const meeting = itemIndexKeys({ ...base, status: 'assigned', extension: requested, source: 'meeting', sessionCode: 'PX-AAAA-BBBB', answeredOnSpot: true }).gsi8sk!;
+    expect(originOfListSortKey(meeting)).toEqual({ source: 'meeting', sessionCode: 'PX-AAAA-BBBB', answeredOnSpot: true });
+    expect(extensionRequestedOfListSortKey(meeting)).toBe(true);
+    expect(originOfListSortKey(waiting)).toEqual({ source: 'form', answeredOnSpot: false });
+  });
+
+  it('extension=requested reads the open items’ lists and keeps the marked rows', () => {
+    const { sources, filter } = planList(null, { extension: 'requested' }, new Date());
+    expect(sources.map((s) => s.partition).sort()).toEqual(['STATUS#assigned', 'STATUS#in_progress', 'STATUS#reopened', 'STATUS#submitted']);
+    expect(filter.extensionRequested).toBe(true);
+    expect(planList(null, { extension: 'requested', status: ['answered'] }, new Date()).sources).toEqual([]);
   });
 });

@@ -8,6 +8,7 @@ import { formatDateTime } from '../lib/i18n';
 import { kindName, kinds, openStatuses, satisfactionName } from '../lib/terms';
 import { Banner } from '../lib/ui';
 import type { Ctx } from './context';
+import { lt } from './ladder-strings';
 import { t } from './strings';
 // Not Authorization: CloudFront's origin access control puts its own signature there (docs/api.md).
 import { staffTokenHeader } from '../../../shared/http/staff-token';
@@ -23,7 +24,7 @@ type Rates = { response: Rate; resolution: Rate; satisfaction: Rate };
 interface DashboardData {
   generatedAt: string;
   totals: Record<string, number>;
-  byGroup: { groupId: string | null; name: string; open: number; overdue: number; answered: number; closed: number; medianFirstReplyHours: number | null; rates: Rates }[];
+  byGroup: { groupId: string | null; name: string; open: number; overdue: number; urged: number; answered: number; closed: number; medianFirstReplyHours: number | null; rates: Rates }[];
   /** A unit below the privacy minimum has its numbers null (`suppressed`) for all but the office. */
   byUnit: { unitId: string; name: string; total: number | null; open: number | null; problems: number | null; suppressed?: true }[];
   byKind: Record<string, number>;
@@ -196,6 +197,12 @@ export const Dashboard = (props: { ctx: Ctx; query?: URLSearchParams }) => {
               <div class="n">{totals.overdue ?? 0}</div>
               <div class="l">{t('tOverdue')}</div>
             </div>
+            <div class={totals.urged ? 'tile bad' : 'tile'} data-total="urged">
+              <div class="n">{totals.urged ?? 0}</div>
+              <div class="l">
+                <a href="#/items?urged=true">{lt('tUrged')}</a>
+              </div>
+            </div>
             <div class="tile" data-total="answered">
               <div class="n">{totals.answered ?? 0}</div>
               <div class="l">{t('tAnswered')}</div>
@@ -243,6 +250,7 @@ export const Dashboard = (props: { ctx: Ctx; query?: URLSearchParams }) => {
                       <th scope="col">{t('colGroup')}</th>
                       <th scope="col" class="num">{t('colOpen')}</th>
                       <th scope="col" class="num">{t('colOverdue')}</th>
+                      <th scope="col" class="num">{lt('urged')}</th>
                       <th scope="col" class="num">{t('colAnswered')}</th>
                       <th scope="col" class="num">{t('colClosed')}</th>
                       <th scope="col" class="num">{t('colMedian')}</th>
@@ -254,6 +262,7 @@ export const Dashboard = (props: { ctx: Ctx; query?: URLSearchParams }) => {
                         <th scope="row">{g.name}</th>
                         <td class="num">{g.open}</td>
                         <td class="num">{g.overdue}</td>
+                        <td class="num">{g.urged}</td>
                         <td class="num">{g.answered}</td>
                         <td class="num">{g.closed}</td>
                         <td class="num">{medianText(g.medianFirstReplyHours)}</td>

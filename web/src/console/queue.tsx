@@ -13,7 +13,7 @@ import { t } from './strings';
 import { lt } from './ladder-strings';
 import { problemText, said, type Said } from '../lib/messages';
 
-const filterNames = ['status', 'groupId', 'unitId', 'kind', 'phase', 'sessionCode', 'overdue', 'urged', 'q'] as const;
+const filterNames = ['status', 'groupId', 'unitId', 'kind', 'phase', 'sessionCode', 'overdue', 'urged', 'extension', 'q'] as const;
 type Filters = Record<(typeof filterNames)[number], string>;
 
 const openValue = openStatuses.join(',');
@@ -82,6 +82,8 @@ export const Queue = (props: { ctx: Ctx; query: URLSearchParams }) => {
     ...(ctx.roles.office ? [{ id: 'triage', label: t('viewTriage'), query: 'status=submitted' }] : []),
     ...(ctx.roles.leader && !ctx.roles.office ? [] : [{ id: 'todo', label: t('viewTodo'), query: `status=${encodeURIComponent(openValue)}` }]),
     { id: 'overdue', label: t('overdue'), query: 'overdue=true' },
+    // The office decides extension requests: its queue of them (API.md v2, "Deadline extensions").
+    ...(ctx.roles.office ? [{ id: 'extension', label: lt('viewExtension'), query: 'extension=requested' }] : []),
     { id: 'all', label: t('viewAll'), query: 'status=' },
   ];
 
@@ -184,6 +186,15 @@ export const Queue = (props: { ctx: Ctx; query: URLSearchParams }) => {
             <label class="opt" for="f-urged">
               <input type="checkbox" id="f-urged" checked={draft.urged === 'true'} onChange={(e) => set('urged', (e.target as HTMLInputElement).checked ? 'true' : '')} />
               {lt('fUrged')}
+            </label>
+            <label class="opt" for="f-extension">
+              <input
+                type="checkbox"
+                id="f-extension"
+                checked={draft.extension === 'requested'}
+                onChange={(e) => set('extension', (e.target as HTMLInputElement).checked ? 'requested' : '')}
+              />
+              {lt('fExtension')}
             </label>
           </div>
           <div class="row">
