@@ -174,28 +174,19 @@ export const Queue = (props: { ctx: Ctx; query: URLSearchParams }) => {
             <input type="search" id="f-q" value={draft.q} maxLength={100} onInput={(e) => set('q', (e.target as HTMLInputElement).value)} />
           </div>
           <div class="field">
-            <label class="opt" for="f-overdue">
-              <input
-                type="checkbox"
-                id="f-overdue"
-                checked={draft.overdue === 'true'}
-                onChange={(e) => set('overdue', (e.target as HTMLInputElement).checked ? 'true' : '')}
-              />
-              {t('fOverdue')}
-            </label>
-            <label class="opt" for="f-urged">
-              <input type="checkbox" id="f-urged" checked={draft.urged === 'true'} onChange={(e) => set('urged', (e.target as HTMLInputElement).checked ? 'true' : '')} />
-              {lt('fUrged')}
-            </label>
-            <label class="opt" for="f-extension">
-              <input
-                type="checkbox"
-                id="f-extension"
-                checked={draft.extension === 'requested'}
-                onChange={(e) => set('extension', (e.target as HTMLInputElement).checked ? 'requested' : '')}
-              />
-              {lt('fExtension')}
-            </label>
+            {(
+              [
+                ['overdue', 'true', t('fOverdue')],
+                ['urged', 'true', lt('fUrged')],
+                ['extension', 'requested', lt('fExtension')],
+              ] as const
+            ).map(([name, on, label]) => (
+              // A filter that is on or off: the URL holds its one value, or nothing.
+              <label class="opt" for={`f-${name}`} key={name}>
+                <input type="checkbox" id={`f-${name}`} checked={draft[name] === on} onChange={(e) => set(name, (e.target as HTMLInputElement).checked ? on : '')} />
+                {label}
+              </label>
+            ))}
           </div>
           <div class="row">
             <button type="submit" class="primary">
