@@ -72,6 +72,27 @@ export const prepareEvents = async (desk: Desk, officeClaims: Record<string, str
   };
   const publishable = await publish(await submit(desk));
   const published = await perRun(runs, async () => publish(await submit(desk)));
+  // Rectification: a plan is made at a version (If-Match), so one item of its own per run; a
+  // verification needs a rectification handed over (done), once, so one per run too.
+  const plan = { unitId: 'u20', measures: '建立周五夜学制度并公示。', standard: '制度印发并执行满一个月。', deadline: '2099-12-31' };
+  const planned = async () => {
+    const item = await submit(desk);
+    await assign(item);
+    const version = (await expectStatus('item', http.get(`/api/items/${item.trackingCode}`, auth), 200)).json<{ version: number }>().version;
+    await expectStatus('plan', http.call('PUT', `/api/items/${item.trackingCode}/rectification`, { body: JSON.stringify(plan), headers: { ...auth, 'if-match': `"${version}"` } }), 200);
+    return { item, version: version + 1 };
+  };
+  const toPlan = await perRun(runs, async () => {
+    const item = await submit(desk);
+    await assign(item);
+    return item;
+  });
+  const reporting = await planned();
+  const handedOver = await perRun(runs, async () => {
+    const { item } = await planned();
+    await expectStatus('done', http.post(`/api/items/${item.trackingCode}/rectification/progress`, { note: '已整改完毕。', done: true }, auth), 201);
+    return item;
+  });
 
   const newSession = async () => (await expectStatus('session', http.post('/api/sessions', { title: '基准培训会', startsAt: new Date().toISOString() }, auth), 201)).json<{ code: string; joinKey: string }>();
   const session = await newSession();
@@ -137,6 +158,10 @@ export const prepareEvents = async (desk: Desk, officeClaims: Record<string, str
     'withdraw-answer': (run) => ({ ...byId('withdraw-answer', '/api/items/{}/publication', published.get(run)!.trackingCode), ...staff }),
     'list-public-answers': () => ({ ...at('list-public-answers', '/api/public/answers'), query: { q: '学习时间' } }),
     'similar-answers': () => ({ ...at('similar-answers', '/api/public/answers/similar'), query: { text: '学习能不能换个时间' } }),
+    'put-rectification': (run) => ({ ...byId('put-rectification', '/api/items/{}/rectification', toPlan.get(run)!.trackingCode), headers: { 'if-match': '"2"' }, body: plan, ...staff }),
+    'create-rectification-progress': () => ({ ...byId('create-rectification-progress', '/api/items/{}/rectification/progress', reporting.item.trackingCode), body: { note: '已召开专题会部署整改。' }, ...staff }),
+    'verify-rectification': (run) => ({ ...byId('verify-rectification', '/api/items/{}/rectification/verification', handedOver.get(run)!.trackingCode), body: { outcome: 'verified', note: '经核查，整改到位，同意销号。' }, ...staff }),
+    'list-rectifications': () => ({ ...at('list-rectifications', '/api/rectifications'), ...staff }),
     'get-dashboard': () => ({ ...at('get-dashboard', '/api/dashboard'), ...staff }),
     'list-practices': () => ({ ...at('list-practices', '/api/practices'), ...staff }),
     'export-items': () => ({ ...at('export-items', '/api/exports/items.csv'), ...staff }),

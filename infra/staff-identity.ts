@@ -18,6 +18,7 @@ import {
 import { Construct } from 'constructs';
 import { demoDirectory } from '../shared/demo/directory';
 import { groupSchema } from '../shared/schemas/directory';
+import { liaisonGroupName } from './liaison-groups';
 
 /** The roles of docs/api.md that are not per supervision group. */
 export const officeGroup = 'office';
@@ -25,11 +26,12 @@ export const leaderGroup = 'leader';
 /** `group:<groupId>`: a responder of that supervision group. */
 export const supervisionGroupName = (groupId: string): string => `group:${groupId}`;
 
-/** Every Cognito group of the pool, in the order they are created. */
-export const staffGroupNames = (supervisionGroupIds: readonly string[]): string[] => [
+/** Every Cognito group of the pool, in the order they are created (the unit liaisons' last). */
+export const staffGroupNames = (supervisionGroupIds: readonly string[], memberUnitIds: readonly string[] = []): string[] => [
   officeGroup,
   leaderGroup,
   ...supervisionGroupIds.map(supervisionGroupName),
+  ...memberUnitIds.map(liaisonGroupName),
 ];
 
 /** The scopes the console asks for; staff routes require `openid` (see the authorizer below). */
@@ -110,6 +112,8 @@ export function checkCognitoDomainPrefix(prefix: string): string {
 export interface StaffIdentityProps {
   /** One Cognito group `group:<id>` per supervision group. */
   readonly supervisionGroupIds: readonly string[];
+  /** One Cognito group `unit:<id>` per member unit (its liaisons). */
+  readonly memberUnitIds?: readonly string[];
   /** Where the console lives: the OAuth callback and sign-out URL. */
   readonly consoleUrl: string;
   /** The Cognito domain prefix of the managed login; none: no domain (nobody can sign in yet). */
@@ -180,7 +184,7 @@ export class StaffIdentity extends Construct {
       },
     );
 
-    this.groupNames = staffGroupNames(props.supervisionGroupIds);
+    this.groupNames = staffGroupNames(props.supervisionGroupIds, props.memberUnitIds);
     const descriptions: Record<string, string> = {
       [officeGroup]: 'Campaign office: sees and does everything',
       [leaderGroup]: 'Leadership: read-only items, dashboard and practices',
@@ -190,7 +194,9 @@ export class StaffIdentity extends Construct {
         groupName,
         description:
           descriptions[groupName] ??
-          `Responders of supervision group ${groupName.slice('group:'.length)}: its items only`,
+          (groupName.startsWith('unit:')
+            ? `Liaisons of member unit ${groupName.slice('unit:'.length)}: its rectifications only`
+            : `Responders of supervision group ${groupName.slice('group:'.length)}: its items only`),
       });
     }
 

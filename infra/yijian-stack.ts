@@ -45,6 +45,7 @@ import { YijianFunction } from './yijian-function';
 import { bindTable } from './bind-table';
 import { functionId } from './construct-ids';
 import { boundTableOf, createTable } from './yijian-table';
+import { checkMemberUnitIds, memberUnitIdsFrom } from './liaison-groups';
 
 // What test/infra checks the template against, where it has always imported it from.
 export { accessLogFields, defaultThrottle } from './http-api';
@@ -57,6 +58,11 @@ export interface YijianStackProps extends StackProps {
    * @default context `supervisionGroups` (comma list), else the groups of shared/demo/directory.ts
    */
   readonly supervisionGroupIds?: readonly string[];
+  /**
+   * One Cognito group `unit:<id>` per member unit: its liaisons (API.md v2 "Roles, added").
+   * @default context `memberUnits` (comma list), else the units of shared/demo/directory.ts
+   */
+  readonly memberUnitIds?: readonly string[];
   /**
    * The console's URL (OAuth callback and sign-out URL of the app client). Not derived from the
    * distribution: the export function's environment names the app client, the client would name
@@ -149,6 +155,7 @@ export class YijianStack extends Stack {
         props.supervisionGroupIds === undefined
           ? supervisionGroupIdsFrom(this)
           : checkSupervisionGroupIds(props.supervisionGroupIds),
+      memberUnitIds: props.memberUnitIds === undefined ? memberUnitIdsFrom(this) : checkMemberUnitIds(props.memberUnitIds),
       consoleUrl: props.consoleUrl === undefined ? consoleUrlFrom(this) : checkConsoleUrl(props.consoleUrl),
       domainPrefix:
         props.cognitoDomainPrefix === undefined

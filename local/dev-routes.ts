@@ -10,7 +10,7 @@ import type { Outbox } from './outbox';
 const tokenRequest = schema(() => z.strictObject({
   sub: z.string().check(z.minLength(1), z.maxLength(128)),
   name: text(1, 60),
-  groups: z.array(z.string().check(z.regex(/^(office|leader|group:[A-Za-z0-9_-]{1,64})$/, 'Must be office, leader or group:<groupId>.'))).check(z.maxLength(20)),
+  groups: z.array(z.string().check(z.regex(/^(office|leader|group:[A-Za-z0-9_-]{1,64}|unit:[A-Za-z0-9_-]{1,64})$/, 'Must be office, leader, group:<groupId> or unit:<unitId>.'))).check(z.maxLength(20)),
 }));
 
 export const devRoutes = (issuer: DevIssuer, outbox: Outbox, sweep: () => Promise<unknown>): LocalRoute[] => [

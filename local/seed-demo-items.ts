@@ -21,7 +21,7 @@ const seeder = { address: '' };
 
 const demoResolved: Record<Satisfaction, Resolved> = { satisfied: 'yes', basically: 'partly', unsatisfied: 'no' };
 
-const office: Principal = { sub: 'demo-office', name: '办公室', office: true, leader: false, groups: [] };
+const office: Principal = { sub: 'demo-office', name: '办公室', office: true, leader: false, groups: [], units: [] };
 /** The group's demo user, as the console's sign-in picker names it (web/src/console/auth.ts). */
 const responder = (groupId: string): Principal => ({
   sub: `demo-${groupId}`,
@@ -29,6 +29,7 @@ const responder = (groupId: string): Principal => ({
   office: false,
   leader: false,
   groups: [groupId],
+  units: [],
 });
 
 const playStep = async (deps: StorageDeps, step: DemoStep, code: string, accessKey: string, codeByTitle: ReadonlyMap<string, string>) => {

@@ -92,6 +92,11 @@ export const routes: readonly RouteDef[] = [
   { method: 'POST', path: '/api/items/{id}/transition', handler: 'transition-item', auth: 'staff', access: 'write', data: { read: ['directory'], write: ['item'] } },
   { method: 'POST', path: '/api/items/{id}/extension', handler: 'request-extension', auth: 'staff', access: 'write', data: { write: ['item'] } },
   { method: 'POST', path: '/api/items/{id}/extension/decision', handler: 'decide-extension', auth: 'staff', access: 'write', data: { read: ['directory'], write: ['item'] } },
+  { method: 'PUT', path: '/api/items/{id}/rectification', handler: 'put-rectification', auth: 'staff', access: 'write', data: { read: ['directory'], write: ['item'] } },
+  { method: 'POST', path: '/api/items/{id}/rectification/progress', handler: 'create-rectification-progress', auth: 'staff', access: 'write', data: { write: ['item'] } },
+  { method: 'POST', path: '/api/items/{id}/rectification/verification', handler: 'verify-rectification', auth: 'staff', access: 'write', data: { write: ['item'] } },
+  // The ledger rows live in the list indexes' RECT… partitions (shared/data/keys.ts `rectificationRow`).
+  { method: 'GET', path: '/api/rectifications', handler: 'list-rectifications', auth: 'staff', access: 'read', data: { indexes: listIndexes } },
   { method: 'GET', path: '/api/dashboard', handler: 'get-dashboard', auth: 'staff', access: 'read', data: { read: ['directory', 'counters', 'dueCount'], indexes: ['gsi6', 'gsi8'] } },
   { method: 'GET', path: '/api/practices', handler: 'list-practices', auth: 'staff', access: 'read', data: { read: ['directory'], indexes: ['gsi7'] } },
   { method: 'GET', path: '/api/exports/items.csv', handler: 'export-items', auth: 'staff', access: 'read', data: { read: ['directory', 'item'], indexes: listAndSessionIndexes }, stream: true },

@@ -1,4 +1,4 @@
-import { answeredPartition, duePartition, keptContactPartition, urgePartition } from './keys';
+import { answeredPartition, duePartition, keptContactPartition, rectificationDuePartition, urgePartition } from './keys';
 import type { DbDeps } from '../deps';
 import { queryAll } from './db';
 
@@ -10,6 +10,8 @@ import { queryAll } from './db';
  *   `URGED`    open items urged for their due date, newest first (`GET /api/items?urged=true`)
  *   `ANSWERED` answered items, by the time of the latest answer
  *   `CONTACT`  ended items (closed, rejected, merged) that still hold contact details, by when they ended
+ *   `RECTDUE`  rectifications the unit owes work on, not yet reminded of their deadline, by deadline
+ *              (ledger rows, shared/data/keys.ts `rectificationRow`)
  */
 const queryRange = async ({ db }: DbDeps, partition: string, from: string | undefined, before: string): Promise<string[]> =>
   (
@@ -48,3 +50,6 @@ export const answeredBeforeCodes = (deps: DbDeps, before: string) => queryRange(
 
 /** Ended items that ended before `before` and still hold the submitter's contact details. */
 export const contactKeptBeforeCodes = (deps: DbDeps, before: string) => queryRange(deps, keptContactPartition, undefined, before);
+
+/** Rectifications not yet reminded whose deadline (a local date) is between `from` and `until`, inclusive. */
+export const rectificationsDueBetween = (deps: DbDeps, from: string, until: string) => queryRange(deps, rectificationDuePartition, from, `${until}~`);

@@ -5,7 +5,8 @@ import type { Kind } from '../schemas/directory';
 import type { Resolved, Satisfaction, Status } from '../schemas/submission';
 import type { DbDeps, Deps } from '../deps';
 import { queryAll } from './db';
-import { eventSk, idempotencyKey, type ItemSource, isEventRecord, itemIndexKeyNames, itemIndexKeys, itemPk, itemSk } from './keys';
+import { eventSk, idempotencyKey, type ItemSource, isEventRecord, itemIndexKeyNames, itemIndexKeys, itemPk, itemSk, rectificationRow, rectificationSk } from './keys';
+import type { RectificationStatus } from '../domain/rectification';
 import { IdempotencyKeyTakenError, ItemExistsError, StaleItemError } from './errors';
 import { noAdmission, type Admission, type CancellationReason } from './room';
 import { sessionOpenCheck } from './sessions';
@@ -88,6 +89,8 @@ export interface ItemRecord {
   publication?: ItemPublication;
   /** The files the submitter attached to the submission. */
   attachments?: AttachmentRecord[];
+  /** The unit's fix (整改, API.md v2 "Rectification"); its progress reports are events (`progress`). */
+  rectification?: ItemRectification;
 }
 
 export interface ItemPublication {
@@ -98,6 +101,25 @@ export interface ItemPublication {
   answer: string;
   publishedAt: string;
   publishedBy: { sub?: string; name: string };
+}
+
+export interface ItemRectification {
+  status: RectificationStatus;
+  unitId: string;
+  measures: string;
+  standard: string;
+  /** The last day, `YYYY-MM-DD` in the directory's time zone. */
+  deadline: string;
+  /** The instant the deadline passes (shared/domain/rectification.ts `rectificationDueAt`). */
+  dueAt: string;
+  /** When the current plan was recorded (or replaced): the liaison is told once per plan. */
+  plannedAt: string;
+  plannedBy: { sub?: string; name: string };
+  updatedAt: string;
+  /** The deadline the unit was reminded of, a working day ahead (set by the sweeper, once). */
+  remindedFor?: string;
+  /** The latest verification: `verified` signs it off, `returned` sends it back. */
+  verification?: { by: { sub?: string; name: string }; at: string; outcome: 'verified' | 'returned'; note: string };
 }
 
 export interface ItemExtension {
@@ -125,6 +147,8 @@ export interface EventRecord {
   note?: string;
   reply?: { id: string; body: string; visibility: 'public' | 'internal'; groupId?: string; attachments?: AttachmentRecord[] };
   followUp?: { body: string; attachments?: AttachmentRecord[] };
+  /** A rectification progress report (the note, whether the unit says it is done, its files). */
+  progress?: { note: string; done: boolean; attachments?: AttachmentRecord[] };
 }
 
 export interface SealedAnswer {
@@ -290,13 +314,27 @@ export interface ItemChange {
 }
 
 /**
+ * The item's ledger row follows its state (shared/data/keys.ts `rectificationRow`): put when it is
+ * new or differs, deleted when the rectification is gone, nothing when it is the same (most changes).
+ */
+const ledgerWrites = (tableName: string, pk: string, before: ItemRecord, after: ItemRecord) => {
+  const old = rectificationRow(before);
+  const row = rectificationRow(after);
+  if (JSON.stringify(old) === JSON.stringify(row)) return [];
+  if (!row) return [{ Delete: { TableName: tableName, Key: { pk, sk: rectificationSk } } }];
+  return [{ Put: { TableName: tableName, Item: { pk, sk: rectificationSk, ...row } } }];
+};
+
+/**
  * Applies one change: the item is updated only if it is still at `expectedVersion`, its version
  * is bumped and the event for the new version is written, all in one transaction (with the
  * room's entries of a public write, shared/data/room.ts). The dashboard's counters follow from the change stream.
  * Throws StaleItemError when someone else changed the item first (nothing is written then).
  * `retry`: the app's policy for a transaction cancelled for a conflict (transactionConflict, or
  * `once` when the caller retries: shared/data/change-item.ts).
- * Cost: one transaction of two writes (2x WCU each): ~4 WCU for items under 1 KB, more for larger.
+ * Cost: one transaction of two writes (2x WCU each): ~4 WCU for items under 1 KB, more for larger;
+ * a change that alters the item's ledger row (a rectification action, a reassignment of a rectified
+ * item) writes that row too: a third write, ~2 WCU plus its index entries.
  */
 export const commitChange = async (
   deps: ItemDeps,
@@ -328,6 +366,7 @@ export const commitChange = async (
   const after = itemIndexKeys(next);
   for (const key of itemIndexKeyNames) if (before[key] !== after[key]) assign(key, after[key]);
   const pk = itemPk(current.trackingCode);
+  const ledger = ledgerWrites(db.tableName, pk, current, next);
   try {
     await transactWrite(deps, [
       {
@@ -347,13 +386,14 @@ export const commitChange = async (
           ConditionExpression: 'attribute_not_exists(pk)',
         },
       },
+      ...ledger,
       ...admission.entries,
       ...(change.alongside?.entries ?? []),
     ], options.retry);
   } catch (error) {
     const reasons = cancellationReasons(error);
-    const own = 2 + admission.entries.length;
-    const refusal = reasons && (admission.refusal(reasons.slice(2, own)) ?? change.alongside?.refusal(reasons.slice(own)) ?? null);
+    const own = 2 + ledger.length + admission.entries.length;
+    const refusal = reasons && (admission.refusal(reasons.slice(2 + ledger.length, own)) ?? change.alongside?.refusal(reasons.slice(own)) ?? null);
     if (refusal) throw refusal;
     if (reasons?.[0]?.Code === 'ConditionalCheckFailed' || reasons?.[1]?.Code === 'ConditionalCheckFailed') throw new StaleItemError();
     throw error;

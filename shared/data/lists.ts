@@ -48,7 +48,10 @@ export type SummaryRow = Pick<
   'trackingCode' | 'kind' | 'title' | 'status' | 'unitId' | 'groupId' | 'phase' | 'createdAt' | 'dueAt' | 'recommended' | 'version' | 'firstReplyAt' | 'closedAt' | 'satisfaction' | 'overdueNotifiedFor'
 > &
   Required<Pick<ItemRecord, 'source' | 'answeredOnSpot'>> &
-  Pick<ItemRecord, 'sessionCode' | 'urgedAt'> & { body?: string };
+  Pick<ItemRecord, 'sessionCode' | 'urgedAt'> & { body?: string; remindedFor?: string; sortKey?: string };
+
+/** Newest first (the item lists, by creation) or earliest first (the ledger, by deadline). */
+export type ListOrder = 'newest' | 'earliest';
 
 export interface ListPage {
   readonly rows: SummaryRow[];
@@ -128,12 +131,14 @@ export const listItems = async (
   { db }: DbDeps,
   sources: readonly ListSource[],
   filter: ListFilter,
-  options: { limit: number; after?: string },
+  options: { limit: number; after?: string; order?: ListOrder; withSortKey?: boolean },
 ): Promise<ListPage> => {
   const filtering = filterExpression(filter);
   const keep = (row: { sortKey: string }) => !filter.extensionRequested || extensionRequestedOfListSortKey(row.sortKey);
+  const earliest = options.order === 'earliest';
   const perSource = filtering || filter.extensionRequested ? Math.min(200, options.limit * 4) : options.limit + 1;
   const rows: SummaryRow[] = [];
+  const output = ({ sortKey, ...row }: SummaryRow & { sortKey: string }): SummaryRow => (options.withSortKey ? { ...row, sortKey } : row);
   let position = options.after;
   for (let round = 1; round <= maxRounds; round++) {
     const need = options.limit - rows.length;
@@ -143,15 +148,16 @@ export const listItems = async (
           new QueryCommand({
             TableName: db.tableName,
             IndexName: source.index,
-            KeyConditionExpression: position ? '#pk = :pk AND #sk < :position' : '#pk = :pk',
+            KeyConditionExpression: position ? `#pk = :pk AND #sk ${earliest ? '>' : '<'} :position` : '#pk = :pk',
             ExpressionAttributeNames: {
               '#pk': `${source.index}pk`,
               ...(position ? { '#sk': `${source.index}sk` } : {}),
               ...(filtering?.names ?? {}),
             },
-            ExpressionAttributeValues: { ':pk': source.partition, ...(position ? { ':position': position } : {}), ...(filtering?.values ?? {}) },
+            // Earliest first: past every key of the rank's row, whatever rides after its rank.
+            ExpressionAttributeValues: { ':pk': source.partition, ...(position ? { ':position': earliest ? `${position}#~` : position } : {}), ...(filtering?.values ?? {}) },
             ...(filtering ? { FilterExpression: filtering.expression } : {}),
-            ScanIndexForward: false,
+            ScanIndexForward: earliest,
             Limit: perSource,
           }),
         );
@@ -160,18 +166,20 @@ export const listItems = async (
         return { items: (page.Items ?? []).map((raw) => stripIndexKeys(raw, source.index)), lastKey };
       }),
     );
-    // Everything at or above the highest place a source stopped at has been seen by every source.
-    const frontier = results.reduce<string | null>((max, r) => (r.lastKey !== null && (max === null || r.lastKey > max) ? r.lastKey : max), null);
+    // Everything at or above the highest place a source stopped at has been seen by every source
+    // (earliest first: at or below the lowest).
+    const frontier = results.reduce<string | null>((edge, r) => (r.lastKey !== null && (edge === null || (earliest ? r.lastKey < edge : r.lastKey > edge)) ? r.lastKey : edge), null);
+    const sign = earliest ? -1 : 1;
     const complete = results
       .flatMap((r) => r.items)
-      .filter((row) => (frontier === null || row.sortKey >= frontier) && keep(row))
-      .sort((a, b) => (a.sortKey < b.sortKey ? 1 : a.sortKey > b.sortKey ? -1 : 0));
+      .filter((row) => (frontier === null || (earliest ? listRankOf(row.sortKey) <= frontier : row.sortKey >= frontier)) && keep(row))
+      .sort((a, b) => sign * (a.sortKey < b.sortKey ? 1 : a.sortKey > b.sortKey ? -1 : 0));
     if (complete.length > need || (complete.length === need && frontier !== null)) {
       const taken = complete.slice(0, need);
-      rows.push(...taken.map(({ sortKey: _sk, ...row }) => row));
+      rows.push(...taken.map(output));
       return { rows, next: listRankOf(taken[taken.length - 1].sortKey) };
     }
-    rows.push(...complete.map(({ sortKey: _sk, ...row }) => row));
+    rows.push(...complete.map(output));
     if (frontier === null) return { rows };
     position = frontier;
   }

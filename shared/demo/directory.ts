@@ -5,7 +5,8 @@
  */
 import type { Directory, Unit } from '../schemas/directory';
 
-const u = (id: string, name: string, system: string, groupId: string): Unit => ({ id, name, system, groupId });
+/** Each unit has a liaison (整改联络员) mailbox: told of its rectifications (API.md v2). */
+const u = (id: string, name: string, system: string, groupId: string): Unit => ({ id, name, system, groupId, liaisonEmails: [`liaison-${id}@yijian.example`] });
 
 const GOV = '党政机关';
 const SUBDISTRICT = '街道';

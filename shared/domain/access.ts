@@ -1,7 +1,8 @@
 /**
  * Who may do what: the roles of API.md, as pure functions. Roles come from the token's
  * `cognito:groups`: `office` (everything), `leader` (read-only), `group:<groupId>` (a responder of
- * that supervision group: only the items routed to it).
+ * that supervision group: only the items routed to it), `unit:<unitId>` (the liaison of a member
+ * unit: only the rectifications naming that unit, API.md v2 "Roles, added").
  */
 export interface Principal {
   readonly sub: string;
@@ -10,9 +11,17 @@ export interface Principal {
   readonly leader: boolean;
   /** Supervision groups the user responds for. */
   readonly groups: readonly string[];
+  /** Member units the user is the liaison of (`unit:<unitId>`). */
+  readonly units: readonly string[];
 }
 
-export const isStaff = (p: Principal): boolean => p.office || p.leader || p.groups.length > 0;
+export const isStaff = (p: Principal): boolean => p.office || p.leader || p.groups.length > 0 || p.units.length > 0;
+
+/**
+ * A liaison and nothing else: such a user may call only the routes that say so (their unit's
+ * rectifications, shared/http/principal.ts); every other staff route answers 403.
+ */
+export const isLiaisonOnly = (p: Principal): boolean => !p.office && !p.leader && p.groups.length === 0 && p.units.length > 0;
 
 /** Sees everything (office and leaders). */
 export const seesAll = (p: Principal): boolean => p.office || p.leader;
@@ -39,12 +48,14 @@ export const canExport = (p: Principal): boolean => p.office || p.leader;
 export const canAdminister = (p: Principal): boolean => p.office;
 
 const groupPrefix = 'group:';
+const unitPrefix = 'unit:';
+const idsAfter = (names: readonly string[], prefix: string) => [...new Set(names.filter((n) => n.startsWith(prefix) && n.length > prefix.length).map((n) => n.slice(prefix.length)))];
 
 /**
  * Reads the roles from the `cognito:groups` claim, in any of the forms it arrives in: a JSON
  * array (a verified token), or API Gateway's string form `[office group:g1]`.
  */
-export const rolesFromGroupsClaim = (claim: unknown): { office: boolean; leader: boolean; groups: string[] } => {
+export const rolesFromGroupsClaim = (claim: unknown): { office: boolean; leader: boolean; groups: string[]; units: string[] } => {
   let names: string[] = [];
   if (Array.isArray(claim)) names = claim.map(String);
   else if (typeof claim === 'string') {
@@ -62,7 +73,8 @@ export const rolesFromGroupsClaim = (claim: unknown): { office: boolean; leader:
   return {
     office: names.includes('office'),
     leader: names.includes('leader'),
-    groups: [...new Set(names.filter((n) => n.startsWith(groupPrefix) && n.length > groupPrefix.length).map((n) => n.slice(groupPrefix.length)))],
+    groups: idsAfter(names, groupPrefix),
+    units: idsAfter(names, unitPrefix),
   };
 };
 
@@ -75,3 +87,23 @@ export const canSeeSession = (p: Principal, session: { groupId?: string }): bool
 
 export const canEditSession = (p: Principal, session: { groupId?: string }): boolean =>
   p.office || (session.groupId !== undefined && p.groups.includes(session.groupId));
+
+/**
+ * Rectification (API.md v2): the plan and the verification are the item's group's or the
+ * office's; progress also the liaison of the unit the plan names. A liaison sees an item only
+ * through its rectification, and only when that names their unit.
+ */
+export const isLiaisonFor = (p: Principal, item: { rectification?: { unitId: string } }): boolean =>
+  item.rectification !== undefined && p.units.includes(item.rectification.unitId);
+
+export const canSeeRectification = (p: Principal, item: { groupId?: string; rectification?: { unitId: string } }): boolean =>
+  canReadItem(p, item) || isLiaisonFor(p, item);
+
+export const canPlanRectification = (p: Principal, item: { groupId?: string }): boolean =>
+  p.office || (item.groupId !== undefined && p.groups.includes(item.groupId));
+
+export const canReportProgress = (p: Principal, item: { groupId?: string; rectification?: { unitId: string } }): boolean =>
+  canPlanRectification(p, item) || isLiaisonFor(p, item);
+
+/** Verification: the item's group or the office, never a liaison (403). */
+export const canVerifyRectification = canPlanRectification;

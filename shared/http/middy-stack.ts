@@ -75,6 +75,8 @@ export interface HttpHandlerOptions<BS extends Schema | undefined, QS extends Sc
   /** 'staff': the request must carry verified staff claims (401/403 otherwise). */
 
   readonly auth?: 'public' | 'staff';
+  /** A staff route that unit liaisons may call too (their unit's rectifications); others refuse them (403). */
+  readonly liaisons?: boolean;
   /** Stream the response (Lambda response streaming); the body may then be a Readable. */
   readonly stream?: boolean;
   /**
@@ -144,7 +146,7 @@ const parseRequest = (
     delete headers[originVerifyHeader];
     delete headers[viewerIpHeader];
     // As behind API Gateway's authorizer: who is asking is settled before what is asked.
-    const principal = options.auth === 'staff' ? principalFrom(event) : undefined;
+    const principal = options.auth === 'staff' ? principalFrom(event, { liaisons: options.liaisons }) : undefined;
     const body = options.body ? validate(options.body, readJsonBody(event, headers, options.maxBodyBytes ?? maxBodyBytes), []) : undefined;
     const query = options.query ? validate(options.query, event.queryStringParameters ?? {}, ['query']) : undefined;
     const params = options.params ? validate(options.params, event.pathParameters ?? {}, ['path']) : undefined;

@@ -27,6 +27,12 @@ export const groupRecipient = (directory: Directory, groupId: string | undefined
   return { emails: group?.notifyEmails ?? [], webhooks: group?.webhooks ?? [] };
 };
 
+/** A member unit's liaisons (API.md v2 "Rectification"): their addresses and the unit's robots. */
+export const unitRecipient = (directory: Directory, unitId: string): Recipient => {
+  const unit = directory.units.find((u) => u.id === unitId);
+  return { emails: unit?.liaisonEmails ?? [], webhooks: unit?.webhooks ?? [] };
+};
+
 export const officeRecipient = (directory: Directory): Recipient => ({ emails: directory.officeEmails ?? [], webhooks: directory.officeWebhooks ?? [] });
 
 /** People reached by e-mail only (a submitter, the leaders). */

@@ -126,6 +126,10 @@ export const unitSchema = /* @__PURE__ */ schema(() => z.strictObject({
   system: nameSchema(40),
   /** The supervision group that covers the unit. */
   groupId: idSchema,
+  /** The unit's liaisons (整改联络员): told of a rectification plan, a return and an approaching deadline (API.md v2). */
+  liaisonEmails: z.optional(z.array(z.email('an e-mail address')).check(z.maxLength(20))),
+  /** The unit's group-chat robots: they get what `liaisonEmails` get (as a group's, ./webhook.ts). */
+  webhooks: z.optional(webhooksSchema),
 }));
 
 export const slaSchema = /* @__PURE__ */ schema(() => z.strictObject({
@@ -200,6 +204,7 @@ const checkDocument = (doc: unknown, report: (path: Path, message: string) => vo
   const units = asArray(doc.units);
   groups.forEach((group, i) => checkWebhooks(isRecord(group) ? group.webhooks : undefined, ['groups', i, 'webhooks'], report));
   checkWebhooks(doc.officeWebhooks, ['officeWebhooks'], report);
+  units.forEach((unit, i) => checkWebhooks(isRecord(unit) ? unit.webhooks : undefined, ['units', i, 'webhooks'], report));
   const groupIds = uniqueIds(groups, ['groups'], 'group');
   const unitIds = uniqueIds(units, ['units'], 'unit');
 

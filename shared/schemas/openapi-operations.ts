@@ -25,6 +25,7 @@ import {
   sessionView,
   updateSessionBody,
 } from './session';
+import { ledgerList, ledgerQuery, rectificationPlanBody, rectificationProgressBody, rectificationVerificationBody } from './rectification';
 import { assignBody, dashboardQuery, exportQuery, extensionBody, extensionDecisionBody, itemIdParams, itemList, itemView, keptNoticeParams, listQuery, replyBody, transitionBody } from './staff';
 import {
   createSubmissionBody,
@@ -156,6 +157,38 @@ export const operationSpecs: Readonly<Record<string, OperationSpec>> = {
     summary: 'Items, newest first, paged',
     query: listQuery,
     success: { status: 200, description: 'A page of items; `nextCursor` fetches the next.', schema: itemList },
+  },
+  'put-rectification': {
+    summary: 'Record or replace the rectification plan (office, or the item\'s group)',
+    description: 'Creates the plan, or replaces it while it is `planned` or `returned`; the unit\'s liaisons are told.',
+    params: itemIdParams,
+    body: rectificationPlanBody,
+    headers: ['ifMatchRequired'],
+    success: { status: 200, description: 'The item with its `rectification`.', schema: itemView, etag: true, links: itemLinks },
+    errors: { 404: unknownItem, 409: 'The rectification is past `returned`/`planned`, or the item is rejected or merged.', 412: 'If-Match names a version that is no longer current; nothing changed.' },
+  },
+  'create-rectification-progress': {
+    summary: 'Report rectification progress (the unit\'s liaison, the item\'s group, office)',
+    description: 'The first report moves `planned` to `in_progress`; `done: true` moves it to `submitted` (waiting for verification).',
+    params: itemIdParams,
+    body: rectificationProgressBody,
+    headers: ['ifMatch'],
+    success: { status: 201, description: 'The item (a liaison: its rectification view).', schema: itemView, etag: true, links: itemLinks },
+    errors: { 404: unknownItem, 409: 'No plan yet, or the rectification is submitted or verified.', 412: 'If-Match names a version that is no longer current; nothing changed.' },
+  },
+  'verify-rectification': {
+    summary: 'Verify (销号) or return a submitted rectification (the item\'s group or office)',
+    params: itemIdParams,
+    body: rectificationVerificationBody,
+    headers: ['ifMatch'],
+    success: { status: 200, description: 'The item after the verification.', schema: itemView, etag: true, links: itemLinks },
+    errors: { 404: unknownItem, 409: 'The rectification is not `submitted`.', 412: 'If-Match names a version that is no longer current; nothing changed.' },
+  },
+  'list-rectifications': {
+    summary: 'The rectification ledger (整改台账), earliest deadline first, paged',
+    description: 'Office and leaders: every rectification; a responder: their groups\' items; a unit liaison: their unit\'s.',
+    query: ledgerQuery,
+    success: { status: 200, description: 'A page of ledger rows; `nextCursor` fetches the next.', schema: ledgerList },
   },
   'get-item': {
     summary: 'One item',

@@ -5,6 +5,7 @@ import { resolvedSchema, satisfactionSchema, statusSchema } from './submission';
 import { attachmentIdsSchema, attachmentView, maxAttachments } from './attachment';
 import { idSchema, isoInstant, text } from './text';
 import { publicationView } from './answers';
+import { rectificationView } from './rectification';
 
 export const itemIdParams = /* @__PURE__ */ schema(() => z.strictObject({ id: z.string().check(z.maxLength(64)) }));
 
@@ -143,6 +144,8 @@ export const itemView = /* @__PURE__ */ schema(() => z.extend(itemSummary, {
   })),
   /** The office's rewrite as published for everyone (答复公开), while it is. */
   publication: z.optional(publicationView),
+  /** The unit's fix (整改): the plan, progress, verification (API.md v2 "Rectification"). */
+  rectification: z.optional(rectificationView),
 }));
 export type ItemView = z.infer<typeof itemView>;
 

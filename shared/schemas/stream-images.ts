@@ -47,6 +47,17 @@ export const notifiedItemImage = /* @__PURE__ */ schema(() => z.looseObject({
   /** A deadline extension: the office hears of a request, the group of the decision. */
   extension: z.optional(z.looseObject({ status: z.enum(['requested', 'approved', 'declined']), workingDays: z.number(), reason: z.string(), requestedAt: z.string() })),
   urgedFor: optionalString(),
+  /** A rectification: its unit's liaisons hear of a plan, a return, an approaching deadline. */
+  rectification: z.optional(z.looseObject({
+    status: z.string(),
+    unitId: z.string(),
+    measures: z.string(),
+    standard: z.string(),
+    deadline: z.string(),
+    plannedAt: z.string(),
+    remindedFor: optionalString(),
+    verification: z.optional(z.looseObject({ note: z.string() })),
+  })),
 }));
 
 /** An item's event as the notify worker reads it (a public reply is e-mailed). */

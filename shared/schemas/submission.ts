@@ -3,6 +3,7 @@ import { schema } from './schema';
 import { kindSchema } from './directory';
 import { attachmentIdsSchema, attachmentView, maxAttachments } from './attachment';
 import { idSchema, isoInstant, text } from './text';
+import { publicRectificationView } from './rectification';
 
 export const statusSchema = /* @__PURE__ */ schema(() => z.enum(['submitted', 'assigned', 'in_progress', 'answered', 'closed', 'reopened', 'rejected', 'merged']));
 export type Status = z.infer<typeof statusSchema>;
@@ -115,6 +116,8 @@ export const publicSubmissionView = /* @__PURE__ */ schema(() => z.object({
   mergedInto: z.optional(z.object({ trackingCode: z.string(), status: statusSchema, replies: z.array(publicReply), canRate: z.boolean() })),
   /** An approved deadline extension: `dueAt` above is already the new date; this says by how much and why. */
   extension: z.optional(z.object({ workingDays: z.number().check(z.int()), reason: z.string(), previousDueAt: isoInstant, approvedAt: isoInstant })),
+  /** The unit's rectification of the problem: its status, and once verified the sign-off note. */
+  rectification: z.optional(publicRectificationView),
 }));
 export type PublicSubmissionView = z.infer<typeof publicSubmissionView>;
 

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { changeItem, type ChangedItem } from '../data/change-item';
 import type { Deps } from '../deps';
 import { getItem, getItemWithEvents, type EventRecord, type ItemChange, type ItemRecord } from '../data/items';
-import { canAct, canReadItem, type Principal, type StaffAction } from '../domain/access';
+import { canAct, canReadItem, canSeeRectification, type Principal, type StaffAction } from '../domain/access';
 import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from '../domain/errors';
 import { maxReplies, nextStatus, type Action } from '../domain/lifecycle';
 import { firstResponse } from '../domain/rates';
@@ -15,6 +15,7 @@ import type { Admission } from '../data/room';
 import type { StorageDeps } from '../storage/client';
 import { attachTo, prepareAttachments } from './attach';
 import { toAttachmentViews } from './attachment-views';
+import { viewFor } from './rectification';
 
 /** What staff do to one item: read it, assign, reply or note, and the other transitions. */
 
@@ -24,8 +25,9 @@ const noSuchItem = () => new NotFoundError('No such item.');
 export const viewItem = async (deps: Deps, principal: Principal, id: string) => {
   const code = normalizeTrackingCode(id);
   const found = code ? await getItemWithEvents(deps, code) : null;
-  if (!found || !canReadItem(principal, found.item)) throw noSuchItem();
-  return toItemView(principal, found.item, found.events, deps.clock.now());
+  // A liaison sees an item only through the rectification that names their unit.
+  if (!found || !canSeeRectification(principal, found.item)) throw noSuchItem();
+  return viewFor(principal, found.item, found.events, deps.clock.now());
 };
 
 export const staffActor = (principal: Principal) => ({ type: 'staff' as const, sub: principal.sub, name: principal.name });

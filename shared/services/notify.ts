@@ -14,6 +14,7 @@ import { escalationOf, type Directory } from '../schemas/directory';
 import { deliveries, groupRecipient, mailbox, officeRecipient, together, type PlannedMessage, type Recipient } from '../notify/recipients';
 import { parseImage, readStreamImage } from './stream-records';
 import { groupName } from './directory';
+import { planRectificationNotices } from './rectification-notices';
 import type { DbDeps, Deps, MailDeps } from '../deps';
 
 /**
@@ -28,6 +29,8 @@ import type { DbDeps, Deps, MailDeps } from '../deps';
  *   extension requested       -> the office; extension decided -> the group
  *   item urged (sweeper)       -> the group and the leaders (escalation.leaderEmails)
  *   public reply event         -> the submitter's contact.email, if one was given
+ *   rectification planned (or replaced), returned, its deadline approaching (sweeper)
+ *                              -> the liaisons of the unit it names (the unit's liaisonEmails)
  */
 export type { PlannedMessage };
 
@@ -97,6 +100,7 @@ export const plan = async (deps: Deps, record: DynamoDBRecord, directory: Direct
     if (item.urgedFor && item.urgedFor !== old?.urgedFor) {
       add(code, item.urgedFor, 'urge', together(group, mailbox(escalationOf(directory).leaderEmails)), (to) => templates.urge(item, directory, to));
     }
+    planRectificationNotices(item, old, directory, add);
     const extension = item.extension;
     if (extension?.status === 'requested' && extension.requestedAt !== old?.extension?.requestedAt) {
       add(code, item.version, 'extension-request', office, (to) => templates.extensionRequested(item, extension, directory, to));

@@ -31,6 +31,7 @@ import { joinAdmissions, type Admission } from '../data/room';
 import type { StorageDeps } from '../storage/client';
 import { attachTo, prepareAttachments } from './attach';
 import { toAttachmentViews } from './attachment-views';
+import { toPublicRectification } from './rectification-views';
 
 const submitter = { type: 'submitter' } as const;
 
@@ -194,6 +195,8 @@ export const publicView = async (deps: Deps, code: string, accessKey: string | u
     ...(item.rejectedReason ? { rejectedReason: item.rejectedReason } : {}),
     ...(mergedInto ? { mergedInto } : {}),
     ...approvedExtension(item),
+    // The rectification's status, and once signed off the sign-off note; never who did what.
+    ...(item.rectification ? { rectification: toPublicRectification(item.rectification) } : {}),
   };
 };
 

@@ -1,10 +1,11 @@
 import { changeItem } from '../data/change-item';
 import type { Deps } from '../deps';
 import type { ItemChange, ItemRecord } from '../data/items';
-import { answeredBeforeCodes, awaitingUrgeRows, contactKeptBeforeCodes, dueSoonCodes, overdueCodes } from '../data/due';
+import { answeredBeforeCodes, awaitingUrgeRows, contactKeptBeforeCodes, dueSoonCodes, overdueCodes, rectificationsDueBetween } from '../data/due';
 import { discardKeptNotice, listKeptNoticesOf } from '../data/kept-notices';
 import { endedAt, isSubmitterNotice } from '../data/keys';
-import { addWorkingDays } from '../domain/calendar';
+import { addCalendarDays, addWorkingDays, localDate } from '../domain/calendar';
+import { reminderDue } from '../domain/rectification';
 import { UnavailableError } from '../domain/errors';
 import { isOpen, nextStatus } from '../domain/lifecycle';
 import { logger } from '../observability/logger';
@@ -20,6 +21,8 @@ import { calendarOf, requireDirectory } from './directory';
  *     tells the group and the office);
  *   - urges (催办) each item still open `urgeAfterWorkingDays` working days after its due date, once
  *     per due date: `urgedFor` and `urgedAt` (the stream then tells the group and the leaders);
+ *   - marks each rectification whose deadline is within `remindBeforeWorkingDays` working days as
+ *     reminded, once per deadline (the stream then tells the unit's liaisons);
  * and besides:
  *   - closes answered items the submitter has not rated after Settings.autoCloseDays days;
  *   - removes the submitter's contact details from items that ended (closed, rejected, merged)
@@ -62,7 +65,7 @@ export const sweep = async (deps: Deps, now: Date = deps.clock.now()) => {
   const directory = await requireDirectory(deps);
   const calendar = calendarOf(directory);
   const escalation = escalationOf(directory);
-  const result = { overdue: 0, reminded: 0, urged: 0, autoClosed: 0, contactsRemoved: 0 };
+  const result = { overdue: 0, reminded: 0, urged: 0, autoClosed: 0, contactsRemoved: 0, rectificationsReminded: 0 };
 
   for (const code of await overdueCodes(deps, at)) {
     const done = await change(deps, code, (item) =>
@@ -100,6 +103,20 @@ export const sweep = async (deps: Deps, now: Date = deps.clock.now()) => {
         : null,
     );
     if (done) result.urged++;
+  }
+
+  // Deadlines are local dates: a deadline is never before its effective day, so the candidates are
+  // those up to the remindBefore-th working day from today (a fortnight back covers a deadline a
+  // holiday moved past today); each is decided on its fresh item.
+  const today = localDate(now, calendar.timezone);
+  const lastDay = localDate(addWorkingDays(now, escalation.remindBeforeWorkingDays, calendar), calendar.timezone);
+  for (const code of await rectificationsDueBetween(deps, addCalendarDays(today, -14), lastDay)) {
+    const done = await change(deps, code, (item) => {
+      const rect = item.rectification;
+      if (!rect || rect.remindedFor === rect.deadline || !reminderDue(rect, today, escalation.remindBeforeWorkingDays, calendar)) return null;
+      return { set: { rectification: { ...rect, remindedFor: rect.deadline } }, event: { at, action: 'rectification-remind', by: system, note: rect.deadline } };
+    });
+    if (done) result.rectificationsReminded++;
   }
 
   const answeredBefore = new Date(now.getTime() - autoCloseDays * 86_400_000).toISOString();

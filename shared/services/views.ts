@@ -5,6 +5,7 @@ import type { EventRecord, ItemRecord } from '../data/items';
 import type { SummaryRow } from '../data/lists';
 import type { ItemSummary, ItemView } from '../schemas/staff';
 import { toAttachmentViews } from './attachment-views';
+import { toRectificationView } from './rectification-views';
 
 /** The shapes staff see, built in one place so every endpoint answers alike. */
 export const isOverdue = (item: { status: ItemRecord['status']; dueAt?: string }, now: Date): boolean =>
@@ -30,7 +31,7 @@ export const toSummary = (row: SummaryRow | ItemRecord, now: Date): ItemSummary 
   ...(row.urgedAt ? { urgedAt: row.urgedAt } : {}),
 });
 
-const actor = (by: EventRecord['by']) =>
+export const actor = (by: EventRecord['by']) =>
   by.type === 'staff' ? { sub: by.sub, name: by.name ?? by.sub ?? '' } : { name: by.type === 'submitter' ? '提交人' : '系统' };
 
 export const toItemView = (principal: Principal, item: ItemRecord, events: readonly EventRecord[], now: Date): ItemView => ({
@@ -61,6 +62,7 @@ export const toItemView = (principal: Principal, item: ItemRecord, events: reado
   phase: item.phase,
   ...(item.extension ? { extension: item.extension } : {}),
   ...(item.publication ? { publication: publicationOf(item.publication) } : {}),
+  ...(item.rectification ? { rectification: toRectificationView(item.rectification, events, now) } : {}),
 });
 
 /** The item's publication as staff see it: its public id as `id`. */

@@ -479,14 +479,16 @@ describe('staff user pool', () => {
     expect(pool()).toMatchObject({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
   });
 
-  it('has the groups office, leader and group:<id> for each supervision group of the directory', () => {
+  it('has the groups office, leader, group:<id> for each supervision group and unit:<id> for each member unit of the directory', () => {
     const poolId = logicalId(stack.staffIdentity.userPool);
     const groups = ofType('AWS::Cognito::UserPoolGroup').map(([, r]) => r.Properties);
     expect(groups.every((g) => g.UserPoolId.Ref === poolId)).toBe(true);
-    const expected = ['office', 'leader', ...demoDirectory.groups.map((g) => `group:${g.id}`)];
+    const expected = ['office', 'leader', ...demoDirectory.groups.map((g) => `group:${g.id}`), ...demoDirectory.units.map((u) => `unit:${u.id}`)];
     expect(expected).toContain('group:g1');
+    expect(expected).toContain('unit:u01');
     expect(groups.map((g) => g.GroupName).sort()).toEqual([...expected].sort());
-    expect(staffGroupNames(demoDirectory.groups.map((g) => g.id))).toEqual(expected);
+    expect(staffGroupNames(demoDirectory.groups.map((g) => g.id), demoDirectory.units.map((u) => u.id))).toEqual(expected);
+    expect(groups.find((g) => g.GroupName === 'unit:u01')?.Description).toMatch(/rectifications only/);
   });
 
   it('has one app client for the console: public, authorization code grant only, short-lived tokens', () => {
@@ -1516,8 +1518,15 @@ describe('stack options', () => {
   const groupNamesOf = (s: YijianStack) =>
     Object.values(Template.fromStack(s).findResources('AWS::Cognito::UserPoolGroup')).map((g) => g.Properties.GroupName);
 
+  it('take the member units (liaison groups) from the context value memberUnits', () => {
+    const s = new YijianStack(appWithoutBundling({ supervisionGroups: 'north', memberUnits: 'a1, b2' }), 'Units');
+    expect(groupNamesOf(s).sort()).toEqual(['group:north', 'leader', 'office', 'unit:a1', 'unit:b2']);
+    expect(() => new YijianStack(appWithoutBundling({ memberUnits: 'u1,u1' }), 'UnitTwice')).toThrow(/twice/);
+    expect(() => new YijianStack(appWithoutBundling({ memberUnits: 'u 1' }), 'UnitBad')).toThrow(/not a directory unit id/);
+  });
+
   it('take the supervision groups from the context value supervisionGroups', () => {
-    const s = new YijianStack(appWithoutBundling({ supervisionGroups: 'north, south' }), 'Groups');
+    const s = new YijianStack(appWithoutBundling({ supervisionGroups: 'north, south', memberUnits: '' }), 'Groups');
     expect(groupNamesOf(s).sort()).toEqual(['group:north', 'group:south', 'leader', 'office']);
     expect(() => new YijianStack(appWithoutBundling({ supervisionGroups: 'g1,g1' }), 'Twice')).toThrow(/twice/);
     expect(() => new YijianStack(appWithoutBundling({ supervisionGroups: 'g 1' }), 'Bad')).toThrow(/not a directory group id/);

@@ -18,7 +18,7 @@ let data: typeof import('../../shared/data/directory');
 let desk: typeof import('../../shared/services/directory-admin');
 /** Deps read from this file's environment: a client, and so a directory cache, of this process's own. */
 const deps = createDeps();
-const office = { sub: 'office-1', name: '办公室', office: true, leader: false, groups: [] };
+const office = { sub: 'office-1', name: '办公室', office: true, leader: false, groups: [], units: [] };
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 beforeAll(async () => {

@@ -239,6 +239,23 @@ describe('the deployed policies allow what the handlers do, through an item\'s w
       http.call('POST', `/api/items/${code}/extension/decision`, { body: { approve: true }, headers: staff('office') }),
     );
     expect(decided.status, decided.text).toBe(200);
+    const plan = { unitId: ownUnit.id, measures: '建立制度。', standard: '制度印发。', deadline: '2099-12-31' };
+    const planned = await as('PUT', '/api/items/{id}/rectification', () =>
+      http.call('PUT', `/api/items/${code}/rectification`, { body: plan, headers: { ...staff('own'), 'if-match': decided.headers.get('etag')! } }),
+    );
+    expect(planned.status, planned.text).toBe(200);
+    const progress = await as('POST', '/api/items/{id}/rectification/progress', () =>
+      http.call('POST', `/api/items/${code}/rectification/progress`, { body: { note: '已完成。', done: true }, headers: staff('own') }),
+    );
+    expect(progress.status, progress.text).toBe(201);
+    const verified = await as('POST', '/api/items/{id}/rectification/verification', () =>
+      http.call('POST', `/api/items/${code}/rectification/verification`, { body: { outcome: 'verified', note: '整改到位。' }, headers: staff('own') }),
+    );
+    expect(verified.status, verified.text).toBe(200);
+    for (const query of ['', `?groupId=${OWN}`, `?unitId=${ownUnit.id}`, '?status=verified', `?groupId=${OWN}&status=verified`, '?overdue=true']) {
+      const ledger = await as('GET', '/api/rectifications', () => http.get(`/api/rectifications${query}`, staff('office')));
+      expect(ledger.status, `${query} ${ledger.text}`).toBe(200);
+    }
     const replied = await as('POST', '/api/items/{id}/replies', () =>
       http.call('POST', `/api/items/${code}/replies`, { body: { body: '已办理。', visibility: 'public' }, headers: staff('own') }),
     );

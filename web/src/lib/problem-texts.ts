@@ -118,6 +118,11 @@ const fixed: Record<string, string> = {
   'Some entries are invalid; nothing was stored.': '有些条目不符合要求，全部没有保存。',
   'This Idempotency-Key was already used for a different submission.': '这次提交与之前的提交冲突，请刷新页面后再试。',
   'You can only see the items of your own groups.': '只能查看自己所在督导组的事项。',
+  'You can only see the rectifications of your own unit.': '只能查看本单位的整改。',
+  'You can only see the rectifications of your own groups.': '只能查看自己所在督导组的整改。',
+  'Your role does not allow this on this rectification.': '您的角色不能对这项整改进行此操作。',
+  'This item has no rectification plan yet.': '这条事项还没有整改计划。',
+  'The deadline must be today or later.': '整改时限不能早于今天。',
   'You can only see the sessions of your own groups.': '只能查看自己所在督导组的场次。',
   'Only the office handles notices that could not be sent.': '只有办公室可以处理未能发送的通知。',
   'This notice is being sent right now.': '这条通知正在发送，请稍后再看。',
@@ -156,6 +161,9 @@ const patterns: [RegExp, (m: RegExpExecArray) => string][] = [
   [/^The file's content is not /, () => '文件内容与它的类型不符（例如把 PNG 图片改名为 PDF），请换一个文件。'],
   [/^An attachment may be at most (\d+) bytes\.$/, () => '文件太大了：每个附件最大 10 MB。'],
   [/^An attachment must be one of /, () => '只能上传照片（JPEG、PNG、WebP）或 PDF 文件。'],
+  [/^"(\w[\w-]*)" is not possible while the rectification is (\w+)\.$/, () => '这项整改当前的状态下不能这样操作，请刷新后再看。'],
+  [/^A (\w+) item is not rectified\.$/, () => '已不予受理或已合并的事项不作整改。'],
+  [/^This rectification already has (\d+) progress reports, the most it takes\.$/, (m) => `这项整改已有 ${m[1]} 条进展，已达上限。`],
 ];
 
 /** The Chinese for one of the server's English sentences, or null for a sentence it does not know. */

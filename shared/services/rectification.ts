@@ -1,0 +1,173 @@
+import { changeItem, type ChangedItem } from '../data/change-item';
+import type { Deps } from '../deps';
+import type { EventRecord, ItemChange, ItemRecord, ItemRectification } from '../data/items';
+import {
+  canPlanRectification,
+  canReadItem,
+  canReportProgress,
+  canSeeRectification,
+  canVerifyRectification,
+  isLiaisonFor,
+  type Principal,
+} from '../domain/access';
+import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from '../domain/errors';
+import {
+  canPlanOnItem,
+  maxProgressReports,
+  nextRectificationStatus,
+  rectificationDueAt,
+  type RectificationAction,
+} from '../domain/rectification';
+import { normalizeTrackingCode } from '../domain/tracking-code';
+import { localDate } from '../domain/calendar';
+import { calendarOf, requireDirectory } from './directory';
+import { toLiaisonItemView } from './rectification-views';
+import { toItemView } from './views';
+
+/**
+ * Rectification (整改, API.md v2): the group (or office) records the plan, the unit's liaison (or
+ * the group, or the office) reports progress and says when it is done, the group (or office)
+ * verifies it or sends it back. Each is one ordinary item change (shared/data/change-item.ts):
+ * version checked, history entry appended, the ledger row kept in step in the same transaction.
+ * Order of refusals, as for every item change: not visible (404), role (403), If-Match (412), the
+ * state machine (409).
+ */
+
+const noSuchItem = () => new NotFoundError('No such item.');
+
+/** The item as the principal may see it: the full view for staff who read it, the liaison's otherwise. */
+export const viewFor = (principal: Principal, item: ItemRecord, events: readonly EventRecord[], now: Date) =>
+  !canReadItem(principal, item) && item.rectification && isLiaisonFor(principal, item)
+    ? toLiaisonItemView({ ...item, rectification: item.rectification }, events, now)
+    : toItemView(principal, item, events, now);
+
+const staffActor = (principal: Principal) => ({ type: 'staff' as const, sub: principal.sub, name: principal.name });
+
+interface RectificationChange {
+  readonly principal: Principal;
+  readonly id: string;
+  readonly ifMatch: number | undefined;
+  readonly allowed: (principal: Principal, item: ItemRecord) => boolean;
+  readonly action: RectificationAction;
+  readonly decide: (item: ItemRecord, to: ReturnType<typeof nextRectificationStatus> & string, now: Date, events: readonly EventRecord[]) => ItemChange;
+}
+
+const changeRectification = async (deps: Deps, { principal, id, ifMatch, allowed, action, decide }: RectificationChange): Promise<ChangedItem> => {
+  const code = normalizeTrackingCode(id);
+  if (!code) throw noSuchItem();
+  const changed = await changeItem(
+    deps,
+    code,
+    (current, checkVersion) => {
+      const item = current?.item;
+      if (!item || !canSeeRectification(principal, item)) throw noSuchItem();
+      if (!allowed(principal, item)) throw new ForbiddenError('Your role does not allow this on this rectification.');
+      checkVersion();
+      const to = nextRectificationStatus(item.rectification?.status, action);
+      if (to === null) {
+        throw new ConflictError(item.rectification ? `"${action}" is not possible while the rectification is ${item.rectification.status}.` : 'This item has no rectification plan yet.');
+      }
+      return decide(item, to, deps.clock.now(), current.events);
+    },
+    { withEvents: true, expectedVersion: ifMatch },
+  );
+  return changed!;
+};
+
+const entry = (principal: Principal, item: ItemRecord, now: Date, action: string, note?: string): ItemChange['event'] => ({
+  at: now.toISOString(),
+  action: `rectification-${action}`,
+  by: staffActor(principal),
+  from: item.status,
+  to: item.status,
+  ...(note ? { note } : {}),
+});
+
+const answer = (deps: Deps, principal: Principal, changed: ChangedItem) => viewFor(principal, changed.item, changed.events, deps.clock.now());
+
+/** PUT /api/items/{id}/rectification: creates the plan, or replaces it while `planned` or `returned`. */
+export const planRectification = async (
+  deps: Deps,
+  principal: Principal,
+  id: string,
+  ifMatch: number,
+  input: { unitId: string; measures: string; standard: string; deadline: string },
+) => {
+  const directory = await requireDirectory(deps);
+  if (!directory.units.some((u) => u.id === input.unitId)) throw new InvalidInputError([{ path: 'unitId', message: 'No such unit.' }]);
+  if (input.deadline < localDate(deps.clock.now(), directory.campaign.timezone)) throw new InvalidInputError([{ path: 'deadline', message: 'The deadline must be today or later.' }]);
+  const changed = await changeRectification(deps, {
+    principal,
+    id,
+    ifMatch,
+    allowed: canPlanRectification,
+    action: 'plan',
+    decide: (item, to, now) => {
+      if (!canPlanOnItem(item.status)) throw new ConflictError(`A ${item.status} item is not rectified.`);
+      const at = now.toISOString();
+      const rectification: ItemRectification = {
+        status: to,
+        unitId: input.unitId,
+        measures: input.measures,
+        standard: input.standard,
+        deadline: input.deadline,
+        dueAt: rectificationDueAt(input.deadline, calendarOf(directory)),
+        plannedAt: at,
+        plannedBy: { sub: principal.sub, name: principal.name },
+        updatedAt: at,
+        // A replaced plan keeps the last verification (the return that asked for it) for the record.
+        ...(item.rectification?.verification ? { verification: item.rectification.verification } : {}),
+      };
+      return { set: { rectification, updatedAt: at }, event: entry(principal, item, now, item.rectification ? 'replan' : 'plan', `${input.unitId} · ${input.deadline}`) };
+    },
+  });
+  return answer(deps, principal, changed);
+};
+
+/** POST /api/items/{id}/rectification/progress: a report; `done` hands it over for verification. */
+export const reportProgress = async (deps: Deps, principal: Principal, id: string, ifMatch: number | undefined, input: { note: string; done?: boolean }) => {
+  const done = input.done === true;
+  const changed = await changeRectification(deps, {
+    principal,
+    id,
+    ifMatch,
+    allowed: canReportProgress,
+    action: done ? 'done' : 'progress',
+    decide: (item, to, now, events) => {
+      // Counted on the version the change commits on, as replies are.
+      if (events.filter((e) => e.progress).length >= maxProgressReports) throw new ConflictError(`This rectification already has ${maxProgressReports} progress reports, the most it takes.`);
+      const at = now.toISOString();
+      return {
+        set: { rectification: { ...item.rectification!, status: to, updatedAt: at }, updatedAt: at },
+        event: { ...entry(principal, item, now, done ? 'done' : 'progress'), progress: { note: input.note, done } },
+      };
+    },
+  });
+  return answer(deps, principal, changed);
+};
+
+/** POST /api/items/{id}/rectification/verification: signs it off (销号) or sends it back. */
+export const verifyRectification = async (
+  deps: Deps,
+  principal: Principal,
+  id: string,
+  ifMatch: number | undefined,
+  input: { outcome: 'verified' | 'returned'; note: string },
+) => {
+  const changed = await changeRectification(deps, {
+    principal,
+    id,
+    ifMatch,
+    allowed: canVerifyRectification,
+    action: input.outcome === 'verified' ? 'verify' : 'return',
+    decide: (item, to, now) => {
+      const at = now.toISOString();
+      const verification = { by: { sub: principal.sub, name: principal.name }, at, outcome: input.outcome, note: input.note };
+      return {
+        set: { rectification: { ...item.rectification!, status: to, verification, updatedAt: at }, updatedAt: at },
+        event: entry(principal, item, now, input.outcome === 'verified' ? 'verify' : 'return', input.note),
+      };
+    },
+  });
+  return answer(deps, principal, changed);
+};
