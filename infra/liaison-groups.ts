@@ -7,18 +7,10 @@
 import { Construct } from 'constructs';
 import { demoDirectory } from '../shared/demo/directory';
 import { unitSchema } from '../shared/schemas/directory';
-
-/** `unit:<unitId>`: the liaison of that member unit. */
-export const liaisonGroupName = (unitId: string): string => `unit:${unitId}`;
+import { contextIds } from './staff-identity';
 
 export function memberUnitIdsFrom(scope: Construct): string[] {
-  const fromContext: unknown = scope.node.tryGetContext('memberUnits');
-  let ids: string[];
-  if (fromContext === undefined) ids = demoDirectory.units.map((unit) => unit.id);
-  else if (typeof fromContext === 'string') ids = fromContext.split(',').map((id) => id.trim()).filter(Boolean);
-  else if (Array.isArray(fromContext)) ids = fromContext.map((id) => String(id).trim());
-  else throw new Error('context memberUnits: expected a comma list such as "u01,u02,u03"');
-  return checkMemberUnitIds(ids);
+  return checkMemberUnitIds(contextIds(scope, 'memberUnits', demoDirectory.units.map((unit) => unit.id), '"u01,u02,u03"'));
 }
 
 export function checkMemberUnitIds(ids: readonly string[]): string[] {

@@ -18,13 +18,14 @@ import {
 import { Construct } from 'constructs';
 import { demoDirectory } from '../shared/demo/directory';
 import { groupSchema } from '../shared/schemas/directory';
-import { liaisonGroupName } from './liaison-groups';
 
 /** The roles of docs/api.md that are not per supervision group. */
 export const officeGroup = 'office';
 export const leaderGroup = 'leader';
 /** `group:<groupId>`: a responder of that supervision group. */
 export const supervisionGroupName = (groupId: string): string => `group:${groupId}`;
+/** `unit:<unitId>`: the liaison of that member unit (infra/liaison-groups.ts says which units). */
+export const liaisonGroupName = (unitId: string): string => `unit:${unitId}`;
 
 /** Every Cognito group of the pool, in the order they are created (the unit liaisons' last). */
 export const staffGroupNames = (supervisionGroupIds: readonly string[], memberUnitIds: readonly string[] = []): string[] => [
@@ -45,13 +46,16 @@ export const defaultConsoleUrl = 'http://localhost:3000/console';
  * in cdk.json), else the groups of the demo directory. Each id must be a valid directory group id.
  */
 export function supervisionGroupIdsFrom(scope: Construct): string[] {
-  const fromContext: unknown = scope.node.tryGetContext('supervisionGroups');
-  let ids: string[];
-  if (fromContext === undefined) ids = demoDirectory.groups.map((group) => group.id);
-  else if (typeof fromContext === 'string') ids = fromContext.split(',').map((id) => id.trim()).filter(Boolean);
-  else if (Array.isArray(fromContext)) ids = fromContext.map((id) => String(id).trim());
-  else throw new Error('context supervisionGroups: expected a comma list such as "g1,g2,g3"');
-  return checkSupervisionGroupIds(ids);
+  return checkSupervisionGroupIds(contextIds(scope, 'supervisionGroups', demoDirectory.groups.map((group) => group.id), '"g1,g2,g3"'));
+}
+
+/** A list of ids from a CDK context value (a comma list, or an array in cdk.json), else `fallback`. */
+export function contextIds(scope: Construct, key: string, fallback: readonly string[], example: string): string[] {
+  const fromContext: unknown = scope.node.tryGetContext(key);
+  if (fromContext === undefined) return [...fallback];
+  if (typeof fromContext === 'string') return fromContext.split(',').map((id) => id.trim()).filter(Boolean);
+  if (Array.isArray(fromContext)) return fromContext.map((id) => String(id).trim());
+  throw new Error(`context ${key}: expected a comma list such as ${example}`);
 }
 
 export function checkSupervisionGroupIds(ids: readonly string[]): string[] {

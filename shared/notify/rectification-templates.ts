@@ -1,5 +1,5 @@
 import type { Directory } from '../schemas/directory';
-import type { Message } from './templates';
+import { compose, type Message } from './templates';
 
 /**
  * The notices to a unit's liaisons (API.md v2 "Rectification"): a plan to carry out, a
@@ -20,8 +20,6 @@ const facts = (item: RectificationFacts, directory: Directory) => {
     en: [`Tracking code: ${item.trackingCode}`, `Problem: ${item.title}`, `Responsible unit: ${unit}`, `Measures: ${r.measures}`, `Standard: ${r.standard}`, `Deadline: ${r.deadline}`],
   };
 };
-
-const compose = (zh: string[], en: string[]) => `${zh.join('\n')}\n\n——\n\n${en.join('\n')}\n`;
 
 export const rectificationTemplates = {
   planned: (item: RectificationFacts, directory: Directory, to: readonly string[]): Message => {

@@ -58,7 +58,8 @@ const facts = (item: ItemFacts, directory: Directory) => {
   };
 };
 
-const compose = (zh: string[], en: string[]) => `${zh.join('\n')}\n\n——\n\n${en.join('\n')}\n`;
+/** A message's text: the Chinese lines, a rule, the English lines. */
+export const compose = (zh: string[], en: string[]) => `${zh.join('\n')}\n\n——\n\n${en.join('\n')}\n`;
 
 export const templates = {
   assigned: (item: ItemFacts, directory: Directory, to: readonly string[]): Message => {
