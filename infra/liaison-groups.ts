@@ -4,10 +4,12 @@
  * from the CDK context value `memberUnits` (a comma list, or an array in cdk.json), else from the
  * demo directory's units; each id must be a valid directory unit id.
  */
+import { NestedStack } from 'aws-cdk-lib';
+import { CfnUserPoolGroup, type IUserPool } from 'aws-cdk-lib/aws-cognito';
 import { Construct } from 'constructs';
 import { demoDirectory } from '../shared/demo/directory';
 import { unitSchema } from '../shared/schemas/directory';
-import { contextIds } from './staff-identity';
+import { contextIds, liaisonGroupName } from './staff-identity';
 
 export function memberUnitIdsFrom(scope: Construct): string[] {
   return checkMemberUnitIds(contextIds(scope, 'memberUnits', demoDirectory.units.map((unit) => unit.id), '"u01,u02,u03"'));
@@ -21,4 +23,30 @@ export function checkMemberUnitIds(ids: readonly string[]): string[] {
     seen.add(id);
   }
   return [...ids];
+}
+
+/**
+ * Units per nested stack. A CloudFormation stack holds at most 500 resources and the main stack is
+ * near that already; a district's ~70 units (up to the directory's 2,000) would push it over, so
+ * the liaisons' groups live in nested stacks of their own, each one resource of the main stack.
+ */
+export const liaisonGroupsPerStack = 400;
+
+/** One Cognito group `unit:<id>` per member unit, in nested stacks of `liaisonGroupsPerStack`. */
+export function addLiaisonGroups(scope: Construct, userPool: IUserPool, unitIds: readonly string[]): NestedStack[] {
+  const stacks: NestedStack[] = [];
+  for (let start = 0; start < unitIds.length; start += liaisonGroupsPerStack) {
+    const nested = new NestedStack(scope, stacks.length === 0 ? 'LiaisonGroups' : `LiaisonGroups${stacks.length + 1}`, {
+      description: 'yijian: the member units\' liaison groups (unit:<id>)',
+    });
+    for (const id of unitIds.slice(start, start + liaisonGroupsPerStack)) {
+      new CfnUserPoolGroup(nested, `Group-unit-${id}`, {
+        userPoolId: userPool.userPoolId,
+        groupName: liaisonGroupName(id),
+        description: `Liaisons of member unit ${id}: its rectifications only`,
+      });
+    }
+    stacks.push(nested);
+  }
+  return stacks;
 }

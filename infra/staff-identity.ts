@@ -3,7 +3,7 @@
  * groups (the `cognito:groups` claim the handlers take roles from: docs/api.md, "Staff endpoints"),
  * the console's app client and the HTTP API JWT authorizer that verifies its access tokens.
  */
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Duration, type NestedStack, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import {
   AccountRecovery,
@@ -18,6 +18,7 @@ import {
 import { Construct } from 'constructs';
 import { demoDirectory } from '../shared/demo/directory';
 import { groupSchema } from '../shared/schemas/directory';
+import { addLiaisonGroups } from './liaison-groups';
 
 /** The roles of docs/api.md that are not per supervision group. */
 export const officeGroup = 'office';
@@ -129,6 +130,8 @@ export class StaffIdentity extends Construct {
   readonly client: UserPoolClient;
   /** The group names, as they appear in the `cognito:groups` claim. */
   readonly groupNames: readonly string[];
+  /** The nested stacks holding the unit liaisons' groups (infra/liaison-groups.ts). */
+  readonly liaisonStacks: readonly NestedStack[];
   /** `https://cognito-idp.<region>.amazonaws.com/<poolId>` (the `iss` of the pool's tokens). */
   readonly issuerUrl: string;
   /** Verifies the console's tokens on every staff route of the HTTP API. */
@@ -193,16 +196,13 @@ export class StaffIdentity extends Construct {
       [officeGroup]: 'Campaign office: sees and does everything',
       [leaderGroup]: 'Leadership: read-only items, dashboard and practices',
     };
-    for (const groupName of this.groupNames) {
+    for (const groupName of staffGroupNames(props.supervisionGroupIds)) {
       this.userPool.addGroup(`Group-${groupName}`, {
         groupName,
-        description:
-          descriptions[groupName] ??
-          (groupName.startsWith('unit:')
-            ? `Liaisons of member unit ${groupName.slice('unit:'.length)}: its rectifications only`
-            : `Responders of supervision group ${groupName.slice('group:'.length)}: its items only`),
+        description: descriptions[groupName] ?? `Responders of supervision group ${groupName.slice('group:'.length)}: its items only`,
       });
     }
+    this.liaisonStacks = addLiaisonGroups(this, this.userPool, props.memberUnitIds ?? []);
 
     this.client = this.userPool.addClient('ConsoleClient', {
       userPoolClientName: 'yijian-console',

@@ -483,12 +483,17 @@ describe('staff user pool', () => {
     const poolId = logicalId(stack.staffIdentity.userPool);
     const groups = ofType('AWS::Cognito::UserPoolGroup').map(([, r]) => r.Properties);
     expect(groups.every((g) => g.UserPoolId.Ref === poolId)).toBe(true);
-    const expected = ['office', 'leader', ...demoDirectory.groups.map((g) => `group:${g.id}`), ...demoDirectory.units.map((u) => `unit:${u.id}`)];
+    const expected = ['office', 'leader', ...demoDirectory.groups.map((g) => `group:${g.id}`)];
     expect(expected).toContain('group:g1');
-    expect(expected).toContain('unit:u01');
     expect(groups.map((g) => g.GroupName).sort()).toEqual([...expected].sort());
-    expect(staffGroupNames(demoDirectory.groups.map((g) => g.id), demoDirectory.units.map((u) => u.id))).toEqual(expected);
-    expect(groups.find((g) => g.GroupName === 'unit:u01')?.Description).toMatch(/rectifications only/);
+    // The liaisons' groups, one per member unit, in a nested stack (the main stack's 500 resources).
+    const [nested, ...more] = stack.staffIdentity.liaisonStacks;
+    expect(more).toEqual([]);
+    const liaisons = Object.values(Template.fromStack(nested!).findResources('AWS::Cognito::UserPoolGroup')).map((r) => r.Properties);
+    expect(liaisons.map((g) => g.GroupName).sort()).toEqual(demoDirectory.units.map((u) => `unit:${u.id}`).sort());
+    expect(liaisons.find((g) => g.GroupName === 'unit:u01')?.Description).toMatch(/rectifications only/);
+    expect(ofType('AWS::CloudFormation::Stack')).toHaveLength(1);
+    expect(staffGroupNames(demoDirectory.groups.map((g) => g.id), demoDirectory.units.map((u) => u.id))).toEqual([...expected, ...demoDirectory.units.map((u) => `unit:${u.id}`)]);
   });
 
   it('has one app client for the console: public, authorization code grant only, short-lived tokens', () => {
@@ -1520,7 +1525,11 @@ describe('stack options', () => {
 
   it('take the member units (liaison groups) from the context value memberUnits', () => {
     const s = new YijianStack(appWithoutBundling({ supervisionGroups: 'north', memberUnits: 'a1, b2' }), 'Units');
-    expect(groupNamesOf(s).sort()).toEqual(['group:north', 'leader', 'office', 'unit:a1', 'unit:b2']);
+    expect(groupNamesOf(s).sort()).toEqual(['group:north', 'leader', 'office']);
+    expect(s.staffIdentity.groupNames).toEqual(['office', 'leader', 'group:north', 'unit:a1', 'unit:b2']);
+    const nested = s.staffIdentity.liaisonStacks.map((n) => Object.values(Template.fromStack(n).findResources('AWS::Cognito::UserPoolGroup')).map((g) => g.Properties.GroupName));
+    expect(nested).toEqual([['unit:a1', 'unit:b2']]);
+    expect(new YijianStack(appWithoutBundling({ memberUnits: '' }), 'NoUnits').staffIdentity.liaisonStacks).toEqual([]);
     expect(() => new YijianStack(appWithoutBundling({ memberUnits: 'u1,u1' }), 'UnitTwice')).toThrow(/twice/);
     expect(() => new YijianStack(appWithoutBundling({ memberUnits: 'u 1' }), 'UnitBad')).toThrow(/not a directory unit id/);
   });
