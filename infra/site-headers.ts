@@ -11,14 +11,16 @@ import type { Construct } from 'constructs';
  * The policy of every response: only this origin's scripts, styles and images (and data: images),
  * fetches to this origin and Cognito, no framing, no <base>, forms posting here only.
  * `connectSources` are the Cognito endpoints the console calls (the token endpoint of the managed login).
+ * `objectStore` is the attachments bucket's origin: the pages post uploads there and show its
+ * signed files; `blob:` images are the photos the form shrank, shown before they are sent.
  */
-export const contentSecurityPolicy = (connectSources: readonly string[]): string =>
+export const contentSecurityPolicy = (connectSources: readonly string[], objectStore?: string): string =>
   [
     "default-src 'self'",
     "script-src 'self'",
     "style-src 'self'",
-    "img-src 'self' data:",
-    ['connect-src', "'self'", ...connectSources].join(' '),
+    ['img-src', "'self'", 'data:', 'blob:', ...(objectStore ? [objectStore] : [])].join(' '),
+    ['connect-src', "'self'", ...connectSources, ...(objectStore ? [objectStore] : [])].join(' '),
     "frame-ancestors 'none'",
     "base-uri 'none'",
     "form-action 'self'",
@@ -28,11 +30,11 @@ export const contentSecurityPolicy = (connectSources: readonly string[]): string
 export const permissionsPolicy = 'camera=(), microphone=(), geolocation=(), payment=(), usb=()';
 
 /** `SecurityHeaders` in `scope` (the site), with `connectSources` added to the CSP's connect-src. */
-export function createSecurityHeaders(scope: Construct, connectSources: readonly string[]): ResponseHeadersPolicy {
+export function createSecurityHeaders(scope: Construct, connectSources: readonly string[], objectStore?: string): ResponseHeadersPolicy {
   return new ResponseHeadersPolicy(scope, 'SecurityHeaders', {
     comment: 'yijian: strict CSP and security headers on every response',
     securityHeadersBehavior: {
-      contentSecurityPolicy: { contentSecurityPolicy: contentSecurityPolicy(connectSources), override: true },
+      contentSecurityPolicy: { contentSecurityPolicy: contentSecurityPolicy(connectSources, objectStore), override: true },
       strictTransportSecurity: { accessControlMaxAge: Duration.days(730), includeSubdomains: true, override: true },
       contentTypeOptions: { override: true },
       frameOptions: { frameOption: HeadersFrameOption.DENY, override: true },

@@ -48,6 +48,8 @@ export interface SiteProps {
   readonly consoleConfig: Readonly<Record<string, unknown>>;
   /** Extra connect-src sources of the CSP (Cognito). */
   readonly connectSources: readonly string[];
+  /** The attachments bucket's origin (infra/attachments-bucket.ts), for uploads and signed files. */
+  readonly objectStore?: string;
   /**
    * The origin secret (a deploy-time token, infra/origin-verify.ts), sent to the API origin as
    * X-Origin-Verify on every request.
@@ -82,7 +84,7 @@ export class Site extends Construct {
     const { bucket, logBucket } = createSiteBuckets(this);
     this.logBucket = logBucket;
     this.bucket = bucket;
-    this.responseHeaders = createSecurityHeaders(this, props.connectSources);
+    this.responseHeaders = createSecurityHeaders(this, props.connectSources, props.objectStore);
     this.pageRewrite = createPageRewrite(this);
     this.viewerIp = createViewerIp(this);
     this.distribution = createDistribution(this, {

@@ -23,7 +23,7 @@ import { createApiRoutes, createHttpApi, defaultThrottle } from './http-api';
 import { checkOriginVerifyVersionId, OriginVerify, originVerifyVersionIdFrom } from './origin-verify';
 import { RoomSecret } from './room-secret';
 import { bindAttachments, createRouteFunctions } from './route-functions';
-import { createAttachmentsBucket } from './attachments-bucket';
+import { attachmentsOrigin, createAttachmentsBucket } from './attachments-bucket';
 import { createSharpLayer } from './sharp-layer';
 import type { Bucket } from 'aws-cdk-lib/aws-s3';
 import { Site } from './site';
@@ -214,6 +214,7 @@ export class YijianStack extends Stack {
         .map((route) => ({ path: route.path, methods: [route.method], url: functionUrls.get(route.handler)! })),
       consoleConfig: consoleConfigOf(identity, this.region),
       connectSources: consoleConnectSources(identity, this),
+      objectStore: attachmentsOrigin(this),
       originVerifySecret: this.originVerify.value,
     });
     warnUntilStaffCanSignIn(this, identity);

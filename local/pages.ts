@@ -22,19 +22,25 @@ const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 /** Where `vite build` writes the pages (see vite.config.ts). */
 export const webDist = join(repoRoot, 'web', 'dist');
 
-export const contentSecurityPolicy = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data:",
-  "connect-src 'self'",
-  "frame-ancestors 'none'",
-  "base-uri 'none'",
-  "form-action 'self'",
-].join('; ');
+/**
+ * As deployed (infra/site-headers.ts): `objectStore` is the origin of the attachments' storage,
+ * where the pages post uploads and show files from (signed URLs); `blob:` images are the photos
+ * the form shrank, shown before they are sent.
+ */
+export const contentSecurityPolicy = (objectStore?: string) =>
+  [
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    ['img-src', "'self'", 'data:', 'blob:', ...(objectStore ? [objectStore] : [])].join(' '),
+    ['connect-src', "'self'", ...(objectStore ? [objectStore] : [])].join(' '),
+    "frame-ancestors 'none'",
+    "base-uri 'none'",
+    "form-action 'self'",
+  ].join('; ');
 
-export const securityHeaders: Readonly<Record<string, string>> = {
-  'content-security-policy': contentSecurityPolicy,
+const securityHeadersWith = (objectStore?: string): Readonly<Record<string, string>> => ({
+  'content-security-policy': contentSecurityPolicy(objectStore),
   'x-content-type-options': 'nosniff',
   'x-frame-options': 'DENY',
   // The tracking page's URL fragment carries the access key: never leak a URL to another site.
@@ -42,7 +48,7 @@ export const securityHeaders: Readonly<Record<string, string>> = {
   'cross-origin-opener-policy': 'same-origin',
   'cross-origin-resource-policy': 'same-origin',
   'permissions-policy': 'camera=(), microphone=(), geolocation=(), payment=(), usb=()',
-};
+});
 
 const types: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -78,6 +84,8 @@ interface Cached {
 export interface PageServerOptions {
   /** The built site, normally `webDist`. */
   readonly root: string;
+  /** The object store's origin, once it runs (the local stack starts it after the gateway). */
+  readonly objectStore?: () => string | undefined;
 }
 
 /**
@@ -87,6 +95,12 @@ export interface PageServerOptions {
 export const createPageServer = (options: PageServerOptions) => {
   const root = resolve(options.root);
   const cache = new Map<string, Cached>();
+  let headersFor: { origin: string | undefined; headers: Readonly<Record<string, string>> } | undefined;
+  const securityHeaders = () => {
+    const origin = options.objectStore?.();
+    if (headersFor?.origin !== origin || !headersFor) headersFor = { origin, headers: securityHeadersWith(origin) };
+    return headersFor.headers;
+  };
 
   const load = async (file: string): Promise<Cached | null> => {
     let info;
@@ -112,7 +126,7 @@ export const createPageServer = (options: PageServerOptions) => {
     const gzip = entry.gzip && /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''));
     const body = gzip ? entry.gzip! : entry.body;
     res.writeHead(status, {
-      ...securityHeaders,
+      ...securityHeaders(),
       'content-type': types[extname(file)] ?? 'application/octet-stream',
       'cache-control': cacheControl,
       'content-length': String(body.length),
@@ -126,13 +140,13 @@ export const createPageServer = (options: PageServerOptions) => {
     const file = join(root, '404.html');
     const entry = await load(file);
     if (entry) return send(req, res, 404, file, entry, 'no-cache');
-    res.writeHead(404, { ...securityHeaders, 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-cache' });
+    res.writeHead(404, { ...securityHeaders(), 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-cache' });
     res.end(req.method === 'HEAD' ? undefined : 'Not found. The web pages are not built: run `npx vite build`.\n');
   };
 
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     if (req.method !== 'GET' && req.method !== 'HEAD') {
-      res.writeHead(405, { ...securityHeaders, allow: 'GET, HEAD', 'content-type': 'text/plain; charset=utf-8' });
+      res.writeHead(405, { ...securityHeaders(), allow: 'GET, HEAD', 'content-type': 'text/plain; charset=utf-8' });
       res.end('Method not allowed.\n');
       return;
     }

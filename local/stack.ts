@@ -203,7 +203,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
     // JWKS over HTTP from the gateway, as it fetches a user pool's from Cognito.
     gateway = await startGateway({
       port: options.port,
-      fallback: createPageServer({ root: webDist }),
+      fallback: createPageServer({ root: webDist, objectStore: () => objectStore?.endpoint }),
       accessLog: options.accessLog,
       verifyToken: (token) => verifyToken!(token).catch(() => null),
       extraRoutes: devRoutes(issuer, outbox, () => runSweep(deps!)),

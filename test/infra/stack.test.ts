@@ -1071,7 +1071,7 @@ describe('site (web pages behind CloudFront)', () => {
       "default-src 'self'",
       "script-src 'self'",
       "style-src 'self'",
-      "img-src 'self' data:",
+      "img-src 'self' data: blob: https://yijian-att-",
       "connect-src 'self' https://cognito-idp.",
       "frame-ancestors 'none'",
       "base-uri 'none'",
@@ -1081,8 +1081,11 @@ describe('site (web pages behind CloudFront)', () => {
     }
     expect(text).not.toMatch(/unsafe-inline|unsafe-eval|\*/);
     expect(contentSecurityPolicy([])).toBe(
-      "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+      "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
     );
+    // The attachments bucket's own origin, by its name, in img-src and connect-src (uploads, signed files).
+    expect(contentSecurityPolicy([], 'https://b.s3.r.amazonaws.com')).toContain("connect-src 'self' https://b.s3.r.amazonaws.com;");
+    expect(text).toMatch(/connect-src 'self' https:\/\/cognito-idp\.[^;]* https:\/\/yijian-att-/);
     expect(headers.SecurityHeadersConfig).toMatchObject({
       StrictTransportSecurity: { AccessControlMaxAgeSec: expect.any(Number), IncludeSubdomains: true, Override: true },
       ContentTypeOptions: { Override: true },

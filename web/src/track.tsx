@@ -7,6 +7,7 @@ import './styles.css';
 import { render } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { followUpBody, ratingBody, type PublicSubmissionView, type Resolved, type Satisfaction } from '../../shared/schemas/submission';
+import { AttachmentList } from './lib/attachments';
 import { apiRequest, issuesToErrors, problemToErrors, type FieldErrors } from './lib/api';
 import { dictionary, formatDate, formatDateTime, setCampaignTimeZone, useLang } from './lib/i18n';
 import { problemText, said, translateMessage, type Said } from './lib/messages';
@@ -243,10 +244,14 @@ const Timeline = (props: { view: View }) => (
   </ol>
 );
 
-const Conversation = (props: { view: View }) => {
+/** The signed URL of one of this item's files, asked for with the key in a header (never in a URL). */
+const attachmentLink = (code: string, accessKey: string) => (id: string) =>
+  apiRequest<{ url: string }>('GET', `/api/submissions/${encodeURIComponent(code)}/attachments/${encodeURIComponent(id)}`, { headers: { 'X-Access-Key': accessKey } });
+
+const Conversation = (props: { view: View; link: (id: string) => ReturnType<ReturnType<typeof attachmentLink>> }) => {
   const entries = [
-    ...props.view.replies.map((r) => ({ type: 'reply' as const, at: r.createdAt, body: r.body, who: r.by.groupName, key: r.id })),
-    ...props.view.followUps.map((f, i) => ({ type: 'mine' as const, at: f.createdAt, body: f.body, who: '', key: `f${i}` })),
+    ...props.view.replies.map((r) => ({ type: 'reply' as const, at: r.createdAt, body: r.body, who: r.by.groupName, key: r.id, attachments: r.attachments })),
+    ...props.view.followUps.map((f, i) => ({ type: 'mine' as const, at: f.createdAt, body: f.body, who: '', key: `f${i}`, attachments: f.attachments })),
   ].sort((a, b) => a.at.localeCompare(b.at));
   // "An answer will show here" only where one may still come.
   if (!entries.length) return (openStatuses as string[]).includes(props.view.status) ? <p class="muted">{t('noReplies')}</p> : null;
@@ -259,6 +264,7 @@ const Conversation = (props: { view: View }) => {
             <span class="muted small"> · {formatDateTime(e.at)}</span>
           </div>
           <p class="text">{e.body}</p>
+          <AttachmentList attachments={e.attachments} link={props.link} />
         </li>
       ))}
     </ul>
@@ -584,6 +590,7 @@ const App = () => {
               <p class="text" id="item-body">
                 {view.body}
               </p>
+              <AttachmentList attachments={view.attachments} link={attachmentLink(active.code, active.key)} />
             </section>
             <section class="card" aria-labelledby="progress-heading">
               <h2 id="progress-heading">{t('progress')}</h2>
@@ -592,7 +599,7 @@ const App = () => {
             {view.replies.length || view.followUps.length || (openStatuses as string[]).includes(view.status) ? (
               <section class="card" aria-labelledby="conversation-heading">
                 <h2 id="conversation-heading">{t('conversation')}</h2>
-                <Conversation view={view} />
+                <Conversation view={view} link={attachmentLink(active.code, active.key)} />
               </section>
             ) : null}
             {view.mergedInto ? <MergedTarget target={view.mergedInto} /> : null}

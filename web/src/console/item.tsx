@@ -5,6 +5,7 @@
  */
 import { useEffect, useState } from 'preact/hooks';
 import { assignBody, replyBody, transitionBody, type ItemView } from '../../../shared/schemas/staff';
+import { AttachmentList, AttachmentPicker, attachmentTexts, type PresignedUpload } from '../lib/attachments';
 import { issuesToErrors, problemToErrors, type ApiResult, type FieldErrors } from '../lib/api';
 import { formatDate, formatDateTime, getLang } from '../lib/i18n';
 import { problemText, said, translateMessage, type Said } from '../lib/messages';
@@ -141,6 +142,7 @@ export const ItemPage = (props: { ctx: Ctx; id: string }) => {
             <p class="text" id="item-body">
               {item.body}
             </p>
+            <AttachmentList attachments={item.attachments} link={attachmentLink(ctx, item.id)} />
             <dl class="kv">
               <dt>{t('colUnit')}</dt>
               <dd>{unitName(ctx, item.unitId) || '—'}</dd>
@@ -217,7 +219,7 @@ export const ItemPage = (props: { ctx: Ctx; id: string }) => {
 
           <section class="card" aria-labelledby="replies-heading">
             <h2 id="replies-heading">{t('replies')}</h2>
-            <Thread item={item} />
+            <Thread item={item} link={attachmentLink(ctx, item.id)} />
           </section>
         </div>
 
@@ -226,7 +228,7 @@ export const ItemPage = (props: { ctx: Ctx; id: string }) => {
             <h2 id="actions-heading">{t('actions')}</h2>
             {canAct ? (
               <div class="actions">
-                <ReplyForm busy={busy} mutate={mutate} />
+                <ReplyForm ctx={ctx} busy={busy} mutate={mutate} />
                 {office && isOpen(item.status) ? <AssignForm ctx={ctx} item={item} busy={busy} mutate={mutate} /> : null}
                 <div class="row">
                   {(item.status === 'assigned' || item.status === 'reopened') ? (
@@ -277,10 +279,21 @@ export const ItemPage = (props: { ctx: Ctx; id: string }) => {
   );
 };
 
-const Thread = (props: { item: ItemView }) => {
+/** The signed URL of one of the item's files, asked for with the staff token (never in a URL). */
+const attachmentLink = (ctx: Ctx, id: string) => (attachmentId: string) =>
+  ctx.api<{ url: string }>('GET', `/api/items/${encodeURIComponent(id)}/attachments/${encodeURIComponent(attachmentId)}`);
+
+const Thread = (props: { item: ItemView; link: ReturnType<typeof attachmentLink> }) => {
   const entries = [
-    ...props.item.replies.map((r) => ({ at: r.createdAt, body: r.body, cls: r.visibility === 'public' ? 'reply' : 'internal', who: `${r.visibility === 'public' ? t('public') : t('internal')} · ${r.by.name}`, key: r.id })),
-    ...props.item.followUps.map((f, i) => ({ at: f.createdAt, body: f.body, cls: 'mine', who: t('followUp'), key: `f${i}` })),
+    ...props.item.replies.map((r) => ({
+      at: r.createdAt,
+      body: r.body,
+      cls: r.visibility === 'public' ? 'reply' : 'internal',
+      who: `${r.visibility === 'public' ? t('public') : t('internal')} · ${r.by.name}`,
+      key: r.id,
+      attachments: r.attachments,
+    })),
+    ...props.item.followUps.map((f, i) => ({ at: f.createdAt, body: f.body, cls: 'mine', who: t('followUp'), key: `f${i}`, attachments: f.attachments })),
   ].sort((a, b) => a.at.localeCompare(b.at));
   if (!entries.length) return <p class="muted">{t('noReplies')}</p>;
   return (
@@ -291,6 +304,7 @@ const Thread = (props: { item: ItemView }) => {
             {e.who} <span class="muted small">· {formatDateTime(e.at)}</span>
           </div>
           <p class="text">{e.body}</p>
+          <AttachmentList attachments={e.attachments} link={props.link} />
         </li>
       ))}
     </ul>
@@ -302,8 +316,10 @@ type Mutate = (path: string, body: unknown, done: () => string) => Promise<{ ok:
 /** A field's error in the page's language, drawn at render (errors are kept as the server said them). */
 const localised = (message: string | undefined): string | undefined => (message === undefined ? undefined : translateMessage(message));
 
-const ReplyForm = (props: { busy: boolean; mutate: Mutate }) => {
+const ReplyForm = (props: { ctx: Ctx; busy: boolean; mutate: Mutate }) => {
   const [body, setBody] = useState('');
+  const [files, setFiles] = useState<{ ids: string[]; busy: boolean }>({ ids: [], busy: false });
+  const [filesReset, setFilesReset] = useState(0);
   // No default: a public reply reaches the submitter, so the person chooses every time.
   const [visibility, setVisibility] = useState<'public' | 'internal' | ''>('');
   const [errors, setErrors] = useState<FieldErrors>({});
@@ -314,8 +330,12 @@ const ReplyForm = (props: { busy: boolean; mutate: Mutate }) => {
       id="reply-form"
       onSubmit={async (e) => {
         e.preventDefault();
-        const parsed = replyBody.safeParse({ body, ...(visibility ? { visibility } : {}) });
+        const parsed = replyBody.safeParse({ body, ...(visibility ? { visibility } : {}), ...(files.ids.length ? { attachmentIds: files.ids } : {}) });
         setNoVisibility(!visibility);
+        if (files.busy) {
+          setErrors({ attachments: attachmentTexts('waitUploads') });
+          return;
+        }
         if (!parsed.success) {
           setErrors(issuesToErrors(parsed.error.issues));
           document.getElementById(parsed.error.issues.some((i) => i.path[0] === 'body') ? 'reply-body' : 'visibility-public')?.focus();
@@ -333,6 +353,7 @@ const ReplyForm = (props: { busy: boolean; mutate: Mutate }) => {
         if (result.ok) {
           setBody('');
           setVisibility('');
+          setFilesReset((n) => n + 1);
         }
       }}
     >
@@ -370,6 +391,18 @@ const ReplyForm = (props: { busy: boolean; mutate: Mutate }) => {
         ))}
         <FieldError id="visibility-error" message={noVisibility ? t('visibilityRequired') : undefined} />
       </fieldset>
+      <AttachmentPicker
+        id="reply-files"
+        max={5}
+        documents
+        resetKey={filesReset}
+        presign={(declared) => props.ctx.api<PresignedUpload>('POST', '/api/attachments', { body: declared })}
+        onChange={(ids, uploading) => setFiles({ ids, busy: uploading })}
+      />
+      <FieldError
+        id="reply-files-error"
+        message={localised(errors.attachments ?? Object.entries(errors).find(([path]) => path.startsWith('attachmentIds'))?.[1])}
+      />
       <button type="submit" class="primary" disabled={props.busy}>
         {t('send')}
       </button>

@@ -14,6 +14,7 @@ import { kindDescription, kindName, kinds, statusName, type Kind } from './terms
 import { receiptLink } from './tracking-code';
 import { UnitPicker, type PickerUnit, type UnitPickerProps } from './unit-picker';
 import { CharCount, describedBy, FieldError, randomId, requestTooLarge, tooLargeMessage, useCopy } from './ui';
+import { AttachmentPicker, attachmentTexts, type PresignedUpload } from './attachments';
 
 const t = dictionary(
   {
@@ -35,6 +36,7 @@ const t = dictionary(
     stars: '{n} 星',
     clearRating: '不评分',
     website: '网站（请勿填写）',
+    photos: '照片（可选）',
     submit: '提交',
     submitting: '正在提交…',
     fixErrors: '提交前请修改以下 {n} 处：',
@@ -77,6 +79,7 @@ const t = dictionary(
     stars: '{n} stars',
     clearRating: 'No rating',
     website: 'Website (leave empty)',
+    photos: 'Photos (optional)',
     submit: 'Submit',
     submitting: 'Submitting…',
     fixErrors: 'Fix these before submitting ({n}):',
@@ -255,6 +258,9 @@ export const SubmissionForm = (props: SubmissionFormProps) => {
   /** Whether the error summary (a list of links to the fields in `errors`) is shown at the top. */
   const [summary, setSummary] = useState(false);
   const [busy, setBusy] = useState(false);
+  /** The photos uploaded so far (their attachment ids), and whether one is still uploading. */
+  const [photos, setPhotos] = useState<{ ids: string[]; busy: boolean }>({ ids: [], busy: false });
+  const [photoReset, setPhotoReset] = useState(0);
   const inflight = useRef(false);
   /** One Idempotency-Key per distinct body: a double click or a retry after a lost answer sends the same one. */
   const idempotency = useRef<{ key: string; body: string } | null>(null);
@@ -280,7 +286,12 @@ export const SubmissionForm = (props: SubmissionFormProps) => {
       showErrors(issuesToErrors(parsed.error.issues));
       return;
     }
-    const body = { ...parsed.data, ...(props.extraBody ?? {}) };
+    if (photos.busy) {
+      setBanner(said(() => attachmentTexts('waitUploads')));
+      requestAnimationFrame(() => document.getElementById('form-banner')?.focus());
+      return;
+    }
+    const body = { ...parsed.data, ...(photos.ids.length ? { attachmentIds: photos.ids } : {}), ...(props.extraBody ?? {}) };
     if (requestTooLarge(body)) {
       showErrors({ body: tooLargeMessage });
       return;
@@ -302,6 +313,7 @@ export const SubmissionForm = (props: SubmissionFormProps) => {
         idempotency.current = null;
         keepDraft(emptyDraft); // now: the form is gone before an effect would run
         setDraft(emptyDraft);
+        setPhotoReset((n) => n + 1);
         props.onReceipt(r.json);
         return;
       }
@@ -312,6 +324,11 @@ export const SubmissionForm = (props: SubmissionFormProps) => {
         setBanner(said(() => props.describeProblem?.(r) ?? problemText(r)));
         requestAnimationFrame(() => document.getElementById('form-banner')?.focus());
       } else if (r.status === 400 && Object.keys(fieldErrors).some((path) => errorOrder.includes(path))) showErrors(fieldErrors);
+      else if (r.status === 400 && Object.keys(fieldErrors).some((path) => path.startsWith('attachmentIds'))) {
+        // A photo the server refused (not a photo, expired): its own sentence, in the page's language.
+        const message = Object.entries(fieldErrors).find(([path]) => path.startsWith('attachmentIds'))![1];
+        setBanner(said(() => translateMessage(message)));
+      }
       else if (r.status === 0) setBanner(said(() => t('network')));
       else setBanner(said(() => problemText(r)));
     } finally {
@@ -493,6 +510,19 @@ export const SubmissionForm = (props: SubmissionFormProps) => {
           </div>
         </fieldset>
       ) : null}
+
+      <div class="field">
+        <p class="label" id="photos-label">
+          {t('photos')}
+        </p>
+        <AttachmentPicker
+          id="photos"
+          max={5}
+          resetKey={photoReset}
+          presign={(declared) => publicWrite<PresignedUpload>('POST', '/api/attachments', { body: declared })}
+          onChange={(ids, uploading) => setPhotos({ ids, busy: uploading })}
+        />
+      </div>
 
       <div class="honeypot" aria-hidden="true">
         <label for="website">{t('website')}</label>
