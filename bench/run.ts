@@ -225,6 +225,9 @@ try {
   let atSmall: Awaited<ReturnType<typeof measureScale>> | undefined;
   let capacitySmall: Awaited<ReturnType<typeof perOperation>> | undefined;
   let smallFill: Awaited<ReturnType<typeof fill>> | undefined;
+  const { measureExport } = await import('./export');
+  let exportSmall: Awaited<ReturnType<typeof measureExport>> | undefined;
+  let exportLarge: typeof exportSmall;
   if (runs('scale')) {
     const before = await totalItems();
     log(`fill to ${opts.small} items (${opts.small - before} through createItem/commitChange transactions, concurrency ${opts.concurrency})`);
@@ -235,6 +238,8 @@ try {
     log(`  ${atSmall.items} items: list ${atSmall.list.medianMs} ms ${atSmall.list.readUnits} RCU; dashboard ${atSmall.dashboard.medianMs} ms ${atSmall.dashboard.readUnits} RCU; counters ${JSON.stringify(atSmall.counters)}`);
     capacitySmall = await perOperation(desk);
     log(`  capacity per operation: ${Object.entries(capacitySmall).map(([op, u]) => `${op} R${u.read}/W${u.write}`).join(', ')}`);
+    exportSmall = await measureExport(desk, stack.url);
+    log(`  items.xlsx: ${JSON.stringify(exportSmall)}`);
   }
 
   // -------------------------------------------------------------------------------------------
@@ -258,6 +263,8 @@ try {
     log(`  ${atLarge.items} items: list ${atLarge.list.medianMs} ms ${atLarge.list.readUnits} RCU; dashboard ${atLarge.dashboard.medianMs} ms ${atLarge.dashboard.readUnits} RCU; counters ${JSON.stringify(atLarge.counters)}`);
     capacityLarge = await perOperation(desk);
     log(`  capacity per operation: ${Object.entries(capacityLarge).map(([op, u]) => `${op} R${u.read}/W${u.write}`).join(', ')}`);
+    exportLarge = await measureExport(desk, stack.url);
+    log(`  items.xlsx: ${JSON.stringify(exportLarge)}`);
   }
   const rssAfter = memory();
   log(`RSS after the run: node ${rssAfter.nodeMiB} MiB + java ${rssAfter.javaMiB} MiB`);
@@ -329,6 +336,13 @@ try {
       if (d) row(`  dashboard just past a due instant, before the sweep, ${point.items} items`, `${d.medianMs} ms, ${d.readUnits} RCU (${d.fellDueSinceSweep} fell due)`);
     }
     if (soundness) row('dashboard counters equal the status lists (large)', soundness.ok ? 'yes' : 'NO', 'yes', soundness.ok);
+  }
+  if (exportSmall && exportLarge) {
+    for (const e of [exportSmall, exportLarge]) row(`GET /api/exports/items.xlsx, ${e.items} items`, `${e.ms} ms (${e.rowsPerSecond} rows/s), ${e.kib} KB, ${e.readUnits} RCU, live heap +${e.liveHeapGrowthMiB} MiB`);
+    // Streamed: the memory a download holds does not grow with the rows (2 MiB: the collector's noise).
+    const flat = exportLarge.liveHeapGrowthMiB <= 2 * Math.max(exportSmall.liveHeapGrowthMiB, 2);
+    row('items.xlsx live heap, large vs small', `${exportLarge.liveHeapGrowthMiB} vs ${exportSmall.liveHeapGrowthMiB} MiB`, '≤ 2× (min 2 MiB)', flat);
+    if (scale) scale.exports = { small: exportSmall, large: exportLarge };
   }
   let cost: Record<string, unknown> | null = null;
   if (capacitySmall && capacityLarge && atSmall && atLarge) {
