@@ -163,6 +163,7 @@ export const prepareEvents = async (desk: Desk, officeClaims: Record<string, str
     'verify-rectification': (run) => ({ ...byId('verify-rectification', '/api/items/{}/rectification/verification', handedOver.get(run)!.trackingCode), body: { outcome: 'verified', note: '经核查，整改到位，同意销号。' }, ...staff }),
     'list-rectifications': () => ({ ...at('list-rectifications', '/api/rectifications'), ...staff }),
     'get-dashboard': () => ({ ...at('get-dashboard', '/api/dashboard'), ...staff }),
+    'get-report': () => ({ ...at('get-report', '/api/reports/summary'), ...staff }),
     'list-practices': () => ({ ...at('list-practices', '/api/practices'), ...staff }),
     'export-items': () => ({ ...at('export-items', '/api/exports/items.csv'), ...staff }),
     'export-items-xlsx': () => ({ ...at('export-items-xlsx', '/api/exports/items.xlsx'), ...staff }),

@@ -97,7 +97,8 @@ export const routes: readonly RouteDef[] = [
   { method: 'POST', path: '/api/items/{id}/rectification/verification', handler: 'verify-rectification', auth: 'staff', access: 'write', data: { write: ['item'] } },
   // The ledger rows live in the list indexes' RECT… partitions (shared/data/keys.ts `rectificationRow`).
   { method: 'GET', path: '/api/rectifications', handler: 'list-rectifications', auth: 'staff', access: 'read', data: { indexes: listIndexes } },
-  { method: 'GET', path: '/api/dashboard', handler: 'get-dashboard', auth: 'staff', access: 'read', data: { read: ['directory', 'counters', 'dueCount'], indexes: ['gsi6', 'gsi8'] } },
+  // With `from`/`to` the dashboard counts the period's items: the list indexes, and their records for the rates.
+  { method: 'GET', path: '/api/dashboard', handler: 'get-dashboard', auth: 'staff', access: 'read', data: { read: ['directory', 'counters', 'dueCount', 'item'], indexes: listAndSessionIndexes } },
   { method: 'GET', path: '/api/practices', handler: 'list-practices', auth: 'staff', access: 'read', data: { read: ['directory'], indexes: ['gsi7'] } },
   { method: 'GET', path: '/api/exports/items.csv', handler: 'export-items', auth: 'staff', access: 'read', data: { read: ['directory', 'item'], indexes: listAndSessionIndexes }, stream: true },
   { method: 'GET', path: '/api/exports/items.xlsx', handler: 'export-items-xlsx', auth: 'staff', access: 'read', data: { read: ['directory', 'item'], indexes: listAndSessionIndexes }, stream: true },
@@ -120,6 +121,8 @@ export const routes: readonly RouteDef[] = [
   { method: 'GET', path: '/api/public/answers', handler: 'list-public-answers', auth: 'public', access: 'read', data: { read: ['publishedAnswers'] } },
   { method: 'GET', path: '/api/public/answers/similar', handler: 'similar-answers', auth: 'public', access: 'read', data: { read: ['publishedAnswers'] } },
   { method: 'GET', path: '/api/sessions/{code}/summary', handler: 'get-session-summary', auth: 'staff', access: 'read', data: { read: ['session', 'directory'], indexes: ['gsi8'] } },
+  // The dashboard's figures, the overdue and urged lists, the sessions' summaries, the recommended practices.
+  { method: 'GET', path: '/api/reports/summary', handler: 'get-report', auth: 'staff', access: 'read', data: { read: ['directory', 'counters', 'dueCount', 'item', 'session'], indexes: [...listAndSessionIndexes, 'gsi7'] } },
 ];
 
 /**

@@ -41,6 +41,8 @@ export interface ListFilter {
    * and may come back short with a cursor.
    */
   readonly extensionRequested?: boolean;
+  /** Only items created at or after this instant (a report's period; its end is where the reading starts). */
+  readonly createdFrom?: string;
 }
 
 export type SummaryRow = Pick<
@@ -102,6 +104,11 @@ const filterExpression = (filter: ListFilter) => {
     names['#dueAt'] = 'dueAt';
     names['#status'] = 'status';
     parts.push(`#urgedFor = #dueAt AND #status IN (${placeholders(values, 'o', openStatuses)})`);
+  }
+  if (filter.createdFrom) {
+    names['#createdAt'] = 'createdAt';
+    values[':createdFrom'] = filter.createdFrom;
+    parts.push('#createdAt >= :createdFrom');
   }
   if (filter.q) {
     names['#title'] = 'title';

@@ -10,6 +10,7 @@ import {
   keptNoticeRedriven,
   practiceList,
   replyCreated,
+  reportView,
 } from './responses';
 import {
   createSessionBody,
@@ -26,7 +27,7 @@ import {
   updateSessionBody,
 } from './session';
 import { ledgerList, ledgerQuery, rectificationPlanBody, rectificationProgressBody, rectificationVerificationBody } from './rectification';
-import { assignBody, dashboardQuery, exportQuery, extensionBody, extensionDecisionBody, itemIdParams, itemList, itemView, keptNoticeParams, listQuery, replyBody, transitionBody } from './staff';
+import { assignBody, dashboardQuery, exportQuery, reportQuery, extensionBody, extensionDecisionBody, itemIdParams, itemList, itemView, keptNoticeParams, listQuery, replyBody, transitionBody } from './staff';
 import {
   createSubmissionBody,
   followUpBody,
@@ -271,6 +272,12 @@ export const operationSpecs: Readonly<Record<string, OperationSpec>> = {
     success: { status: 200, description: 'Best first, each with a `score` in 0..1.', schema: similarAnswerList },
   },
   'get-dashboard': { summary: 'The figures, for the principal\'s scope', query: dashboardQuery, success: { status: 200, description: 'The dashboard.', schema: dashboardView }, errors: { 404: unknownSession } },
+  'get-report': {
+    summary: 'The printable report\'s figures for a phase and/or a period (office, leaders)',
+    description: 'The dashboard\'s figures for the same filter, the overdue and urged items, the sessions\' summaries and the recommended practices (fields: docs/api.md).',
+    query: reportQuery,
+    success: { status: 200, description: 'The report.', schema: reportView },
+  },
   'list-practices': { summary: 'Recommended good practices', success: { status: 200, description: 'Up to 100 practices with their text.', schema: practiceList } },
   'export-items': {
     summary: 'All items matching the filters, as CSV (streamed)',

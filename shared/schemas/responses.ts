@@ -2,6 +2,7 @@ import { attachmentView } from './attachment';
 import * as z from 'zod/mini';
 import { schema } from './schema';
 import { kindIds } from './directory';
+import { sessionSummary } from './session';
 import { itemSummary } from './staff';
 import { statusSchema } from './submission';
 import { isoInstant } from './text';
@@ -96,3 +97,36 @@ export const keptNoticeView = /* @__PURE__ */ schema(() => z.object({
 export const keptNoticeList = /* @__PURE__ */ schema(() => z.object({ notices: z.array(keptNoticeView) }));
 export const keptNoticeRedriven = /* @__PURE__ */ schema(() => z.object({ id: z.string(), status: z.literal('redriving'), redriveRequestedAt: isoInstant }));
 export const keptNoticeDiscarded = /* @__PURE__ */ schema(() => z.object({ id: z.string(), status: z.literal('discarded') }));
+
+/** An item as the report lists it (overdue, urged, practices): names beside the ids, no contact. */
+const reportItem = /* @__PURE__ */ schema(() => z.object({
+  trackingCode: z.string(),
+  kind: z.enum(kindIds),
+  title: z.string(),
+  status: statusSchema,
+  unitId: z.optional(z.string()),
+  unitName: z.optional(z.string()),
+  groupId: z.optional(z.string()),
+  groupName: z.string(),
+  createdAt: isoInstant,
+  dueAt: z.optional(isoInstant),
+  urgedAt: z.optional(isoInstant),
+}));
+const listedItems = /* @__PURE__ */ schema(() => z.object({ count, items: z.array(reportItem) }));
+
+/** GET /api/reports/summary (shared/services/report.ts): the dashboard's figures for the filter, and what the report lists. */
+export const reportView = /* @__PURE__ */ schema(() => z.object({
+  generatedAt: isoInstant,
+  filter: z.object({ phase: z.optional(z.object({ id: z.string(), name: z.string() })), from: z.optional(z.iso.date()), to: z.optional(z.iso.date()), timezone: z.string() }),
+  campaign: z.object({ id: z.string(), name: z.string() }),
+  totals: dashboardView.shape.totals,
+  byKind: dashboardView.shape.byKind,
+  satisfaction: dashboardView.shape.satisfaction,
+  rates: threeRates,
+  byGroup: dashboardView.shape.byGroup,
+  hotSpots: dashboardView.shape.byUnit,
+  overdue: listedItems,
+  urged: listedItems,
+  sessions: z.array(z.extend(sessionSummary, { session: z.object({ code: z.string(), title: z.string(), startsAt: isoInstant, endsAt: z.optional(isoInstant), place: z.optional(z.string()), phase: z.object({ id: z.string(), name: z.string() }), groupId: z.optional(z.string()) }) })),
+  practices: z.array(z.extend(reportItem, { body: z.string() })),
+}));

@@ -42,11 +42,23 @@ export type ListQuery = z.output<typeof listQuery>;
 export const exportQuery = /* @__PURE__ */ schema(() => z.omit(listQuery, { limit: true, cursor: true }));
 export type ExportQuery = z.output<typeof exportQuery>;
 
+/** A period of local days (YYYY-MM-DD, the directory's timezone), both ends included; `from` not after `to`. */
+const periodFields = { from: z.optional(z.iso.date()), to: z.optional(z.iso.date()) };
+const periodInOrder = () =>
+  z.superRefine((value: { from?: string; to?: string }, ctx) => {
+    if (value.from !== undefined && value.to !== undefined && value.from > value.to) ctx.addIssue({ code: 'custom', path: ['from'], message: '`from` must not be after `to`.' });
+  });
+
 export const dashboardQuery = /* @__PURE__ */ schema(() => z.strictObject({
   groupId: z.optional(idSchema),
   phase: z.optional(idSchema),
   sessionCode: z.optional(z.string().check(z.maxLength(64))),
-}));
+  ...periodFields,
+}).check(periodInOrder()));
+
+/** GET /api/reports/summary: a phase, a period, or both (the whole campaign without either). */
+export const reportQuery = /* @__PURE__ */ schema(() => z.strictObject({ phase: z.optional(idSchema), ...periodFields }).check(periodInOrder()));
+export type ReportQuery = z.output<typeof reportQuery>;
 
 export const assignBody = /* @__PURE__ */ schema(() => z.strictObject({ groupId: idSchema, note: z.optional(text(1, 1000)) }));
 

@@ -7,7 +7,9 @@ import { openStatuses } from '../domain/lifecycle';
 import { kindIds, minCountOf } from '../schemas/directory';
 import { statusSchema, type Status } from '../schemas/submission';
 import { officeName, requireDirectory } from './directory';
-import { allForPrincipal, scopeFor } from './item-lists';
+import { allForPrincipal, scopeFor, type Period } from './item-lists';
+import { getItemAttributes } from '../data/item-attributes';
+import { addCalendarDays, startOfLocalDay } from '../domain/calendar';
 
 /** Counts per queue (`groupId`, undefined for the office queue) and the items time has moved beyond them. */
 interface Tallies {
@@ -16,7 +18,8 @@ interface Tallies {
   readonly pendingOverdue: ReadonlyMap<string, number>;
 }
 
-type DashboardQuery = { groupId?: string; phase?: string; sessionCode?: string };
+/** The dashboard's filters; `from`/`to` are local days (YYYY-MM-DD) of creation, in the directory's timezone. */
+export type DashboardQuery = { groupId?: string; phase?: string; sessionCode?: string; from?: string; to?: string };
 
 /** The tally's counters (shared/services/tally.ts): the same read cost whatever the number of items. */
 const storedTallies = async (deps: Deps, query: DashboardQuery, nowIso: string, inScope: (groupId: string | undefined) => boolean): Promise<Tallies> => {
@@ -33,17 +36,25 @@ const storedTallies = async (deps: Deps, query: DashboardQuery, nowIso: string, 
   return { rows, pendingOverdue };
 };
 
+/** The item attributes the counters count that the list indexes do not project (the response and resolution rates). */
+const countedAttributes = ['resolved', 'routedAt', 'respondBy', 'respondedAt'] as const;
+
 /**
- * One training session's figures: the counters are per phase and queue, not per session, so they
- * are counted here from the session's items (gsi8, the same rows GET /api/items?sessionCode= lists),
- * with the very functions the tally counts with. The read grows with the session's items (one
- * meeting's: tens to a few hundred), never with the table.
+ * Figures counted from the items themselves, with the very functions the tally counts with: for a
+ * training session (the counters are per phase and queue, not per session: its items are read from
+ * gsi8, the same rows GET /api/items?sessionCode= lists) or a period of creation (the items created
+ * in it, newest first, from the period's end). The read grows with the items counted (one meeting's,
+ * one period's), never with the table; a period's rows from the list indexes are completed with
+ * `countedAttributes` (one BatchGetItem per 100 items).
  */
-const sessionTallies = async (deps: Deps, principal: Principal, query: DashboardQuery & { sessionCode: string }, now: Date): Promise<Tallies> => {
+const countedTallies = async (deps: Deps, principal: Principal, query: DashboardQuery, period: Period | undefined, now: Date): Promise<Tallies> => {
   const rows: { groupId: string | undefined; counts: Counts }[] = [];
   const pendingOverdue = new Map<string, number>();
-  for await (const page of allForPrincipal(deps, principal, { groupId: query.groupId, phase: query.phase, sessionCode: query.sessionCode })) {
-    for (const item of page) {
+  for await (const page of allForPrincipal(deps, principal, { groupId: query.groupId, phase: query.phase, sessionCode: query.sessionCode, period })) {
+    // gsi8 projects every attribute; the other list indexes do not.
+    const more = query.sessionCode === undefined ? await getItemAttributes(deps, page.map((row) => row.trackingCode), countedAttributes) : new Map();
+    for (const row of page) {
+      const item = { ...row, ...more.get(row.trackingCode) };
       rows.push({ groupId: item.groupId, counts: contributions(item) });
       const due = pendingDue(item);
       if (due && due.dueAt < now.toISOString()) pendingOverdue.set(item.groupId ?? '-', (pendingOverdue.get(item.groupId ?? '-') ?? 0) + 1);
@@ -51,6 +62,15 @@ const sessionTallies = async (deps: Deps, principal: Principal, query: Dashboard
   }
   return { rows, pendingOverdue };
 };
+
+/** The instants a `from`/`to` pair of local days spans, or undefined for neither. */
+export const periodOf = (query: Pick<DashboardQuery, 'from' | 'to'>, timezone: string): Period | undefined =>
+  query.from === undefined && query.to === undefined
+    ? undefined
+    : {
+        ...(query.from !== undefined ? { from: startOfLocalDay(query.from, timezone).toISOString() } : {}),
+        ...(query.to !== undefined ? { before: startOfLocalDay(addCalendarDays(query.to, 1), timezone).toISOString() } : {}),
+      };
 
 /**
  * The open items urged (催办) for their due date, per queue (`-` the office's): counted from the very
@@ -60,9 +80,9 @@ const sessionTallies = async (deps: Deps, principal: Principal, query: Dashboard
  * open (the ladder's last step: few, and each leaves it once answered or re-dated), never with the
  * table: one Query per 100 of them.
  */
-const urgedByQueue = async (deps: Deps, principal: Principal, query: DashboardQuery): Promise<Map<string, number>> => {
+const urgedByQueue = async (deps: Deps, principal: Principal, query: DashboardQuery, period: Period | undefined): Promise<Map<string, number>> => {
   const counts = new Map<string, number>();
-  for await (const page of allForPrincipal(deps, principal, { groupId: query.groupId, phase: query.phase, sessionCode: query.sessionCode, urged: true })) {
+  for await (const page of allForPrincipal(deps, principal, { groupId: query.groupId, phase: query.phase, sessionCode: query.sessionCode, urged: true, period })) {
     for (const row of page) counts.set(row.groupId ?? '-', (counts.get(row.groupId ?? '-') ?? 0) + 1);
   }
   return counts;
@@ -70,17 +90,18 @@ const urgedByQueue = async (deps: Deps, principal: Principal, query: DashboardQu
 
 /**
  * The dashboard: totals, groups, hot-spot units, kinds and satisfaction, for the principal's scope;
- * with `sessionCode`, of that session's items only.
+ * with `sessionCode`, of that session's items only; with `from`/`to`, of the items created then.
  */
 export const dashboard = async (deps: Deps, principal: Principal, query: DashboardQuery) => {
   const now = deps.clock.now();
   const nowIso = now.toISOString();
   const scope = scopeFor(principal, query.groupId);
   const inScope = (groupId: string | undefined) => scope === null || (groupId !== undefined && scope.includes(groupId));
-  const [directory, { rows, pendingOverdue }, urged] = await Promise.all([
-    requireDirectory(deps),
-    query.sessionCode !== undefined ? sessionTallies(deps, principal, { ...query, sessionCode: query.sessionCode }, now) : storedTallies(deps, query, nowIso, inScope),
-    urgedByQueue(deps, principal, query),
+  const directory = await requireDirectory(deps);
+  const period = periodOf(query, directory.campaign.timezone);
+  const [{ rows, pendingOverdue }, urged] = await Promise.all([
+    query.sessionCode !== undefined || period !== undefined ? countedTallies(deps, principal, query, period, now) : storedTallies(deps, query, nowIso, inScope),
+    urgedByQueue(deps, principal, query, period),
   ]);
   const visible = rows.filter((row) => inScope(row.groupId));
 

@@ -20,7 +20,14 @@ import { toSummary } from './views';
 
 /** The staff's lists: the queue (paged), every match (the export), the good practices. */
 
-export type ListCriteria = Omit<ListQuery, 'limit' | 'cursor'>;
+/** A time span of creation, as instants: from (inclusive) to before (exclusive). */
+export interface Period {
+  readonly from?: string;
+  readonly before?: string;
+}
+
+/** A query's filters; `period` is not one of GET /api/items' (the dashboard's and the report's). */
+export type ListCriteria = Omit<ListQuery, 'limit' | 'cursor'> & { readonly period?: Period };
 
 /**
  * Which index partitions to merge for a query, and which filters remain for the rows: every
@@ -54,6 +61,7 @@ export const planList = (groups: readonly string[] | null, query: ListCriteria, 
     ...(statuses && !byStatus ? { statuses } : {}),
     ...(query.overdue === true ? { dueBefore: now.toISOString() } : {}),
     ...(query.extension === 'requested' ? { extensionRequested: true } : {}),
+    ...(query.period?.from ? { createdFrom: query.period.from } : {}),
   };
   return { sources, filter };
 };
@@ -77,20 +85,27 @@ export const listForPrincipal = async (deps: Deps, principal: Principal, query: 
   return { items: page.rows.map((row) => toSummary(row, now)), next: page.next };
 };
 
-/** Every item a query matches, page by page (the export): memory stays one page deep. */
+/**
+ * Every item a query matches, page by page (the export): memory stays one page deep. A period's
+ * end is where the reading starts (sort keys begin with the creation time: `<createdAt>#<code>`
+ * sorts below an instant exactly when it was created before it), and the reading stops once it is
+ * past the period's start: a period costs the reads of its own items, not of the table.
+ */
 export async function* allForPrincipal(deps: Deps, principal: Principal, query: ListCriteria) {
   const now = deps.clock.now();
   const { sources, filter } = planList(scopeFor(principal, query.groupId), query, now);
-  let after: string | undefined;
+  let after: string | undefined = query.period?.before;
   do {
     const page = await listItems(deps, sources, filter, { limit: 100, after });
     yield page.rows;
     after = page.next;
-  } while (after);
+  } while (after && !(query.period?.from && after < query.period.from));
 }
 
-export const practices = async (deps: Deps) => {
+/** The newest 100 recommended practices, of a phase and a period when given (the report's). */
+export const practices = async (deps: Deps, within: { phase?: string; period?: Period } = {}) => {
   const now = deps.clock.now();
-  const page = await listItems(deps, [{ index: 'gsi7', partition: practicePartition }], {}, { limit: 100 });
+  const filter = { phase: within.phase, ...(within.period?.from ? { createdFrom: within.period.from } : {}) };
+  const page = await listItems(deps, [{ index: 'gsi7', partition: practicePartition }], filter, { limit: 100, after: within.period?.before });
   return { items: page.rows.map((row) => ({ ...toSummary(row, now), body: row.body ?? '' })) };
 };

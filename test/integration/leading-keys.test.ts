@@ -313,6 +313,10 @@ describe('the deployed policies allow what the handlers do, through an item\'s w
     // The spreadsheet reads the item records and the public replies' event rows too.
     expect((await as('GET', '/api/exports/items.xlsx', () => http.get('/api/exports/items.xlsx', staff('office')))).status).toBe(200);
     expect((await as('GET', '/api/exports/items.xlsx', () => http.get(`/api/exports/items.xlsx?sessionCode=${sessionCode}`, staff('office')))).status).toBe(200);
+    // The report: the dashboard (counters, and for a period the items and their records), lists, sessions, practices.
+    expect((await as('GET', '/api/reports/summary', () => http.get('/api/reports/summary', staff('office')))).status).toBe(200);
+    expect((await as('GET', '/api/reports/summary', () => http.get('/api/reports/summary?from=2020-01-01&to=2099-12-31', staff('office')))).status).toBe(200);
+    expect((await as('GET', '/api/dashboard', () => http.get('/api/dashboard?from=2020-01-01', staff('office')))).status).toBe(200);
     const recorded = await as('POST', '/api/sessions/{code}/records', () =>
       http.post(`/api/sessions/${sessionCode}/records`, { entries: [{ kind: 'question', title: '会上', body: '提问', answer: '答复' }, { kind: 'problem', title: '会上', body: '反映', unitId: ownUnit.id }] }, staff('own')),
     );

@@ -209,6 +209,11 @@ describe('every route against the OpenAPI document', () => {
     await exchange('GET', '/api/dashboard', 200, { as: 'office' });
     await exchange('GET', '/api/dashboard', 200, { as: 'own', query: { groupId: 'g1' } });
     await exchange('GET', '/api/practices', 200, { as: 'leader' });
+    await exchange('GET', '/api/dashboard', 200, { as: 'office', query: { from: '2026-01-01', to: '2099-12-31' } });
+    await exchange('GET', '/api/reports/summary', 200, { as: 'leader' });
+    await exchange('GET', '/api/reports/summary', 200, { as: 'office', query: { phase: 'study', from: '2026-01-01', to: '2099-12-31' } });
+    await exchange('GET', '/api/reports/summary', 400, { as: 'office', query: { from: 'yesterday' }, invalid: true });
+    await exchange('GET', '/api/reports/summary', 403, { as: 'own' });
     await exchange('GET', '/api/exports/items.csv', 200, { headers: { 'X-Yijian-Authorization': `Bearer ${tokens.office}` } });
     await exchange('GET', '/api/exports/items.csv', 401);
     await exchange('GET', '/api/exports/items.xlsx', 200, { headers: { 'X-Yijian-Authorization': `Bearer ${tokens.office}` }, query: { urged: 'true' } });

@@ -1,0 +1,110 @@
+import type { Deps } from '../deps';
+import { listSessions } from '../data/sessions';
+import { canExport, type Principal } from '../domain/access';
+import { ForbiddenError } from '../domain/errors';
+import type { Directory } from '../schemas/directory';
+import type { ItemSummary, ReportQuery } from '../schemas/staff';
+import { dashboard, periodOf } from './dashboard';
+import { groupName, requireDirectory } from './directory';
+import { allForPrincipal, practices, type ListCriteria, type Period } from './item-lists';
+import { sessionSummary } from './session-summary';
+import { toSummary } from './views';
+
+/**
+ * GET /api/reports/summary: the figures of the console's printable report for a phase, a period
+ * of creation or both. Its figures are the dashboard's for the same filter (the same function,
+ * not a second count): totals, kinds, satisfaction, the three rates overall and by group, unit hot
+ * spots with the dashboard's small-count suppression. Beside them: the overdue and the urged items
+ * (counted in full, the first `listedItems` listed), the sessions held (their summaries, as
+ * GET /api/sessions/{code}/summary gives them) and the recommended good practices.
+ */
+
+/** How many overdue or urged items, sessions and practices a report lists (the counts are complete). */
+export const reportLimits = { listedItems: 100, sessions: 50, practices: 50, hotSpots: 10 } as const;
+
+type ReportItem = Pick<ItemSummary, 'trackingCode' | 'kind' | 'title' | 'status' | 'unitId' | 'groupId' | 'createdAt' | 'dueAt' | 'urgedAt'> & { unitName?: string; groupName: string };
+
+const reportItem = (directory: Directory, item: ItemSummary): ReportItem => {
+  const unit = item.unitId ? directory.units.find((u) => u.id === item.unitId) : undefined;
+  return {
+    trackingCode: item.trackingCode,
+    kind: item.kind,
+    title: item.title,
+    status: item.status,
+    ...(item.unitId ? { unitId: item.unitId } : {}),
+    ...(unit ? { unitName: unit.name } : {}),
+    ...(item.groupId ? { groupId: item.groupId } : {}),
+    groupName: groupName(directory, item.groupId),
+    createdAt: item.createdAt,
+    ...(item.dueAt ? { dueAt: item.dueAt } : {}),
+    ...(item.urgedAt ? { urgedAt: item.urgedAt } : {}),
+  };
+};
+
+/** Every item a list query matches (its count) and the first `reportLimits.listedItems` of them. */
+const listedAndCounted = async (deps: Deps, principal: Principal, directory: Directory, query: ListCriteria) => {
+  const now = deps.clock.now();
+  const items: ReportItem[] = [];
+  let count = 0;
+  for await (const page of allForPrincipal(deps, principal, query)) {
+    for (const row of page) {
+      count++;
+      if (items.length < reportLimits.listedItems) items.push(reportItem(directory, toSummary(row, now)));
+    }
+  }
+  return { count, items };
+};
+
+/** The sessions held in the phase and period (by their start), newest first, each with its summary. */
+const sessionSummaries = async (deps: Deps, principal: Principal, query: ReportQuery, period: Period | undefined) => {
+  const { sessions } = await listSessions(
+    deps,
+    { phase: query.phase, ...(period?.from ? { from: period.from } : {}), ...(period?.before ? { to: new Date(Date.parse(period.before) - 1).toISOString() } : {}), visibleGroups: null },
+    { limit: reportLimits.sessions },
+  );
+  const summaries = [];
+  for (const session of sessions) {
+    const summary = await sessionSummary(deps, principal, session.code);
+    // A report is printed and handed on: never the session's join key or link.
+    const { code, title, startsAt, endsAt, place, phase, groupId } = summary.session;
+    summaries.push({ ...summary, session: { code, title, startsAt, ...(endsAt ? { endsAt } : {}), ...(place ? { place } : {}), phase, ...(groupId ? { groupId } : {}) } });
+  }
+  return summaries;
+};
+
+export const reportSummary = async (deps: Deps, principal: Principal, query: ReportQuery) => {
+  if (!canExport(principal)) throw new ForbiddenError('Only the office and leaders read the report.');
+  const directory = await requireDirectory(deps);
+  const period = periodOf(query, directory.campaign.timezone);
+  const filter = { phase: query.phase, from: query.from, to: query.to };
+  const figures = await dashboard(deps, principal, filter);
+  const [overdue, urged, sessions, recommended] = await Promise.all([
+    listedAndCounted(deps, principal, directory, { phase: query.phase, period, overdue: true }),
+    listedAndCounted(deps, principal, directory, { phase: query.phase, period, urged: true }),
+    sessionSummaries(deps, principal, query, period),
+    practices(deps, { phase: query.phase, period }),
+  ]);
+  const phase = query.phase === undefined ? undefined : directory.campaign.phases.find((p) => p.id === query.phase);
+  return {
+    generatedAt: figures.generatedAt,
+    filter: {
+      ...(query.phase !== undefined ? { phase: { id: query.phase, name: phase?.name ?? query.phase } } : {}),
+      ...(query.from !== undefined ? { from: query.from } : {}),
+      ...(query.to !== undefined ? { to: query.to } : {}),
+      timezone: directory.campaign.timezone,
+    },
+    campaign: { id: directory.campaign.id, name: directory.campaign.name },
+    totals: figures.totals,
+    byKind: figures.byKind,
+    satisfaction: figures.satisfaction,
+    rates: figures.rates,
+    byGroup: figures.byGroup,
+    hotSpots: figures.byUnit.slice(0, reportLimits.hotSpots),
+    overdue,
+    urged,
+    sessions,
+    practices: recommended.items
+      .slice(0, reportLimits.practices)
+      .map((item) => ({ ...reportItem(directory, item), body: item.body })),
+  };
+};
