@@ -138,6 +138,8 @@ const fixed: Record<string, string> = {
   'Only the office manages the directory.': '只有办公室可以管理名录。',
   'The directory has problems; nothing was changed.': '名录有错误，没有做任何修改。',
   'Only the office and leaders export.': '只有办公室和领导可以导出。',
+  'Only the office and leaders read the report.': '只有办公室和领导可以查看报告。',
+  '`from` must not be after `to`.': '开始日期不能晚于结束日期。',
   'This session is closed: it takes no more ratings or submissions.': '这个场次已经结束，不再接收评分和意见。',
   'This item has no published answer to withdraw.': '这条事项没有已公开的答复，无需撤回。',
 };
