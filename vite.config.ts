@@ -35,6 +35,7 @@ export default defineConfig({
       input: {
         index: here('./web/index.html'),
         track: here('./web/track.html'),
+        answers: here('./web/answers.html'),
         session: here('./web/session.html'),
         console: here('./web/console.html'),
         404: here('./web/404.html'),

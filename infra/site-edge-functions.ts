@@ -12,6 +12,7 @@ import { sessionPageFile, sessionPagePattern } from '../shared/page-paths';
 /** The pretty paths of the pages (as local/pages.ts serves them); `/` is the default root object. */
 export const pagePaths: Readonly<Record<string, string>> = {
   '/track': '/track.html',
+  '/answers': '/answers.html',
   '/console': '/console.html',
 };
 
@@ -53,7 +54,7 @@ export const viewerIpCode = `function handler(event) {
 }
 `;
 
-/** `PageRewrite` in `scope` (the site): /track, /console and /s/<code> to their pages. */
+/** `PageRewrite` in `scope` (the site): /track, /answers, /console and /s/<code> to their pages. */
 export function createPageRewrite(scope: Construct): EdgeFunction {
   return new EdgeFunction(scope, 'PageRewrite', {
     comment: 'yijian: /track, /console and /s/<code> to their pages',

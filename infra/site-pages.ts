@@ -47,6 +47,7 @@ const placeholderPages = (): string => {
   for (const [file, title] of [
     ['index.html', 'form'],
     ['track.html', 'tracking'],
+    ['answers.html', 'published answers'],
     ['session.html', 'session'],
     ['console.html', 'console'],
     ['404.html', 'not found'],

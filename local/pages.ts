@@ -5,6 +5,7 @@
  *
  *   /          -> index.html   (the submission form)
  *   /track     -> track.html   (the tracking page)
+ *   /answers   -> answers.html (the published answers)
  *   /s/<code>  -> session.html (a training session's page; its join key is in the fragment)
  *   /console   -> console.html (the staff console)
  *   /assets/*  -> hashed files, cached for a year
@@ -71,6 +72,8 @@ const pages: Readonly<Record<string, string>> = {
   '/index.html': 'index.html',
   '/track': 'track.html',
   '/track/': 'track.html',
+  '/answers': 'answers.html',
+  '/answers/': 'answers.html',
   '/console': 'console.html',
   '/console/': 'console.html',
 };

@@ -77,7 +77,7 @@ describe('page weight', () => {
   });
 
   it('no built page carries an inline script or style (the CSP forbids them)', () => {
-    for (const page of ['index.html', 'track.html', 'session.html', 'console.html', '404.html']) {
+    for (const page of ['index.html', 'track.html', 'answers.html', 'session.html', 'console.html', '404.html']) {
       const html = readFileSync(join(webDist, page), 'utf8');
       expect(html, page).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
       expect(html, page).not.toMatch(/<style\b|\sstyle="/);

@@ -112,7 +112,7 @@ const rolePolicies = (handler: string): { statements: Statement[]; managed: unkn
 
 beforeAll(() => {
   webDist = mkdtempSync(join(tmpdir(), 'yijian-web-dist-'));
-  for (const page of ['index.html', 'track.html', 'session.html', 'console.html', '404.html']) {
+  for (const page of ['index.html', 'track.html', 'answers.html', 'session.html', 'console.html', '404.html']) {
     writeFileSync(join(webDist, page), `<!doctype html><title>${page}</title>`);
   }
   mkdirSync(join(webDist, 'assets'));
@@ -938,6 +938,7 @@ describe('site (web pages behind CloudFront)', () => {
     const handler = new Function(`${pageRewriteCode}\nreturn handler;`)() as (event: unknown) => any;
     const run = (uri: string) => handler({ request: { uri, method: 'GET', querystring: {}, headers: {} } });
     expect(run('/track').uri).toBe('/track.html');
+    expect(run('/answers').uri).toBe('/answers.html');
     expect(run('/console').uri).toBe('/console.html');
     expect(run('/').uri).toBe('/');
     expect(run('/assets/main-Ab12Cd34.js').uri).toBe('/assets/main-Ab12Cd34.js');
@@ -1122,7 +1123,7 @@ describe('site (web pages behind CloudFront)', () => {
       const hash = (deployment[1].SourceObjectKeys[0] as string).replace(/\.zip$/, '');
       return readdirSync(join(assembly.directory, `asset.${hash}`)).sort();
     };
-    expect(stagedFiles(pages!)).toEqual(['404.html', 'console.html', 'index.html', 'session.html', 'track.html']);
+    expect(stagedFiles(pages!)).toEqual(['404.html', 'answers.html', 'console.html', 'index.html', 'session.html', 'track.html']);
     expect(stagedFiles(assets!)).toEqual(['main-Ab12Cd34.js']);
   });
 
@@ -1634,7 +1635,7 @@ describe('stack options', () => {
     const s = new YijianStack(appWithoutBundling({ webDist: missing }), 'Placeholder');
     expect(s.site.usesPlaceholder).toBe(true);
     expect(s.site.assetsDeployment).toBeUndefined();
-    expect(readdirSync(s.site.pagesDir).sort()).toEqual(['404.html', 'console.html', 'index.html', 'session.html', 'track.html']);
+    expect(readdirSync(s.site.pagesDir).sort()).toEqual(['404.html', 'answers.html', 'console.html', 'index.html', 'session.html', 'track.html']);
     // The placeholder obeys the CSP too: no inline script or style.
     expect(readFileSync(join(s.site.pagesDir, 'index.html'), 'utf8')).not.toMatch(/<script|<style|style=/);
     Annotations.fromStack(s).hasWarning('/Placeholder/Site', Match.stringLikeRegexp('not built'));

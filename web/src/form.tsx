@@ -18,6 +18,8 @@ const t = dictionary(
     intro: '培训和学习讨论中的反馈、疑问、建议、问题和好做法，都可以在这里提出。无需注册，提交后凭查询码和密钥查看答复。',
     haveCode: '已有查询码？',
     trackLink: '查询办理进度',
+    answersLink: '看看已公开的答复',
+    answersIntro: '提问前，可以先',
     phase: '当前阶段：{phase}',
   },
   {
@@ -26,6 +28,8 @@ const t = dictionary(
     intro: 'Feedback, questions, suggestions, problems and good practices from the training and discussions: raise them here. No account needed; a tracking code and key show you the answer.',
     haveCode: 'Have a tracking code?',
     trackLink: 'Track an item',
+    answersLink: 'read the published answers',
+    answersIntro: 'Before asking, you may',
     phase: 'Current phase: {phase}',
   },
 );
@@ -52,6 +56,9 @@ const App = () => {
       <main>
         <h1>{t('heading')}</h1>
         <p class="muted">{t('intro')}</p>
+        <p class="small">
+          {t('answersIntro')} <a href="/answers">{t('answersLink')}</a>
+        </p>
         <SubmissionForm units={form?.units ?? null} onReceipt={keep} />
         <p class="muted small">
           {t('haveCode')} <a href="/track">{t('trackLink')}</a>

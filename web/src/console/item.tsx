@@ -18,6 +18,7 @@ import { t } from './strings';
 import { historyNote } from '../lib/history-notes';
 import { lt } from './ladder-strings';
 import { ExtensionPanel, extensionActionName } from './item-extension';
+import { PublicationPanel, publicationActionName } from './item-publication';
 
 /** Drawn in the language of the moment (a language switch redraws it). */
 type Notice = { kind: 'ok' | 'warn' | 'bad'; text: () => string } | null;
@@ -43,7 +44,7 @@ const actionNames: Record<string, [string, string]> = {
   'auto-close': ['自动办结', 'closed automatically'],
   'remove-contact': ['删除联系方式', 'contact details removed'],
 };
-const actionName = (action: string) => extensionActionName(action) ?? actionNames[action]?.[getLang() === 'zh' ? 0 : 1] ?? action;
+const actionName = (action: string) => extensionActionName(action) ?? publicationActionName(action) ?? actionNames[action]?.[getLang() === 'zh' ? 0 : 1] ?? action;
 
 export const ItemPage = (props: { ctx: Ctx; id: string }) => {
   const { ctx } = props;
@@ -68,11 +69,11 @@ export const ItemPage = (props: { ctx: Ctx; id: string }) => {
    * Sends a change with If-Match: ok when it went through; field errors for a 400 (shown beside
    * the fields); otherwise a notice (412 reloads, 409, 403…) and the form keeps what was typed.
    */
-  const mutate: Mutate = async (path, body, done) => {
+  const mutate: Mutate = async (path, body, done, method = 'POST') => {
     if (!item || busy) return { ok: false };
     setBusy(true);
     setNotice(null);
-    const r: ApiResult = await ctx.api('POST', `/api/items/${encodeURIComponent(item.id)}${path}`, {
+    const r: ApiResult = await ctx.api(method, `/api/items/${encodeURIComponent(item.id)}${path}`, {
       body,
       headers: { 'If-Match': `"${item.version}"` },
     });
@@ -260,6 +261,7 @@ export const ItemPage = (props: { ctx: Ctx; id: string }) => {
           </section>
 
           <ExtensionPanel item={item} office={office} canAct={canAct} busy={busy} mutate={mutate} />
+          <PublicationPanel item={item} office={office} busy={busy} mutate={mutate} />
 
           <section class="card" aria-labelledby="history-heading">
             <h2 id="history-heading">{t('history')}</h2>
@@ -311,7 +313,7 @@ const Thread = (props: { item: ItemView; link: ReturnType<typeof attachmentLink>
   );
 };
 
-type Mutate = (path: string, body: unknown, done: () => string) => Promise<{ ok: boolean; errors?: FieldErrors }>;
+type Mutate = (path: string, body: unknown, done: () => string, method?: 'POST' | 'DELETE') => Promise<{ ok: boolean; errors?: FieldErrors }>;
 
 /** A field's error in the page's language, drawn at render (errors are kept as the server said them). */
 const localised = (message: string | undefined): string | undefined => (message === undefined ? undefined : translateMessage(message));

@@ -12,6 +12,7 @@ import { problemText, roomProblemText, said, translateMessage, type Said } from 
 import { prepareProof, publicWrite } from './room';
 import { kindDescription, kindName, kinds, statusName, type Kind } from './terms';
 import { receiptLink } from './tracking-code';
+import { SimilarAnswers } from './similar-answers';
 import { UnitPicker, type PickerUnit, type UnitPickerProps } from './unit-picker';
 import { CharCount, describedBy, FieldError, randomId, requestTooLarge, tooLargeMessage, useCopy } from './ui';
 import { AttachmentPicker, attachmentTexts, type PresignedUpload } from './attachments';
@@ -408,6 +409,7 @@ export const SubmissionForm = (props: SubmissionFormProps) => {
         <CharCount id="title-count" value={draft.title} max={120} label={t('chars')} />
         <FieldError id="title-error" message={err('title')} />
       </div>
+      <SimilarAnswers text={draft.title} />
 
       <div class="field">
         <label for="body">{t('body')}</label>
