@@ -15,8 +15,9 @@ export const handler = storageHandler(
   { body: createAttachmentBody, authenticate: (settings) => optionalBearerToken(verifierFor(settings.jwt)) },
   async (request, deps) => {
     const staff = (request.event.requestContext as { authorizer?: unknown }).authorizer !== undefined;
-    // A valid token without a role in yijian is refused (403), as on every staff route.
-    if (staff) principalFrom(request.event);
+    // A valid token without a role in yijian is refused (403), as on every staff route; a unit's
+    // liaison uploads the rectification's evidence.
+    if (staff) principalFrom(request.event, { liaisons: true });
     return json(201, await createAttachment(deps, request.body, staff ? null : publicWriter(request)));
   },
 );

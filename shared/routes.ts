@@ -93,7 +93,7 @@ export const routes: readonly RouteDef[] = [
   { method: 'POST', path: '/api/items/{id}/extension', handler: 'request-extension', auth: 'staff', access: 'write', data: { write: ['item'] } },
   { method: 'POST', path: '/api/items/{id}/extension/decision', handler: 'decide-extension', auth: 'staff', access: 'write', data: { read: ['directory'], write: ['item'] } },
   { method: 'PUT', path: '/api/items/{id}/rectification', handler: 'put-rectification', auth: 'staff', access: 'write', data: { read: ['directory'], write: ['item'] } },
-  { method: 'POST', path: '/api/items/{id}/rectification/progress', handler: 'create-rectification-progress', auth: 'staff', access: 'write', data: { write: ['item'] } },
+  { method: 'POST', path: '/api/items/{id}/rectification/progress', handler: 'create-rectification-progress', auth: 'staff', access: 'write', data: { write: ['item', 'upload'] }, bucket: ['attach'] },
   { method: 'POST', path: '/api/items/{id}/rectification/verification', handler: 'verify-rectification', auth: 'staff', access: 'write', data: { write: ['item'] } },
   // The ledger rows live in the list indexes' RECT… partitions (shared/data/keys.ts `rectificationRow`).
   { method: 'GET', path: '/api/rectifications', handler: 'list-rectifications', auth: 'staff', access: 'read', data: { indexes: listIndexes } },

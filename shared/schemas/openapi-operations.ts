@@ -170,7 +170,9 @@ export const operationSpecs: Readonly<Record<string, OperationSpec>> = {
   },
   'create-rectification-progress': {
     summary: 'Report rectification progress (the unit\'s liaison, the item\'s group, office)',
-    description: 'The first report moves `planned` to `in_progress`; `done: true` moves it to `submitted` (waiting for verification).',
+    description:
+      'The first report moves `planned` to `in_progress`; `done: true` moves it to `submitted` (waiting for verification). ' +
+      '`attachmentIds` (up to 10, from POST /api/attachments) are the evidence: checked and cleaned like a submission\'s.',
     params: itemIdParams,
     body: rectificationProgressBody,
     headers: ['ifMatch'],

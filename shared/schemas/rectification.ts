@@ -3,7 +3,7 @@ import { schema } from './schema';
 import { isIsoDate } from '../domain/calendar';
 import { rectificationStatuses } from '../domain/rectification';
 import { idSchema, isoInstant, text } from './text';
-import { attachmentView } from './attachment';
+import { attachmentIdsSchema, attachmentView, maxProgressAttachments } from './attachment';
 
 /** Rectification (整改, API.md v2): the plan, progress, verification, and the ledger. */
 
@@ -24,6 +24,8 @@ export const rectificationPlanBody = /* @__PURE__ */ schema(() => z.strictObject
 /** POST /api/items/{id}/rectification/progress. */
 export const rectificationProgressBody = /* @__PURE__ */ schema(() => z.strictObject({
   note: text(1, 2000),
+  /** Evidence (POST /api/attachments): photos and documents of what was done. */
+  attachmentIds: z.optional(attachmentIdsSchema(maxProgressAttachments)),
   done: z.optional(z.boolean()),
 }));
 

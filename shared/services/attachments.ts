@@ -4,7 +4,7 @@ import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { getItemWithEvents, type AttachmentRecord, type EventRecord, type ItemRecord } from '../data/items';
 import { noAdmission } from '../data/room';
 import { putPendingUpload } from '../data/uploads';
-import { canReadItem, type Principal } from '../domain/access';
+import { canReadItem, isLiaisonFor, type Principal } from '../domain/access';
 import { attachmentIdHash, newAttachmentId } from '../domain/attachments';
 import { AttachmentTooLargeError, AttachmentTypeError, NotFoundError } from '../domain/errors';
 import { normalizeTrackingCode } from '../domain/tracking-code';
@@ -52,12 +52,15 @@ export const createAttachment = async (deps: StorageDeps, input: CreateAttachmen
 
 /**
  * The attachments a reader of the item may fetch: the submitter those of the submission, of their
- * follow-ups and of the public replies; staff who may see the item all of them (internal notes' too).
+ * follow-ups and of the public replies; staff who may see the item all of them (internal notes'
+ * and the rectification's evidence too); the liaison of the unit the rectification names only the
+ * rectification's evidence (never what the submitter or the group attached).
  */
-const visibleAttachments = (item: ItemRecord, events: readonly EventRecord[], reader: 'submitter' | 'staff'): AttachmentRecord[] => [
-  ...(item.attachments ?? []),
-  ...events.flatMap((e) => e.followUp?.attachments ?? []),
-  ...events.flatMap((e) => (e.reply && (reader === 'staff' || e.reply.visibility === 'public') ? e.reply.attachments ?? [] : [])),
+const visibleAttachments = (item: ItemRecord, events: readonly EventRecord[], reader: 'submitter' | 'staff' | 'liaison'): AttachmentRecord[] => [
+  ...(reader === 'liaison' ? [] : (item.attachments ?? [])),
+  ...(reader === 'liaison' ? [] : events.flatMap((e) => e.followUp?.attachments ?? [])),
+  ...(reader === 'liaison' ? [] : events.flatMap((e) => (e.reply && (reader === 'staff' || e.reply.visibility === 'public') ? e.reply.attachments ?? [] : []))),
+  ...(reader === 'submitter' ? [] : events.flatMap((e) => e.progress?.attachments ?? [])),
 ];
 
 /** A short-lived signed GET of the clean copy (Settings.downloadUrlSeconds, at most 5 minutes), signed at the app's clock. */
@@ -90,12 +93,13 @@ export const submitterAttachmentLink = async (deps: StorageDeps, code: string, a
   return signedDownload(deps, trackingCode, attachment);
 };
 
-/** GET /api/items/{id}/attachments/{attachmentId}: staff who may see the item. */
+/** GET /api/items/{id}/attachments/{attachmentId}: staff who may see the item, liaisons its rectification's evidence. */
 export const staffAttachmentLink = async (deps: StorageDeps, principal: Principal, id: string, attachmentId: string) => {
   const trackingCode = normalizeTrackingCode(id);
   const found = trackingCode ? await getItemWithEvents(deps, trackingCode) : null;
-  if (!found || !canReadItem(principal, found.item)) throw noSuchAttachment();
-  const attachment = visibleAttachments(found.item, found.events, 'staff').find((a) => a.id === attachmentId);
+  const reader = !found ? null : canReadItem(principal, found.item) ? 'staff' : isLiaisonFor(principal, found.item) ? 'liaison' : null;
+  if (!found || !reader) throw noSuchAttachment();
+  const attachment = visibleAttachments(found.item, found.events, reader).find((a) => a.id === attachmentId);
   if (!attachment) throw noSuchAttachment();
   return signedDownload(deps, found.item.trackingCode, attachment);
 };

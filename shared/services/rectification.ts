@@ -23,6 +23,9 @@ import { localDate } from '../domain/calendar';
 import { calendarOf, requireDirectory } from './directory';
 import { toLiaisonItemView } from './rectification-views';
 import { toItemView } from './views';
+import type { Admission } from '../data/room';
+import type { StorageDeps } from '../storage/client';
+import { attachTo, prepareAttachments } from './attach';
 
 /**
  * Rectification (整改, API.md v2): the group (or office) records the plan, the unit's liaison (or
@@ -50,9 +53,11 @@ interface RectificationChange {
   readonly allowed: (principal: Principal, item: ItemRecord) => boolean;
   readonly action: RectificationAction;
   readonly decide: (item: ItemRecord, to: ReturnType<typeof nextRectificationStatus> & string, now: Date, events: readonly EventRecord[]) => ItemChange;
+  /** Entries for the change's transaction beyond its own (the claims of the uploads it attaches). */
+  readonly claims?: Admission;
 }
 
-const changeRectification = async (deps: Deps, { principal, id, ifMatch, allowed, action, decide }: RectificationChange): Promise<ChangedItem> => {
+const changeRectification = async (deps: Deps, { principal, id, ifMatch, allowed, action, decide, claims }: RectificationChange): Promise<ChangedItem> => {
   const code = normalizeTrackingCode(id);
   if (!code) throw noSuchItem();
   const changed = await changeItem(
@@ -69,7 +74,7 @@ const changeRectification = async (deps: Deps, { principal, id, ifMatch, allowed
       }
       return decide(item, to, deps.clock.now(), current.events);
     },
-    { withEvents: true, expectedVersion: ifMatch },
+    { withEvents: true, expectedVersion: ifMatch, admission: claims },
   );
   return changed!;
 };
@@ -124,25 +129,39 @@ export const planRectification = async (
   return answer(deps, principal, changed);
 };
 
-/** POST /api/items/{id}/rectification/progress: a report; `done` hands it over for verification. */
-export const reportProgress = async (deps: Deps, principal: Principal, id: string, ifMatch: number | undefined, input: { note: string; done?: boolean }) => {
+/**
+ * POST /api/items/{id}/rectification/progress: a report with its evidence (photos re-encoded,
+ * documents checked: ./attach.ts); `done` hands it over for verification.
+ */
+export const reportProgress = async (
+  deps: StorageDeps,
+  principal: Principal,
+  id: string,
+  ifMatch: number | undefined,
+  input: { note: string; done?: boolean; attachmentIds?: readonly string[] },
+) => {
   const done = input.done === true;
-  const changed = await changeRectification(deps, {
-    principal,
-    id,
-    ifMatch,
-    allowed: canReportProgress,
-    action: done ? 'done' : 'progress',
-    decide: (item, to, now, events) => {
-      // Counted on the version the change commits on, as replies are.
-      if (events.filter((e) => e.progress).length >= maxProgressReports) throw new ConflictError(`This rectification already has ${maxProgressReports} progress reports, the most it takes.`);
-      const at = now.toISOString();
-      return {
-        set: { rectification: { ...item.rectification!, status: to, updatedAt: at }, updatedAt: at },
-        event: { ...entry(principal, item, now, done ? 'done' : 'progress'), progress: { note: input.note, done } },
-      };
-    },
-  });
+  const code = normalizeTrackingCode(id);
+  const prepared = code ? await prepareAttachments(deps, input.attachmentIds) : [];
+  const changed = await attachTo(deps, code ?? '', prepared, (attachments, claims) =>
+    changeRectification(deps, {
+      principal,
+      id,
+      ifMatch,
+      allowed: canReportProgress,
+      action: done ? 'done' : 'progress',
+      claims,
+      decide: (item, to, now, events) => {
+        // Counted on the version the change commits on, as replies are.
+        if (events.filter((e) => e.progress).length >= maxProgressReports) throw new ConflictError(`This rectification already has ${maxProgressReports} progress reports, the most it takes.`);
+        const at = now.toISOString();
+        return {
+          set: { rectification: { ...item.rectification!, status: to, updatedAt: at }, updatedAt: at },
+          event: { ...entry(principal, item, now, done ? 'done' : 'progress'), progress: { note: input.note, done, ...(attachments ? { attachments } : {}) } },
+        };
+      },
+    }),
+  );
   return answer(deps, principal, changed);
 };
 

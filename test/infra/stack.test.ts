@@ -1492,6 +1492,7 @@ describe('attachments bucket', () => {
       'create-submission': { [uploadPrefix]: ['s3:DeleteObject', 's3:GetObject'], [itemObjectPrefix]: ['s3:DeleteObject', 's3:PutObject'] },
       'create-follow-up': { [uploadPrefix]: ['s3:DeleteObject', 's3:GetObject'], [itemObjectPrefix]: ['s3:DeleteObject', 's3:PutObject'] },
       'create-reply': { [uploadPrefix]: ['s3:DeleteObject', 's3:GetObject'], [itemObjectPrefix]: ['s3:DeleteObject', 's3:PutObject'] },
+      'create-rectification-progress': { [uploadPrefix]: ['s3:DeleteObject', 's3:GetObject'], [itemObjectPrefix]: ['s3:DeleteObject', 's3:PutObject'] },
       'get-submission-attachment': { [itemObjectPrefix]: ['s3:GetObject'] },
       'get-item-attachment': { [itemObjectPrefix]: ['s3:GetObject'] },
     };

@@ -171,6 +171,36 @@ describe('attachments', () => {
     expectProblem(await env.http.post('/api/attachments', { fileName: 'x.png', contentType: 'image/png', size: 10 }, { authorization: 'Bearer nonsense' }), 401);
   });
 
+  it('rectification progress carries evidence: the liaison uploads and fetches it, another unit\'s liaison and the submitter never', async () => {
+    const own = await uploadAttachment(env.http, { fileName: '现场.jpg', contentType: 'image/jpeg' }, await phoneJpeg());
+    const { trackingCode, accessKey } = (await submitWith([own.id])).json;
+    const planned = await env.http.call('PUT', `/api/items/${trackingCode}/rectification`, {
+      body: { unitId: ownUnit.id, measures: '更换灯具。', standard: '夜间照明正常。', deadline: '2099-12-31' },
+      headers: { authorization: `Bearer ${env.tokens.own}`, 'if-match': '"1"' },
+    });
+    expect(planned.status, planned.text).toBe(200);
+    const liaison = { authorization: `Bearer ${await env.stack.issuer.issue({ sub: 'liaison-a', name: '联络员 甲', groups: [`unit:${ownUnit.id}`] })}` };
+    const stranger = { authorization: `Bearer ${await env.stack.issuer.issue({ sub: 'liaison-b', name: '联络员 乙', groups: ['unit:u99'] })}` };
+    const evidence = await uploadAttachment(env.http, { fileName: '整改后.jpg', contentType: 'image/jpeg' }, await phoneJpeg(), liaison);
+    const document = await uploadAttachment(env.http, { fileName: '整改报告.pdf', contentType: 'application/pdf' }, Buffer.from('%PDF-1.4\n% report\n'), liaison);
+    const reported = await env.http.post(`/api/items/${trackingCode}/rectification/progress`, { note: '已更换灯具。', attachmentIds: [evidence.id, document.id] }, liaison);
+    expect(reported.status, reported.text).toBe(201);
+    expect(reported.json.rectification.progress[0].attachments.map((a: { fileName: string }) => a.fileName)).toEqual(['整改后.jpg', '整改报告.pdf']);
+    // The liaison sees the evidence, not what the submitter attached; the group sees both.
+    expect((await download(`/api/items/${trackingCode}/attachments/${evidence.id}`, liaison)).status).toBe(302);
+    expect((await download(`/api/items/${trackingCode}/attachments/${document.id}`, liaison)).status).toBe(302);
+    expect((await download(`/api/items/${trackingCode}/attachments/${own.id}`, liaison)).status).toBe(404);
+    expect((await download(`/api/items/${trackingCode}/attachments/${evidence.id}`, stranger)).status).toBe(404);
+    expect((await download(`/api/items/${trackingCode}/attachments/${evidence.id}`, { authorization: `Bearer ${env.tokens.own}` })).status).toBe(302);
+    expect((await download(`/api/items/${trackingCode}/attachments/${evidence.id}`, { authorization: `Bearer ${env.tokens.other}` })).status).toBe(404);
+    expect((await download(`/api/submissions/${trackingCode}/attachments/${evidence.id}`, { 'X-Access-Key': accessKey })).status).toBe(404);
+    // Another unit's liaison cannot report on it, with or without evidence; more than 10 files are refused.
+    const theirs = await uploadAttachment(env.http, { fileName: 'x.png', contentType: 'image/png' }, await pngImage(), stranger);
+    expectProblem(await env.http.post(`/api/items/${trackingCode}/rectification/progress`, { note: '冒充', attachmentIds: [theirs.id] }, stranger), 404);
+    const eleven = Array.from({ length: 11 }, (_, i) => `${'B'.repeat(22)}${String(i).padStart(2, '0')}`);
+    expectProblem(await env.http.post(`/api/items/${trackingCode}/rectification/progress`, { note: '太多', attachmentIds: eleven }, liaison), 400);
+  });
+
   it('a signed URL expires: signed six minutes ago (the stack\'s clock), storage refuses it', async () => {
     const a = await uploadAttachment(env.http, { fileName: 'a.jpg', contentType: 'image/jpeg' }, await phoneJpeg());
     const { trackingCode, accessKey } = (await submitWith([a.id])).json;

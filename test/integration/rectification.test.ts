@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { demoDirectory } from '../../shared/demo/directory';
+import { phoneJpeg, uploadAttachment } from '../support/attachments';
 import { useClockedStack } from '../support/clocked-stack';
 import { leakPattern, type ApiResponse } from '../support/stack';
 import { OTHER, OWN, ownUnit, type Person } from '../support/staff-people';
@@ -93,9 +94,12 @@ describe('the rectification loop', () => {
     expect(notYours.text).toBe(expectStatus(await as('otherLiaison').get('/api/items/YJ-0000-0000'), 404).text);
     expectStatus(await as('otherLiaison').post(`/api/items/${code}/rectification/progress`, { note: '不是我们的' }), 404);
 
-    // Progress from the liaison; verification refused to a liaison and before it is handed over.
-    const first = expectStatus(await as('liaison').post(`/api/items/${code}/rectification/progress`, { note: '已召开专题会部署整改。' }), 201);
+    // Progress from the liaison, with a photo (uploaded with the liaison's token); verification
+    // refused to a liaison and before it is handed over.
+    const photo = await uploadAttachment(env.http, { fileName: '专题会.jpg', contentType: 'image/jpeg' }, await phoneJpeg(), { authorization: `Bearer ${tokens.liaison}` });
+    const first = expectStatus(await as('liaison').post(`/api/items/${code}/rectification/progress`, { note: '已召开专题会部署整改。', attachmentIds: [photo.id] }), 201);
     expect(first.json.rectification.status).toBe('in_progress');
+    expect(first.json.rectification.progress[0].attachments).toEqual([{ id: photo.id, fileName: '专题会.jpg', contentType: 'image/jpeg', size: expect.any(Number) }]);
     expect(first.json.contact).toBeUndefined();
     expectStatus(await as('liaison').post(`/api/items/${code}/rectification/verification`, { outcome: 'verified', note: '自己验收' }), 403);
     expectStatus(await as('own').post(`/api/items/${code}/rectification/verification`, { outcome: 'verified', note: '太早' }), 409);

@@ -328,6 +328,8 @@ const expected: Record<keyof typeof endpoints, readonly number[]> = {
  */
 const liaisonExpected: Partial<Record<keyof typeof endpoints, number>> = {
   'GET /api/items/{id}': 404,
+  // The photo's item has no rectification: the liaison may fetch only a rectification's evidence.
+  'GET /api/items/{id}/attachments/{attachmentId}': 404,
   'POST /api/items/{id}/rectification/progress': 201,
   'GET /api/rectifications': 200,
 };
