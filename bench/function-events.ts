@@ -166,6 +166,7 @@ export const prepareEvents = async (desk: Desk, officeClaims: Record<string, str
     'get-report': () => ({ ...at('get-report', '/api/reports/summary'), ...staff }),
     'list-practices': () => ({ ...at('list-practices', '/api/practices'), ...staff }),
     'export-items': () => ({ ...at('export-items', '/api/exports/items.csv'), ...staff }),
+    'export-rectifications-xlsx': () => ({ ...at('export-rectifications-xlsx', '/api/exports/rectifications.xlsx'), ...staff }),
     'export-items-xlsx': () => ({ ...at('export-items-xlsx', '/api/exports/items.xlsx'), ...staff }),
     'get-directory': () => ({ ...at('get-directory', '/api/admin/directory'), ...staff }),
     'put-directory': (run) => ({ ...at('put-directory', '/api/admin/directory'), body: directoryToggled(run), ...staff }),

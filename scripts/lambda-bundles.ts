@@ -36,6 +36,8 @@ function bucketHandlers(): string[] {
  */
 export const bundleLimitExceptions: Readonly<Record<string, number>> = {
   'export-items-xlsx': 960 * 1024,
+  // The ledger's spreadsheet (整改台账): the same writer, the same reason.
+  'export-rectifications-xlsx': 960 * 1024,
   ...Object.fromEntries(bucketHandlers().map((handler) => [handler, storageBundleLimitBytes])),
 };
 

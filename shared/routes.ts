@@ -101,6 +101,7 @@ export const routes: readonly RouteDef[] = [
   { method: 'GET', path: '/api/dashboard', handler: 'get-dashboard', auth: 'staff', access: 'read', data: { read: ['directory', 'counters', 'dueCount', 'item'], indexes: listAndSessionIndexes } },
   { method: 'GET', path: '/api/practices', handler: 'list-practices', auth: 'staff', access: 'read', data: { read: ['directory'], indexes: ['gsi7'] } },
   { method: 'GET', path: '/api/exports/items.csv', handler: 'export-items', auth: 'staff', access: 'read', data: { read: ['directory', 'item'], indexes: listAndSessionIndexes }, stream: true },
+  { method: 'GET', path: '/api/exports/rectifications.xlsx', handler: 'export-rectifications-xlsx', auth: 'staff', access: 'read', data: { read: ['directory', 'item'], indexes: listIndexes }, stream: true },
   { method: 'GET', path: '/api/exports/items.xlsx', handler: 'export-items-xlsx', auth: 'staff', access: 'read', data: { read: ['directory', 'item'], indexes: listAndSessionIndexes }, stream: true },
   { method: 'GET', path: '/api/admin/directory', handler: 'get-directory', auth: 'staff', access: 'read', data: { read: ['directory'] } },
   { method: 'PUT', path: '/api/admin/directory', handler: 'put-directory', auth: 'staff', access: 'write', data: { write: ['directory', 'counters'] } },

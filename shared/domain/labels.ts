@@ -5,6 +5,7 @@
  */
 import type { ItemSource } from '../data/keys';
 import type { Resolved, Satisfaction, Status } from '../schemas/submission';
+import type { RectificationStatus } from './rectification';
 
 /** [Chinese, English]. */
 export type Label = readonly [string, string];
@@ -43,4 +44,13 @@ export const extensionStatusLabels: Readonly<Record<'requested' | 'approved' | '
   requested: ['待审批', 'Requested'],
   approved: ['已批准', 'Approved'],
   declined: ['未批准', 'Declined'],
+};
+
+/** Rectification (整改) statuses, as the ledger and the pages name them. */
+export const rectificationStatusLabels: Readonly<Record<RectificationStatus, Label>> = {
+  planned: ['待整改', 'Planned'],
+  in_progress: ['整改中', 'In progress'],
+  submitted: ['待核查', 'Awaiting verification'],
+  verified: ['已销号', 'Verified'],
+  returned: ['已退回', 'Returned'],
 };

@@ -26,7 +26,7 @@ import {
   sessionView,
   updateSessionBody,
 } from './session';
-import { ledgerList, ledgerQuery, rectificationPlanBody, rectificationProgressBody, rectificationVerificationBody } from './rectification';
+import { ledgerExportQuery, ledgerList, ledgerQuery, rectificationPlanBody, rectificationProgressBody, rectificationVerificationBody } from './rectification';
 import { assignBody, dashboardQuery, exportQuery, reportQuery, extensionBody, extensionDecisionBody, itemIdParams, itemList, itemView, keptNoticeParams, listQuery, replyBody, transitionBody } from './staff';
 import {
   createSubmissionBody,
@@ -292,6 +292,12 @@ export const operationSpecs: Readonly<Record<string, OperationSpec>> = {
     description: 'Chinese headers and labels, times in the directory\'s timezone, the texts and the outcome (columns: docs/api.md). The token travels as for the CSV export.',
     query: exportQuery,
     success: { status: 200, description: 'One sheet, a header row and one row per item.', schema: 'xlsx' },
+  },
+  'export-rectifications-xlsx': {
+    summary: 'The rectification ledger (整改台账) as a spreadsheet (office, leaders; streamed)',
+    description: 'One row per rectification: the problem, the responsible unit, the measures, the standard, the deadline, the status, the progress notes and the verification; Chinese headers, dates in the directory\'s timezone. The filters of the ledger; the token travels as for the CSV export.',
+    query: ledgerExportQuery,
+    success: { status: 200, description: 'One sheet, a header row and one row per rectification.', schema: 'xlsx' },
   },
   'get-directory': { summary: 'The directory (office)', success: { status: 200, description: 'The stored directory.', schema: directorySchema } },
   'put-directory': {

@@ -73,6 +73,9 @@ export const ledgerQuery = /* @__PURE__ */ schema(() => z.strictObject({
 }));
 export type LedgerQuery = z.output<typeof ledgerQuery>;
 
+/** GET /api/exports/rectifications.xlsx: the ledger's filters, every row. */
+export const ledgerExportQuery = /* @__PURE__ */ schema(() => z.omit(ledgerQuery, { limit: true, cursor: true }));
+
 export const ledgerRow = /* @__PURE__ */ schema(() => z.object({
   trackingCode: z.string(),
   title: z.string(),

@@ -5,7 +5,7 @@ import type { SummaryRow } from '../data/lists';
 import { canExport, type Principal } from '../domain/access';
 import { localDate, wallClockAsUtc } from '../domain/calendar';
 import { ForbiddenError } from '../domain/errors';
-import { extensionStatusLabels, resolvedLabels, satisfactionLabels, sourceLabels, statusLabels } from '../domain/labels';
+import { extensionStatusLabels, rectificationStatusLabels, resolvedLabels, satisfactionLabels, sourceLabels, statusLabels } from '../domain/labels';
 import { kinds, type Directory } from '../schemas/directory';
 import type { ExportQuery } from '../schemas/staff';
 import { groupName, requireDirectory } from './directory';
@@ -28,7 +28,7 @@ export interface ExportRow {
 }
 
 /** Read beside each page of list rows (the list indexes do not project them). */
-const recordAttributes = ['body', 'rating', 'resolved', 'extension', 'firstEvent'] as const;
+const recordAttributes = ['body', 'rating', 'resolved', 'extension', 'firstEvent', 'rectification'] as const;
 
 /** How many items' replies are read at once. */
 const replyReadsInFlight = 8;
@@ -71,14 +71,13 @@ export const itemColumns = (directory: Directory): XlsxColumn<ExportRow>[] => {
     { header: '评价', width: 10, value: ({ row }) => (row.satisfaction ? satisfactionLabels[row.satisfaction][0] : '') },
     { header: '问题是否解决', width: 12, value: ({ record }) => (record.resolved ? resolvedLabels[record.resolved][0] : '') },
     { header: '培训评分', width: 9, format: 'number', value: ({ record }) => record.rating },
-    // Rectification (整改) is not on items yet: the column keeps its place, empty, so that the
-    // sheet's layout does not change when it comes.
-    { header: '整改状态', width: 10, value: () => '' },
+    // The rectification ledger (GET /api/exports/rectifications.xlsx) has the rest of it.
+    { header: '整改状态', width: 10, value: ({ record }) => (record.rectification ? rectificationStatusLabels[record.rectification.status][0] : '') },
   ];
 };
 
 /** `fn` over `items`, at most `limit` at a time, results in order. */
-const mapLimited = async <T, U>(items: readonly T[], limit: number, fn: (item: T) => Promise<U>): Promise<U[]> => {
+export const mapLimited = async <T, U>(items: readonly T[], limit: number, fn: (item: T) => Promise<U>): Promise<U[]> => {
   const results: U[] = new Array(items.length);
   let next = 0;
   await Promise.all(

@@ -143,7 +143,7 @@ describe('the spreadsheet', () => {
     expect(byCode(codes.office)).toMatchObject({ 单位: '', 承办: '领导小组办公室', 状态: '待分办', 办理期限: '', 是否超期: '否' });
     const spot = byCode(codes.spot);
     expect(spot).toMatchObject({ 来源: '会议记录', 培训场次: session, 现场答复: '是', 状态: '已办结', 公开答复: '【2026-12-09 10:00】计入，按实际时长认定。' });
-    // Rectification is not on items yet: its column is there, empty.
+    // None of these items has a rectification: the column is empty (test/integration/rectification.test.ts has the ledger).
     for (const row of rows) expect(row['整改状态']).toBe('');
   });
 

@@ -312,6 +312,7 @@ describe('the deployed policies allow what the handlers do, through an item\'s w
     expect((await as('GET', '/api/exports/items.csv', () => http.get(`/api/exports/items.csv?sessionCode=${sessionCode}`, staff('office')))).status).toBe(200);
     // The spreadsheet reads the item records and the public replies' event rows too.
     expect((await as('GET', '/api/exports/items.xlsx', () => http.get('/api/exports/items.xlsx', staff('office')))).status).toBe(200);
+    expect((await as('GET', '/api/exports/rectifications.xlsx', () => http.get('/api/exports/rectifications.xlsx', staff('office')))).status).toBe(200);
     expect((await as('GET', '/api/exports/items.xlsx', () => http.get(`/api/exports/items.xlsx?sessionCode=${sessionCode}`, staff('office')))).status).toBe(200);
     // The report: the dashboard (counters, and for a period the items and their records), lists, sessions, practices.
     expect((await as('GET', '/api/reports/summary', () => http.get('/api/reports/summary', staff('office')))).status).toBe(200);

@@ -220,6 +220,8 @@ describe('every route against the OpenAPI document', () => {
     await exchange('GET', '/api/exports/items.xlsx', 403, { headers: { 'X-Yijian-Authorization': `Bearer ${tokens.own}` } });
     await exchange('GET', '/api/exports/items.xlsx', 400, { headers: { 'X-Yijian-Authorization': `Bearer ${tokens.office}` }, query: { colour: 'red' }, invalid: true });
     await exchange('GET', '/api/exports/items.xlsx', 401);
+    await exchange('GET', '/api/exports/rectifications.xlsx', 200, { headers: { 'X-Yijian-Authorization': `Bearer ${tokens.leader}` }, query: { status: 'verified' } });
+    await exchange('GET', '/api/exports/rectifications.xlsx', 403, { headers: { 'X-Yijian-Authorization': `Bearer ${tokens.own}` } });
   });
 
   it('staff: the directory', async () => {

@@ -1,4 +1,7 @@
+import ExcelJS from 'exceljs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { xlsxContentType } from '../../shared/http/headers';
+import { staffTokenHeader } from '../../shared/http/staff-token';
 import { demoDirectory } from '../../shared/demo/directory';
 import { phoneJpeg, uploadAttachment } from '../support/attachments';
 import { useClockedStack } from '../support/clocked-stack';
@@ -287,5 +290,56 @@ describe('the submitter', () => {
     // The group answers again; the rectification is not reopened by it.
     expectStatus(await as('own').post(`/api/items/${code}/replies`, { body: '已再次核查，附整改记录。', visibility: 'public' }), 201);
     expect((await track()).rectification.status).toBe('verified');
+  });
+});
+
+describe('the ledger as a spreadsheet (整改台账)', () => {
+  const headers = ['跟踪码', '问题', '问题描述', '责任单位', '督导组', '整改措施', '整改标准', '整改时限', '整改状态', '是否逾期', '整改进展', '核查结果', '核查意见', '核查人', '核查时间', '更新时间'];
+  const download = async (who: Caller, query = '') =>
+    fetch(`${env.stack.url}/api/exports/rectifications.xlsx${query}`, { headers: { [staffTokenHeader]: `Bearer ${tokens[who] ?? env.tokens[who as Person]}` } });
+
+  it('holds the five points, the progress and the verification, with Chinese headers and local dates; office and leaders only', async () => {
+    // Friday 11 December, 23:30 in Shanghai (15:30 UTC): the verification is on the local day.
+    env.clock.set(new Date('2026-12-11T15:30:00.000Z'));
+    const { code } = await planned('台账导出', { ...plan, deadline: '2026-12-31' });
+    for (const body of [{ note: '已部署。' }, { note: '已完成。', done: true }]) expectStatus(await as('liaison').post(`/api/items/${code}/rectification/progress`, body), 201);
+    expectStatus(await as('own').post(`/api/items/${code}/rectification/verification`, { outcome: 'verified', note: '整改到位，同意销号。' }), 200);
+
+    const r = await download('leader', '?status=verified');
+    expect(r.status).toBe(200);
+    expect(r.headers.get('content-type')).toBe(xlsxContentType);
+    expect(r.headers.get('content-disposition')).toContain('yijian-rectifications-2026-12-11.xlsx');
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(Buffer.from(await r.arrayBuffer()) as unknown as ExcelJS.Buffer);
+    const sheet = workbook.worksheets[0];
+    expect(sheet.name).toBe('整改台账');
+    expect((sheet.getRow(1).values as unknown[]).slice(1)).toEqual(headers);
+    const rows: Record<string, unknown>[] = [];
+    sheet.eachRow((row, n) => {
+      if (n > 1) rows.push(Object.fromEntries(headers.map((h, i) => [h, row.getCell(i + 1).value ?? ''])));
+    });
+    expect(rows.every((row) => row['整改状态'] === '已销号')).toBe(true);
+    const row = rows.find((x) => x['跟踪码'] === code)!;
+    expect(row).toMatchObject({
+      问题: '台账导出',
+      问题描述: '单位集中学习流于形式，记录不全。',
+      责任单位: ownUnit.name,
+      督导组: demoDirectory.groups.find((g) => g.id === OWN)!.name,
+      整改措施: plan.measures,
+      整改标准: plan.standard,
+      是否逾期: '否',
+      核查结果: '通过销号',
+      核查意见: '整改到位，同意销号。',
+      核查人: '一组 孙',
+    });
+    // Dates as Excel dates holding the local wall clock: the day itself, and 23:30 on the 11th.
+    expect((row['整改时限'] as Date).toISOString()).toBe('2026-12-31T00:00:00.000Z');
+    expect((row['核查时间'] as Date).toISOString().slice(0, 16)).toBe('2026-12-11T23:30');
+    expect(String(row['整改进展'])).toMatch(/^【2026-12-11 23:30 单位联络员 李】已部署。\n\n【2026-12-11 23:30 单位联络员 李】已完成。（报请核查）$/);
+    // Never the submitter.
+    const text = JSON.stringify(rows);
+    for (const secret of [contact.name, contact.email, contact.phone]) expect(text).not.toContain(secret);
+
+    for (const who of ['own', 'liaison'] as const) expect((await download(who)).status).toBe(403);
   });
 });

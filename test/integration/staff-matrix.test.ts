@@ -257,6 +257,7 @@ const endpoints: Record<string, Endpoint> = {
   'GET /api/reports/summary': { send: (who) => as(who).get('/api/reports/summary') },
   'GET /api/exports/items.csv': { send: (who) => as(who).get('/api/exports/items.csv') },
   'GET /api/exports/items.xlsx': { send: (who) => as(who).get('/api/exports/items.xlsx') },
+  'GET /api/exports/rectifications.xlsx': { send: (who) => as(who).get('/api/exports/rectifications.xlsx') },
   'GET /api/admin/directory': { send: (who) => as(who).get('/api/admin/directory') },
   'PUT /api/admin/directory': { directoryWrite: true, send: async (who) => as(who).put('/api/admin/directory', await directoryDocument()) },
   'POST /api/sessions': { send: (who) => as(who).post('/api/sessions', { title: '矩阵场次', startsAt: '2026-12-08T01:30:00.000Z', groupId: OWN }) },
@@ -308,6 +309,7 @@ const expected: Record<keyof typeof endpoints, readonly number[]> = {
   'GET /api/reports/summary':                     [200,   200,  403, 403,   401, 401,    401,   401,    401],
   'GET /api/exports/items.csv':                   [200,   200,  403, 403,   401, 401,    401,   401,    401],
   'GET /api/exports/items.xlsx':                  [200,   200,  403, 403,   401, 401,    401,   401,    401],
+  'GET /api/exports/rectifications.xlsx':         [200,   200,  403, 403,   401, 401,    401,   401,    401],
   'GET /api/admin/directory':                     [200,   403,  403, 403,   401, 401,    401,   401,    401],
   'PUT /api/admin/directory':                     [200,   403,  403, 403,   401, 401,    401,   401,    401],
   'POST /api/sessions':                           [201,   403,  201, 403,   401, 401,    401,   401,    401],
@@ -360,7 +362,7 @@ describe('the staff access matrix', () => {
             if (endpoint.keptNotice) expect(await stillKept(id)).toBe(true);
           } else if (name === 'GET /api/exports/items.csv') {
             expect(r.headers.get('content-type')).toMatch(/^text\/csv; charset=utf-8/i);
-          } else if (name === 'GET /api/exports/items.xlsx') {
+          } else if (name === 'GET /api/exports/items.xlsx' || name === 'GET /api/exports/rectifications.xlsx') {
             expect(r.headers.get('content-type')).toBe(xlsxContentType);
           } else {
             expect(r.headers.get('content-type')).toMatch(/^application\/json/);
