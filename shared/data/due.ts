@@ -1,4 +1,5 @@
-import { answeredPartition, duePartition, keptContactPartition, rectificationDuePartition, urgePartition } from './keys';
+import { answeredPartition, duePartition, keptContactPartition, rectificationDuePartition, rectificationStatusPartition, urgePartition } from './keys';
+import { rectificationStatuses, unitOwesWork } from '../domain/rectification';
 import type { DbDeps } from '../deps';
 import { queryAll } from './db';
 
@@ -53,3 +54,24 @@ export const contactKeptBeforeCodes = (deps: DbDeps, before: string) => queryRan
 
 /** Rectifications not yet reminded whose deadline (a local date) is between `from` and `until`, inclusive. */
 export const rectificationsDueBetween = (deps: DbDeps, from: string, until: string) => queryRange(deps, rectificationDuePartition, from, `${until}~`);
+
+/**
+ * The rectifications the unit owes work on past their deadline, as (group, phase) rows: the ledger
+ * rows of the three statuses whose deadline day is before `today` (a deadline's instant is never
+ * before the end of its day), then those whose instant has passed. Cost: one Query per status (gsi4,
+ * the ledger's `RECTSTATUS#` partitions), reading only the rows past their deadline day.
+ */
+export const overdueRectificationRows = async ({ db }: DbDeps, today: string, nowIso: string): Promise<{ groupId?: string; phase?: string }[]> => {
+  const pages = await Promise.all(
+    rectificationStatuses.filter(unitOwesWork).map((status) =>
+      queryAll(db, {
+        TableName: db.tableName,
+        IndexName: 'gsi4',
+        KeyConditionExpression: 'gsi4pk = :pk AND gsi4sk < :today',
+        ExpressionAttributeValues: { ':pk': rectificationStatusPartition(status), ':today': today },
+        ProjectionExpression: 'groupId, phase, dueAt',
+      }),
+    ),
+  );
+  return pages.flat().filter((row) => typeof row.dueAt === 'string' && row.dueAt < nowIso).map((row) => ({ groupId: row.groupId as string | undefined, phase: row.phase as string | undefined }));
+};

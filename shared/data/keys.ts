@@ -373,6 +373,7 @@ export interface LedgerFacts {
   readonly trackingCode: string;
   readonly title: string;
   readonly groupId?: string;
+  readonly phase?: string;
   readonly rectification?: { readonly status: string; readonly unitId: string; readonly deadline: string; readonly dueAt: string; readonly updatedAt: string; readonly remindedFor?: string };
 }
 
@@ -391,6 +392,7 @@ export const rectificationRow = (item: LedgerFacts): Record<string, string> | nu
     status: r.status,
     unitId: r.unitId,
     ...(item.groupId ? { groupId: item.groupId } : {}),
+    ...(item.phase ? { phase: item.phase } : {}),
     dueAt: r.dueAt,
     ...(r.remindedFor ? { remindedFor: r.remindedFor } : {}),
     gsi1pk: rectificationsPartition,

@@ -50,7 +50,7 @@ export type SummaryRow = Pick<
   'trackingCode' | 'kind' | 'title' | 'status' | 'unitId' | 'groupId' | 'phase' | 'createdAt' | 'dueAt' | 'recommended' | 'version' | 'firstReplyAt' | 'closedAt' | 'satisfaction' | 'overdueNotifiedFor'
 > &
   Required<Pick<ItemRecord, 'source' | 'answeredOnSpot'>> &
-  Pick<ItemRecord, 'sessionCode' | 'urgedAt'> & { body?: string; remindedFor?: string; sortKey?: string };
+  Pick<ItemRecord, 'sessionCode' | 'urgedAt'> & { body?: string; remindedFor?: string; sortKey?: string; /** On rows of the indexes that project every attribute (gsi7, gsi8). */ rectification?: ItemRecord['rectification'] };
 
 /** Newest first (the item lists, by creation) or earliest first (the ledger, by deadline). */
 export type ListOrder = 'newest' | 'earliest';

@@ -1,4 +1,5 @@
 import { isOpen } from './lifecycle';
+import { rectificationStatuses, type RectificationStatus } from './rectification';
 import { kindIds, type Kind } from '../schemas/directory';
 import { resolvedSchema, satisfactionSchema, statusSchema, type Resolved, type Satisfaction, type Status } from '../schemas/submission';
 
@@ -19,6 +20,7 @@ import { resolvedSchema, satisfactionSchema, statusSchema, type Resolved, type S
  *   resolved_<answer>        the latest rating's `resolved` answer  resolved_yes
  *   response_in_time         routed items first acted on (start or public reply) by `respondBy`
  *   response_late            routed items first acted on after `respondBy`
+ *   rect_<status>            items whose rectification is in that status  rect_submitted
  *   respond_by_<instant>     routed items not acted on yet whose window ends at that instant
  *                                                                     respond_by_2026-12-08T15:59:59.999Z
  *
@@ -66,6 +68,8 @@ export interface CountedItem {
   /** Its first staff action (start or public reply) after routing. */
   readonly respondedAt?: string;
   readonly firstReplyAt?: string;
+  /** The unit's fix (整改), by its status alone. */
+  readonly rectification?: { readonly status: RectificationStatus };
 }
 
 /** Count name -> number (a delta or a stored count). */
@@ -95,6 +99,7 @@ export const countName = {
   responseInTime: 'response_in_time',
   responseLate: 'response_late',
   respondBy: (instant: string) => `respond_by_${instant}`,
+  rectification: (status: RectificationStatus) => `rect_${status}`,
 } as const;
 
 const respondByPattern = /^respond_by_(.+)$/;
@@ -117,6 +122,7 @@ export const allCountNames = (unitIds: readonly string[]): string[] => [
   ...resolvedSchema.options.map(countName.resolved),
   countName.responseInTime,
   countName.responseLate,
+  ...rectificationStatuses.map(countName.rectification),
 ];
 
 /** The units a set of counts names (unit ids may hold '_': the prefix and suffix are cut off). */
@@ -174,6 +180,7 @@ export const contributions = (item: CountedItem): Counts => {
     counts[!item.respondedAt ? countName.respondBy(item.respondBy) : item.respondedAt <= item.respondBy ? countName.responseInTime : countName.responseLate] = 1;
   }
   if (open && item.dueAt && item.overdueNotifiedFor === item.dueAt) counts[countName.overdue] = 1;
+  if (item.rectification) counts[countName.rectification(item.rectification.status)] = 1;
   if (item.firstReplyAt) {
     const hours = (Date.parse(item.firstReplyAt) - Date.parse(item.createdAt)) / 3_600_000;
     counts[countName.firstReply(firstReplyBucket(hours))] = 1;

@@ -49,6 +49,7 @@ const count = /* @__PURE__ */ schema(() => z.int().check(z.minimum(0)));
 
 /** One of the three rates (shared/domain/rates.ts): `rate` is null while the denominator is 0. */
 const rate = /* @__PURE__ */ schema(() => z.object({ numerator: count, denominator: count, rate: z.nullable(z.number().check(z.minimum(0), z.maximum(1))) }));
+const rectificationCounts = /* @__PURE__ */ schema(() => z.object({ planned: count, in_progress: count, submitted: count, verified: count, returned: count, overdue: count }));
 const threeRates = /* @__PURE__ */ schema(() => z.object({ response: rate, resolution: rate, satisfaction: rate }));
 
 /** GET /api/dashboard (shared/services/dashboard.ts). */
@@ -67,12 +68,15 @@ export const dashboardView = /* @__PURE__ */ schema(() => z.object({
     closed: count,
     medianFirstReplyHours: z.nullable(z.number()),
     rates: threeRates,
+    rectifications: rectificationCounts,
   })),
   // A unit below privacy.minCount shows no numbers to anyone but the office.
   byUnit: z.array(z.object({ unitId: z.string(), name: z.string(), total: z.nullable(count), open: z.nullable(count), problems: z.nullable(count), suppressed: z.optional(z.literal(true)) })),
   byKind: z.object(Object.fromEntries(kindIds.map((kind) => [kind, count])) as Record<(typeof kindIds)[number], typeof count>),
   satisfaction: z.object({ satisfied: count, basically: count, unsatisfied: count, rate: z.nullable(z.number().check(z.minimum(0), z.maximum(1))) }),
   rates: threeRates,
+  /** Rectifications (整改) by status, and those past their deadline (the unit still owing work). */
+  rectifications: rectificationCounts,
 }));
 
 /** GET /api/practices: recommended practices with their text. */

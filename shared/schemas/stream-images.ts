@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { schema } from './schema';
+import { rectificationStatuses } from '../domain/rectification';
 import { kindSchema } from './directory';
 import { webhookSchema } from './webhook';
 import { resolvedSchema, satisfactionSchema, statusSchema } from './submission';
@@ -28,6 +29,7 @@ export const countedItemImage = /* @__PURE__ */ schema(() => z.looseObject({
   routedAt: optionalString(),
   respondBy: optionalString(),
   respondedAt: optionalString(),
+  rectification: z.optional(z.looseObject({ status: z.enum(rectificationStatuses) })),
 }));
 
 /** An item as the notify worker plans and writes its messages (shared/notify/templates.ts). */

@@ -4,6 +4,9 @@ import type { Principal } from '../domain/access';
 import { contributions, countName, firstReplyHistogram, medianFromHistogram, parseCounterCell, pendingDue, unitsOf, type Counts } from '../domain/counters';
 import { rateOf, ratesOf } from '../domain/rates';
 import { openStatuses } from '../domain/lifecycle';
+import { localDate } from '../domain/calendar';
+import { isRectificationOverdue, rectificationStatuses, type RectificationStatus } from '../domain/rectification';
+import { overdueRectificationRows } from '../data/due';
 import { kindIds, minCountOf } from '../schemas/directory';
 import { statusSchema, type Status } from '../schemas/submission';
 import { officeName, requireDirectory } from './directory';
@@ -16,6 +19,8 @@ interface Tallies {
   readonly rows: readonly { readonly groupId: string | undefined; readonly counts: Counts }[];
   /** Per queue (`-` the office's): open items past due that `rows` do not count as overdue. */
   readonly pendingOverdue: ReadonlyMap<string, number>;
+  /** Per queue, the rectifications past their deadline, when counted from the items themselves (a session's). */
+  readonly rectificationOverdue?: ReadonlyMap<string, number>;
 }
 
 /** The dashboard's filters; `from`/`to` are local days (YYYY-MM-DD) of creation, in the directory's timezone. */
@@ -36,8 +41,8 @@ const storedTallies = async (deps: Deps, query: DashboardQuery, nowIso: string, 
   return { rows, pendingOverdue };
 };
 
-/** The item attributes the counters count that the list indexes do not project (the response and resolution rates). */
-const countedAttributes = ['resolved', 'routedAt', 'respondBy', 'respondedAt'] as const;
+/** The item attributes the counters count that the list indexes do not project (the response and resolution rates, the rectification). */
+const countedAttributes = ['resolved', 'routedAt', 'respondBy', 'respondedAt', 'rectification'] as const;
 
 /**
  * Figures counted from the items themselves, with the very functions the tally counts with: for a
@@ -50,6 +55,8 @@ const countedAttributes = ['resolved', 'routedAt', 'respondBy', 'respondedAt'] a
 const countedTallies = async (deps: Deps, principal: Principal, query: DashboardQuery, period: Period | undefined, now: Date): Promise<Tallies> => {
   const rows: { groupId: string | undefined; counts: Counts }[] = [];
   const pendingOverdue = new Map<string, number>();
+  const rectificationOverdue = new Map<string, number>();
+  const add = (into: Map<string, number>, key: string) => into.set(key, (into.get(key) ?? 0) + 1);
   for await (const page of allForPrincipal(deps, principal, { groupId: query.groupId, phase: query.phase, sessionCode: query.sessionCode, period })) {
     // gsi8 projects every attribute; the other list indexes do not.
     const more = query.sessionCode === undefined ? await getItemAttributes(deps, page.map((row) => row.trackingCode), countedAttributes) : new Map();
@@ -57,10 +64,11 @@ const countedTallies = async (deps: Deps, principal: Principal, query: Dashboard
       const item = { ...row, ...more.get(row.trackingCode) };
       rows.push({ groupId: item.groupId, counts: contributions(item) });
       const due = pendingDue(item);
-      if (due && due.dueAt < now.toISOString()) pendingOverdue.set(item.groupId ?? '-', (pendingOverdue.get(item.groupId ?? '-') ?? 0) + 1);
+      if (due && due.dueAt < now.toISOString()) add(pendingOverdue, item.groupId ?? '-');
+      if (item.rectification && isRectificationOverdue(item.rectification, now)) add(rectificationOverdue, item.groupId ?? '-');
     }
   }
-  return { rows, pendingOverdue };
+  return { rows, pendingOverdue, rectificationOverdue };
 };
 
 /** The instants a `from`/`to` pair of local days spans, or undefined for neither. */
@@ -89,6 +97,26 @@ const urgedByQueue = async (deps: Deps, principal: Principal, query: DashboardQu
 };
 
 /**
+ * The rectifications past their deadline per queue (`-` the office's), for the phase asked: from
+ * the ledger's rows past their deadline day (shared/data/due.ts), so the read grows with the
+ * overdue rectifications, never with the table.
+ */
+const overdueRectificationsByQueue = async (deps: Deps, today: string, nowIso: string, phase: string | undefined, inScope: (groupId: string | undefined) => boolean) => {
+  const counts = new Map<string, number>();
+  for (const row of await overdueRectificationRows(deps, today, nowIso)) {
+    if (!inScope(row.groupId) || (phase !== undefined && row.phase !== phase)) continue;
+    counts.set(row.groupId ?? '-', (counts.get(row.groupId ?? '-') ?? 0) + 1);
+  }
+  return counts;
+};
+
+/** A queue's rectification figures: per status (the tally's counters), and those past their deadline. */
+const rectificationFigures = (counts: Record<string, number>, overdue: number) => ({
+  ...(Object.fromEntries(rectificationStatuses.map((s) => [s, counts[countName.rectification(s)] ?? 0])) as Record<RectificationStatus, number>),
+  overdue,
+});
+
+/**
  * The dashboard: totals, groups, hot-spot units, kinds and satisfaction, for the principal's scope;
  * with `sessionCode`, of that session's items only; with `from`/`to`, of the items created then.
  */
@@ -99,11 +127,12 @@ export const dashboard = async (deps: Deps, principal: Principal, query: Dashboa
   const inScope = (groupId: string | undefined) => scope === null || (groupId !== undefined && scope.includes(groupId));
   const directory = await requireDirectory(deps);
   const period = periodOf(query, directory.campaign.timezone);
-  const [{ rows, pendingOverdue }, urged] = await Promise.all([
+  const [{ rows, pendingOverdue, rectificationOverdue }, urged] = await Promise.all([
     query.sessionCode !== undefined || period !== undefined ? countedTallies(deps, principal, query, period, now) : storedTallies(deps, query, nowIso, inScope),
     urgedByQueue(deps, principal, query, period),
   ]);
   const visible = rows.filter((row) => inScope(row.groupId));
+  const rectOverdue = rectificationOverdue ?? (await overdueRectificationsByQueue(deps, localDate(now, directory.campaign.timezone), nowIso, query.phase, inScope));
 
   const byGroupId = new Map<string, Record<string, number>>();
   for (const row of visible) {
@@ -140,6 +169,7 @@ export const dashboard = async (deps: Deps, principal: Principal, query: Dashboa
       closed: inStatus(counts, 'closed'),
       medianFirstReplyHours: medianFromHistogram(firstReplyHistogram(counts)),
       rates: ratesOf(counts, nowIso),
+      rectifications: rectificationFigures(counts, rectOverdue.get(key) ?? 0),
     };
   });
 
@@ -169,5 +199,6 @@ export const dashboard = async (deps: Deps, principal: Principal, query: Dashboa
     byKind: Object.fromEntries(kindIds.map((k) => [k, all[countName.kind(k)] ?? 0])),
     satisfaction: { satisfied, basically, unsatisfied, rate: rateOf(satisfied + basically, rated).rate },
     rates: ratesOf(all, nowIso),
+    rectifications: rectificationFigures(all, [...rectOverdue.values()].reduce((sum, n) => sum + n, 0)),
   };
 };

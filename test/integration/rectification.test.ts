@@ -293,6 +293,41 @@ describe('the submitter', () => {
   });
 });
 
+describe('the dashboard', () => {
+  it('counts rectifications per group by status and overdue, as the ledger lists them', async () => {
+    env.clock.set(T0);
+    const late = await planned('看板一', { ...plan, deadline: '2026-12-08' });
+    const handed = await planned('看板二', { ...plan, deadline: '2026-12-30' });
+    expectStatus(await as('liaison').post(`/api/items/${handed.code}/rectification/progress`, { note: '完成', done: true }), 201);
+    env.clock.set(at10('2026-12-10'));
+    await env.stack.drainTally();
+    const ledger = async (query: string) => {
+      const rows: { status: string; overdue: boolean; trackingCode: string }[] = [];
+      let cursor: string | undefined;
+      do {
+        const r = expectStatus(await as('office').get(`/api/rectifications?limit=100${query}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`), 200);
+        rows.push(...r.json.items);
+        cursor = r.json.nextCursor;
+      } while (cursor);
+      return rows;
+    };
+    const d = expectStatus(await as('office').get('/api/dashboard'), 200).json;
+    for (const group of d.byGroup.filter((g: { groupId: string | null }) => g.groupId)) {
+      const rows = await ledger(`&groupId=${group.groupId}`);
+      const expected = Object.fromEntries(['planned', 'in_progress', 'submitted', 'verified', 'returned'].map((s) => [s, rows.filter((r) => r.status === s).length]));
+      expect(group.rectifications, group.groupId).toEqual({ ...expected, overdue: rows.filter((r) => r.overdue).length });
+    }
+    const own = d.byGroup.find((g: { groupId: string }) => g.groupId === OWN).rectifications;
+    expect(own.overdue).toBeGreaterThanOrEqual(1);
+    expect((await ledger('&overdue=true')).map((r) => r.trackingCode)).toContain(late.code);
+    expect(d.rectifications.overdue).toBe((await ledger('&overdue=true')).length);
+    // A responder's dashboard: their group's figures only.
+    const mine = expectStatus(await as('own').get('/api/dashboard'), 200).json;
+    expect(mine.byGroup.map((g: { groupId: string }) => g.groupId)).toEqual([OWN]);
+    expect(mine.byGroup[0].rectifications).toEqual(own);
+  });
+});
+
 describe('the ledger as a spreadsheet (整改台账)', () => {
   const headers = ['跟踪码', '问题', '问题描述', '责任单位', '督导组', '整改措施', '整改标准', '整改时限', '整改状态', '是否逾期', '整改进展', '核查结果', '核查意见', '核查人', '核查时间', '更新时间'];
   const download = async (who: Caller, query = '') =>
