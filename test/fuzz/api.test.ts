@@ -557,6 +557,22 @@ const sessionQuery: fc.Arbitrary<string> = fc.oneof(
     .record({ from: fc.constantFrom('2026-12-01', '2026-02-30', 'x'), to: fc.constantFrom('2027-01-01', ''), groupId: fc.constantFrom('g1', 'g9', ''), phase: fc.constantFrom('study', '') }, { requiredKeys: [] })
     .map((q) => `?${new URLSearchParams(q as Record<string, string>).toString()}`),
 );
+/** The published answers' queries: any text (CJK, emoji, controls, lone surrogates), kinds, cursors, limits. */
+const answerText = fc.oneof(fc.string({ minLength: 2, maxLength: 30, unit: 'grapheme' }), fc.string({ maxLength: 12, unit: 'binary' }), fc.constantFrom('加装电梯', '电', '老旧小区加装电梯审批要多久', 'a'.repeat(501), '\u0000x'));
+const answersQuery: fc.Arbitrary<string> = fc.oneof(
+  queryString,
+  fc
+    .record(
+      { q: answerText, kind: fc.constantFrom('question', 'problem', 'gossip', ''), cursor: fc.constantFrom('eyJ2IjoxLCJwIjoicjEifQ', 'bm9wZQ', ''), limit: fc.constantFrom('1', '100', '0', 'x') },
+      { requiredKeys: [] },
+    )
+    .map((q) => `?${new URLSearchParams(q as Record<string, string>).toString()}`),
+);
+const similarQuery: fc.Arbitrary<string> = fc.oneof(
+  { arbitrary: queryString, weight: 1 },
+  { arbitrary: answerText.map((text) => `?${new URLSearchParams({ text }).toString()}`), weight: 4 },
+  { arbitrary: fc.record({ text: answerText, q: answerText }).map((q) => `?${new URLSearchParams(q).toString()}`), weight: 1 },
+);
 
 const endpoints: Endpoint[] = [
   { name: 'GET /api/form', weight: 2, kind: 'plain', plan: get(seg('form'), { auth: noAuth }) },
@@ -634,6 +650,8 @@ const endpoints: Endpoint[] = [
     plan: write('POST', seg('sessions', pathParam, 'records'), validBodies.records, { auth: staffAuth }),
   },
   { name: 'GET /api/sessions/{code}/summary', weight: 2, kind: 'plain', plan: get(seg('sessions', sessionParam, 'summary'), { auth: staffAuth }) },
+  { name: 'GET /api/public/answers', weight: 3, kind: 'plain', plan: get(seg('public', 'answers'), { auth: noAuth, query: answersQuery }) },
+  { name: 'GET /api/public/answers/similar', weight: 3, kind: 'plain', plan: get(seg('public', 'answers', 'similar'), { auth: noAuth, query: similarQuery }) },
   { name: 'POST /api/dev/token (local only)', weight: 3, kind: 'plain', plan: write('POST', seg('dev', 'token'), validBodies.devToken, { auth: noAuth }) },
   { name: 'GET /api/dev/outbox (local only)', weight: 1, kind: 'plain', plan: get(seg('dev', 'outbox'), { auth: noAuth }) },
   { name: 'no such route / method', weight: 4, kind: 'plain', plan: unknownRoute },
