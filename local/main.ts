@@ -47,6 +47,7 @@ console.log(`
 意见箱 yijian is running (ready in ${Math.round(performance.now())} ms)
   form        ${stack.url}/
   tracking    ${stack.url}/track
+  answers     ${stack.url}/answers
   console     ${stack.url}/console   (sign in as a demo user)
   API         ${stack.url}/api/form
   OpenAPI     ${stack.url}/api/openapi.json
