@@ -4,6 +4,7 @@
  * Kinds carry theirs in shared/schemas/directory.ts (`kinds`); phases are named in the directory.
  */
 import type { ItemSource } from '../data/keys';
+import type { RectificationStatus } from './rectification';
 import type { Resolved, Satisfaction, Status } from '../schemas/submission';
 import type { RectificationStatus } from './rectification';
 

@@ -5,6 +5,7 @@ import type { SummaryRow } from '../data/lists';
 import { canExport, type Principal } from '../domain/access';
 import { localDate, wallClockAsUtc } from '../domain/calendar';
 import { ForbiddenError } from '../domain/errors';
+import { isRectificationOverdue } from '../domain/rectification';
 import { extensionStatusLabels, rectificationStatusLabels, resolvedLabels, satisfactionLabels, sourceLabels, statusLabels } from '../domain/labels';
 import { kinds, type Directory } from '../schemas/directory';
 import type { ExportQuery } from '../schemas/staff';
@@ -25,6 +26,8 @@ export interface ExportRow {
   readonly record: Partial<Pick<ItemWithFirstEvent, (typeof recordAttributes)[number]>>;
   readonly replies: readonly { at: string; body: string }[];
   readonly overdue: boolean;
+  /** The export's instant. */
+  readonly now: Date;
 }
 
 /** Read beside each page of list rows (the list indexes do not project them). */
@@ -41,6 +44,12 @@ const localMinute = (iso: string, timezone: string) => wallClockAsUtc(Date.parse
 const extensionText = (extension: ExportRow['record']['extension']): string => {
   if (!extension) return '';
   return `${extensionStatusLabels[extension.status][0]}：${extension.workingDays} 个工作日（${extension.reason}）`;
+};
+
+/** The rectification's status, and whether its deadline has passed with work still owed. */
+const rectificationText = (rectification: ExportRow['record']['rectification'], now: Date): string => {
+  if (!rectification) return '';
+  return `${rectificationStatusLabels[rectification.status][0]}${isRectificationOverdue(rectification, now) ? '（逾期）' : ''}`;
 };
 
 export const itemColumns = (directory: Directory): XlsxColumn<ExportRow>[] => {
@@ -71,8 +80,7 @@ export const itemColumns = (directory: Directory): XlsxColumn<ExportRow>[] => {
     { header: '评价', width: 10, value: ({ row }) => (row.satisfaction ? satisfactionLabels[row.satisfaction][0] : '') },
     { header: '问题是否解决', width: 12, value: ({ record }) => (record.resolved ? resolvedLabels[record.resolved][0] : '') },
     { header: '培训评分', width: 9, format: 'number', value: ({ record }) => record.rating },
-    // The rectification ledger (GET /api/exports/rectifications.xlsx) has the rest of it.
-    { header: '整改状态', width: 10, value: ({ record }) => (record.rectification ? rectificationStatusLabels[record.rectification.status][0] : '') },
+    { header: '整改状态', width: 14, value: ({ record, now }) => rectificationText(record.rectification, now) },
   ];
 };
 
@@ -103,7 +111,7 @@ const completePage = async (deps: Deps, rows: readonly SummaryRow[], now: Date):
     const own = first?.reply?.visibility === 'public' ? [{ at: first.at, body: first.reply.body }] : [];
     return row.version > 1 ? [...own, ...(await getPublicReplies(deps, row.trackingCode))] : own;
   });
-  return rows.map((row, i) => ({ row, record: records.get(row.trackingCode) ?? {}, replies: replies[i], overdue: isOverdue(row, now) }));
+  return rows.map((row, i) => ({ row, record: records.get(row.trackingCode) ?? {}, replies: replies[i], overdue: isOverdue(row, now), now }));
 };
 
 /** The workbook as a stream, and the name to save it under (the local day of the export). */

@@ -91,6 +91,13 @@ beforeAll(async () => {
   const extended = await as('office').get(`/api/items/${codes.extended}`);
   expect((await as('own').post(`/api/items/${codes.extended}/extension`, { workingDays: 2, reason: '需协调多个部门' }, extended.json.version)).status).toBe(201);
   expect((await as('office').post(`/api/items/${codes.extended}/extension/decision`, { approve: true })).status).toBe(200);
+  // A rectification planned for the problem, due Friday 18 December: overdue, still owed, by the 22nd.
+  const planned = await as('office').get(`/api/items/${codes.extended}`);
+  const plan = await env.http.call('PUT', `/api/items/${codes.extended}/rectification`, {
+    body: { unitId: ownUnit.id, measures: '建立协调机制。', standard: '各部门材料只报一次。', deadline: '2026-12-18' },
+    headers: { authorization: `Bearer ${env.tokens.office}`, 'if-match': `"${planned.json.version}"` },
+  });
+  expect(plan.status, plan.text).toBe(200);
   codes.urged = (await submit({ title: '迟迟未办' })).trackingCode;
   codes.office = (await submit({ title: '办公室队列', unitId: undefined })).trackingCode;
   const made = await as('office').post('/api/sessions', { title: '导出培训会', startsAt: '2026-12-09T01:00:00.000Z', groupId: OWN });
@@ -143,8 +150,8 @@ describe('the spreadsheet', () => {
     expect(byCode(codes.office)).toMatchObject({ 单位: '', 承办: '领导小组办公室', 状态: '待分办', 办理期限: '', 是否超期: '否' });
     const spot = byCode(codes.spot);
     expect(spot).toMatchObject({ 来源: '会议记录', 培训场次: session, 现场答复: '是', 状态: '已办结', 公开答复: '【2026-12-09 10:00】计入，按实际时长认定。' });
-    // None of these items has a rectification: the column is empty (test/integration/rectification.test.ts has the ledger).
-    for (const row of rows) expect(row['整改状态']).toBe('');
+    expect(byCode(codes.extended)['整改状态']).toBe('待整改（逾期）');
+    for (const row of rows) if (row['跟踪码'] !== codes.extended) expect(row['整改状态']).toBe('');
   });
 
   it('carries no contact details', () => {

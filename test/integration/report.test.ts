@@ -136,6 +136,7 @@ describe('what the report lists', () => {
       expect(report.overdue.count, filter).toBe(report.totals.overdue);
       expect(report.overdue.items.map((i: { trackingCode: string }) => i.trackingCode)).toEqual(overdue.map((i) => i.trackingCode));
       expect(report.urged.count, filter).toBe(urged.length);
+      expect(report.urged.count, filter).toBe(report.totals.urged);
       expect(report.urged.items.map((i: { trackingCode: string }) => i.trackingCode)).toEqual(urged.map((i) => i.trackingCode));
     }
     const report = await get('/api/reports/summary');
