@@ -9,6 +9,7 @@ import { kindName, kinds, openStatuses, satisfactionName } from '../lib/terms';
 import { Banner } from '../lib/ui';
 import type { Ctx } from './context';
 import { lt } from './ladder-strings';
+import { rt } from './report-strings';
 import { t } from './strings';
 // Not Authorization: CloudFront's origin access control puts its own signature there (docs/api.md).
 import { staffTokenHeader } from '../../../shared/http/staff-token';
@@ -19,7 +20,7 @@ interface Rate {
   denominator: number;
   rate: number | null;
 }
-type Rates = { response: Rate; resolution: Rate; satisfaction: Rate };
+export type Rates = { response: Rate; resolution: Rate; satisfaction: Rate };
 
 interface DashboardData {
   generatedAt: string;
@@ -32,14 +33,14 @@ interface DashboardData {
   rates: Rates;
 }
 
-const rateNames = [
+export const rateNames = [
   ['response', 'rateResponse'],
   ['resolution', 'rateResolution'],
   ['satisfaction', 'rateSatisfaction'],
 ] as const;
 
 /** "96.7% (29/30)", or "—" while nothing is counted. */
-const RateCell = (props: { rate: Rate; which: string }) => (
+export const RateCell = (props: { rate: Rate; which: string }) => (
   <td class="num" data-rate={props.which}>
     {props.rate.rate === null ? '—' : `${Math.round(props.rate.rate * 1000) / 10}%`}
     <span class="small muted">
@@ -99,11 +100,12 @@ export const Dashboard = (props: { ctx: Ctx; query?: URLSearchParams }) => {
   }, [phase, groupId, sessionCode]);
 
   const canExport = ctx.roles.office || ctx.roles.leader;
-  const exportCsv = async () => {
+  /** Downloads an export (`csv` for machines, `xlsx` for people) of what the filters show. */
+  const exportFile = async (format: 'csv' | 'xlsx') => {
     setExportState(said(() => t('exporting')));
     let response: Response;
     try {
-      response = await fetch(`/api/exports/items.csv${query() ? `?${query()}` : ''}`, { headers: { [staffTokenHeader]: `Bearer ${ctx.session.token}` } });
+      response = await fetch(`/api/exports/items.${format}${query() ? `?${query()}` : ''}`, { headers: { [staffTokenHeader]: `Bearer ${ctx.session.token}` } });
     } catch {
       setExportState(said(() => t('network')));
       return;
@@ -113,7 +115,7 @@ export const Dashboard = (props: { ctx: Ctx; query?: URLSearchParams }) => {
       return;
     }
     const blob = await response.blob();
-    const name = `yijian-items-${new Date().toISOString().slice(0, 10)}.csv`;
+    const name = /filename="([^"]+)"/.exec(response.headers.get('content-disposition') ?? '')?.[1] ?? `yijian-items.${format}`;
     const url = URL.createObjectURL(blob);
     const a = document.createElement('a');
     a.href = url;
@@ -170,9 +172,14 @@ export const Dashboard = (props: { ctx: Ctx; query?: URLSearchParams }) => {
         </div>
         <span class="spacer" />
         {canExport ? (
-          <button type="button" id="export" onClick={() => void exportCsv()}>
-            {t('export')}
-          </button>
+          <>
+            <button type="button" id="export-xlsx" onClick={() => void exportFile('xlsx')}>
+              {rt('exportXlsx')}
+            </button>
+            <button type="button" id="export" onClick={() => void exportFile('csv')}>
+              {t('export')}
+            </button>
+          </>
         ) : null}
         <span role="status" class="small muted">
           {exportState?.text()}

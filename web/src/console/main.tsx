@@ -1,6 +1,6 @@
 /**
  * The staff console (`/console`): sign-in, the queue, an item, the dashboard, training sessions,
- * good practices and the directory editor. Routes live in the fragment (`#/items?…`, `#/item/YJ-…`, `#/dashboard`).
+ * good practices, the printable report and the directory editor. Routes live in the fragment (`#/items?…`, `#/item/YJ-…`, `#/dashboard`).
  */
 import '../styles.css';
 import { render } from 'preact';
@@ -28,6 +28,8 @@ import { DirectoryEditor } from './directory';
 import { ItemPage } from './item';
 import { Practices } from './practices';
 import { Queue } from './queue';
+import { Report } from './report';
+import { rt } from './report-strings';
 import { st } from './session-strings';
 import { SessionList, SessionPage } from './sessions';
 import { t } from './strings';
@@ -134,6 +136,7 @@ const Shell = (props: { session: Session; config: ConsoleConfig; onSignOut: (mes
     { id: 'dashboard', href: '#/dashboard', label: t('navDashboard') },
     { id: 'sessions', href: '#/sessions', label: st('navSessions') },
     { id: 'practices', href: '#/practices', label: t('navPractices') },
+    ...(roles.office || roles.leader ? [{ id: 'report', href: '#/report', label: rt('navReport') }] : []),
     ...(roles.office ? [{ id: 'directory', href: '#/directory', label: t('navDirectory') }] : []),
   ];
   const current = route === 'item' ? 'items' : route === 'session' ? 'sessions' : route;
@@ -162,6 +165,8 @@ const Shell = (props: { session: Session; config: ConsoleConfig; onSignOut: (mes
           <SessionList ctx={ctx} query={hash.query} />
         ) : route === 'session' ? (
           <SessionPage ctx={ctx} arg={hash.arg} key={hash.arg.split('/')[0]} />
+        ) : route === 'report' && (roles.office || roles.leader) ? (
+          <Report ctx={ctx} query={hash.query} />
         ) : route === 'practices' ? (
           <Practices ctx={ctx} />
         ) : route === 'directory' && roles.office ? (
