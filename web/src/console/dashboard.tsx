@@ -8,6 +8,7 @@ import { formatDateTime } from '../lib/i18n';
 import { kindName, kinds, openStatuses, satisfactionName } from '../lib/terms';
 import { Banner } from '../lib/ui';
 import type { Ctx } from './context';
+import { HeaderRow } from './fields';
 import { lt } from './ladder-strings';
 import { rt } from './report-strings';
 import { t } from './strings';
@@ -33,14 +34,14 @@ interface DashboardData {
   rates: Rates;
 }
 
-export const rateNames = [
+const rateNames = [
   ['response', 'rateResponse'],
   ['resolution', 'rateResolution'],
   ['satisfaction', 'rateSatisfaction'],
 ] as const;
 
 /** "96.7% (29/30)", or "—" while nothing is counted. */
-export const RateCell = (props: { rate: Rate; which: string }) => (
+const RateCell = (props: { rate: Rate; which: string }) => (
   <td class="num" data-rate={props.which}>
     {props.rate.rate === null ? '—' : `${Math.round(props.rate.rate * 1000) / 10}%`}
     <span class="small muted">
@@ -55,6 +56,24 @@ export const RateCell = (props: { rate: Rate; which: string }) => (
  * would claim a precision the bucket does not have.
  */
 const medianText = (hours: number | null) => (hours === null ? '—' : hours < 1 ? t('underHour') : t('hours', { n: Math.round(hours * 10) / 10 }));
+
+/** The three rates, overall and for each group (the dashboard's and the printed report's). */
+export const RatesTable = (props: { id: string; overall: Rates; byGroup: readonly { groupId: string | null; name: string; rates: Rates }[] }) => (
+  <table id={props.id}>
+    <caption class="sr-only">{t('ratesTitle')}</caption>
+    <HeaderRow labels={[t('colGroup'), ...rateNames.map(([, name]) => t(name))]} numeric={rateNames.length} />
+    <tbody>
+      {[{ groupId: 'all', name: t('ratesOverall'), rates: props.overall }, ...props.byGroup.map((g) => ({ groupId: g.groupId ?? 'office', name: g.name, rates: g.rates }))].map((row) => (
+        <tr key={row.groupId} data-group={row.groupId}>
+          <th scope="row">{row.name}</th>
+          {rateNames.map(([which]) => (
+            <RateCell key={which} which={which} rate={row.rates[which]} />
+          ))}
+        </tr>
+      ))}
+    </tbody>
+  </table>
+);
 
 const pct = (n: number, of: number) => (of > 0 ? `${((100 * n) / of).toFixed(2)}%` : '0%');
 
@@ -325,29 +344,7 @@ export const Dashboard = (props: { ctx: Ctx; query?: URLSearchParams }) => {
             <section class="card" aria-labelledby="rates-heading">
               <h2 id="rates-heading">{t('ratesTitle')}</h2>
               <div class="table-wrap">
-                <table id="rates">
-                  <caption class="sr-only">{t('ratesTitle')}</caption>
-                  <thead>
-                    <tr>
-                      <th scope="col">{t('colGroup')}</th>
-                      {rateNames.map(([which, name]) => (
-                        <th scope="col" class="num" key={which}>
-                          {t(name)}
-                        </th>
-                      ))}
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {[{ groupId: 'all', name: t('ratesOverall'), rates: data.rates }, ...data.byGroup.map((g) => ({ groupId: g.groupId ?? 'office', name: g.name, rates: g.rates }))].map((row) => (
-                      <tr key={row.groupId} data-group={row.groupId}>
-                        <th scope="row">{row.name}</th>
-                        {rateNames.map(([which]) => (
-                          <RateCell key={which} which={which} rate={row.rates[which]} />
-                        ))}
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
+                <RatesTable id="rates" overall={data.rates} byGroup={data.byGroup} />
               </div>
               <p class="muted small">{t('ratesNote')}</p>
             </section>

@@ -21,11 +21,12 @@ export const SelectField = (props: {
   </div>
 );
 
-export const HeaderRow = (props: { labels: readonly string[] }) => (
+/** A table's header row; `numeric`: how many of the last columns hold numbers (right-aligned). */
+export const HeaderRow = (props: { labels: readonly string[]; numeric?: number }) => (
   <thead>
     <tr>
-      {props.labels.map((label) => (
-        <th scope="col" key={label}>
+      {props.labels.map((label, i) => (
+        <th scope="col" key={label} class={i >= props.labels.length - (props.numeric ?? 0) ? 'num' : undefined}>
           {label}
         </th>
       ))}

@@ -10,7 +10,8 @@ import { problemText, said, type Said } from '../lib/messages';
 import { kindName, kinds } from '../lib/terms';
 import { Banner } from '../lib/ui';
 import { go, type Ctx } from './context';
-import { RateCell, rateNames, type Rates } from './dashboard';
+import { RatesTable, type Rates } from './dashboard';
+import { HeaderRow, SelectField } from './fields';
 import { rt } from './report-strings';
 import { t } from './strings';
 import './report.css';
@@ -62,15 +63,7 @@ const ItemTable = (props: { id: string; heading: string; list: { count: number; 
       <>
         {props.list.count > props.list.items.length ? <p class="small">{rt('listedFirst', { n: props.list.items.length })}</p> : null}
         <table id={props.id}>
-          <thead>
-            <tr>
-              <th scope="col">{rt('code')}</th>
-              <th scope="col">{rt('itemTitle')}</th>
-              <th scope="col">{rt('unit')}</th>
-              <th scope="col">{rt('group')}</th>
-              <th scope="col">{props.when === 'due' ? rt('due') : rt('urgedAt')}</th>
-            </tr>
-          </thead>
+          <HeaderRow labels={[rt('code'), rt('itemTitle'), rt('unit'), rt('group'), props.when === 'due' ? rt('due') : rt('urgedAt')]} />
           <tbody>
             {props.list.items.map((item) => (
               <tr key={item.trackingCode}>
@@ -131,17 +124,7 @@ export const Report = (props: { ctx: Ctx; query: URLSearchParams }) => {
   return (
     <>
       <div class="card row no-print" role="group" aria-label={rt('chooser')}>
-        <div class="field">
-          <label for="r-phase">{t('fPhase')}</label>
-          <select id="r-phase" value={filter.phase} onChange={(e) => choose('phase', (e.target as HTMLSelectElement).value)}>
-            <option value="">{t('allPhases')}</option>
-            {ctx.lookup.phases.map((p) => (
-              <option value={p.id} key={p.id}>
-                {p.name}
-              </option>
-            ))}
-          </select>
-        </div>
+        <SelectField id="r-phase" label={t('fPhase')} value={filter.phase} onChange={(v) => choose('phase', v)} options={ctx.lookup.phases} empty={t('allPhases')} />
         <div class="field">
           <label for="r-from">{rt('from')}</label>
           <input type="date" id="r-from" value={filter.from} onChange={(e) => choose('from', (e.target as HTMLInputElement).value)} />
@@ -173,15 +156,7 @@ export const Report = (props: { ctx: Ctx; query: URLSearchParams }) => {
           <section aria-labelledby="r-totals-heading">
             <h2 id="r-totals-heading">{rt('totals')}</h2>
             <table id="report-totals" class="figures-row">
-              <thead>
-                <tr>
-                  {figures.map((f) => (
-                    <th scope="col" key={f}>
-                      {rt(f)}
-                    </th>
-                  ))}
-                </tr>
-              </thead>
+              <HeaderRow labels={figures.map((f) => rt(f))} />
               <tbody>
                 <tr>
                   {figures.map((f) => (
@@ -196,44 +171,14 @@ export const Report = (props: { ctx: Ctx; query: URLSearchParams }) => {
 
           <section aria-labelledby="r-rates-heading">
             <h2 id="r-rates-heading">{rt('rates')}</h2>
-            <table id="report-rates">
-              <thead>
-                <tr>
-                  <th scope="col">{t('colGroup')}</th>
-                  {rateNames.map(([which, name]) => (
-                    <th scope="col" class="num" key={which}>
-                      {t(name)}
-                    </th>
-                  ))}
-                </tr>
-              </thead>
-              <tbody>
-                {[{ key: 'all', name: t('ratesOverall'), rates: data.rates }, ...data.byGroup.map((g) => ({ key: g.groupId ?? 'office', name: g.name, rates: g.rates }))].map((row) => (
-                  <tr key={row.key} data-group={row.key}>
-                    <th scope="row">{row.name}</th>
-                    {rateNames.map(([which]) => (
-                      <RateCell key={which} which={which} rate={row.rates[which]} />
-                    ))}
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+            <RatesTable id="report-rates" overall={data.rates} byGroup={data.byGroup} />
             <p class="small">{t('ratesNote')}</p>
           </section>
 
           <section aria-labelledby="r-groups-heading">
             <h2 id="r-groups-heading">{rt('groups')}</h2>
             <table id="report-groups">
-              <thead>
-                <tr>
-                  <th scope="col">{t('colGroup')}</th>
-                  <th scope="col" class="num">{rt('open')}</th>
-                  <th scope="col" class="num">{rt('overdue')}</th>
-                  <th scope="col" class="num">{rt('urged')}</th>
-                  <th scope="col" class="num">{rt('answered')}</th>
-                  <th scope="col" class="num">{rt('closed')}</th>
-                </tr>
-              </thead>
+              <HeaderRow labels={[t('colGroup'), rt('open'), rt('overdue'), rt('urged'), rt('answered'), rt('closed')]} numeric={5} />
               <tbody>
                 {data.byGroup.map((g) => (
                   <tr key={g.groupId ?? 'office'} data-group={g.groupId ?? 'office'}>
@@ -252,15 +197,7 @@ export const Report = (props: { ctx: Ctx; query: URLSearchParams }) => {
           <section aria-labelledby="r-kinds-heading">
             <h2 id="r-kinds-heading">{rt('kinds')}</h2>
             <table id="report-kinds" class="figures-row">
-              <thead>
-                <tr>
-                  {kinds.map((k) => (
-                    <th scope="col" key={k.id}>
-                      {kindName(k.id)}
-                    </th>
-                  ))}
-                </tr>
-              </thead>
+              <HeaderRow labels={kinds.map((k) => kindName(k.id))} />
               <tbody>
                 <tr>
                   {kinds.map((k) => (
@@ -279,14 +216,7 @@ export const Report = (props: { ctx: Ctx; query: URLSearchParams }) => {
               <p>{rt('none')}</p>
             ) : (
               <table id="report-hot">
-                <thead>
-                  <tr>
-                    <th scope="col">{rt('unit')}</th>
-                    <th scope="col" class="num">{rt('unitTotal')}</th>
-                    <th scope="col" class="num">{rt('unitOpen')}</th>
-                    <th scope="col" class="num">{rt('unitProblems')}</th>
-                  </tr>
-                </thead>
+                <HeaderRow labels={[rt('unit'), rt('unitTotal'), rt('unitOpen'), rt('unitProblems')]} numeric={3} />
                 <tbody>
                   {data.hotSpots.map((u) => (
                     <tr key={u.unitId} data-unit={u.unitId}>
@@ -318,16 +248,7 @@ export const Report = (props: { ctx: Ctx; query: URLSearchParams }) => {
               <p>{rt('none')}</p>
             ) : (
               <table id="report-sessions">
-                <thead>
-                  <tr>
-                    <th scope="col">{rt('session')}</th>
-                    <th scope="col">{rt('startsAt')}</th>
-                    <th scope="col" class="num">{rt('score')}</th>
-                    <th scope="col" class="num">{rt('raised')}</th>
-                    <th scope="col" class="num">{rt('onSpot')}</th>
-                    <th scope="col" class="num">{rt('stillOpen')}</th>
-                  </tr>
-                </thead>
+                <HeaderRow labels={[rt('session'), rt('startsAt'), rt('score'), rt('raised'), rt('onSpot'), rt('stillOpen')]} numeric={4} />
                 <tbody>
                   {data.sessions.map((s) => (
                     <tr key={s.session.code} data-session={s.session.code}>
