@@ -6,7 +6,6 @@
 import type { ItemSource } from '../data/keys';
 import type { RectificationStatus } from './rectification';
 import type { Resolved, Satisfaction, Status } from '../schemas/submission';
-import type { RectificationStatus } from './rectification';
 
 /** [Chinese, English]. */
 export type Label = readonly [string, string];
