@@ -3,7 +3,7 @@ import { json } from '../shared/http/middy-stack';
 import { storageHandler } from '../shared/http/storage-handler';
 import { metrics } from '../shared/observability/metrics';
 import { createSubmissionBody } from '../shared/schemas/submission';
-import { submit } from '../shared/services/public-desk';
+import { submit } from '../shared/services/submit';
 
 /** POST /api/submissions — take a submission (with its attachments) and hand back its receipt. */
 export const handler = storageHandler({ body: createSubmissionBody, metrics }, async (request, deps) =>

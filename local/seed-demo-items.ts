@@ -4,7 +4,8 @@ import { demoItems, type DemoStep } from '../shared/demo/items';
 import type { Principal } from '../shared/domain/access';
 import { getItem } from '../shared/data/items';
 import { assignItem, replyToItem, transitionItem } from '../shared/services/item-actions';
-import { addFollowUp, rate, submit } from '../shared/services/public-desk';
+import { addFollowUp, rate } from '../shared/services/public-desk';
+import { submit } from '../shared/services/submit';
 import { publishAnswer } from '../shared/services/publications';
 import type { Resolved, Satisfaction } from '../shared/schemas/submission';
 

@@ -108,6 +108,14 @@ const sessionLinks: readonly Link[] = [
   { operationId: 'getPublicSession', description: "What its page shows, with its join key.", parameters: { ...bySessionCode, 'header.X-Session-Key': '$response.body#/joinKey' } },
 ];
 
+/** The download routes' answer: a redirect to the signed URL, or that URL as data. */
+const signedDownload: OperationSpec['success'] = {
+  status: 302,
+  description: 'To a signed URL of the file, good for at most 5 minutes.',
+  schema: 'redirect',
+  alternative: { status: 200, description: 'With `Accept: application/json`: the signed URL as data.', schema: attachmentLink },
+};
+
 const unknownItem = 'No such item, or not one this person may see (the same answer).';
 const unknownCode = 'Unknown tracking code or wrong access key (the same answer, in the same time); a missing X-Access-Key is answered as a wrong one.';
 const unknownSession = 'No such session, or a wrong or missing join key (the same answer).';
@@ -368,23 +376,13 @@ export const operationSpecs: Readonly<Record<string, OperationSpec>> = {
     summary: "A file of the submitter's item: the submission's, their follow-ups' or a public reply's",
     params: submissionAttachmentParams,
     headers: ['accessKey'],
-    success: {
-      status: 302,
-      description: 'To a signed URL of the file, good for at most 5 minutes.',
-      schema: 'redirect',
-      alternative: { status: 200, description: 'With `Accept: application/json`: the signed URL as data.', schema: attachmentLink },
-    },
+    success: signedDownload,
     errors: { 404: `${unknownCode} Or no such attachment on what this submitter may see.` },
   },
   'get-item-attachment': {
     summary: 'A file of an item, for staff who may see the item',
     params: itemAttachmentParams,
-    success: {
-      status: 302,
-      description: 'To a signed URL of the file, good for at most 5 minutes.',
-      schema: 'redirect',
-      alternative: { status: 200, description: 'With `Accept: application/json`: the signed URL as data.', schema: attachmentLink },
-    },
+    success: signedDownload,
     errors: { 404: `${unknownItem} Or no such attachment on it.` },
   },
   'list-kept-notices': { summary: 'Notices that could not be sent, kept in full (office)', success: { status: 200, description: 'The kept notices.', schema: keptNoticeList } },

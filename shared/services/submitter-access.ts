@@ -3,6 +3,9 @@ import { getAccessKeyHash } from '../data/items';
 import { NotFoundError } from '../domain/errors';
 import { accessKeyMatches, hashAccessKey } from '../domain/tracking-code';
 
+/** Who a submitter's own actions are by, in an item's history. */
+export const submitter = { type: 'submitter' } as const;
+
 /** A key of the grouped format, as new items have: an unknown code costs what a wrong key costs. */
 export const noSuchItemHash = hashAccessKey('0000-0000-0000-0000-0000-0000-0000');
 
