@@ -1,6 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
+import { getPendingUpload } from '../shared/data/uploads';
+import type { StorageDeps } from '../shared/storage/client';
+import { uploadPrefix } from '../shared/storage/object-keys';
 
 /**
  * The local object store: s3rver, a real S3-compatible server, in this process on 127.0.0.1, with
@@ -15,7 +18,7 @@ import type { AddressInfo } from 'node:net';
  *   - it checks a presigned GET's expiry (X-Amz-Date + X-Amz-Expires against its own clock), but
  *     not its signature.
  *   - it has no lifecycle rules: uploads never attached are removed by the local sweep instead
- *     (shared/services/attachments-sweep.ts), deployed by the bucket's lifecycle rule.
+ *     (`sweepStaleUploads` below), deployed by the bucket's lifecycle rule.
  */
 export const localBucket = 'yijian-attachments';
 /** AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY of the local stack's process. */
@@ -60,4 +63,29 @@ export const startObjectStore = async (options: { directory: string; siteOrigin:
   });
   const address = await server.run();
   return { endpoint: `http://127.0.0.1:${address.port}`, bucket: localBucket, stop: () => server.close() };
+};
+
+/**
+ * What the bucket's lifecycle rule does deployed (infra/attachments-bucket.ts), which s3rver does
+ * not: removes the uploads under `uploads/` whose attachment id is no longer attachable (its pending
+ * record gone or older than a day by the stack's clock: shared/data/uploads.ts). Decided by the
+ * record rather than the object's date, which s3rver takes from the system clock while the stack's
+ * clock may be moved. Run with every local sweep; returns how many it removed.
+ */
+export const sweepStaleUploads = async (deps: StorageDeps): Promise<number> => {
+  const { ListObjectsV2Command, DeleteObjectsCommand } = await import('@aws-sdk/client-s3');
+  const { storage } = deps;
+  const nowSeconds = Math.floor(deps.clock.now().getTime() / 1000);
+  let removed = 0;
+  let token: string | undefined;
+  do {
+    const page = await storage.client.send(new ListObjectsV2Command({ Bucket: storage.bucket, Prefix: uploadPrefix, ContinuationToken: token }));
+    const keys = (page.Contents ?? []).flatMap((o) => (o.Key ? [o.Key] : []));
+    const live = await Promise.all(keys.map((key) => getPendingUpload(deps, key.slice(uploadPrefix.length), nowSeconds)));
+    const stale = keys.filter((_, i) => live[i] === null).map((Key) => ({ Key }));
+    if (stale.length) await storage.client.send(new DeleteObjectsCommand({ Bucket: storage.bucket, Delete: { Objects: stale, Quiet: true } }));
+    removed += stale.length;
+    token = page.IsTruncated ? page.NextContinuationToken : undefined;
+  } while (token);
+  return removed;
 };

@@ -130,8 +130,11 @@ const inBackground = <T>(work: () => Promise<T>): Promise<T> => background.run(t
 const lambdaContextFor = (name: string) => lambdaContext(name, { timeoutMs: 60_000 });
 
 const runSweep = async (deps: MailDeps) => {
-  const { handler } = await import('../functions/sweep');
-  return (await handler.withDeps(deps)({}, lambdaContextFor('sweep'))) as SweepResult;
+  const [{ handler }, { withStorage }, { sweepStaleUploads }] = await Promise.all([import('../functions/sweep'), import('../shared/storage/client'), import('./object-store')]);
+  const result = (await handler.withDeps(deps)({}, lambdaContextFor('sweep'))) as SweepResult;
+  // The bucket's lifecycle rule, which the local object store lacks (local/object-store.ts).
+  await sweepStaleUploads(withStorage(deps));
+  return result;
 };
 
 /** The local on-failure destination: the outbox shows the message as failed, with the reason. */

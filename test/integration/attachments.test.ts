@@ -201,6 +201,30 @@ describe('attachments', () => {
     expectProblem(await env.http.post(`/api/items/${trackingCode}/rectification/progress`, { note: '太多', attachmentIds: eleven }, liaison), 400);
   });
 
+  it('an upload never attached is removed after a day by the local sweep (the lifecycle rule deployed), and its id expires', async () => {
+    const { withStorage } = await import('../../shared/storage/client');
+    const { HeadObjectCommand } = await import('@aws-sdk/client-s3');
+    const { uploadObjectKey } = await import('../../shared/storage/object-keys');
+    const { attachmentIdHash } = await import('../../shared/domain/attachments');
+    const { storage } = withStorage(env.stack.deps);
+    const exists = (id: string) =>
+      storage.client.send(new HeadObjectCommand({ Bucket: storage.bucket, Key: uploadObjectKey(attachmentIdHash(id)) })).then(() => true, () => false);
+    const old = await uploadAttachment(env.http, { fileName: 'old.png', contentType: 'image/png' }, await pngImage());
+    expect(await exists(old.id)).toBe(true);
+    const day = 25 * 60 * 60 * 1000;
+    env.clock.advance(day);
+    try {
+      const fresh = await uploadAttachment(env.http, { fileName: 'fresh.png', contentType: 'image/png' }, await pngImage());
+      await env.stack.sweep();
+      expect(await exists(old.id)).toBe(false);
+      expect(await exists(fresh.id)).toBe(true);
+      expectProblem(await submitWith([old.id]), 400);
+      expect((await submitWith([fresh.id])).status).toBe(201);
+    } finally {
+      env.clock.advance(-day);
+    }
+  });
+
   it('a signed URL expires: signed six minutes ago (the stack\'s clock), storage refuses it', async () => {
     const a = await uploadAttachment(env.http, { fileName: 'a.jpg', contentType: 'image/jpeg' }, await phoneJpeg());
     const { trackingCode, accessKey } = (await submitWith([a.id])).json;
