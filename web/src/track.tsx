@@ -9,12 +9,14 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { followUpBody, ratingBody, type PublicSubmissionView, type Resolved, type Satisfaction } from '../../shared/schemas/submission';
 import { AttachmentList } from './lib/attachments';
 import { apiRequest, issuesToErrors, problemToErrors, type FieldErrors } from './lib/api';
-import { dictionary, formatDate, formatDateTime, setCampaignTimeZone, useLang } from './lib/i18n';
+import { dictionary, formatDate, formatDateTime, getLang, setCampaignTimeZone, useLang } from './lib/i18n';
 import { problemText, said, translateMessage, type Said } from './lib/messages';
 import { prepareProof, publicWrite } from './lib/room';
 import { kindName, openStatuses, resolvedIds, resolvedName, satisfactionIds, satisfactionName, statusName } from './lib/terms';
 import { normalizeAccessKey, normalizeTrackingCode, parseReceiptFragment } from './lib/tracking-code';
 import { Banner, CharCount, describedBy, FieldError, TopBar } from './lib/ui';
+import { rectificationStatusLabels } from '../../shared/domain/labels';
+import type { RectificationStatus } from '../../shared/domain/rectification';
 
 const t = dictionary(
   {
@@ -65,6 +67,9 @@ const t = dictionary(
     overdueState: '已超期',
     conversation: '答复与补充',
     noReplies: '还没有答复。答复后会显示在这里。',
+    rectification: '整改情况',
+    rectificationState: '责任单位整改：{status}（整改时限 {deadline}）',
+    signedOff: '{at} 经督导组核查，整改到位，予以销号：',
     replyBy: '{group}的答复',
     replyFallback: '答复',
     mine: '您的补充',
@@ -133,6 +138,9 @@ const t = dictionary(
     overdueState: 'overdue',
     conversation: 'Replies and follow-ups',
     noReplies: 'No reply yet. It will show here.',
+    rectification: 'Rectification',
+    rectificationState: 'The unit’s rectification: {status} (deadline {deadline})',
+    signedOff: 'Checked on {at} by the supervision group and signed off:',
     replyBy: 'Reply from {group}',
     replyFallback: 'Reply',
     mine: 'Your follow-up',
@@ -227,6 +235,8 @@ const stepsFor = (v: View): Step[] => {
   else steps.push(step('closed', 'todo', t('stepClosedTodo')));
   return steps;
 };
+
+const rectificationName = (status: RectificationStatus) => rectificationStatusLabels[status][getLang() === 'zh' ? 0 : 1];
 
 const Timeline = (props: { view: View }) => (
   <ol class="timeline" aria-label={t('progress')}>
@@ -600,6 +610,18 @@ const App = () => {
               <section class="card" aria-labelledby="conversation-heading">
                 <h2 id="conversation-heading">{t('conversation')}</h2>
                 <Conversation view={view} link={attachmentLink(active.code, active.key)} />
+              </section>
+            ) : null}
+            {view.rectification ? (
+              <section class="card" aria-labelledby="rectification-heading" id="rectification">
+                <h2 id="rectification-heading">{t('rectification')}</h2>
+                <p id="rectification-state">{t('rectificationState', { status: rectificationName(view.rectification.status), deadline: view.rectification.deadline })}</p>
+                {view.rectification.signOffNote ? (
+                  <p id="rectification-signoff">
+                    {t('signedOff', { at: formatDate(view.rectification.verifiedAt) })}
+                    <span class="text"> {view.rectification.signOffNote}</span>
+                  </p>
+                ) : null}
               </section>
             ) : null}
             {view.mergedInto ? <MergedTarget target={view.mergedInto} /> : null}

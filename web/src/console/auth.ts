@@ -192,10 +192,19 @@ export interface Roles {
   office: boolean;
   leader: boolean;
   groups: string[];
+  /** Member units the user is the liaison of (`unit:<unitId>`). */
+  units: string[];
 }
+
+/** A liaison and nothing else: the console shows the unit's rectifications only (the API refuses the rest). */
+export const liaisonOnly = (roles: Roles): boolean => !roles.office && !roles.leader && roles.groups.length === 0 && roles.units.length > 0;
+
+/** The local demo's liaison of a unit (`unit:<unitId>`), offered by the sign-in picker for each unit. */
+export const demoLiaison = (unit: { id: string; name: string }, name: string): DemoUser => ({ sub: `demo-liaison-${unit.id}`, name, nameEn: name, groups: [`unit:${unit.id}`] });
 
 export const rolesOf = (session: Session): Roles => ({
   office: session.groups.includes('office'),
   leader: session.groups.includes('leader'),
   groups: session.groups.filter((g) => g.startsWith('group:')).map((g) => g.slice('group:'.length)),
+  units: session.groups.filter((g) => g.startsWith('unit:')).map((g) => g.slice('unit:'.length)),
 });

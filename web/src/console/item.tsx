@@ -12,6 +12,7 @@ import { problemText, said, translateMessage, type Said } from '../lib/messages'
 import { kindName, openStatuses, satisfactionName, statusName } from '../lib/terms';
 import { Banner, CharCount, describedBy, FieldError, requestTooLarge, tooLargeMessage } from '../lib/ui';
 import { ConfirmedSubmit } from './confirm-step';
+import { liaisonOnly } from './auth';
 import { dueShown, groupName, unitName, type Ctx } from './context';
 import { MergeForm } from './merge-form';
 import { t } from './strings';
@@ -19,6 +20,8 @@ import { historyNote } from '../lib/history-notes';
 import { lt } from './ladder-strings';
 import { ExtensionPanel, extensionActionName } from './item-extension';
 import { PublicationPanel, publicationActionName } from './item-publication';
+import { RectificationPanel } from './item-rectification';
+import { rectificationActionName } from './rectification-strings';
 
 /** Drawn in the language of the moment (a language switch redraws it). */
 type Notice = { kind: 'ok' | 'warn' | 'bad'; text: () => string } | null;
@@ -44,7 +47,7 @@ const actionNames: Record<string, [string, string]> = {
   'auto-close': ['自动办结', 'closed automatically'],
   'remove-contact': ['删除联系方式', 'contact details removed'],
 };
-const actionName = (action: string) => extensionActionName(action) ?? publicationActionName(action) ?? actionNames[action]?.[getLang() === 'zh' ? 0 : 1] ?? action;
+const actionName = (action: string) => extensionActionName(action) ?? publicationActionName(action) ?? rectificationActionName(action) ?? actionNames[action]?.[getLang() === 'zh' ? 0 : 1] ?? action;
 
 export const ItemPage = (props: { ctx: Ctx; id: string }) => {
   const { ctx } = props;
@@ -225,7 +228,8 @@ export const ItemPage = (props: { ctx: Ctx; id: string }) => {
         </div>
 
         <div>
-          <section class="card" aria-labelledby="actions-heading">
+          {/* A unit's liaison acts on the rectification only (its panel below). */}
+          <section class="card" aria-labelledby="actions-heading" hidden={liaisonOnly(ctx.roles)}>
             <h2 id="actions-heading">{t('actions')}</h2>
             {canAct ? (
               <div class="actions">
@@ -262,6 +266,7 @@ export const ItemPage = (props: { ctx: Ctx; id: string }) => {
 
           <ExtensionPanel item={item} office={office} canAct={canAct} busy={busy} mutate={mutate} />
           <PublicationPanel item={item} office={office} busy={busy} mutate={mutate} />
+          <RectificationPanel ctx={ctx} item={item} busy={busy} mutate={mutate} link={attachmentLink(ctx, item.id)} />
 
           <section class="card" aria-labelledby="history-heading">
             <h2 id="history-heading">{t('history')}</h2>
@@ -313,7 +318,7 @@ const Thread = (props: { item: ItemView; link: ReturnType<typeof attachmentLink>
   );
 };
 
-type Mutate = (path: string, body: unknown, done: () => string, method?: 'POST' | 'DELETE') => Promise<{ ok: boolean; errors?: FieldErrors }>;
+type Mutate = (path: string, body: unknown, done: () => string, method?: 'POST' | 'PUT' | 'DELETE') => Promise<{ ok: boolean; errors?: FieldErrors }>;
 
 /** A field's error in the page's language, drawn at render (errors are kept as the server said them). */
 const localised = (message: string | undefined): string | undefined => (message === undefined ? undefined : translateMessage(message));

@@ -11,8 +11,10 @@ import { defaultTimeZone } from '../lib/session-time';
 import { Banner, TopBar } from '../lib/ui';
 import {
   completeCognitoSignIn,
+  demoLiaison,
   demoUsers,
   devSignIn,
+  liaisonOnly,
   loadConfig,
   loadSession,
   refreshCognitoSession,
@@ -20,6 +22,7 @@ import {
   signOut,
   startCognitoSignIn,
   type ConsoleConfig,
+  type DemoUser,
   type Session,
 } from './auth';
 import { parseHash, type Ctx, type Lookup } from './context';
@@ -30,6 +33,8 @@ import { Practices } from './practices';
 import { Queue } from './queue';
 import { Report } from './report';
 import { rt } from './report-strings';
+import { Rectifications } from './rectifications';
+import { rt as rect } from './rectification-strings';
 import { st } from './session-strings';
 import { SessionList, SessionPage } from './sessions';
 import { t } from './strings';
@@ -39,6 +44,13 @@ const SignIn = (props: { config: ConsoleConfig; message: string; onSession: (s: 
   const lang = useLang();
   const [error, setError] = useState<Said | null>(null);
   const [busy, setBusy] = useState(false);
+  const signInAs = async (user: DemoUser) => {
+    setBusy(true);
+    const result = await devSignIn(user);
+    setBusy(false);
+    if ('text' in result) setError(result);
+    else props.onSession(result);
+  };
   return (
     <main>
       <h1>{t('signInTitle')}</h1>
@@ -60,13 +72,7 @@ const SignIn = (props: { config: ConsoleConfig; message: string; onSession: (s: 
                 key={u.sub}
                 data-user={u.sub}
                 disabled={busy}
-                onClick={async () => {
-                  setBusy(true);
-                  const result = await devSignIn(u);
-                  setBusy(false);
-                  if ('text' in result) setError(result);
-                  else props.onSession(result);
-                }}
+                onClick={() => void signInAs(u)}
               >
                 <strong>{lang === 'zh' ? u.name : u.nameEn}</strong>
                 <span class="role">
@@ -75,9 +81,42 @@ const SignIn = (props: { config: ConsoleConfig; message: string; onSession: (s: 
               </button>
             ))}
           </div>
+          <LiaisonPicker busy={busy} onPick={signInAs} />
         </div>
       )}
     </main>
+  );
+};
+
+/** The local demo's unit liaisons: one per unit of the directory (GET /api/form lists them). */
+const LiaisonPicker = (props: { busy: boolean; onPick: (user: DemoUser) => Promise<void> }) => {
+  useLang();
+  const [units, setUnits] = useState<{ id: string; name: string }[]>([]);
+  const [unitId, setUnitId] = useState('');
+  useEffect(() => {
+    void apiRequest<{ units: { id: string; name: string }[] }>('GET', '/api/form').then((r) => {
+      if (r.ok) setUnits(r.json.units);
+    });
+  }, []);
+  const unit = units.find((u) => u.id === unitId);
+  return (
+    <div class="field liaison-picker">
+      <label for="liaison-unit">{rect('liaisonSignIn')}</label>
+      <div class="row">
+        <select id="liaison-unit" value={unitId} onChange={(e) => setUnitId((e.target as HTMLSelectElement).value)}>
+          <option value="">{rect('chooseUnit')}</option>
+          {units.map((u) => (
+            <option value={u.id} key={u.id}>
+              {u.name}
+            </option>
+          ))}
+        </select>
+        <button type="button" id="liaison-sign-in" disabled={props.busy || !unit} onClick={() => unit && void props.onPick(demoLiaison(unit, rect('liaisonName', { unit: unit.name })))}>
+          {rect('liaisonPick')}
+        </button>
+      </div>
+      <p class="muted small">{rect('roleLiaison')}</p>
+    </div>
   );
 };
 
@@ -131,15 +170,20 @@ const Shell = (props: { session: Session; config: ConsoleConfig; onSignOut: (mes
 
   const ctx: Ctx | null = lookup ? { session: props.session, roles, lookup, api } : null;
   const route = hash.route;
-  const nav = [
-    { id: 'items', href: '#/items', label: t('navItems') },
-    { id: 'dashboard', href: '#/dashboard', label: t('navDashboard') },
-    { id: 'sessions', href: '#/sessions', label: st('navSessions') },
-    { id: 'practices', href: '#/practices', label: t('navPractices') },
-    ...(roles.office || roles.leader ? [{ id: 'report', href: '#/report', label: rt('navReport') }] : []),
-    ...(roles.office ? [{ id: 'directory', href: '#/directory', label: t('navDirectory') }] : []),
-  ];
-  const current = route === 'item' ? 'items' : route === 'session' ? 'sessions' : route;
+  // A unit's liaison has the ledger of their unit and its items, nothing else (the API refuses the rest).
+  const liaison = liaisonOnly(roles);
+  const nav = liaison
+    ? [{ id: 'rectifications', href: '#/rectifications', label: rect('nav') }]
+    : [
+        { id: 'items', href: '#/items', label: t('navItems') },
+        { id: 'dashboard', href: '#/dashboard', label: t('navDashboard') },
+        { id: 'rectifications', href: '#/rectifications', label: rect('nav') },
+        { id: 'sessions', href: '#/sessions', label: st('navSessions') },
+        { id: 'practices', href: '#/practices', label: t('navPractices') },
+        ...(roles.office || roles.leader ? [{ id: 'report', href: '#/report', label: rt('navReport') }] : []),
+        ...(roles.office ? [{ id: 'directory', href: '#/directory', label: t('navDirectory') }] : []),
+      ];
+  const current = route === 'item' ? (liaison ? 'rectifications' : 'items') : route === 'session' ? 'sessions' : route;
   return (
     <>
       <TopBar title={t('brand')} sub={t('signedInAs', { name: props.session.name })}>
@@ -159,6 +203,8 @@ const Shell = (props: { session: Session; config: ConsoleConfig; onSignOut: (mes
           <p role="status">{t('loading')}</p>
         ) : route === 'item' ? (
           <ItemPage ctx={ctx} id={hash.arg} key={hash.arg} />
+        ) : route === 'rectifications' || (liaison && route !== 'item') ? (
+          <Rectifications ctx={ctx} query={hash.query} />
         ) : route === 'dashboard' ? (
           <Dashboard ctx={ctx} query={hash.query} />
         ) : route === 'sessions' ? (
