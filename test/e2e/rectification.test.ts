@@ -5,7 +5,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { demoDirectory } from '../../shared/demo/directory';
-import { desktop, eventually, screenshot, signInAs, useWebStackAndBrowser } from '../support/browser';
+import { desktop, eventually, runAxe, screenshot, seriousViolations, signInAs, useWebStackAndBrowser } from '../support/browser';
 
 const { web, pages, json } = useWebStackAndBrowser();
 const unit = demoDirectory.units.find((u) => u.groupId === 'g1' && u.system === '党政机关')!;
@@ -45,6 +45,7 @@ describe('a unit liaison in the console', () => {
     expect(shown).not.toContain(codes.theirs);
     for (const cell of await page.locator('#ledger tbody tr td:nth-child(3)').allInnerTexts()) expect(cell).toBe(unit.name);
     await screenshot(page, '60-console-liaison-ledger');
+    expect(seriousViolations(await runAxe(page))).toEqual([]);
 
     await page.locator(`#ledger tr[data-code="${codes.mine}"] a`).click();
     await page.locator('#rectification').waitFor();
@@ -58,6 +59,7 @@ describe('a unit liaison in the console', () => {
     expect(await page.locator('#reply-form').count()).toBe(0);
     expect(await page.locator('#rectification-verification-form').count()).toBe(0);
     await screenshot(page, '61-console-liaison-progress');
+    expect(seriousViolations(await runAxe(page))).toEqual([]);
 
     // Another unit's item: the same "not found" as any unknown item.
     await page.goto(`${web().url}/console#/item/${codes.theirs}`);
@@ -69,6 +71,7 @@ describe('a unit liaison in the console', () => {
     await signInAs(page, web(), 'demo-g1');
     await page.goto(`${web().url}/console#/item/${codes.mine}`);
     await page.locator('#rectification-verification-form').waitFor();
+    expect(seriousViolations(await runAxe(page))).toEqual([]);
     await page.locator('#rectification-outcome-verified').check();
     await page.locator('#rectification-verify-note').fill('经核查整改到位，同意销号。');
     await page.locator('#rectification-verification-form button[type="submit"]').click();
