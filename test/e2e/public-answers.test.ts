@@ -13,6 +13,7 @@ const files = useWebStackAndBrowser();
 const { pages, json } = files;
 let web: WebStack;
 let code: string;
+let groupId: string;
 
 const audit = async (page: Page, name: string) => {
   expect(seriousViolations(await runAxe(page)), name).toEqual([]);
@@ -33,6 +34,8 @@ beforeAll(async () => {
   code = receipt.body.trackingCode;
   const replied = await json('POST', `/api/items/${code}/replies`, { body: '已转住建部门，20 个工作日内办结。', visibility: 'public' }, { authorization: `Bearer ${office}` });
   expect(replied.status).toBe(201);
+  groupId = (await json('GET', `/api/items/${code}`, undefined, { authorization: `Bearer ${office}` })).body.groupId;
+  expect(groupId).toMatch(/^g\d$/);
 });
 
 describe('published answers in the browser', () => {
@@ -59,6 +62,14 @@ describe('published answers in the browser', () => {
     expect(await page.locator('#history').innerText()).toContain('公开答复');
     await audit(page, 'console, published');
     await screenshot(page, '60-console-publication');
+
+    // The item's group sees what is published, and nothing to change it with.
+    const responder = await pages.open(desktop);
+    await signInAs(responder, web, `demo-${groupId}`);
+    await responder.goto(`${web.url}/console#/item/${code}`);
+    await responder.locator('#publication-current').waitFor();
+    expect(await responder.locator('#publication-current').innerText()).toContain(published.title);
+    expect(await responder.locator('#withdraw, #publication-form').count()).toBe(0);
   });
 
   it('the form shows it under "这些问题已有答复" while a person types a paraphrased title, and it opens in place', async () => {

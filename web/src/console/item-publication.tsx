@@ -1,6 +1,6 @@
 /**
  * Publishing an answer for everyone (答复公开, API.md v2 "Answers everyone may read") on the item
- * page, the office's alone: a form prefilled from the item (its title, its text, its last public
+ * page, the office's alone (the rest of the staff see what is published, read-only): a form prefilled from the item (its title, its text, its last public
  * reply) that the office rewrites so nobody can be recognised, then publishes; a published answer
  * shows what everyone reads, and can be published again (edited) or withdrawn. Changes go through
  * the item page's `mutate` (If-Match, 412 reloads).
@@ -18,7 +18,6 @@ export const pt = dictionary(
   {
     heading: '答复公开',
     explain: '公开前请改写：删去姓名、单位、地点、电话等能认出提交人的内容。公开后所有人都能在“已公开的答复”页面看到，提交表单也会把它推荐给提相似问题的人。',
-    notYet: '这条事项还没有答复，答复后才能公开。',
     open: '改写并公开',
     edit: '修改公开内容',
     title: '公开的标题',
@@ -40,7 +39,6 @@ export const pt = dictionary(
   {
     heading: 'Published answer',
     explain: 'Rewrite it before publishing: leave out names, units, places, phone numbers, anything that could identify the submitter. Everyone can then read it on the published answers page, and the form suggests it to people asking something similar.',
-    notYet: 'This item has no answer yet; it can be published once answered.',
     open: 'Rewrite and publish',
     edit: 'Edit the published text',
     title: 'Public title',
@@ -80,7 +78,8 @@ export const PublicationPanel = (props: { item: ItemView; office: boolean; busy:
   const { item } = props;
   const answered = item.status === 'answered' || item.status === 'closed';
   const [confirming, setConfirming] = useState(false);
-  if (!props.office || (!item.publication && !answered)) return null;
+  // Everyone on the staff sees what is published of the item; only the office changes it.
+  if (!item.publication && !(props.office && answered)) return null;
   const pub = item.publication;
   return (
     <section class="card" aria-labelledby="publication-heading" id="publication">
@@ -93,7 +92,7 @@ export const PublicationPanel = (props: { item: ItemView; office: boolean; busy:
           </p>
           <p class="text">{pub.question}</p>
           <p class="text">{pub.answer}</p>
-          {confirming ? (
+          {!props.office ? null : confirming ? (
             <ConfirmStep
               id="withdraw"
               question={pt('withdrawAsk')}
@@ -112,7 +111,7 @@ export const PublicationPanel = (props: { item: ItemView; office: boolean; busy:
           )}
         </div>
       ) : null}
-      {answered ? <PublishForm key={pub?.publishedAt ?? 'new'} item={item} busy={props.busy} mutate={props.mutate} /> : !pub ? <p class="muted">{pt('notYet')}</p> : null}
+      {props.office && answered ? <PublishForm key={pub?.publishedAt ?? 'new'} item={item} busy={props.busy} mutate={props.mutate} /> : null}
     </section>
   );
 };
