@@ -1,8 +1,10 @@
 /**
- * A small labelled set for ranking published answers (shared/domain/answer-similarity.ts): 30
- * answers of the kind a campaign office publishes, and 40 questions a person might type instead,
- * each paraphrased (other words, other order, a colloquial turn) with the answer it should find.
- * Written by hand; no query copies its answer's title.
+ * A small labelled set for ranking published answers (shared/domain/answer-similarity.ts): 40
+ * answers of the kind a campaign office publishes (30 that the questions name, 10 near neighbours
+ * of their topics: elevator maintenance beside elevator installation, renovation noise beside
+ * construction noise), and 40 questions a person might type instead, each paraphrased (other
+ * words, other order, a colloquial turn) with the answer it should find. Written by hand; no
+ * query copies its answer's title.
  */
 import type { ComparableText } from '../shared/domain/answer-similarity';
 
@@ -39,6 +41,17 @@ export const rankingAnswers: readonly ComparableText[] = [
   a('a28', '考核结果公开', '这次整改的考核结果会不会向群众公开？', '整改落实情况和考核结果将在活动结束后通过官方网站和公众号向社会公开，接受监督。'),
   a('a29', '违章建筑举报', '邻居在楼顶私自搭建房子，去哪里举报？', '可向街道综合执法队或拨打 12345 举报，执法部门核实后依法责令限期拆除。'),
   a('a30', '助餐服务老年食堂', '社区老年人吃饭难，有没有老年食堂？', '各社区已开设长者食堂，60 岁以上老人凭身份证就餐享受补贴，行动不便的可预约送餐。'),
+  // Near neighbours: no query names them, each shares a topic word with one that does.
+  a('x01', '住宅电梯维修保养', '小区电梯经常停运，维修保养由谁负责？', '电梯维保由物业委托有资质的单位承担，故障可拨打电梯内应急电话，市场监管部门负责监督检查。'),
+  a('x02', '社保关系转移接续', '从外省调来，养老保险关系怎么转过来？', '通过国家社会保险公共服务平台申请转移，转入地社保经办机构审核后办理，一般 15 个工作日。'),
+  a('x03', '医保费用缴纳时间', '城乡居民医保每年什么时候交费？', '每年 9 月至 12 月集中缴纳次年医保费，可通过税务 APP 或银行网点缴费。'),
+  a('x04', '新建道路路灯安装', '新修的道路什么时候装路灯？', '新建道路的路灯随道路工程同步设计施工，竣工验收后交由市政部门管理。'),
+  a('x05', '公交线路调整', '小区附近能不能增开一条公交线路？', '交通运输局将结合客流调查研究线路优化方案，并向社会公开征求意见。'),
+  a('x06', '占道停车收费标准', '路边停车位怎么收费？', '道路临时停车泊位首小时 2 元，之后每小时 3 元，夜间 20:00 后免费。'),
+  a('x07', '学习平台账号登录问题', '学习平台登录不上，忘记密码怎么办？', '可在登录页点击“忘记密码”通过手机验证码重置，仍有问题请联系单位管理员。'),
+  a('x08', '培训课程安排表', '下个月的培训课程安排在哪里看？', '培训课程表每月底在学习平台“通知公告”栏发布，各单位同步转发。'),
+  a('x09', '小区噪音扰民投诉', '楼上邻居晚上装修太吵怎么办？', '住宅装修应在 8:00 至 12:00、14:00 至 18:00 进行，夜间装修扰民可联系物业或拨打 110。'),
+  a('x10', '校车接送服务', '学校有没有校车接送学生？', '目前部分乡镇学校开通校车，城区学校暂未开通，具体以学校通知为准。'),
 ];
 
 /** The queries, each with the id of the answer it should find first. */

@@ -10,7 +10,7 @@ import { InvalidInputError } from '../domain/errors';
  *
  * All three are served from the whole set held in memory with its similarity index, per table and
  * per warm function. Fresh: every request first reads the set's revision (1 RCU, consistent);
- * only when it moved is the set read again (one consistent Query, ~750 RCU and under a second to
+ * only when it moved is the set read again (one consistent Query, ~750 RCU and about two seconds to
  * index at the 3,000 answers allowed: shared/data/published-answers.ts), so a publication or a
  * withdrawal shows from the next request on, in every warm function. Publications are rare (a few
  * a day), so nearly every request costs that one read. The revision is read before the set: a
@@ -41,11 +41,11 @@ const currentSet = async (deps: Pick<Deps, 'db'>): Promise<AnswerSet> => {
 };
 
 /**
- * A search (`q`) keeps answers at least this alike: a short query shares single characters with
- * many unrelated answers (电 of 电梯 and 电脑), and those score under it. Below `similar`'s own
- * choice of 5 best, which shows the nearest even when they are far.
+ * A search (`q`) keeps answers covering at least this share of it (shared/domain/answer-similarity.ts):
+ * a short query shares a character or two with many unrelated answers ("加装电梯" with 路灯安装),
+ * and those score under it; `similar` shows the 5 nearest, however far.
  */
-export const searchFloor = 0.05;
+export const searchFloor = 0.1;
 
 const positionOf = (answer: PublishedAnswer) => `${answer.publishedAt}#${answer.id}`;
 /** A ranked page's position: the rank to start at (the ranking of a query, not a time). */

@@ -5,16 +5,17 @@ import { buildSimilarityIndex, textTerms } from '../../shared/domain/answer-simi
 
 /**
  * The ranking of published answers (shared/domain/answer-similarity.ts) on the labelled set: the
- * chosen index finds the right answer first for nearly every paraphrase, and ranks at least as
- * well as each other way measured (MiniSearch with a CJK tokenizer among them). The figures are
- * printed, and written beside the index.
+ * shipped index (MiniSearch over single characters and bigrams) finds the right answer first for
+ * nearly every paraphrase, and ranks at least as well as each other way measured (a TF-IDF cosine
+ * of our own, bigram-only tokenizers). The figures are printed, and written beside the index.
  */
 describe('ranking published answers', () => {
   const figures = rankers.map((ranker) => evaluate(ranker));
   const [chosen, ...others] = figures;
 
-  it('the labelled set is what it says: 30 answers, 40 queries, each query naming one of them', () => {
-    expect(rankingAnswers).toHaveLength(30);
+  it('the labelled set is what it says: 40 answers (10 near neighbours no query names), 40 queries, each naming one of them', () => {
+    expect(rankingAnswers).toHaveLength(40);
+    for (const q of rankingQueries) expect(q.expected, q.text).toMatch(/^a\d\d$/);
     expect(rankingQueries).toHaveLength(40);
     const ids = new Set(rankingAnswers.map((a) => a.id));
     for (const q of rankingQueries) expect(ids.has(q.expected), q.text).toBe(true);
@@ -24,7 +25,7 @@ describe('ranking published answers', () => {
 
   it('the chosen index ranks the right answer first for at least 90% of the paraphrases, and no other way ranks better', () => {
     console.log(figures.map((f) => `${f.name.padEnd(48)} P@1 ${f.precisionAt1.toFixed(3)}  MRR ${f.mrr.toFixed(3)}`).join('\n'));
-    expect(chosen!.name).toMatch(/unigrams \+ bigrams\), TF-IDF cosine/);
+    expect(chosen!.name).toMatch(/shipped/);
     expect(chosen!.precisionAt1, JSON.stringify(chosen!.misses)).toBeGreaterThanOrEqual(0.9);
     expect(chosen!.mrr).toBeGreaterThanOrEqual(0.93);
     for (const other of others) expect(chosen!.mrr, other.name).toBeGreaterThanOrEqual(other.mrr);
@@ -33,7 +34,7 @@ describe('ranking published answers', () => {
   it('scores lie in 0..1, a text scores 1 against itself, and a text with nothing in common finds nothing', () => {
     const index = buildSimilarityIndex(rankingAnswers);
     const self = rankingAnswers[0]!;
-    const [best] = buildSimilarityIndex([{ ...self, question: '', answer: '' }]).search(self.title, 5);
+    const [best] = buildSimilarityIndex([self, rankingAnswers[1]!]).search(self.title, 5);
     expect(best).toEqual({ id: self.id, score: 1 });
     for (const q of [...rankingQueries.map((r) => r.text), ...offTopicQueries]) {
       const found = index.search(q, 5);
