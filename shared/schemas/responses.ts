@@ -127,6 +127,7 @@ export const reportView = /* @__PURE__ */ schema(() => z.object({
   byKind: dashboardView.shape.byKind,
   satisfaction: dashboardView.shape.satisfaction,
   rates: threeRates,
+  rectifications: dashboardView.shape.rectifications,
   byGroup: dashboardView.shape.byGroup,
   hotSpots: dashboardView.shape.byUnit,
   overdue: listedItems,

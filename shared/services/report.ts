@@ -14,7 +14,7 @@ import { toSummary } from './views';
  * GET /api/reports/summary: the figures of the console's printable report for a phase, a period
  * of creation or both. Its figures are the dashboard's for the same filter (the same function,
  * not a second count): totals, kinds, satisfaction, the three rates overall and by group, unit hot
- * spots with the dashboard's small-count suppression. Beside them: the overdue and the urged items
+ * spots with the dashboard's small-count suppression, rectifications by status overall and by group. Beside them: the overdue and the urged items
  * (counted in full, the first `listedItems` listed), the sessions held (their summaries, as
  * GET /api/sessions/{code}/summary gives them) and the recommended good practices.
  */
@@ -98,6 +98,7 @@ export const reportSummary = async (deps: Deps, principal: Principal, query: Rep
     byKind: figures.byKind,
     satisfaction: figures.satisfaction,
     rates: figures.rates,
+    rectifications: figures.rectifications,
     byGroup: figures.byGroup,
     hotSpots: figures.byUnit.slice(0, reportLimits.hotSpots),
     overdue,

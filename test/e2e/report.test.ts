@@ -52,6 +52,11 @@ beforeAll(async () => {
   }
   const practice = await submit('“码上办”窗口服务', { kind: 'practice', body: '推行扫码评价，群众满意度明显提升。' });
   expect((await json('POST', `/api/items/${practice.trackingCode}/transition`, { action: 'recommend' }, group)).status).toBe(200);
+  // A problem with a rectification planned, due on the 18th: overdue by the 22nd.
+  const problem = await submit('材料重复报送', { kind: 'problem' });
+  const version = (await json('GET', `/api/items/${problem.trackingCode}`, undefined, office)).body.version;
+  const plan = await json('PUT', `/api/items/${problem.trackingCode}/rectification`, { unitId: ownUnit.id, measures: '建立协调机制。', standard: '材料只报一次。', deadline: '2026-12-18' }, { ...office, 'If-Match': `"${version}"` });
+  expect(plan.status).toBe(200);
   const session = await json('POST', '/api/sessions', { title: '报告打印培训会', startsAt: '2026-12-09T01:00:00.000Z', groupId: 'g1' }, office);
   expect(session.status).toBe(201);
   expect((await json('POST', `/api/sessions/${session.body.code}/records`, { entries: [{ kind: 'question', title: '学时认定', body: '线上学时是否计入？', answer: '计入。' }] }, office)).status).toBe(201);
@@ -92,6 +97,9 @@ const expectFigures = async (text: string, query: string, headers: Record<string
   }
   // Kinds, in the order of the form.
   expect(text).toContain(`培训反馈疑问意见建议问题反映经验做法${dash.byKind.feedback}${dash.byKind.question}${dash.byKind.suggestion}${dash.byKind.problem}${dash.byKind.practice}`);
+  const rect = (c: Record<string, number>) => ['planned', 'in_progress', 'submitted', 'verified', 'returned', 'overdue'].map((k) => c[k]).join('');
+  expect(text).toContain(`合计${rect(dash.rectifications)}`);
+  for (const g of dash.byGroup) expect(text).toContain(`${g.name}${rect(g.rectifications)}`);
   for (const u of dash.byUnit.slice(0, 10)) expect(text).toContain(u.suppressed ? `${u.name}事项少于规定数量，不显示` : `${u.name}${u.total}${u.open}${u.problems}`);
   return dash;
 };
@@ -110,6 +118,8 @@ describe('the printable report', () => {
     const dash = await expectFigures(text, '', office);
     expect(dash.totals.overdue).toBeGreaterThan(0);
     expect(dash.totals.urged).toBeGreaterThan(0);
+    expect(dash.rectifications).toMatchObject({ planned: 1, overdue: 1 });
+    expect(text).toContain('十、整改情况（按督导组）');
     expect(text).toContain(`六、超期事项（${dash.totals.overdue}件）`);
     expect(text).toContain(`七、已催办事项（${dash.totals.urged}件）`);
     expect(text).toContain('报告用的疑问');

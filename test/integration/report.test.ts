@@ -88,6 +88,7 @@ const sameFigures = async (filter: string, who: Person = 'office') => {
   expect(report.byKind).toEqual(dashboard.byKind);
   expect(report.satisfaction).toEqual(dashboard.satisfaction);
   expect(report.rates).toEqual(dashboard.rates);
+  expect(report.rectifications).toEqual(dashboard.rectifications);
   expect(report.byGroup).toEqual(dashboard.byGroup);
   expect(report.hotSpots).toEqual(dashboard.byUnit.slice(0, 10));
   return { report, dashboard };

@@ -52,6 +52,8 @@ export const rt = dictionary(
     practices: '九、推荐的经验做法',
     none: '无。',
     exportXlsx: '导出 Excel',
+    rectifications: '十、整改情况（按督导组）',
+    rectOverdue: '逾期',
   },
   {
     navReport: 'Report',
@@ -103,5 +105,7 @@ export const rt = dictionary(
     practices: '9. Recommended good practices',
     none: 'None.',
     exportXlsx: 'Export to Excel',
+    rectifications: '10. Rectification, by group',
+    rectOverdue: 'Overdue',
   },
 );

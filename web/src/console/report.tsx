@@ -10,6 +10,8 @@ import { problemText, said, type Said } from '../lib/messages';
 import { kindName, kinds } from '../lib/terms';
 import { Banner } from '../lib/ui';
 import { go, type Ctx } from './context';
+import { rectificationStatusLabels } from '../../../shared/domain/labels';
+import { rectificationStatuses, type RectificationStatus } from '../../../shared/domain/rectification';
 import { RatesTable, type Rates } from './dashboard';
 import { HeaderRow, SelectField } from './fields';
 import { rt } from './report-strings';
@@ -28,6 +30,8 @@ interface ReportItem {
   urgedAt?: string;
 }
 
+type RectificationCounts = Record<RectificationStatus | 'overdue', number>;
+
 interface ReportData {
   generatedAt: string;
   filter: { phase?: { id: string; name: string }; from?: string; to?: string; timezone: string };
@@ -35,7 +39,8 @@ interface ReportData {
   totals: Record<string, number>;
   byKind: Record<string, number>;
   rates: Rates;
-  byGroup: { groupId: string | null; name: string; open: number; overdue: number; urged: number; answered: number; closed: number; rates: Rates }[];
+  rectifications: RectificationCounts;
+  byGroup: { groupId: string | null; name: string; open: number; overdue: number; urged: number; answered: number; closed: number; rates: Rates; rectifications: RectificationCounts }[];
   hotSpots: { unitId: string; name: string; total: number | null; open: number | null; problems: number | null; suppressed?: true }[];
   overdue: { count: number; items: ReportItem[] };
   urged: { count: number; items: ReportItem[] };
@@ -83,7 +88,7 @@ const ItemTable = (props: { id: string; heading: string; list: { count: number; 
 
 export const Report = (props: { ctx: Ctx; query: URLSearchParams }) => {
   const { ctx, query } = props;
-  useLang();
+  const lang = useLang();
   // Kept with the filter it answers: after a new choice the old sheets are not shown as the new ones.
   const [loaded, setLoaded] = useState<{ search: string; data: ReportData } | null>(null);
   const [error, setError] = useState<Said | null>(null);
@@ -282,6 +287,24 @@ export const Report = (props: { ctx: Ctx; query: URLSearchParams }) => {
                 ))}
               </ol>
             )}
+          </section>
+          <section aria-labelledby="r-rect-heading">
+            <h2 id="r-rect-heading">{rt('rectifications')}</h2>
+            <table id="report-rectifications">
+              <HeaderRow labels={[t('colGroup'), ...rectificationStatuses.map((s) => rectificationStatusLabels[s][lang === 'zh' ? 0 : 1]), rt('rectOverdue')]} numeric={rectificationStatuses.length + 1} />
+              <tbody>
+                {[{ key: 'all', name: t('ratesOverall'), counts: data.rectifications }, ...data.byGroup.map((g) => ({ key: g.groupId ?? 'office', name: g.name, counts: g.rectifications }))].map((row) => (
+                  <tr key={row.key} data-group={row.key}>
+                    <th scope="row">{row.name}</th>
+                    {[...rectificationStatuses, 'overdue' as const].map((s) => (
+                      <td class="num" key={s}>
+                        {row.counts[s]}
+                      </td>
+                    ))}
+                  </tr>
+                ))}
+              </tbody>
+            </table>
           </section>
         </article>
       )}
