@@ -1,4 +1,7 @@
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { answersRevisionKey } from '../../shared/data/keys';
+import { maxPublishedAnswers } from '../../shared/data/published-answers';
 import { leakPattern, useTestStack, type ApiResponse as Response } from '../support/stack';
 import { OTHER, OWN, ownUnit, people, type Person } from '../support/staff-people';
 
@@ -124,6 +127,32 @@ describe('publishing an answer', () => {
     const after = (await as('office').get(`/api/items/${answered}`)).json;
     expect(after.version).toBe(v);
     expect(after.publication).toBeUndefined();
+  });
+
+  it('refuses a first publication beyond the most allowed (409), writing nothing; a republication still passes', async () => {
+    const { client, tableName } = files.stack.deps.db;
+    const revision = async () => (await client.send(new GetCommand({ TableName: tableName, Key: answersRevisionKey, ConsistentRead: true }))).Item!;
+    const already = await publish(await answeredItem('已公开的一条'), { ...elevator, title: '上限测试：已公开' });
+    const code = await answeredItem('上限测试');
+    const before = await revision();
+    // As if the campaign had published as many as it may (the count the publications keep).
+    await client.send(new UpdateCommand({ TableName: tableName, Key: answersRevisionKey, UpdateExpression: 'SET #c = :max', ExpressionAttributeNames: { '#c': 'count' }, ExpressionAttributeValues: { ':max': maxPublishedAnswers } }));
+    try {
+      const v = await version(code);
+      const r = await as('office').post(`/api/items/${code}/publication`, { ...elevator, title: '上限测试：不应公开' }, v);
+      expectProblem(r, 409);
+      expect(r.json.detail).toContain(String(maxPublishedAnswers));
+      const after = (await as('office').get(`/api/items/${code}`)).json;
+      expect(after.version).toBe(v);
+      expect(after.publication).toBeUndefined();
+      expect((await revision()).revision).toBe(before.revision);
+      expect((await http.get('/api/public/answers?limit=100')).json.answers.map((a: { title: string }) => a.title)).not.toContain('上限测试：不应公开');
+      // Publishing an answer again adds none: allowed at the limit.
+      const again = await as('office').post(`/api/items/${already.code}/publication`, { ...elevator, title: '上限测试：已公开（改）' });
+      expect(again.status, again.text).toBe(201);
+    } finally {
+      await client.send(new UpdateCommand({ TableName: tableName, Key: answersRevisionKey, UpdateExpression: 'SET #c = :n', ExpressionAttributeNames: { '#c': 'count' }, ExpressionAttributeValues: { ':n': before.count } }));
+    }
   });
 
   it('is the office’s alone: the item’s group and leaders 403, another group 404', async () => {
