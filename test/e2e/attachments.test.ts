@@ -100,6 +100,33 @@ describe('a photo on the phone form', () => {
     expect(refused.status).toBe(404);
   });
 
+  it('the group answers with a photo and a PDF from the console; the person sees them on the tracking page', async () => {
+    const photo = join(dir, 'after.png');
+    writeFileSync(photo, await sharp({ create: { width: 640, height: 480, channels: 3, background: '#2a7' } }).png().toBuffer());
+    const pdf = join(dir, '整改说明.pdf');
+    writeFileSync(pdf, '%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n');
+    const own = await pages.open(desktop);
+    await signInAs(own, web(), 'demo-g1');
+    await own.goto(`${web().url}/console#/item/${code}`);
+    await own.locator('#reply-body').fill('灯已修好，附照片和说明。');
+    await own.locator('#visibility-public').check();
+    await own.locator('#reply-files').setInputFiles([photo, pdf]);
+    await eventually(() => own.locator('#reply-form .thumb[data-state="done"]').count()).toBe(2);
+    await own.locator('#reply-form button[type=submit]').click();
+    await eventually(() => own.locator('#thread').innerText()).toContain('灯已修好');
+    await eventually(() => imagesLoaded(own, '#thread .thumbs.shown img')).toBe(true);
+    expect(await own.locator('#thread .thumbs.shown a').count()).toBe(2);
+    // The picker is empty again for the next reply.
+    expect(await own.locator('#reply-form .thumb').count()).toBe(0);
+
+    const person = await pages.open(phone);
+    await person.goto(`${web().url}/track#${code}.${key}`);
+    await person.locator('#conversation').waitFor();
+    await eventually(() => imagesLoaded(person, '#conversation .thumbs.shown img')).toBe(true);
+    expect(await person.locator('#conversation .thumbs.shown .thumb-name').allInnerTexts()).toEqual(['after.jpg', '整改说明.pdf']);
+    await screenshot(person, 'attachments-04-track-reply-phone');
+  });
+
   it('leaves no script or CSP error on any page', () => {
     expect(pages.errors.flat()).toEqual([]);
   });
