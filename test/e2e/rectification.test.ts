@@ -11,6 +11,7 @@ const { web, pages, json } = useWebStackAndBrowser();
 const unit = demoDirectory.units.find((u) => u.groupId === 'g1' && u.system === '党政机关')!;
 const otherUnit = demoDirectory.units.find((u) => u.groupId === 'g1' && u.id !== unit.id)!;
 const codes: Record<'mine' | 'theirs', string> = { mine: '', theirs: '' };
+let accessKey = '';
 
 const tokenFor = async (groups: string[]) => (await json('POST', '/api/dev/token', { sub: 'e2e-office', name: '办公室', groups })).body.token as string;
 
@@ -18,6 +19,7 @@ const plannedProblem = async (office: string, title: string, unitId: string) => 
   const submitted = await json('POST', '/api/submissions', { kind: 'problem', title, body: '集中学习记录不全。', anonymous: true, unitId });
   expect(submitted.status).toBe(201);
   const code = submitted.body.trackingCode as string;
+  if (unitId === unit.id) accessKey = submitted.body.accessKey as string;
   const plan = { unitId, measures: '建立学习台账，每周五集中学习。', standard: '连续四周记录齐全。', deadline: '2099-12-31' };
   const r = await json('PUT', `/api/items/${code}/rectification`, plan, { authorization: `Bearer ${office}`, 'if-match': '"1"' });
   expect(r.status).toBe(200);
@@ -79,5 +81,19 @@ describe('a unit liaison in the console', () => {
     await page.goto(`${web().url}/console#/rectifications?status=verified`);
     await page.locator(`#ledger tr[data-code="${codes.mine}"]`).waitFor();
     await screenshot(page, '62-console-ledger-verified');
+    // The dashboard counts it among the group's signed-off rectifications (the tally, a moment later).
+    await page.goto(`${web().url}/console#/dashboard`);
+    const verified = page.locator('#rectification-counts tr[data-group="g1"] td').nth(4);
+    await eventually(async () => Number(await verified.innerText())).toBeGreaterThanOrEqual(1);
+    expect(seriousViolations(await runAxe(page))).toEqual([]);
+
+    // The submitter's tracking page: the rectification signed off, with the group's note.
+    const track = await pages.open(desktop);
+    await track.goto(`${web().url}/track#${codes.mine}.${accessKey}`);
+    await eventually(() => track.locator('#rectification-state').innerText()).toContain('已销号');
+    expect(await track.locator('#rectification-signoff').innerText()).toContain('经核查整改到位，同意销号。');
+    // Who signed it off is not said (the group's demo user is named 第一督导组).
+    expect(await track.locator('#rectification').innerText()).not.toContain('第一督导组');
+    await screenshot(track, '63-track-rectification-signed-off');
   });
 });

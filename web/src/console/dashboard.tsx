@@ -15,6 +15,8 @@ import { t } from './strings';
 // Not Authorization: CloudFront's origin access control puts its own signature there (docs/api.md).
 import { staffTokenHeader } from '../../../shared/http/staff-token';
 import { problemText, said, type Said } from '../lib/messages';
+import { RectificationTable, type RectificationCounts } from './dashboard-rectifications';
+import { rt as rect } from './rectification-strings';
 
 interface Rate {
   numerator: number;
@@ -26,12 +28,13 @@ export type Rates = { response: Rate; resolution: Rate; satisfaction: Rate };
 interface DashboardData {
   generatedAt: string;
   totals: Record<string, number>;
-  byGroup: { groupId: string | null; name: string; open: number; overdue: number; urged: number; answered: number; closed: number; medianFirstReplyHours: number | null; rates: Rates }[];
+  byGroup: { groupId: string | null; name: string; open: number; overdue: number; urged: number; answered: number; closed: number; medianFirstReplyHours: number | null; rates: Rates; rectifications: RectificationCounts }[];
   /** A unit below the privacy minimum has its numbers null (`suppressed`) for all but the office. */
   byUnit: { unitId: string; name: string; total: number | null; open: number | null; problems: number | null; suppressed?: true }[];
   byKind: Record<string, number>;
   satisfaction: { satisfied: number; basically: number; unsatisfied: number; rate: number | null };
   rates: Rates;
+  rectifications: RectificationCounts;
 }
 
 const rateNames = [
@@ -347,6 +350,13 @@ export const Dashboard = (props: { ctx: Ctx; query?: URLSearchParams }) => {
                 <RatesTable id="rates" overall={data.rates} byGroup={data.byGroup} />
               </div>
               <p class="muted small">{t('ratesNote')}</p>
+            </section>
+
+            <section class="card" aria-labelledby="rectification-counts-heading">
+              <h2 id="rectification-counts-heading">{rect('heading')}</h2>
+              <div class="table-wrap">
+                <RectificationTable overall={data.rectifications} byGroup={data.byGroup} />
+              </div>
             </section>
 
             <section class="card" aria-labelledby="sat-heading">
