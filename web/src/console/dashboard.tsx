@@ -17,6 +17,7 @@ import { staffTokenHeader } from '../../../shared/http/staff-token';
 import { problemText, said, type Said } from '../lib/messages';
 import { RectificationTable, type RectificationCounts } from './dashboard-rectifications';
 import { rt as rect } from './rectification-strings';
+import { saveFile } from './save-file';
 
 interface Rate {
   numerator: number;
@@ -136,16 +137,8 @@ export const Dashboard = (props: { ctx: Ctx; query?: URLSearchParams }) => {
       setExportState(said(() => problemText({ status: response.status })));
       return;
     }
-    const blob = await response.blob();
     const name = /filename="([^"]+)"/.exec(response.headers.get('content-disposition') ?? '')?.[1] ?? `yijian-items.${format}`;
-    const url = URL.createObjectURL(blob);
-    const a = document.createElement('a');
-    a.href = url;
-    a.download = name;
-    document.body.append(a);
-    a.click();
-    a.remove();
-    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+    saveFile(await response.blob(), name);
     setExportState(said(() => t('exported', { name })));
   };
 

@@ -14,6 +14,7 @@ import { liaisonOnly } from './auth';
 import { go, groupName, unitName, type Ctx } from './context';
 import { rectificationStatusName, rt } from './rectification-strings';
 import { t } from './strings';
+import { saveFile } from './save-file';
 
 const filterKeys = ['status', 'groupId', 'unitId', 'overdue'] as const;
 
@@ -58,15 +59,8 @@ export const Rectifications = (props: { ctx: Ctx; query: URLSearchParams }) => {
       setExportState(said(() => (response ? problemText({ status: response.status }) : t('network'))));
       return;
     }
-    const name = `yijian-rectifications-${new Date().toISOString().slice(0, 10)}.xlsx`;
-    const url = URL.createObjectURL(await response.blob());
-    const a = document.createElement('a');
-    a.href = url;
-    a.download = name;
-    document.body.append(a);
-    a.click();
-    a.remove();
-    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+    const name = /filename="([^"]+)"/.exec(response.headers.get('content-disposition') ?? '')?.[1] ?? 'yijian-rectifications.xlsx';
+    saveFile(await response.blob(), name);
     setExportState(said(() => rt('exported', { name })));
   };
 
