@@ -42,6 +42,7 @@ const fieldLabels: Record<string, () => string> = {
   startsOn: () => dt('startsOn'),
   timezone: () => dt('timezone'),
   notifyEmails: () => dt('notifyEmails'),
+  liaisonEmails: () => dt('liaisonEmails'),
   webhooks: () => dt('webhooks'),
   system: () => dt('system'),
   groupId: () => dt('unitGroup'),
@@ -163,7 +164,7 @@ export const DirectoryEditor = (props: { ctx: Ctx }) => {
 
   const say = (p: Problem) => {
     const text = p.own ? p.own() : sayDirectoryMessage(p.message);
-    const entry = /^(?:officeEmails|holidays|workdays|escalation\.leaderEmails|groups\.\d+\.notifyEmails)\.(\d+)$/.exec(p.path);
+    const entry = /^(?:officeEmails|holidays|workdays|escalation\.leaderEmails|groups\.\d+\.notifyEmails|units\.\d+\.liaisonEmails)\.(\d+)$/.exec(p.path);
     return entry ? `${dt('itemN', { n: Number(entry[1]) + 1 })}：${text}` : text;
   };
   const byTarget = new Map<string, string[]>();
@@ -334,6 +335,7 @@ const DirectoryFields = ({ f }: { f: FormApi }) => {
               <TextField f={f} path={['units', i, 'name']} label={`${dt('unit', { n: i + 1 })} · ${dt('unitName')}`} />
               <TextField f={f} path={['units', i, 'system']} label={`${dt('unit', { n: i + 1 })} · ${dt('system')}`} />
               <SelectField f={f} path={['units', i, 'groupId']} label={`${dt('unit', { n: i + 1 })} · ${dt('unitGroup')}`} choices={groups} empty={dt('chooseGroup')} />
+              <ListField f={f} path={['units', i, 'liaisonEmails']} label={`${dt('unit', { n: i + 1 })} · ${dt('liaisonEmails')}`} optional />
             </>
           )}
         />
