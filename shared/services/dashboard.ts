@@ -71,13 +71,16 @@ const countedTallies = async (deps: Deps, principal: Principal, query: Dashboard
   return { rows, pendingOverdue, rectificationOverdue };
 };
 
+const lastCalendarDay = '9999-12-31';
+
 /** The instants a `from`/`to` pair of local days spans, or undefined for neither. */
 export const periodOf = (query: Pick<DashboardQuery, 'from' | 'to'>, timezone: string): Period | undefined =>
   query.from === undefined && query.to === undefined
     ? undefined
     : {
         ...(query.from !== undefined ? { from: startOfLocalDay(query.from, timezone).toISOString() } : {}),
-        ...(query.to !== undefined ? { before: startOfLocalDay(addCalendarDays(query.to, 1), timezone).toISOString() } : {}),
+        // The calendar's last day has no day after it: nothing is created then, so no end.
+        ...(query.to !== undefined && query.to < lastCalendarDay ? { before: startOfLocalDay(addCalendarDays(query.to, 1), timezone).toISOString() } : {}),
       };
 
 /**

@@ -557,6 +557,13 @@ const sessionQuery: fc.Arbitrary<string> = fc.oneof(
     .record({ from: fc.constantFrom('2026-12-01', '2026-02-30', 'x'), to: fc.constantFrom('2027-01-01', ''), groupId: fc.constantFrom('g1', 'g9', ''), phase: fc.constantFrom('study', '') }, { requiredKeys: [] })
     .map((q) => `?${new URLSearchParams(q as Record<string, string>).toString()}`),
 );
+/** A report's or the dashboard's period: real days, impossible ones, reversed ones, with or without a phase. */
+const periodQuery: fc.Arbitrary<string> = fc.oneof(
+  queryString,
+  fc
+    .record({ from: fc.constantFrom('2026-12-01', '2026-02-30', '2027-01-02', 'x', ''), to: fc.constantFrom('2026-12-31', '2026-11-30', '9999-12-31', ''), phase: fc.constantFrom('study', 'nope', '') }, { requiredKeys: [] })
+    .map((q) => `?${new URLSearchParams(q as Record<string, string>).toString()}`),
+);
 /** The published answers' queries: any text (CJK, emoji, controls, lone surrogates), kinds, cursors, limits. */
 const answerText = fc.oneof(fc.string({ minLength: 2, maxLength: 30, unit: 'grapheme' }), fc.string({ maxLength: 12, unit: 'binary' }), fc.constantFrom('加装电梯', '电', '老旧小区加装电梯审批要多久', 'a'.repeat(501), '\u0000x'));
 const answersQuery: fc.Arbitrary<string> = fc.oneof(
@@ -619,6 +626,8 @@ const endpoints: Endpoint[] = [
   { name: 'GET /api/dashboard', weight: 4, kind: 'plain', plan: get(seg('dashboard'), { auth: staffAuth }) },
   { name: 'GET /api/practices', weight: 2, kind: 'plain', plan: get(seg('practices'), { auth: staffAuth }) },
   { name: 'GET /api/exports/items.csv', weight: 3, kind: 'plain', plan: get(seg('exports', 'items.csv'), { auth: staffAuth }) },
+  { name: 'GET /api/reports/summary', weight: 3, kind: 'plain', plan: get(seg('reports', 'summary'), { auth: staffAuth, query: periodQuery }) },
+  { name: 'GET /api/dashboard (a period)', weight: 2, kind: 'plain', plan: get(seg('dashboard'), { auth: staffAuth, query: periodQuery }) },
   { name: 'GET /api/admin/directory', weight: 2, kind: 'plain', plan: get(seg('admin', 'directory'), { auth: staffAuth }) },
   {
     name: 'PUT /api/admin/directory',

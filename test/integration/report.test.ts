@@ -117,6 +117,8 @@ describe('the report\'s figures are the dashboard\'s', () => {
     expect(day9.totals.all).toBe(all.filter((i) => i.createdAt >= '2026-12-08T16:00:00.000Z' && i.createdAt < '2026-12-09T16:00:00.000Z').length);
     expect((await get('/api/reports/summary?to=2026-12-08')).totals.all).toBe(0);
     expect((await get('/api/reports/summary?from=2026-12-10')).totals.all).toBe(1);
+    // The calendar's first and last days are days like any other (the last has no end instant).
+    expect((await get('/api/reports/summary?from=0001-01-01&to=9999-12-31')).totals.all).toBe(all.length);
     // Counted item by item over a period holding every item, the figures are the counters'.
     const counted = await get('/api/dashboard?from=2020-01-01&to=2099-12-31');
     const stored = await get('/api/dashboard');
