@@ -264,6 +264,11 @@ describe('the ledger', () => {
     const submitted = await walk('own', '&status=submitted,verified');
     expect(submitted.map((r) => r.trackingCode)).toContain(b.code);
     expect(submitted.every((r) => ['submitted', 'verified'].includes(r.status))).toBe(true);
+    // The ledger row follows the item: reassigned to another group, it is that group's.
+    expectStatus(await as('office').post(`/api/items/${a.code}/assign`, { groupId: OTHER }), 200);
+    expect((await walk('other', '')).map((r) => r.trackingCode)).toContain(a.code);
+    expect((await walk('own', '')).map((r) => r.trackingCode)).not.toContain(a.code);
+    expect((await walk('liaison', '')).find((r) => r.trackingCode === a.code)?.groupId).toBe(OTHER);
     expectStatus(await as('office').get('/api/rectifications?status=open'), 400);
     expectStatus(await as('office').get('/api/rectifications?cursor=nope'), 400);
   });
