@@ -7,6 +7,9 @@ import { assignItem, replyToItem, transitionItem } from '../shared/services/item
 import { addFollowUp, rate } from '../shared/services/public-desk';
 import { submit } from '../shared/services/submit';
 import { publishAnswer } from '../shared/services/publications';
+import { planRectification, reportProgress, verifyRectification } from '../shared/services/rectification';
+import { addCalendarDays, localDate } from '../shared/domain/calendar';
+import { demoDirectory } from '../shared/demo/directory';
 import type { Resolved, Satisfaction } from '../shared/schemas/submission';
 
 /**
@@ -31,6 +34,15 @@ const responder = (groupId: string): Principal => ({
   leader: false,
   groups: [groupId],
   units: [],
+});
+
+const liaison = (unitId: string): Principal => ({
+  sub: `demo-liaison-${unitId}`,
+  name: `${demoDirectory.units.find((u) => u.id === unitId)?.name ?? unitId}联络员`,
+  office: false,
+  leader: false,
+  groups: [],
+  units: [unitId],
 });
 
 const playStep = async (deps: StorageDeps, step: DemoStep, code: string, accessKey: string, codeByTitle: ReadonlyMap<string, string>) => {
@@ -58,6 +70,15 @@ const playStep = async (deps: StorageDeps, step: DemoStep, code: string, accessK
       return addFollowUp(deps, code, accessKey, { body: step.body }, seeder);
     case 'publish':
       return publishAnswer(deps, office, code, undefined, { title: step.title, question: step.question, answer: step.answer });
+    case 'plan': {
+      const deadline = addCalendarDays(localDate(deps.clock.now(), demoDirectory.campaign.timezone), step.deadlineDays);
+      return planRectification(deps, group, code, item!.version, { unitId: item!.unitId!, measures: step.measures, standard: step.standard, deadline });
+    }
+    case 'progress':
+      // The liaison as the console's demo picker names them.
+      return reportProgress(deps, liaison(item!.rectification!.unitId), code, undefined, { note: step.note, done: step.done });
+    case 'verify':
+      return verifyRectification(deps, group, code, undefined, { outcome: step.outcome, note: step.note });
   }
 };
 

@@ -20,7 +20,13 @@ export type DemoStep =
   | { readonly do: 'merge'; readonly into: string }
   | { readonly do: 'recommend' }
   /** The office publishes its rewrite for everyone (答复公开). */
-  | { readonly do: 'publish'; readonly title: string; readonly question: string; readonly answer: string };
+  | { readonly do: 'publish'; readonly title: string; readonly question: string; readonly answer: string }
+  /** The item's group records the rectification plan for the item's unit, due this many days after the step. */
+  | { readonly do: 'plan'; readonly measures: string; readonly standard: string; readonly deadlineDays: number }
+  /** The unit's liaison reports progress (整改进展). */
+  | { readonly do: 'progress'; readonly note: string; readonly done?: boolean }
+  /** The item's group verifies (销号) or returns the rectification. */
+  | { readonly do: 'verify'; readonly outcome: 'verified' | 'returned'; readonly note: string };
 
 export interface DemoItem {
   readonly kind: Kind;
@@ -60,12 +66,12 @@ export const demoItems: readonly DemoItem[] = [
   { kind: 'question', title: '退役军人优待证办理进度', body: '优待证申请已提交，不知道现在到了哪一步，大概什么时候能领取？', contact: { name: '张先生' }, daysAgo: 2, steps: [{ do: 'assign', groupId: 'g1' }] },
 
   // Overdue: routed weeks ago and not yet answered.
-  { kind: 'problem', title: '农贸市场周边占道经营', body: '农贸市场门口早晚占道经营严重，车辆通行困难，存在安全隐患。', unitId: 'u31', daysAgo: 26, steps: [{ do: 'start' }] },
+  { kind: 'problem', title: '农贸市场周边占道经营', body: '农贸市场门口早晚占道经营严重，车辆通行困难，存在安全隐患。', unitId: 'u31', daysAgo: 26, steps: [{ do: 'start' }, { do: 'plan', measures: '划定临时疏导区，早晚高峰安排专人巡查劝导。', standard: '市场门口无占道经营，车辆通行顺畅。', deadlineDays: 7 }, { do: 'progress', note: '已划定疏导区，正在协调摊主入场经营。' }] },
   { kind: 'question', title: '惠企政策申报截止时间', body: '今年的惠企补贴申报什么时候截止，需要准备哪些材料？', unitId: 'u08', contact: { email: 'company@example.com' }, daysAgo: 21, steps: [] },
   { kind: 'problem', title: '河道垃圾清理不及时', body: '柳河镇段河道漂浮垃圾较多，已经持续两周没有人清理。', unitId: 'u45', daysAgo: 30, steps: [{ do: 'note', body: '已电话联系镇里，答复本周内安排清理。' }] },
 
   // Being handled (处理中).
-  { kind: 'problem', title: '学校门口上下学时段交通拥堵', body: '第一中学门口上下学时段家长车辆乱停，学生过马路很危险。', unitId: 'u55', daysAgo: 5, steps: [{ do: 'start' }] },
+  { kind: 'problem', title: '学校门口上下学时段交通拥堵', body: '第一中学门口上下学时段家长车辆乱停，学生过马路很危险。', unitId: 'u55', daysAgo: 5, steps: [{ do: 'start' }, { do: 'plan', measures: '设置家长临时停车区，上下学时段安排护学岗。', standard: '校门口无乱停车辆，学生安全过街。', deadlineDays: 30 }] },
   { kind: 'suggestion', title: '建议开通线上预约挂号', body: '区中医院目前只能现场挂号，建议开通线上预约，减少排队。', unitId: 'u64', daysAgo: 4, steps: [{ do: 'start' }, { do: 'note', body: '医院信息科已在评估，需要与区卫健委平台对接。' }] },
   { kind: 'problem', title: '小区消防通道被占用', body: '东湖街道某小区消防通道长期停满车辆，物业劝阻无效。', unitId: 'u36', contact: { phone: '13800000003' }, daysAgo: 6, steps: [{ do: 'start' }] },
   { kind: 'question', title: '社保转移接续怎么办理', body: '从外省调入，养老保险关系转移需要本人到现场吗？', unitId: 'u15', daysAgo: 3, steps: [{ do: 'start' }] },
@@ -79,11 +85,11 @@ export const demoItems: readonly DemoItem[] = [
   { kind: 'question', title: '学习动员会议材料在哪里下载', body: '动员会上提到的学习材料在哪里可以下载？', unitId: 'u01', daysAgo: 12, steps: [answer('材料已上传至内部门户“通知公告”栏目。'), { do: 'rate', satisfaction: 'satisfied' }, publish('学习动员会议材料在哪里下载', '动员会上讲到的学习材料从哪里下载？', '会议材料已上传至内部门户“通知公告”栏目，登录后即可下载。')] },
   { kind: 'problem', title: '政务服务网站无法上传附件', body: '在政务服务网站办理业务时上传附件一直失败。', unitId: 'u33', contact: { email: 'user@example.com' }, daysAgo: 15, steps: [{ do: 'start' }, answer('系统升级已修复上传问题，请再试一次。'), { do: 'rate', satisfaction: 'basically' }] },
   { kind: 'suggestion', title: '建议专题讲座提前发布通知', body: '讲座通知往往前一天才发布，工作安排不开，建议至少提前三天通知。', unitId: 'u02', daysAgo: 14, steps: [answer('已要求各承办单位至少提前三个工作日发布通知。'), { do: 'close' }, publish('专题讲座通知能否提前发布', '讲座通知发得太晚，工作安排不过来，能不能早点通知？', '办公室已要求各承办单位至少提前三个工作日发布讲座通知，并同步在学习平台公布全月安排。')] },
-  { kind: 'problem', title: '菜市场电子秤计量不准', body: '在菜市场买菜多次发现电子秤短斤少两。', unitId: 'u28', daysAgo: 18, steps: [{ do: 'start' }, answer('已开展专项检查，对三个不合格电子秤的摊位立案处理。'), { do: 'close' }, publish('菜市场电子秤缺斤少两怎么办', '在菜市场买菜发现电子秤不准，缺斤少两，向哪里反映？', '市场监管部门已开展专项检查，对计量不合格的摊位立案处理。市场内设有公平秤，发现问题可当场复秤，也可拨打 12315 举报。')] },
+  { kind: 'problem', title: '菜市场电子秤计量不准', body: '在菜市场买菜多次发现电子秤短斤少两。', unitId: 'u28', daysAgo: 18, steps: [{ do: 'start' }, { do: 'plan', measures: '开展电子秤专项检定，设置公平秤。', standard: '在用电子秤全部检定合格，公平秤正常使用。', deadlineDays: 10 }, { do: 'progress', note: '已完成全部电子秤检定，不合格的已停用。', done: true }, { do: 'verify', outcome: 'verified', note: '经现场抽查，整改到位，同意销号。' }, answer('已开展专项检查，对三个不合格电子秤的摊位立案处理。'), { do: 'close' }, publish('菜市场电子秤缺斤少两怎么办', '在菜市场买菜发现电子秤不准，缺斤少两，向哪里反映？', '市场监管部门已开展专项检查，对计量不合格的摊位立案处理。市场内设有公平秤，发现问题可当场复秤，也可拨打 12315 举报。')] },
   { kind: 'feedback', title: '线上课程卡顿', body: '线上直播课多次卡顿，希望改进平台。', unitId: 'u61', rating: 2, daysAgo: 10, steps: [answer('已更换直播平台并增加带宽，后续课程会提前测试。'), { do: 'rate', satisfaction: 'satisfied' }] },
 
   // Reopened: the answer was not enough.
-  { kind: 'problem', title: '小区供暖温度不达标', body: '滨江街道某小区室内温度只有十四度，多次反映无果。', unitId: 'u35', contact: { phone: '13800000004' }, daysAgo: 9, steps: [{ do: 'start' }, answer('已联系供热公司上门检测。'), { do: 'rate', satisfaction: 'unsatisfied', comment: '检测后温度仍然不达标，希望给出整改时间。' }] },
+  { kind: 'problem', title: '小区供暖温度不达标', body: '滨江街道某小区室内温度只有十四度，多次反映无果。', unitId: 'u35', contact: { phone: '13800000004' }, daysAgo: 9, steps: [{ do: 'start' }, answer('已联系供热公司上门检测。'), { do: 'plan', measures: '督促供热公司排查管网，更换老化阀门。', standard: '室内温度不低于十八度。', deadlineDays: 14 }, { do: 'progress', note: '供热公司已更换阀门。', done: true }, { do: 'verify', outcome: 'returned', note: '回访时部分住户室温仍不足十八度，请继续整改。' }, { do: 'rate', satisfaction: 'unsatisfied', comment: '检测后温度仍然不达标，希望给出整改时间。' }] },
   { kind: 'question', title: '医保异地备案流程', body: '退休后到外地居住，医保异地备案需要哪些材料？', unitId: 'u30', daysAgo: 8, steps: [answer('可在医保公共服务平台线上办理备案。'), { do: 'follow-up', body: '线上办理时提示信息不全，具体需要上传什么？' }] },
 
   // Rejected and merged.

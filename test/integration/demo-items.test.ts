@@ -84,6 +84,11 @@ describe('npm start seeds demo items on a new data dir', () => {
     expect(published.length).toBeGreaterThanOrEqual(3);
     const answers = (await (await fetch(`${first.url}/api/public/answers`)).json()) as { answers: { title: string }[] };
     expect(answers.answers.map((a) => a.title).sort()).toEqual([...published].sort());
+    // The rectifications (整改) the stories made: in the ledger in each of their statuses, one overdue.
+    const ledger = (await (await fetch(`${first.url}/api/rectifications?limit=100`, { headers: { authorization: `Bearer ${office}` } })).json()) as { items: { status: string; overdue: boolean }[] };
+    expect(ledger.items).toHaveLength(demoItems.filter((i) => i.steps.some((step) => step.do === 'plan')).length);
+    expect(new Set(ledger.items.map((r) => r.status))).toEqual(new Set(['planned', 'in_progress', 'verified', 'returned']));
+    expect(ledger.items.some((r) => r.overdue)).toBe(true);
     // The e-mails the notify worker sent for them (routed items tell their groups).
     const outbox = async () => ((await (await fetch(`${first.url}/api/dev/outbox`)).json()) as { items: { to: string[]; status?: string }[] }).items;
     const deadline = Date.now() + 20_000;
