@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { getPendingUpload } from '../shared/data/uploads';
 import type { StorageDeps } from '../shared/storage/client';
 import { uploadPrefix } from '../shared/storage/object-keys';
+import { postPolicyMiddleware } from './post-policy';
 
 /**
  * The local object store: s3rver, a real S3-compatible server, in this process on 127.0.0.1, with
@@ -13,8 +14,9 @@ import { uploadPrefix } from '../shared/storage/object-keys';
  *
  * What s3rver 3.7 does NOT do, and what covers for it (checked in test/integration/attachments.test.ts):
  *   - it ignores a presigned POST's policy (key, Content-Type, content-length-range, expiry) and
- *     its signature: anything posted with a key is stored. S3 refuses those uploads; here the
- *     attaching service's own checks (size, magic bytes against the declared type) refuse them.
+ *     its signature: anything posted with a key is stored. local/post-policy.ts checks the policy's
+ *     expiry and conditions in front of it, as S3 does (not the signature); and the attaching
+ *     service's own checks (size, magic bytes against the declared type) refuse what gets past.
  *   - it checks a presigned GET's expiry (X-Amz-Date + X-Amz-Expires against its own clock), but
  *     not its signature.
  *   - it has no lifecycle rules: uploads never attached are removed by the local sweep instead
@@ -44,6 +46,8 @@ const corsXml = (origin: string) => `<CORSConfiguration>
 interface S3rverInstance {
   run(): Promise<AddressInfo>;
   close(): Promise<void>;
+  /** Koa's middleware list (s3rver is a Koa application). */
+  middleware: unknown[];
 }
 
 export const startObjectStore = async (options: { directory: string; siteOrigin: string; port?: number }): Promise<ObjectStore> => {
@@ -61,6 +65,8 @@ export const startObjectStore = async (options: { directory: string; siteOrigin:
     directory: options.directory,
     configureBuckets: [{ name: localBucket, configs: [corsXml(options.siteOrigin)] }],
   });
+  // Before s3rver's own routes: the POST policy checks S3 makes and s3rver does not (local/post-policy.ts).
+  server.middleware.unshift(postPolicyMiddleware(localBucket));
   const address = await server.run();
   return { endpoint: `http://127.0.0.1:${address.port}`, bucket: localBucket, stop: () => server.close() };
 };
