@@ -359,8 +359,8 @@ export const uploadKey = (idHash: string) => ({ pk: `${keySpaces.upload}${idHash
  * The row's attributes use names the list indexes project (summaryAttributes): `status` is the
  * rectification's, `dueAt` the instant its deadline passes, `remindedFor` the deadline it was reminded of.
  * Cost: the row is ~300 bytes; a change to it rewrites it and its five or six index entries
- * (~13 WCU in the item's transaction), only on changes that alter it (a rectification action, a
- * reassignment); every other item change leaves it alone.
+ * (14 to 18 WCU more in the item's transaction, measured on DynamoDB Local: docs/api.md), only on
+ * changes that alter it (a rectification action, a reassignment); every other item change leaves it alone.
  */
 export const rectificationsPartition = 'RECTS';
 export const rectificationGroupPartition = (groupId: string | undefined) => `RECTGROUP#${groupId ?? '-'}`;
