@@ -109,6 +109,24 @@ describe('a group’s robots', () => {
     expect(await keptNotices()).toEqual([]);
   });
 
+  it('a unit’s robot gets what its rectification liaisons get (a plan), once, never the group’s notices', async () => {
+    const directory = (await files.http.get('/api/admin/directory', as('office'))).json;
+    const units = directory.units.map((u: { id: string }) => (u.id === ownUnit.id ? { ...u, webhooks: [{ kind: 'generic', url: `${robot.url}/unit?token=${secrets[3]}` }] } : u));
+    expect((await putDirectory({ ...directory, units })).status).toBe(200);
+    const code = await submit();
+    const version = (await files.http.get(`/api/items/${code}`, as('own'))).json.version as number;
+    const plan = { unitId: ownUnit.id, measures: '建立制度。', standard: '制度印发。', deadline: '2099-12-31' };
+    const planned = await files.http.call('PUT', `/api/items/${code}/rectification`, { body: plan, headers: { ...as('own'), 'if-match': `"${version}"` } });
+    expect(planned.status, planned.text).toBe(200);
+    await drain();
+    await drain();
+    expect(took('/unit', code).map((r) => r.body.kind)).toEqual(['rect-plan']);
+    const [mail] = outbox().filter((e) => e.channel === undefined && e.status === 'sent' && e.subject.includes(code) && e.subject.includes('整改任务'));
+    expect(mail.to).toEqual(ownUnit.liaisonEmails);
+    expect(took('/unit', code)[0].body).toMatchObject({ trackingCode: code, subject: mail.subject, text: mail.text });
+    expect(took('/generic', code).map((r) => r.body.kind)).toEqual(['assigned']);
+  });
+
   it('the office’s robot gets what the office’s addresses get (an extension request)', async () => {
     const code = await submit();
     const asked = await files.http.call('POST', `/api/items/${code}/extension`, { body: { workingDays: 2, reason: '需要协调两个单位' }, headers: as('own') });
