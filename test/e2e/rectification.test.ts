@@ -41,6 +41,7 @@ describe('a unit liaison in the console', () => {
     await page.locator('nav.nav').waitFor();
     // The liaison's console: the ledger and nothing else.
     expect(await page.locator('nav.nav a').allInnerTexts()).toEqual(['整改台账']);
+    expect(await page.locator('nav.nav a').getAttribute('aria-current')).toBe('page');
     await page.locator('#ledger tbody tr').first().waitFor();
     const shown = await page.locator('#ledger tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-code')));
     expect(shown).toContain(codes.mine);

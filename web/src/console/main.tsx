@@ -183,7 +183,7 @@ const Shell = (props: { session: Session; config: ConsoleConfig; onSignOut: (mes
         ...(roles.office || roles.leader ? [{ id: 'report', href: '#/report', label: rt('navReport') }] : []),
         ...(roles.office ? [{ id: 'directory', href: '#/directory', label: t('navDirectory') }] : []),
       ];
-  const current = route === 'item' ? (liaison ? 'rectifications' : 'items') : route === 'session' ? 'sessions' : route;
+  const current = liaison ? 'rectifications' : route === 'item' ? 'items' : route === 'session' ? 'sessions' : route;
   return (
     <>
       <TopBar title={t('brand')} sub={t('signedInAs', { name: props.session.name })}>
