@@ -61,6 +61,17 @@ const RateCell = (props: { rate: Rate; which: string }) => (
  */
 const medianText = (hours: number | null) => (hours === null ? '—' : hours < 1 ? t('underHour') : t('hours', { n: Math.round(hours * 10) / 10 }));
 
+/** A group's item figures, in the column order the dashboard and the printed report share. */
+export const GroupCountCells = (props: { counts: { open: number; overdue: number; urged: number; answered: number; closed: number } }) => (
+  <>
+    <td class="num">{props.counts.open}</td>
+    <td class="num">{props.counts.overdue}</td>
+    <td class="num">{props.counts.urged}</td>
+    <td class="num">{props.counts.answered}</td>
+    <td class="num">{props.counts.closed}</td>
+  </>
+);
+
 /** The three rates, overall and for each group (the dashboard's and the printed report's). */
 export const RatesTable = (props: { id: string; overall: Rates; byGroup: readonly { groupId: string | null; name: string; rates: Rates }[] }) => (
   <table id={props.id}>
@@ -282,11 +293,7 @@ export const Dashboard = (props: { ctx: Ctx; query?: URLSearchParams }) => {
                     {data.byGroup.map((g) => (
                       <tr key={g.groupId ?? 'office'} data-group={g.groupId ?? 'office'}>
                         <th scope="row">{g.name}</th>
-                        <td class="num">{g.open}</td>
-                        <td class="num">{g.overdue}</td>
-                        <td class="num">{g.urged}</td>
-                        <td class="num">{g.answered}</td>
-                        <td class="num">{g.closed}</td>
+                        <GroupCountCells counts={g} />
                         <td class="num">{medianText(g.medianFirstReplyHours)}</td>
                       </tr>
                     ))}

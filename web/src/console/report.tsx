@@ -12,7 +12,7 @@ import { Banner } from '../lib/ui';
 import { go, type Ctx } from './context';
 import { rectificationStatusLabels } from '../../../shared/domain/labels';
 import { rectificationStatuses, type RectificationStatus } from '../../../shared/domain/rectification';
-import { RatesTable, type Rates } from './dashboard';
+import { GroupCountCells, RatesTable, type Rates } from './dashboard';
 import { HeaderRow, SelectField } from './fields';
 import { rt } from './report-strings';
 import { t } from './strings';
@@ -188,11 +188,7 @@ export const Report = (props: { ctx: Ctx; query: URLSearchParams }) => {
                 {data.byGroup.map((g) => (
                   <tr key={g.groupId ?? 'office'} data-group={g.groupId ?? 'office'}>
                     <th scope="row">{g.name}</th>
-                    <td class="num">{g.open}</td>
-                    <td class="num">{g.overdue}</td>
-                    <td class="num">{g.urged}</td>
-                    <td class="num">{g.answered}</td>
-                    <td class="num">{g.closed}</td>
+                    <GroupCountCells counts={g} />
                   </tr>
                 ))}
               </tbody>
