@@ -26,7 +26,8 @@
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { processDeps } from '../shared/deps';
 import { commitChange, createItem, type EventRecord, type ItemChange, type ItemRecord } from '../shared/data/items';
-import { eventSk, itemIndexKeys, itemPk, itemSk } from '../shared/data/keys';
+import { eventSk, itemPk, itemSk } from '../shared/data/keys';
+import { itemIndexKeys } from '../shared/data/item-index-keys';
 import { isOpen } from '../shared/domain/lifecycle';
 import { encodeTrackingCode } from '../shared/domain/tracking-code';
 import { round } from './measure';

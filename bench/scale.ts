@@ -10,7 +10,7 @@ import type { AdjustableClock } from '../local/clock';
 import type { CapacityMeter } from '../shared/data/capacity';
 import { readCounters } from '../shared/data/counters';
 import { processDeps } from '../shared/deps';
-import { duePartition } from '../shared/data/keys';
+import { duePartition, statusPartition } from '../shared/data/item-index-keys';
 import { countName } from '../shared/domain/counters';
 import { statusSchema, type Status } from '../shared/schemas/submission';
 import { demoDirectory } from '../shared/demo/directory';
@@ -216,7 +216,6 @@ export const perOperation = async (desk: Desk, n = 5): Promise<OperationUnits> =
  */
 export const countersMatchLists = async (): Promise<{ ok: boolean; byStatus: Record<string, { counters: number; list: number }> }> => {
   const { tableName } = processDeps().db;
-  const { statusPartition } = await import('../shared/data/keys');
   const totals = await countersByStatus();
   const byStatus: Record<string, { counters: number; list: number }> = {};
   for (const status of statusSchema.options) {

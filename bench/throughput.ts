@@ -8,7 +8,8 @@
  * application table keeps only items with their counters (the dashboard and the lists stay equal).
  */
 import { PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { eventSk, itemIndexKeys, itemPk, itemSk } from '../shared/data/keys';
+import { eventSk, itemPk, itemSk } from '../shared/data/keys';
+import { itemIndexKeys } from '../shared/data/item-index-keys';
 import type { ItemRecord } from '../shared/data/items';
 import { encodeTrackingCode } from '../shared/domain/tracking-code';
 import { randomBytes } from 'node:crypto';

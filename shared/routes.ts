@@ -95,7 +95,7 @@ export const routes: readonly RouteDef[] = [
   { method: 'PUT', path: '/api/items/{id}/rectification', handler: 'put-rectification', auth: 'staff', access: 'write', data: { read: ['directory'], write: ['item'] } },
   { method: 'POST', path: '/api/items/{id}/rectification/progress', handler: 'create-rectification-progress', auth: 'staff', access: 'write', data: { write: ['item', 'upload'] }, bucket: ['attach'] },
   { method: 'POST', path: '/api/items/{id}/rectification/verification', handler: 'verify-rectification', auth: 'staff', access: 'write', data: { write: ['item'] } },
-  // The ledger rows live in the list indexes' RECT… partitions (shared/data/keys.ts `rectificationRow`).
+  // The ledger rows live in the list indexes' RECT… partitions (shared/data/rectification-keys.ts `rectificationRow`).
   { method: 'GET', path: '/api/rectifications', handler: 'list-rectifications', auth: 'staff', access: 'read', data: { indexes: listIndexes } },
   // With `from`/`to` the dashboard counts the period's items: the list indexes, and their records for the rates.
   { method: 'GET', path: '/api/dashboard', handler: 'get-dashboard', auth: 'staff', access: 'read', data: { read: ['directory', 'counters', 'dueCount', 'item'], indexes: listAndSessionIndexes } },

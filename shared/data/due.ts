@@ -1,4 +1,5 @@
-import { answeredPartition, duePartition, keptContactPartition, rectificationDuePartition, rectificationStatusPartition, urgePartition } from './keys';
+import { answeredPartition, duePartition, keptContactPartition, urgePartition } from './item-index-keys';
+import { rectificationDuePartition, rectificationStatusPartition } from './rectification-keys';
 import { rectificationStatuses, unitOwesWork } from '../domain/rectification';
 import type { DbDeps } from '../deps';
 import { queryAll } from './db';
@@ -12,7 +13,7 @@ import { queryAll } from './db';
  *   `ANSWERED` answered items, by the time of the latest answer
  *   `CONTACT`  ended items (closed, rejected, merged) that still hold contact details, by when they ended
  *   `RECTDUE`  rectifications the unit owes work on, not yet reminded of their deadline, by deadline
- *              (ledger rows, shared/data/keys.ts `rectificationRow`)
+ *              (ledger rows, shared/data/rectification-keys.ts `rectificationRow`)
  */
 const queryRange = async ({ db }: DbDeps, partition: string, from: string | undefined, before: string): Promise<string[]> =>
   (

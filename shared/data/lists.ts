@@ -4,7 +4,7 @@ import type { Kind } from '../schemas/directory';
 import type { Status } from '../schemas/submission';
 import type { ItemRecord } from './items';
 import { openStatuses } from '../domain/lifecycle';
-import { extensionRequestedOfListSortKey, itemIndexKeyNames, listRankOf, originOfListSortKey, urgedAtOfListSortKey } from './keys';
+import { extensionRequestedOfListSortKey, itemIndexKeyNames, listRankOf, originOfListSortKey, urgedAtOfListSortKey } from './item-index-keys';
 
 /**
  * Item lists, newest first, from the list indexes (gsi1..gsi5, gsi7, gsi8): never a Scan.
@@ -36,7 +36,7 @@ export interface ListFilter {
   readonly urged?: boolean;
   /**
    * Only items waiting for the office's decision on a deadline extension: tested on the rows read
-   * (their sort key's mark, shared/data/keys.ts), not by DynamoDB, which cannot filter on an
+   * (their sort key's mark, shared/data/item-index-keys.ts), not by DynamoDB, which cannot filter on an
    * index's key; the rows are read from the open items' lists, so a page reads up to its bound
    * and may come back short with a cursor.
    */
@@ -120,7 +120,7 @@ const filterExpression = (filter: ListFilter) => {
 
 /**
  * A list row: the item's attributes, without keys, with its origin (what the sort key carries,
- * shared/data/keys.ts `listSortKey`), and the sort key of the index it was read from.
+ * shared/data/item-index-keys.ts `listSortKey`), and the sort key of the index it was read from.
  */
 const stripIndexKeys = (raw: Record<string, unknown>, index: ListSource['index']): SummaryRow & { sortKey: string } => {
   const row: Record<string, unknown> = {};

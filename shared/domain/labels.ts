@@ -3,7 +3,7 @@
  * and the office's spreadsheets (shared/services/export-xlsx.ts) show the same words.
  * Kinds carry theirs in shared/schemas/directory.ts (`kinds`); phases are named in the directory.
  */
-import type { ItemSource } from '../data/keys';
+import type { ItemSource } from '../data/item-index-keys';
 import type { RectificationStatus } from './rectification';
 import type { Resolved, Satisfaction, Status } from '../schemas/submission';
 

@@ -1,15 +1,6 @@
 import type { Deps } from '../deps';
 import { listItems, type ListFilter, type ListSource } from '../data/lists';
-import {
-  allItemsPartition,
-  groupPartition,
-  groupStatusPartition,
-  practicePartition,
-  sessionItemsPartition,
-  statusPartition,
-  unitPartition,
-  urgedPartition,
-} from '../data/keys';
+import { allItemsPartition, groupPartition, groupStatusPartition, practicePartition, sessionItemsPartition, statusPartition, unitPartition, urgedPartition } from '../data/item-index-keys';
 import { groupScope, type Principal } from '../domain/access';
 import { ForbiddenError } from '../domain/errors';
 import { openStatuses } from '../domain/lifecycle';

@@ -1,13 +1,6 @@
 import type { Deps } from '../deps';
 import { listItems, type ListFilter, type ListSource, type SummaryRow } from '../data/lists';
-import {
-  ledgerSortKeyParts,
-  rectificationGroupPartition,
-  rectificationGroupStatusPartition,
-  rectificationsPartition,
-  rectificationStatusPartition,
-  rectificationUnitPartition,
-} from '../data/keys';
+import { ledgerSortKeyParts, rectificationGroupPartition, rectificationGroupStatusPartition, rectificationsPartition, rectificationStatusPartition, rectificationUnitPartition } from '../data/rectification-keys';
 import { isLiaisonOnly, seesAll, type Principal } from '../domain/access';
 import { ForbiddenError } from '../domain/errors';
 import { rectificationStatuses, unitOwesWork, type RectificationStatus } from '../domain/rectification';
@@ -15,7 +8,7 @@ import type { LedgerQuery, LedgerRow } from '../schemas/rectification';
 
 /**
  * The rectification ledger (整改台账, GET /api/rectifications): the ledger rows of
- * shared/data/keys.ts `rectificationRow`, earliest deadline first (the overdue lead), merged from
+ * shared/data/rectification-keys.ts `rectificationRow`, earliest deadline first (the overdue lead), merged from
  * the partitions a query needs, like the item lists (shared/data/lists.ts). Office and leaders see
  * every row; a responder their groups'; a liaison their units'. Cost: a page reads about its size
  * in ~300-byte rows per partition merged (one partition unless a status list or several groups).

@@ -18,24 +18,7 @@ import { createTableInput } from '../../local/table';
 import { tableDefinition } from '../../shared/data/table-definition';
 import { demoDirectory } from '../../shared/demo/directory';
 import { allowedMethods, challengePath, methodNotAllowedHandler, routeKey, routes, type RouteData, type RouteDef } from '../../shared/routes';
-import {
-  counterKey,
-  counterLayoutKey,
-  directoryKey,
-  dueBucketKey,
-  idempotencyKey,
-  itemPk,
-  itemSk,
-  leadingKeyPattern,
-  notificationKey,
-  parkedRecordKey,
-  rateLimitKey,
-  sessionKey,
-  tallyMarkerKey,
-  uploadKey,
-  usedProofKey,
-  type KeySpace,
-} from '../../shared/data/keys';
+import { counterKey, counterLayoutKey, directoryKey, dueBucketKey, idempotencyKey, itemPk, itemSk, leadingKeyPattern, notificationKey, parkedRecordKey, rateLimitKey, sessionKey, tallyMarkerKey, uploadKey, usedProofKey, type KeySpace } from '../../shared/data/keys';
 import { metricNames, metricsNamespace } from '../../shared/observability/metrics';
 import { scheduleWorker, streamWorker, tallyWorker } from '../../shared/workers';
 import { tableReadActions, tableWriteActions } from '../../infra/bind-table';

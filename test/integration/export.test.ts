@@ -337,7 +337,8 @@ const fill = async () => {
   // block went through the real submission path.
   const { client: dynamo, tableName } = stack.deps.db;
   const { BatchWriteCommand } = await import('@aws-sdk/lib-dynamodb');
-  const { itemIndexKeys, itemPk, itemSk } = await import('../../shared/data/keys');
+  const { itemPk, itemSk } = await import('../../shared/data/keys');
+  const { itemIndexKeys } = await import('../../shared/data/item-index-keys');
   const batches: ItemRecord[][] = [];
   for (let i = 0; i < items.length; i += 25) batches.push(items.slice(i, i + 25));
   let next = 0;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { extensionRequestedOfListSortKey, itemIndexKeys, listRankOf, originOfListSortKey, urgedAtOfListSortKey } from '../../shared/data/keys';
+import { extensionRequestedOfListSortKey, itemIndexKeys, listRankOf, originOfListSortKey, urgedAtOfListSortKey } from '../../shared/data/item-index-keys';
 import { demoDirectory } from '../../shared/demo/directory';
 import { templates } from '../../shared/notify/templates';
 import { planList } from '../../shared/services/item-lists';

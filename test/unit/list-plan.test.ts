@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ListFilter, ListSource } from '../../shared/data/lists';
-import { itemIndexKeys } from '../../shared/data/keys';
+import { itemIndexKeys } from '../../shared/data/item-index-keys';
 import { kindIds, type Kind } from '../../shared/schemas/directory';
 import type { ListQuery } from '../../shared/schemas/staff';
 import { statusSchema, type Status } from '../../shared/schemas/submission';

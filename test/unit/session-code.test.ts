@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { originOfListSortKey, itemIndexKeys } from '../../shared/data/keys';
+import { originOfListSortKey, itemIndexKeys } from '../../shared/data/item-index-keys';
 import { joinKeyMatches, newJoinKey, newSessionCode, normalizeSessionCode, sessionCodePattern, sessionLink } from '../../shared/domain/session-code';
 import { encodeSessionCode, normalizeTrackingCode } from '../../shared/domain/tracking-code-format';
 
