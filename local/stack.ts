@@ -279,8 +279,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
     }
   } catch (error) {
     clearInterval(sweepTimer);
-    await poller?.stop();
-    await tally?.stop();
+    await Promise.all([poller?.stop(), tally?.stop()]);
     await gateway?.close();
     await objectStore?.stop();
     await dynamo?.stop();
@@ -311,8 +310,9 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
     stop: async () => {
       dynamo?.expectExit();
       clearInterval(sweepTimer);
-      await startedPoller.stop();
-      await startedTally.stop();
+      // Both pollers told at once: a Ctrl-C reaches DynamoDB Local too, and a poller still waiting
+      // for the other to finish its pass would report the engine's exit as a failed read.
+      await Promise.all([startedPoller.stop(), startedTally.stop()]);
       await started.close();
       await startedStore.stop();
       await dynamo?.stop();
