@@ -10,11 +10,12 @@ import { startLocalStack, type LocalStack, type LocalStackOptions } from '../../
  * tally's poller stays, the counters are its work.
  */
 export const startTestStack = async (
-  options: Pick<LocalStackOptions, 'seedDemo' | 'sweepIntervalSeconds' | 'retryBaseMs' | 'mailer'> & { bulk?: boolean } = {},
+  options: Pick<LocalStackOptions, 'seedDemo' | 'sweepIntervalSeconds' | 'retryBaseMs' | 'mailer' | 'dynamoEndpoint'> & { bulk?: boolean } = {},
 ): Promise<LocalStack> => {
   const { bulk, ...rest } = options;
   const stack = await startLocalStack({
     port: 0,
+    // The project's DynamoDB Local, unless the file brought one of its own.
     dynamoEndpoint: inject('dynamoEndpoint'),
     tableName: `test-${randomBytes(6).toString('hex')}`,
     seedDemo: true,
