@@ -11,9 +11,8 @@ import type { PublicAnswerView } from '../../shared/schemas/answers';
 import { apiRequest } from './lib/api';
 import { dictionary, useLang } from './lib/i18n';
 import { problemText } from './lib/messages';
-import { kindName, kinds } from './lib/terms';
 import { AnswerText } from './lib/similar-answers';
-import { Banner, TopBar } from './lib/ui';
+import { Banner, KindOptions, TopBar } from './lib/ui';
 
 const t = dictionary(
   {
@@ -147,11 +146,7 @@ const App = () => {
               }}
             >
               <option value="">{t('allKinds')}</option>
-              {kinds.map((k) => (
-                <option value={k.id} key={k.id}>
-                  {kindName(k.id)}
-                </option>
-              ))}
+              <KindOptions />
             </select>
           </div>
           <div class="row">

@@ -6,8 +6,8 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { ItemSummary } from '../../../shared/schemas/staff';
 import { formatDate, formatDateTime } from '../lib/i18n';
-import { kindName, kinds, openStatuses, statusIds, statusName } from '../lib/terms';
-import { Banner } from '../lib/ui';
+import { kindName, openStatuses, statusIds, statusName } from '../lib/terms';
+import { Banner, KindOptions } from '../lib/ui';
 import { dueShown, go, groupName, unitName, type Ctx } from './context';
 import { t } from './strings';
 import { lt } from './ladder-strings';
@@ -147,11 +147,7 @@ export const Queue = (props: { ctx: Ctx; query: URLSearchParams }) => {
             <label for="f-kind">{t('fKind')}</label>
             <select id="f-kind" value={draft.kind} onChange={(e) => set('kind', (e.target as HTMLSelectElement).value)}>
               <option value="">{t('fAll')}</option>
-              {kinds.map((k) => (
-                <option value={k.id} key={k.id}>
-                  {kindName(k.id)}
-                </option>
-              ))}
+              <KindOptions />
             </select>
           </div>
           <div class="field">

@@ -8,9 +8,9 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import type * as z from 'zod/mini';
 import type { recordsCreated } from '../../../shared/schemas/session';
 import { translateMessage } from '../lib/messages';
-import { kindName, kinds, statusName } from '../lib/terms';
+import { kindName, statusName } from '../lib/terms';
 import { receiptLink } from '../lib/tracking-code';
-import { Banner } from '../lib/ui';
+import { Banner, KindOptions } from '../lib/ui';
 import type { Ctx } from './context';
 import { HeaderRow } from './fields';
 import { problemText, sessionPath, type TrainingSession } from './session-data';
@@ -231,11 +231,7 @@ export const RecordsView = (props: { ctx: Ctx; session: TrainingSession }) => {
                     {cell(
                       'kind',
                       <select {...common('kind')} aria-label={label(st('colKind'))} value={row.kind} onChange={(e) => set(row.id, 'kind', (e.target as HTMLSelectElement).value)}>
-                        {kinds.map((k) => (
-                          <option value={k.id} key={k.id}>
-                            {kindName(k.id)}
-                          </option>
-                        ))}
+                        <KindOptions />
                       </select>,
                     )}
                     {cell(

@@ -2,6 +2,7 @@
 import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
 import { setLang, useLang } from './i18n';
+import { kindName, kinds } from './terms';
 import { maxBodyBytes } from '../../../shared/http/body-limit';
 import { codePointLength } from '../../../shared/schemas/text';
 
@@ -94,3 +95,14 @@ export const useCopy = (copied: () => string, failed: () => string) => {
   };
   return { message: outcome === 'copied' ? copied() : outcome === 'failed' ? failed() : '', copy };
 };
+
+/** The kinds as a select's options, named in the page's language (every kind chooser and filter). */
+export const KindOptions = () => (
+  <>
+    {kinds.map((k) => (
+      <option value={k.id} key={k.id}>
+        {kindName(k.id)}
+      </option>
+    ))}
+  </>
+);
