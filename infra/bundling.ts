@@ -4,6 +4,7 @@
  * them to esbuild's API, so the sizes `npm run bundle-sizes` prints are the sizes that get deployed.
  */
 import type { BuildOptions } from 'esbuild';
+import { fileURLToPath } from 'node:url';
 import { OutputFormat, SourceMapMode, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
 
 /** Keep in step with the runtime in infra/yijian-function.ts (a test checks they agree). */
@@ -37,6 +38,15 @@ export const banner: string | undefined = "import { createRequire as __yijianCre
  */
 export const failsOnRequire = (code: string): boolean => code.includes('Dynamic require of "') && (banner === undefined || !code.startsWith(banner));
 
+/**
+ * The credential chain every AWS SDK client imports, replaced in the bundles by the environment
+ * provider alone: on Lambda the role's credentials are in the environment and nothing else in the
+ * chain can answer (the reason, and the ~90 KB it saves, in shared/lambda-credentials.ts).
+ */
+export const credentialAlias: Readonly<Record<string, string>> = {
+  '@aws-sdk/credential-provider-node': fileURLToPath(new URL('../shared/lambda-credentials.ts', import.meta.url)),
+};
+
 /** Options for esbuild's JS API (scripts/lambda-bundles.ts). */
 export const esbuildOptions = {
   bundle: true,
@@ -46,6 +56,7 @@ export const esbuildOptions = {
   outExtension: { '.js': '.mjs' },
   mainFields: [...mainFields],
   external: [...externalModules],
+  alias: { ...credentialAlias },
   minify: true,
   // A linked .map beside the bundle, read only when NODE_OPTIONS=--enable-source-maps needs a
   // stack trace; without sources content it stays small and holds no source text.
@@ -66,4 +77,5 @@ export const lambdaBundling: BundlingOptions = {
   sourceMapMode: SourceMapMode.DEFAULT,
   sourcesContent: esbuildOptions.sourcesContent,
   ...(banner === undefined ? {} : { banner }),
+  esbuildArgs: Object.fromEntries(Object.entries(credentialAlias).map(([name, path]) => [`--alias:${name}`, path])),
 };

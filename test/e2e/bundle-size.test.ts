@@ -117,4 +117,15 @@ describe('Lambda bundles (scripts/lambda-bundles.ts: the deployed esbuild option
     }
     expect(bundles.find((b) => b.handler === streamWorker.handler)!.inputs.has('@aws-sdk/client-sesv2')).toBe(true);
   });
+
+  it('take the role credentials from the environment alone: no bundle carries the rest of the default chain (infra/bundling.ts credentialAlias)', () => {
+    const withClients = bundles.filter((b) => b.inputs.has('@aws-sdk/core'));
+    expect(withClients.length).toBeGreaterThan(40);
+    for (const bundle of withClients) {
+      expect(bundle.inputs.has('@aws-sdk/credential-provider-env'), bundle.handler).toBe(true);
+      for (const chain of ['@aws-sdk/credential-provider-node', '@aws-sdk/nested-clients', '@aws-sdk/credential-provider-sso', '@aws-sdk/credential-provider-ini']) {
+        expect(bundle.inputs.has(chain), `${bundle.handler} carries ${chain}`).toBe(false);
+      }
+    }
+  });
 });
