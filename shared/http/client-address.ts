@@ -2,7 +2,8 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { isIP } from 'node:net';
 
 /**
- * Who is asking, as the per-client limits count it (shared/data/rate-limit.ts).
+ * Who is asking, as the per-client limits count it (shared/services/room.ts; the counters:
+ * shared/data/room.ts).
  *
  * Deployed, the pages and /api/* share one CloudFront origin, so API Gateway's sourceIp is the
  * address of the CloudFront server that forwarded the request: every viewer behind one edge would
@@ -21,8 +22,8 @@ import { isIP } from 'node:net';
  * IPv6 address would limit nothing. An IPv6 client is counted by its /64, as IPv4 clients behind one
  * NAT share their one address. IPv4-mapped IPv6 (::ffff:a.b.c.d) is the IPv4 address it maps.
  *
- * What comes out is hashed with the window before it is stored (rate-limit.ts); nothing here logs
- * the secret, the headers or an address.
+ * What comes out is hashed with the window before it is stored (shared/domain/room.ts
+ * `addressHash`); nothing here logs the secret, the headers or an address.
  */
 
 /** Added to origin requests by CloudFront, with the secret as its value (lower case, as handlers see headers). */
