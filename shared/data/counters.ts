@@ -2,7 +2,7 @@ import { DeleteCommand, GetCommand, PutCommand, type TransactWriteCommandInput }
 import { allCountNames, decodeCounts, encodeCounts, parseCounterCell, pendingTotal, type Counts } from '../domain/counters';
 import type { Directory } from '../schemas/directory';
 import type { DbDeps } from '../deps';
-import { queryAll } from './db';
+import { queryAll, refusalOf } from './db';
 import { counterKey, counterLayoutKey, counterPartition, dueCounterPartition, dueBucketKey, tallyMarkerKey } from './keys';
 import { layoutRace, once, withRetry } from './retry';
 import { transactWrite } from './transact';
@@ -197,8 +197,8 @@ export const findTallyMarker = async ({ db }: DbDeps, eventId: string): Promise<
  * fail (the bucket stays); one adding just after creates it again from nothing, which is right.
  */
 export const dropDueBucketIfEmpty = async ({ db }: DbDeps, dueAt: string): Promise<void> => {
-  try {
-    await db.client.send(
+  await refusalOf(
+    db.client.send(
       new DeleteCommand({
         TableName: db.tableName,
         Key: dueBucketKey(dueAt),
@@ -206,8 +206,6 @@ export const dropDueBucketIfEmpty = async ({ db }: DbDeps, dueAt: string): Promi
         ExpressionAttributeNames: { '#pending': pendingTotal },
         ExpressionAttributeValues: { ':zero': 0 },
       }),
-    );
-  } catch (error) {
-    if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
-  }
+    ),
+  );
 };

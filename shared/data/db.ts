@@ -1,6 +1,7 @@
 import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { Settings } from '../settings';
+import { isConditionFailed, type ConditionRefusal } from './errors';
 
 /** What the data layer works on: the one document client of a process and the table's name. */
 export interface Db {
@@ -49,6 +50,20 @@ const createDynamoClient = (settings: Pick<Settings, 'dynamoEndpoint' | 'dynamoT
 export const createDb = (settings: Pick<Settings, 'tableName' | 'dynamoEndpoint' | 'dynamoTimeoutMs'>): Db => {
   if (!settings.tableName) throw new Error('missing environment variable TABLE_NAME');
   return { client: createDynamoClient(settings), tableName: settings.tableName };
+};
+
+/**
+ * Awaits a conditional write: null when it was made, its refusal when its condition did not hold
+ * (what that means is the caller's to say: taken, gone, stale, busy); any other failure is thrown.
+ */
+export const refusalOf = async (write: Promise<unknown>): Promise<ConditionRefusal | null> => {
+  try {
+    await write;
+    return null;
+  } catch (error) {
+    if (isConditionFailed(error)) return error;
+    throw error;
+  }
 };
 
 /**

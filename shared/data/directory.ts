@@ -1,6 +1,7 @@
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Directory } from '../schemas/directory';
 import { seedLayout } from './counters';
+import { refusalOf } from './db';
 import { directoryKey } from './keys';
 import type { DbDeps } from '../deps';
 
@@ -28,18 +29,17 @@ export const getDirectoryRecord = async ({ db }: DbDeps): Promise<{ document: Di
  */
 export const putDirectory = async ({ db }: DbDeps, document: Directory, options: { onlyIfMissing?: boolean } = {}): Promise<boolean> => {
   if (!options.onlyIfMissing) await seedLayout({ db }, document);
-  try {
-    await db.client.send(
+  // Only `onlyIfMissing` sets a condition, so only it can be refused.
+  const refused = await refusalOf(
+    db.client.send(
       new PutCommand({
         TableName: db.tableName,
         Item: { ...directoryKey, entity: 'directory', document, updatedAt: new Date().toISOString() },
         ...(options.onlyIfMissing ? { ConditionExpression: 'attribute_not_exists(pk)' } : {}),
       }),
-    );
-  } catch (error) {
-    if (options.onlyIfMissing && (error as Error).name === 'ConditionalCheckFailedException') return false;
-    throw error;
-  }
+    ),
+  );
+  if (refused) return false;
   if (options.onlyIfMissing) await seedLayout({ db }, document);
   return true;
 };

@@ -33,3 +33,10 @@ export class UnprocessedKeysError extends Error {
  * held one of its items, or DynamoDB throttled one. The same transaction may succeed later.
  */
 export const transientCancellationReasons: ReadonlySet<string> = new Set(['TransactionConflict', 'ThrottlingError', 'ProvisionedThroughputExceeded']);
+
+/** DynamoDB's refusal of a conditional write, with the item as it was when the write asked for it. */
+export type ConditionRefusal = Error & { readonly Item?: Record<string, unknown> };
+
+/** Whether `error` is DynamoDB's answer that a write's condition did not hold. */
+export const isConditionFailed = (error: unknown): error is ConditionRefusal =>
+  (error as Error | null)?.name === 'ConditionalCheckFailedException';

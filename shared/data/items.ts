@@ -1,7 +1,7 @@
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import type { DbDeps, Deps } from '../deps';
-import { queryAll } from './db';
+import { queryAll, refusalOf } from './db';
 import { eventSk, idempotencyKey, isEventRecord, itemPk, itemSk, rectificationSk } from './keys';
 import { itemIndexKeyNames, itemIndexKeys } from './item-index-keys';
 import { rectificationRow } from './rectification-keys';
@@ -64,13 +64,8 @@ export const createItem = async (
   const { db, clock } = deps;
   const put = newItemPut(deps, item, event);
   if (!idempotency && admission.entries.length === 0 && !openSession) {
-    try {
-      await db.client.send(new PutCommand(put));
-      return;
-    } catch (error) {
-      if ((error as Error).name === 'ConditionalCheckFailedException') throw new ItemExistsError();
-      throw error;
-    }
+    if (await refusalOf(db.client.send(new PutCommand(put)))) throw new ItemExistsError();
+    return;
   }
   try {
     await transactWrite(deps, [

@@ -1,7 +1,7 @@
 import { DeleteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { DbDeps } from '../deps';
 import type { Message } from '../notify/templates';
-import { queryAll } from './db';
+import { queryAll, refusalOf } from './db';
 import { keptNoticeKey, keptNoticePartition, notificationKey } from './keys';
 import { cancellationCodes } from './items';
 import { notificationExpiry } from './notifications';
@@ -94,8 +94,8 @@ export const countKeptNotices = async ({ db }: DbDeps): Promise<number> => {
  * send mail, sends it when the change reaches it. False when no such notice is kept. Cost: 1 write.
  */
 export const requestRedrive = async ({ db }: DbDeps, dedupKey: string, now: Date): Promise<boolean> => {
-  try {
-    await db.client.send(
+  const refused = await refusalOf(
+    db.client.send(
       new UpdateCommand({
         TableName: db.tableName,
         Key: keptNoticeKey(dedupKey),
@@ -103,12 +103,9 @@ export const requestRedrive = async ({ db }: DbDeps, dedupKey: string, now: Date
         ConditionExpression: 'attribute_exists(pk)',
         ExpressionAttributeValues: { ':at': now.toISOString() },
       }),
-    );
-    return true;
-  } catch (error) {
-    if ((error as Error).name === 'ConditionalCheckFailedException') return false;
-    throw error;
-  }
+    ),
+  );
+  return !refused;
 };
 
 /** A redrive sent the notice: the claim `sent` (expiring as any other) and the kept row gone, at once. */

@@ -1,6 +1,8 @@
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { notificationKey as key } from './keys';
 import type { DbDeps } from '../deps';
+import { refusalOf } from './db';
+import type { ConditionRefusal } from './errors';
 
 /**
  * Deduplication of notifications: a message is claimed under its key (item, event, version) with a
@@ -30,9 +32,9 @@ export type Claim = { state: 'claimed' } | { state: 'sent' } | { state: 'kept' }
 export const notificationExpiry = (now: Date) => Math.floor(now.getTime() / 1000) + notificationRecordDays * 86_400;
 
 /** The state of a claim that failed its condition, from the old item the SDK hands back. */
-const claimRefusal = (error: unknown, now: Date): Exclude<Claim, { state: 'claimed' }> => {
+const claimRefusal = (refusal: ConditionRefusal, now: Date): Exclude<Claim, { state: 'claimed' }> => {
   // The SDK hands back the old item in DynamoDB's own format, not the document client's.
-  const old = (error as { Item?: { state?: { S?: string } | string; claimedAt?: { N?: string } | number } }).Item;
+  const old = (refusal as { Item?: { state?: { S?: string } | string; claimedAt?: { N?: string } | number } }).Item;
   const state = typeof old?.state === 'string' ? old.state : old?.state?.S;
   if (state === 'sent' || state === 'kept' || state === 'discarded') return { state };
   const claimedAt = Number(typeof old?.claimedAt === 'object' ? old.claimedAt?.N : old?.claimedAt) || now.getTime();
@@ -45,8 +47,8 @@ const claimRefusal = (error: unknown, now: Date): Exclude<Claim, { state: 'claim
  * An update, not a put: the count of failed sends stays on the claim.
  */
 export const claimNotification = async ({ db }: DbDeps, dedupKey: string, now: Date, from: 'failed' | 'kept' = 'failed'): Promise<Claim> => {
-  try {
-    await db.client.send(
+  const refused = await refusalOf(
+    db.client.send(
       new UpdateCommand({
         TableName: db.tableName,
         Key: key(dedupKey),
@@ -63,12 +65,9 @@ export const claimNotification = async ({ db }: DbDeps, dedupKey: string, now: D
         },
         ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
       }),
-    );
-    return { state: 'claimed' };
-  } catch (error) {
-    if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
-    return claimRefusal(error, now);
-  }
+    ),
+  );
+  return refused ? claimRefusal(refused, now) : { state: 'claimed' };
 };
 
 export const markNotificationSent = async ({ db }: DbDeps, dedupKey: string) => {

@@ -1,6 +1,6 @@
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { DbDeps } from '../deps';
-import { queryAll } from './db';
+import { queryAll, refusalOf } from './db';
 import { parkedRecordKey, parkedRecordPartition } from './keys';
 
 /**
@@ -27,19 +27,16 @@ export interface ParkedRecord {
  * Cost: one conditional PutItem (< 1 KB, 1 WCU).
  */
 export const putParkedRecord = async ({ db }: DbDeps, record: ParkedRecord): Promise<'parked' | 'already'> => {
-  try {
-    await db.client.send(
+  const refused = await refusalOf(
+    db.client.send(
       new PutCommand({
         TableName: db.tableName,
         Item: { ...parkedRecordKey(record.worker, record.eventId), entity: 'parked-record', ...record },
         ConditionExpression: 'attribute_not_exists(pk)',
       }),
-    );
-    return 'parked';
-  } catch (error) {
-    if ((error as Error).name === 'ConditionalCheckFailedException') return 'already';
-    throw error;
-  }
+    ),
+  );
+  return refused ? 'already' : 'parked';
 };
 
 /** Every parked record, oldest key first. Cost: one Query on one small partition (each entry is an alarm). */

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { IdempotencyKeyTakenError, ItemExistsError, StaleItemError, transientCancellationReasons, UnprocessedKeysError } from './errors';
+import { IdempotencyKeyTakenError, isConditionFailed, ItemExistsError, StaleItemError, transientCancellationReasons, UnprocessedKeysError } from './errors';
 
 /**
  * The app's own retries, each under a named policy. The SDK client retries what fails in transport
@@ -30,6 +30,17 @@ export interface RetryPolicy {
   readonly retryable: (error: unknown) => boolean;
 }
 
+/** Waits growing from `baseDelayMs` up to `maxDelayMs` between tries (full jitter: RetryPolicy). */
+const backoff = (baseDelayMs: number, maxDelayMs: number) => ({ baseDelayMs, maxDelayMs });
+/** No wait between tries: for answers that a fresh draw or read settles at once. */
+const atOnce = backoff(0, 0);
+const retryPolicy = (name: string, attempts: number, delays: ReturnType<typeof backoff>, retryable: RetryPolicy['retryable']): RetryPolicy => ({
+  name,
+  attempts,
+  ...delays,
+  retryable,
+});
+
 /**
  * Is `error` a cancelled transaction with at least one reason `counts` accepts and none it does
  * not, items without a reason ('None', or none given) aside?
@@ -55,64 +66,34 @@ export const isTransientCancellation = (error: unknown): boolean => cancelledOnl
  * (shared/data/change-item.ts): this one policy covers both, so a change's transaction is not
  * also retried under transactionConflict inside it.
  */
-export const lostRace: RetryPolicy = {
-  name: 'lost race',
-  attempts: 6,
-  baseDelayMs: 15,
-  maxDelayMs: 500,
-  retryable: (error) => error instanceof StaleItemError || isTransientCancellation(error),
-};
+export const lostRace = retryPolicy('lost race', 6, backoff(15, 500), (error) => error instanceof StaleItemError || isTransientCancellation(error));
 
 /** No retry by the app: for a write whose caller retries it under its own policy. */
-export const once: RetryPolicy = {
-  name: 'once',
-  attempts: 1,
-  baseDelayMs: 0,
-  maxDelayMs: 0,
-  retryable: () => false,
-};
+export const once = retryPolicy('once', 1, atOnce, () => false);
 
 /** A transaction cancelled for a conflict or throttling (shared/data/transact.ts). */
-export const transactionConflict: RetryPolicy = {
-  name: 'transaction conflict',
-  attempts: 6,
-  baseDelayMs: 20,
-  maxDelayMs: 1000,
-  retryable: isTransientCancellation,
-};
+export const transactionConflict = retryPolicy('transaction conflict', 6, backoff(20, 1000), isTransientCancellation);
 
 /** A new item's drawn tracking code was taken, or its idempotency key won by a concurrent twin: at once. */
-export const itemCreation: RetryPolicy = {
-  name: 'item creation',
-  attempts: 5,
-  baseDelayMs: 0,
-  maxDelayMs: 0,
-  retryable: (error) => error instanceof ItemExistsError || error instanceof IdempotencyKeyTakenError,
-};
+export const itemCreation = retryPolicy('item creation', 5, atOnce, (error) => error instanceof ItemExistsError || error instanceof IdempotencyKeyTakenError);
 
 /** The counter layout was extended by the tally at the same moment: read it again at once. */
-export const layoutRace: RetryPolicy = {
-  name: 'layout race',
-  attempts: 10,
-  baseDelayMs: 0,
-  maxDelayMs: 0,
-  retryable: (error) => (error as Error | null)?.name === 'ConditionalCheckFailedException',
-};
+export const layoutRace = retryPolicy('layout race', 10, atOnce, isConditionFailed);
 
 /**
  * A tally step lost a race: another tally changed what it read, or committed this very step (its
  * marker exists). It reads again, the marker first. A step cancelled because DynamoDB throttled it
  * is not a race: that goes back to the event source mapping, which delivers the batch again later.
  */
-export const tallyRace: RetryPolicy = {
-  name: 'tally race',
-  attempts: 21,
-  baseDelayMs: 5,
-  maxDelayMs: 80,
-  retryable: (error) =>
-    (error as Error | null)?.name === 'ConditionalCheckFailedException' ||
-    cancelledOnlyFor(error, (code) => code === 'ConditionalCheckFailed' || code === 'TransactionConflict'),
-};
+export const tallyRace = retryPolicy(
+  'tally race',
+  21,
+  backoff(5, 80),
+  (error) => isConditionFailed(error) || cancelledOnlyFor(error, (code) => code === 'ConditionalCheckFailed' || code === 'TransactionConflict'),
+);
+
+/** A batch read's unprocessed keys (throttling or size): asked again after a short, growing wait. */
+export const unprocessedKeys = retryPolicy('unprocessed keys', 6, backoff(50, 2000), (error) => error instanceof UnprocessedKeysError);
 
 /**
  * A message went out and its claim must say so: any failure is tried again for up to about 20 s
@@ -120,22 +101,7 @@ export const tallyRace: RetryPolicy = {
  * table that restarts or throttles for a while does not send twice. Beyond it, thrown. The send
  * (at most `sesRequestTimeoutMs`) and these waits stay within notify's timeout (a test ties them).
  */
-/** A batch read's unprocessed keys (throttling or size): asked again after a short, growing wait. */
-export const unprocessedKeys: RetryPolicy = {
-  name: 'unprocessed keys',
-  attempts: 6,
-  baseDelayMs: 50,
-  maxDelayMs: 2000,
-  retryable: (error) => error instanceof UnprocessedKeysError,
-};
-
-export const afterSend: RetryPolicy = {
-  name: 'after send',
-  attempts: 8,
-  baseDelayMs: 250,
-  maxDelayMs: 4000,
-  retryable: () => true,
-};
+export const afterSend = retryPolicy('after send', 8, backoff(250, 4000), () => true);
 
 /** The longest the app can wait in all between the tries of one `withRetry` under `policy`. */
 export const maxTotalWaitMs = (policy: RetryPolicy): number => {

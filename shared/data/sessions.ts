@@ -2,7 +2,7 @@ import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import type { DbDeps, Deps } from '../deps';
 import { SessionClosedError } from '../domain/errors';
-import { queryAll } from './db';
+import { queryAll, refusalOf } from './db';
 import { ItemExistsError, StaleItemError } from './errors';
 import { ratingSkPrefix, sessionIndexKeys, sessionKey, sessionPk, sessionRatingKey, sessionSk, sessionsPartition } from './keys';
 import { placeholders } from './lists';
@@ -44,12 +44,7 @@ const sessionRow = (db: DbDeps['db'], session: SessionRecord) => ({
 
 /** Stores a new session; ItemExistsError when its drawn code is taken. Cost: 1 conditional PutItem (~1 KB, with gsi8: ~2 WCU). */
 export const createSession = async ({ db }: DbDeps, session: SessionRecord): Promise<void> => {
-  try {
-    await db.client.send(new PutCommand({ ...sessionRow(db, session), ConditionExpression: 'attribute_not_exists(pk)' }));
-  } catch (error) {
-    if ((error as Error).name === 'ConditionalCheckFailedException') throw new ItemExistsError();
-    throw error;
-  }
+  if (await refusalOf(db.client.send(new PutCommand({ ...sessionRow(db, session), ConditionExpression: 'attribute_not_exists(pk)' })))) throw new ItemExistsError();
 };
 
 /** The session alone. Cost: 1 strongly consistent read. */
@@ -63,19 +58,17 @@ export const getSession = async ({ db }: DbDeps, code: string): Promise<SessionR
  * a session is small, so the whole record is written. Cost: 1 conditional PutItem.
  */
 export const replaceSession = async ({ db }: DbDeps, next: SessionRecord, expectedVersion: number): Promise<void> => {
-  try {
-    await db.client.send(
+  const refused = await refusalOf(
+    db.client.send(
       new PutCommand({
         ...sessionRow(db, next),
         ConditionExpression: '#version = :expected',
         ExpressionAttributeNames: { '#version': 'version' },
         ExpressionAttributeValues: { ':expected': expectedVersion },
       }),
-    );
-  } catch (error) {
-    if ((error as Error).name === 'ConditionalCheckFailedException') throw new StaleItemError();
-    throw error;
-  }
+    ),
+  );
+  if (refused) throw new StaleItemError();
 };
 
 /** The session with every rating it has (one Query on its partition; ratings sort after `#SESSION`). */

@@ -57,21 +57,23 @@ export class InvalidInputError extends DomainError {
 }
 
 /**
- * This client has made too many public writes without a proof of work; it may try again after
- * `retryAfterSeconds`, or at once with a solved challenge (shared/services/room.ts).
+ * A refusal that passes: the caller may try again after `retryAfterSeconds` (the HTTP stack says so
+ * in Retry-After). Not exported: each use case throws one of the kinds below, never this one.
  */
-export class RateLimitedError extends DomainError {
+abstract class RetryLaterError extends DomainError {
   constructor(readonly retryAfterSeconds: number) {
     super(undefined);
   }
 }
 
+/**
+ * This client has made too many public writes without a proof of work; it may try again after
+ * `retryAfterSeconds`, or at once with a solved challenge (shared/services/room.ts).
+ */
+export class RateLimitedError extends RetryLaterError {}
+
 /** This client's address has made as many writes as a room may in this window, proofs or not. */
-export class RoomFullError extends DomainError {
-  constructor(readonly retryAfterSeconds: number) {
-    super(undefined);
-  }
-}
+export class RoomFullError extends RetryLaterError {}
 
 /** The proof of work was already spent on a write: each solved challenge is good for one write. */
 export class ProofUsedError extends DomainError {
@@ -91,11 +93,7 @@ export class InvalidProofError extends DomainError {
  * The request cannot be answered now but may be later: the office has not loaded a directory yet,
  * or an item stayed contested beyond the lost-race retry policy. Nothing was written.
  */
-export class UnavailableError extends DomainError {
-  constructor(readonly retryAfterSeconds: number) {
-    super(undefined);
-  }
-}
+export class UnavailableError extends RetryLaterError {}
 
 /** An attachment larger than the contract allows (API.md v2: at most 10 MB). */
 export class AttachmentTooLargeError extends DomainError {
