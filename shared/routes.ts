@@ -8,6 +8,7 @@
  */
 import type { KeySpace } from './data/keys';
 import type { IndexName } from './data/table-definition';
+import { challengePath } from './http/paths';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH';
 
@@ -71,8 +72,7 @@ const listIndexes = ['gsi1', 'gsi2', 'gsi3', 'gsi4', 'gsi5'] as const;
 /** The same, the open items urged for their due date (`urged=true`, gsi6 URGED) and a training session's items (`sessionCode`, gsi8). */
 const listAndSessionIndexes = [...listIndexes, 'gsi6', 'gsi8'] as const;
 
-/** Where a client fetches a proof-of-work challenge (the room: shared/services/room.ts). */
-export const challengePath = '/api/challenge';
+export { challengePath };
 
 export const routes: readonly RouteDef[] = [
   { method: 'GET', path: '/api/form', handler: 'get-form', auth: 'public', access: 'read', data: { read: ['directory'] } },

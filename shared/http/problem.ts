@@ -15,7 +15,7 @@ import {
   UnavailableError,
   type FieldError,
 } from '../domain/errors';
-import { challengePath } from '../routes';
+import { challengePath } from './paths';
 
 /**
  * RFC 9457 problem documents. Every error a client sees is one of these: the HTTP stack's own
