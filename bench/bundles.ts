@@ -3,10 +3,11 @@
  * bundled in, nothing external) and a cold-start proxy — a fresh `node` process that imports the
  * bundle and answers one event (bench/cold-start-runner.mjs) — against the same for two baselines
  * built the same way: a bare handler, and the SDK floor (one GetItem through the data layer's
- * client). Bundles are written under node_modules/.cache/yijian-bench/.
+ * client). Bundles are written under node_modules/.cache/yijian-bench/ (`bundleRoot`).
  */
 import { build, type Metafile } from 'esbuild';
 import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,7 +20,12 @@ import { median, round } from './measure';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '..');
-export const bundleRoot = join(root, 'node_modules', '.cache', 'yijian-bench');
+/**
+ * Under node_modules, so that a bundle's run-time `require('sharp')` finds the package as the layer
+ * does deployed; one folder per checkout (a hash of its path), since git worktrees may share one
+ * node_modules and two benches must not overwrite each other's bundles.
+ */
+export const bundleRoot = join(root, 'node_modules', '.cache', 'yijian-bench', createHash('sha256').update(root).digest('hex').slice(0, 12));
 const runner = join(here, 'cold-start-runner.mjs');
 export const bareName = '(bare handler)';
 export const floorName = '(SDK floor: one GetItem)';
