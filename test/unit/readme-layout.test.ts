@@ -130,6 +130,13 @@ describe('README Layout section', () => {
     expect(paths.filter((p) => !disk.isFile(p))).toEqual([]);
   });
 
+  it('every `npm run` script the README names is in package.json', () => {
+    const scripts = Object.keys((JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts);
+    const named = [...readme.matchAll(/npm run ([\w:-]+)/g)].map((m) => m[1]);
+    expect(named.length).toBeGreaterThan(3);
+    expect(named.filter((name) => !scripts.includes(name))).toEqual([]);
+  });
+
   describe('the check itself', () => {
     const files = new Set(['x/a.ts', 'x/y/b.ts', 'top.ts']);
     const dirs = new Set(['x', 'x/y']);
