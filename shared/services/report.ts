@@ -62,14 +62,15 @@ const sessionSummaries = async (deps: Deps, principal: Principal, query: ReportQ
     { phase: query.phase, ...(period?.from ? { from: period.from } : {}), ...(period?.before ? { to: new Date(Date.parse(period.before) - 1).toISOString() } : {}), visibleGroups: null },
     { limit: reportLimits.sessions },
   );
-  const summaries = [];
-  for (const session of sessions) {
-    const summary = await sessionSummary(deps, principal, session.code);
-    // A report is printed and handed on: never the session's join key or link.
-    const { code, title, startsAt, endsAt, place, phase, groupId } = summary.session;
-    summaries.push({ ...summary, session: { code, title, startsAt, ...(endsAt ? { endsAt } : {}), ...(place ? { place } : {}), phase, ...(groupId ? { groupId } : {}) } });
-  }
-  return summaries;
+  // Each summary is its own reads: all of them at once, not one session after another.
+  return Promise.all(
+    sessions.map(async (listed) => {
+      const summary = await sessionSummary(deps, principal, listed.code);
+      // A report is printed and handed on: never the session's join key or link.
+      const { code, title, startsAt, endsAt, place, phase, groupId } = summary.session;
+      return { ...summary, session: { code, title, startsAt, ...(endsAt ? { endsAt } : {}), ...(place ? { place } : {}), phase, ...(groupId ? { groupId } : {}) } };
+    }),
+  );
 };
 
 export const reportSummary = async (deps: Deps, principal: Principal, query: ReportQuery) => {
@@ -77,8 +78,9 @@ export const reportSummary = async (deps: Deps, principal: Principal, query: Rep
   const directory = await requireDirectory(deps);
   const period = periodOf(query, directory.campaign.timezone);
   const filter = { phase: query.phase, from: query.from, to: query.to };
-  const figures = await dashboard(deps, principal, filter);
-  const [overdue, urged, sessions, recommended] = await Promise.all([
+  // Every part reads on its own (the directory is read once, above, and cached): all at once.
+  const [figures, overdue, urged, sessions, recommended] = await Promise.all([
+    dashboard(deps, principal, filter),
     listedAndCounted(deps, principal, directory, { phase: query.phase, period, overdue: true }),
     listedAndCounted(deps, principal, directory, { phase: query.phase, period, urged: true }),
     sessionSummaries(deps, principal, query, period),

@@ -10,6 +10,14 @@ import { allForPrincipal } from './item-lists';
 import { toSessionView } from './sessions';
 import { toSummary } from './views';
 
+/** The rows GET /api/items?sessionCode= lists for the caller, whole (one meeting's). */
+const sessionRows = async (deps: Deps, principal: Principal, sessionCode: string) => {
+  const now = deps.clock.now();
+  const rows = [];
+  for await (const page of allForPrincipal(deps, principal, { sessionCode })) rows.push(...page.map((row) => toSummary(row, now)));
+  return rows;
+};
+
 /**
  * A session's summary: its ratings (small counts suppressed) and its items by kind and by outcome
  * (shared/domain/session-figures.ts), counted over exactly the rows GET /api/items?sessionCode=
@@ -18,12 +26,13 @@ import { toSummary } from './views';
  */
 export const sessionSummary = async (deps: Deps, principal: Principal, code: string) => {
   const canonical = normalizeSessionCode(code);
-  const [found, directory] = await Promise.all([canonical ? getSessionWithRatings(deps, canonical) : null, requireDirectory(deps)]);
+  if (!canonical) throw new NotFoundError('No such session.');
+  // The session's items are read beside the session itself, not after it (one round trip, not
+  // two): its partition is keyed by the code alone, and nothing of it is shown unless the session
+  // is found and visible to the caller.
+  const [found, directory, rows] = await Promise.all([getSessionWithRatings(deps, canonical), requireDirectory(deps), sessionRows(deps, principal, canonical)]);
   if (!found || !canSeeSession(principal, found.session)) throw new NotFoundError('No such session.');
   const { session, ratings } = found;
-  const now = deps.clock.now();
-  const rows = [];
-  for await (const page of allForPrincipal(deps, principal, { sessionCode: session.code })) rows.push(...page.map((row) => toSummary(row, now)));
   return {
     session: toSessionView(directory, session),
     ratings: ratingFigures(ratings, minCountOf(directory)),
