@@ -1,6 +1,6 @@
 import { httpHandler, json } from '../shared/http/handler';
 import { sessionCodeParams } from '../shared/schemas/session';
-import { publicSessionView } from '../shared/services/sessions';
+import { publicSessionView } from '../shared/services/public-sessions';
 
 /** GET /api/public/sessions/{code} — what a participant's page shows (header X-Session-Key). */
 export const handler = httpHandler({ params: sessionCodeParams }, async (request, deps) =>

@@ -1,7 +1,7 @@
 import { httpHandler, json } from '../shared/http/handler';
 import { publicWriter } from '../shared/http/headers';
 import { sessionCodeParams, sessionRatingBody } from '../shared/schemas/session';
-import { rateSession } from '../shared/services/sessions';
+import { rateSession } from '../shared/services/public-sessions';
 
 /** POST /api/public/sessions/{code}/ratings — a participant rates the session (header X-Session-Key). */
 export const handler = httpHandler({ params: sessionCodeParams, body: sessionRatingBody }, async (request, deps) =>

@@ -1,19 +1,21 @@
-import { randomBytes } from 'node:crypto';
 import type { Deps } from '../deps';
 import { StaleItemError } from '../data/errors';
-import { addRating, createSession as storeSession, getSession, listSessions, replaceSession, type SessionRecord } from '../data/sessions';
+import { createSession as storeSession, getSession, listSessions, replaceSession, type SessionRecord } from '../data/sessions';
 import { itemCreation, withRetry } from '../data/retry';
 import { canEditSession, canSeeSession, groupScope, type Principal } from '../domain/access';
 import { endOfLocalDay, startOfLocalDay } from '../domain/calendar';
-import { ForbiddenError, InvalidInputError, NotFoundError, SessionClosedError, StaleVersionError, type FieldError } from '../domain/errors';
+import { ForbiddenError, InvalidInputError, NotFoundError, StaleVersionError, type FieldError } from '../domain/errors';
 import { currentPhase } from '../domain/phase';
 import { joinKeyMatches, newJoinKey, newSessionCode, normalizeSessionCode, noSessionJoinKey, sessionLink } from '../domain/session-code';
 import type { Directory } from '../schemas/directory';
-import type { CreateSessionBody, PublicSessionView, SessionListQuery, SessionRatingBody, SessionView, UpdateSessionBody } from '../schemas/session';
+import type { CreateSessionBody, SessionListQuery, SessionView, UpdateSessionBody } from '../schemas/session';
 import { requireDirectory } from './directory';
-import { admitPublicWrite, type PublicWriter } from './room';
 
-/** Training sessions (培训场次): staff create, list, read and edit them; participants reach them by link. */
+/**
+ * Training sessions (培训场次): staff create, list, read and edit them; participants reach them by
+ * link (sessionForLink here; their page and rating in public-sessions.ts, apart because a rating is
+ * a public write of the room, whose secret's client the staff's functions need not load).
+ */
 
 const phaseOf = (directory: Directory, id: string) => {
   const phase = directory.campaign.phases.find((p) => p.id === id);
@@ -21,7 +23,7 @@ const phaseOf = (directory: Directory, id: string) => {
 };
 
 /** What a session's page and staff both see of it. */
-const sessionBasics = (directory: Directory, s: SessionRecord) => ({
+export const sessionBasics = (directory: Directory, s: SessionRecord) => ({
   code: s.code,
   title: s.title,
   startsAt: s.startsAt,
@@ -150,28 +152,4 @@ export const sessionForLink = async (deps: Deps, code: string, joinKey: string |
   const session = canonical ? await getSession(deps, canonical) : null;
   const matches = joinKeyMatches(joinKey, session?.joinKey ?? noSessionJoinKey);
   return session && matches ? session : null;
-};
-
-const noSuchLink = () => new NotFoundError('No session with this code and key.');
-
-export const publicSessionView = async (deps: Deps, code: string, joinKey: string | undefined): Promise<PublicSessionView> => {
-  const [session, directory] = await Promise.all([sessionForLink(deps, code, joinKey), requireDirectory(deps)]);
-  if (!session) throw noSuchLink();
-  const units = session.unitIds.length ? directory.units.filter((u) => session.unitIds.includes(u.id)) : directory.units;
-  return {
-    ...sessionBasics(directory, session),
-    open: session.open,
-    units: units.map((u) => ({ id: u.id, name: u.name })),
-  };
-};
-
-/** A participant's rating of the session (a public write of the room: shared/services/room.ts). */
-export const rateSession = async (deps: Deps, code: string, joinKey: string | undefined, input: SessionRatingBody, writer: PublicWriter) => {
-  const session = await sessionForLink(deps, code, joinKey);
-  if (!session) throw noSuchLink();
-  if (!session.open) throw new SessionClosedError();
-  const admission = await admitPublicWrite(deps, writer);
-  const rating = { score: input.score, ...(input.comment ? { comment: input.comment } : {}), createdAt: deps.clock.now().toISOString() };
-  await addRating(deps, session.code, randomBytes(6).toString('hex'), rating, admission);
-  return { received: true as const };
 };
