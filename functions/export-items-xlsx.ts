@@ -6,7 +6,7 @@ import { xlsxContentType } from '../shared/http/headers';
 
 /**
  * GET /api/exports/items.xlsx — every item the filters match, as a spreadsheet for people, streamed.
- * Its own function: exceljs's writer would double the CSV export's bundle.
+ * Its own function: the CSV export's bundle stays without the zip writer.
  */
 export const handler = httpHandler({ auth: 'staff', stream: true, authenticate: (settings) => verifyBearerToken(verifierFor(settings.jwt)), query: exportQuery }, async (request, deps) => {
   const { body, fileName } = await exportXlsx(deps, request.principal!, request.query);

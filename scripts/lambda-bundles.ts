@@ -29,17 +29,12 @@ function bucketHandlers(): string[] {
 }
 
 /**
- * The functions allowed more, each with its reason. export-items-xlsx: exceljs's streaming writer
- * and its zip stream (archiver) are CommonJS that does not tree-shake, about 460 KB minified on top
- * of the SDK; it is the office's spreadsheet export, asked for a few times a day, so it is its own
- * function (the CSV export stays within the budget) and its cold start is measured in bench/.
+ * The functions allowed more, each with its reason. The spreadsheet exports are not among them:
+ * their writer (shared/services/xlsx-writer.ts, zipped by fflate) adds about 30 KB to the SDK.
  */
-export const bundleLimitExceptions: Readonly<Record<string, number>> = {
-  'export-items-xlsx': 960 * 1024,
-  // The ledger's spreadsheet (整改台账): the same writer, the same reason.
-  'export-rectifications-xlsx': 960 * 1024,
-  ...Object.fromEntries(bucketHandlers().map((handler) => [handler, storageBundleLimitBytes])),
-};
+export const bundleLimitExceptions: Readonly<Record<string, number>> = Object.fromEntries(
+  bucketHandlers().map((handler) => [handler, storageBundleLimitBytes]),
+);
 
 /** A function's budget: the issue's, unless an exception above names it. */
 export const bundleLimitOf = (handler: string): number => bundleLimitExceptions[handler] ?? bundleLimitBytes;

@@ -1,14 +1,14 @@
+import { Zip, ZipDeflate } from 'fflate';
 import { PassThrough, type Readable } from 'node:stream';
-// The streaming writer alone: the package's main module loads the reader, CSV and the in-memory
-// workbook too, twice the bundle (docs/api.md "Exports for people").
-import WorkbookWriter from 'exceljs/lib/stream/xlsx/workbook-writer.js';
 import { isIsoDate, wallClockAsUtc } from '../domain/calendar';
+import { cellStyle, excelSerial, packageParts, rowXml, sheetHead, sheetTail, worksheetPath, type XlsxCell } from './xlsx-parts';
 
 /**
  * Spreadsheets for people (the office's exports): one sheet, a Chinese header row in bold on grey,
  * frozen, with a filter; fixed column widths; dates as real Excel dates shown in the directory's
- * timezone; streamed with exceljs's WorkbookWriter, so a workbook of any size costs memory of a
- * page of rows, not of the file. Used by GET /api/exports/items.xlsx and the rectification ledger.
+ * timezone; streamed (the SpreadsheetML in xlsx-parts.ts, zipped by fflate as it is written), so a
+ * workbook of any size costs memory of a page of rows, not of the file. Used by
+ * GET /api/exports/items.xlsx and the rectification ledger.
  */
 
 export type XlsxValue = string | number | boolean | null | undefined;
@@ -45,9 +45,7 @@ const maxCellChars = 32_767;
 /** Characters XML 1.0 cannot hold (a file with one does not open); the API refuses them on input. */
 const notXml = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
-const numberFormats: Partial<Record<XlsxFormat, string>> = { dateTime: 'yyyy-mm-dd hh:mm', date: 'yyyy-mm-dd', number: '0' };
-
-/** A cell's value as exceljs writes it: dates as zone-less Excel dates holding the local wall clock. */
+/** A cell's value: dates as zone-less dates holding the local wall clock (Excel dates have no zone). */
 export const cellValue = (format: XlsxFormat, value: XlsxValue, timezone: string): string | number | boolean | Date | null => {
   if (value === undefined || value === null || value === '') return null;
   if (format === 'date' && typeof value === 'string' && isIsoDate(value)) return new Date(`${value}T00:00:00Z`);
@@ -58,16 +56,14 @@ export const cellValue = (format: XlsxFormat, value: XlsxValue, timezone: string
     // A day shows as its local day: midnight, so that no time hides in the cell.
     return format === 'date' ? new Date(local.toISOString().slice(0, 10) + 'T00:00:00Z') : local;
   }
-  if (typeof value === 'string') return value.replace(notXml, '\uFFFD').slice(0, maxCellChars);
+  if (typeof value === 'string') {
+    const text = value.replace(notXml, '\uFFFD').slice(0, maxCellChars);
+    // The cut must not split a surrogate pair: half of one is a character XML cannot hold.
+    return /[\uD800-\uDBFF]$/.test(text) ? text.slice(0, -1) : text;
+  }
   return value;
 };
 
-/**
- * The workbook as a stream of bytes. Rows are written page by page; before the next page is read
- * the writer waits until the client has taken what was written (the response's backpressure), so
- * memory stays a page or two deep whatever the number of rows. A failure while reading the pages
- * destroys the stream: the download ends unfinished instead of ending in a file that looks whole.
- */
 /** Resolves when `out` may take more, or is gone (a client that hangs up never drains it). */
 const drained = (out: PassThrough) =>
   new Promise<void>((resolve) => {
@@ -80,40 +76,57 @@ const drained = (out: PassThrough) =>
     out.on('close', done);
   });
 
+const utf8 = (xml: string) => Buffer.from(xml, 'utf8');
+/** zlib's default level: the sheet's repetitive XML shrinks to about a tenth. */
+const deflateLevel = 6;
+
+/**
+ * The workbook as a stream of bytes. Rows are written page by page; before the next page is read
+ * the writer waits until the client has taken what was written (the response's backpressure), so
+ * memory stays a page or two deep whatever the number of rows. A failure while reading the pages
+ * destroys the stream: the download ends unfinished instead of ending in a file that looks whole.
+ */
 export const xlsxStream = <R>(sheet: XlsxSheet<R>): Readable => {
   const out = new PassThrough({ highWaterMark: 256 * 1024 });
+  // fflate compresses each pushed chunk at once and hands the zip's bytes (headers, deflated data,
+  // each part's CRC in its data descriptor, the central directory) to this callback in order.
+  const zip = new Zip((error, chunk, final) => {
+    if (out.destroyed) return;
+    if (error) return void out.destroy(error);
+    out.write(chunk);
+    if (final) out.end();
+  });
   const write = async () => {
-    const workbook = new WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
+    for (const [path, xml] of packageParts(sheet.sheetName)) {
+      const part = new ZipDeflate(path, { level: deflateLevel });
+      zip.add(part);
+      part.push(utf8(xml), true);
+    }
+    const rows = new ZipDeflate(worksheetPath, { level: deflateLevel });
+    zip.add(rows);
     const formats = sheet.columns.map((c) => c.format ?? 'text');
-    const worksheet = workbook.addWorksheet(sheet.sheetName, {
-      views: [{ state: 'frozen', ySplit: 1, xSplit: 0 }],
-    });
-    // Written as the sheet closes: the header row gets its filter buttons.
-    worksheet.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: sheet.columns.length } };
-    worksheet.columns = sheet.columns.map((c, i) => ({
-      width: c.width,
-      style: {
-        ...(numberFormats[formats[i]] ? { numFmt: numberFormats[formats[i]] } : {}),
-        alignment: formats[i] === 'longText' ? { wrapText: true, vertical: 'top' } : { vertical: 'top' },
-      },
-    }));
-    const header = worksheet.addRow(sheet.columns.map((c) => c.header));
-    header.font = { bold: true };
-    header.alignment = { vertical: 'middle', wrapText: true };
-    header.eachCell((cell) => {
-      cell.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFE7E6E6' } };
-      cell.border = { bottom: { style: 'thin' } };
-    });
-    header.commit();
+    const styles = formats.map((format) => cellStyle[format]);
+    rows.push(
+      utf8(
+        sheetHead(sheet.columns.map((c, i) => ({ width: c.width, style: styles[i] }))) +
+          rowXml(1, sheet.columns.map((c) => c.header), sheet.columns.map(() => cellStyle.header)),
+      ),
+      false,
+    );
+    let rowNumber = 1;
     for await (const page of sheet.pages) {
-      for (const row of page) worksheet.addRow(sheet.columns.map((c, i) => cellValue(formats[i], c.value(row), sheet.timezone))).commit();
-      // The zip stream writes into `out`; when the client reads slower than rows are made, wait.
+      const xml = page.map((row) => rowXml(++rowNumber, sheet.columns.map((c, i) => cell(cellValue(formats[i], c.value(row), sheet.timezone))), styles));
+      if (xml.length > 0) rows.push(utf8(xml.join('')), false);
+      // The zip writes into `out`; when the client reads slower than rows are made, wait.
       if (out.writableNeedDrain) await drained(out);
       if (out.destroyed) return; // the client went away: read no further
     }
-    worksheet.commit();
-    await workbook.commit();
+    rows.push(utf8(sheetTail(sheet.columns.length)), true);
+    zip.end();
   };
   write().catch((error: unknown) => out.destroy(error instanceof Error ? error : new Error(String(error))));
   return out;
 };
+
+/** A date as Excel's serial day (its cell's number format shows it as a date). */
+const cell = (value: ReturnType<typeof cellValue>): XlsxCell => (value instanceof Date ? excelSerial(value) : value);

@@ -1,7 +1,9 @@
 import ExcelJS from 'exceljs';
 import { Readable } from 'node:stream';
 import { buffer } from 'node:stream/consumers';
+import { crc32, inflateRawSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
+import { columnName } from '../../shared/services/xlsx-parts';
 import { cellValue, xlsxStream, type XlsxColumn } from '../../shared/services/xlsx-writer';
 
 /**
@@ -91,6 +93,38 @@ describe('the spreadsheet writer', () => {
     expect(cellValue('dateTime', '2026-06-30T16:00:00.000Z', 'UTC')).toEqual(new Date('2026-06-30T16:00:00.000Z'));
     expect(cellValue('dateTime', '2026-06-30T16:00:00.000Z', 'Asia/Shanghai')).toEqual(new Date('2026-07-01T00:00:00.000Z'));
     expect(String(cellValue('longText', 'x'.repeat(40_000), 'UTC'))).toHaveLength(32_767);
+    // A cut through a surrogate pair drops its first half (alone it is a character XML cannot hold).
+    expect(cellValue('text', `${'x'.repeat(32_766)}😀`, 'UTC')).toBe('x'.repeat(32_766));
     expect(cellValue('number', 0, 'UTC')).toBe(0);
+  });
+
+  it('names columns as Excel does, past Z', () => {
+    expect([0, 25, 26, 27, 51, 52, 701, 702].map(columnName)).toEqual(['A', 'Z', 'AA', 'AB', 'AZ', 'BA', 'ZZ', 'AAA']);
+  });
+
+  it('zips every part deflated, each with the CRC and sizes of its content (exceljs\'s reader checks neither)', async () => {
+    const rows = Array.from({ length: 2_000 }, (_, i) => ({ code: `YJ-${i}`, at: '2026-12-04T22:50:00.000Z', text: `第 ${i} 行 <&> "引号"` }));
+    const file = await buffer(xlsxStream({ sheetName: '事项 & "台账"', columns, timezone: 'Asia/Shanghai', pages: pagesOf(rows.slice(0, 1_000), rows.slice(1_000)) }));
+    // The central directory, found from its end record (ZIP's APPNOTE 4.3.16), lists every part.
+    const end = file.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+    const parts = new Map<string, Buffer>();
+    for (let at = file.readUInt32LE(end + 16), n = file.readUInt16LE(end + 10); n > 0; n--) {
+      expect(file.readUInt32LE(at)).toBe(0x02014b50);
+      const [method, crc, packed, size] = [file.readUInt16LE(at + 10), file.readUInt32LE(at + 16), file.readUInt32LE(at + 20), file.readUInt32LE(at + 24)];
+      const nameLength = file.readUInt16LE(at + 28);
+      const name = file.subarray(at + 46, at + 46 + nameLength).toString('utf8');
+      const local = file.readUInt32LE(at + 42);
+      const start = local + 30 + file.readUInt16LE(local + 26) + file.readUInt16LE(local + 28);
+      const content = inflateRawSync(file.subarray(start, start + packed));
+      expect({ name, method, crc: crc32(content), size: content.length }).toEqual({ name, method: 8, crc, size });
+      parts.set(name, content);
+      at += 46 + nameLength + file.readUInt16LE(at + 30) + file.readUInt16LE(at + 32);
+    }
+    expect([...parts.keys()].sort()).toEqual(['[Content_Types].xml', '_rels/.rels', 'xl/_rels/workbook.xml.rels', 'xl/styles.xml', 'xl/workbook.xml', 'xl/worksheets/sheet1.xml']);
+    expect(parts.get('xl/worksheets/sheet1.xml')!.length).toBeGreaterThan(10 * file.length);
+    const workbook = await read(Readable.from([file]));
+    const sheet = workbook.getWorksheet('事项 & "台账"')!;
+    expect(sheet.rowCount).toBe(2_001);
+    expect(sheet.getCell('D2001').value).toBe('第 1999 行 <&> "引号"');
   });
 });
