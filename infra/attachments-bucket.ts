@@ -1,9 +1,9 @@
 /**
  * The attachments bucket (API.md v2, "Attachments"): private, encrypted, TLS only, its server
  * access logs beside the site's. Uploads land under `uploads/` through presigned POSTs from the
- * site's pages (CORS for that origin only) and are removed after a day when nobody attached them;
- * the checked, re-encoded copies live under `items/<trackingCode>/` and are read only through
- * signed URLs of a few minutes (shared/storage/object-keys.ts). Kept when the stack is deleted:
+ * site's pages (CORS for that origin only) and are removed after `uploadExpirationDays` when nobody
+ * attached them; the checked, re-encoded copies live under `items/<trackingCode>/` and are read
+ * only through short-lived signed URLs (`maxDownloadUrlSeconds`; shared/storage/object-keys.ts). Kept when the stack is deleted:
  * the files are evidence of the office's work.
  */
 import { Aws, Duration, Names, RemovalPolicy, Stack } from 'aws-cdk-lib';
@@ -11,7 +11,7 @@ import { BlockPublicAccess, Bucket, BucketEncryption, HttpMethods, ObjectOwnersh
 import type { Construct } from 'constructs';
 import { uploadPrefix } from '../shared/storage/object-keys';
 
-/** An upload never attached is removed after this many days (the attachment id lives as long: shared/services/attachments.ts). */
+/** An upload never attached is removed after this many days (the attachment id lives as long, `uploadLifetimeSeconds` in shared/services/attachments.ts: a test ties them). */
 export const uploadExpirationDays = 1;
 
 /**

@@ -42,7 +42,7 @@ export const failsOnRequire = (code: string): boolean => code.includes('Dynamic 
 /**
  * The credential chain every AWS SDK client imports, replaced in the bundles by the environment
  * provider alone: on Lambda the role's credentials are in the environment and nothing else in the
- * chain can answer (the reason, and the ~90 KB it saves, in shared/lambda-credentials.ts).
+ * chain can answer (the reason, and what it saves as measured, in shared/lambda-credentials.ts).
  */
 export const credentialAlias: Readonly<Record<string, string>> = {
   '@aws-sdk/credential-provider-node': fileURLToPath(new URL('../shared/lambda-credentials.ts', import.meta.url)),

@@ -1,7 +1,7 @@
 /**
  * What decides how the deployed stack is reached from the internet, from context values:
  *   waf               AWS WAF on the distribution (default on; `-c waf=false` turns it off for cost)
- *   wafRateLimit      /api/* requests per client IP in 5 minutes before WAF blocks it (default 5000)
+ *   wafRateLimit      /api/* requests per client IP in `wafRateWindowSeconds` before WAF blocks it (default `defaultWafRateLimit`)
  *   apiDomainName     a domain for the HTTP API's custom domain name (e.g. api-origin.desk.example.org)
  *   apiCertificateArn an ACM certificate for it, in the stack's region
  * With an API domain the API's execute-api endpoint is disabled and CloudFront reaches the API
@@ -22,8 +22,9 @@ export interface EdgeSettings {
 
 /**
  * Above what a training hall behind one address may do (shared/services/room.ts): the room's
- * default ceiling, 2000 writes in 10 minutes, is up to 1000 writes in WAF's 5 minutes, each with
- * its challenge (2000 requests), and 300 people also load the form, the session and their receipts.
+ * default ceiling (YIJIAN_ROOM_LIMIT, 2000 writes in 10 minutes) is up to 1000 writes in WAF's
+ * window (`wafRateWindowSeconds`, 5 minutes), each with its challenge (2000 requests), and 300
+ * people also load the form, the session and their receipts (test/infra/edge.test.ts does the sum).
  */
 export const defaultWafRateLimit = 5000;
 /** WAF's own bounds for a rate-based rule's limit. */

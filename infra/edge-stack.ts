@@ -6,7 +6,7 @@
  * region). Deploy order is handled by `cdk deploy --all` (the main stack depends on this one).
  *
  * The rules, in order:
- *   1. RatePerClient   at most `wafRateLimit` /api/* requests per client IP in 5 minutes, then
+ *   1. RatePerClient   at most `wafRateLimit` /api/* requests per client IP in `wafRateWindowSeconds`, then
  *                      429 with the API's own rate-limited problem document. Pages are not
  *                      counted: a training session's venue behind one NAT loads many pages at once.
  *   2. CommonRuleSet   AWSManagedRulesCommonRuleSet, with the rules that refuse legitimate
@@ -19,7 +19,7 @@ import { maxBodyBytes } from '../shared/http/middy-stack';
 import { problems } from '../shared/http/problem';
 
 export const webAclRegion = 'us-east-1';
-/** WAF counts a rate-based rule over this window (its default, 5 minutes). */
+/** WAF counts a rate-based rule over this window (its default; docs/api.md states it: test/infra/edge.test.ts ties them). */
 export const wafRateWindowSeconds = 300;
 
 /**
@@ -38,7 +38,7 @@ export const commonRuleSetCountOverrides = {
 const rateLimitedBodyKey = 'rate-limited';
 
 export interface EdgeStackProps extends StackProps {
-  /** /api/* requests per client IP in 5 minutes. */
+  /** /api/* requests per client IP in `wafRateWindowSeconds`. */
   readonly rateLimit: number;
 }
 

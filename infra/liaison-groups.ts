@@ -27,7 +27,7 @@ export function checkMemberUnitIds(ids: readonly string[]): string[] {
 
 /**
  * Units per nested stack. A CloudFormation stack holds at most 500 resources and the main stack is
- * near that already; a district's ~70 units (up to the directory's 2,000) would push it over, so
+ * near that already; a district's ~70 units (up to the directory's `maxUnits`) would push it over, so
  * the liaisons' groups live in nested stacks of their own, each one resource of the main stack.
  */
 export const liaisonGroupsPerStack = 400;

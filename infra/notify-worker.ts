@@ -3,7 +3,7 @@
  * takes the records the function reports as failed (partial batch responses) and delivers again
  * from the first of them until they are handled: nothing is given up (a notice that cannot be sent
  * is kept in the table, shared/data/kept-notices.ts). Only a record the stream is about to lose
- * (24 hours old) goes to an SQS queue (infra/worker-alarms.ts raises an alarm as soon as that
+ * (`streamMaxRecordAge` old) goes to an SQS queue (infra/worker-alarms.ts raises an alarm as soon as that
  * queue is not empty).
  */
 import { CfnOutput, Duration, Stack } from 'aws-cdk-lib';
@@ -13,7 +13,7 @@ import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources'
 import { EmailIdentity, Identity } from 'aws-cdk-lib/aws-ses';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { streamWorker } from '../shared/workers';
+import { streamRetentionHours, streamWorker } from '../shared/workers';
 import { bindTable, type BoundTable } from './bind-table';
 import { acknowledgeListStreams, createFailureQueue, mappingOf, streamRetryAttempts } from './worker-queues';
 import type { WorkerSettings } from './worker-settings';
@@ -23,17 +23,18 @@ import { YijianFunction } from './yijian-function';
 export const sesSendActions = ['ses:SendEmail'] as const;
 
 /**
- * How old a stream record may get before it goes to the failure queue unprocessed: the stream
- * keeps records 24 hours, so a record older than that could not be read anyway.
+ * How old a stream record may get before it goes to the failure queue unprocessed: as long as the
+ * stream keeps it, since a record older than that could not be read anyway.
  */
-export const streamMaxRecordAge = Duration.days(1);
+export const streamMaxRecordAge = Duration.hours(streamRetentionHours);
 
 /**
  * notify's timeout: a batch of streamWorker.batchSize records, each a few table writes and an SES
- * call or a robot's post (`webhookTimeoutMs`, 5 s, bounds one). A claim (shared/data/notifications.ts) is held for one send, which the mailer's own timeout
- * bounds (`sesRequestTimeoutMs`, 10 s) well under the claim's lease (`leaseMs`, 20 s), so a live attempt never loses its claim; a
- * retry after a timed-out attempt (this timeout is longer than the lease) finds the lease over and
- * takes the claim over.
+ * call or a robot's post (`webhookTimeoutMs` bounds one). A claim (shared/data/notifications.ts)
+ * is held for one send, which the mailer's own timeout (`sesRequestTimeoutMs`) bounds well under
+ * the claim's lease (`leaseMs`), so a live attempt never loses its claim; a retry after a
+ * timed-out attempt (this timeout is longer than the lease) finds the lease over and takes the
+ * claim over. test/infra/stack.test.ts and test/unit/settings.test.ts tie these.
  */
 export const notifyTimeout = Duration.seconds(30);
 

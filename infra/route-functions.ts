@@ -102,10 +102,10 @@ export function createRouteFunctions(scope: Construct, props: RouteFunctionsProp
     const fn = new YijianFunction(scope, functionId(handler), {
       handler,
       description: `yijian ${handler}: ${routeKeys.join(', ')}`,
-      // Re-encoding photos (sharp) wants CPU, which Lambda scales with memory: five 10 MB photos
-      // in one write stay well inside the timeout.
+      // Re-encoding photos (sharp) wants CPU, which Lambda scales with memory: `maxAttachments`
+      // photos of `maxAttachmentBytes` in one write stay well inside the timeout.
       ...(bucket.has('attach') ? { memorySize: attachMemoryMb, timeout: Duration.seconds(attachTimeoutSeconds) } : {}),
-      // Not behind the HTTP API's 29-second limit: a streamed export may take longer. Its own
+      // Not behind the HTTP API's limit (`httpApiTimeoutSeconds`): a streamed export may take longer. Its own
       // small reserved concurrency: exports are few and long, and many at once could neither
       // exhaust the account's concurrency nor eat the table's capacity the desk needs.
       ...(stream ? { timeout: Duration.minutes(1), reservedConcurrentExecutions: props.streamConcurrency } : {}),

@@ -15,7 +15,7 @@ import { createFailureQueue } from './worker-queues';
 import type { WorkerSettings } from './worker-settings';
 import { YijianFunction } from './yijian-function';
 
-/** sweep's timeout: well under its 15-minute interval, so runs do not pile up. */
+/** sweep's timeout: well under its interval (`scheduleWorker.everyMinutes`; a test ties them), so runs do not pile up. */
 export const sweepTimeout = Duration.minutes(5);
 
 export interface SweepWorker {

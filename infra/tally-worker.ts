@@ -20,8 +20,8 @@ import { YijianFunction } from './yijian-function';
  * tally's timeout: a batch of tallyWorker.batchSize records is a few steps, each a marker read, a
  * counter Query and one transaction, every request with the SDK's retries (shared/data/db.ts),
  * and a step that collides with another shard's tally reads again (the tallyRace policy).
- * Seconds in the normal case; a minute leaves room for a throttled table without cutting a batch
- * short (a timed-out batch is only retried, but it delays every record behind it).
+ * Seconds in the normal case; this leaves room for a throttled table without cutting a batch short
+ * (a timed-out batch is only retried, but it delays every record behind it).
  */
 export const tallyTimeout = Duration.seconds(60);
 
@@ -76,7 +76,7 @@ export function createTallyWorker(scope: Construct, table: BoundTable): TallyWor
       startingPosition: StartingPosition.TRIM_HORIZON,
       batchSize: tallyWorker.batchSize,
       bisectBatchOnError: false,
-      // -1: retried until it succeeds (or the record leaves the stream after 24 hours).
+      // -1: retried until it succeeds (or the record leaves the stream, after `streamRetentionHours`).
       retryAttempts: streamRetryAttempts(tallyWorker.maxRetries),
       parallelizationFactor: 1,
       // The tally reports the first record it did not count (functions/tally.ts): the mapping

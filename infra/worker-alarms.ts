@@ -22,7 +22,9 @@ import type { YijianFunction } from './yijian-function';
  * the items by as much (deployed, the stream's delay is under a second).
  */
 export const tallyMaxLag = Duration.minutes(5);
-/** Errors in this many consecutive 5-minute periods: not a passing throttle, a batch that keeps failing. */
+/** The period of the alarms on the workers' metrics (the sweep's own ones aside: its interval). */
+export const alarmPeriod = Duration.minutes(5);
+/** Errors in this many consecutive periods (`alarmPeriod`): not a passing throttle, a batch that keeps failing. */
 export const tallyErrorPeriods = 3;
 
 /** `AlarmTopicKey` and `AlarmTopic` in `scope` (the workers), `alarmEmail` subscribed if given. */
@@ -62,7 +64,7 @@ export function createAlarmTopic(scope: Construct, alarmEmail: string | undefine
  * empty queue) instead of INSUFFICIENT_DATA.
  */
 export function createNotEmptyAlarm(scope: Construct, id: string, queue: Queue, description: string, topic: Topic): Alarm {
-  const metric = queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: Stats.MAXIMUM });
+  const metric = queue.metricApproximateNumberOfMessagesVisible({ period: alarmPeriod, statistic: Stats.MAXIMUM });
   return createAboveZeroAlarm(scope, id, metric, description, topic);
 }
 
@@ -98,7 +100,7 @@ export function createTallyAlarms(scope: Construct, tally: YijianFunction, topic
       `changes more than ${tallyMaxLag.toMinutes()} minutes old. It retries a failing batch until ` +
       'it succeeds, and every change behind it waits; the stream keeps changes 24 hours, after ' +
       'which they are lost to the counters. See the tally\'s log group and its errors alarm.',
-    metric: tally.function.metric('IteratorAge', { period: Duration.minutes(5), statistic: Stats.MAXIMUM }),
+    metric: tally.function.metric('IteratorAge', { period: alarmPeriod, statistic: Stats.MAXIMUM }),
     // IteratorAge is in milliseconds.
     threshold: tallyMaxLag.toMilliseconds(),
     comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
@@ -108,11 +110,11 @@ export function createTallyAlarms(scope: Construct, tally: YijianFunction, topic
   });
   const errors = new Alarm(scope, 'TallyErrorsAlarm', {
     alarmDescription:
-      `yijian tally: updating the dashboard's counters has failed for ${tallyErrorPeriods * 5} minutes ` +
+      `yijian tally: updating the dashboard's counters has failed for ${tallyErrorPeriods * alarmPeriod.toMinutes()} minutes ` +
       'in a row. The same batch of changes is retried without end, so the counters stop moving ' +
       'until the cause in the tally\'s log group is fixed; nothing is lost while the stream keeps ' +
       'the changes (24 hours).',
-    metric: tally.function.metricErrors({ period: Duration.minutes(5), statistic: Stats.SUM }),
+    metric: tally.function.metricErrors({ period: alarmPeriod, statistic: Stats.SUM }),
     threshold: 0,
     comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
     evaluationPeriods: tallyErrorPeriods,
@@ -134,7 +136,7 @@ export function createParkedRecordsAlarm(scope: Construct, topic: Topic): Alarm 
     namespace: metricsNamespace,
     metricName: metricNames.parkedRecords,
     dimensionsMap: { service: metricsService },
-    period: Duration.minutes(5),
+    period: alarmPeriod,
     statistic: Stats.SUM,
   });
   return createAboveZeroAlarm(
@@ -184,7 +186,7 @@ export function createNotifyLagAlarm(scope: Construct, notify: YijianFunction, t
   return createAboveZeroAlarm(
     scope,
     'NotifyLagAlarm',
-    notify.function.metric('IteratorAge', { period: Duration.minutes(5), statistic: Stats.MAXIMUM }),
+    notify.function.metric('IteratorAge', { period: alarmPeriod, statistic: Stats.MAXIMUM }),
     `yijian notify: e-mails are falling behind: notify is working on changes more than ${tallyMaxLag.toMinutes()} ` +
       'minutes old. It retries a failing record until it is handled and every notice behind it waits; ' +
       "the stream keeps changes 24 hours. See notify's log group.",

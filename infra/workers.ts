@@ -1,8 +1,8 @@
 /**
  * The functions that are not HTTP routes (shared/workers.ts), and what watches them, each from
  * its own file:
- *   notify-worker.ts  notify: the table's change stream -> e-mail through SES v2; what still
- *                     fails after a few deliveries goes to a failure queue
+ *   notify-worker.ts  notify: the table's change stream -> e-mail through SES v2, delivered again
+ *                     until handled; a record the stream is about to lose goes to a failure queue
  *   tally-worker.ts   tally: the same stream, a second reader -> the dashboard's counters,
  *                     delivered again without end (exactly-once counting): no failure queue
  *   sweep-worker.ts   sweep: run by an EventBridge schedule; what fails goes to a second queue

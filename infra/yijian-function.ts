@@ -22,7 +22,9 @@ export const handlerEntry = (handler: string): string =>
 
 /** Lambda memory unless a function asks for more (CPU scales with it). */
 export const defaultMemoryMb = 512;
-/** Lambda timeout unless a function asks for another: well under API Gateway's 30 s. */
+/** The HTTP API gives an integration up after this many seconds (its quota, not a setting). */
+export const httpApiTimeoutSeconds = 30;
+/** Lambda timeout unless a function asks for another: well under `httpApiTimeoutSeconds`. */
 export const defaultTimeoutSeconds = 10;
 
 export interface YijianFunctionProps {
@@ -31,7 +33,7 @@ export interface YijianFunctionProps {
   readonly description?: string;
   /** @default `defaultMemoryMb`: on Lambda, CPU scales with memory, and that much keeps cold starts short. */
   readonly memorySize?: number;
-  /** @default `defaultTimeoutSeconds`: well under the HTTP API's 30-second integration limit. */
+  /** @default `defaultTimeoutSeconds`: well under the HTTP API's integration limit (`httpApiTimeoutSeconds`). */
   readonly timeout?: Duration;
   readonly environment?: Readonly<Record<string, string>>;
   /** @default one month */

@@ -9,10 +9,14 @@ import { startDynamoDbLocal, type DynamoDbLocal } from './dynamodb';
  * up (`onGiveUp`, with a message for a person), rather than answer 503 for ever beside pages that
  * still answer 200.
  */
+/** The defaults of `maxRestarts` and `windowMs`: a crash now and then is restarted, a loop of them is not. */
+export const defaultMaxRestarts = 3;
+export const defaultRestartWindowMs = 60_000;
+
 export interface EngineKeeperOptions {
   /** DynamoDB Local's files; undefined: in memory (never restarted). */
   readonly dbPath?: string;
-  /** Restarts allowed within `windowMs` before giving up (default 3 in a minute). */
+  /** Restarts allowed within `windowMs` before giving up (defaults `defaultMaxRestarts`, `defaultRestartWindowMs`). */
   readonly maxRestarts?: number;
   readonly windowMs?: number;
   /** Told each event, for the console: an exit, a restart, a failed restart. */
@@ -38,8 +42,8 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export const keepDynamoDbLocal = async (options: EngineKeeperOptions): Promise<EngineKeeper> => {
   const start = options.start ?? startDynamoDbLocal;
-  const maxRestarts = options.maxRestarts ?? 3;
-  const windowMs = options.windowMs ?? 60_000;
+  const maxRestarts = options.maxRestarts ?? defaultMaxRestarts;
+  const windowMs = options.windowMs ?? defaultRestartWindowMs;
   const log = options.log ?? ((line: string) => console.error(line));
   let engine = await start({ dbPath: options.dbPath });
   const { port, endpoint } = engine;

@@ -91,8 +91,11 @@ const responseStreamFor = (res: ServerResponse): PreludeWritable => {
   return stream;
 };
 
-/** API Gateway refuses payloads over 10 MB; locally anything over 1 MiB is refused before a handler sees it. */
-const maxGatewayBody = 1024 * 1024;
+/**
+ * API Gateway refuses payloads over 10 MB (its quota); locally anything over this is refused before
+ * a handler sees it. No route takes more (`recordsMaxBodyBytes` is the largest; a test ties them).
+ */
+export const maxGatewayBody = 1024 * 1024;
 
 interface CompiledRoute {
   readonly route: LocalRoute;

@@ -74,7 +74,7 @@ export const startObjectStore = async (options: { directory: string; siteOrigin:
 /**
  * What the bucket's lifecycle rule does deployed (infra/attachments-bucket.ts), which s3rver does
  * not: removes the uploads under `uploads/` whose attachment id is no longer attachable (its pending
- * record gone or older than a day by the stack's clock: shared/data/uploads.ts). Decided by the
+ * record gone or expired by the stack's clock: shared/data/uploads.ts). Decided by the
  * record rather than the object's date, which s3rver takes from the system clock while the stack's
  * clock may be moved. Run with every local sweep; returns how many it removed.
  */

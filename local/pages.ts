@@ -208,6 +208,9 @@ export const webBuildIsFresh = (): boolean => existsSync(stampFile) && statSync(
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** A build lock older than this is taken for one a killed build left. */
+const staleBuildLockMs = 60_000;
+
 /**
  * Builds web/dist with Vite's `build()` when it is missing or older than its sources. Several
  * processes (parallel test files) may call it at once: a lock directory makes one build while the
@@ -222,9 +225,9 @@ export const ensureWebBuild = async (options: { log?: (line: string) => void; fo
       mkdirSync(lock);
       break;
     } catch {
-      // A lock left by a killed build is stale after a minute.
+      // A lock left by a killed build is stale after `staleBuildLockMs`.
       try {
-        if (Date.now() - statSync(lock).mtimeMs > 60_000) rmSync(lock, { recursive: true, force: true });
+        if (Date.now() - statSync(lock).mtimeMs > staleBuildLockMs) rmSync(lock, { recursive: true, force: true });
       } catch {
         // it went away meanwhile
       }

@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { Readable } from 'node:stream';
 import type { IncomingMessage } from 'node:http';
+import { maxAttachmentBytes } from '../shared/schemas/attachment';
 
 /**
  * What S3 checks of a presigned POST and s3rver 3.7 does not (local/object-store.ts): the policy's
@@ -25,8 +26,8 @@ interface KoaContext {
 
 type Condition = [string, string, string | number] | [string, number, number] | Record<string, string>;
 
-/** The largest POST read to check it: a 10 MB file and its form fields, with room. */
-const maxPostBytes = 11 * 1024 * 1024;
+/** The largest POST read to check it: the largest file (`maxAttachmentBytes`) and its form fields, with a MiB of room. */
+const maxPostBytes = maxAttachmentBytes + 1024 * 1024;
 
 const refuse = (ctx: KoaContext, status: number, code: string, message: string) => {
   ctx.status = status;

@@ -28,6 +28,9 @@ import { ensureTable, localClient } from './table';
  * The whole local stack out of real parts: DynamoDB Local, the table as CDK defines it, the demo
  * directory, and the gateway in front of the very handler modules CDK deploys.
  */
+/** Locally the sweeper runs this often (deployed: `scheduleWorker.everyMinutes`), so a developer sees overdue items soon. */
+export const defaultSweepIntervalSeconds = 60;
+
 export interface LocalStackOptions {
   /** 0 picks a free port. */
   readonly port: number;
@@ -44,7 +47,7 @@ export interface LocalStackOptions {
    */
   readonly seedDemoItems?: boolean;
   readonly accessLog?: (line: string) => void;
-  /** Seconds between sweeps (overdue, reminders, auto-close); 0 turns the timer off. Default 60. */
+  /** Seconds between sweeps (overdue, reminders, auto-close); 0 turns the timer off. Default `defaultSweepIntervalSeconds`. */
   readonly sweepIntervalSeconds?: number;
   /** Milliseconds the stream poller waits before retrying a failed batch (doubling each time). */
   readonly retryBaseMs?: number;
@@ -270,7 +273,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
       // What the schedule would have found by now: the seeded items that are overdue.
       await runSweep(deps);
     }
-    const interval = options.sweepIntervalSeconds ?? 60;
+    const interval = options.sweepIntervalSeconds ?? defaultSweepIntervalSeconds;
     if (interval > 0) {
       sweepTimer = setInterval(() => {
         runSweep(deps!).catch((error: Error) => console.error('sweeper failed:', error.name));

@@ -36,9 +36,9 @@ export interface PollerOptions {
   readonly checkpointFile?: string;
   readonly checkpoints?: Map<string, string>;
   /**
-   * The least time between the starts of two passes (default `pollIntervalMs`): Lambda's event
-   * source mapping reads a shard about four times a second, so records that arrive while a batch
-   * is handled are handed over together. A drain cuts the wait short.
+   * The least time between the starts of two passes (default `pollIntervalMs`, as often as Lambda's
+   * event source mapping reads a shard), so records that arrive while a batch is handled are
+   * handed over together. A drain cuts the wait short.
    */
   readonly idleMs?: number;
   readonly retryBaseMs?: number;
@@ -51,7 +51,7 @@ export interface StreamPoller {
   readonly checkpoints: Map<string, string>;
 }
 
-/** Lambda polls a stream's shard about four times a second. */
+/** As often as Lambda polls a stream's shard (AWS: about four times a second). */
 const pollIntervalMs = 250;
 /** GetRecords' largest page. */
 const readLimit = 1000;

@@ -68,7 +68,7 @@ export interface Settings {
   readonly attachmentsBucket?: string;
   /** S3_ENDPOINT: only set locally (the S3-compatible server on 127.0.0.1); path-style addressing then. */
   readonly s3Endpoint?: string;
-  /** YIJIAN_DOWNLOAD_URL_SECONDS: how long a signed download URL is good for (at most 5 minutes, API.md v2). */
+  /** YIJIAN_DOWNLOAD_URL_SECONDS: how long a signed download URL is good for (at most `maxDownloadUrlSeconds`, API.md v2). */
   readonly downloadUrlSeconds: number;
   /** YIJIAN_UPLOAD_URL_SECONDS: how long a presigned upload may start after it was handed out. */
   readonly uploadUrlSeconds: number;
@@ -79,7 +79,7 @@ export const originVerifyEnvName = 'YIJIAN_ORIGIN_VERIFY_SECRET';
 export const originVerifyMinLength = 32;
 const defaultRateLimit = '10/600';
 const defaultRoomLimit = '2000/600';
-/** Solved in a page in 0.4 s (median; p90 1 s) on this 2-core machine under load, so a phone has room (bench/: target ≤ 1.5 s). */
+/** Measured: solved in a page in 0.4 s (median; p90 1 s) on a 2-core machine under load, so a phone has room (bench/run.ts `targets.roomSolveMs`). */
 export const defaultChallengeCost = 3000;
 export const defaultAutoCloseDays = 7;
 export const defaultContactRetentionDays = 180;
@@ -93,7 +93,7 @@ export const deployedDynamoTimeoutMs = 1500;
 export const defaultPublicUrl = 'http://127.0.0.1:3000';
 /** The contract's ceiling for a signed download URL (API.md v2, "Attachments"). */
 export const maxDownloadUrlSeconds = 300;
-/** Long enough for a phone on a slow line to send 10 MB; the id stays good for a day. */
+/** Long enough for a phone on a slow line to send the largest file (`maxAttachmentBytes`); the id stays good longer (`uploadLifetimeSeconds`). */
 export const defaultUploadUrlSeconds = 900;
 
 /** Unset and empty are the same: infra and shells write an empty value for "none". */

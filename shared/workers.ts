@@ -10,6 +10,13 @@
 import type { RouteData } from './routes';
 
 /**
+ * How long DynamoDB Streams keeps a change record (a fact of the service, not a setting): the
+ * event source mappings give a record up at this age at the latest, and what outlives every
+ * redelivery of a record (a tally step's marker, a notification's claim) is kept longer.
+ */
+export const streamRetentionHours = 24;
+
+/**
  * Each worker declares what it touches in the table as a route does (shared/routes.ts RouteData:
  * how to declare); deployed, it may touch nothing else (infra/bind-table.ts).
  */
@@ -26,7 +33,7 @@ export const streamWorker = {
    * (shared/data/kept-notices.ts); what is left fails for now (the table does not answer).
    */
   maxRetries: Infinity,
-  /** Sends of one message (one per delivery of its record) before it is kept: the first and 5 retries. */
+  /** Sends of one message (one per delivery of its record), the first included, before it is kept. */
   sendAttempts: 6,
   reportBatchItemFailures: true,
 } as const;

@@ -31,7 +31,7 @@
  * `SESSION#<code>` / `#SESSION`: a training session; `SESSION#<code>` / `R#<at>#<id>`: one of its
  *   ratings (a Query on the partition reads the session with every rating).
  * `UPLOAD#<sha256(id)>` / `UPLOAD`: an attachment handed out for upload and not attached yet (its
- *   declared name, type and size); deleted by the write that attaches it, expires after a day.
+ *   declared name, type and size); deleted by the write that attaches it, expires after `uploadLifetimeSeconds`.
  * `KEPT` / `<dedupKey>`: a notice that could not be sent, kept in full until it is sent or discarded.
  * `ANSWERS` / `A#<publicId>`: a published answer (the office's rewrite only); `ANSWERS` / `#REV`:
  *   the set's revision and size, bumped by every publication and withdrawal.
@@ -145,7 +145,7 @@ export const dueBucketKey = (dueAt: string) => ({ pk: dueCounterPartition, sk: d
 /**
  * A committed tally step, keyed by the stream record it started at: a batch the event source
  * mapping delivers again starts at the same record, finds this and skips what was counted.
- * Expires (TTL) after the stream's 24-hour retention, with a day to spare.
+ * Expires (TTL) after twice the stream's retention (`streamRetentionHours`, shared/services/tally.ts).
  */
 export const tallyMarkerKey = (eventId: string) => ({ pk: `${keySpaces.tallyMarker}${eventId}`, sk: 'TALLY' });
 

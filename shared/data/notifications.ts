@@ -18,8 +18,8 @@ import type { ConditionRefusal } from './errors';
  */
 export const leaseMs = 20_000;
 
-/** Long past any redelivery of the stream record that asked for the message (the stream keeps 24 h). */
-const notificationRecordDays = 14;
+/** Long past any redelivery of the stream record that asked for the message (the stream keeps it `streamRetentionHours`). */
+export const notificationRecordDays = 14;
 
 /**
  * `kept`: the message could not be sent and is kept in full (shared/data/kept-notices.ts) until a

@@ -25,7 +25,8 @@ export interface PublishedAnswer {
 /**
  * The most answers published at once. It bounds what a public function holds and rebuilds (the
  * whole set in memory: shared/services/public-answers.ts): at ~1 KB of UTF-8 each, 3,000 answers
- * are ~3 MB, read in ~3 Query pages (~750 RCU, consistent) and indexed in about two seconds (shared/domain/answer-similarity.ts).
+ * (this; a test ties them) are ~3 MB, read in ~3 Query pages (~750 RCU, consistent) and indexed in
+ * about two seconds (measured: shared/domain/answer-similarity.ts).
  */
 export const maxPublishedAnswers = 3000;
 

@@ -96,10 +96,12 @@ export const tallyRace = retryPolicy(
 export const unprocessedKeys = retryPolicy('unprocessed keys', 6, backoff(50, 2000), (error) => error instanceof UnprocessedKeysError);
 
 /**
- * A message went out and its claim must say so: any failure is tried again for up to about 20 s
- * (a claim left `sending` is taken over after its lease and the message sent twice), so that a
- * table that restarts or throttles for a while does not send twice. Beyond it, thrown. The send
- * (at most `sesRequestTimeoutMs`) and these waits stay within notify's timeout (a test ties them).
+ * A message went out and its claim must say so: any failure is tried again for up to about the
+ * claim's lease (`leaseMs`, shared/data/notifications.ts: a claim left `sending` is taken over
+ * after it and the message sent twice), so that a table that restarts or throttles for a while
+ * does not send twice. Beyond it, thrown. The send (at most `sesRequestTimeoutMs`) and these waits
+ * stay within notify's timeout. Tests tie both (test/unit/stated-numbers.test.ts,
+ * test/infra/stack.test.ts).
  */
 export const afterSend = retryPolicy('after send', 8, backoff(250, 4000), () => true);
 

@@ -19,7 +19,7 @@ export interface PendingUpload {
   readonly contentType: string;
   readonly size: number;
   readonly createdAt: string;
-  /** Epoch seconds (the table's TTL attribute): a day after it was handed out. */
+  /** Epoch seconds (the table's TTL attribute): `uploadLifetimeSeconds` after it was handed out (shared/services/attachments.ts). */
   readonly expiresAt: number;
 }
 
@@ -80,5 +80,5 @@ export const uploadClaims = ({ db }: DbDeps, claims: readonly { idHash: string; 
 /** Another write attached the upload first (or it expired meanwhile): a 400 like any unknown id. */
 export class UploadClaimedError extends InvalidInputError {}
 
-/** An id never handed out, attached already, or older than a day: the same answer. */
+/** An id never handed out, attached already, or past its `expiresAt`: the same answer. */
 export const unknownUploadMessage = 'No such upload: it was never made, is attached already, or has expired.';

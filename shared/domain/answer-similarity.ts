@@ -28,9 +28,10 @@ import MiniSearch from 'minisearch';
  * right answer scores 0.02-0.44 (median 0.15), the next one 0.00-0.14 (median 0.02), and the best
  * answer to a question none is about 0.01-0.03.
  *
- * Cost (bench/answer-ranking.ts: `npx tsx bench/answer-ranking.ts`, ~150-character answers, on a
- * shared 2-core machine under load): building ~0.15 s for 300 answers and ~1.7 s for 3,000 (the
- * most a campaign may publish; the own cosine index built in a third of that but ranked worse);
+ * Cost, measured (bench/answer-ranking.ts: `npx tsx bench/answer-ranking.ts`, ~150-character
+ * answers, on a shared 2-core machine under load): building ~0.15 s for 300 answers and ~1.7 s for
+ * 3,000 (`maxPublishedAnswers`, the most a campaign may publish; the own cosine index built in a
+ * third of that but ranked worse);
  * a query 1-15 ms.
  */
 

@@ -95,7 +95,7 @@ export class InvalidProofError extends DomainError {
  */
 export class UnavailableError extends RetryLaterError {}
 
-/** An attachment larger than the contract allows (API.md v2: at most 10 MB). */
+/** An attachment larger than the contract allows (`maxAttachmentBytes`, API.md v2). */
 export class AttachmentTooLargeError extends DomainError {
   constructor(readonly limitBytes: number) {
     super(`An attachment may be at most ${limitBytes} bytes.`);

@@ -30,9 +30,11 @@ const all: readonly Status[] = ['submitted', 'assigned', 'in_progress', 'answere
 
 /**
  * The most follow-ups and replies (public replies and internal notes) one item takes; the next one
- * is a 409. They bound what an item's views carry: 200 replies of 5,000 characters are at most
- * 4 MB of UTF-8 even doubly escaped in Lambda's answer (a quote is 4 bytes there, an emoji 4),
- * and 20 follow-ups of 2,000 add at most 160 KB, under Lambda's 6 MB response limit.
+ * is a 409. They bound what an item's views carry: `maxReplies` replies of `maxReplyChars`
+ * (200 of 5,000 characters) are at most 4 MB of UTF-8 even doubly escaped in Lambda's answer (a
+ * quote is 4 bytes there, an emoji 4), and `maxFollowUps` follow-ups of `maxFollowUpChars` (20 of
+ * 2,000) add at most 160 KB, under Lambda's 6 MB response limit (test/unit/stated-numbers.test.ts
+ * does the sum).
  * An unsatisfied rating's comment is kept as a follow-up and counts among them, but never refused
  * by this limit: each rating needs an answer first, so replies bound the ratings.
  */

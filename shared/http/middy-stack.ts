@@ -69,7 +69,7 @@ export interface HttpHandlerOptions<BS extends Schema | undefined, QS extends Sc
   readonly params?: PS;
   /**
    * A larger body limit than `maxBodyBytes` for the one route whose contract needs it (a session's
-   * meeting records: up to 100 entries of up to 10,000 characters each).
+   * meeting records: up to `maxRecordEntries` entries of a few long texts each, `recordsMaxBodyBytes`).
    */
   readonly maxBodyBytes?: number;
   /** 'staff': the request must carry verified staff claims (401/403 otherwise). */

@@ -32,8 +32,8 @@ export interface RobotNotice {
   readonly text: string;
 }
 
-/** Every service takes 4,000 bytes of text (WeCom's markdown limit is the smallest, 4096). */
-const maxTextBytes = 4000;
+/** A notice's text, in bytes, as every service takes it: under WeCom's markdown limit, the smallest of them (4096 bytes; a test ties them). */
+export const maxTextBytes = 4000;
 const encoder = new TextEncoder();
 
 /** `text` cut to at most `max` bytes of UTF-8, whole characters only, marked when cut. */

@@ -259,11 +259,14 @@ const checkDocument = (doc: unknown, report: (path: Path, message: string) => vo
   });
 };
 
+/** The most units a directory lists (infra/liaison-groups.ts sizes its nested stacks by it). */
+export const maxUnits = 2000;
+
 export const directorySchema = /* @__PURE__ */ schema(() => z
   .strictObject({
     campaign: campaignSchema,
     groups: z.array(groupSchema).check(z.maxLength(100)),
-    units: z.array(unitSchema).check(z.maxLength(2000)),
+    units: z.array(unitSchema).check(z.maxLength(maxUnits)),
     sla: slaSchema,
     holidays: z.array(dateSchema).check(z.maxLength(1000)),
     /** Make-up working days (调休) on weekends (API.md v2; default none). */

@@ -93,14 +93,15 @@ export type SessionRatingBody = z.infer<typeof sessionRatingBody>;
 
 export const ratingReceived = /* @__PURE__ */ schema(() => z.object({ received: z.literal(true) }));
 
-/** The most entries one records request takes: one transaction (DynamoDB's limit is 100 actions). */
+/** The most entries one records request takes: one transaction (DynamoDB's limit is 100 actions; a test ties them). */
 export const maxRecordEntries = 100;
 
 /**
- * A records request's body limit (413 beyond): 16 KiB, every other route's, would hold a few dozen
- * short rows. 1 MiB is what the local gateway takes (API Gateway takes 10 MB), and keeps the one
- * transaction well under DynamoDB's 4 MB: what is stored is never more bytes than the JSON sent,
- * plus about a kilobyte of keys and attributes per item.
+ * A records request's body limit (413 beyond): `maxBodyBytes`, every other route's, would hold a
+ * few dozen short rows. This is what the local gateway takes (`maxGatewayBody`, local/gateway.ts;
+ * API Gateway takes 10 MB), and keeps the one transaction well under DynamoDB's 4 MB: what is
+ * stored is never more bytes than the JSON sent, plus about a kilobyte of keys and attributes per
+ * item (test/unit/stated-numbers.test.ts ties these).
  */
 export const recordsMaxBodyBytes = 1024 * 1024;
 

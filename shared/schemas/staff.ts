@@ -9,14 +9,17 @@ import { rectificationView } from './rectification';
 
 export const itemIdParams = /* @__PURE__ */ schema(() => z.strictObject({ id: z.string().check(z.maxLength(64)) }));
 
-/** `a,b, c` -> ['a', 'b', 'c'], then 1..8 items each checked by `item` (as classic's `.transform().pipe()` nests them). */
+/** The most values one comma-separated filter (`status=a,b`) takes. */
+export const maxListValues = 8;
+
+/** `a,b, c` -> ['a', 'b', 'c'], then 1..`maxListValues` items each checked by `item` (as classic's `.transform().pipe()` nests them). */
 const commaList = <T extends z.core.$ZodType<unknown, string>>(item: T) =>
   z.pipe(
     z.pipe(
       z.string().check(z.maxLength(200)),
       z.transform((value: string) => value.split(',').map((v) => v.trim()).filter(Boolean)),
     ),
-    z.array(item).check(z.minLength(1), z.maxLength(8)),
+    z.array(item).check(z.minLength(1), z.maxLength(maxListValues)),
   );
 
 const booleanFlag = /* @__PURE__ */ schema(() => z.pipe(z.enum(['true', 'false']), z.transform((v: 'true' | 'false') => v === 'true')));
@@ -71,7 +74,10 @@ export const extensionBody = /* @__PURE__ */ schema(() => z.strictObject({
 /** POST /api/items/{id}/extension/decision (office). */
 export const extensionDecisionBody = /* @__PURE__ */ schema(() => z.strictObject({ approve: z.boolean(), note: z.optional(text(1, 1000)) }));
 
-export const replyBody = /* @__PURE__ */ schema(() => z.strictObject({ body: text(1, 5000), visibility: z.enum(['public', 'internal']), attachmentIds: z.optional(attachmentIdsSchema(maxAttachments)) }));
+/** A reply's or note's longest text, in characters (an item's views carry up to `maxReplies` of them: shared/domain/lifecycle.ts). */
+export const maxReplyChars = 5000;
+
+export const replyBody = /* @__PURE__ */ schema(() => z.strictObject({ body: text(1, maxReplyChars), visibility: z.enum(['public', 'internal']), attachmentIds: z.optional(attachmentIdsSchema(maxAttachments)) }));
 
 export const transitionActions = ['start', 'close', 'reject', 'merge', 'recommend', 'unrecommend'] as const;
 export const transitionBody = /* @__PURE__ */ schema(() => z

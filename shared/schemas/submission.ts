@@ -78,7 +78,10 @@ export type SubmissionReceipt = z.infer<typeof submissionReceipt>;
 
 export const trackingCodeParams = /* @__PURE__ */ schema(() => z.strictObject({ trackingCode: z.string().check(z.maxLength(64)) }));
 
-export const followUpBody = /* @__PURE__ */ schema(() => z.strictObject({ body: text(1, 2000), attachmentIds: z.optional(attachmentIdsSchema(maxAttachments)) }));
+/** A follow-up's longest text, in characters (an item takes up to `maxFollowUps` of them: shared/domain/lifecycle.ts). */
+export const maxFollowUpChars = 2000;
+
+export const followUpBody = /* @__PURE__ */ schema(() => z.strictObject({ body: text(1, maxFollowUpChars), attachmentIds: z.optional(attachmentIdsSchema(maxAttachments)) }));
 
 export const ratingBody = /* @__PURE__ */ schema(() => z.strictObject({
   satisfaction: satisfactionSchema,

@@ -19,7 +19,7 @@ export const uploadLifetimeSeconds = 24 * 60 * 60;
 
 /**
  * POST /api/attachments: a presigned POST straight to the bucket, and the pending record that
- * makes its id attachable once within a day. The policy fixes the key, the Content-Type and the
+ * makes its id attachable once within `uploadLifetimeSeconds`. The policy fixes the key, the Content-Type and the
  * exact size, so S3 refuses any other file; the attaching write checks the bytes again
  * (shared/services/attach.ts). `writer`: a public write, under the room's limits and proofs like a
  * submission; null for staff, who are not counted.
@@ -63,7 +63,7 @@ const visibleAttachments = (item: ItemRecord, events: readonly EventRecord[], re
   ...(reader === 'submitter' ? [] : events.flatMap((e) => e.progress?.attachments ?? [])),
 ];
 
-/** A short-lived signed GET of the clean copy (Settings.downloadUrlSeconds, at most 5 minutes), signed at the app's clock. */
+/** A short-lived signed GET of the clean copy (Settings.downloadUrlSeconds, at most `maxDownloadUrlSeconds`), signed at the app's clock. */
 const signedDownload = async (deps: StorageDeps, trackingCode: string, attachment: AttachmentRecord) => {
   const signedAt = deps.clock.now();
   const seconds = deps.settings.downloadUrlSeconds;

@@ -5,7 +5,7 @@ import { canAdminister, type Principal } from '../domain/access';
 import { ForbiddenError, InvalidInputError, UnavailableError } from '../domain/errors';
 import { directorySchema } from '../schemas/directory';
 import { toFieldErrors } from '../schemas/field-errors';
-import { forgetDirectory, waitOutDirectoryCaches } from './directory';
+import { forgetDirectory, noDirectoryRetryAfterSeconds, waitOutDirectoryCaches } from './directory';
 
 /** The office reads and replaces the directory (groups, units, routing rules, SLA, holidays). */
 
@@ -15,7 +15,7 @@ export const readDirectory = async (deps: Deps, principal: Principal) => {
   if (!canAdminister(principal)) throw officeOnly();
   // The editor reads what is stored now, not a cached copy.
   const directory = await getDirectory(deps);
-  if (!directory) throw new UnavailableError(60);
+  if (!directory) throw new UnavailableError(noDirectoryRetryAfterSeconds);
   return directory;
 };
 

@@ -54,10 +54,13 @@ export const waitOutDirectoryCaches = async ({ settings }: Pick<Deps, 'settings'
   if (directoryCacheMs > 0 && delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
 };
 
-/** The directory, or UnavailableError (try again in a minute) when the office has not loaded one yet. */
+/** The Retry-After of the 503 while the office has not loaded a directory yet. */
+export const noDirectoryRetryAfterSeconds = 60;
+
+/** The directory, or UnavailableError (try again after `noDirectoryRetryAfterSeconds`) when the office has not loaded one yet. */
 export const requireDirectory = async (deps: DirectoryDeps): Promise<Directory> => {
   const directory = await currentDirectory(deps);
-  if (!directory) throw new UnavailableError(60);
+  if (!directory) throw new UnavailableError(noDirectoryRetryAfterSeconds);
   return directory;
 };
 

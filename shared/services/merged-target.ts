@@ -31,7 +31,7 @@ export const publicReplies = (directory: Directory, events: readonly EventRecord
 /**
  * A target merged later into a third item is followed, so the person reads the answer that is
  * actually given. A merge refuses a target that is merged already, so a chain grows only when a
- * target is merged afterwards; 5 hops is far beyond any real chain and bounds the reads.
+ * target is merged afterwards; `maxMergeHops` is far beyond any real chain and bounds the reads.
  */
 const maxMergeHops = 5;
 

@@ -11,7 +11,7 @@ import { InvalidInputError } from '../domain/errors';
  * All three are served from the whole set held in memory with its similarity index, per table and
  * per warm function. Fresh: every request first reads the set's revision (1 RCU, consistent);
  * only when it moved is the set read again (one consistent Query, ~750 RCU and about two seconds to
- * index at the 3,000 answers allowed: shared/data/published-answers.ts), so a publication or a
+ * index at the most allowed, `maxPublishedAnswers`: shared/data/published-answers.ts), so a publication or a
  * withdrawal shows from the next request on, in every warm function. Publications are rare (a few
  * a day), so nearly every request costs that one read. The revision is read before the set: a
  * change committed between the two is in the set and moves the revision once more, so the next

@@ -20,7 +20,7 @@ import { visibleSession } from './sessions';
  * All or nothing: every entry is checked before anything is written (400 names each bad one by
  * index), then all items are written in ONE DynamoDB transaction. That holds because each item is
  * a single record (its first event, the reply included, is kept on the item, as for a submission)
- * and a request takes at most 100 entries, DynamoDB's limit of actions per transaction, with no
+ * and a request takes at most `maxRecordEntries`, within DynamoDB's limit of actions per transaction, with no
  * idempotency or rate-limit record beside them. So there is no half-written batch to recover
  * from: a failed transaction leaves nothing, a successful one leaves every item, and the tally and
  * the notifications follow from the change stream, one record per item, as for any submission.

@@ -7,6 +7,7 @@ import { logger } from '../observability/logger';
 import { countedItemImage } from '../schemas/stream-images';
 import { parkPoisonRecord, parseImage, PoisonRecord, readStreamImage } from './stream-records';
 import type { DbDeps } from '../deps';
+import { streamRetentionHours } from '../workers';
 
 /**
  * The tally: folds the table's change stream into the dashboard's counters.
@@ -53,8 +54,8 @@ export const recordDelta = (record: DynamoDBRecord): { before: CountedItem | nul
 
 const sequence = (record: DynamoDBRecord): bigint => BigInt(record.dynamodb?.SequenceNumber ?? '0');
 
-/** Marker lifetime: the stream keeps records 24 hours; a marker outlives any redelivery. */
-const markerSeconds = 2 * 86_400;
+/** Marker lifetime: twice as long as the stream keeps a record, so a marker outlives any redelivery. */
+const markerSeconds = 2 * streamRetentionHours * 3600;
 
 interface Step {
   readonly records: readonly DynamoDBRecord[];

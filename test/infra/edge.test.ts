@@ -17,6 +17,7 @@ import { commonRuleSetCountOverrides, webAclRegion, wafRateWindowSeconds } from 
 import { defaultWafRateLimit } from '../../infra/edge-settings';
 import { maxBodyBytes } from '../../shared/http/middy-stack';
 import { problemTypes } from '../../shared/http/problem';
+import { readSettings } from '../../shared/settings';
 
 const cdkContext = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')).context as Record<string, unknown>;
 const region = 'ap-east-1';
@@ -78,6 +79,15 @@ describe('AWS WAF on the distribution (on by default)', () => {
     const response = rule.Action.Block.CustomResponse;
     expect(response.ResponseCode).toBe(429);
     expect(response.ResponseHeaders).toEqual([{ Name: 'Retry-After', Value: String(wafRateWindowSeconds) }]);
+    // WAF's default window, as docs/api.md states it: 5 minutes.
+    expect(wafRateWindowSeconds).toBe(5 * 60);
+    // infra/edge-settings.ts's sum: the room's default ceiling (2000 writes in 10 minutes) is 1000
+    // writes in WAF's window, each with its challenge, and the limit leaves room for the pages' reads.
+    const room = readSettings({}).roomLimit!;
+    expect(room).toEqual({ limit: 2000, windowSeconds: 600 });
+    const writesPerWindow = (room.limit * wafRateWindowSeconds) / room.windowSeconds;
+    expect(writesPerWindow).toBe(1000);
+    expect(2 * writesPerWindow).toBeLessThan(defaultWafRateLimit);
     const body = JSON.parse(acl.CustomResponseBodies[response.CustomResponseBodyKey].Content);
     expect(body).toMatchObject({ type: problemTypes.rateLimited, status: 429 });
     // No proof of work gets past the WAF: the pages must not be sent to solve one.

@@ -35,7 +35,10 @@ import { afterSend, maxTotalWaitMs } from '../../shared/data/retry';
 import { sesRequestTimeoutMs } from '../../shared/notify/mailer';
 import { webhookTimeoutMs } from '../../shared/notify/webhook-sender';
 import { notifyTimeout, sesSendActions, streamMaxRecordAge, tallyErrorPeriods, tallyMaxLag, tallyTableAccess, tallyTimeout } from '../../infra/workers';
-import { YijianFunction } from '../../infra/yijian-function';
+import { defaultTimeoutSeconds, httpApiTimeoutSeconds, YijianFunction } from '../../infra/yijian-function';
+import { leaseMs } from '../../shared/data/notifications';
+import { uploadLifetimeSeconds } from '../../shared/services/attachments';
+import { streamRetentionHours } from '../../shared/workers';
 import { attachMemoryMb } from '../../infra/route-functions';
 import { bucketGrants } from '../../infra/bind-bucket';
 import { uploadExpirationDays } from '../../infra/attachments-bucket';
@@ -178,9 +181,9 @@ describe('functions', () => {
           Variables: { TABLE_NAME: { Ref: tableId }, NODE_OPTIONS: '--enable-source-maps' },
         },
       });
-      // Behind the HTTP API a function must answer within its 29-second integration limit.
+      // Behind the HTTP API a function must answer within its integration limit (httpApiTimeoutSeconds).
       if (handler === streamWorker.handler) {
-        // Under the one-minute lease of a notification claim (shared/data/notifications.ts).
+        // Longer than a notification claim's lease (shared/data/notifications.ts), under a minute.
         expect(props.Timeout, handler).toBeLessThan(60);
       } else if (handler === tallyWorker.handler) {
         // A batch of tallyWorker.batchSize records with the SDK's retries; a stream consumer is
@@ -193,6 +196,9 @@ describe('functions', () => {
       else expect(props.Timeout, handler).toBeLessThanOrEqual(15 * 60);
       expect(resources[logicalId(fn.logGroup)]!.Properties.RetentionInDays).toBeGreaterThan(0);
     }
+    // The figures infra/yijian-function.ts states: the HTTP API's quota, and the default well under it.
+    expect(httpApiTimeoutSeconds).toBe(30);
+    expect(defaultTimeoutSeconds).toBeLessThan(httpApiTimeoutSeconds);
   });
 });
 
@@ -558,6 +564,9 @@ describe('background workers (shared/workers.ts)', () => {
       DestinationConfig: { OnFailure: { Destination: queueArn(stack.workers.notifyFailures) } },
     });
     expect(streamWorker).toMatchObject({ batchSize: 10, maxRetries: Infinity, sendAttempts: 6, reportBatchItemFailures: true });
+    // Given up only as the stream is about to lose it (DynamoDB Streams keep a record 24 hours).
+    expect(streamMaxRecordAge.toSeconds()).toBe(streamRetentionHours * 3600);
+    expect(streamRetentionHours).toBe(24);
     expect(logicalId(stack.workers.streamMapping)).toBe(mappingId);
   });
 
@@ -825,6 +834,8 @@ describe('background workers (shared/workers.ts)', () => {
     // would leave the claim `sending`, and the retry after its lease would send the message twice.
     expect(sesRequestTimeoutMs + maxTotalWaitMs(afterSend)).toBeLessThan(notifyTimeout.toMilliseconds());
     expect(webhookTimeoutMs + maxTotalWaitMs(afterSend)).toBeLessThan(notifyTimeout.toMilliseconds());
+    // A retry after a timed-out invocation finds the claim's lease over (infra/notify-worker.ts).
+    expect(notifyTimeout.toMilliseconds()).toBeGreaterThan(leaseMs);
     for (const handler of [...handlers, tallyWorker.handler]) {
       const names = Object.keys(functionOf(handler).Properties.Environment.Variables);
       expect(names.filter((n) => /MAIL|PUBLIC_URL|AUTO_CLOSE|RETENTION/.test(n)), handler).toEqual([]);
@@ -1455,6 +1466,8 @@ describe('attachments bucket', () => {
     expect(bucketOf().Properties.LifecycleConfiguration.Rules).toEqual([
       expect.objectContaining({ Prefix: uploadPrefix, ExpirationInDays: uploadExpirationDays, Status: 'Enabled', AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 } }),
     ]);
+    // The attachment id lives as long as its upload (infra/attachments-bucket.ts).
+    expect(uploadExpirationDays * 86_400).toBe(uploadLifetimeSeconds);
   });
 
   it('lets the site\'s pages post uploads and fetch files (CORS for the site origin only)', () => {
