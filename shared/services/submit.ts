@@ -38,11 +38,16 @@ export const submit = async (deps: StorageDeps, input: CreateSubmissionBody, ide
     return { trackingCode: newTrackingCode(), accessKey: newAccessKey(), status: 'submitted', createdAt: now.toISOString() };
   }
   const fingerprint = idempotencyKey ? requestFingerprint(input) : '';
+  // The directory is read while the replay is looked up (one round trip instead of two for the
+  // form, which always sends a key); the replay still answers first, whatever the directory read
+  // does, and a directory failure surfaces only when the submission goes on.
+  const directoryRead = requireDirectory(deps);
+  directoryRead.catch(() => undefined);
   if (idempotencyKey) {
     const earlier = await replay(deps, idempotencyKey, fingerprint);
     if (earlier) return earlier;
   }
-  const directory = await requireDirectory(deps);
+  const directory = await directoryRead;
   if (input.unitId !== undefined && !findUnit(directory, input.unitId)) {
     throw new InvalidInputError([{ path: 'unitId', message: 'No such unit.' }]);
   }
