@@ -2,94 +2,81 @@ import { publicAnswerList, publicAnswersQuery, publicationBody, similarAnswerLis
 import { attachmentUpload, createAttachmentBody, itemAttachmentParams, submissionAttachmentParams } from './attachment';
 import { createSessionBody, publicSessionView, ratingReceived, recordsBody, recordsCreated, sessionCodeParams, sessionList, sessionListQuery, sessionRatingBody, sessionSummary, sessionView, updateSessionBody } from './session';
 import { ledgerExportQuery, ledgerList, ledgerQuery, rectificationPlanBody, rectificationProgressBody, rectificationVerificationBody } from './rectification';
-import { itemIdParams, itemView } from './staff';
-import { type OperationSpec, itemLinks, sessionLinks, signedDownload, unknownItem, unknownCode, unknownSession } from './openapi-operation-parts';
+import { type OperationSpec, behindKey, created, itemChange, ok, sessionLinks, signedDownload, staleVersion, unknownItem, unknownCode, unknownSession } from './openapi-operation-parts';
+import { itemView } from './staff';
 
 /** The operations of the contract's Version 2 (sessions, published answers, rectification, attachments); see openapi-operation-parts.ts. */
 export const v2OperationSpecs: Readonly<Record<string, OperationSpec>> = {
-  'put-rectification': {
+  'put-rectification': itemChange({
     summary: 'Record or replace the rectification plan (office, or the item\'s group)',
     description: 'Creates the plan, or replaces it while it is `planned` or `returned`; the unit\'s liaisons are told.',
-    params: itemIdParams,
     body: rectificationPlanBody,
-    headers: ['ifMatchRequired'],
-    success: { status: 200, description: 'The item with its `rectification`.', schema: itemView, etag: true, links: itemLinks },
-    errors: { 404: unknownItem, 409: 'The rectification is past `returned`/`planned`, or the item is rejected or merged.', 412: 'If-Match names a version that is no longer current; nothing changed.' },
-  },
-  'create-rectification-progress': {
+    ifMatch: 'ifMatchRequired',
+    success: ok('The item with its `rectification`.', itemView),
+    conflict: 'The rectification is past `returned`/`planned`, or the item is rejected or merged.',
+  }),
+  'create-rectification-progress': itemChange({
     summary: 'Report rectification progress (the unit\'s liaison, the item\'s group, office)',
     description:
       'The first report moves `planned` to `in_progress`; `done: true` moves it to `submitted` (waiting for verification). ' +
       '`attachmentIds` (up to 10, from POST /api/attachments) are the evidence: checked and cleaned like a submission\'s.',
-    params: itemIdParams,
     body: rectificationProgressBody,
-    headers: ['ifMatch'],
-    success: { status: 201, description: 'The item (a liaison: its rectification view).', schema: itemView, etag: true, links: itemLinks },
-    errors: { 404: unknownItem, 409: 'No plan yet, or the rectification is submitted or verified.', 412: 'If-Match names a version that is no longer current; nothing changed.' },
-  },
-  'verify-rectification': {
+    success: created('The item (a liaison: its rectification view).', itemView),
+    conflict: 'No plan yet, or the rectification is submitted or verified.',
+  }),
+  'verify-rectification': itemChange({
     summary: 'Verify (销号) or return a submitted rectification (the item\'s group or office)',
-    params: itemIdParams,
     body: rectificationVerificationBody,
-    headers: ['ifMatch'],
-    success: { status: 200, description: 'The item after the verification.', schema: itemView, etag: true, links: itemLinks },
-    errors: { 404: unknownItem, 409: 'The rectification is not `submitted`.', 412: 'If-Match names a version that is no longer current; nothing changed.' },
-  },
+    success: ok('The item after the verification.', itemView),
+    conflict: 'The rectification is not `submitted`.',
+  }),
   'list-rectifications': {
     summary: 'The rectification ledger (整改台账), earliest deadline first, paged',
     description: 'Office and leaders: every rectification; a responder: their groups\' items; a unit liaison: their unit\'s.',
     query: ledgerQuery,
-    success: { status: 200, description: 'A page of ledger rows; `nextCursor` fetches the next.', schema: ledgerList },
+    success: ok('A page of ledger rows; `nextCursor` fetches the next.', ledgerList),
   },
-  'publish-answer': {
+  'publish-answer': itemChange({
     summary: 'Publish a rewrite of an answered item for everyone to read (office)',
     description:
       'Only the rewritten `title`, `question` and `answer` are published, with the kind and `publishedAt`; nothing else of the item. ' +
       'Publishing again replaces the text under the same public id.',
-    params: itemIdParams,
     body: publicationBody,
-    headers: ['ifMatch'],
-    success: { status: 201, description: 'The item with its `publication`.', schema: itemView, etag: true, links: itemLinks },
-    errors: {
-      404: unknownItem,
-      409: 'The item has no answer yet (only `answered` and `closed` items are published), or as many answers are published as may be.',
-      412: 'If-Match names a version that is no longer current; nothing changed.',
-    },
-  },
-  'withdraw-answer': {
+    success: created('The item with its `publication`.', itemView),
+    conflict: 'The item has no answer yet (only `answered` and `closed` items are published), or as many answers are published as may be.',
+  }),
+  'withdraw-answer': itemChange({
     summary: 'Withdraw a published answer (office)',
     description: 'Gone from the public list, search and similar answers from the next request on.',
-    params: itemIdParams,
-    headers: ['ifMatch'],
-    success: { status: 200, description: 'The item without its `publication`.', schema: itemView, etag: true, links: itemLinks },
-    errors: { 404: unknownItem, 409: 'The item has no published answer.', 412: 'If-Match names a version that is no longer current; nothing changed.' },
-  },
+    success: ok('The item without its `publication`.', itemView),
+    conflict: 'The item has no published answer.',
+  }),
   'list-public-answers': {
     summary: 'Published answers, newest first, or the best matches of `q`; by kind; paged',
     query: publicAnswersQuery,
-    success: { status: 200, description: 'A page of answers; `nextCursor` fetches the next.', schema: publicAnswerList },
+    success: ok('A page of answers; `nextCursor` fetches the next.', publicAnswerList),
   },
   'similar-answers': {
     summary: 'The 5 published answers most like a text (Chinese compared by characters)',
     query: similarAnswersQuery,
-    success: { status: 200, description: 'Best first, each with a `score` in 0..1.', schema: similarAnswerList },
+    success: ok('Best first, each with a `score` in 0..1.', similarAnswerList),
   },
   'export-rectifications-xlsx': {
     summary: 'The rectification ledger (整改台账) as a spreadsheet (office, leaders; streamed)',
     description: 'One row per rectification: the problem, the responsible unit, the measures, the standard, the deadline, the status, the progress notes and the verification; Chinese headers, dates in the directory\'s timezone. The filters of the ledger; the token travels as for the CSV export.',
     query: ledgerExportQuery,
-    success: { status: 200, description: 'One sheet, a header row and one row per rectification.', schema: 'xlsx' },
+    success: ok('One sheet, a header row and one row per rectification.', 'xlsx'),
   },
   'create-session': {
     summary: 'Create a training session with its link',
     body: createSessionBody,
-    success: { status: 201, description: 'The session, its join key and link.', schema: sessionView, etag: true, links: sessionLinks },
+    success: created('The session, its join key and link.', sessionView, { etag: true, links: sessionLinks }),
   },
-  'list-sessions': { summary: 'Training sessions, newest first', query: sessionListQuery, success: { status: 200, description: 'A page of sessions.', schema: sessionList } },
+  'list-sessions': { summary: 'Training sessions, newest first', query: sessionListQuery, success: ok('A page of sessions.', sessionList) },
   'get-session': {
     summary: 'One training session',
     params: sessionCodeParams,
-    success: { status: 200, description: 'The session.', schema: sessionView, etag: true, links: sessionLinks },
+    success: ok('The session.', sessionView, { etag: true, links: sessionLinks }),
     errors: { 404: unknownSession },
   },
   'update-session': {
@@ -97,35 +84,30 @@ export const v2OperationSpecs: Readonly<Record<string, OperationSpec>> = {
     params: sessionCodeParams,
     body: updateSessionBody,
     headers: ['ifMatchRequired'],
-    success: { status: 200, description: 'The session as changed.', schema: sessionView, etag: true, links: sessionLinks },
-    errors: { 404: unknownSession, 412: 'If-Match names a version that is no longer current; nothing changed.' },
+    success: ok('The session as changed.', sessionView, { etag: true, links: sessionLinks }),
+    errors: { 404: unknownSession, 412: staleVersion },
   },
-  'get-public-session': {
+  'get-public-session': behindKey('session', {
     summary: "What a session's page shows",
-    params: sessionCodeParams,
-    headers: ['sessionKey'],
-    success: { status: 200, description: 'The session as its audience sees it.', schema: publicSessionView },
-    errors: { 404: unknownSession },
-  },
-  'rate-session': {
+    success: ok('The session as its audience sees it.', publicSessionView),
+  }),
+  'rate-session': behindKey('session', {
     summary: 'Rate a training session',
-    params: sessionCodeParams,
     body: sessionRatingBody,
-    headers: ['sessionKey', 'proof'],
-    success: { status: 201, description: 'Received.', schema: ratingReceived },
-    errors: { 404: unknownSession, 409: 'The session is closed.' },
-  },
+    success: created('Received.', ratingReceived),
+    conflict: 'The session is closed.',
+  }),
   'create-session-records': {
     summary: 'What was raised in a session, typed up (all or nothing)',
     params: sessionCodeParams,
     body: recordsBody,
-    success: { status: 201, description: 'The items created.', schema: recordsCreated },
+    success: created('The items created.', recordsCreated),
     errors: { 404: unknownSession },
   },
   'get-session-summary': {
     summary: "A session's ratings and items",
     params: sessionCodeParams,
-    success: { status: 200, description: 'The summary; figures below the privacy minimum are left out.', schema: sessionSummary },
+    success: ok('The summary; figures below the privacy minimum are left out.', sessionSummary),
     errors: { 404: unknownSession },
   },
   'create-attachment': {
@@ -136,7 +118,7 @@ export const v2OperationSpecs: Readonly<Record<string, OperationSpec>> = {
       'name it once in `attachmentIds` of a submission, follow-up or reply within a day. With `Authorization: Bearer`, the token is verified (401/403) and the room does not count the request.',
     body: createAttachmentBody,
     headers: ['proof'],
-    success: { status: 201, description: 'The attachment id and its presigned upload.', schema: attachmentUpload },
+    success: created('The attachment id and its presigned upload.', attachmentUpload),
   },
   'get-submission-attachment': {
     summary: "A file of the submitter's item: the submission's, their follow-ups' or a public reply's",
