@@ -60,16 +60,21 @@ export const csvText = (records: readonly (readonly string[])[], options: { firs
  */
 export const exportCsv = async (deps: Deps, principal: Principal, query: ExportQuery): Promise<Readable> => {
   if (!canExport(principal)) throw new ForbiddenError('Only the office and leaders export.');
+  const pages = allForPrincipal(deps, principal, query);
+  // The first page does not need the directory (only the names in its cells do): both reads go
+  // out at once. A failed page read surfaces where the page is awaited, below, not as unhandled.
+  const firstPage = pages.next();
+  firstPage.catch(() => undefined);
   const directory = await requireDirectory(deps);
   const unitNames = new Map(directory.units.map((u) => [u.id, u.name]));
   const groupNames = new Map(directory.groups.map((g) => [g.id, g.name]));
   const now = deps.clock.now();
-  const pages = allForPrincipal(deps, principal, query);
   async function* csv() {
     // The BOM and the header leave with the first page (there is always one, maybe empty), and
     // each page leaves as one chunk: one write per page of up to a hundred items, not one per item.
     let first = true;
-    for await (const rows of pages) {
+    for (let page = await firstPage; !page.done; page = await pages.next()) {
+      const rows = page.value;
       // Not in the list rows (the indexes cannot project more): read for the rated rows only.
       const resolved = await getItemAttribute(deps, rows.filter((row) => row.satisfaction).map((row) => row.trackingCode), 'resolved');
       const records: string[][] = [];
