@@ -12,6 +12,7 @@ import { statusSchema, type Status } from '../schemas/submission';
 import { officeName, requireDirectory } from './directory';
 import { allForPrincipal, scopeFor, type Period } from './item-lists';
 import { getItemAttributes } from '../data/item-attributes';
+import type { SummaryRow } from '../data/lists';
 import { addCalendarDays, startOfLocalDay } from '../domain/calendar';
 
 /** Counts per queue (`groupId`, undefined for the office queue) and the items time has moved beyond them. */
@@ -91,13 +92,20 @@ export const periodOf = (query: Pick<DashboardQuery, 'from' | 'to'>, timezone: s
  * open (the ladder's last step: few, and each leaves it once answered or re-dated), never with the
  * table: one Query per 100 of them.
  */
-const urgedByQueue = async (deps: Deps, principal: Principal, query: DashboardQuery, period: Period | undefined): Promise<Map<string, number>> => {
+const urgedByQueue = async (deps: Deps, principal: Principal, query: DashboardQuery, period: Period | undefined, urgedRows?: UrgedRows): Promise<Map<string, number>> => {
   const counts = new Map<string, number>();
-  for await (const page of allForPrincipal(deps, principal, { groupId: query.groupId, phase: query.phase, sessionCode: query.sessionCode, urged: true, period })) {
+  for await (const page of urgedRows ? [await urgedRows] : urgedPages(deps, principal, query, period)) {
     for (const row of page) counts.set(row.groupId ?? '-', (counts.get(row.groupId ?? '-') ?? 0) + 1);
   }
   return counts;
 };
+
+/** The rows `GET /api/items?urged=true` lists for the dashboard's filters, page by page. */
+export const urgedPages = (deps: Deps, principal: Principal, query: DashboardQuery, period: Period | undefined) =>
+  allForPrincipal(deps, principal, { groupId: query.groupId, phase: query.phase, sessionCode: query.sessionCode, urged: true, period });
+
+/** Every urged row of the dashboard's filters, when its caller reads them anyway (the report lists them): read once, not twice. */
+export type UrgedRows = Promise<readonly SummaryRow[]>;
 
 /**
  * The rectifications past their deadline per queue (`-` the office's), for the phase asked: from
@@ -123,7 +131,7 @@ const rectificationFigures = (counts: Record<string, number>, overdue: number) =
  * The dashboard: totals, groups, hot-spot units, kinds and satisfaction, for the principal's scope;
  * with `sessionCode`, of that session's items only; with `from`/`to`, of the items created then.
  */
-export const dashboard = async (deps: Deps, principal: Principal, query: DashboardQuery) => {
+export const dashboard = async (deps: Deps, principal: Principal, query: DashboardQuery, urgedRows?: UrgedRows) => {
   const now = deps.clock.now();
   const nowIso = now.toISOString();
   const scope = scopeFor(principal, query.groupId);
@@ -134,7 +142,7 @@ export const dashboard = async (deps: Deps, principal: Principal, query: Dashboa
   // The reads do not depend on each other: one round trip, not three.
   const [{ rows, pendingOverdue, rectificationOverdue }, urged, ledgerOverdue] = await Promise.all([
     counted ? countedTallies(deps, principal, query, period, now) : storedTallies(deps, query, nowIso, inScope),
-    urgedByQueue(deps, principal, query, period),
+    urgedByQueue(deps, principal, query, period, urgedRows),
     counted ? undefined : overdueRectificationsByQueue(deps, localDate(now, directory.campaign.timezone), nowIso, query.phase, inScope),
   ]);
   const visible = rows.filter((row) => inScope(row.groupId));

@@ -1,12 +1,13 @@
 import type { Deps } from '../deps';
+import type { SummaryRow } from '../data/lists';
 import { listSessions } from '../data/sessions';
 import { canExport, type Principal } from '../domain/access';
 import { ForbiddenError } from '../domain/errors';
 import type { Directory } from '../schemas/directory';
 import type { ItemSummary, ReportQuery } from '../schemas/staff';
-import { dashboard, periodOf } from './dashboard';
+import { dashboard, periodOf, urgedPages } from './dashboard';
 import { groupName, requireDirectory } from './directory';
-import { allForPrincipal, practices, type ListCriteria, type Period } from './item-lists';
+import { allForPrincipal, practices, type Period } from './item-lists';
 import { sessionSummary } from './session-summary';
 import { toSummary } from './views';
 
@@ -41,18 +42,24 @@ const reportItem = (directory: Directory, item: ItemSummary): ReportItem => {
   };
 };
 
-/** Every item a list query matches (its count) and the first `reportLimits.listedItems` of them. */
-const listedAndCounted = async (deps: Deps, principal: Principal, directory: Directory, query: ListCriteria) => {
-  const now = deps.clock.now();
+/** Every row of `pages` counted, and the first `reportLimits.listedItems` of them listed. */
+const listedAndCounted = async (directory: Directory, now: Date, pages: AsyncIterable<readonly SummaryRow[]> | Iterable<readonly SummaryRow[]>) => {
   const items: ReportItem[] = [];
   let count = 0;
-  for await (const page of allForPrincipal(deps, principal, query)) {
+  for await (const page of pages) {
     for (const row of page) {
       count++;
       if (items.length < reportLimits.listedItems) items.push(reportItem(directory, toSummary(row, now)));
     }
   }
   return { count, items };
+};
+
+/** Every row of a list, whole: for the few urged items, which two parts of the report count. */
+const everyRow = async (pages: AsyncIterable<readonly SummaryRow[]>): Promise<readonly SummaryRow[]> => {
+  const rows: SummaryRow[] = [];
+  for await (const page of pages) rows.push(...page);
+  return rows;
 };
 
 /** The sessions held in the phase and period (by their start), newest first, each with its summary. */
@@ -78,11 +85,15 @@ export const reportSummary = async (deps: Deps, principal: Principal, query: Rep
   const directory = await requireDirectory(deps);
   const period = periodOf(query, directory.campaign.timezone);
   const filter = { phase: query.phase, from: query.from, to: query.to };
+  const now = deps.clock.now();
+  // The urged items are the dashboard's count and the report's list: read once (they are few, see
+  // the dashboard's urgedByQueue), for both.
+  const urgedRows = everyRow(urgedPages(deps, principal, filter, period));
   // Every part reads on its own (the directory is read once, above, and cached): all at once.
   const [figures, overdue, urged, sessions, recommended] = await Promise.all([
-    dashboard(deps, principal, filter),
-    listedAndCounted(deps, principal, directory, { phase: query.phase, period, overdue: true }),
-    listedAndCounted(deps, principal, directory, { phase: query.phase, period, urged: true }),
+    dashboard(deps, principal, filter, urgedRows),
+    listedAndCounted(directory, now, allForPrincipal(deps, principal, { phase: query.phase, period, overdue: true })),
+    urgedRows.then((rows) => listedAndCounted(directory, now, [rows])),
     sessionSummaries(deps, principal, query, period),
     practices(deps, { phase: query.phase, period }),
   ]);
