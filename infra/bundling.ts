@@ -59,8 +59,9 @@ export const esbuildOptions = {
   external: [...externalModules],
   alias: { ...credentialAlias },
   minify: true,
-  // A linked .map beside the bundle, read only when NODE_OPTIONS=--enable-source-maps needs a
-  // stack trace; without sources content it stays small and holds no source text.
+  // A linked .map beside the bundle, for reading a logged stack trace offline; the functions run
+  // without --enable-source-maps (infra/yijian-function.ts), so it costs no cold start. Without
+  // sources content it stays small and holds no source text.
   sourcemap: 'linked',
   sourcesContent: false,
   ...(banner === undefined ? {} : { banner: { js: banner } }),

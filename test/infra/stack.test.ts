@@ -178,9 +178,11 @@ describe('functions', () => {
         TracingConfig: { Mode: 'Active' },
         LoggingConfig: { LogGroup: { Ref: logicalId(fn.logGroup) } },
         Environment: {
-          Variables: { TABLE_NAME: { Ref: tableId }, NODE_OPTIONS: '--enable-source-maps' },
+          Variables: { TABLE_NAME: { Ref: tableId } },
         },
       });
+      // Source maps off at run time: Node would parse each bundle's map at every cold start.
+      expect(props.Environment.Variables.NODE_OPTIONS, handler).toBeUndefined();
       // Behind the HTTP API a function must answer within its integration limit (httpApiTimeoutSeconds).
       if (handler === streamWorker.handler) {
         // Longer than a notification claim's lease (shared/data/notifications.ts), under a minute.
@@ -842,7 +844,7 @@ describe('background workers (shared/workers.ts)', () => {
     }
     // The tally needs the table and nothing else.
     expect(Object.keys(functionOf(tallyWorker.handler).Properties.Environment.Variables).sort()).toEqual(
-      ['NODE_OPTIONS', 'POWERTOOLS_SERVICE_NAME', 'TABLE_NAME'],
+      ['POWERTOOLS_SERVICE_NAME', 'TABLE_NAME'],
     );
   });
 });
