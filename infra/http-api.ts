@@ -33,7 +33,7 @@ export const defaultThrottle = { rateLimit: 50, burstLimit: 100 } as const;
 /**
  * One JSON object per request. Left out on purpose: the path (routeKey names the route, and the
  * path would copy tracking codes into the logs) and the client IP (the product promises anonymous
- * submitters that no client IP is kept with their items; these logs are kept a month).
+ * submitters that no client IP is kept with their items; these logs are kept `RetentionDays.ONE_MONTH`).
  */
 export const accessLogFields = {
   requestId: '$context.requestId',

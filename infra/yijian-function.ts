@@ -36,7 +36,7 @@ export interface YijianFunctionProps {
   /** @default `defaultTimeoutSeconds`: well under the HTTP API's integration limit (`httpApiTimeoutSeconds`). */
   readonly timeout?: Duration;
   readonly environment?: Readonly<Record<string, string>>;
-  /** @default one month */
+  /** @default `RetentionDays.ONE_MONTH` */
   readonly logRetention?: RetentionDays;
   /** @default none: the function shares the account's unreserved concurrency */
   readonly reservedConcurrentExecutions?: number;

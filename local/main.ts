@@ -5,11 +5,12 @@ import { startLocalStack } from './stack';
 
 /**
  * `npm start`: the whole local stack with demo data, on 127.0.0.1 only.
- *   PORT               the gateway's port (default 3000)
+ *   PORT               the gateway's port (default `defaultPort`)
  *   YIJIAN_DATA_DIR    where DynamoDB Local keeps its files (default ./.data)
  *   YIJIAN_IN_MEMORY=1 keep nothing
  */
-const port = Number(process.env.PORT ?? 3000);
+const defaultPort = 3000;
+const port = Number(process.env.PORT ?? defaultPort);
 if (!Number.isInteger(port) || port < 0 || port > 65535) {
   console.error(`PORT must be a port number, not ${process.env.PORT}`);
   process.exit(2);

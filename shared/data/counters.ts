@@ -140,7 +140,7 @@ export interface TallyMarker {
   readonly expiresAt: number;
 }
 
-/** Most entries one tally transaction holds (DynamoDB allows 100): its counters, due buckets, a grown layout and the marker. */
+/** Most entries one tally transaction holds (DynamoDB allows 100; a test ties them): its counters, due buckets, a grown layout and the marker. */
 export const maxTallyEntries = 100;
 
 export interface TallyCommit {

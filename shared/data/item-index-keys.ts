@@ -45,7 +45,7 @@ const extensionMark = 'extension';
  * Why in the key: every list row must say where its item came from (ItemSummary's `source`,
  * `sessionCode`, `answeredOnSpot`), and the list indexes carry only their projected attributes.
  * Projecting three more attributes into gsi1..gsi6 is not possible: DynamoDB allows 100 projected
- * attributes per table in all (6 x 16 = 96 are taken) and a deployed index's projection cannot be
+ * attributes per table in all (6 x 16 = 96 are taken; a test counts them) and a deployed index's projection cannot be
  * changed in place. The origin never changes, so the key never moves; ordering and cursors are
  * unaffected (the tracking code before it is unique), and an item from the form keeps exactly the
  * key it always had (old items read as `form`).

@@ -52,6 +52,9 @@ export type SummaryRow = Pick<
   Required<Pick<ItemRecord, 'source' | 'answeredOnSpot'>> &
   Pick<ItemRecord, 'sessionCode' | 'urgedAt'> & { body?: string; remindedFor?: string; sortKey?: string; /** On rows of the indexes that project every attribute (gsi7, gsi8). */ rectification?: ItemRecord['rectification'] };
 
+/** Rows per Query when a whole list is read page after page (exports, the dashboard's counts, the ledger). */
+export const wholeListPageSize = 100;
+
 /** Newest first (the item lists, by creation) or earliest first (the ledger, by deadline). */
 export type ListOrder = 'newest' | 'earliest';
 

@@ -130,12 +130,15 @@ export interface SessionListFilter {
   readonly visibleGroups: readonly string[] | null;
 }
 
+/** Queries one page of sessions may take, each reading `overRead` times the rows still wanted, at most `maxRoundRows`. */
 const maxRounds = 5;
+const overRead = 4;
+const maxRoundRows = 200;
 
 /**
  * One page of sessions, newest `startsAt` first, below `after` (a previous page's `next`): a Query
  * on gsi8's `SESSIONS` partition between the dates, the rest filtered. Each round reads at most
- * four pages' worth, so a sparse filter gives a short page with a cursor rather than a long read.
+ * `overRead` pages' worth, so a sparse filter gives a short page with a cursor rather than a long read.
  */
 export const listSessions = async ({ db }: DbDeps, filter: SessionListFilter, options: { limit: number; after?: string }) => {
   const names: Record<string, string> = { '#pk': 'gsi8pk' };
@@ -180,7 +183,7 @@ export const listSessions = async ({ db }: DbDeps, filter: SessionListFilter, op
         ExpressionAttributeNames: names,
         ExpressionAttributeValues: values,
         ScanIndexForward: false,
-        Limit: Math.min(200, (options.limit - rows.length) * 4 + 1),
+        Limit: Math.min(maxRoundRows, (options.limit - rows.length) * overRead + 1),
         ExclusiveStartKey: startKey,
       }),
     );

@@ -157,7 +157,7 @@ export const escalationOf = (directory: Pick<Directory, 'escalation'>) => ({ ...
 export const defaultResponseWorkingDays = 1;
 export const responseWorkingDaysOf = (directory: Pick<Directory, 'responseWorkingDays'>): number => directory.responseWorkingDays ?? defaultResponseWorkingDays;
 
-/** Small-count suppression when the directory says nothing: fewer than 5 ratings show no average. */
+/** Small-count suppression when the directory says nothing: fewer ratings than this show no average. */
 export const defaultMinCount = 5;
 export const minCountOf = (directory: Pick<Directory, 'privacy'>): number => directory.privacy?.minCount ?? defaultMinCount;
 

@@ -51,7 +51,7 @@ const countedAttributes = ['resolved', 'routedAt', 'respondBy', 'respondedAt', '
  * gsi8, the same rows GET /api/items?sessionCode= lists) or a period of creation (the items created
  * in it, newest first, from the period's end). The read grows with the items counted (one meeting's,
  * one period's), never with the table; a period's rows from the list indexes are completed with
- * `countedAttributes` (one BatchGetItem per 100 items).
+ * `countedAttributes` (one BatchGetItem per 100 items, DynamoDB's most: shared/data/item-attributes.ts).
  */
 const countedTallies = async (deps: Deps, principal: Principal, query: DashboardQuery, period: Period | undefined, now: Date): Promise<Tallies> => {
   const rows: { groupId: string | undefined; counts: Counts }[] = [];
@@ -90,7 +90,7 @@ export const periodOf = (query: Pick<DashboardQuery, 'from' | 'to'>, timezone: s
  * construction. Not a counter: the sweeper's sparse `URGED` partition of gsi6 (or, with a session,
  * the session's items) holds exactly those items, so the read grows with the items urged and still
  * open (the ladder's last step: few, and each leaves it once answered or re-dated), never with the
- * table: one Query per 100 of them.
+ * table: one Query per `wholeListPageSize` of them (shared/data/lists.ts).
  */
 const urgedByQueue = async (deps: Deps, principal: Principal, query: DashboardQuery, period: Period | undefined, urgedRows?: UrgedRows): Promise<Map<string, number>> => {
   const counts = new Map<string, number>();

@@ -7,7 +7,7 @@ import { responseWorkingDaysOf, type Directory } from '../schemas/directory';
 
 /**
  * The directory, cached per process for a short while: every submission needs it (routing, the
- * SLA, the phase), and reading its ~10 KB on each one would double what a submission costs.
+ * SLA, the phase), and reading it (the demo's is ~10 KB) on each one would double what a submission costs.
  *
  * Freshness is kept by the writer, not the readers: a directory PUT answers only after every cache
  * that could hold the old document has expired (`directoryCacheMs` after its write completed; a

@@ -18,7 +18,7 @@ import { xlsxStream, type XlsxColumn } from './xlsx-writer';
  * responsible unit, the measures, the standard, the time limit), the status, the progress notes and
  * the verification; Chinese headers, dates in the directory's timezone. The filters of
  * GET /api/rectifications. Cost: the ledger's pages, and one Query per rectification for its item
- * and events (8 in flight).
+ * and events (`itemReadsInFlight` at a time).
  */
 
 interface LedgerSheetRow {

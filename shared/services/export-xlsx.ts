@@ -100,7 +100,7 @@ export const mapLimited = async <T, U>(items: readonly T[], limit: number, fn: (
 };
 
 /**
- * A page of list rows made whole: the item records (one BatchGet per 100) and the public replies of
+ * A page of list rows made whole: the item records (one BatchGet per 100, DynamoDB's most) and the public replies of
  * the items that have any (the first kept on the item, the later ones one Query per item).
  */
 const completePage = async (deps: Deps, rows: readonly SummaryRow[], now: Date): Promise<ExportRow[]> => {

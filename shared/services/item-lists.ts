@@ -1,5 +1,5 @@
 import type { Deps } from '../deps';
-import { listItems, type ListFilter, type ListSource } from '../data/lists';
+import { listItems, wholeListPageSize, type ListFilter, type ListSource } from '../data/lists';
 import { allItemsPartition, groupPartition, groupStatusPartition, practicePartition, sessionItemsPartition, statusPartition, unitPartition, urgedPartition } from '../data/item-index-keys';
 import { groupScope, type Principal } from '../domain/access';
 import { ForbiddenError } from '../domain/errors';
@@ -76,6 +76,9 @@ export const listForPrincipal = async (deps: Deps, principal: Principal, query: 
   return { items: page.rows.map((row) => toSummary(row, now)), next: page.next };
 };
 
+/** The most recommended practices the report lists (the newest). */
+export const maxPractices = 100;
+
 /**
  * Every item a query matches, page by page (the export): memory stays one page deep. A period's
  * end is where the reading starts (sort keys begin with the creation time: `<createdAt>#<code>`
@@ -87,16 +90,16 @@ export async function* allForPrincipal(deps: Deps, principal: Principal, query: 
   const { sources, filter } = planList(scopeFor(principal, query.groupId), query, now);
   let after: string | undefined = query.period?.before;
   do {
-    const page = await listItems(deps, sources, filter, { limit: 100, after });
+    const page = await listItems(deps, sources, filter, { limit: wholeListPageSize, after });
     yield page.rows;
     after = page.next;
   } while (after && !(query.period?.from && after < query.period.from));
 }
 
-/** The newest 100 recommended practices, of a phase and a period when given (the report's). */
+/** The newest `maxPractices` recommended practices, of a phase and a period when given (the report's). */
 export const practices = async (deps: Deps, within: { phase?: string; period?: Period } = {}) => {
   const now = deps.clock.now();
   const filter = { phase: within.phase, ...(within.period?.from ? { createdFrom: within.period.from } : {}) };
-  const page = await listItems(deps, [{ index: 'gsi7', partition: practicePartition }], filter, { limit: 100, after: within.period?.before });
+  const page = await listItems(deps, [{ index: 'gsi7', partition: practicePartition }], filter, { limit: maxPractices, after: within.period?.before });
   return { items: page.rows.map((row) => ({ ...toSummary(row, now), body: row.body ?? '' })) };
 };

@@ -1,5 +1,5 @@
 import type { Deps } from '../deps';
-import { listItems, type ListFilter, type ListSource, type SummaryRow } from '../data/lists';
+import { listItems, wholeListPageSize, type ListFilter, type ListSource, type SummaryRow } from '../data/lists';
 import { ledgerSortKeyParts, rectificationGroupPartition, rectificationGroupStatusPartition, rectificationsPartition, rectificationStatusPartition, rectificationUnitPartition } from '../data/rectification-keys';
 import { isLiaisonOnly, seesAll, type Principal } from '../domain/access';
 import { ForbiddenError } from '../domain/errors';
@@ -83,7 +83,7 @@ export async function* allLedgerRows(deps: Deps, principal: Principal, query: Le
   const { sources, filter } = planLedger(principal, query, now);
   let after: string | undefined;
   do {
-    const page = await listItems(deps, sources, filter, { limit: 100, after, order: 'earliest', withSortKey: true });
+    const page = await listItems(deps, sources, filter, { limit: wholeListPageSize, after, order: 'earliest', withSortKey: true });
     yield page.rows.map((row) => toLedgerRow(row, now));
     after = page.next;
   } while (after);

@@ -43,9 +43,12 @@ const currentSet = async (deps: Pick<Deps, 'db'>): Promise<AnswerSet> => {
 /**
  * A search (`q`) keeps answers covering at least this share of it (shared/domain/answer-similarity.ts):
  * a short query shares a character or two with many unrelated answers ("加装电梯" with 路灯安装),
- * and those score under it; `similar` shows the 5 nearest, however far.
+ * and those score under it; `similar` shows the `similarAnswerCount` nearest, however far.
  */
 export const searchFloor = 0.1;
+
+/** How many answers `similar` shows (docs/api.md: up to 5). */
+export const similarAnswerCount = 5;
 
 const positionOf = (answer: PublishedAnswer) => `${answer.publishedAt}#${answer.id}`;
 /** A ranked page's position: the rank to start at (the ranking of a query, not a time). */
@@ -67,8 +70,8 @@ export const listPublicAnswers = async (deps: Deps, query: { q?: string; kind?: 
   return { answers: page, next: matching.length > query.limit ? positionOf(page.at(-1)!) : undefined };
 };
 
-/** The 5 published answers most like `text`, best first, each with its score (0..1, 3 decimals). */
+/** The `similarAnswerCount` published answers most like `text`, best first, each with its score (0..1, 3 decimals). */
 export const similarAnswers = async (deps: Deps, text: string) => {
   const set = await currentSet(deps);
-  return set.index.search(text, 5).map((r) => ({ ...set.byId.get(r.id)!, score: Math.round(r.score * 1000) / 1000 }));
+  return set.index.search(text, similarAnswerCount).map((r) => ({ ...set.byId.get(r.id)!, score: Math.round(r.score * 1000) / 1000 }));
 };

@@ -6,19 +6,23 @@
  */
 import { describe, expect, it } from 'vitest';
 import { maxGatewayBody } from '../../local/gateway';
+import { maxTallyEntries } from '../../shared/data/counters';
 import { leaseMs, notificationRecordDays } from '../../shared/data/notifications';
 import { maxPublishedAnswers } from '../../shared/data/published-answers';
 import { afterSend, maxTotalWaitMs } from '../../shared/data/retry';
+import { summaryAttributes, tableDefinition } from '../../shared/data/table-definition';
 import { maxFollowUps, maxReplies } from '../../shared/domain/lifecycle';
 import { maxBodyBytes } from '../../shared/http/body-limit';
 import { sesRequestTimeoutMs } from '../../shared/notify/mailer';
 import { maxTextBytes } from '../../shared/notify/robot-messages';
 import { webhookTimeoutMs } from '../../shared/notify/webhook-sender';
 import { maxAttachmentBytes } from '../../shared/schemas/attachment';
+import { maxSlaWorkingDays } from '../../shared/schemas/directory';
 import { maxRecordEntries, recordsMaxBodyBytes } from '../../shared/schemas/session';
 import { maxReplyChars } from '../../shared/schemas/staff';
 import { maxFollowUpChars } from '../../shared/schemas/submission';
 import { uploadLifetimeSeconds } from '../../shared/services/attachments';
+import { similarAnswerCount } from '../../shared/services/public-answers';
 import { challengeLifetimeSeconds } from '../../shared/services/room';
 import { defaultUploadUrlSeconds, maxDownloadUrlSeconds } from '../../shared/settings';
 import { streamRetentionHours } from '../../shared/workers';
@@ -32,6 +36,10 @@ describe('the contract’s figures (API.md v2, docs/api.md)', () => {
 
   it('an attachment is at most 10 MB (10,485,760 bytes)', () => {
     expect(maxAttachmentBytes).toBe(10 * MiB);
+  });
+
+  it('similar answers: up to 5', () => {
+    expect(similarAnswerCount).toBe(5);
   });
 
   it('a proof-of-work challenge is valid for 10 minutes', () => {
@@ -82,7 +90,20 @@ describe('bounds the comments do the sums of', () => {
     expect(recordsMaxBodyBytes + maxRecordEntries * 1024).toBeLessThan(4 * MiB / 2);
   });
 
+  it('the longest SLA is about three months of working days (shared/schemas/directory.ts)', () => {
+    // About 21 working days a month.
+    expect(Math.round(maxSlaWorkingDays / 21)).toBe(3);
+  });
+
   it('the published answers: 3,000 of ~1 KB, the costs shared/data/published-answers.ts works out', () => {
     expect(maxPublishedAnswers).toBe(3000);
+  });
+
+  it('DynamoDB’s limits the data layer stays within: 100 actions a transaction, 100 projected attributes a table (6 x 16 = 96 taken)', () => {
+    expect(maxTallyEntries).toBeLessThanOrEqual(100);
+    const projected = tableDefinition.globalSecondaryIndexes.flatMap((index) => (Array.isArray(index.projection) ? index.projection : []));
+    expect(summaryAttributes).toHaveLength(16);
+    expect(projected).toHaveLength(96);
+    expect(projected.length).toBeLessThanOrEqual(100);
   });
 });
