@@ -45,40 +45,43 @@ const liaison = (unitId: string): Principal => ({
   units: [unitId],
 });
 
+/** A demo step by `principal` on the item `code`, made on whatever version is current (no If-Match). */
+const by = (principal: Principal, code: string) => ({ principal, id: code, ifMatch: undefined });
+
 const playStep = async (deps: StorageDeps, step: DemoStep, code: string, accessKey: string, codeByTitle: ReadonlyMap<string, string>) => {
   const item = await getItem(deps, code);
   const group = item?.groupId ? responder(item.groupId) : office;
   switch (step.do) {
     case 'assign':
-      return assignItem(deps, office, code, undefined, { groupId: step.groupId });
+      return assignItem(deps, by(office, code), { groupId: step.groupId });
     case 'start':
     case 'recommend':
-      return transitionItem(deps, group, code, undefined, { action: step.do });
+      return transitionItem(deps, by(group, code), { action: step.do });
     case 'reply':
     case 'note':
-      return replyToItem(deps, group, code, undefined, { body: step.body, visibility: step.do === 'reply' ? 'public' : 'internal' });
+      return replyToItem(deps, by(group, code), { body: step.body, visibility: step.do === 'reply' ? 'public' : 'internal' });
     case 'close':
-      return transitionItem(deps, office, code, undefined, { action: 'close' });
+      return transitionItem(deps, by(office, code), { action: 'close' });
     case 'reject':
-      return transitionItem(deps, office, code, undefined, { action: 'reject', reason: step.reason });
+      return transitionItem(deps, by(office, code), { action: 'reject', reason: step.reason });
     case 'merge':
-      return transitionItem(deps, office, code, undefined, { action: 'merge', targetId: codeByTitle.get(step.into) });
+      return transitionItem(deps, by(office, code), { action: 'merge', targetId: codeByTitle.get(step.into) });
     case 'rate':
       // The demo's people answer "was it resolved?" as their satisfaction suggests.
       return rate(deps, code, accessKey, { satisfaction: step.satisfaction, resolved: demoResolved[step.satisfaction], comment: step.comment }, seeder);
     case 'follow-up':
       return addFollowUp(deps, code, accessKey, { body: step.body }, seeder);
     case 'publish':
-      return publishAnswer(deps, office, code, undefined, { title: step.title, question: step.question, answer: step.answer });
+      return publishAnswer(deps, by(office, code), { title: step.title, question: step.question, answer: step.answer });
     case 'plan': {
       const deadline = addCalendarDays(localDate(deps.clock.now(), demoDirectory.campaign.timezone), step.deadlineDays);
-      return planRectification(deps, group, code, item!.version, { unitId: item!.unitId!, measures: step.measures, standard: step.standard, deadline });
+      return planRectification(deps, { principal: group, id: code, ifMatch: item!.version }, { unitId: item!.unitId!, measures: step.measures, standard: step.standard, deadline });
     }
     case 'progress':
       // The liaison as the console's demo picker names them.
-      return reportProgress(deps, liaison(item!.rectification!.unitId), code, undefined, { note: step.note, done: step.done });
+      return reportProgress(deps, by(liaison(item!.rectification!.unitId), code), { note: step.note, done: step.done });
     case 'verify':
-      return verifyRectification(deps, group, code, undefined, { outcome: step.outcome, note: step.note });
+      return verifyRectification(deps, by(group, code), { outcome: step.outcome, note: step.note });
   }
 };
 

@@ -79,45 +79,31 @@ const filterExpression = (filter: ListFilter) => {
   const parts: string[] = [];
   const names: Record<string, string> = {};
   const values: Record<string, unknown> = {};
-  const eq = (attribute: keyof SummaryRow, value: unknown) => {
+  /** `#attribute`, bound in `names`. */
+  const name = (attribute: keyof SummaryRow | 'urgedFor') => {
     names[`#${attribute}`] = attribute;
-    values[`:${attribute}`] = value;
-    parts.push(`#${attribute} = :${attribute}`);
+    return `#${attribute}`;
   };
+  /** `:key`, bound to `value` in `values`. */
+  const value = (key: string, bound: unknown) => {
+    values[`:${key}`] = bound;
+    return `:${key}`;
+  };
+  const eq = (attribute: keyof SummaryRow, bound: unknown) => parts.push(`${name(attribute)} = ${value(attribute, bound)}`);
   if (filter.kind) eq('kind', filter.kind);
   if (filter.phase) eq('phase', filter.phase);
   if (filter.unitId) eq('unitId', filter.unitId);
   if (filter.groupId) eq('groupId', filter.groupId);
   if (filter.groupIds) {
-    names['#groupId'] = 'groupId';
-    parts.push(filter.groupIds.length ? `#groupId IN (${placeholders(values, 'g', filter.groupIds)})` : '(attribute_exists(#groupId) AND attribute_not_exists(#groupId))');
+    const groupId = name('groupId');
+    parts.push(filter.groupIds.length ? `${groupId} IN (${placeholders(values, 'g', filter.groupIds)})` : `(attribute_exists(${groupId}) AND attribute_not_exists(${groupId}))`);
   }
-  if (filter.statuses) {
-    names['#status'] = 'status';
-    parts.push(`#status IN (${placeholders(values, 's', filter.statuses)})`);
-  }
-  if (filter.dueBefore) {
-    names['#dueAt'] = 'dueAt';
-    values[':dueBefore'] = filter.dueBefore;
-    parts.push('#dueAt < :dueBefore');
-  }
-  if (filter.urged) {
-    // gsi8 projects every attribute: the item's own marks say it.
-    names['#urgedFor'] = 'urgedFor';
-    names['#dueAt'] = 'dueAt';
-    names['#status'] = 'status';
-    parts.push(`#urgedFor = #dueAt AND #status IN (${placeholders(values, 'o', openStatuses)})`);
-  }
-  if (filter.createdFrom) {
-    names['#createdAt'] = 'createdAt';
-    values[':createdFrom'] = filter.createdFrom;
-    parts.push('#createdAt >= :createdFrom');
-  }
-  if (filter.q) {
-    names['#title'] = 'title';
-    values[':q'] = filter.q;
-    parts.push('contains(#title, :q)');
-  }
+  if (filter.statuses) parts.push(`${name('status')} IN (${placeholders(values, 's', filter.statuses)})`);
+  if (filter.dueBefore) parts.push(`${name('dueAt')} < ${value('dueBefore', filter.dueBefore)}`);
+  // gsi8 projects every attribute: the item's own marks say it.
+  if (filter.urged) parts.push(`${name('urgedFor')} = ${name('dueAt')} AND ${name('status')} IN (${placeholders(values, 'o', openStatuses)})`);
+  if (filter.createdFrom) parts.push(`${name('createdAt')} >= ${value('createdFrom', filter.createdFrom)}`);
+  if (filter.q) parts.push(`contains(${name('title')}, ${value('q', filter.q)})`);
   return parts.length ? { expression: parts.join(' AND '), names, values } : null;
 };
 

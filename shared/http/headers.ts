@@ -1,3 +1,4 @@
+import type { Principal } from '../domain/access';
 import { idempotencyKeySchema } from '../schemas/submission';
 import { problems } from './problem';
 
@@ -18,6 +19,16 @@ export const requireIfMatch = (header: string | undefined): number => {
   if (version === undefined) throw problems.validation([{ path: 'If-Match', message: 'Required: the version in quotes, as the ETag gave it.' }]);
   return version;
 };
+
+/**
+ * The item a staff change names: who asks, the path's item id, and the version in If-Match as
+ * `version` reads it (`parseIfMatch`, or `requireIfMatch` where it must be named).
+ */
+export const changeTarget = <V extends number | undefined>(
+  principal: Principal,
+  request: { readonly params: { readonly id: string }; readonly headers: Readonly<Record<string, string>> },
+  version: (header: string | undefined) => V,
+) => ({ principal, id: request.params.id, ifMatch: version(request.headers['if-match']) });
 
 /** `Idempotency-Key`: absent -> undefined; 8..128 visible ASCII characters, else a 400. */
 export const parseIdempotencyKey = (header: string | undefined): string | undefined => {

@@ -3,6 +3,7 @@ import type { AttachmentRecord } from '../data/items';
 import type { Admission } from '../data/room';
 import { getPendingUpload, unknownUploadMessage, uploadClaims, UploadClaimedError, type PendingUpload } from '../data/uploads';
 import { attachmentIdHash, isImageType, sniffAttachmentType } from '../domain/attachments';
+import { normalizeTrackingCode } from '../domain/tracking-code';
 import { InvalidInputError, type FieldError } from '../domain/errors';
 import { logger } from '../observability/logger';
 import { isAttachmentType, maxAttachmentBytes, type AttachmentType } from '../schemas/attachment';
@@ -94,17 +95,15 @@ const removeObjects = async (deps: StorageDeps, keys: readonly string[], why: st
   });
 };
 
+/** An item write that attaches uploads: it gets their records and the claims for its transaction (none without uploads). */
+export type AttachingWrite<T> = (records: AttachmentRecord[] | undefined, claims: Admission | undefined) => Promise<T>;
+
 /**
  * Stores the clean copies under the item's key, then runs `write` with their records and the
  * claims for its transaction (`uploadClaims`: an id attaches once). Cost: one S3 PUT per file
  * before the write, one DeleteObjects after it.
  */
-export const attachTo = async <T>(
-  deps: StorageDeps,
-  trackingCode: string,
-  prepared: readonly PreparedAttachment[],
-  write: (records: AttachmentRecord[] | undefined, claims: Admission | undefined) => Promise<T>,
-): Promise<T> => {
+export const attachTo = async <T>(deps: StorageDeps, trackingCode: string, prepared: readonly PreparedAttachment[], write: AttachingWrite<T>): Promise<T> => {
   if (prepared.length === 0) return write(undefined, undefined);
   const { client, bucket } = deps.storage;
   const stored: string[] = [];
@@ -124,4 +123,14 @@ export const attachTo = async <T>(
     if (!(error instanceof UploadClaimedError)) await removeObjects(deps, stored, 'write failed');
     throw error;
   }
+};
+
+/**
+ * `attachTo` for a staff change of the item `id` names: the uploads are checked first, unless the
+ * id is no tracking code at all (the change then answers 404 without reading an upload).
+ */
+export const attachToItem = async <T>(deps: StorageDeps, id: string, attachmentIds: readonly string[] | undefined, write: AttachingWrite<T>): Promise<T> => {
+  const code = normalizeTrackingCode(id);
+  const prepared = code ? await prepareAttachments(deps, attachmentIds) : [];
+  return attachTo(deps, code ?? '', prepared, write);
 };

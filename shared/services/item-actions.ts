@@ -13,7 +13,7 @@ import { dueDateFor, requireDirectory, routingTimes } from './directory';
 import { toItemView } from './views';
 import type { Admission } from '../data/room';
 import type { StorageDeps } from '../storage/client';
-import { attachTo, prepareAttachments } from './attach';
+import { attachToItem } from './attach';
 import { toAttachmentViews } from './attachment-views';
 import { viewFor } from './rectification';
 
@@ -32,11 +32,15 @@ export const viewItem = async (deps: Deps, principal: Principal, id: string) => 
 
 export const staffActor = (principal: Principal) => ({ type: 'staff' as const, sub: principal.sub, name: principal.name });
 
-interface Mutation {
+/** The item a staff change aims at: who asks, the item's id as the path gave it, the version they saw. */
+export interface ChangeTarget {
   readonly principal: Principal;
   readonly id: string;
   /** The version the client saw (If-Match), if it sent one. */
   readonly ifMatch: number | undefined;
+}
+
+interface Mutation extends ChangeTarget {
   readonly action: StaffAction;
   /** The lifecycle action whose table decides the status (defaults to `action`; required for an action the table does not name, e.g. `request-extension`). */
   readonly lifecycle?: Action;
@@ -85,14 +89,13 @@ export const history = (principal: Principal, item: ItemRecord, to: Status, now:
 /** The item as this change left it: the committed record and its history up to that version. */
 export const withView = (deps: Deps, principal: Principal, changed: ChangedItem) => toItemView(principal, changed.item, changed.events, deps.clock.now());
 
-export const assignItem = async (deps: Deps, principal: Principal, id: string, ifMatch: number | undefined, input: { groupId: string; note?: string }) => {
+export const assignItem = async (deps: Deps, target: ChangeTarget, input: { groupId: string; note?: string }) => {
+  const { principal } = target;
   const directory = await requireDirectory(deps);
   const group = directory.groups.find((g) => g.id === input.groupId);
   if (!group) throw new InvalidInputError([{ path: 'groupId', message: 'No such group.' }]);
   const changed = await mutate(deps, {
-    principal,
-    id,
-    ifMatch,
+    ...target,
     action: 'assign',
     change: (current, to, now) => ({
       set: { status: to, groupId: group.id, dueAt: dueDateFor(directory, current.kind, now), ...(current.routedAt ? {} : routingTimes(directory, now)), updatedAt: now.toISOString() },
@@ -103,21 +106,12 @@ export const assignItem = async (deps: Deps, principal: Principal, id: string, i
   return withView(deps, principal, changed);
 };
 
-export const replyToItem = async (
-  deps: StorageDeps,
-  principal: Principal,
-  id: string,
-  ifMatch: number | undefined,
-  input: { body: string; visibility: 'public' | 'internal'; attachmentIds?: readonly string[] },
-) => {
+export const replyToItem = async (deps: StorageDeps, target: ChangeTarget, input: { body: string; visibility: 'public' | 'internal'; attachmentIds?: readonly string[] }) => {
+  const { principal } = target;
   const replyId = randomBytes(8).toString('hex');
-  const code = normalizeTrackingCode(id);
-  const prepared = code ? await prepareAttachments(deps, input.attachmentIds) : [];
-  const { item, change } = await attachTo(deps, code ?? '', prepared, (attachments, claims) => mutate(deps, {
+  const { item, change } = await attachToItem(deps, target.id, input.attachmentIds, (attachments, claims) => mutate(deps, {
+    ...target,
     claims,
-    principal,
-    id,
-    ifMatch,
     action: 'reply',
     lifecycle: input.visibility === 'public' ? 'reply' : 'note',
     change: (current, to, now, events) => {
@@ -161,15 +155,12 @@ export const replyToItem = async (
 
 export const transitionItem = async (
   deps: Deps,
-  principal: Principal,
-  id: string,
-  ifMatch: number | undefined,
+  target: ChangeTarget,
   input: { action: 'start' | 'close' | 'reject' | 'merge' | 'recommend' | 'unrecommend'; reason?: string; targetId?: string },
 ) => {
+  const { principal } = target;
   const changed = await mutate(deps, {
-    principal,
-    id,
-    ifMatch,
+    ...target,
     action: input.action,
     change: async (current, to, now) => {
       const at = now.toISOString();

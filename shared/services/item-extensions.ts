@@ -4,7 +4,7 @@ import { addWorkingDays } from '../domain/calendar';
 import type { Principal } from '../domain/access';
 import { ConflictError } from '../domain/errors';
 import { calendarOf, requireDirectory } from './directory';
-import { history, mutate, withView } from './item-actions';
+import { history, mutate, withView, type ChangeTarget } from './item-actions';
 
 /**
  * Deadline extensions (API.md v2, "Deadline extensions"): the item's group (or the office) asks for
@@ -14,17 +14,10 @@ import { history, mutate, withView } from './item-actions';
 
 const person = (principal: Principal) => ({ sub: principal.sub, name: principal.name });
 
-export const requestExtension = async (
-  deps: Deps,
-  principal: Principal,
-  id: string,
-  ifMatch: number | undefined,
-  input: { workingDays: number; reason: string },
-) => {
+export const requestExtension = async (deps: Deps, target: ChangeTarget, input: { workingDays: number; reason: string }) => {
+  const { principal } = target;
   const changed = await mutate(deps, {
-    principal,
-    id,
-    ifMatch,
+    ...target,
     action: 'request-extension',
     lifecycle: 'extension',
     change: (current, to, now) => {
@@ -41,18 +34,11 @@ export const requestExtension = async (
   return withView(deps, principal, changed);
 };
 
-export const decideExtension = async (
-  deps: Deps,
-  principal: Principal,
-  id: string,
-  ifMatch: number | undefined,
-  input: { approve: boolean; note?: string },
-) => {
+export const decideExtension = async (deps: Deps, target: ChangeTarget, input: { approve: boolean; note?: string }) => {
+  const { principal } = target;
   const directory = await requireDirectory(deps);
   const changed = await mutate(deps, {
-    principal,
-    id,
-    ifMatch,
+    ...target,
     action: 'decide-extension',
     lifecycle: 'extension',
     change: (current, to, now) => {

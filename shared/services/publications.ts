@@ -5,7 +5,7 @@ import { publishAnswerEntries, withdrawAnswerEntries } from '../data/published-a
 import type { Principal } from '../domain/access';
 import { ConflictError } from '../domain/errors';
 import type { PublicationInput } from '../schemas/answers';
-import { history, mutate, withView } from './item-actions';
+import { history, mutate, withView, type ChangeTarget } from './item-actions';
 
 /**
  * The office publishes an answered item, rewritten so that nobody can be recognised, and withdraws
@@ -22,11 +22,10 @@ const person = (principal: Principal) => ({ sub: principal.sub, name: principal.
 /** 72 random bits, base64url: unguessable enough for an id that hides nothing, short in a link. */
 const newPublicId = () => randomBytes(9).toString('base64url');
 
-export const publishAnswer = async (deps: Deps, principal: Principal, id: string, ifMatch: number | undefined, input: PublicationInput) => {
+export const publishAnswer = async (deps: Deps, target: ChangeTarget, input: PublicationInput) => {
+  const { principal } = target;
   const changed = await mutate(deps, {
-    principal,
-    id,
-    ifMatch,
+    ...target,
     action: 'publish',
     change: (current, to, now) => {
       const publishedAt = now.toISOString();
@@ -42,11 +41,10 @@ export const publishAnswer = async (deps: Deps, principal: Principal, id: string
   return withView(deps, principal, changed);
 };
 
-export const withdrawAnswer = async (deps: Deps, principal: Principal, id: string, ifMatch: number | undefined) => {
+export const withdrawAnswer = async (deps: Deps, target: ChangeTarget) => {
+  const { principal } = target;
   const changed = await mutate(deps, {
-    principal,
-    id,
-    ifMatch,
+    ...target,
     action: 'withdraw',
     change: (current, to, now) => {
       if (!current.publication) throw new ConflictError('This item has no published answer to withdraw.');

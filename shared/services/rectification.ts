@@ -25,7 +25,8 @@ import { toLiaisonItemView } from './rectification-views';
 import { toItemView } from './views';
 import type { Admission } from '../data/room';
 import type { StorageDeps } from '../storage/client';
-import { attachTo, prepareAttachments } from './attach';
+import { attachToItem } from './attach';
+import type { ChangeTarget } from './item-actions';
 
 /**
  * Rectification (整改, API.md v2): the group (or office) records the plan, the unit's liaison (or
@@ -46,10 +47,7 @@ export const viewFor = (principal: Principal, item: ItemRecord, events: readonly
 
 const staffActor = (principal: Principal) => ({ type: 'staff' as const, sub: principal.sub, name: principal.name });
 
-interface RectificationChange {
-  readonly principal: Principal;
-  readonly id: string;
-  readonly ifMatch: number | undefined;
+interface RectificationChange extends ChangeTarget {
   readonly allowed: (principal: Principal, item: ItemRecord) => boolean;
   readonly action: RectificationAction;
   readonly decide: (item: ItemRecord, to: ReturnType<typeof nextRectificationStatus> & string, now: Date, events: readonly EventRecord[]) => ItemChange;
@@ -93,18 +91,15 @@ const answer = (deps: Deps, principal: Principal, changed: ChangedItem) => viewF
 /** PUT /api/items/{id}/rectification: creates the plan, or replaces it while `planned` or `returned`. */
 export const planRectification = async (
   deps: Deps,
-  principal: Principal,
-  id: string,
-  ifMatch: number,
+  target: ChangeTarget & { readonly ifMatch: number },
   input: { unitId: string; measures: string; standard: string; deadline: string },
 ) => {
+  const { principal } = target;
   const directory = await requireDirectory(deps);
   if (!directory.units.some((u) => u.id === input.unitId)) throw new InvalidInputError([{ path: 'unitId', message: 'No such unit.' }]);
   if (input.deadline < localDate(deps.clock.now(), directory.campaign.timezone)) throw new InvalidInputError([{ path: 'deadline', message: 'The deadline must be today or later.' }]);
   const changed = await changeRectification(deps, {
-    principal,
-    id,
-    ifMatch,
+    ...target,
     allowed: canPlanRectification,
     action: 'plan',
     decide: (item, to, now) => {
@@ -133,21 +128,12 @@ export const planRectification = async (
  * POST /api/items/{id}/rectification/progress: a report with its evidence (photos re-encoded,
  * documents checked: ./attach.ts); `done` hands it over for verification.
  */
-export const reportProgress = async (
-  deps: StorageDeps,
-  principal: Principal,
-  id: string,
-  ifMatch: number | undefined,
-  input: { note: string; done?: boolean; attachmentIds?: readonly string[] },
-) => {
+export const reportProgress = async (deps: StorageDeps, target: ChangeTarget, input: { note: string; done?: boolean; attachmentIds?: readonly string[] }) => {
+  const { principal } = target;
   const done = input.done === true;
-  const code = normalizeTrackingCode(id);
-  const prepared = code ? await prepareAttachments(deps, input.attachmentIds) : [];
-  const changed = await attachTo(deps, code ?? '', prepared, (attachments, claims) =>
+  const changed = await attachToItem(deps, target.id, input.attachmentIds, (attachments, claims) =>
     changeRectification(deps, {
-      principal,
-      id,
-      ifMatch,
+      ...target,
       allowed: canReportProgress,
       action: done ? 'done' : 'progress',
       claims,
@@ -166,17 +152,10 @@ export const reportProgress = async (
 };
 
 /** POST /api/items/{id}/rectification/verification: signs it off (销号) or sends it back. */
-export const verifyRectification = async (
-  deps: Deps,
-  principal: Principal,
-  id: string,
-  ifMatch: number | undefined,
-  input: { outcome: 'verified' | 'returned'; note: string },
-) => {
+export const verifyRectification = async (deps: Deps, target: ChangeTarget, input: { outcome: 'verified' | 'returned'; note: string }) => {
+  const { principal } = target;
   const changed = await changeRectification(deps, {
-    principal,
-    id,
-    ifMatch,
+    ...target,
     allowed: canVerifyRectification,
     action: input.outcome === 'verified' ? 'verify' : 'return',
     decide: (item, to, now) => {
