@@ -17,6 +17,7 @@ import type { StorageDeps } from '../storage/client';
 import { attachTo, prepareAttachments } from './attach';
 import { toAttachmentViews } from './attachment-views';
 import { toPublicRectification } from './rectification-views';
+import { itemHeadline } from './views';
 
 export const formData = async (deps: Deps) => {
   const directory = await requireDirectory(deps);
@@ -53,11 +54,8 @@ export const publicView = async (deps: Deps, code: string, accessKey: string | u
   const unit = findUnit(directory, item.unitId);
   const group = item.groupId ? directory.groups.find((g) => g.id === item.groupId) : undefined;
   return {
-    trackingCode: item.trackingCode,
-    kind: item.kind,
-    title: item.title,
+    ...itemHeadline(item),
     body: item.body,
-    status: item.status,
     createdAt: item.createdAt,
     ...(item.dueAt ? { dueAt: item.dueAt } : {}),
     ...(unit ? { unit: { id: unit.id, name: unit.name } } : {}),

@@ -9,7 +9,7 @@ import { dashboard, periodOf, urgedPages } from './dashboard';
 import { groupName, requireDirectory } from './directory';
 import { allForPrincipal, practices, type Period } from './item-lists';
 import { sessionSummary } from './session-summary';
-import { toSummary } from './views';
+import { itemHeadline, toSummary } from './views';
 
 /**
  * GET /api/reports/summary: the figures of the console's printable report for a phase, a period
@@ -28,10 +28,7 @@ type ReportItem = Pick<ItemSummary, 'trackingCode' | 'kind' | 'title' | 'status'
 const reportItem = (directory: Directory, item: ItemSummary): ReportItem => {
   const unit = item.unitId ? directory.units.find((u) => u.id === item.unitId) : undefined;
   return {
-    trackingCode: item.trackingCode,
-    kind: item.kind,
-    title: item.title,
-    status: item.status,
+    ...itemHeadline(item),
     ...(item.unitId ? { unitId: item.unitId } : {}),
     ...(unit ? { unitName: unit.name } : {}),
     ...(item.groupId ? { groupId: item.groupId } : {}),

@@ -11,12 +11,12 @@ import { toRectificationView } from './rectification-views';
 export const isOverdue = (item: { status: ItemRecord['status']; dueAt?: string }, now: Date): boolean =>
   isOpen(item.status) && item.dueAt !== undefined && item.dueAt < now.toISOString();
 
+/** What every view of an item starts with, staff's lists, the report's and the submitter's alike. */
+export const itemHeadline = ({ trackingCode, kind, title, status }: Pick<ItemRecord, 'trackingCode' | 'kind' | 'title' | 'status'>) => ({ trackingCode, kind, title, status });
+
 export const toSummary = (row: SummaryRow | ItemRecord, now: Date): ItemSummary => ({
   id: row.trackingCode,
-  trackingCode: row.trackingCode,
-  kind: row.kind,
-  title: row.title,
-  status: row.status,
+  ...itemHeadline(row),
   ...(row.unitId ? { unitId: row.unitId } : {}),
   ...(row.groupId ? { groupId: row.groupId } : {}),
   createdAt: row.createdAt,
