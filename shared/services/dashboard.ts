@@ -4,7 +4,6 @@ import type { Principal } from '../domain/access';
 import { contributions, countName, firstReplyHistogram, medianFromHistogram, parseCounterCell, pendingDue, unitsOf, type Counts } from '../domain/counters';
 import { rateOf, ratesOf } from '../domain/rates';
 import { openStatuses } from '../domain/lifecycle';
-import { localDate } from '../domain/calendar';
 import { isRectificationOverdue, rectificationStatuses, type RectificationStatus } from '../domain/rectification';
 import { overdueRectificationRows } from '../data/due';
 import { kindIds, minCountOf } from '../schemas/directory';
@@ -110,11 +109,14 @@ export type UrgedRows = Promise<readonly SummaryRow[]>;
 /**
  * The rectifications past their deadline per queue (`-` the office's), for the phase asked: from
  * the ledger's rows past their deadline day (shared/data/due.ts), so the read grows with the
- * overdue rectifications, never with the table.
+ * overdue rectifications, never with the table. The day bound is the UTC day after `nowIso`, which
+ * no timezone's today is later than, so that the read need not wait for the directory's timezone:
+ * it then takes at most a day's deadlines more, which have not passed and are left out by their
+ * instant (overdueRectificationRows keeps only rows whose `dueAt` is before `nowIso`).
  */
-const overdueRectificationsByQueue = async (deps: Deps, today: string, nowIso: string, phase: string | undefined, inScope: (groupId: string | undefined) => boolean) => {
+const overdueRectificationsByQueue = async (deps: Deps, nowIso: string, phase: string | undefined, inScope: (groupId: string | undefined) => boolean) => {
   const counts = new Map<string, number>();
-  for (const row of await overdueRectificationRows(deps, today, nowIso)) {
+  for (const row of await overdueRectificationRows(deps, addCalendarDays(nowIso.slice(0, 10), 1), nowIso)) {
     if (!inScope(row.groupId) || (phase !== undefined && row.phase !== phase)) continue;
     counts.set(row.groupId ?? '-', (counts.get(row.groupId ?? '-') ?? 0) + 1);
   }
@@ -136,14 +138,16 @@ export const dashboard = async (deps: Deps, principal: Principal, query: Dashboa
   const nowIso = now.toISOString();
   const scope = scopeFor(principal, query.groupId);
   const inScope = (groupId: string | undefined) => scope === null || (groupId !== undefined && scope.includes(groupId));
-  const directory = await requireDirectory(deps);
-  const period = periodOf(query, directory.campaign.timezone);
+  // Only a period waits for the directory (its days are the directory's timezone's); otherwise the
+  // directory is read beside the figures. The reads do not depend on each other: one round trip.
+  const directoryRead = requireDirectory(deps);
+  const period = query.from === undefined && query.to === undefined ? undefined : periodOf(query, (await directoryRead).campaign.timezone);
   const counted = query.sessionCode !== undefined || period !== undefined;
-  // The reads do not depend on each other: one round trip, not three.
-  const [{ rows, pendingOverdue, rectificationOverdue }, urged, ledgerOverdue] = await Promise.all([
+  const [{ rows, pendingOverdue, rectificationOverdue }, urged, ledgerOverdue, directory] = await Promise.all([
     counted ? countedTallies(deps, principal, query, period, now) : storedTallies(deps, query, nowIso, inScope),
     urgedByQueue(deps, principal, query, period, urgedRows),
-    counted ? undefined : overdueRectificationsByQueue(deps, localDate(now, directory.campaign.timezone), nowIso, query.phase, inScope),
+    counted ? undefined : overdueRectificationsByQueue(deps, nowIso, query.phase, inScope),
+    directoryRead,
   ]);
   const visible = rows.filter((row) => inScope(row.groupId));
   const rectOverdue = rectificationOverdue ?? ledgerOverdue ?? new Map<string, number>();

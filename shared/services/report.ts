@@ -39,17 +39,17 @@ const reportItem = (directory: Directory, item: ItemSummary): ReportItem => {
   };
 };
 
-/** Every row of `pages` counted, and the first `reportLimits.listedItems` of them listed. */
-const listedAndCounted = async (directory: Directory, now: Date, pages: AsyncIterable<readonly SummaryRow[]> | Iterable<readonly SummaryRow[]>) => {
-  const items: ReportItem[] = [];
+/** Every row of `pages` counted, and the first `reportLimits.listedItems` of them kept. */
+const countedAndFirst = async (pages: AsyncIterable<readonly SummaryRow[]> | Iterable<readonly SummaryRow[]>) => {
+  const rows: SummaryRow[] = [];
   let count = 0;
   for await (const page of pages) {
     for (const row of page) {
       count++;
-      if (items.length < reportLimits.listedItems) items.push(reportItem(directory, toSummary(row, now)));
+      if (rows.length < reportLimits.listedItems) rows.push(row);
     }
   }
-  return { count, items };
+  return { count, rows };
 };
 
 /** Every row of a list, whole: for the few urged items, which two parts of the report count. */
@@ -79,21 +79,26 @@ const sessionSummaries = async (deps: Deps, principal: Principal, query: ReportQ
 
 export const reportSummary = async (deps: Deps, principal: Principal, query: ReportQuery) => {
   if (!canExport(principal)) throw new ForbiddenError('Only the office and leaders read the report.');
-  const directory = await requireDirectory(deps);
-  const period = periodOf(query, directory.campaign.timezone);
+  // Only a period waits for the directory (its days are the directory's timezone's); otherwise the
+  // directory is read beside everything else (once: the dashboard and the sessions' summaries
+  // share the read through the directory's cache).
+  const directoryRead = requireDirectory(deps);
+  const period = query.from === undefined && query.to === undefined ? undefined : periodOf(query, (await directoryRead).campaign.timezone);
   const filter = { phase: query.phase, from: query.from, to: query.to };
   const now = deps.clock.now();
   // The urged items are the dashboard's count and the report's list: read once (they are few, see
   // the dashboard's urgedByQueue), for both.
   const urgedRows = everyRow(urgedPages(deps, principal, filter, period));
-  // Every part reads on its own (the directory is read once, above, and cached): all at once.
-  const [figures, overdue, urged, sessions, recommended] = await Promise.all([
+  // Every part reads on its own: all at once.
+  const [directory, figures, overdueRows, urgedListed, sessions, recommended] = await Promise.all([
+    directoryRead,
     dashboard(deps, principal, filter, urgedRows),
-    listedAndCounted(directory, now, allForPrincipal(deps, principal, { phase: query.phase, period, overdue: true })),
-    urgedRows.then((rows) => listedAndCounted(directory, now, [rows])),
+    countedAndFirst(allForPrincipal(deps, principal, { phase: query.phase, period, overdue: true })),
+    urgedRows.then((rows) => countedAndFirst([rows])),
     sessionSummaries(deps, principal, query, period),
     practices(deps, { phase: query.phase, period }),
   ]);
+  const listed = ({ count, rows }: { count: number; rows: readonly SummaryRow[] }) => ({ count, items: rows.map((row) => reportItem(directory, toSummary(row, now))) });
   const phase = query.phase === undefined ? undefined : directory.campaign.phases.find((p) => p.id === query.phase);
   return {
     generatedAt: figures.generatedAt,
@@ -111,8 +116,8 @@ export const reportSummary = async (deps: Deps, principal: Principal, query: Rep
     rectifications: figures.rectifications,
     byGroup: figures.byGroup,
     hotSpots: figures.byUnit.slice(0, reportLimits.hotSpots),
-    overdue,
-    urged,
+    overdue: listed(overdueRows),
+    urged: listed(urgedListed),
     sessions,
     practices: recommended.items
       .slice(0, reportLimits.practices)
