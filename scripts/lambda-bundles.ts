@@ -30,7 +30,7 @@ function bucketHandlers(): string[] {
 
 /**
  * The functions allowed more, each with its reason. The spreadsheet exports are not among them:
- * their writer (shared/services/xlsx-writer.ts, zipped by fflate) adds about 30 KB (measured) to the SDK.
+ * their writer (shared/services/xlsx-writer.ts) adds about 20 KB (measured) to the SDK.
  */
 export const bundleLimitExceptions: Readonly<Record<string, number>> = Object.fromEntries(
   bucketHandlers().map((handler) => [handler, storageBundleLimitBytes]),

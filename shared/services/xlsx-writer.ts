@@ -1,12 +1,15 @@
-import { Zip, ZipDeflate } from 'fflate';
+// fflate's platform-neutral build: its Node entry also loads worker_threads at import, for the
+// asynchronous API this writer does not use.
+import { Zip } from 'fflate/browser';
 import { PassThrough, type Readable } from 'node:stream';
 import { isIsoDate, wallClockAsUtc } from '../domain/calendar';
 import { cellStyle, excelSerial, packageParts, rowXml, sheetHead, sheetTail, worksheetPath, type XlsxCell } from './xlsx-parts';
+import { DeflatedZipPart } from './zip-part';
 
 /**
  * Spreadsheets for people (the office's exports): one sheet, a Chinese header row in bold on grey,
  * frozen, with a filter; fixed column widths; dates as real Excel dates shown in the directory's
- * timezone; streamed (the SpreadsheetML in xlsx-parts.ts, zipped by fflate as it is written), so a
+ * timezone; streamed (the SpreadsheetML in xlsx-parts.ts, zipped as it is written: zip-part.ts), so a
  * workbook of any size costs memory of a page of rows, not of the file. Used by
  * GET /api/exports/items.xlsx and the rectification ledger.
  */
@@ -77,8 +80,6 @@ const drained = (out: PassThrough) =>
   });
 
 const utf8 = (xml: string) => Buffer.from(xml, 'utf8');
-/** zlib's default level: the sheet's repetitive XML shrinks to about a tenth. */
-const deflateLevel = 6;
 
 /**
  * The workbook as a stream of bytes. Rows are written page by page; before the next page is read
@@ -88,8 +89,8 @@ const deflateLevel = 6;
  */
 export const xlsxStream = <R>(sheet: XlsxSheet<R>): Readable => {
   const out = new PassThrough({ highWaterMark: 256 * 1024 });
-  // fflate compresses each pushed chunk at once and hands the zip's bytes (headers, deflated data,
-  // each part's CRC in its data descriptor, the central directory) to this callback in order.
+  // Each pushed chunk is deflated at once (zip-part.ts); fflate hands the zip's bytes (headers,
+  // deflated data, each part's CRC in its data descriptor, the central directory) here in order.
   const zip = new Zip((error, chunk, final) => {
     if (out.destroyed) return;
     if (error) return void out.destroy(error);
@@ -98,11 +99,11 @@ export const xlsxStream = <R>(sheet: XlsxSheet<R>): Readable => {
   });
   const write = async () => {
     for (const [path, xml] of packageParts(sheet.sheetName)) {
-      const part = new ZipDeflate(path, { level: deflateLevel });
+      const part = new DeflatedZipPart(path);
       zip.add(part);
       part.push(utf8(xml), true);
     }
-    const rows = new ZipDeflate(worksheetPath, { level: deflateLevel });
+    const rows = new DeflatedZipPart(worksheetPath);
     zip.add(rows);
     const formats = sheet.columns.map((c) => c.format ?? 'text');
     const styles = formats.map((format) => cellStyle[format]);
