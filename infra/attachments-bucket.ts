@@ -3,8 +3,8 @@
  * access logs beside the site's. Uploads land under `uploads/` through presigned POSTs from the
  * site's pages (CORS for that origin only) and are removed after `uploadExpirationDays` when nobody
  * attached them; the checked, re-encoded copies live under `items/<trackingCode>/` and are read
- * only through short-lived signed URLs (`maxDownloadUrlSeconds`; shared/storage/object-keys.ts). Kept when the stack is deleted:
- * the files are evidence of the office's work.
+ * only through short-lived signed URLs (`maxDownloadUrlSeconds`; shared/storage/object-keys.ts).
+ * Kept when the stack is deleted: the files are evidence of the office's work.
  */
 import { Aws, Duration, Names, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { BlockPublicAccess, Bucket, BucketEncryption, HttpMethods, ObjectOwnership, type IBucket } from 'aws-cdk-lib/aws-s3';

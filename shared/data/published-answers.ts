@@ -24,9 +24,9 @@ export interface PublishedAnswer {
 
 /**
  * The most answers published at once. It bounds what a public function holds and rebuilds (the
- * whole set in memory: shared/services/public-answers.ts): at ~1 KB of UTF-8 each, 3,000 answers
- * (this; a test ties them) are ~3 MB, read in ~3 Query pages (~750 RCU, consistent) and indexed in
- * about two seconds (measured: shared/domain/answer-similarity.ts).
+ * whole set in memory: shared/services/public-answers.ts): at ~1 KB of UTF-8 each, its 3,000
+ * answers (a test ties the figure to this constant) are ~3 MB, read in ~3 Query pages (~750 RCU,
+ * consistent) and indexed in about two seconds (measured: shared/domain/answer-similarity.ts).
  */
 export const maxPublishedAnswers = 3000;
 

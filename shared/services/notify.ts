@@ -57,6 +57,9 @@ export class NotificationBusyError extends Error {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** How often a busy claim is asked for again while its holder's lease runs. */
+const busyClaimPollMs = 250;
+
 
 /** The tracking page for the code alone: the submitter types the key there, so no e-mail holds it. */
 const trackingUrl = (deps: Deps, trackingCode: string) => `${deps.settings.publicUrl}/track#${trackingCode}`;
@@ -132,7 +135,7 @@ const claimPatiently = async (deps: MailDeps, dedupKey: string, from: 'failed' |
   if (claim.state === 'busy') {
     const deadline = Date.now() + claim.retryInMs;
     while (claim.state === 'busy' && Date.now() < deadline) {
-      await sleep(Math.min(250, claim.retryInMs));
+      await sleep(Math.min(busyClaimPollMs, claim.retryInMs));
       claim = await claimNotification(deps, dedupKey, deps.clock.now(), from);
     }
   }

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
-import type { Settings } from '../settings';
+import { roomSecretMinLength, type Settings } from '../settings';
 
 /**
  * The room secret: it keys the address hashes and signs the ALTCHA challenges
@@ -35,8 +35,8 @@ const fetchSecrets = async (arn: string): Promise<RoomSecrets> => {
     // Before the first rotation there is no previous version: that is not an error.
     previous.get(arn, { maxAge: secretMaxAgeSeconds, sdkOptions: { VersionStage: 'AWSPREVIOUS' } }).catch(() => undefined),
   ]);
-  if (typeof now !== 'string' || now.length < 32) throw new Error('the room secret is missing or too short');
-  return { current: now, ...(typeof before === 'string' && before.length >= 32 ? { previous: before } : {}) };
+  if (typeof now !== 'string' || now.length < roomSecretMinLength) throw new Error('the room secret is missing or too short');
+  return { current: now, ...(typeof before === 'string' && before.length >= roomSecretMinLength ? { previous: before } : {}) };
 };
 
 /** The room secret(s) for these settings; read once per `secretMaxAgeSeconds` deployed. */
