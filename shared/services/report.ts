@@ -86,16 +86,18 @@ export const reportSummary = async (deps: Deps, principal: Principal, query: Rep
   const period = query.from === undefined && query.to === undefined ? undefined : periodOf(query, (await directoryRead).campaign.timezone);
   const filter = { phase: query.phase, from: query.from, to: query.to };
   const now = deps.clock.now();
+  // Every part reads on its own: all at once, the sessions first, as their summaries wait for
+  // their list (the longest chain of reads).
+  const sessionsRead = sessionSummaries(deps, principal, query, period);
   // The urged items are the dashboard's count and the report's list: read once (they are few, see
   // the dashboard's urgedByQueue), for both.
   const urgedRows = everyRow(urgedPages(deps, principal, filter, period));
-  // Every part reads on its own: all at once.
-  const [directory, figures, overdueRows, urgedListed, sessions, recommended] = await Promise.all([
+  const [sessions, directory, figures, overdueRows, urgedListed, recommended] = await Promise.all([
+    sessionsRead,
     directoryRead,
     dashboard(deps, principal, filter, urgedRows),
     countedAndFirst(allForPrincipal(deps, principal, { phase: query.phase, period, overdue: true })),
     urgedRows.then((rows) => countedAndFirst([rows])),
-    sessionSummaries(deps, principal, query, period),
     practices(deps, { phase: query.phase, period }),
   ]);
   const listed = ({ count, rows }: { count: number; rows: readonly SummaryRow[] }) => ({ count, items: rows.map((row) => reportItem(directory, toSummary(row, now))) });
