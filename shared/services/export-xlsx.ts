@@ -101,17 +101,20 @@ export const mapLimited = async <T, U>(items: readonly T[], limit: number, fn: (
 
 /**
  * A page of list rows made whole: the item records (one BatchGet per 100, DynamoDB's most) and the public replies of
- * the items that have any (the first kept on the item, the later ones one Query per item).
+ * the items that have any (the first kept on the item, the later ones one Query per item). The list
+ * row alone says which items need that Query, so the Queries go out beside the BatchGet, not after it.
  */
 const completePage = async (deps: Deps, rows: readonly SummaryRow[], now: Date): Promise<ExportRow[]> => {
-  const records = await getItemAttributes(deps, rows.map((r) => r.trackingCode), recordAttributes);
-  const replies = await mapLimited(rows, replyReadsInFlight, async (row) => {
-    if (!row.firstReplyAt) return [];
-    const first = records.get(row.trackingCode)?.firstEvent;
-    const own = first?.reply?.visibility === 'public' ? [{ at: first.at, body: first.reply.body }] : [];
-    return row.version > 1 ? [...own, ...(await getPublicReplies(deps, row.trackingCode))] : own;
+  const [records, laterReplies] = await Promise.all([
+    getItemAttributes(deps, rows.map((r) => r.trackingCode), recordAttributes),
+    mapLimited(rows, replyReadsInFlight, async (row) => (row.firstReplyAt && row.version > 1 ? getPublicReplies(deps, row.trackingCode) : [])),
+  ]);
+  return rows.map((row, i) => {
+    const record = records.get(row.trackingCode);
+    const first = record?.firstEvent;
+    const own = row.firstReplyAt && first?.reply?.visibility === 'public' ? [{ at: first.at, body: first.reply.body }] : [];
+    return { row, record: record ?? {}, replies: [...own, ...laterReplies[i]], overdue: isOverdue(row, now), now };
   });
-  return rows.map((row, i) => ({ row, record: records.get(row.trackingCode) ?? {}, replies: replies[i], overdue: isOverdue(row, now), now }));
 };
 
 /** The workbook as a stream, and the name to save it under (the local day of the export). */
