@@ -12,6 +12,7 @@ import { originVerifyEnvName } from '../shared/settings';
 import { bindBucket, type BucketUse } from './bind-bucket';
 import { bindTable, checkDeclaredAccess, type BoundTable, type DeclaredAccess } from './bind-table';
 import { functionId, functionUrlOutputId } from './construct-ids';
+import { streamTimeout } from './stream-settings';
 import type { RoomSecret } from './room-secret';
 import type { StaffIdentity } from './staff-identity';
 import { YijianFunction } from './yijian-function';
@@ -108,7 +109,7 @@ export function createRouteFunctions(scope: Construct, props: RouteFunctionsProp
       // Not behind the HTTP API's limit (`httpApiTimeoutSeconds`): a streamed export may take longer. Its own
       // small reserved concurrency: exports are few and long, and many at once could neither
       // exhaust the account's concurrency nor eat the table's capacity the desk needs.
-      ...(stream ? { timeout: Duration.minutes(1), reservedConcurrentExecutions: props.streamConcurrency } : {}),
+      ...(stream ? { timeout: streamTimeout, reservedConcurrentExecutions: props.streamConcurrency } : {}),
     });
     bindTable(fn, props.table, access);
     // Only the functions that count clients hold the origin secret: every other one has no use

@@ -8,7 +8,7 @@
  * The dynamic behaviors cache nothing; every behavior sends the one response headers policy; the
  * WAF web ACL of infra/edge-stack.ts guards the whole distribution while WAF is on.
  */
-import { Duration, Validations } from 'aws-cdk-lib';
+import { Validations } from 'aws-cdk-lib';
 import {
   AllowedMethods,
   CachePolicy,
@@ -29,6 +29,7 @@ import type { FunctionUrl } from 'aws-cdk-lib/aws-lambda';
 import type { Bucket } from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import { originVerifyHeader } from '../shared/http/client-address';
+import { streamTimeout } from './stream-settings';
 
 export interface StreamingOrigin {
   /** The route path (`{param}` segments become `*` in the behavior's path pattern). */
@@ -82,8 +83,8 @@ export function createDistribution(scope: Construct, props: SiteDistributionProp
   }
   const origins = new Map<FunctionUrl, IOrigin>();
   for (const [pattern, { url, methods }] of byPattern) {
-    // Matches the function's timeout: a large export may take a while before its first bytes.
-    const origin = origins.get(url) ?? FunctionUrlOrigin.withOriginAccessControl(url, { readTimeout: Duration.seconds(60) });
+    // The function's own timeout (`streamTimeout`): a large export may take a while before its first bytes.
+    const origin = origins.get(url) ?? FunctionUrlOrigin.withOriginAccessControl(url, { readTimeout: streamTimeout });
     origins.set(url, origin);
     const readOnly = [...methods].every((method) => method === 'GET' || method === 'HEAD');
     additionalBehaviors[pattern] = {

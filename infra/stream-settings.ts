@@ -8,7 +8,11 @@
  * more: an account with the new-account quota of 10 cannot deploy any reservation (ask for the
  * standard quota first, README).
  */
+import { Duration } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
+
+/** A streaming function's timeout, and CloudFront's read timeout of its origin (a large export may take a while before its first bytes). */
+export const streamTimeout = Duration.minutes(1);
 
 export const defaultStreamConcurrency = 5;
 /** More is no longer "small": the pool of a standard account is 1,000 for everything. */
