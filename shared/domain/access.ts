@@ -15,6 +15,12 @@ export interface Principal {
   readonly units: readonly string[];
 }
 
+/** The principal as an item or a session records who acted: their subject and the name shown. */
+export const personOf = (p: Principal) => ({ sub: p.sub, name: p.name });
+
+/** The principal as the author of an item's history entry. */
+export const staffActor = (p: Principal) => ({ type: 'staff' as const, ...personOf(p) });
+
 export const isStaff = (p: Principal): boolean => p.office || p.leader || p.groups.length > 0 || p.units.length > 0;
 
 /**

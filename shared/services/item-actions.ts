@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { changeItem, type ChangedItem } from '../data/change-item';
 import type { Deps } from '../deps';
 import { getItem, getItemWithEvents, type EventRecord, type ItemChange, type ItemRecord } from '../data/items';
-import { canAct, canReadItem, canSeeRectification, type Principal, type StaffAction } from '../domain/access';
-import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from '../domain/errors';
+import { canAct, canReadItem, canSeeRectification, personOf, staffActor, type Principal, type StaffAction } from '../domain/access';
+import { ConflictError, ForbiddenError, InvalidInputError } from '../domain/errors';
 import { maxReplies, nextStatus, type Action } from '../domain/lifecycle';
 import { firstResponse } from '../domain/rates';
 import { normalizeTrackingCode } from '../domain/tracking-code';
@@ -15,11 +15,9 @@ import type { Admission } from '../data/room';
 import type { StorageDeps } from '../storage/client';
 import { attachToItem } from './attach';
 import { toAttachmentViews } from './attachment-views';
-import { viewFor } from './rectification';
+import { noSuchItem, viewFor } from './rectification';
 
 /** What staff do to one item: read it, assign, reply or note, and the other transitions. */
-
-const noSuchItem = () => new NotFoundError('No such item.');
 
 /** An item the principal may see, or the 404 that does not tell "not yours" from "not there". */
 export const viewItem = async (deps: Deps, principal: Principal, id: string) => {
@@ -29,8 +27,6 @@ export const viewItem = async (deps: Deps, principal: Principal, id: string) => 
   if (!found || !canSeeRectification(principal, found.item)) throw noSuchItem();
   return viewFor(principal, found.item, found.events, deps.clock.now());
 };
-
-export const staffActor = (principal: Principal) => ({ type: 'staff' as const, sub: principal.sub, name: principal.name });
 
 /** The item a staff change aims at: who asks, the item's id as the path gave it, the version they saw. */
 export interface ChangeTarget {
@@ -145,7 +141,7 @@ export const replyToItem = async (deps: StorageDeps, target: ChangeTarget, input
     id: replyId,
     body: reply.body,
     visibility: reply.visibility,
-    by: { sub: principal.sub, name: principal.name },
+    by: personOf(principal),
     createdAt: change.event.at,
     ...toAttachmentViews(reply.attachments),
     status: item.status,

@@ -1,7 +1,7 @@
 import type { Deps } from '../deps';
 import type { ItemExtension } from '../data/items';
 import { addWorkingDays } from '../domain/calendar';
-import type { Principal } from '../domain/access';
+import { personOf } from '../domain/access';
 import { ConflictError } from '../domain/errors';
 import { calendarOf, requireDirectory } from './directory';
 import { history, mutate, withView, type ChangeTarget } from './item-actions';
@@ -12,7 +12,6 @@ import { history, mutate, withView, type ChangeTarget } from './item-actions';
  * Both go through the one way to change an item, each with its history entry.
  */
 
-const person = (principal: Principal) => ({ sub: principal.sub, name: principal.name });
 
 export const requestExtension = async (deps: Deps, target: ChangeTarget, input: { workingDays: number; reason: string }) => {
   const { principal } = target;
@@ -24,7 +23,7 @@ export const requestExtension = async (deps: Deps, target: ChangeTarget, input: 
       if (!current.dueAt) throw new ConflictError('The item has no due date to extend: it has not been routed to a group yet.');
       if (current.extension?.status === 'requested') throw new ConflictError('An extension request for this item is already waiting for the office.');
       const at = now.toISOString();
-      const extension: ItemExtension = { status: 'requested', workingDays: input.workingDays, reason: input.reason, requestedBy: person(principal), requestedAt: at };
+      const extension: ItemExtension = { status: 'requested', workingDays: input.workingDays, reason: input.reason, requestedBy: personOf(principal), requestedAt: at };
       return {
         set: { extension, updatedAt: at },
         event: history(principal, current, to, now, 'extension-request', `+${input.workingDays}: ${input.reason}`),
@@ -45,7 +44,7 @@ export const decideExtension = async (deps: Deps, target: ChangeTarget, input: {
       const asked = current.extension;
       if (asked?.status !== 'requested') throw new ConflictError('There is no extension request waiting for a decision on this item.');
       const at = now.toISOString();
-      const decided = { decidedBy: person(principal), decidedAt: at, ...(input.note ? { note: input.note } : {}) };
+      const decided = { decidedBy: personOf(principal), decidedAt: at, ...(input.note ? { note: input.note } : {}) };
       if (input.approve && !current.dueAt) throw new ConflictError('The item has no due date to extend.');
       if (!input.approve || !current.dueAt) {
         return {

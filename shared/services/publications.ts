@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Deps } from '../deps';
 import type { ItemPublication } from '../data/items';
 import { publishAnswerEntries, withdrawAnswerEntries } from '../data/published-answers';
-import type { Principal } from '../domain/access';
+import { personOf } from '../domain/access';
 import { ConflictError } from '../domain/errors';
 import type { PublicationInput } from '../schemas/answers';
 import { history, mutate, withView, type ChangeTarget } from './item-actions';
@@ -17,7 +17,6 @@ import { history, mutate, withView, type ChangeTarget } from './item-actions';
  * from it), and a publication is an editorial act on the side.
  */
 
-const person = (principal: Principal) => ({ sub: principal.sub, name: principal.name });
 
 /** 72 random bits, base64url: unguessable enough for an id that hides nothing, short in a link. */
 const newPublicId = () => randomBytes(9).toString('base64url');
@@ -29,7 +28,7 @@ export const publishAnswer = async (deps: Deps, target: ChangeTarget, input: Pub
     action: 'publish',
     change: (current, to, now) => {
       const publishedAt = now.toISOString();
-      const publication: ItemPublication = { publicId: current.publication?.publicId ?? newPublicId(), ...input, publishedAt, publishedBy: person(principal) };
+      const publication: ItemPublication = { publicId: current.publication?.publicId ?? newPublicId(), ...input, publishedAt, publishedBy: personOf(principal) };
       const { publicId, title, question, answer } = publication;
       return {
         set: { publication },

@@ -8,6 +8,8 @@ import {
   canSeeRectification,
   canVerifyRectification,
   isLiaisonFor,
+  personOf,
+  staffActor,
   type Principal,
 } from '../domain/access';
 import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from '../domain/errors';
@@ -37,15 +39,14 @@ import type { ChangeTarget } from './item-actions';
  * state machine (409).
  */
 
-const noSuchItem = () => new NotFoundError('No such item.');
+/** The one answer for an item that is not there and one the caller may not see (404 alike). */
+export const noSuchItem = () => new NotFoundError('No such item.');
 
 /** The item as the principal may see it: the full view for staff who read it, the liaison's otherwise. */
 export const viewFor = (principal: Principal, item: ItemRecord, events: readonly EventRecord[], now: Date) =>
   !canReadItem(principal, item) && item.rectification && isLiaisonFor(principal, item)
     ? toLiaisonItemView({ ...item, rectification: item.rectification }, events, now)
     : toItemView(principal, item, events, now);
-
-const staffActor = (principal: Principal) => ({ type: 'staff' as const, sub: principal.sub, name: principal.name });
 
 interface RectificationChange extends ChangeTarget {
   readonly allowed: (principal: Principal, item: ItemRecord) => boolean;
@@ -113,7 +114,7 @@ export const planRectification = async (
         deadline: input.deadline,
         dueAt: rectificationDueAt(input.deadline, calendarOf(directory)),
         plannedAt: at,
-        plannedBy: { sub: principal.sub, name: principal.name },
+        plannedBy: personOf(principal),
         updatedAt: at,
         // A replaced plan keeps the last verification (the return that asked for it) for the record.
         ...(item.rectification?.verification ? { verification: item.rectification.verification } : {}),
@@ -160,7 +161,7 @@ export const verifyRectification = async (deps: Deps, target: ChangeTarget, inpu
     action: input.outcome === 'verified' ? 'verify' : 'return',
     decide: (item, to, now) => {
       const at = now.toISOString();
-      const verification = { by: { sub: principal.sub, name: principal.name }, at, outcome: input.outcome, note: input.note };
+      const verification = { by: personOf(principal), at, outcome: input.outcome, note: input.note };
       return {
         set: { rectification: { ...item.rectification!, status: to, verification, updatedAt: at }, updatedAt: at },
         event: entry(principal, item, now, input.outcome === 'verified' ? 'verify' : 'return', input.note),

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Deps } from '../deps';
 import { createItems, TrackingCodesTakenError } from '../data/item-batch';
 import type { EventRecord, ItemRecord } from '../data/items';
-import { canEditSession, type Principal } from '../domain/access';
+import { canEditSession, staffActor, type Principal } from '../domain/access';
 import { ForbiddenError, InvalidInputError, UnavailableError } from '../domain/errors';
 import { findUnit, routeItem } from '../domain/routing';
 import { hashAccessKey, newAccessKey, newTrackingCode } from '../domain/tracking-code';
@@ -27,8 +27,6 @@ import { visibleSession } from './sessions';
  */
 
 type Entry = RecordsBody['entries'][number];
-
-const recorderOf = (principal: Principal) => ({ type: 'staff' as const, sub: principal.sub, name: principal.name });
 
 /** An entry's item and first event, as recorded at `now` by `principal` (a fresh tracking code each call). */
 const planItem = (directory: Directory, principal: Principal, session: { code: string; phase: string }, entry: Entry, now: Date) => {
@@ -65,7 +63,7 @@ const planItem = (directory: Directory, principal: Principal, session: { code: s
     version: 1,
     at,
     action: 'record',
-    by: recorderOf(principal),
+    by: staffActor(principal),
     to: status,
     note: answered ? 'answered on the spot' : route ? `routed to ${route.groupId}` : 'for the office',
     ...(answered ? { reply: { id: randomBytes(8).toString('hex'), body: entry.answer!, visibility: 'public' as const, ...(replyGroup ? { groupId: replyGroup } : {}) } } : {}),

@@ -2,7 +2,7 @@ import type { Deps } from '../deps';
 import { StaleItemError } from '../data/errors';
 import { createSession as storeSession, getSession, listSessions, replaceSession, type SessionRecord } from '../data/sessions';
 import { itemCreation, withRetry } from '../data/retry';
-import { canEditSession, canSeeSession, groupScope, type Principal } from '../domain/access';
+import { canEditSession, canSeeSession, groupScope, personOf, type Principal } from '../domain/access';
 import { endOfLocalDay, startOfLocalDay } from '../domain/calendar';
 import { ForbiddenError, InvalidInputError, NotFoundError, StaleVersionError, type FieldError } from '../domain/errors';
 import { currentPhase } from '../domain/phase';
@@ -82,7 +82,7 @@ export const createSession = async (deps: Deps, principal: Principal, input: Cre
       joinKey: newJoinKey(),
       createdAt: now,
       updatedAt: now,
-      createdBy: { sub: principal.sub, name: principal.name },
+      createdBy: personOf(principal),
       version: 1,
     };
     await storeSession(deps, session);
