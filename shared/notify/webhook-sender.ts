@@ -19,8 +19,9 @@ export type WebhookSender = (message: Message) => Promise<void>;
 
 /**
  * A post never outlasts the notification lease (shared/data/notifications.ts `leaseMs`) nor, with
- * the marking after it, notify's timeout (tests tie them). Shorter than SES's: a robot answers in
- * well under a second, and a robot that hangs must not hold the records behind it long.
+ * the marking after it, notify's timeout (tests tie them). Shorter than SES's (`sesRequestTimeoutMs`,
+ * a test ties them too): a robot answers at once, and a robot that hangs must not hold the records
+ * behind it long.
  */
 export const webhookTimeoutMs = 5_000;
 

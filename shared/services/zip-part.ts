@@ -6,14 +6,14 @@ import { constants, crc32, deflateRawSync } from 'node:zlib';
  * pushed, for the spreadsheet exports (shared/services/xlsx-writer.ts).
  *
  * Why not fflate's `ZipDeflate`: its deflate is JavaScript, and a Lambda's fresh process runs it
- * before V8 has optimised it: a 700 KB sheet took 75-110 ms there against 5-8 ms in zlib's native
+ * before V8 has optimised it: measured, a 700 KB sheet took 75-110 ms there against 5-8 ms in zlib's native
  * code, the largest part of the export's cold start. fflate stays for what it does well, the
  * container (local headers, data descriptors, the central directory); this class is the
  * `ZipInputFile` its documentation invites for another compressor.
  *
  * Each push is deflated at once with a sync flush, so it ends on a byte boundary without ending the
  * stream; the pushes' outputs joined, then an empty final block, are one deflate stream (RFC 1951;
- * pigz joins its blocks the same way). The last 32 KB pushed are the next push's preset dictionary,
+ * pigz joins its blocks the same way). The last `windowBytes` pushed are the next push's preset dictionary,
  * so the output compresses as one stream would.
  */
 export class DeflatedZipPart implements ZipInputFile {
