@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { Writable } from 'node:stream';
 import type { Deps } from '../shared/deps';
 import { claimsAsApiGatewayPassesThem } from '../shared/http/jwt';
 import { lambdaContext } from './lambda-context';
+import { installLambdaGlobals, isStreamingHandler, responseStreamFor } from './lambda-streaming';
 import { routeKey, routes, type RouteDef } from '../shared/routes';
 
 /**
@@ -41,55 +41,6 @@ export interface GatewayOptions {
    */
   readonly deps?: () => Deps;
 }
-
-/**
- * Lambda's `awslambda` global, as far as response streaming needs it: `streamifyResponse` marks a
- * handler as streaming, `HttpResponseStream.from` attaches the status and headers (the prelude)
- * before the body. The gateway then pipes the body to the client as it is written, with
- * backpressure, the way a function URL in RESPONSE_STREAM mode does.
- */
-const streaming = Symbol('yijian.streaming');
-type StreamingHandler = ((event: APIGatewayProxyEventV2, stream: Writable, context: Context) => Promise<void>) & { [streaming]?: true };
-interface PreludeWritable extends Writable {
-  setPrelude(prelude: { statusCode?: number; headers?: Record<string, string>; cookies?: string[] }): void;
-}
-/** Other libraries (the SDK's invoke store) also keep things on `awslambda`: add to it, never replace it. */
-const installLambdaGlobals = () => {
-  const g = globalThis as { awslambda?: Record<string, unknown> };
-  g.awslambda ??= {};
-  g.awslambda.streamifyResponse ??= (fn: StreamingHandler) => Object.assign(fn, { [streaming]: true as const });
-  g.awslambda.HttpResponseStream ??= {
-    from: (stream: PreludeWritable, prelude: Parameters<PreludeWritable['setPrelude']>[0]) => {
-      stream.setPrelude(prelude);
-      return stream;
-    },
-  };
-};
-
-const responseStreamFor = (res: ServerResponse): PreludeWritable => {
-  let headed = false;
-  const head = (prelude: Parameters<PreludeWritable['setPrelude']>[0] = {}) => {
-    if (headed) return;
-    headed = true;
-    const headers: Record<string, string | string[]> = {};
-    for (const [name, value] of Object.entries(prelude.headers ?? {})) headers[name.toLowerCase()] = String(value);
-    if (prelude.cookies?.length) headers['set-cookie'] = prelude.cookies;
-    res.writeHead(prelude.statusCode ?? 200, headers);
-  };
-  const stream = new Writable({
-    write(chunk: Buffer, _encoding, callback) {
-      head();
-      if (res.write(chunk)) callback();
-      else res.once('drain', () => callback());
-    },
-    final(callback) {
-      head();
-      res.end(callback);
-    },
-  }) as PreludeWritable;
-  stream.setPrelude = head;
-  return stream;
-};
 
 /**
  * API Gateway refuses payloads over 10 MB (its quota); locally anything over this is refused before
@@ -310,8 +261,8 @@ export const startGateway = async (options: GatewayOptions): Promise<Gateway> =>
       const handler = await handlerFor(match);
       await options.beforeInvoke?.(match.key);
       const context = lambdaContext(match.key, { awsRequestId: requestId });
-      if ((handler as unknown as StreamingHandler)[streaming]) {
-        await (handler as unknown as StreamingHandler)(event, responseStreamFor(res), context);
+      if (isStreamingHandler(handler)) {
+        await handler(event, responseStreamFor(res), context);
       } else {
         send(res, await handler(event, context));
       }
