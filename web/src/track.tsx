@@ -8,7 +8,7 @@ import { render } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { followUpBody, ratingBody, type PublicSubmissionView, type Resolved, type Satisfaction } from '../../shared/schemas/submission';
 import { AttachmentList } from './lib/attachments';
-import { apiRequest, issuesToErrors, problemToErrors, type FieldErrors } from './lib/api';
+import { apiRequest, validated, problemToErrors, type FieldErrors } from './lib/api';
 import { dictionary, formatDate, formatDateTime, getLang, setCampaignTimeZone, useLang } from './lib/i18n';
 import { problemText, said, translateMessage, type Said } from './lib/messages';
 import { prepareProof, publicWrite } from './lib/room';
@@ -289,16 +289,15 @@ const FollowUp = (props: { code: string; accessKey: string; onDone: (message: Sa
   const send = async (e: Event) => {
     e.preventDefault();
     if (busy) return;
-    const parsed = followUpBody.safeParse({ body });
-    if (!parsed.success) {
-      setErrors(issuesToErrors(parsed.error.issues));
+    const valid = validated(followUpBody, { body }, setErrors);
+    if (!valid) {
       document.getElementById('follow-up')?.focus();
       return;
     }
     setBusy(true);
     setError(null);
     const r = await publicWrite('POST', `/api/submissions/${encodeURIComponent(props.code)}/follow-ups`, {
-      body: parsed.data,
+      body: valid,
       headers: { 'X-Access-Key': props.accessKey },
     });
     setBusy(false);
@@ -388,15 +387,12 @@ const Rating = (props: { code: string; accessKey: string; onDone: (message: Said
   const send = async (e: Event) => {
     e.preventDefault();
     if (busy) return;
-    const parsed = ratingBody.safeParse({ satisfaction: choice || undefined, ...(resolved ? { resolved } : {}), ...(comment ? { comment } : {}) });
-    if (!parsed.success) {
-      setErrors(issuesToErrors(parsed.error.issues));
-      return;
-    }
+    const valid = validated(ratingBody, { satisfaction: choice || undefined, ...(resolved ? { resolved } : {}), ...(comment ? { comment } : {}) }, setErrors);
+    if (!valid) return;
     setBusy(true);
     setError(null);
     const r = await publicWrite('POST', `/api/submissions/${encodeURIComponent(props.code)}/rating`, {
-      body: parsed.data,
+      body: valid,
       headers: { 'X-Access-Key': props.accessKey },
     });
     setBusy(false);

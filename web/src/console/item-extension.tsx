@@ -5,7 +5,7 @@
  */
 import { useState } from 'preact/hooks';
 import { extensionBody, extensionDecisionBody, type ItemView } from '../../../shared/schemas/staff';
-import { issuesToErrors, type FieldErrors } from '../lib/api';
+import { validated, type FieldErrors } from '../lib/api';
 import { dictionary, formatDate, formatDateTime } from '../lib/i18n';
 import { translateMessage } from '../lib/messages';
 import { CharCount, describedBy, FieldError } from '../lib/ui';
@@ -97,12 +97,9 @@ const RequestForm = (props: { busy: boolean; mutate: Mutate }) => {
         id="extension-form"
         onSubmit={async (e) => {
           e.preventDefault();
-          const parsed = extensionBody.safeParse({ workingDays: days.trim() === '' ? undefined : Number(days), reason });
-          if (!parsed.success) {
-            setErrors(issuesToErrors(parsed.error.issues));
-            return;
-          }
-          const result = await props.mutate('/extension', parsed.data, () => xt('requested'));
+          const valid = validated(extensionBody, { workingDays: days.trim() === '' ? undefined : Number(days), reason }, setErrors);
+          if (!valid) return;
+          const result = await props.mutate('/extension', valid, () => xt('requested'));
           setErrors(result.errors ?? {});
           if (result.ok) setReason('');
         }}
@@ -147,12 +144,9 @@ const DecisionForm = (props: { busy: boolean; mutate: Mutate }) => {
   const [note, setNote] = useState('');
   const [errors, setErrors] = useState<FieldErrors>({});
   const decide = async (approve: boolean) => {
-    const parsed = extensionDecisionBody.safeParse({ approve, ...(note ? { note } : {}) });
-    if (!parsed.success) {
-      setErrors(issuesToErrors(parsed.error.issues));
-      return;
-    }
-    const result = await props.mutate('/extension/decision', parsed.data, () => (approve ? xt('approved') : xt('declined')));
+    const valid = validated(extensionDecisionBody, { approve, ...(note ? { note } : {}) }, setErrors);
+    if (!valid) return;
+    const result = await props.mutate('/extension/decision', valid, () => (approve ? xt('approved') : xt('declined')));
     setErrors(result.errors ?? {});
     if (result.ok) setNote('');
   };

@@ -8,7 +8,7 @@
 import { useState } from 'preact/hooks';
 import { publicationBody, type PublicationInput } from '../../../shared/schemas/answers';
 import type { ItemView } from '../../../shared/schemas/staff';
-import { issuesToErrors, type FieldErrors } from '../lib/api';
+import { validated, type FieldErrors } from '../lib/api';
 import { dictionary, formatDateTime } from '../lib/i18n';
 import { translateMessage } from '../lib/messages';
 import { CharCount, describedBy, FieldError } from '../lib/ui';
@@ -135,12 +135,9 @@ const PublishForm = (props: { item: ItemView; busy: boolean; mutate: Mutate }) =
         id="publication-form"
         onSubmit={async (e) => {
           e.preventDefault();
-          const parsed = publicationBody.safeParse(draft);
-          if (!parsed.success) {
-            setErrors(issuesToErrors(parsed.error.issues));
-            return;
-          }
-          const result = await props.mutate('/publication', parsed.data, () => pt('published'));
+          const valid = validated(publicationBody, draft, setErrors);
+          if (!valid) return;
+          const result = await props.mutate('/publication', valid, () => pt('published'));
           setErrors(result.errors ?? {});
         }}
       >

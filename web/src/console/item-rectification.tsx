@@ -9,7 +9,7 @@ import { useState } from 'preact/hooks';
 import { rectificationPlanBody, rectificationProgressBody, rectificationVerificationBody } from '../../../shared/schemas/rectification';
 import type { ItemView } from '../../../shared/schemas/staff';
 import { AttachmentList, AttachmentPicker, attachmentTexts, type PresignedUpload } from '../lib/attachments';
-import { issuesToErrors, type ApiResult, type FieldErrors } from '../lib/api';
+import { validated, type ApiResult, type FieldErrors } from '../lib/api';
 import { formatDateTime } from '../lib/i18n';
 import { translateMessage } from '../lib/messages';
 import { CharCount, describedBy, FieldError } from '../lib/ui';
@@ -119,12 +119,9 @@ const PlanForm = (props: { ctx: Ctx; item: ItemView; busy: boolean; mutate: Muta
         id="rectification-plan"
         onSubmit={async (e) => {
           e.preventDefault();
-          const parsed = rectificationPlanBody.safeParse({ unitId, measures, standard, deadline });
-          if (!parsed.success) {
-            setErrors(issuesToErrors(parsed.error.issues));
-            return;
-          }
-          setErrors((await props.mutate('/rectification', parsed.data, () => rt('planned'), 'PUT')).errors ?? {});
+          const valid = validated(rectificationPlanBody, { unitId, measures, standard, deadline }, setErrors);
+          if (!valid) return;
+          setErrors((await props.mutate('/rectification', valid, () => rt('planned'), 'PUT')).errors ?? {});
         }}
       >
         <div class="field">
@@ -181,12 +178,9 @@ const ProgressForm = (props: { ctx: Ctx; busy: boolean; mutate: Mutate }) => {
           setErrors({ attachments: attachmentTexts('waitUploads') });
           return;
         }
-        const parsed = rectificationProgressBody.safeParse({ note, ...(done ? { done } : {}), ...(files.ids.length ? { attachmentIds: files.ids } : {}) });
-        if (!parsed.success) {
-          setErrors(issuesToErrors(parsed.error.issues));
-          return;
-        }
-        const result = await props.mutate('/rectification/progress', parsed.data, () => rt('reported'));
+        const valid = validated(rectificationProgressBody, { note, ...(done ? { done } : {}), ...(files.ids.length ? { attachmentIds: files.ids } : {}) }, setErrors);
+        if (!valid) return;
+        const result = await props.mutate('/rectification/progress', valid, () => rt('reported'));
         setErrors(result.errors ?? {});
         if (result.ok) {
           setNote('');
@@ -230,12 +224,9 @@ const VerificationForm = (props: { busy: boolean; mutate: Mutate }) => {
       id="rectification-verification-form"
       onSubmit={async (e) => {
         e.preventDefault();
-        const parsed = rectificationVerificationBody.safeParse({ ...(outcome ? { outcome } : {}), note });
-        if (!parsed.success) {
-          setErrors(issuesToErrors(parsed.error.issues));
-          return;
-        }
-        setErrors((await props.mutate('/rectification/verification', parsed.data, () => rt('decided'))).errors ?? {});
+        const valid = validated(rectificationVerificationBody, { ...(outcome ? { outcome } : {}), note }, setErrors);
+        if (!valid) return;
+        setErrors((await props.mutate('/rectification/verification', valid, () => rt('decided'))).errors ?? {});
       }}
     >
       <h3>{rt('verify')}</h3>

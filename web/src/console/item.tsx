@@ -6,7 +6,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { assignBody, replyBody, transitionBody, type ItemView } from '../../../shared/schemas/staff';
 import { AttachmentList, AttachmentPicker, attachmentTexts, type PresignedUpload } from '../lib/attachments';
-import { issuesToErrors, problemToErrors, type ApiResult, type FieldErrors } from '../lib/api';
+import { issuesToErrors, problemToErrors, validated, type ApiResult, type FieldErrors } from '../lib/api';
 import { formatDate, formatDateTime, getLang } from '../lib/i18n';
 import { problemText, said, translateMessage, type Said } from '../lib/messages';
 import { kindName, openStatuses, satisfactionName, statusName } from '../lib/terms';
@@ -429,12 +429,9 @@ const AssignForm = (props: { ctx: Ctx; item: ItemView; busy: boolean; mutate: Mu
         id="assign-form"
         onSubmit={async (e) => {
           e.preventDefault();
-          const parsed = assignBody.safeParse({ groupId: groupId || undefined, ...(note ? { note } : {}) });
-          if (!parsed.success) {
-            setErrors(issuesToErrors(parsed.error.issues));
-            return;
-          }
-          const result = await props.mutate('/assign', parsed.data, () => t('assigned'));
+          const valid = validated(assignBody, { groupId: groupId || undefined, ...(note ? { note } : {}) }, setErrors);
+          if (!valid) return;
+          const result = await props.mutate('/assign', valid, () => t('assigned'));
           setErrors(result.errors ?? {});
           if (result.ok) setNote('');
         }}

@@ -65,6 +65,19 @@ export const issuesToErrors = (issues: readonly { path: readonly PropertyKey[]; 
   return errors;
 };
 
+type SafeParsed<T> = { success: true; data: T } | { success: false; error: { issues: readonly { path: readonly PropertyKey[]; message: string }[] } };
+
+/**
+ * The body checked by the shared schema before it is sent: its data, or null once its field
+ * errors are shown (`show`), so a form stops there.
+ */
+export const validated = <T>(schema: { safeParse(value: unknown): SafeParsed<T> }, value: unknown, show: (errors: FieldErrors) => void): T | null => {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  show(issuesToErrors(parsed.error.issues));
+  return null;
+};
+
 export const problemToErrors = (problem: Problem | undefined): FieldErrors => {
   const errors: FieldErrors = {};
   for (const e of problem?.errors ?? []) errors[e.path || ''] ??= e.message;

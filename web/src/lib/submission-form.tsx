@@ -6,7 +6,7 @@
  */
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { createSubmissionBody, type SubmissionReceipt } from '../../../shared/schemas/submission';
-import { apiRequest, issuesToErrors, problemToErrors, type ApiResult, type FieldErrors } from './api';
+import { apiRequest, validated, problemToErrors, type ApiResult, type FieldErrors } from './api';
 import { dictionary, formatDate, setCampaignTimeZone } from './i18n';
 import { problemText, roomProblemText, said, translateMessage, type Said } from './messages';
 import { prepareProof, publicWrite } from './room';
@@ -282,17 +282,14 @@ export const SubmissionForm = (props: SubmissionFormProps) => {
   const onSubmit = async (event: Event) => {
     event.preventDefault();
     if (inflight.current) return;
-    const parsed = createSubmissionBody.safeParse(toPayload(draft));
-    if (!parsed.success) {
-      showErrors(issuesToErrors(parsed.error.issues));
-      return;
-    }
+    const valid = validated(createSubmissionBody, toPayload(draft), showErrors);
+    if (!valid) return;
     if (photos.busy) {
       setBanner(said(() => attachmentTexts('waitUploads')));
       requestAnimationFrame(() => document.getElementById('form-banner')?.focus());
       return;
     }
-    const body = { ...parsed.data, ...(photos.ids.length ? { attachmentIds: photos.ids } : {}), ...(props.extraBody ?? {}) };
+    const body = { ...valid, ...(photos.ids.length ? { attachmentIds: photos.ids } : {}), ...(props.extraBody ?? {}) };
     if (requestTooLarge(body)) {
       showErrors({ body: tooLargeMessage });
       return;
