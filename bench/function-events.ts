@@ -3,7 +3,9 @@
  * succeeds on the bench's table, keyed by handler name. The fixtures they need are made before the
  * rounds; a handler that changes state so that the same call would fail the second time (rating an
  * item, asking for an extension, editing a session at a version, redriving or discarding a kept
- * notice) gets a fixture of its own per run (run -1 is the unmeasured first start).
+ * notice) gets a fixture of its own per run (run -1 is the unmeasured first start). The four functions
+ * whose unfiltered answer is whole-table work get a bounded request, and their whole-table one
+ * apart (bench/bounded-work.ts).
  */
 import { randomBytes } from 'node:crypto';
 import sharp from 'sharp';
@@ -11,6 +13,7 @@ import { keepNotice } from '../shared/data/kept-notices';
 import { processDeps } from '../shared/deps';
 import { challengePath, methodNotAllowedHandler, routes } from '../shared/routes';
 import { keptNoticeId } from '../shared/services/kept-notices';
+import { prepareBoundedWork, wholeTableHandlers, type WholeTableHandler } from './bounded-work';
 import { apiEvent, submissionBody, type EventOptions } from './fixtures';
 import { expectStatus, submit, type Desk, type Receipt } from './scale';
 
@@ -26,8 +29,17 @@ const perRun = async <T>(runs: number, make: () => Promise<T>): Promise<Map<numb
   return made;
 };
 
-/** Makes the fixtures; returns each route handler's event for a run, by handler name. */
-export const prepareEvents = async (desk: Desk, officeClaims: Record<string, string>, runs: number): Promise<Record<string, EventBuilder>> => {
+export interface PreparedEvents {
+  /** Each route handler's event for a run, by handler name (bounded work for the whole-table four). */
+  readonly events: Record<string, EventBuilder>;
+  /** The whole-table four's unfiltered requests, by handler name. */
+  readonly wholeTable: Readonly<Record<string, EventBuilder>>;
+  /** What those unfiltered answers hold now, by handler name ("whole table: 812 items"). */
+  readonly wholeTableSizes: () => Promise<Record<WholeTableHandler, string>>;
+}
+
+/** Makes the fixtures, and checks that the bounded requests find theirs. */
+export const prepareEvents = async (desk: Desk, officeClaims: Record<string, string>, runs: number): Promise<PreparedEvents> => {
   const { http, auth } = desk;
   const staff = { claims: officeClaims };
   const at = (handler: string, path: string, pathParameters?: Record<string, string>): EventOptions => {
@@ -42,7 +54,7 @@ export const prepareEvents = async (desk: Desk, officeClaims: Record<string, str
   const staffItem = await submit(desk);
   const practice = await submit(desk, { ...submissionBody('u20'), kind: 'practice', title: '推广“周五夜学”经验' });
   const reply = (item: Receipt) => expectStatus('reply', http.post(`/api/items/${item.trackingCode}/replies`, { body: '已安排线上回放，请关注通知。', visibility: 'public' }, auth), 201);
-  const assign = (item: Receipt) => expectStatus('assign', http.post(`/api/items/${item.trackingCode}/assign`, { groupId: 'g1' }, auth), 200);
+  const assign = (item: { trackingCode: string }) => expectStatus('assign', http.post(`/api/items/${item.trackingCode}/assign`, { groupId: 'g1' }, auth), 200);
   const extension = { workingDays: 3, reason: '需协调两家单位共同答复' };
   // Rating needs an answered item and answers once; an extension needs a routed item (a due date)
   // and no request waiting; a decision needs a request waiting.
@@ -75,13 +87,13 @@ export const prepareEvents = async (desk: Desk, officeClaims: Record<string, str
   // Rectification: a plan is made at a version (If-Match), so one item of its own per run; a
   // verification needs a rectification handed over (done), once, so one per run too.
   const plan = { unitId: 'u20', measures: '建立周五夜学制度并公示。', standard: '制度印发并执行满一个月。', deadline: '2099-12-31' };
-  const planned = async () => {
-    const item = await submit(desk);
+  const planFor = async <T extends { trackingCode: string }>(item: T, body = plan) => {
     await assign(item);
     const version = (await expectStatus('item', http.get(`/api/items/${item.trackingCode}`, auth), 200)).json<{ version: number }>().version;
-    await expectStatus('plan', http.call('PUT', `/api/items/${item.trackingCode}/rectification`, { body: JSON.stringify(plan), headers: { ...auth, 'if-match': `"${version}"` } }), 200);
+    await expectStatus('plan', http.call('PUT', `/api/items/${item.trackingCode}/rectification`, { body: JSON.stringify(body), headers: { ...auth, 'if-match': `"${version}"` } }), 200);
     return { item, version: version + 1 };
   };
+  const planned = async () => planFor(await submit(desk));
   const toPlan = await perRun(runs, async () => {
     const item = await submit(desk);
     await assign(item);
@@ -113,7 +125,9 @@ export const prepareEvents = async (desk: Desk, officeClaims: Record<string, str
   const redriven = await perRun(runs, keptNotice);
   const discarded = await perRun(runs, keptNotice);
 
-  const directoryDocument = (await expectStatus('directory', http.get('/api/admin/directory', auth), 200)).json<{ holidays: string[] }>();
+  const directoryDocument = (await expectStatus('directory', http.get('/api/admin/directory', auth), 200)).json<{ holidays: string[]; campaign: { timezone: string } }>();
+  const bounded = await prepareBoundedWork(desk, directoryDocument.campaign.timezone, (trackingCode, unitId) => planFor({ trackingCode }, { ...plan, unitId }));
+  await bounded.check();
   // A real change each time (a holiday far ahead, on and off): an unchanged directory is answered
   // at once, a changed one after the other functions' directory caches expire.
   const directoryToggled = (run: number) => ({
@@ -163,11 +177,7 @@ export const prepareEvents = async (desk: Desk, officeClaims: Record<string, str
     'verify-rectification': (run) => ({ ...byId('verify-rectification', '/api/items/{}/rectification/verification', handedOver.get(run)!.trackingCode), body: { outcome: 'verified', note: '经核查，整改到位，同意销号。' }, ...staff }),
     'list-rectifications': () => ({ ...at('list-rectifications', '/api/rectifications'), ...staff }),
     'get-dashboard': () => ({ ...at('get-dashboard', '/api/dashboard'), ...staff }),
-    'get-report': () => ({ ...at('get-report', '/api/reports/summary'), ...staff }),
     'list-practices': () => ({ ...at('list-practices', '/api/practices'), ...staff }),
-    'export-items': () => ({ ...at('export-items', '/api/exports/items.csv'), ...staff }),
-    'export-rectifications-xlsx': () => ({ ...at('export-rectifications-xlsx', '/api/exports/rectifications.xlsx'), ...staff }),
-    'export-items-xlsx': () => ({ ...at('export-items-xlsx', '/api/exports/items.xlsx'), ...staff }),
     'get-directory': () => ({ ...at('get-directory', '/api/admin/directory'), ...staff }),
     'put-directory': (run) => ({ ...at('put-directory', '/api/admin/directory'), body: directoryToggled(run), ...staff }),
     'create-session': () => ({ ...at('create-session', '/api/sessions'), body: { title: '基准培训会', startsAt: new Date().toISOString() }, ...staff }),
@@ -188,11 +198,22 @@ export const prepareEvents = async (desk: Desk, officeClaims: Record<string, str
     'get-item-attachment': () => ({ ...byAttachment('get-item-attachment', `/api/items/${withPhoto.trackingCode}/attachments/${upload.id}`, { id: withPhoto.trackingCode }), ...staff }),
     'discard-kept-notice': (run) => ({ ...at('discard-kept-notice', `/api/admin/notices/${discarded.get(run)!}`, { id: discarded.get(run)! }), ...staff }),
   };
+  const wholeTable: Record<WholeTableHandler, EventOptions> = {
+    'export-items': { ...at('export-items', '/api/exports/items.csv'), ...staff },
+    'export-items-xlsx': { ...at('export-items-xlsx', '/api/exports/items.xlsx'), ...staff },
+    'export-rectifications-xlsx': { ...at('export-rectifications-xlsx', '/api/exports/rectifications.xlsx'), ...staff },
+    'get-report': { ...at('get-report', '/api/reports/summary'), ...staff },
+  };
+  for (const name of wholeTableHandlers) events[name] = () => ({ ...wholeTable[name], query: bounded.queries[name] });
   const built: Record<string, EventBuilder> = Object.fromEntries(Object.entries(events).map(([name, options]) => [name, (run: number) => apiEvent(options(run))]));
   // A known path asked with a method it does not answer: API Gateway's `ANY` route for the path.
   built[methodNotAllowedHandler] = () => {
     const event = apiEvent({ method: 'DELETE', route: '/api/form', path: '/api/form' });
     return { ...event, routeKey: 'ANY /api/form', requestContext: { ...event.requestContext, routeKey: 'ANY /api/form' } };
   };
-  return built;
+  return {
+    events: built,
+    wholeTable: Object.fromEntries(wholeTableHandlers.map((name) => [name, () => apiEvent(wholeTable[name])])),
+    wholeTableSizes: bounded.wholeTableSizes,
+  };
 };

@@ -3,12 +3,15 @@
  * against the bench's table — a valid request that succeeds (2xx), prepared through the gateway —
  * in the same rounds as two baselines: the bare handler, and the SDK floor (one GetItem through the
  * data layer's bundled SDK client: the floor this design can reach). Where a bundle is large or a
- * cold start slow, the bundle's composition by package says what it carries.
+ * cold start slow, the bundle's composition by package says what it carries. The four functions
+ * whose unfiltered answer is whole-table work start on a bounded request there, and again on the
+ * whole table in rounds of their own (bench/bounded-work.ts).
  */
 import { randomBytes } from 'node:crypto';
 import { methodNotAllowedHandler } from '../shared/routes';
 import { scheduleWorker, streamWorker, tallyWorker } from '../shared/workers';
 import { apiEvent } from './fixtures';
+import { wholeTableHandlers, type WholeTableHandler } from './bounded-work';
 import { expectedStatus, prepareEvents } from './function-events';
 import { bareName, buildBundle, bundleComposition, coldStarts, floorName, routeHandlers, type Bundle } from './bundles';
 import { round } from './measure';
@@ -43,7 +46,7 @@ export const measureFunctions = async (options: FunctionsOptions) => {
   for (const worker of [streamWorker, tallyWorker, scheduleWorker]) workers.push(await buildBundle(worker.handler));
 
   log('cold starts: preparing one event per function');
-  const events = await prepareEvents(desk, options.officeClaims, runs);
+  const { events, wholeTable, wholeTableSizes } = await prepareEvents(desk, options.officeClaims, runs);
   const eventFor = (name: string, run: number): object => {
     if (name === bareName) return apiEvent({ method: 'GET', route: '/bare', path: '/bare' });
     if (name === floorName) return apiEvent({ method: 'GET', route: '/floor', path: '/floor' });
@@ -87,8 +90,20 @@ export const measureFunctions = async (options: FunctionsOptions) => {
         log,
       )
     : null;
-  log(`  bare ${cold.bare.wallMedianMs} ms; SDK floor ${cold.floor.wallMedianMs} ms; ${cold.functions.map((f) => `${f.name} ${f.wallMedianMs} ms (${f.ratio}× floor)`).join('; ')}`);
-  const failing = [cold.floor, ...cold.functions].filter((f) => f.statuses.some((s) => s === undefined || (s >= 300 && s !== expectedStatus[f.name])));
+  // The whole-table four answering their unfiltered request (the table as the rounds above left
+  // it: nothing writes during these), shown beside their bounded figures, without a target.
+  const sizes = await wholeTableSizes();
+  const handlerOf = new Map(wholeTableHandlers.map((name) => [`${name} (${sizes[name]})`, name]));
+  const wholeTableCold = await coldStarts(
+    bundles.filter((b) => (wholeTableHandlers as readonly string[]).includes(b.name)).map((b) => ({ ...b, name: `${b.name} (${sizes[b.name as WholeTableHandler]})` })),
+    baselines,
+    (n, run) => (handlerOf.has(n) ? wholeTable[handlerOf.get(n)!](run) : eventFor(n, run)),
+    env,
+    runs,
+    log,
+  );
+  log(`  bare ${cold.bare.wallMedianMs} ms; SDK floor ${cold.floor.wallMedianMs} ms; ${[...cold.functions, ...wholeTableCold.functions].map((f) => `${f.name} ${f.wallMedianMs} ms (${f.ratio}× floor)`).join('; ')}`);
+  const failing = [cold.floor, ...cold.functions, ...wholeTableCold.functions].filter((f) => f.statuses.some((s) => s === undefined || (s >= 300 && s !== expectedStatus[f.name])));
   if (failing.length) log(`  WARNING: answers other than 2xx: ${failing.map((f) => `${f.name} ${f.statuses.join(',')}`).join('; ')}`);
 
   // What the largest bundle, any oversize one, submit's and the slowest to start carry, by package.
@@ -98,5 +113,5 @@ export const measureFunctions = async (options: FunctionsOptions) => {
   const explain = [largest, ...oversize, ...bundles.filter((b) => b.name === 'create-submission' || b.name === slowest?.name), baselines.floor];
   const composition = Object.fromEntries([...new Set(explain)].map((b) => [b.name, bundleComposition(b)]));
   const workerBundles = workers.map((b) => ({ name: b.name, kib: round(b.bytes / 1024), gzipKib: round(b.gzipBytes / 1024) }));
-  return { cold, putDirectoryNoWait, workerBundles, composition, environment: Object.keys(env), directoryCacheMs: 1000 };
+  return { cold, putDirectoryNoWait, wholeTable: wholeTableCold, workerBundles, composition, environment: Object.keys(env), directoryCacheMs: 1000 };
 };

@@ -49,6 +49,8 @@ export const pool = async (width: number, work: (worker: number) => Promise<bool
 export interface HttpAnswer {
   readonly status: number;
   readonly text: string;
+  /** The body as sent (a spreadsheet is not text). */
+  readonly bytes: Buffer;
   readonly headers: Record<string, string | string[] | undefined>;
   json<T = any>(): T;
 }
@@ -71,8 +73,9 @@ export const httpClient = (base: string, maxSockets = 32) => {
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
         res.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          resolve({ status: res.statusCode ?? 0, text, headers: res.headers, json: () => JSON.parse(text) });
+          const bytes = Buffer.concat(chunks);
+          const text = bytes.toString('utf8');
+          resolve({ status: res.statusCode ?? 0, text, bytes, headers: res.headers, json: () => JSON.parse(text) });
         });
         res.on('error', reject);
       });
