@@ -5,7 +5,7 @@
  * built the same way: a bare handler, and the SDK floor (one GetItem through the data layer's
  * client). Bundles are written under node_modules/.cache/yijian-bench/ (`bundleRoot`).
  */
-import { build, type Metafile } from 'esbuild';
+import type { Metafile } from 'esbuild';
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -13,7 +13,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { esbuildOptions, failsOnRequire } from '../infra/bundling';
+import { bundleFiles, bundleFunction } from '../infra/bundling';
 import { lambdaContext } from '../local/lambda-context';
 import { routes } from '../shared/routes';
 import { median, round } from './measure';
@@ -32,8 +32,12 @@ export const floorName = '(SDK floor: one GetItem)';
 
 export interface Bundle {
   readonly name: string;
+  /** The handler's module (chunks beside it, under chunks/, are loaded from it). */
   readonly file: string;
+  /** Every file of the bundle (infra/bundling.ts: the handler's module and its chunks). */
   readonly bytes: number;
+  /** The handler's module and the chunks it imports statically: what every cold start reads. */
+  readonly coldBytes: number;
   readonly gzipBytes: number;
   readonly metafile: Metafile;
 }
@@ -52,21 +56,32 @@ export const buildBundle = async (name: string): Promise<Bundle> => {
   const folder = join(bundleRoot, 'deployed', folderOf(name));
   rmSync(folder, { recursive: true, force: true });
   mkdirSync(folder, { recursive: true });
-  const file = join(folder, 'index.mjs');
-  const result = await build({ ...esbuildOptions, entryPoints: [entryOf(name)], outfile: file, metafile: true, logLevel: 'error' });
-  const code = readFileSync(file);
-  if (failsOnRequire(code.toString('utf8'))) throw new Error(`${name}: the bundle holds esbuild's dynamic-require stub`);
-  return { name, file, bytes: code.byteLength, gzipBytes: gzipSync(code, { level: 9 }).byteLength, metafile: result.metafile };
+  const metafile = await bundleFunction(entryOf(name), folder);
+  const files = bundleFiles(metafile);
+  const codes = new Map(files.map((file) => [file, readFileSync(file)]));
+  // The handler's module and, transitively, what it imports statically (not `import()`).
+  const cold = new Set<string>([files[0]!]);
+  for (const file of cold) for (const imported of metafile.outputs[file]!.imports) if (imported.kind === 'import-statement' && codes.has(imported.path)) cold.add(imported.path);
+  const sum = (of: Iterable<string>) => [...of].reduce((total, file) => total + codes.get(file)!.byteLength, 0);
+  return {
+    name,
+    file: resolve(files[0]!),
+    bytes: sum(files),
+    coldBytes: sum(cold),
+    gzipBytes: [...codes.values()].reduce((total, code) => total + gzipSync(code, { level: 9 }).byteLength, 0),
+    metafile,
+  };
 };
 
 /** Which packages (or project folders) make up a bundle's bytes, largest first. */
 export const bundleComposition = (bundle: Bundle, top = 8): { input: string; kib: number }[] => {
-  const output = Object.values(bundle.metafile.outputs).find((o) => o.entryPoint !== undefined) ?? Object.values(bundle.metafile.outputs)[0];
   const byGroup = new Map<string, number>();
-  for (const [input, { bytesInOutput }] of Object.entries(output.inputs)) {
-    const m = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input);
-    const group = m ? m[1] : input.split('/').slice(0, -1).join('/') || input;
-    byGroup.set(group, (byGroup.get(group) ?? 0) + bytesInOutput);
+  for (const output of Object.values(bundle.metafile.outputs)) {
+    for (const [input, { bytesInOutput }] of Object.entries(output.inputs)) {
+      const m = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input);
+      const group = m ? m[1] : input.split('/').slice(0, -1).join('/') || input;
+      byGroup.set(group, (byGroup.get(group) ?? 0) + bytesInOutput);
+    }
   }
   return [...byGroup.entries()]
     .sort((a, b) => b[1] - a[1])
@@ -112,7 +127,9 @@ export const coldStart = (bundle: Bundle, event: APIGatewayProxyEventV2 | object
 
 export interface ColdStartFigure {
   readonly name: string;
+  /** All its files; `coldKib` what a cold start reads (bench/bundles.ts Bundle). */
   readonly kib: number;
+  readonly coldKib: number;
   readonly gzipKib: number;
   readonly wallMedianMs: number;
   readonly importMedianMs: number;
@@ -180,6 +197,7 @@ export const coldStarts = async (
     return {
       name: bundle.name,
       kib: round(bundle.bytes / 1024),
+      coldKib: round(bundle.coldBytes / 1024),
       gzipKib: round(bundle.gzipBytes / 1024),
       wallMedianMs: round(wall),
       importMedianMs: round(median(s.map((x) => x.importMs))),

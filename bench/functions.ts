@@ -15,7 +15,7 @@ import { wholeTableHandlers, type WholeTableHandler } from './bounded-work';
 import { expectedStatus, prepareEvents } from './function-events';
 import { bareName, buildBundle, bundleComposition, coldStarts, floorName, routeHandlers, type Bundle } from './bundles';
 import { round } from './measure';
-import { bundleLimitOf } from '../scripts/lambda-bundles';
+import { bundleLimitBytes } from '../scripts/lambda-bundles';
 import type { Desk } from './scale';
 
 export interface FunctionsOptions {
@@ -109,7 +109,7 @@ export const measureFunctions = async (options: FunctionsOptions) => {
   // What the largest bundle, any oversize one, submit's and the slowest to start carry, by package.
   const largest = [...bundles, ...workers].sort((a, b) => b.bytes - a.bytes)[0];
   const slowest = [...cold.functions].sort((a, b) => b.ratio - a.ratio)[0];
-  const oversize = [...bundles, ...workers].filter((b) => b.bytes > bundleLimitOf(b.name));
+  const oversize = [...bundles, ...workers].filter((b) => b.bytes > bundleLimitBytes);
   const explain = [largest, ...oversize, ...bundles.filter((b) => b.name === 'create-submission' || b.name === slowest?.name), baselines.floor];
   const composition = Object.fromEntries([...new Set(explain)].map((b) => [b.name, bundleComposition(b)]));
   const workerBundles = workers.map((b) => ({ name: b.name, kib: round(b.bytes / 1024), gzipKib: round(b.gzipBytes / 1024) }));

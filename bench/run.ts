@@ -24,7 +24,7 @@ import { writeFileSync } from 'node:fs';
 import { arch, cpus, loadavg, release, totalmem, type } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { bundleLimitBytes, bundleLimitOf } from '../scripts/lambda-bundles';
+import { bundleLimitBytes } from '../scripts/lambda-bundles';
 import type { ColdStartFigure } from './bundles';
 
 // Before anything reads them at module load: every project module below is imported dynamically.
@@ -301,8 +301,9 @@ try {
     row('cold start, bare handler bundle', `${bare.wallMedianMs} ms (${split(bare)})`);
     row('cold start, SDK floor: one GetItem, same client', `${floor.wallMedianMs} ms = ${floor.bareRatio}× bare (${split(floor)}); ${floor.kib} KB`);
     for (const f of functions.cold.functions) {
-      const budgetKiB = bundleLimitOf(f.name) / 1024;
-      row(`bundle ${f.name}`, `${f.kib} KB (gzip ${f.gzipKib})`, `≤ ${budgetKiB} KB`, f.kib <= budgetKiB);
+      const budgetKiB = bundleLimitBytes / 1024;
+      const cold = f.coldKib < f.kib ? `; ${f.coldKib} KB read at a cold start` : '';
+      row(`bundle ${f.name}`, `${f.kib} KB (gzip ${f.gzipKib}${cold})`, `≤ ${budgetKiB} KB`, f.kib <= budgetKiB);
       // put-directory's answer waits out the other functions' directory caches on purpose: shown,
       // and judged on the run with the cache off (below), which is the function's own cost.
       const waits = f.name === 'put-directory';

@@ -1,11 +1,14 @@
 /**
- * The esbuild options every Lambda bundle is built with, declared once. The function construct
- * hands them to NodejsFunction (which runs the local esbuild) and scripts/lambda-bundles.ts hands
- * them to esbuild's API, so the sizes `npm run bundle-sizes` prints are the sizes that get deployed.
+ * Every Lambda bundle is built here, once, with esbuild's API: the stack deploys what
+ * `bundleFunction` writes (infra/yijian-function.ts), and the bundle test, `npm run bundle-sizes`
+ * and the bench measure the same function, so the sizes and cold starts they print are those of
+ * the deployed code. (Not NodejsFunction: it runs esbuild's command line, which takes no plugin
+ * and no code splitting.)
  */
-import type { BuildOptions } from 'esbuild';
+import { build, type BuildOptions, type Metafile } from 'esbuild';
+import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { OutputFormat, SourceMapMode, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { sdkSchemaKeys } from './sdk-schema-keys';
 
 /** Keep in step with the runtime in infra/yijian-function.ts (a test checks they agree). */
 export const nodeTarget = 'node24';
@@ -48,18 +51,29 @@ export const credentialAlias: Readonly<Record<string, string>> = {
   '@aws-sdk/credential-provider-node': fileURLToPath(new URL('../shared/lambda-credentials.ts', import.meta.url)),
 };
 
-/** Options for esbuild's JS API (scripts/lambda-bundles.ts). */
+/**
+ * The options every function's bundle is built with: ESM, minified, nothing external, the SDK's
+ * schemas tree-shaken (infra/sdk-schema-keys.ts), and split: what a function loads only on some
+ * requests (`import()`: the S3 client of the functions that attach uploads, loaded on the first
+ * request that names one) is a chunk beside the handler's module, which a cold start that does
+ * not need it never reads or parses. A function's bundle is its folder: `index.mjs` and
+ * `chunks/`, and its size is every file's (scripts/lambda-bundles.ts).
+ */
 export const esbuildOptions = {
   bundle: true,
   platform: 'node',
   target: nodeTarget,
   format: 'esm',
+  splitting: true,
+  entryNames: 'index',
+  chunkNames: 'chunks/[name]-[hash]',
   outExtension: { '.js': '.mjs' },
   mainFields: [...mainFields],
   external: [...externalModules],
   alias: { ...credentialAlias },
+  plugins: [sdkSchemaKeys],
   minify: true,
-  // A linked .map beside the bundle, for reading a logged stack trace offline; the functions run
+  // A linked .map beside each file, for reading a logged stack trace offline; the functions run
   // without --enable-source-maps (infra/yijian-function.ts), so it costs no cold start. Without
   // sources content it stays small and holds no source text.
   sourcemap: 'linked',
@@ -67,17 +81,28 @@ export const esbuildOptions = {
   ...(banner === undefined ? {} : { banner: { js: banner } }),
 } as const satisfies BuildOptions;
 
-/** The same options in NodejsFunction's vocabulary (it always bundles with platform=node). */
-export const lambdaBundling: BundlingOptions = {
-  forceDockerBundling: false,
-  target: esbuildOptions.target,
-  format: OutputFormat.ESM,
-  mainFields: esbuildOptions.mainFields,
-  externalModules: esbuildOptions.external,
-  minify: esbuildOptions.minify,
-  sourceMap: true,
-  sourceMapMode: SourceMapMode.DEFAULT,
-  sourcesContent: esbuildOptions.sourcesContent,
-  ...(banner === undefined ? {} : { banner }),
-  esbuildArgs: Object.fromEntries(Object.entries(credentialAlias).map(([name, path]) => [`--alias:${name}`, path])),
+/** `functions/<handler>.ts`, the module that exports `handler`. */
+export const handlerEntry = (handler: string): string => fileURLToPath(new URL(`../functions/${handler}.ts`, import.meta.url));
+
+/**
+ * Builds one function's bundle into `outdir` (`index.mjs`, `chunks/`, their maps): the one build
+ * the stack deploys (infra/yijian-function.ts runs scripts/bundle-function.ts at synthesis), the
+ * bundle test checks (scripts/lambda-bundles.ts) and the bench starts (bench/bundles.ts). Throws
+ * when a file would fail on a CommonJS `require` at run time (`failsOnRequire`).
+ */
+export const bundleFunction = async (entry: string, outdir: string): Promise<Metafile> => {
+  const { metafile } = await build({ ...esbuildOptions, entryPoints: [entry], outdir, metafile: true, logLevel: 'error' });
+  for (const file of Object.keys(metafile.outputs).filter((f) => f.endsWith('.mjs'))) {
+    if (failsOnRequire(await readFile(file, 'utf8'))) {
+      throw new Error(`${entry} bundles a CommonJS require() that fails in ESM at run time: add the createRequire banner (see \`banner\` above)`);
+    }
+  }
+  return metafile;
 };
+
+/** The files of a bundle's metafile that Node loads (`.mjs`), the handler's module first. */
+export const bundleFiles = (metafile: Metafile): string[] =>
+  Object.entries(metafile.outputs)
+    .filter(([file]) => file.endsWith('.mjs'))
+    .sort(([, a], [, b]) => Number(b.entryPoint !== undefined) - Number(a.entryPoint !== undefined))
+    .map(([file]) => file);

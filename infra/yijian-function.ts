@@ -4,21 +4,40 @@
  * retention, active X-Ray tracing, and its own role that can write to that log group and nothing
  * else until bindTable (or a later binder) grants exactly what the function needs.
  */
-import { Duration, Validations } from 'aws-cdk-lib';
+import { AssetHashType, Duration, Validations } from 'aws-cdk-lib';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { Architecture, Code, Function as LambdaFunction, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { lambdaBundling } from './bundling';
 
-/** The repository root: entries, the lock file and the esbuild binary are found from here. */
+/** The repository root: the functions' entries and node_modules are found from here. */
 export const projectRoot = fileURLToPath(new URL('..', import.meta.url));
 
-/** `functions/<handler>.ts`, the module that exports `handler`. */
-export const handlerEntry = (handler: string): string =>
-  fileURLToPath(new URL(`../functions/${handler}.ts`, import.meta.url));
+const bundleScript = fileURLToPath(new URL('../scripts/bundle-function.ts', import.meta.url));
+
+/**
+ * A function's code: its bundle as infra/bundling.ts builds it (the build the bundle test and the
+ * bench measure), made at synthesis on this machine by scripts/bundle-function.ts, and hashed by
+ * its output (a change anywhere in what it bundles deploys it again, nothing else does).
+ */
+export const functionCode = (handler: string): Code =>
+  Code.fromAsset(projectRoot, {
+    assetHashType: AssetHashType.OUTPUT,
+    bundling: {
+      // What CDK would run in a container if the local build declined: the same script, in the
+      // runtime's build image. It never declines (a failing build stops the synthesis).
+      image: YijianFunction.runtime.bundlingImage,
+      command: ['npx', 'tsx', 'scripts/bundle-function.ts', handler, '/asset-output'],
+      local: {
+        tryBundle(outputDir: string): boolean {
+          execFileSync(process.execPath, ['--import', 'tsx', bundleScript, handler, outputDir], { cwd: projectRoot, stdio: ['ignore', 'inherit', 'inherit'] });
+          return true;
+        },
+      },
+    },
+  });
 
 /** Lambda memory unless a function asks for more (CPU scales with it). */
 export const defaultMemoryMb = 512;
@@ -46,7 +65,7 @@ export class YijianFunction extends Construct {
   static readonly runtime = Runtime.NODEJS_24_X;
 
   readonly handlerName: string;
-  readonly function: NodejsFunction;
+  readonly function: LambdaFunction;
   readonly role: Role;
   readonly logGroup: LogGroup;
 
@@ -66,11 +85,9 @@ export class YijianFunction extends Construct {
     });
     this.logGroup.grantWrite(this.role);
 
-    this.function = new NodejsFunction(this, 'Function', {
-      entry: handlerEntry(props.handler),
-      handler: 'handler',
-      projectRoot,
-      depsLockFilePath: fileURLToPath(new URL('../package-lock.json', import.meta.url)),
+    this.function = new LambdaFunction(this, 'Function', {
+      code: functionCode(props.handler),
+      handler: 'index.handler',
       runtime: YijianFunction.runtime,
       architecture: Architecture.ARM_64,
       memorySize: props.memorySize ?? defaultMemoryMb,
@@ -88,7 +105,6 @@ export class YijianFunction extends Construct {
         POWERTOOLS_SERVICE_NAME: 'yijian',
         ...props.environment,
       },
-      bundling: lambdaBundling,
     });
 
     // Tracing.ACTIVE adds xray:PutTraceSegments and xray:PutTelemetryRecords on "*" to this role's

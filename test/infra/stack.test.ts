@@ -9,10 +9,10 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import type { CfnElement } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { buildSync } from 'esbuild';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { isBuiltin } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTableInput } from '../../local/table';
 import { tableDefinition } from '../../shared/data/table-definition';
@@ -212,13 +212,20 @@ describe('function code', () => {
     const assembly = app.synth();
     for (const handler of allHandlers) {
       const hash = (resources[logicalId(stack.functions.get(handler)!.function)]!.Properties.Code.S3Key as string).replace(/\.zip$/, '');
-      const file = join(assembly.directory, `asset.${hash}`, 'index.mjs');
-      // The imports the deployed file makes at run time, as esbuild reads them (not text that looks like one).
-      const { metafile } = buildSync({ entryPoints: [file], bundle: true, write: false, metafile: true, platform: 'node', format: 'esm', external: ['*'], logLevel: 'silent' });
-      const imported = Object.values(metafile.outputs).flatMap((output) => output.imports.map((i) => i.path));
-      // Only Node's own modules: a bundled package leaves no import behind.
-      expect(imported.filter((name) => !isBuiltin(name)), handler).toEqual([]);
-      expect(failsOnRequire(readFileSync(file, 'utf8')), handler).toBe(false);
+      const folder = join(assembly.directory, `asset.${hash}`);
+      // The handler's module and the chunks beside it (infra/bundling.ts: code splitting).
+      const files = readdirSync(folder, { recursive: true, encoding: 'utf8' }).filter((name) => name.endsWith('.mjs'));
+      expect(files, handler).toContain('index.mjs');
+      for (const name of files) {
+        const file = join(folder, name);
+        // The imports the deployed file makes at run time, as esbuild reads them (not text that looks like one).
+        const { metafile } = buildSync({ entryPoints: [file], bundle: true, write: false, metafile: true, platform: 'node', format: 'esm', external: ['*'], logLevel: 'silent' });
+        const imported = Object.values(metafile.outputs).flatMap((output) => output.imports.map((i) => i.path));
+        // Only Node's own modules and the bundle's own chunks: a bundled package leaves no import behind.
+        const missing = imported.filter((path) => !isBuiltin(path) && !(path.startsWith('.') && existsSync(join(dirname(file), path))));
+        expect(missing, `${handler} ${name}`).toEqual([]);
+        expect(failsOnRequire(readFileSync(file, 'utf8')), `${handler} ${name}`).toBe(false);
+      }
     }
   });
 });
