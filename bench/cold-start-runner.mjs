@@ -7,11 +7,12 @@
  * The invocation file holds `{ event, context }`, the context as local/lambda-context.ts makes it
  * (its functions do not survive JSON: they are put back here).
  *
- * Prints one JSON line: { status, importMs, answerMs, totalMs, cpuMs } where importMs is the time
+ * Prints one JSON line: { status, importMs, answerMs, totalMs, cpuMs, response? } where importMs is the time
  * from process start (performance.timeOrigin) until the bundle is imported, answerMs the first
  * invocation, totalMs the sum, and cpuMs the CPU time (user + system, all threads) the process
  * used until then: unlike wall time it hardly grows when other work shares the machine. The parent
- * measures the whole process (spawn to exit) as well.
+ * measures the whole process (spawn to exit) as well. `response` is what a non-streaming handler
+ * returned (test/e2e/deployed-bundles.test.ts reads it; the bench does not).
  *
  * Lambda's `awslambda` global is installed first for every bundle alike (the bare one included):
  * middy reads `awslambda.streamifyResponse` at module load for the streaming export handler.
@@ -39,6 +40,7 @@ const imported = performance.now();
 const context = { ...fields, getRemainingTimeInMillis: () => 30_000, done: () => undefined, fail: () => undefined, succeed: () => undefined };
 
 let status;
+let response;
 if (handler[streaming]) {
   let bytes = 0;
   const stream = new Writable({
@@ -59,10 +61,11 @@ if (handler[streaming]) {
   status ??= bytes > 0 ? 200 : undefined;
 } else {
   const result = await handler(event, context);
+  response = result;
   status = result && typeof result === 'object' && 'statusCode' in result ? result.statusCode : 200;
 }
 const answered = performance.now();
 const cpu = process.cpuUsage();
-process.stdout.write(`${JSON.stringify({ status, importMs: imported, answerMs: answered - imported, totalMs: answered, cpuMs: (cpu.user + cpu.system) / 1000 })}\n`);
+process.stdout.write(`${JSON.stringify({ status, importMs: imported, answerMs: answered - imported, totalMs: answered, cpuMs: (cpu.user + cpu.system) / 1000, response })}\n`);
 // The SDK keeps its sockets alive: a Lambda container would be frozen here, a process must exit.
 process.exit(0);

@@ -6,7 +6,7 @@
  * and no code splitting.)
  */
 import { build, type BuildOptions, type Metafile } from 'esbuild';
-import { readFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { sdkSchemaKeys } from './sdk-schema-keys';
 
@@ -84,25 +84,41 @@ export const esbuildOptions = {
 /** `functions/<handler>.ts`, the module that exports `handler`. */
 export const handlerEntry = (handler: string): string => fileURLToPath(new URL(`../functions/${handler}.ts`, import.meta.url));
 
+/** The handler's module in a bundle's files (`index.mjs`; the chunks are under `chunks/`). */
+const isHandlerModule = (file: string): boolean => /(^|[\\/])index\.mjs$/.test(file) && !/[\\/]chunks[\\/]/.test(file);
+
 /**
  * Builds one function's bundle into `outdir` (`index.mjs`, `chunks/`, their maps): the one build
  * the stack deploys (infra/yijian-function.ts runs scripts/bundle-function.ts at synthesis), the
  * bundle test checks (scripts/lambda-bundles.ts) and the bench starts (bench/bundles.ts). Throws
- * when a file would fail on a CommonJS `require` at run time (`failsOnRequire`).
+ * when a file would fail on a CommonJS `require` at run time (`failsOnRequire`). Returns the
+ * metafile of the files kept.
+ *
+ * esbuild makes a chunk of every `import()` in the modules it reads, also where tree-shaking then
+ * removes the code that calls it (a submission's function reads shared/services/attach.ts for the
+ * follow-up's sake, the SDK reads a browser-only user-agent parser): such a chunk is written but
+ * nothing can load it, so it is removed, as what no file of the bundle imports.
  */
 export const bundleFunction = async (entry: string, outdir: string): Promise<Metafile> => {
   const { metafile } = await build({ ...esbuildOptions, entryPoints: [entry], outdir, metafile: true, logLevel: 'error' });
-  for (const file of Object.keys(metafile.outputs).filter((f) => f.endsWith('.mjs'))) {
+  // Every chunk made for an `import()` names that module as its entry point: the handler's is the one at the top.
+  const reachable = new Set(Object.keys(metafile.outputs).filter(isHandlerModule));
+  for (const file of reachable) for (const { path } of metafile.outputs[file]!.imports) if (metafile.outputs[path]) reachable.add(path);
+  for (const file of Object.keys(metafile.outputs).filter((f) => f.endsWith('.mjs') && !reachable.has(f))) {
+    await rm(file);
+    await rm(`${file}.map`, { force: true });
+  }
+  const kept = Object.fromEntries(Object.entries(metafile.outputs).filter(([file]) => reachable.has(file.replace(/\.map$/, ''))));
+  for (const file of Object.keys(kept).filter((f) => f.endsWith('.mjs'))) {
     if (failsOnRequire(await readFile(file, 'utf8'))) {
       throw new Error(`${entry} bundles a CommonJS require() that fails in ESM at run time: add the createRequire banner (see \`banner\` above)`);
     }
   }
-  return metafile;
+  return { ...metafile, outputs: kept };
 };
 
 /** The files of a bundle's metafile that Node loads (`.mjs`), the handler's module first. */
 export const bundleFiles = (metafile: Metafile): string[] =>
-  Object.entries(metafile.outputs)
-    .filter(([file]) => file.endsWith('.mjs'))
-    .sort(([, a], [, b]) => Number(b.entryPoint !== undefined) - Number(a.entryPoint !== undefined))
-    .map(([file]) => file);
+  Object.keys(metafile.outputs)
+    .filter((file) => file.endsWith('.mjs'))
+    .sort((a, b) => Number(isHandlerModule(b)) - Number(isHandlerModule(a)));

@@ -81,15 +81,16 @@ export const startObjectStore = async (options: { directory: string; siteOrigin:
 export const sweepStaleUploads = async (deps: StorageDeps): Promise<number> => {
   const { ListObjectsV2Command, DeleteObjectsCommand } = await import('@aws-sdk/client-s3');
   const { storage } = deps;
+  const client = await storage.client();
   const nowSeconds = Math.floor(deps.clock.now().getTime() / 1000);
   let removed = 0;
   let token: string | undefined;
   do {
-    const page = await storage.client.send(new ListObjectsV2Command({ Bucket: storage.bucket, Prefix: uploadPrefix, ContinuationToken: token }));
+    const page = await client.send(new ListObjectsV2Command({ Bucket: storage.bucket, Prefix: uploadPrefix, ContinuationToken: token }));
     const keys = (page.Contents ?? []).flatMap((o) => (o.Key ? [o.Key] : []));
     const live = await Promise.all(keys.map((key) => getPendingUpload(deps, key.slice(uploadPrefix.length), nowSeconds)));
     const stale = keys.filter((_, i) => live[i] === null).map((Key) => ({ Key }));
-    if (stale.length) await storage.client.send(new DeleteObjectsCommand({ Bucket: storage.bucket, Delete: { Objects: stale, Quiet: true } }));
+    if (stale.length) await client.send(new DeleteObjectsCommand({ Bucket: storage.bucket, Delete: { Objects: stale, Quiet: true } }));
     removed += stale.length;
     token = page.IsTruncated ? page.NextContinuationToken : undefined;
   } while (token);

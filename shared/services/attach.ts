@@ -1,4 +1,3 @@
-import { DeleteObjectsCommand, GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import type { AttachmentRecord } from '../data/items';
 import type { Admission } from '../data/room';
 import { getPendingUpload, unknownUploadMessage, uploadClaims, UploadClaimedError, type PendingUpload } from '../data/uploads';
@@ -27,12 +26,15 @@ export interface PreparedAttachment {
   readonly bytes: Uint8Array;
 }
 
+/** The S3 requests, loaded with the client on the first request that names an upload (shared/storage/object-commands.ts). */
+const objects = () => import('../storage/object-commands');
+
 const notFound = (error: unknown) => (error as { name?: string }).name === 'NoSuchKey' || (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404;
 
 /** The upload's bytes as checked against its declaration, or the message that refuses it. */
 const readUpload = async (deps: StorageDeps, pending: PendingUpload): Promise<Uint8Array | string> => {
-  const { client, bucket } = deps.storage;
-  const object = await client.send(new GetObjectCommand({ Bucket: bucket, Key: uploadObjectKey(pending.idHash) })).catch((error: unknown) => {
+  const { getObject } = await objects();
+  const object = await getObject(deps.storage, uploadObjectKey(pending.idHash)).catch((error: unknown) => {
     if (notFound(error)) return null;
     throw error;
   });
@@ -88,9 +90,9 @@ const contentDisposition = (fileName: string) => `inline; filename*=UTF-8''${enc
 
 const removeObjects = async (deps: StorageDeps, keys: readonly string[], why: string) => {
   if (keys.length === 0) return;
-  const { client, bucket } = deps.storage;
+  const { deleteObjects } = await objects();
   // Best effort: what stays is removed by the bucket's lifecycle (uploads) or is an unnamed copy.
-  await client.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: keys.map((Key) => ({ Key })), Quiet: true } })).catch((error: Error) => {
+  await deleteObjects(deps.storage, keys).catch((error: Error) => {
     logger.warn('attachment objects not removed', { why, count: keys.length, error: error.name });
   });
 };
@@ -105,12 +107,12 @@ export type AttachingWrite<T> = (records: AttachmentRecord[] | undefined, claims
  */
 export const attachTo = async <T>(deps: StorageDeps, trackingCode: string, prepared: readonly PreparedAttachment[], write: AttachingWrite<T>): Promise<T> => {
   if (prepared.length === 0) return write(undefined, undefined);
-  const { client, bucket } = deps.storage;
+  const { putObject } = await objects();
   const stored: string[] = [];
   try {
     for (const { record, bytes } of prepared) {
       const key = itemObjectKey(trackingCode, record.id);
-      await client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: bytes, ContentType: record.contentType, ContentDisposition: contentDisposition(record.fileName) }));
+      await putObject(deps.storage, key, bytes, record.contentType, contentDisposition(record.fileName));
       stored.push(key);
     }
     const nowSeconds = Math.floor(deps.clock.now().getTime() / 1000);

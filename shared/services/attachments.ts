@@ -32,7 +32,7 @@ export const createAttachment = async (deps: StorageDeps, input: CreateAttachmen
   const id = newAttachmentId();
   const idHash = attachmentIdHash(id);
   const { uploadUrlSeconds } = deps.settings;
-  const post = await createPresignedPost(deps.storage.client, {
+  const post = await createPresignedPost(await deps.storage.client(), {
     Bucket: deps.storage.bucket,
     Key: uploadObjectKey(idHash),
     Fields: { 'Content-Type': input.contentType },
@@ -68,7 +68,7 @@ const signedDownload = async (deps: StorageDeps, trackingCode: string, attachmen
   const signedAt = deps.clock.now();
   const seconds = deps.settings.downloadUrlSeconds;
   const url = await getSignedUrl(
-    deps.storage.client,
+    await deps.storage.client(),
     new GetObjectCommand({
       Bucket: deps.storage.bucket,
       Key: itemObjectKey(trackingCode, attachment.id),

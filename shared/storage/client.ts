@@ -1,11 +1,16 @@
-import { S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import type { Deps } from '../deps';
 import type { Settings } from '../settings';
 
 /** The attachments bucket and the one S3 client of a process. */
 export interface Storage {
-  readonly client: S3Client;
   readonly bucket: string;
+  /**
+   * The client, made on first use, its code loaded then: a function that attaches uploads (a
+   * submission, a reply) needs S3 only for a request that names one, and its bundle keeps the S3
+   * client in a chunk that a cold start without one never reads (infra/bundling.ts: splitting).
+   */
+  readonly client: () => Promise<S3Client>;
 }
 
 /**
@@ -16,19 +21,11 @@ export interface StorageDeps extends Deps {
   readonly storage: Storage;
 }
 
-/**
- * The client of these settings: locally S3_ENDPOINT points at the S3-compatible server on
- * 127.0.0.1 (path-style addressing: no bucket subdomain there), deployed the SDK resolves the
- * regional endpoint. The same client signs uploads and downloads, so a signed URL names the
- * endpoint the browser can reach.
- */
+/** The storage of these settings (shared/storage/s3-client.ts makes the client). */
 export const createStorage = (settings: Pick<Settings, 'attachmentsBucket' | 's3Endpoint'>): Storage => {
   if (!settings.attachmentsBucket) throw new Error('missing environment variable ATTACHMENTS_BUCKET');
-  const client = new S3Client({
-    ...(settings.s3Endpoint ? { endpoint: settings.s3Endpoint, forcePathStyle: true } : {}),
-    maxAttempts: 3,
-  });
-  return { client, bucket: settings.attachmentsBucket };
+  let client: Promise<S3Client> | undefined;
+  return { bucket: settings.attachmentsBucket, client: () => (client ??= import('./s3-client').then(({ newS3Client }) => newS3Client(settings))) };
 };
 
 const made = new WeakMap<Settings, Storage>();

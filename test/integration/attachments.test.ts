@@ -132,7 +132,7 @@ describe('attachments', () => {
     const { uploadObjectKey } = await import('../../shared/storage/object-keys');
     const { attachmentIdHash } = await import('../../shared/domain/attachments');
     const { storage } = withStorage(env.stack.deps);
-    await storage.client.send(new PutObjectCommand({ Bucket: storage.bucket, Key: uploadObjectKey(attachmentIdHash(declared.json.id)), Body: twelve, ContentType: 'image/jpeg' }));
+    await (await storage.client()).send(new PutObjectCommand({ Bucket: storage.bucket, Key: uploadObjectKey(attachmentIdHash(declared.json.id)), Body: twelve, ContentType: 'image/jpeg' }));
 
     const refused = await submitWith([pngAsPdf.id, htmlAsPng.id, declared.json.id]);
     expectProblem(refused, 400);
@@ -226,8 +226,9 @@ describe('attachments', () => {
     const { uploadObjectKey } = await import('../../shared/storage/object-keys');
     const { attachmentIdHash } = await import('../../shared/domain/attachments');
     const { storage } = withStorage(env.stack.deps);
+    const client = await storage.client();
     const exists = (id: string) =>
-      storage.client.send(new HeadObjectCommand({ Bucket: storage.bucket, Key: uploadObjectKey(attachmentIdHash(id)) })).then(() => true, () => false);
+      client.send(new HeadObjectCommand({ Bucket: storage.bucket, Key: uploadObjectKey(attachmentIdHash(id)) })).then(() => true, () => false);
     const old = await uploadAttachment(env.http, { fileName: 'old.png', contentType: 'image/png' }, await pngImage());
     expect(await exists(old.id)).toBe(true);
     const day = 25 * 60 * 60 * 1000;
