@@ -21,6 +21,13 @@ export interface ChangeOptions {
   readonly expectedVersion?: number;
   /** A public write's entries of the room (shared/services/room.ts `admitPublicWrite`). */
   readonly admission?: Admission;
+  /**
+   * What the decision needs besides the item (the directory, checked against the request), its
+   * read started by the caller so that it and the item's read are one round trip, not two in a
+   * row. It is settled before the decision, and before a failed read of the item is reported: its
+   * refusal ranks first, as when the caller read it before the item.
+   */
+  readonly prerequisite?: Promise<unknown>;
 }
 
 /**
@@ -63,10 +70,13 @@ const readWithEvents = async (deps: Pick<Deps, 'db'>, trackingCode: string): Pro
  * `maxTotalWaitMs(lostRace)` (a unit test keeps it under a second).
  */
 export const changeItem = async (deps: Pick<Deps, 'db' | 'clock'>, trackingCode: string, decide: Decide, options: ChangeOptions = {}): Promise<ChangedItem | null> => {
-  const { expectedVersion } = options;
+  const { expectedVersion, prerequisite } = options;
+  // Awaited below on every path; until then its refusal is not an unhandled rejection.
+  prerequisite?.catch(() => undefined);
   try {
     return await withRetry(lostRace, async () => {
       const current = options.withEvents ? await readWithEvents(deps, trackingCode) : await getItem(deps, trackingCode).then((item) => (item ? { item, events: [] } : null));
+      await prerequisite;
       const checkVersion = () => {
         if (expectedVersion !== undefined && current !== null && current.item.version !== expectedVersion) throw new StaleVersionError();
       };
@@ -79,6 +89,16 @@ export const changeItem = async (deps: Pick<Deps, 'db' | 'clock'>, trackingCode:
       return { item, events: [...current.events, { version: item.version, ...planned.event }], change: planned };
     });
   } catch (error) {
+    await prerequisite;
     throw error instanceof StaleItemError ? new UnavailableError(1) : error;
   }
+};
+
+/**
+ * `refusal`, or the prerequisite's own when it refuses: for a caller that refuses before it calls
+ * changeItem (an id that cannot be an item's), in the order changeItem keeps.
+ */
+export const refusedFirst = async (prerequisite: Promise<unknown> | undefined, refusal: Error): Promise<Error> => {
+  await prerequisite;
+  return refusal;
 };

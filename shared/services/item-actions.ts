@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { changeItem, type ChangedItem } from '../data/change-item';
+import { changeItem, refusedFirst, type ChangedItem } from '../data/change-item';
 import type { Deps } from '../deps';
 import { getItem, getItemWithEvents, type EventRecord, type ItemChange, type ItemRecord } from '../data/items';
 import { canAct, canReadItem, canSeeRectification, personOf, staffActor, type Principal, type StaffAction } from '../domain/access';
@@ -9,7 +9,7 @@ import { firstResponse } from '../domain/rates';
 import { normalizeTrackingCode } from '../domain/tracking-code';
 import { countMetric } from '../observability/metrics';
 import type { Status } from '../schemas/submission';
-import { dueDateFor, requireDirectory, routingTimes } from './directory';
+import { directoryMeanwhile, dueDateFor, routingTimes } from './directory';
 import { toItemView } from './views';
 import type { Admission } from '../data/room';
 import type { StorageDeps } from '../storage/client';
@@ -44,6 +44,8 @@ interface Mutation extends ChangeTarget {
   readonly change: (item: ItemRecord, to: Status, now: Date, events: readonly EventRecord[]) => Promise<ItemChange> | ItemChange;
   /** Entries for the change's transaction beyond its own (the claims of the uploads it attaches). */
   readonly claims?: Admission;
+  /** Read beside the item, refusing first (shared/data/change-item.ts `ChangeOptions.prerequisite`). */
+  readonly prerequisite?: Promise<unknown>;
 }
 
 /**
@@ -52,9 +54,9 @@ interface Mutation extends ChangeTarget {
  * item is read with its events (one Query): the answer is then those events and the new one,
  * exactly the history at the committed version, without reading the collection again.
  */
-export const mutate = async (deps: Deps, { principal, id, ifMatch, action, lifecycle, change, claims }: Mutation): Promise<ChangedItem> => {
+export const mutate = async (deps: Deps, { principal, id, ifMatch, action, lifecycle, change, claims, prerequisite }: Mutation): Promise<ChangedItem> => {
   const code = normalizeTrackingCode(id);
-  if (!code) throw noSuchItem();
+  if (!code) throw await refusedFirst(prerequisite, noSuchItem());
   const changed = await changeItem(
     deps,
     code,
@@ -67,7 +69,7 @@ export const mutate = async (deps: Deps, { principal, id, ifMatch, action, lifec
       if (to === null) throw new ConflictError(`"${action}" is not possible while the item is ${item.status}.`);
       return change(item, to, deps.clock.now(), current.events);
     },
-    { withEvents: true, expectedVersion: ifMatch, admission: claims },
+    { withEvents: true, expectedVersion: ifMatch, admission: claims, prerequisite },
   );
   // Never null: the decision above refuses or plans a change.
   return changed!;
@@ -87,16 +89,23 @@ export const withView = (deps: Deps, principal: Principal, changed: ChangedItem)
 
 export const assignItem = async (deps: Deps, target: ChangeTarget, input: { groupId: string; note?: string }) => {
   const { principal } = target;
-  const directory = await requireDirectory(deps);
-  const group = directory.groups.find((g) => g.id === input.groupId);
-  if (!group) throw new InvalidInputError([{ path: 'groupId', message: 'No such group.' }]);
+  // The directory and the group, read beside the item; a missing group is refused before anything about the item (400 before 404).
+  const routing = directoryMeanwhile(deps).then((directory) => {
+    const group = directory.groups.find((g) => g.id === input.groupId);
+    if (!group) throw new InvalidInputError([{ path: 'groupId', message: 'No such group.' }]);
+    return { directory, group };
+  });
   const changed = await mutate(deps, {
     ...target,
     action: 'assign',
-    change: (current, to, now) => ({
-      set: { status: to, groupId: group.id, dueAt: dueDateFor(directory, current.kind, now), ...(current.routedAt ? {} : routingTimes(directory, now)), updatedAt: now.toISOString() },
-      event: history(principal, current, to, now, 'assign', input.note ? `→ ${group.name}: ${input.note}` : `→ ${group.name}`),
-    }),
+    prerequisite: routing,
+    change: async (current, to, now) => {
+      const { directory, group } = await routing;
+      return {
+        set: { status: to, groupId: group.id, dueAt: dueDateFor(directory, current.kind, now), ...(current.routedAt ? {} : routingTimes(directory, now)), updatedAt: now.toISOString() },
+        event: history(principal, current, to, now, 'assign', input.note ? `→ ${group.name}: ${input.note}` : `→ ${group.name}`),
+      };
+    },
   });
   countMetric('routed');
   return withView(deps, principal, changed);

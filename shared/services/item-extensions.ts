@@ -3,7 +3,7 @@ import type { ItemExtension } from '../data/items';
 import { addWorkingDays } from '../domain/calendar';
 import { personOf } from '../domain/access';
 import { ConflictError } from '../domain/errors';
-import { calendarOf, requireDirectory } from './directory';
+import { calendarOf, directoryMeanwhile } from './directory';
 import { history, mutate, withView, type ChangeTarget } from './item-actions';
 
 /**
@@ -35,12 +35,15 @@ export const requestExtension = async (deps: Deps, target: ChangeTarget, input: 
 
 export const decideExtension = async (deps: Deps, target: ChangeTarget, input: { approve: boolean; note?: string }) => {
   const { principal } = target;
-  const directory = await requireDirectory(deps);
+  // The office's calendar, read beside the item.
+  const calendar = directoryMeanwhile(deps);
   const changed = await mutate(deps, {
     ...target,
     action: 'decide-extension',
     lifecycle: 'extension',
-    change: (current, to, now) => {
+    prerequisite: calendar,
+    change: async (current, to, now) => {
+      const directory = await calendar;
       const asked = current.extension;
       if (asked?.status !== 'requested') throw new ConflictError('There is no extension request waiting for a decision on this item.');
       const at = now.toISOString();

@@ -1,4 +1,4 @@
-import { changeItem, type ChangedItem } from '../data/change-item';
+import { changeItem, refusedFirst, type ChangedItem } from '../data/change-item';
 import type { Deps } from '../deps';
 import type { EventRecord, ItemChange, ItemRecord, ItemRectification } from '../data/items';
 import {
@@ -22,7 +22,7 @@ import {
 } from '../domain/rectification';
 import { normalizeTrackingCode } from '../domain/tracking-code';
 import { localDate } from '../domain/calendar';
-import { calendarOf, requireDirectory } from './directory';
+import { calendarOf, directoryMeanwhile } from './directory';
 import { toLiaisonItemView } from './rectification-views';
 import { toItemView } from './views';
 import type { Admission } from '../data/room';
@@ -51,14 +51,16 @@ export const viewFor = (principal: Principal, item: ItemRecord, events: readonly
 interface RectificationChange extends ChangeTarget {
   readonly allowed: (principal: Principal, item: ItemRecord) => boolean;
   readonly action: RectificationAction;
-  readonly decide: (item: ItemRecord, to: ReturnType<typeof nextRectificationStatus> & string, now: Date, events: readonly EventRecord[]) => ItemChange;
+  readonly decide: (item: ItemRecord, to: ReturnType<typeof nextRectificationStatus> & string, now: Date, events: readonly EventRecord[]) => ItemChange | Promise<ItemChange>;
   /** Entries for the change's transaction beyond its own (the claims of the uploads it attaches). */
   readonly claims?: Admission;
+  /** Read beside the item, refusing first (shared/data/change-item.ts `ChangeOptions.prerequisite`). */
+  readonly prerequisite?: Promise<unknown>;
 }
 
-const changeRectification = async (deps: Deps, { principal, id, ifMatch, allowed, action, decide, claims }: RectificationChange): Promise<ChangedItem> => {
+const changeRectification = async (deps: Deps, { principal, id, ifMatch, allowed, action, decide, claims, prerequisite }: RectificationChange): Promise<ChangedItem> => {
   const code = normalizeTrackingCode(id);
-  if (!code) throw noSuchItem();
+  if (!code) throw await refusedFirst(prerequisite, noSuchItem());
   const changed = await changeItem(
     deps,
     code,
@@ -73,7 +75,7 @@ const changeRectification = async (deps: Deps, { principal, id, ifMatch, allowed
       }
       return decide(item, to, deps.clock.now(), current.events);
     },
-    { withEvents: true, expectedVersion: ifMatch, admission: claims },
+    { withEvents: true, expectedVersion: ifMatch, admission: claims, prerequisite },
   );
   return changed!;
 };
@@ -96,14 +98,19 @@ export const planRectification = async (
   input: { unitId: string; measures: string; standard: string; deadline: string },
 ) => {
   const { principal } = target;
-  const directory = await requireDirectory(deps);
-  if (!directory.units.some((u) => u.id === input.unitId)) throw new InvalidInputError([{ path: 'unitId', message: 'No such unit.' }]);
-  if (input.deadline < localDate(deps.clock.now(), directory.campaign.timezone)) throw new InvalidInputError([{ path: 'deadline', message: 'The deadline must be today or later.' }]);
+  // The directory, read beside the item; the plan is checked against it before anything about the item (400 before 404).
+  const checked = directoryMeanwhile(deps).then((directory) => {
+    if (!directory.units.some((u) => u.id === input.unitId)) throw new InvalidInputError([{ path: 'unitId', message: 'No such unit.' }]);
+    if (input.deadline < localDate(deps.clock.now(), directory.campaign.timezone)) throw new InvalidInputError([{ path: 'deadline', message: 'The deadline must be today or later.' }]);
+    return directory;
+  });
   const changed = await changeRectification(deps, {
     ...target,
     allowed: canPlanRectification,
     action: 'plan',
-    decide: (item, to, now) => {
+    prerequisite: checked,
+    decide: async (item, to, now) => {
+      const directory = await checked;
       if (!canPlanOnItem(item.status)) throw new ConflictError(`A ${item.status} item is not rectified.`);
       const at = now.toISOString();
       const rectification: ItemRectification = {

@@ -8,7 +8,7 @@ import { findUnit, routeItem } from '../domain/routing';
 import { hashAccessKey, newAccessKey, newTrackingCode } from '../domain/tracking-code';
 import type { Directory } from '../schemas/directory';
 import type { RecordsBody } from '../schemas/session';
-import { dueDateFor, requireDirectory, routingTimes } from './directory';
+import { directoryMeanwhile, dueDateFor, routingTimes } from './directory';
 import { visibleSession } from './sessions';
 
 /**
@@ -75,9 +75,11 @@ const planItem = (directory: Directory, principal: Principal, session: { code: s
 const maxDraws = 5;
 
 export const recordSession = async (deps: Deps, principal: Principal, code: string, input: RecordsBody) => {
+  // The directory is read beside the session; who may record is still told first (404, 403, then 503).
+  const directoryRead = directoryMeanwhile(deps);
   const session = await visibleSession(deps, principal, code);
   if (!canEditSession(principal, session)) throw new ForbiddenError('Only the office and the session’s group record its meeting.');
-  const directory = await requireDirectory(deps);
+  const directory = await directoryRead;
   const errors = input.entries.flatMap((entry, i) =>
     entry.unitId !== undefined && !findUnit(directory, entry.unitId) ? [{ path: `entries.${i}.unitId`, message: 'No such unit.' }] : [],
   );
