@@ -1,6 +1,3 @@
-import { GetObjectCommand } from '@aws-sdk/client-s3';
-import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
-import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { getItemWithEvents, type AttachmentRecord, type EventRecord, type ItemRecord } from '../data/items';
 import { noAdmission } from '../data/room';
 import { putPendingUpload } from '../data/uploads';
@@ -13,6 +10,17 @@ import type { StorageDeps } from '../storage/client';
 import { itemObjectKey, uploadObjectKey } from '../storage/object-keys';
 import { admitPublicWrite, type PublicWriter } from './room';
 import { noSuchSubmission, verifySubmitterAccess } from './submitter-access';
+
+/**
+ * Starts loading a signer (its module and the S3 client) and returns it to await later: begun
+ * before the request's table reads, it compiles while they are in flight. A failure is kept for
+ * the awaiting code (and not reported as unhandled when a 404 means nobody awaits it).
+ */
+const loadEarly = <T>(deps: StorageDeps, load: () => Promise<T>): Promise<T> => {
+  const loading = Promise.all([load(), deps.storage.client()]).then(([signer]) => signer);
+  loading.catch(() => undefined);
+  return loading;
+};
 
 /** How long an attachment id may be attached after it was handed out (the bucket's lifecycle rule removes its upload then). */
 export const uploadLifetimeSeconds = 24 * 60 * 60;
@@ -27,21 +35,13 @@ export const uploadLifetimeSeconds = 24 * 60 * 60;
 export const createAttachment = async (deps: StorageDeps, input: CreateAttachmentBody, writer: PublicWriter | null) => {
   if (!isAttachmentType(input.contentType)) throw new AttachmentTypeError(attachmentTypes);
   if (input.size > maxAttachmentBytes) throw new AttachmentTooLargeError(maxAttachmentBytes);
+  const signer = loadEarly(deps, () => import('../storage/presign-upload'));
   const admission = writer ? await admitPublicWrite(deps, writer) : noAdmission;
   const now = deps.clock.now();
   const id = newAttachmentId();
   const idHash = attachmentIdHash(id);
   const { uploadUrlSeconds } = deps.settings;
-  const post = await createPresignedPost(await deps.storage.client(), {
-    Bucket: deps.storage.bucket,
-    Key: uploadObjectKey(idHash),
-    Fields: { 'Content-Type': input.contentType },
-    Conditions: [
-      ['eq', '$Content-Type', input.contentType],
-      ['content-length-range', input.size, input.size],
-    ],
-    Expires: uploadUrlSeconds,
-  });
+  const post = await (await signer).presignUpload(deps.storage, uploadObjectKey(idHash), input.contentType, input.size, uploadUrlSeconds);
   await putPendingUpload(
     deps,
     { idHash, fileName: input.fileName, contentType: input.contentType, size: input.size, createdAt: now.toISOString(), expiresAt: Math.floor(now.getTime() / 1000) + uploadLifetimeSeconds },
@@ -63,19 +63,19 @@ const visibleAttachments = (item: ItemRecord, events: readonly EventRecord[], re
   ...(reader === 'submitter' ? [] : events.flatMap((e) => e.progress?.attachments ?? [])),
 ];
 
+type DownloadSigner = Promise<typeof import('../storage/presign-download')>;
+const downloadSigner = (deps: StorageDeps): DownloadSigner => loadEarly(deps, () => import('../storage/presign-download'));
+
 /** A short-lived signed GET of the clean copy (Settings.downloadUrlSeconds, at most `maxDownloadUrlSeconds`), signed at the app's clock. */
-const signedDownload = async (deps: StorageDeps, trackingCode: string, attachment: AttachmentRecord) => {
+const signedDownload = async (deps: StorageDeps, signer: DownloadSigner, trackingCode: string, attachment: AttachmentRecord) => {
   const signedAt = deps.clock.now();
   const seconds = deps.settings.downloadUrlSeconds;
-  const url = await getSignedUrl(
-    await deps.storage.client(),
-    new GetObjectCommand({
-      Bucket: deps.storage.bucket,
-      Key: itemObjectKey(trackingCode, attachment.id),
-      ResponseContentType: attachment.contentType,
-      ResponseContentDisposition: `inline; filename*=UTF-8''${encodeURIComponent(attachment.fileName)}`,
-    }),
-    { expiresIn: seconds, signingDate: signedAt },
+  const url = await (await signer).presignDownload(
+    deps.storage,
+    itemObjectKey(trackingCode, attachment.id),
+    { contentType: attachment.contentType, contentDisposition: `inline; filename*=UTF-8''${encodeURIComponent(attachment.fileName)}` },
+    seconds,
+    signedAt,
   );
   return { url, expiresAt: new Date(signedAt.getTime() + seconds * 1000).toISOString() };
 };
@@ -85,21 +85,23 @@ const noSuchAttachment = () => new NotFoundError('No such attachment.');
 /** GET /api/submissions/{trackingCode}/attachments/{attachmentId}: the submitter, by key. */
 export const submitterAttachmentLink = async (deps: StorageDeps, code: string, accessKey: string | undefined, attachmentId: string) => {
   const trackingCode = normalizeTrackingCode(code) ?? 'YJ-INVALID';
+  const signer = downloadSigner(deps);
   await verifySubmitterAccess(deps, trackingCode, accessKey);
   const found = await getItemWithEvents(deps, trackingCode);
   if (!found) throw noSuchSubmission();
   const attachment = visibleAttachments(found.item, found.events, 'submitter').find((a) => a.id === attachmentId);
   if (!attachment) throw noSuchAttachment();
-  return signedDownload(deps, trackingCode, attachment);
+  return signedDownload(deps, signer, trackingCode, attachment);
 };
 
 /** GET /api/items/{id}/attachments/{attachmentId}: staff who may see the item, liaisons its rectification's evidence. */
 export const staffAttachmentLink = async (deps: StorageDeps, principal: Principal, id: string, attachmentId: string) => {
   const trackingCode = normalizeTrackingCode(id);
+  const signer = downloadSigner(deps);
   const found = trackingCode ? await getItemWithEvents(deps, trackingCode) : null;
   const reader = !found ? null : canReadItem(principal, found.item) ? 'staff' : isLiaisonFor(principal, found.item) ? 'liaison' : null;
   if (!found || !reader) throw noSuchAttachment();
   const attachment = visibleAttachments(found.item, found.events, reader).find((a) => a.id === attachmentId);
   if (!attachment) throw noSuchAttachment();
-  return signedDownload(deps, found.item.trackingCode, attachment);
+  return signedDownload(deps, signer, found.item.trackingCode, attachment);
 };
