@@ -13,6 +13,7 @@ import { allForPrincipal, scopeFor, type Period } from './item-lists';
 import { getItemAttributes } from '../data/item-attributes';
 import type { SummaryRow } from '../data/lists';
 import { addCalendarDays, startOfLocalDay } from '../domain/calendar';
+import { compareIds } from '../domain/id-order';
 
 /** Counts per queue (`groupId`, undefined for the office queue) and the items time has moved beyond them. */
 interface Tallies {
@@ -202,7 +203,7 @@ export const dashboard = async (deps: Deps, principal: Principal, query: Dashboa
       problems: all[countName.unit(unitId, 'problems')] ?? 0,
     }))
     .filter((u) => u.total > 0)
-    .sort((a, b) => b.total - a.total || b.open - a.open || a.unitId.localeCompare(b.unitId))
+    .sort((a, b) => b.total - a.total || b.open - a.open || compareIds(a.unitId, b.unitId))
     // Small counts could point at a person: only the office sees a unit's numbers below the minimum
     // (the rows keep their place in the order, which says no more than "fewer than minCount").
     .map((u) => (principal.office || u.total >= minCount ? u : { unitId: u.unitId, name: u.name, total: null, open: null, problems: null, suppressed: true as const }));
