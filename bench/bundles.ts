@@ -98,18 +98,26 @@ export interface ColdRun {
   readonly status: number | undefined;
 }
 
+/** What bench/cold-start-runner.mjs prints for one start: its timings, the status and (non-streaming) the handler's answer. */
+export interface RunnerLine {
+  readonly status?: number;
+  readonly importMs: number;
+  readonly answerMs: number;
+  readonly cpuMs: number;
+  readonly response?: { statusCode: number; headers?: Record<string, string>; body?: string };
+}
+
 /**
- * One fresh process: spawn, import, answer one event, exit. Wall time is spawn to close. With
- * `profileDir`, the process writes a V8 CPU profile there (node --cpu-prof), one per start: what
- * the bundle does at module load and in its first answer, readable against the bundle's source map.
+ * A fresh `node` process runs the bundle's handler on the invocation (`{ event, context }`) as a
+ * Lambda container's first request, and exits: its line, and the wall time from spawn to close.
+ * Also what test/e2e/deployed-bundles.test.ts starts the deployed bundles with.
  */
-export const coldStart = (bundle: Bundle, event: APIGatewayProxyEventV2 | object, env: Record<string, string>, profileDir?: string): Promise<ColdRun> => {
-  const invocationFile = join(dirname(bundle.file), 'invocation.json');
-  writeFileSync(invocationFile, JSON.stringify({ event, context: lambdaContext('cold-start', { awsRequestId: 'cold-start-request' }) }));
+export const runFresh = (name: string, file: string, invocation: object, env: Record<string, string>, nodeArgs: readonly string[] = []): Promise<RunnerLine & { wallMs: number }> => {
+  const invocationFile = join(dirname(file), 'invocation.json');
+  writeFileSync(invocationFile, JSON.stringify(invocation));
   return new Promise((resolvePromise, reject) => {
     const started = process.hrtime.bigint();
-    const profile = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${join(profileDir, folderOf(bundle.name))}`] : [];
-    const child = spawn(process.execPath, [...profile, runner, bundle.file, invocationFile], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...nodeArgs, runner, file, invocationFile], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
@@ -118,11 +126,22 @@ export const coldStart = (bundle: Bundle, event: APIGatewayProxyEventV2 | object
     child.once('close', (code) => {
       const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
       const line = out.trim().split('\n').pop() ?? '';
-      if (code !== 0 || !line.startsWith('{')) return reject(new Error(`${bundle.name}: cold start failed (exit ${code}): ${err.slice(-1500)}`));
-      const parsed = JSON.parse(line) as { status?: number; importMs: number; answerMs: number; cpuMs: number };
-      resolvePromise({ wallMs, importMs: parsed.importMs, answerMs: parsed.answerMs, cpuMs: parsed.cpuMs, status: parsed.status });
+      if (code !== 0 || !line.startsWith('{')) return reject(new Error(`${name}: cold start failed (exit ${code}): ${err.slice(-1500)}`));
+      resolvePromise({ ...(JSON.parse(line) as RunnerLine), wallMs });
     });
   });
+};
+
+/**
+ * One fresh process: spawn, import, answer one event, exit. Wall time is spawn to close. With
+ * `profileDir`, the process writes a V8 CPU profile there (node --cpu-prof), one per start: what
+ * the bundle does at module load and in its first answer, readable against the bundle's source map.
+ */
+export const coldStart = async (bundle: Bundle, event: APIGatewayProxyEventV2 | object, env: Record<string, string>, profileDir?: string): Promise<ColdRun> => {
+  const profile = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${join(profileDir, folderOf(bundle.name))}`] : [];
+  const invocation = { event, context: lambdaContext('cold-start', { awsRequestId: 'cold-start-request' }) };
+  const { wallMs, importMs, answerMs, cpuMs, status } = await runFresh(bundle.name, bundle.file, invocation, env, profile);
+  return { wallMs, importMs, answerMs, cpuMs, status };
 };
 
 export interface ColdStartFigure {

@@ -2,17 +2,17 @@
  * The deployed code itself, not the modules the other tests import: the bundles as the stack
  * deploys them (infra/bundling.ts: the SDK's schemas tree-shaken by infra/sdk-schema-keys.ts, the
  * S3 client and its requests in chunks loaded on first use), each started in a fresh Node process
- * as Lambda starts one (bench/cold-start-runner.mjs), against the real engines of a local stack
+ * as Lambda starts one (bench/bundles.ts runFresh, the bench's cold-start runner), against the real engines of a local stack
  * (DynamoDB Local, the S3-compatible server). A photo goes the whole way: presigned by
  * create-attachment, uploaded, attached by create-submission (read, re-encoded, stored and the
  * upload removed, all through the chunks), fetched through get-submission-attachment's signed URL.
  */
-import { spawn } from 'node:child_process';
-import { cpSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runFresh } from '../../bench/bundles';
 import { bundleFunction, handlerEntry } from '../../infra/bundling';
 import { lambdaContext } from '../../local/lambda-context';
 import type { LocalStack } from '../../local/stack';
@@ -26,7 +26,6 @@ import { startTestStack } from '../support/stack';
 import { ownUnit } from '../support/staff-people';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
-const runner = join(root, 'bench', 'cold-start-runner.mjs');
 // Under node_modules, so that a bundle's run-time require('sharp') finds the package, as the layer
 // is found deployed; a folder per run.
 const folder = join(root, 'node_modules', '.cache', 'yijian-deployed-bundles', String(process.pid));
@@ -54,7 +53,7 @@ interface Answer {
 }
 
 /** A fresh process imports the handler's bundle and answers one request of its route. */
-const invoke = (
+const invoke = async (
   handler: string,
   request: { path: string; pathParameters?: Record<string, string>; headers?: Record<string, string>; body?: unknown },
   bundle = bundles.get(handler)!,
@@ -68,8 +67,6 @@ const invoke = (
     ...(request.pathParameters ? { pathParameters: request.pathParameters } : {}),
     ...(request.body === undefined ? {} : { body: JSON.stringify(request.body) }),
   });
-  const invocation = join(folder, `${handler}.invocation.json`);
-  writeFileSync(invocation, JSON.stringify({ event, context: lambdaContext(handler) }));
   const env = {
     PATH: process.env.PATH ?? '/usr/bin:/bin',
     TABLE_NAME: stack.tableName,
@@ -85,19 +82,8 @@ const invoke = (
     YIJIAN_RATE_LIMIT: 'off',
     YIJIAN_ROOM_SECRET: 'deployed-bundles-test-room-secret-of-32-bytes-at-least',
   };
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [runner, bundle, invocation], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
-    child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString('utf8')));
-    child.once('error', reject);
-    child.once('close', (code) => {
-      const line = out.trim().split('\n').pop() ?? '';
-      if (code !== 0 || !line.startsWith('{')) return reject(new Error(`${handler}: exit ${code}: ${err.slice(-2000)}`));
-      resolve((JSON.parse(line) as { response: Answer }).response);
-    });
-  });
+  const { response } = await runFresh(handler, bundle, { event, context: lambdaContext(handler) }, env);
+  return response as Answer;
 };
 
 const json = (answer: Answer) => JSON.parse(answer.body ?? 'null') as any;
