@@ -66,6 +66,6 @@ if (handler[streaming]) {
 }
 const answered = performance.now();
 const cpu = process.cpuUsage();
-process.stdout.write(`${JSON.stringify({ status, importMs: imported, answerMs: answered - imported, totalMs: answered, cpuMs: (cpu.user + cpu.system) / 1000, response })}\n`);
-// The SDK keeps its sockets alive: a Lambda container would be frozen here, a process must exit.
-process.exit(0);
+// The SDK keeps its sockets alive: a Lambda container would be frozen here, a process must exit,
+// once the line is out (a pipe takes 64 KiB at once: exiting earlier cut a large answer's line).
+process.stdout.write(`${JSON.stringify({ status, importMs: imported, answerMs: answered - imported, totalMs: answered, cpuMs: (cpu.user + cpu.system) / 1000, response })}\n`, () => process.exit(0));
