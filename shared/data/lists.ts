@@ -2,7 +2,7 @@ import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { DbDeps } from '../deps';
 import type { Kind } from '../schemas/directory';
 import type { Status } from '../schemas/submission';
-import type { ItemRecord } from './items';
+import type { EventRecord, ItemRecord } from './items';
 import { openStatuses } from '../domain/lifecycle';
 import { extensionRequestedOfListSortKey, itemIndexKeyNames, listRankOf, originOfListSortKey, urgedAtOfListSortKey } from './item-index-keys';
 
@@ -50,7 +50,15 @@ export type SummaryRow = Pick<
   'trackingCode' | 'kind' | 'title' | 'status' | 'unitId' | 'groupId' | 'phase' | 'createdAt' | 'dueAt' | 'recommended' | 'version' | 'firstReplyAt' | 'closedAt' | 'satisfaction' | 'overdueNotifiedFor'
 > &
   Required<Pick<ItemRecord, 'source' | 'answeredOnSpot'>> &
-  Pick<ItemRecord, 'sessionCode' | 'urgedAt'> & { body?: string; remindedFor?: string; sortKey?: string; /** On rows of the indexes that project every attribute (gsi7, gsi8). */ rectification?: ItemRecord['rectification'] };
+  Pick<ItemRecord, 'sessionCode' | 'urgedAt'> & {
+    body?: string;
+    remindedFor?: string;
+    sortKey?: string;
+    /** On rows of the indexes that project every attribute (gsi7, gsi8). */
+    rectification?: ItemRecord['rectification'];
+    /** The item's first event, on the same rows when asked for (`withFirstEvent`). */
+    firstEvent?: EventRecord;
+  };
 
 /** Rows per Query when a whole list is read page after page (exports, the dashboard's counts, the ledger). */
 export const wholeListPageSize = 100;
@@ -111,10 +119,10 @@ const filterExpression = (filter: ListFilter) => {
  * A list row: the item's attributes, without keys, with its origin (what the sort key carries,
  * shared/data/item-index-keys.ts `listSortKey`), and the sort key of the index it was read from.
  */
-const stripIndexKeys = (raw: Record<string, unknown>, index: ListSource['index']): SummaryRow & { sortKey: string } => {
+const stripIndexKeys = (raw: Record<string, unknown>, index: ListSource['index'], withFirstEvent: boolean): SummaryRow & { sortKey: string } => {
   const row: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(raw)) {
-    if (name === 'pk' || name === 'sk' || name === 'entity' || name === 'firstEvent' || (itemIndexKeyNames as readonly string[]).includes(name)) continue;
+    if (name === 'pk' || name === 'sk' || name === 'entity' || (name === 'firstEvent' && !withFirstEvent) || (itemIndexKeyNames as readonly string[]).includes(name)) continue;
     row[name] = value;
   }
   const sortKey = String(raw[`${index}sk`]);
@@ -122,12 +130,16 @@ const stripIndexKeys = (raw: Record<string, unknown>, index: ListSource['index']
   return { ...originOfListSortKey(sortKey), ...(urgedAt ? { urgedAt } : {}), ...(row as SummaryRow), sortKey };
 };
 
-/** One page of the merged sources, newest first, starting below `after` (a previous page's `next`). */
+/**
+ * One page of the merged sources, newest first, starting below `after` (a previous page's `next`).
+ * `withFirstEvent`: the rows keep the item's first event, where the index projects it (gsi7, gsi8):
+ * for a reader that would otherwise read it from the item.
+ */
 export const listItems = async (
   { db }: DbDeps,
   sources: readonly ListSource[],
   filter: ListFilter,
-  options: { limit: number; after?: string; order?: ListOrder; withSortKey?: boolean },
+  options: { limit: number; after?: string; order?: ListOrder; withSortKey?: boolean; withFirstEvent?: boolean },
 ): Promise<ListPage> => {
   const filtering = filterExpression(filter);
   const keep = (row: { sortKey: string }) => !filter.extensionRequested || extensionRequestedOfListSortKey(row.sortKey);
@@ -159,7 +171,7 @@ export const listItems = async (
         );
         // Positions are ranks: the urged mark at a key's end may change between pages, its rank never.
         const lastKey = page.LastEvaluatedKey ? listRankOf(String(page.LastEvaluatedKey[`${source.index}sk`])) : null;
-        return { items: (page.Items ?? []).map((raw) => stripIndexKeys(raw, source.index)), lastKey };
+        return { items: (page.Items ?? []).map((raw) => stripIndexKeys(raw, source.index, options.withFirstEvent === true)), lastKey };
       }),
     );
     // Everything at or above the highest place a source stopped at has been seen by every source

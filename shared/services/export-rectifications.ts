@@ -8,9 +8,9 @@ import { rectificationStatusLabels } from '../domain/labels';
 import type { Directory } from '../schemas/directory';
 import type { LedgerRow } from '../schemas/rectification';
 import { groupName, requireDirectory } from './directory';
-import { mapLimited } from './export-xlsx';
+import { loadXlsxWriter, mapLimited, startedPages } from './export-xlsx';
 import { allLedgerRows, type LedgerCriteria } from './ledger';
-import { xlsxStream, type XlsxColumn } from './xlsx-writer';
+import type { XlsxColumn } from './xlsx-writer';
 
 /**
  * GET /api/exports/rectifications.xlsx: the ledger (整改台账) for people, one row per rectification
@@ -66,10 +66,13 @@ export const ledgerColumns = (directory: Directory): XlsxColumn<LedgerSheetRow>[
 
 export const exportLedger = async (deps: Deps, principal: Principal, query: LedgerCriteria): Promise<{ body: Readable; fileName: string }> => {
   if (!canExport(principal)) throw new ForbiddenError('Only the office and leaders export.');
+  const writer = loadXlsxWriter();
+  // The ledger's first page goes out beside the directory (only the cells' names need it).
+  const ledgerPages = startedPages(allLedgerRows(deps, principal, query));
   const directory = await requireDirectory(deps);
   const timezone = directory.campaign.timezone;
   async function* pages() {
-    for await (const rows of allLedgerRows(deps, principal, query)) {
+    for await (const rows of ledgerPages) {
       yield await mapLimited(rows, itemReadsInFlight, async (row): Promise<LedgerSheetRow> => {
         const found = await getItemWithEvents(deps, row.trackingCode);
         return { row, item: found?.item, events: found?.events ?? [] };
@@ -77,7 +80,7 @@ export const exportLedger = async (deps: Deps, principal: Principal, query: Ledg
     }
   }
   return {
-    body: xlsxStream({ sheetName: '整改台账', columns: ledgerColumns(directory), timezone, pages: pages() }),
+    body: (await writer).xlsxStream({ sheetName: '整改台账', columns: ledgerColumns(directory), timezone, pages: pages() }),
     fileName: `yijian-rectifications-${localDate(deps.clock.now(), timezone)}.xlsx`,
   };
 };

@@ -12,7 +12,7 @@ import type { ExportQuery } from '../schemas/staff';
 import { groupName, requireDirectory } from './directory';
 import { allForPrincipal } from './item-lists';
 import { isOverdue } from './views';
-import { xlsxStream, type XlsxColumn } from './xlsx-writer';
+import type { XlsxColumn } from './xlsx-writer';
 
 /**
  * GET /api/exports/items.xlsx: the items a query matches (the filters of GET /api/items, in its
@@ -99,14 +99,20 @@ export const mapLimited = async <T, U>(items: readonly T[], limit: number, fn: (
   return results;
 };
 
+/** What `recordAttributes` a row of an index that projects every attribute (gsi8) holds itself. */
+const ownRecords = (rows: readonly SummaryRow[]): Map<string, ExportRow['record']> =>
+  new Map(rows.map((row) => [row.trackingCode, Object.fromEntries(recordAttributes.flatMap((name) => (name in row ? [[name, (row as Record<string, unknown>)[name]]] : [])))]));
+
 /**
- * A page of list rows made whole: the item records (one BatchGet per 100, DynamoDB's most) and the public replies of
- * the items that have any (the first kept on the item, the later ones one Query per item). The list
- * row alone says which items need that Query, so the Queries go out beside the BatchGet, not after it.
+ * A page of list rows made whole: the item records (one BatchGet per 100, DynamoDB's most; none
+ * for a session's rows, which gsi8 reads whole, the first event kept: `whole`) and the public
+ * replies of the items that have any (the first kept on the item, the later ones one Query per
+ * item). The list row alone says which items need that Query, so the Queries go out beside the
+ * BatchGet, not after it.
  */
-const completePage = async (deps: Deps, rows: readonly SummaryRow[], now: Date): Promise<ExportRow[]> => {
+const completePage = async (deps: Deps, rows: readonly SummaryRow[], now: Date, whole: boolean): Promise<ExportRow[]> => {
   const [records, laterReplies] = await Promise.all([
-    getItemAttributes(deps, rows.map((r) => r.trackingCode), recordAttributes),
+    whole ? ownRecords(rows) : getItemAttributes(deps, rows.map((r) => r.trackingCode), recordAttributes),
     mapLimited(rows, replyReadsInFlight, async (row) => (row.firstReplyAt && row.version > 1 ? getPublicReplies(deps, row.trackingCode) : [])),
   ]);
   return rows.map((row, i) => {
@@ -117,17 +123,45 @@ const completePage = async (deps: Deps, rows: readonly SummaryRow[], now: Date):
   });
 };
 
+/**
+ * The spreadsheet writer (and the zip under it), a module of its own that a cold start loads while
+ * its first reads are in flight: it compiles, and fflate builds its tables, during the wait
+ * instead of before the first request. Shared with the ledger (export-rectifications.ts).
+ */
+export const loadXlsxWriter = () => {
+  const loading = import('./xlsx-writer');
+  loading.catch(() => undefined);
+  return loading;
+};
+
+/**
+ * The first page of `pages` requested now, beside the directory's read (it does not need the
+ * directory; only the names in its cells do). A failed page read surfaces where the page is
+ * awaited, in the stream, as it did when the page was read after the directory.
+ */
+export const startedPages = <T>(pages: AsyncGenerator<T, void>): AsyncGenerator<T, void> => {
+  const first = pages.next();
+  first.catch(() => undefined);
+  return (async function* () {
+    for (let page = await first; !page.done; page = await pages.next()) yield page.value;
+  })();
+};
+
 /** The workbook as a stream, and the name to save it under (the local day of the export). */
 export const exportXlsx = async (deps: Deps, principal: Principal, query: ExportQuery): Promise<{ body: Readable; fileName: string }> => {
   if (!canExport(principal)) throw new ForbiddenError('Only the office and leaders export.');
+  const writer = loadXlsxWriter();
+  // A session's rows come from gsi8, which projects every attribute: they hold the record's.
+  const whole = query.sessionCode !== undefined;
+  const rows = startedPages(allForPrincipal(deps, principal, query, { withFirstEvent: whole }));
   const directory = await requireDirectory(deps);
   const now = deps.clock.now();
   const timezone = directory.campaign.timezone;
   async function* pages() {
-    for await (const rows of allForPrincipal(deps, principal, query)) yield await completePage(deps, rows, now);
+    for await (const page of rows) yield await completePage(deps, page, now, whole);
   }
   return {
-    body: xlsxStream({ sheetName: '事项', columns: itemColumns(directory), timezone, pages: pages() }),
+    body: (await writer).xlsxStream({ sheetName: '事项', columns: itemColumns(directory), timezone, pages: pages() }),
     fileName: `yijian-items-${localDate(now, timezone)}.xlsx`,
   };
 };

@@ -84,13 +84,14 @@ export const maxPractices = 100;
  * end is where the reading starts (sort keys begin with the creation time: `<createdAt>#<code>`
  * sorts below an instant exactly when it was created before it), and the reading stops once it is
  * past the period's start: a period costs the reads of its own items, not of the table.
+ * `withFirstEvent`: see listItems (a session's rows, from gsi8, then carry it).
  */
-export async function* allForPrincipal(deps: Deps, principal: Principal, query: ListCriteria) {
+export async function* allForPrincipal(deps: Deps, principal: Principal, query: ListCriteria, rows: { withFirstEvent?: boolean } = {}) {
   const now = deps.clock.now();
   const { sources, filter } = planList(scopeFor(principal, query.groupId), query, now);
   let after: string | undefined = query.period?.before;
   do {
-    const page = await listItems(deps, sources, filter, { limit: wholeListPageSize, after });
+    const page = await listItems(deps, sources, filter, { limit: wholeListPageSize, after, ...rows });
     yield page.rows;
     after = page.next;
   } while (after && !(query.period?.from && after < query.period.from));

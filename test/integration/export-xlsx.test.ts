@@ -194,3 +194,42 @@ describe('who may have it', () => {
     }
   });
 });
+
+// Last: it adds items the tests above do not expect.
+describe("a session's sheet", () => {
+  it('holds for each of its items the very row of the whole sheet: body, replies, extension, rectification (read from gsi8, not the item)', async () => {
+    env.clock.set(new Date('2026-12-10T02:00:00.000Z'));
+    const made = await as('office').post('/api/sessions', { title: '导出培训会（二）', startsAt: '2026-12-10T01:00:00.000Z', groupId: OWN });
+    expect(made.status, made.text).toBe(201);
+    const code = made.json.code as string;
+    const recorded = await as('office').post(`/api/sessions/${code}/records`, {
+      entries: [
+        { kind: 'question', title: '资料下发', body: '能否提前下发？', answer: '下周起提前下发。', unitId: ownUnit.id },
+        { kind: 'problem', title: '窗口无人', body: '午休时间无人值守。', unitId: ownUnit.id },
+      ],
+    });
+    expect(recorded.status, recorded.text).toBe(201);
+    const [answered, problem] = recorded.json.items.map((i: { trackingCode: string }) => i.trackingCode) as string[];
+    const before = await as('office').get(`/api/items/${problem}`);
+    expect((await as('own').post(`/api/items/${problem}/extension`, { workingDays: 3, reason: '需现场核实' }, before.json.version)).status).toBe(201);
+    expect((await as('office').post(`/api/items/${problem}/extension/decision`, { approve: false })).status).toBe(200);
+    const planned = await as('office').get(`/api/items/${problem}`);
+    const plan = await env.http.call('PUT', `/api/items/${problem}/rectification`, {
+      body: { unitId: ownUnit.id, measures: '安排轮班。', standard: '午休有人值守。', deadline: '2026-12-30' },
+      headers: { authorization: `Bearer ${env.tokens.office}`, 'if-match': `"${planned.json.version}"` },
+    });
+    expect(plan.status, plan.text).toBe(200);
+    // The answer given on the spot is kept on its item (its first event); a reply given later is an event row of its own.
+    expect((await as('own').post(`/api/items/${problem}/replies`, { body: '已派人核实。', visibility: 'public' })).status).toBe(201);
+
+    env.clock.set(later);
+    const whole = await rowsOf((await download()).bytes);
+    const own = await rowsOf((await download(`sessionCode=${code}`)).bytes);
+    // Recorded at the same instant: in the order of their codes.
+    expect(own.map((r) => r['跟踪码'])).toEqual([problem, answered].sort().reverse());
+    for (const row of own) expect(row).toEqual(whole.find((r) => r['跟踪码'] === row['跟踪码']));
+    const [ownAnswered, ownProblem] = [answered, problem].map((c) => own.find((r) => r['跟踪码'] === c));
+    expect(ownAnswered).toMatchObject({ 公开答复: '【2026-12-10 10:00】下周起提前下发。', 现场答复: '是' });
+    expect(ownProblem).toMatchObject({ 内容: '午休时间无人值守。', 公开答复: '【2026-12-10 10:00】已派人核实。', 延期: '未批准：3 个工作日（需现场核实）', 整改状态: '待整改' });
+  });
+});
