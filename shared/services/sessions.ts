@@ -9,7 +9,7 @@ import { currentPhase } from '../domain/phase';
 import { joinKeyMatches, newJoinKey, newSessionCode, normalizeSessionCode, noSessionJoinKey, sessionLink } from '../domain/session-code';
 import type { Directory } from '../schemas/directory';
 import type { CreateSessionBody, SessionListQuery, SessionView, UpdateSessionBody } from '../schemas/session';
-import { requireDirectory } from './directory';
+import { directoryMeanwhile, requireDirectory } from './directory';
 
 /**
  * Training sessions (培训场次): staff create, list, read and edit them; participants reach them by
@@ -95,23 +95,34 @@ export const viewSession = async (deps: Deps, principal: Principal, code: string
   return toSessionView(directory, session);
 };
 
+/** The instants a list's `from`/`to` (local days of the directory's timezone) span. */
+const periodOf = (query: Pick<SessionListQuery, 'from' | 'to'>, timezone: string) => ({
+  ...(query.from ? { from: startOfLocalDay(query.from, timezone).toISOString() } : {}),
+  ...(query.to ? { to: endOfLocalDay(query.to, timezone).toISOString() } : {}),
+});
+
 export const sessionsForPrincipal = async (deps: Deps, principal: Principal, query: SessionListQuery, after: string | undefined) => {
   // As GET /api/items: asking for another group's sessions is a 403, not an empty list.
   const own = groupScope(principal);
   if (query.groupId !== undefined && own !== null && !own.includes(query.groupId)) throw new ForbiddenError('You can only see the sessions of your own groups.');
-  const directory = await requireDirectory(deps);
-  const { timezone } = directory.campaign;
-  const { sessions, next } = await listSessions(
+  // Only dates wait for the directory (they are days of its timezone); otherwise the page is read
+  // beside it. Its refusal (no directory: 503) still comes first.
+  const directoryRead = directoryMeanwhile(deps);
+  const period = query.from || query.to ? periodOf(query, (await directoryRead).campaign.timezone) : {};
+  const page = listSessions(
     deps,
     {
-      ...(query.from ? { from: startOfLocalDay(query.from, timezone).toISOString() } : {}),
-      ...(query.to ? { to: endOfLocalDay(query.to, timezone).toISOString() } : {}),
+      ...period,
       groupId: query.groupId,
       phase: query.phase,
       visibleGroups: own,
     },
     { limit: query.limit, after },
   );
+  // Awaited below, after the directory: until then its failure is not an unhandled rejection.
+  page.catch(() => undefined);
+  const directory = await directoryRead;
+  const { sessions, next } = await page;
   return { sessions: sessions.map((s) => toSessionView(directory, s)), next };
 };
 

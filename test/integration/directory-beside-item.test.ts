@@ -9,8 +9,8 @@ import { useOwnTable } from '../support/own-table';
 
 /**
  * The staff changes that need the directory (assign, decide an extension, plan a rectification,
- * record a meeting) read it beside the item (or the session) instead of before it: one round trip
- * less on a cold cache. What they answer stays in the order it had when the directory came first:
+ * record a meeting) read it beside the item (or the session) instead of before it, and the list of
+ * sessions beside its page: one round trip less on a cold cache. What they answer stays in the order it had when the directory came first:
  * no directory is a 503 before anything about the item, a request the directory refutes (no such
  * group, no such unit) a 400 before the item's 404; the session's 404 and 403 still come first.
  * Nothing is written on any refusal. On a table of this file's own, with the cache off, so that
@@ -27,6 +27,7 @@ let services: {
   extensions: typeof import('../../shared/services/item-extensions');
   rectification: typeof import('../../shared/services/rectification');
   records: typeof import('../../shared/services/session-records');
+  sessions: typeof import('../../shared/services/sessions');
 };
 let data: {
   items: typeof import('../../shared/data/items');
@@ -78,6 +79,7 @@ beforeAll(async () => {
     extensions: await import('../../shared/services/item-extensions'),
     rectification: await import('../../shared/services/rectification'),
     records: await import('../../shared/services/session-records'),
+    sessions: await import('../../shared/services/sessions'),
   };
   data = {
     items: await import('../../shared/data/items'),
@@ -102,6 +104,22 @@ beforeAll(async () => {
   });
 });
 
+/** What `run` asks DynamoDB, in order: each request as it goes out and as its answer comes back. */
+const requestsOf = async <T>(run: () => Promise<T>): Promise<{ log: string[]; result: T }> => {
+  const log: string[] = [];
+  const remove = data.middleware.intercept(deps.db.client, async (operation, input, next) => {
+    log.push(`send ${operation}`);
+    const output = await next(input);
+    log.push(`done ${operation}`);
+    return output;
+  });
+  try {
+    return { log, result: await run() };
+  } finally {
+    remove();
+  }
+};
+
 const record = { entries: [{ kind: 'question' as const, title: '会上提问', body: '请答复。' }] };
 
 describe('before the office has loaded a directory', () => {
@@ -121,6 +139,12 @@ describe('before the office has loaded a directory', () => {
     await expect(services.records.recordSession(deps, { ...group, groups: ['g2'] }, sessionCode, record)).rejects.toBeInstanceOf(UnavailableError);
     await expect(services.records.recordSession(deps, office, sessionCode, record)).rejects.toBeInstanceOf(UnavailableError);
     expect(await tableRows()).toEqual(before);
+  });
+
+  it('the list of sessions is a 503, with and without dates; asking for another group’s still a 403', async () => {
+    await expect(services.sessions.sessionsForPrincipal(deps, office, { limit: 25 }, undefined)).rejects.toBeInstanceOf(UnavailableError);
+    await expect(services.sessions.sessionsForPrincipal(deps, office, { limit: 25, from: '2026-12-01' }, undefined)).rejects.toBeInstanceOf(UnavailableError);
+    await expect(services.sessions.sessionsForPrincipal(deps, group, { limit: 25, groupId: 'g2' }, undefined)).rejects.toBeInstanceOf(ForbiddenError);
   });
 });
 
@@ -144,20 +168,19 @@ describe('with the directory', () => {
   it('an assignment sends the directory read and the item read before either has answered, then its one transaction', async () => {
     const code = 'YJ-CCCC-CCCC';
     await storedItem(code);
-    const log: string[] = [];
-    const remove = data.middleware.intercept(deps.db.client, async (operation, input, next) => {
-      log.push(`send ${operation}`);
-      const output = await next(input);
-      log.push(`done ${operation}`);
-      return output;
-    });
-    try {
-      const view = await changes(code).assign();
-      expect(view).toMatchObject({ status: 'assigned', groupId: demoDirectory.groups[0].id, version: 2 });
-    } finally {
-      remove();
-    }
+    const { log, result } = await requestsOf(changes(code).assign);
+    expect(result).toMatchObject({ status: 'assigned', groupId: demoDirectory.groups[0].id, version: 2 });
     expect(log.slice(0, 2).sort()).toEqual(['send GetItem', 'send Query']);
     expect(log.slice(4)).toEqual(['send TransactWriteItems', 'done TransactWriteItems']);
+  });
+
+  it('the list of sessions without dates reads its page beside the directory; with dates, after it', async () => {
+    const sends = async (query: { limit: number; from?: string }) => {
+      const { log, result } = await requestsOf(() => services.sessions.sessionsForPrincipal(deps, office, query, undefined));
+      expect(result.sessions.map((s) => s.code)).toEqual([sessionCode]);
+      return log;
+    };
+    expect((await sends({ limit: 25 })).slice(0, 2).sort()).toEqual(['send GetItem', 'send Query']);
+    expect(await sends({ limit: 25, from: '2026-12-01' })).toEqual(['send GetItem', 'done GetItem', 'send Query', 'done Query']);
   });
 });
