@@ -53,12 +53,13 @@ const countedAttributes = ['resolved', 'routedAt', 'respondBy', 'respondedAt', '
  * one period's), never with the table; a period's rows from the list indexes are completed with
  * `countedAttributes` (one BatchGetItem per 100 items, DynamoDB's most: shared/data/item-attributes.ts).
  */
-const countedTallies = async (deps: Deps, principal: Principal, query: DashboardQuery, period: Period | undefined, now: Date): Promise<Tallies> => {
+const countedTallies = async (deps: Deps, principal: Principal, query: DashboardQuery, period: Period | undefined, now: Date, onRows?: CountedRows): Promise<Tallies> => {
   const rows: { groupId: string | undefined; counts: Counts }[] = [];
   const pendingOverdue = new Map<string, number>();
   const rectificationOverdue = new Map<string, number>();
   const add = (into: Map<string, number>, key: string) => into.set(key, (into.get(key) ?? 0) + 1);
   for await (const page of allForPrincipal(deps, principal, { groupId: query.groupId, phase: query.phase, sessionCode: query.sessionCode, period })) {
+    onRows?.(page);
     // gsi8 projects every attribute; the other list indexes do not.
     const more = query.sessionCode === undefined ? await getItemAttributes(deps, page.map((row) => row.trackingCode), countedAttributes) : new Map();
     for (const row of page) {
@@ -107,6 +108,15 @@ export const urgedPages = (deps: Deps, principal: Principal, query: DashboardQue
 /** Every urged row of the dashboard's filters, when its caller reads them anyway (the report lists them): read once, not twice. */
 export type UrgedRows = Promise<readonly SummaryRow[]>;
 
+/** Handed each page of the list rows the figures are counted from (a period's, a session's), as they are read. */
+export type CountedRows = (rows: readonly SummaryRow[]) => void;
+
+/** What a caller that reads the same rows hands the dashboard, or takes from it (the report). */
+export interface SharedRows {
+  readonly urgedRows?: UrgedRows;
+  readonly countedRows?: CountedRows;
+}
+
 /**
  * The rectifications past their deadline per queue (`-` the office's), for the phase asked: from
  * the ledger's rows past their deadline day (shared/data/due.ts), so the read grows with the
@@ -134,7 +144,7 @@ const rectificationFigures = (counts: Record<string, number>, overdue: number) =
  * The dashboard: totals, groups, hot-spot units, kinds and satisfaction, for the principal's scope;
  * with `sessionCode`, of that session's items only; with `from`/`to`, of the items created then.
  */
-export const dashboard = async (deps: Deps, principal: Principal, query: DashboardQuery, urgedRows?: UrgedRows) => {
+export const dashboard = async (deps: Deps, principal: Principal, query: DashboardQuery, { urgedRows, countedRows }: SharedRows = {}) => {
   const now = deps.clock.now();
   const nowIso = now.toISOString();
   const scope = scopeFor(principal, query.groupId);
@@ -145,7 +155,7 @@ export const dashboard = async (deps: Deps, principal: Principal, query: Dashboa
   const period = query.from === undefined && query.to === undefined ? undefined : periodOf(query, (await directoryRead).campaign.timezone);
   const counted = query.sessionCode !== undefined || period !== undefined;
   const [{ rows, pendingOverdue, rectificationOverdue }, urged, ledgerOverdue, directory] = await Promise.all([
-    counted ? countedTallies(deps, principal, query, period, now) : storedTallies(deps, query, nowIso, inScope),
+    counted ? countedTallies(deps, principal, query, period, now, countedRows) : storedTallies(deps, query, nowIso, inScope),
     urgedByQueue(deps, principal, query, period, urgedRows),
     counted ? undefined : overdueRectificationsByQueue(deps, nowIso, query.phase, inScope),
     directoryRead,

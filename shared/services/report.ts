@@ -9,7 +9,7 @@ import { dashboard, periodOf, urgedPages } from './dashboard';
 import { groupName, requireDirectory } from './directory';
 import { allForPrincipal, practices, type Period } from './item-lists';
 import { sessionSummary } from './session-summary';
-import { itemHeadline, toSummary } from './views';
+import { isOverdue, itemHeadline, toSummary } from './views';
 
 /**
  * GET /api/reports/summary: the figures of the console's printable report for a phase, a period
@@ -92,11 +92,17 @@ export const reportSummary = async (deps: Deps, principal: Principal, query: Rep
   // The urged items are the dashboard's count and the report's list: read once (they are few, see
   // the dashboard's urgedByQueue), for both.
   const urgedRows = everyRow(urgedPages(deps, principal, filter, period));
+  // With a period the dashboard counts the period's items from their list rows, the very rows
+  // GET /api/items?overdue=true lists for it less those not overdue (isOverdue is its filter):
+  // the overdue list is taken from them as they are read, not read again (one Query per open status).
+  const periodOverdue: SummaryRow[][] = [];
+  const figuresRead = dashboard(deps, principal, filter, { urgedRows, ...(period ? { countedRows: (rows) => periodOverdue.push(rows.filter((row) => isOverdue(row, now))) } : {}) });
+  const overdueRead = period ? figuresRead.then(() => countedAndFirst(periodOverdue)) : countedAndFirst(allForPrincipal(deps, principal, { phase: query.phase, overdue: true }));
   const [sessions, directory, figures, overdueRows, urgedListed, recommended] = await Promise.all([
     sessionsRead,
     directoryRead,
-    dashboard(deps, principal, filter, urgedRows),
-    countedAndFirst(allForPrincipal(deps, principal, { phase: query.phase, period, overdue: true })),
+    figuresRead,
+    overdueRead,
     urgedRows.then((rows) => countedAndFirst([rows])),
     practices(deps, { phase: query.phase, period }),
   ]);

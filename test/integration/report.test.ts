@@ -147,6 +147,21 @@ describe('what the report lists', () => {
     expect(report.overdue.items.find((i: { trackingCode: string }) => i.trackingCode === codes.early)).toMatchObject({ unitName: ownUnit.name, groupName: '第一督导组', title: '清晨提交' });
   });
 
+  it('a period\'s overdue items (taken from the rows its figures are counted from) are those of the whole campaign\'s list that fall in it, for leaders too', async () => {
+    for (const who of ['office', 'leader'] as const) {
+      const everything = await get('/api/reports/summary', who);
+      // A period holding every item: the same list, item for item, as the one read by status.
+      expect((await get('/api/reports/summary?from=0001-01-01&to=9999-12-31', who)).overdue, who).toEqual(everything.overdue);
+      const day9 = (await get('/api/reports/summary?from=2026-12-09&to=2026-12-09', who)).overdue;
+      const made9 = (i: { createdAt: string }) => i.createdAt >= '2026-12-08T16:00:00.000Z' && i.createdAt < '2026-12-09T16:00:00.000Z';
+      expect(day9.items, who).toEqual(everything.overdue.items.filter(made9));
+      expect(day9.count, who).toBeGreaterThan(0);
+      // A period with no items at all, and one whose items are none of them overdue.
+      expect((await get('/api/reports/summary?to=2026-12-08', who)).overdue, who).toEqual({ count: 0, items: [] });
+      expect((await get('/api/reports/summary?from=2026-12-10', who)).overdue.count, who).toBe(everything.overdue.items.filter((i: { createdAt: string }) => i.createdAt >= '2026-12-09T16:00:00.000Z').length);
+    }
+  });
+
   it('the sessions held, each with its summary, and never their join keys', async () => {
     const report = await get('/api/reports/summary?phase=study');
     const summary = await get(`/api/sessions/${session}/summary`);
