@@ -10,8 +10,8 @@
  * .build/sharp-layer/nodejs/node_modules. The runtime puts /opt/nodejs/node_modules on NODE_PATH,
  * where reencode.ts's `require('sharp')` finds it. Only the attaching functions carry the layer.
  *
- * Chosen over NodejsFunction's `nodeModules: ['sharp']`, which runs npm install inside every
- * synthesis of every attaching function (the tests' included), and over a dedicated re-encoding
+ * Chosen over installing sharp beside each attaching function's bundle, which would run npm install
+ * in every synthesis of every attaching function (the tests' included), and over a dedicated re-encoding
  * function, which would add an invocation, its IAM and its failure modes to every attachment.
  *
  * Without the built folder (a synthesis for tests, or before the first `npm run sharp-layer`), an
