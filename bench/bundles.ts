@@ -98,7 +98,7 @@ export interface ColdRun {
   readonly status: number | undefined;
 }
 
-/** What bench/cold-start-runner.mjs prints for one start: its timings, the status and (non-streaming) the handler's answer. */
+/** What bench/cold-start-runner.mjs prints for one start: its timings, the status and (non-streaming, with `echo`) the handler's answer. */
 export interface RunnerLine {
   readonly status?: number;
   readonly importMs: number;
@@ -112,7 +112,13 @@ export interface RunnerLine {
  * Lambda container's first request, and exits: its line, and the wall time from spawn to close.
  * Also what test/e2e/deployed-bundles.test.ts starts the deployed bundles with.
  */
-export const runFresh = (name: string, file: string, invocation: object, env: Record<string, string>, nodeArgs: readonly string[] = []): Promise<RunnerLine & { wallMs: number }> => {
+export const runFresh = (
+  name: string,
+  file: string,
+  invocation: { event: object; context: object; echo?: boolean },
+  env: Record<string, string>,
+  nodeArgs: readonly string[] = [],
+): Promise<RunnerLine & { wallMs: number }> => {
   const invocationFile = join(dirname(file), 'invocation.json');
   writeFileSync(invocationFile, JSON.stringify(invocation));
   return new Promise((resolvePromise, reject) => {

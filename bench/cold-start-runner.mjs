@@ -12,7 +12,8 @@
  * invocation, totalMs the sum, and cpuMs the CPU time (user + system, all threads) the process
  * used until then: unlike wall time it hardly grows when other work shares the machine. The parent
  * measures the whole process (spawn to exit) as well. `response` is what a non-streaming handler
- * returned (test/e2e/deployed-bundles.test.ts reads it; the bench does not).
+ * returned, when the invocation file says `echo: true` (test/e2e/deployed-bundles.test.ts reads
+ * it; the bench does not ask: writing a large answer would lengthen the measured process).
  *
  * Lambda's `awslambda` global is installed first for every bundle alike (the bare one included):
  * middy reads `awslambda.streamifyResponse` at module load for the streaming export handler.
@@ -22,7 +23,7 @@ import { Writable } from 'node:stream';
 import { pathToFileURL } from 'node:url';
 
 const [bundle, invocationFile] = process.argv.slice(2);
-const { event, context: fields } = JSON.parse(readFileSync(invocationFile, 'utf8'));
+const { event, context: fields, echo } = JSON.parse(readFileSync(invocationFile, 'utf8'));
 
 const streaming = Symbol('streaming');
 globalThis.awslambda ??= {};
@@ -61,7 +62,7 @@ if (handler[streaming]) {
   status ??= bytes > 0 ? 200 : undefined;
 } else {
   const result = await handler(event, context);
-  response = result;
+  if (echo) response = result;
   status = result && typeof result === 'object' && 'statusCode' in result ? result.statusCode : 200;
 }
 const answered = performance.now();

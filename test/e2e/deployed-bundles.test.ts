@@ -82,7 +82,7 @@ const invoke = async (
     YIJIAN_RATE_LIMIT: 'off',
     YIJIAN_ROOM_SECRET: 'deployed-bundles-test-room-secret-of-32-bytes-at-least',
   };
-  const { response } = await runFresh(handler, bundle, { event, context: lambdaContext(handler) }, env);
+  const { response } = await runFresh(handler, bundle, { event, context: lambdaContext(handler), echo: true }, env);
   return response as Answer;
 };
 
