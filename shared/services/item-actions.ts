@@ -49,7 +49,9 @@ interface Mutation extends ChangeTarget {
 }
 
 /**
- * Every staff change: visibility (404), role (403), `If-Match` (412), the state machine (409), then
+ * Every staff change: what it needs besides the item, read beside it (`prerequisite`: no directory
+ * 503, a request the directory refutes 400), then visibility (404), role (403), `If-Match` (412),
+ * the state machine (409), then
  * one conditional transaction on the version that was checked (shared/data/change-item.ts). The
  * item is read with its events (one Query): the answer is then those events and the new one,
  * exactly the history at the committed version, without reading the collection again.

@@ -35,8 +35,9 @@ import type { ChangeTarget } from './item-actions';
  * the group, or the office) reports progress and says when it is done, the group (or office)
  * verifies it or sends it back. Each is one ordinary item change (shared/data/change-item.ts):
  * version checked, history entry appended, the ledger row kept in step in the same transaction.
- * Order of refusals, as for every item change: not visible (404), role (403), If-Match (412), the
- * state machine (409).
+ * Order of refusals, as for every item change: what the change needs besides the item (the plan's
+ * unit and deadline against the directory: 503, 400), not visible (404), role (403), If-Match
+ * (412), the state machine (409).
  */
 
 /** The one answer for an item that is not there and one the caller may not see (404 alike). */
