@@ -11,7 +11,7 @@ import { satisfactionSchema, type PublicSubmissionView, type Resolved, type Sati
 import { dueDateFor, requireDirectory } from './directory';
 import { findMergeTarget, mergedIntoView, mergedRatingRefusal, publicReplies } from './merged-target';
 import { noSuchSubmission, submitter, verifySubmitterAccess } from './submitter-access';
-import { admitPublicWrite, type PublicWriter } from './room';
+import { admitPublicWrite, readSecretsAhead, type PublicWriter } from './room';
 import { joinAdmissions, type Admission } from '../data/room';
 import type { StorageDeps } from '../storage/client';
 import { attachTo, prepareAttachments } from './attach';
@@ -104,6 +104,7 @@ const changeAsSubmitter = async (
   options: { withEvents?: boolean; attach?: (trackingCode: string) => Promise<WithAttachments> } = {},
 ): Promise<ItemRecord> => {
   const trackingCode = canonicalCode(code);
+  readSecretsAhead(deps, writer);
   await verifySubmitterAccess(deps, trackingCode, accessKey);
   // Checked and cleaned after the key, before anything is counted or written.
   const withAttachments: WithAttachments = options.attach ? await options.attach(trackingCode) : (write) => write(undefined, undefined);

@@ -4,7 +4,7 @@ import { addRating } from '../data/sessions';
 import { NotFoundError, SessionClosedError } from '../domain/errors';
 import type { PublicSessionView, SessionRatingBody } from '../schemas/session';
 import { requireDirectory } from './directory';
-import { admitPublicWrite, type PublicWriter } from './room';
+import { admitPublicWrite, readSecretsAhead, type PublicWriter } from './room';
 import { sessionBasics, sessionForLink } from './sessions';
 
 /** A training session as its participants reach it, by its link: its page and their ratings. */
@@ -24,6 +24,7 @@ export const publicSessionView = async (deps: Deps, code: string, joinKey: strin
 
 /** A participant's rating of the session (a public write of the room: shared/services/room.ts). */
 export const rateSession = async (deps: Deps, code: string, joinKey: string | undefined, input: SessionRatingBody, writer: PublicWriter) => {
+  readSecretsAhead(deps, writer);
   const session = await sessionForLink(deps, code, joinKey);
   if (!session) throw noSuchLink();
   if (!session.open) throw new SessionClosedError();

@@ -83,6 +83,21 @@ const verifiedProof = async (header: string, secrets: RoomSecrets, nowSeconds: n
   return { id: payload.challenge.signature!, expiresAt: expiresAt + 60, usedError: new ProofUsedError() };
 };
 
+/** Whether the limits count `writer`'s write (an address to count, a limit on). */
+const isCounted = ({ rateLimit, roomLimit }: Pick<Deps['settings'], 'rateLimit' | 'roomLimit'>, writer: PublicWriter) =>
+  writer.address !== '' && (rateLimit !== null || roomLimit !== null);
+
+/**
+ * Starts reading the room secret that `admitPublicWrite` will need for `writer`, for a write that
+ * reads the table before it is admitted (the access key, the session, a replay): deployed, the
+ * first admission of a cold start waits on Secrets Manager, and that read is then in flight beside
+ * the table's instead of after it. Nothing is refused here: a failed read is not kept
+ * (./room-secret.ts), and the admission reads again and refuses where it did.
+ */
+export const readSecretsAhead = (deps: Pick<Deps, 'settings'>, writer: PublicWriter): void => {
+  if (isCounted(deps.settings, writer) || writer.proof !== undefined) readRoomSecrets(deps.settings).catch(() => undefined);
+};
+
 /**
  * The room's admission of one public write (see above): its transaction entries, or a thrown
  * InvalidProofError. Call it after the write's own checks that need no writing (an idempotent
@@ -90,7 +105,7 @@ const verifiedProof = async (header: string, secrets: RoomSecrets, nowSeconds: n
  */
 export const admitPublicWrite = async (deps: Pick<Deps, 'db' | 'settings' | 'clock'>, writer: PublicWriter): Promise<Admission> => {
   const { rateLimit, roomLimit } = deps.settings;
-  const counted = writer.address !== '' && (rateLimit !== null || roomLimit !== null);
+  const counted = isCounted(deps.settings, writer);
   if (!counted && writer.proof === undefined) return noAdmission;
   const secrets = await readRoomSecrets(deps.settings);
   const nowSeconds = Math.floor(deps.clock.now().getTime() / 1000);

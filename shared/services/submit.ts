@@ -12,7 +12,7 @@ import type { CreateSubmissionBody, SubmissionReceipt } from '../schemas/submiss
 import type { StorageDeps } from '../storage/client';
 import { attachTo, prepareAttachments } from './attach';
 import { dueDateFor, requireDirectory, routingTimes } from './directory';
-import { admitPublicWrite, type PublicWriter } from './room';
+import { admitPublicWrite, readSecretsAhead, type PublicWriter } from './room';
 import { sessionForLink } from './sessions';
 import { submitter } from './submitter-access';
 
@@ -43,6 +43,7 @@ export const submit = async (deps: StorageDeps, input: CreateSubmissionBody, ide
   // does, and a directory failure surfaces only when the submission goes on.
   const directoryRead = requireDirectory(deps);
   directoryRead.catch(() => undefined);
+  readSecretsAhead(deps, writer);
   if (idempotencyKey) {
     const earlier = await replay(deps, idempotencyKey, fingerprint);
     if (earlier) return earlier;
