@@ -125,8 +125,8 @@ const completePage = async (deps: Deps, rows: readonly SummaryRow[], now: Date, 
 
 /**
  * The spreadsheet writer (and the zip under it), a module of its own that a cold start loads while
- * its first reads are in flight: it compiles, and fflate builds its tables, during the wait
- * instead of before the first request. Shared with the ledger (export-rectifications.ts).
+ * its first reads are in flight: it compiles during the wait instead of before the first
+ * request. Shared with the ledger (export-rectifications.ts).
  */
 export const loadXlsxWriter = () => {
   const loading = import('./xlsx-writer');

@@ -9,8 +9,8 @@
  * small ones on npm) zips through `archiver`, which brings glob, readable-stream, lazystream and
  * async into the bundle (measured: about 260 KB of a 772 KB bundle; exceljs's writer and its XML reader
  * another 190 KB); SheetJS does not stream. These few fixed parts are what a one-sheet export
- * needs; the zip container, where the real failure modes are, is fflate's (headers, descriptors,
- * directory) and Node's zlib (deflate, CRC-32): shared/services/zip-part.ts.
+ * needs; the zip container is zip-writer.ts (headers, descriptors, directory: fixed records,
+ * checked by an independent reader in the tests) over Node's zlib (deflate, CRC-32): zip-part.ts.
  */
 
 /** Cell styles: indexes into `cellXfs` below (a column's format, or the header row). */

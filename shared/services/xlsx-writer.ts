@@ -1,10 +1,8 @@
-// fflate's platform-neutral build: its Node entry also loads worker_threads at import, for the
-// asynchronous API this writer does not use.
-import { Zip } from 'fflate/browser';
 import { PassThrough, type Readable } from 'node:stream';
 import { isIsoDate, wallClockAsUtc } from '../domain/calendar';
 import { cellStyle, excelSerial, packageParts, rowXml, sheetHead, sheetTail, worksheetPath, type XlsxCell } from './xlsx-parts';
 import { DeflatedZipPart } from './zip-part';
+import { ZipWriter } from './zip-writer';
 
 /**
  * Spreadsheets for people (the office's exports): one sheet, a Chinese header row in bold on grey,
@@ -89,11 +87,10 @@ const utf8 = (xml: string) => Buffer.from(xml, 'utf8');
  */
 export const xlsxStream = <R>(sheet: XlsxSheet<R>): Readable => {
   const out = new PassThrough({ highWaterMark: 256 * 1024 });
-  // Each pushed chunk is deflated at once (zip-part.ts); fflate hands the zip's bytes (headers,
+  // Each pushed chunk is deflated at once (zip-part.ts); the zip hands its bytes (headers,
   // deflated data, each part's CRC in its data descriptor, the central directory) here in order.
-  const zip = new Zip((error, chunk, final) => {
+  const zip = new ZipWriter((chunk, final) => {
     if (out.destroyed) return;
-    if (error) return void out.destroy(error);
     out.write(chunk);
     if (final) out.end();
   });

@@ -1,28 +1,27 @@
-import type { AsyncFlateStreamHandler, ZipInputFile } from 'fflate/browser';
 import { constants, crc32, deflateRawSync } from 'node:zlib';
+import type { ZipPart, ZipPartSink } from './zip-writer';
 
 /**
- * One file of a zip written by fflate's `Zip`, its bytes deflated by Node's own zlib as they are
+ * One file of a zip written by zip-writer.ts, its bytes deflated by Node's own zlib as they are
  * pushed, for the spreadsheet exports (shared/services/xlsx-writer.ts).
  *
- * Why not fflate's `ZipDeflate`: its deflate is JavaScript, and a Lambda's fresh process runs it
- * before V8 has optimised it: measured, a 700 KB sheet took 75-110 ms there against 5-8 ms in zlib's native
- * code, the largest part of the export's cold start. fflate stays for what it does well, the
- * container (local headers, data descriptors, the central directory); this class is the
- * `ZipInputFile` its documentation invites for another compressor.
+ * Why not fflate's `ZipDeflate` (fflate wrote the container before zip-writer.ts): its deflate is
+ * JavaScript, and a Lambda's fresh process runs it before V8 has optimised it: measured, a 700 KB
+ * sheet took 75-110 ms there against 5-8 ms in zlib's native code, the largest part of the
+ * export's cold start.
  *
  * Each push is deflated at once with a sync flush, so it ends on a byte boundary without ending the
  * stream; the pushes' outputs joined, then an empty final block, are one deflate stream (RFC 1951;
  * pigz joins its blocks the same way). The last `windowBytes` pushed are the next push's preset dictionary,
  * so the output compresses as one stream would.
  */
-export class DeflatedZipPart implements ZipInputFile {
+export class DeflatedZipPart implements ZipPart {
   /** Deflate, in the zip's method numbers (APPNOTE 4.4.5). */
   readonly compression = 8;
-  /** Uncompressed bytes and their CRC-32 so far: fflate writes both after the final push. */
+  /** Uncompressed bytes and their CRC-32 so far: the zip writes both after the final push. */
   size = 0;
   crc = 0;
-  ondata?: AsyncFlateStreamHandler;
+  ondata?: ZipPartSink;
   private window: Buffer = Buffer.alloc(0);
 
   constructor(readonly filename: string) {}
