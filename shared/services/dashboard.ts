@@ -53,13 +53,13 @@ const countedAttributes = ['resolved', 'routedAt', 'respondBy', 'respondedAt', '
  * one period's), never with the table; a period's rows from the list indexes are completed with
  * `countedAttributes` (one BatchGetItem per 100 items, DynamoDB's most: shared/data/item-attributes.ts).
  */
-const countedTallies = async (deps: Deps, principal: Principal, query: DashboardQuery, period: Period | undefined, now: Date, onRows?: CountedRows): Promise<Tallies> => {
+const countedTallies = async (deps: Deps, principal: Principal, query: DashboardQuery, period: Period | undefined, now: Date, shared: SharedRows): Promise<Tallies> => {
   const rows: { groupId: string | undefined; counts: Counts }[] = [];
   const pendingOverdue = new Map<string, number>();
   const rectificationOverdue = new Map<string, number>();
   const add = (into: Map<string, number>, key: string) => into.set(key, (into.get(key) ?? 0) + 1);
-  for await (const page of allForPrincipal(deps, principal, { groupId: query.groupId, phase: query.phase, sessionCode: query.sessionCode, period })) {
-    onRows?.(page);
+  for await (const page of shared.countedPages ?? allForPrincipal(deps, principal, { groupId: query.groupId, phase: query.phase, sessionCode: query.sessionCode, period })) {
+    shared.countedRows?.(page);
     // gsi8 projects every attribute; the other list indexes do not.
     const more = query.sessionCode === undefined ? await getItemAttributes(deps, page.map((row) => row.trackingCode), countedAttributes) : new Map();
     for (const row of page) {
@@ -73,6 +73,7 @@ const countedTallies = async (deps: Deps, principal: Principal, query: Dashboard
   return { rows, pendingOverdue, rectificationOverdue };
 };
 
+const firstCalendarDay = '0001-01-01';
 const lastCalendarDay = '9999-12-31';
 
 /** The instants a `from`/`to` pair of local days spans, or undefined for neither. */
@@ -84,6 +85,23 @@ export const periodOf = (query: Pick<DashboardQuery, 'from' | 'to'>, timezone: s
         // The calendar's last day has no day after it: nothing is created then, so no end.
         ...(query.to !== undefined && query.to < lastCalendarDay ? { before: startOfLocalDay(addCalendarDays(query.to, 1), timezone).toISOString() } : {}),
       };
+
+/**
+ * Instants that hold a `from`/`to` pair's period whatever the timezone (UTC offsets run from -12
+ * to +14 hours): its UTC days and a day more on each side, open where that would leave the
+ * calendar. Reads bounded by it can go out before the directory says the timezone; what they
+ * return is then kept to the period (`inPeriod`).
+ */
+export const anyZonePeriodOf = (query: Pick<DashboardQuery, 'from' | 'to'>): Period | undefined =>
+  query.from === undefined && query.to === undefined
+    ? undefined
+    : {
+        ...(query.from !== undefined && query.from > firstCalendarDay ? { from: startOfLocalDay(addCalendarDays(query.from, -1), 'UTC').toISOString() } : {}),
+        ...(query.to !== undefined && query.to < addCalendarDays(lastCalendarDay, -1) ? { before: startOfLocalDay(addCalendarDays(query.to, 2), 'UTC').toISOString() } : {}),
+      };
+
+/** Whether an instant falls in `period` (from inclusive, before exclusive), as the list reads bound it. */
+export const inPeriod = (period: Period | undefined, at: string): boolean => (period?.from === undefined || at >= period.from) && (period?.before === undefined || at < period.before);
 
 /**
  * The open items urged (催办) for their due date, per queue (`-` the office's): counted from the very
@@ -115,6 +133,8 @@ export type CountedRows = (rows: readonly SummaryRow[]) => void;
 export interface SharedRows {
   readonly urgedRows?: UrgedRows;
   readonly countedRows?: CountedRows;
+  /** The list rows to count from, when the caller reads them itself (the report, ahead of the directory). */
+  readonly countedPages?: AsyncIterable<readonly SummaryRow[]>;
 }
 
 /**
@@ -144,7 +164,7 @@ const rectificationFigures = (counts: Record<string, number>, overdue: number) =
  * The dashboard: totals, groups, hot-spot units, kinds and satisfaction, for the principal's scope;
  * with `sessionCode`, of that session's items only; with `from`/`to`, of the items created then.
  */
-export const dashboard = async (deps: Deps, principal: Principal, query: DashboardQuery, { urgedRows, countedRows }: SharedRows = {}) => {
+export const dashboard = async (deps: Deps, principal: Principal, query: DashboardQuery, shared: SharedRows = {}) => {
   const now = deps.clock.now();
   const nowIso = now.toISOString();
   const scope = scopeFor(principal, query.groupId);
@@ -155,8 +175,8 @@ export const dashboard = async (deps: Deps, principal: Principal, query: Dashboa
   const period = query.from === undefined && query.to === undefined ? undefined : periodOf(query, (await directoryRead).campaign.timezone);
   const counted = query.sessionCode !== undefined || period !== undefined;
   const [{ rows, pendingOverdue, rectificationOverdue }, urged, ledgerOverdue, directory] = await Promise.all([
-    counted ? countedTallies(deps, principal, query, period, now, countedRows) : storedTallies(deps, query, nowIso, inScope),
-    urgedByQueue(deps, principal, query, period, urgedRows),
+    counted ? countedTallies(deps, principal, query, period, now, shared) : storedTallies(deps, query, nowIso, inScope),
+    urgedByQueue(deps, principal, query, period, shared.urgedRows),
     counted ? undefined : overdueRectificationsByQueue(deps, nowIso, query.phase, inScope),
     directoryRead,
   ]);

@@ -8,7 +8,8 @@ import { rectificationStatusLabels } from '../domain/labels';
 import type { Directory } from '../schemas/directory';
 import type { LedgerRow } from '../schemas/rectification';
 import { groupName, requireDirectory } from './directory';
-import { loadXlsxWriter, mapLimited, startedPages } from './export-xlsx';
+import { loadXlsxWriter, mapLimited } from './export-xlsx';
+import { startedPages } from './item-lists';
 import { allLedgerRows, type LedgerCriteria } from './ledger';
 import type { XlsxColumn } from './xlsx-writer';
 

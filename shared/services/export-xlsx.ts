@@ -10,7 +10,7 @@ import { extensionStatusLabels, rectificationStatusLabels, resolvedLabels, satis
 import { kinds, type Directory } from '../schemas/directory';
 import type { ExportQuery } from '../schemas/staff';
 import { groupName, requireDirectory } from './directory';
-import { allForPrincipal } from './item-lists';
+import { allForPrincipal, startedPages } from './item-lists';
 import { isOverdue } from './views';
 import type { XlsxColumn } from './xlsx-writer';
 
@@ -132,19 +132,6 @@ export const loadXlsxWriter = () => {
   const loading = import('./xlsx-writer');
   loading.catch(() => undefined);
   return loading;
-};
-
-/**
- * The first page of `pages` requested now, beside the directory's read (it does not need the
- * directory; only the names in its cells do). A failed page read surfaces where the page is
- * awaited, in the stream, as it did when the page was read after the directory.
- */
-export const startedPages = <T>(pages: AsyncGenerator<T, void>): AsyncGenerator<T, void> => {
-  const first = pages.next();
-  first.catch(() => undefined);
-  return (async function* () {
-    for (let page = await first; !page.done; page = await pages.next()) yield page.value;
-  })();
 };
 
 /** The workbook as a stream, and the name to save it under (the local day of the export). */

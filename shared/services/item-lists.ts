@@ -97,6 +97,19 @@ export async function* allForPrincipal(deps: Deps, principal: Principal, query: 
   } while (after && !(query.period?.from && after < query.period.from));
 }
 
+/**
+ * `pages` with its first page requested now, beside another read (the directory's, which the rows
+ * do not need). A failed page read surfaces where the page is awaited, as it did when the page was
+ * read after the other.
+ */
+export const startedPages = <T>(pages: AsyncGenerator<T, void>): AsyncGenerator<T, void> => {
+  const first = pages.next();
+  first.catch(() => undefined);
+  return (async function* () {
+    for (let page = await first; !page.done; page = await pages.next()) yield page.value;
+  })();
+};
+
 /** The newest `maxPractices` recommended practices, of a phase and a period when given (the report's). */
 export const practices = async (deps: Deps, within: { phase?: string; period?: Period } = {}) => {
   const now = deps.clock.now();

@@ -5,9 +5,9 @@ import { canExport, type Principal } from '../domain/access';
 import { ForbiddenError } from '../domain/errors';
 import type { Directory } from '../schemas/directory';
 import type { ItemSummary, ReportQuery } from '../schemas/staff';
-import { dashboard, periodOf, urgedPages } from './dashboard';
+import { anyZonePeriodOf, dashboard, inPeriod, periodOf, urgedPages } from './dashboard';
 import { groupName, requireDirectory } from './directory';
-import { allForPrincipal, practices, type Period } from './item-lists';
+import { allForPrincipal, practices, startedPages, type Period } from './item-lists';
 import { sessionSummary } from './session-summary';
 import { isOverdue, itemHeadline, toSummary } from './views';
 
@@ -52,6 +52,12 @@ const countedAndFirst = async (pages: AsyncIterable<readonly SummaryRow[]> | Ite
   return { count, rows };
 };
 
+/** The rows of `pages` created in the period `periodRead` says (their reading started before it was known). */
+async function* keptTo(pages: AsyncIterable<readonly SummaryRow[]>, periodRead: Promise<Period | undefined>) {
+  const period = await periodRead;
+  for await (const page of pages) yield page.filter((row) => inPeriod(period, row.createdAt));
+}
+
 /** Every row of a list, whole: for the few urged items, which two parts of the report count. */
 const everyRow = async (pages: AsyncIterable<readonly SummaryRow[]>): Promise<readonly SummaryRow[]> => {
   const rows: SummaryRow[] = [];
@@ -59,13 +65,28 @@ const everyRow = async (pages: AsyncIterable<readonly SummaryRow[]>): Promise<re
   return rows;
 };
 
-/** The sessions held in the phase and period (by their start), newest first, each with its summary. */
-const sessionSummaries = async (deps: Deps, principal: Principal, query: ReportQuery, period: Period | undefined) => {
-  const { sessions } = await listSessions(
-    deps,
-    { phase: query.phase, ...(period?.from ? { from: period.from } : {}), ...(period?.before ? { to: new Date(Date.parse(period.before) - 1).toISOString() } : {}), visibleGroups: null },
-    { limit: reportLimits.sessions },
-  );
+/** The sessions' list for a period: those starting from its start to its last millisecond. */
+const sessionBounds = (period: Period | undefined) => ({
+  ...(period?.from ? { from: period.from } : {}),
+  ...(period?.before ? { to: new Date(Date.parse(period.before) - 1).toISOString() } : {}),
+});
+
+/**
+ * The sessions held in the phase and period (by their start), newest first, each with its
+ * summary. With a period the list is read at once over `ahead` (the period in any timezone, see
+ * anyZonePeriodOf), beside the directory's read, and kept to the period once the timezone is
+ * known; only when that read did not reach the end of `ahead` (more than a page of sessions
+ * there) is the period's own list read after it.
+ */
+const sessionSummaries = async (deps: Deps, principal: Principal, query: ReportQuery, ahead: Period | undefined, periodRead: Promise<Period | undefined>) => {
+  const list = (period: Period | undefined) => listSessions(deps, { phase: query.phase, ...sessionBounds(period), visibleGroups: null }, { limit: reportLimits.sessions });
+  const early = list(ahead);
+  early.catch(() => undefined);
+  const period = await periodRead;
+  const read = await early;
+  const { from, to } = sessionBounds(period);
+  // The list's own bounds, on the sort key `<startsAt>#<code>`: from its start to the whole of its last instant.
+  const sessions = !ahead ? read.sessions : read.next === undefined ? read.sessions.filter((s) => (!from || s.startsAt >= from) && (!to || s.startsAt <= to)) : (await list(period)).sessions;
   // Each summary is its own reads: all of them at once, not one session after another.
   return Promise.all(
     sessions.map(async (listed) => {
@@ -79,16 +100,23 @@ const sessionSummaries = async (deps: Deps, principal: Principal, query: ReportQ
 
 export const reportSummary = async (deps: Deps, principal: Principal, query: ReportQuery) => {
   if (!canExport(principal)) throw new ForbiddenError('Only the office and leaders read the report.');
-  // Only a period waits for the directory (its days are the directory's timezone's); otherwise the
-  // directory is read beside everything else (once: the dashboard and the sessions' summaries
-  // share the read through the directory's cache).
+  // A period's days are the directory's timezone's. The two reads that others wait for, the
+  // sessions' list (their summaries) and the period's items (their BatchGetItem), go out beside the
+  // directory's read, bounded by the period in any timezone, and are kept to the period once it is
+  // known; the rest wait for it. Without a period nothing waits for the directory (read once: the
+  // dashboard and the sessions' summaries share the read through the directory's cache).
   const directoryRead = requireDirectory(deps);
-  const period = query.from === undefined && query.to === undefined ? undefined : periodOf(query, (await directoryRead).campaign.timezone);
+  const ahead = anyZonePeriodOf(query);
+  const periodRead = ahead === undefined ? Promise.resolve(undefined) : directoryRead.then((directory) => periodOf(query, directory.campaign.timezone));
   const filter = { phase: query.phase, from: query.from, to: query.to };
   const now = deps.clock.now();
   // Every part reads on its own: all at once, the sessions first, as their summaries wait for
   // their list (the longest chain of reads).
-  const sessionsRead = sessionSummaries(deps, principal, query, period);
+  const sessionsRead = sessionSummaries(deps, principal, query, ahead, periodRead);
+  sessionsRead.catch(() => undefined);
+  const periodPages = ahead && keptTo(startedPages(allForPrincipal(deps, principal, { phase: query.phase, period: ahead })), periodRead);
+  // No directory: its 503, whatever was sent beside it.
+  const period = await periodRead;
   // The urged items are the dashboard's count and the report's list: read once (they are few, see
   // the dashboard's urgedByQueue), for both.
   const urgedRows = everyRow(urgedPages(deps, principal, filter, period));
@@ -96,7 +124,11 @@ export const reportSummary = async (deps: Deps, principal: Principal, query: Rep
   // GET /api/items?overdue=true lists for it less those not overdue (isOverdue is its filter):
   // the overdue list is taken from them as they are read, not read again (one Query per open status).
   const periodOverdue: SummaryRow[][] = [];
-  const figuresRead = dashboard(deps, principal, filter, { urgedRows, ...(period ? { countedRows: (rows) => periodOverdue.push(rows.filter((row) => isOverdue(row, now))) } : {}) });
+  const figuresRead = dashboard(deps, principal, filter, {
+    urgedRows,
+    ...(period ? { countedRows: (rows) => periodOverdue.push(rows.filter((row) => isOverdue(row, now))) } : {}),
+    ...(periodPages ? { countedPages: periodPages } : {}),
+  });
   const overdueRead = period ? figuresRead.then(() => countedAndFirst(periodOverdue)) : countedAndFirst(allForPrincipal(deps, principal, { phase: query.phase, overdue: true }));
   const [sessions, directory, figures, overdueRows, urgedListed, recommended] = await Promise.all([
     sessionsRead,
