@@ -12,6 +12,7 @@ import { officeName, requireDirectory } from './directory';
 import { allForPrincipal, scopeFor, type Period } from './item-lists';
 import { getItemAttributes } from '../data/item-attributes';
 import type { SummaryRow } from '../data/lists';
+import type { ItemRecord } from '../data/items';
 import { addCalendarDays, startOfLocalDay } from '../domain/calendar';
 import { compareIds } from '../domain/id-order';
 
@@ -58,10 +59,12 @@ const countedTallies = async (deps: Deps, principal: Principal, query: Dashboard
   const pendingOverdue = new Map<string, number>();
   const rectificationOverdue = new Map<string, number>();
   const add = (into: Map<string, number>, key: string) => into.set(key, (into.get(key) ?? 0) + 1);
+  // A caller that takes the rows also gets `urgedFor` (what puts an item in the URGED list: itemIndexKeys).
+  const attributes = shared.countedRows ? [...countedAttributes, 'urgedFor' as const] : countedAttributes;
   for await (const page of shared.countedPages ?? allForPrincipal(deps, principal, { groupId: query.groupId, phase: query.phase, sessionCode: query.sessionCode, period })) {
-    shared.countedRows?.(page);
     // gsi8 projects every attribute; the other list indexes do not.
-    const more = query.sessionCode === undefined ? await getItemAttributes(deps, page.map((row) => row.trackingCode), countedAttributes) : new Map();
+    const more: Map<string, Partial<Pick<ItemRecord, (typeof attributes)[number]>>> = query.sessionCode === undefined ? await getItemAttributes(deps, page.map((row) => row.trackingCode), attributes) : new Map();
+    shared.countedRows?.(page, more);
     for (const row of page) {
       const item = { ...row, ...more.get(row.trackingCode) };
       rows.push({ groupId: item.groupId, counts: contributions(item) });
@@ -126,8 +129,11 @@ export const urgedPages = (deps: Deps, principal: Principal, query: DashboardQue
 /** Every urged row of the dashboard's filters, when its caller reads them anyway (the report lists them): read once, not twice. */
 export type UrgedRows = Promise<readonly SummaryRow[]>;
 
-/** Handed each page of the list rows the figures are counted from (a period's, a session's), as they are read. */
-export type CountedRows = (rows: readonly SummaryRow[]) => void;
+/**
+ * Handed each page of the list rows the figures are counted from (a period's, a session's), as
+ * they are read, with what the BatchGetItem added to them (`urgedFor` too; none for a session's).
+ */
+export type CountedRows = (rows: readonly SummaryRow[], more: ReadonlyMap<string, Partial<Pick<ItemRecord, (typeof countedAttributes)[number] | 'urgedFor'>>>) => void;
 
 /** What a caller that reads the same rows hands the dashboard, or takes from it (the report). */
 export interface SharedRows {

@@ -5,7 +5,8 @@ import { canExport, type Principal } from '../domain/access';
 import { ForbiddenError } from '../domain/errors';
 import type { Directory } from '../schemas/directory';
 import type { ItemSummary, ReportQuery } from '../schemas/staff';
-import { anyZonePeriodOf, dashboard, inPeriod, periodOf, urgedPages } from './dashboard';
+import { itemIndexKeys, urgedPartition } from '../data/item-index-keys';
+import { anyZonePeriodOf, dashboard, inPeriod, periodOf, urgedPages, type CountedRows } from './dashboard';
 import { groupName, requireDirectory } from './directory';
 import { allForPrincipal, practices, startedPages, type Period } from './item-lists';
 import { sessionSummary } from './session-summary';
@@ -57,6 +58,32 @@ async function* keptTo(pages: AsyncIterable<readonly SummaryRow[]>, periodRead: 
   const period = await periodRead;
   for await (const page of pages) yield page.filter((row) => inPeriod(period, row.createdAt));
 }
+
+/**
+ * The overdue and urged lists of a period, taken from the period's list rows as the dashboard
+ * counts them (`pages`, handed to it as SharedRows) instead of read again (one Query per open
+ * status, one of the URGED list): overdue as GET /api/items?overdue=true filters them (isOverdue),
+ * urged as the sweeper's URGED list holds them (an item is in it exactly when its own index keys
+ * put it there: itemIndexKeys, with the `urgedFor` the dashboard's BatchGetItem adds). Both are
+ * whole once the dashboard has read the last page.
+ */
+const periodLists = (pages: AsyncIterable<readonly SummaryRow[]>, now: Date) => {
+  const overdue = { count: 0, rows: [] as SummaryRow[] };
+  const urged: SummaryRow[] = [];
+  let read!: () => void;
+  const whole = new Promise<void>((resolve) => (read = resolve));
+  async function* countedPages() {
+    yield* pages;
+    read();
+  }
+  const countedRows: CountedRows = (rows, more) => {
+    for (const row of rows) {
+      if (isOverdue(row, now) && ++overdue.count <= reportLimits.listedItems) overdue.rows.push(row);
+      if (itemIndexKeys({ ...row, ...more.get(row.trackingCode) }).gsi6pk === urgedPartition) urged.push(row);
+    }
+  };
+  return { shared: { countedPages: countedPages(), countedRows }, overdue: whole.then(() => overdue), urged: whole.then((): readonly SummaryRow[] => urged) };
+};
 
 /** Every row of a list, whole: for the few urged items, which two parts of the report count. */
 const everyRow = async (pages: AsyncIterable<readonly SummaryRow[]>): Promise<readonly SummaryRow[]> => {
@@ -114,22 +141,14 @@ export const reportSummary = async (deps: Deps, principal: Principal, query: Rep
   // their list (the longest chain of reads).
   const sessionsRead = sessionSummaries(deps, principal, query, ahead, periodRead);
   sessionsRead.catch(() => undefined);
-  const periodPages = ahead && keptTo(startedPages(allForPrincipal(deps, principal, { phase: query.phase, period: ahead })), periodRead);
+  const lists = ahead && periodLists(keptTo(startedPages(allForPrincipal(deps, principal, { phase: query.phase, period: ahead })), periodRead), now);
   // No directory: its 503, whatever was sent beside it.
   const period = await periodRead;
   // The urged items are the dashboard's count and the report's list: read once (they are few, see
-  // the dashboard's urgedByQueue), for both.
-  const urgedRows = everyRow(urgedPages(deps, principal, filter, period));
-  // With a period the dashboard counts the period's items from their list rows, the very rows
-  // GET /api/items?overdue=true lists for it less those not overdue (isOverdue is its filter):
-  // the overdue list is taken from them as they are read, not read again (one Query per open status).
-  const periodOverdue: SummaryRow[][] = [];
-  const figuresRead = dashboard(deps, principal, filter, {
-    urgedRows,
-    ...(period ? { countedRows: (rows) => periodOverdue.push(rows.filter((row) => isOverdue(row, now))) } : {}),
-    ...(periodPages ? { countedPages: periodPages } : {}),
-  });
-  const overdueRead = period ? figuresRead.then(() => countedAndFirst(periodOverdue)) : countedAndFirst(allForPrincipal(deps, principal, { phase: query.phase, overdue: true }));
+  // the dashboard's urgedByQueue), for both; a period's are among its rows.
+  const urgedRows = lists ? lists.urged : everyRow(urgedPages(deps, principal, filter, period));
+  const figuresRead = dashboard(deps, principal, filter, { urgedRows, ...(lists ? lists.shared : {}) });
+  const overdueRead = lists ? figuresRead.then(() => lists.overdue) : countedAndFirst(allForPrincipal(deps, principal, { phase: query.phase, overdue: true }));
   const [sessions, directory, figures, overdueRows, urgedListed, recommended] = await Promise.all([
     sessionsRead,
     directoryRead,

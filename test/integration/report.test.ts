@@ -147,11 +147,14 @@ describe('what the report lists', () => {
     expect(report.overdue.items.find((i: { trackingCode: string }) => i.trackingCode === codes.early)).toMatchObject({ unitName: ownUnit.name, groupName: '第一督导组', title: '清晨提交' });
   });
 
-  it('a period\'s overdue items (taken from the rows its figures are counted from) are those of the whole campaign\'s list that fall in it, for leaders too', async () => {
+  it('a period\'s overdue and urged items (taken from the rows its figures are counted from) are those of the whole campaign\'s lists that fall in it, for leaders too', async () => {
     for (const who of ['office', 'leader'] as const) {
       const everything = await get('/api/reports/summary', who);
-      // A period holding every item: the same list, item for item, as the one read by status.
-      expect((await get('/api/reports/summary?from=0001-01-01&to=9999-12-31', who)).overdue, who).toEqual(everything.overdue);
+      // A period holding every item: the same lists, item for item, as the ones read by status and from the urged list.
+      const whole = await get('/api/reports/summary?from=0001-01-01&to=9999-12-31', who);
+      expect(whole.overdue, who).toEqual(everything.overdue);
+      expect(whole.urged, who).toEqual(everything.urged);
+      expect(whole.urged.count, who).toBeGreaterThan(0);
       const day9 = (await get('/api/reports/summary?from=2026-12-09&to=2026-12-09', who)).overdue;
       const made9 = (i: { createdAt: string }) => i.createdAt >= '2026-12-08T16:00:00.000Z' && i.createdAt < '2026-12-09T16:00:00.000Z';
       expect(day9.items, who).toEqual(everything.overdue.items.filter(made9));
