@@ -70,7 +70,9 @@ const opts = {
   concurrency: number('concurrency', 16),
   roundSeconds: number('round-seconds', 5),
   rounds: number('rounds', quick ? 4 : 8),
-  coldRuns: number('cold-runs', 11),
+  // Cold starts: 21 paired rounds; with 11 a median of ratios moved by ±0.05 between runs on this
+  // shared machine, as much as the margin the target leaves most functions.
+  coldRuns: number('cold-runs', 21),
   overheadIterations: number('overhead-iterations', 20_000),
   latencySamples: number('latency-samples', quick ? 60 : 100),
   timingSamples: number('timing-samples', quick ? 200 : 500),
