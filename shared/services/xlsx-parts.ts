@@ -5,12 +5,11 @@
  * (the same styles, the same frozen pane and filter), less its theme and document properties,
  * which are optional parts; the tests read every file back with exceljs's reader.
  *
- * Why not a library: every well-kept xlsx writer that streams (exceljs's WorkbookWriter and the
- * small ones on npm) zips through `archiver`, which brings glob, readable-stream, lazystream and
- * async into the bundle (measured: about 260 KB of a 772 KB bundle; exceljs's writer and its XML reader
- * another 190 KB); SheetJS does not stream. These few fixed parts are what a one-sheet export
- * needs; the zip container is zip-writer.ts (headers, descriptors, directory: fixed records,
- * checked by an independent reader in the tests) over Node's zlib (deflate, CRC-32): zip-part.ts.
+ * Why SpreadsheetML by hand: every well-kept xlsx writer that streams (exceljs's WorkbookWriter and
+ * the small ones on npm) zips through `archiver`, which brings glob, readable-stream, lazystream
+ * and async into the bundle (measured: about 260 KB of a 772 KB bundle; exceljs's writer and its
+ * XML reader another 190 KB); SheetJS does not stream. These few fixed parts are what a one-sheet
+ * export needs. The zip container is a library's: yazl (xlsx-writer.ts), over Node's own zlib.
  */
 
 /** Cell styles: indexes into `cellXfs` below (a column's format, or the header row). */

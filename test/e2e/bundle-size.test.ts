@@ -102,10 +102,10 @@ describe('Lambda bundles (scripts/lambda-bundles.ts: the deployed esbuild option
     for (const bundle of bundles) expect(bundle.inputs.has('@aws-sdk/client-s3'), bundle.handler).toBe(bucketUsers.includes(bundle.handler));
     process.stdout.write(`Lambda bundles (minified): ${bundles.map((b) => `${b.handler} ${kb(b.bytes)}${b.files > 1 ? ` (module ${kb(b.entryBytes)})` : ''}`).join(', ')}\n`);
     for (const bundle of bundles) expect(bundle.bytes, bundle.handler).toBeLessThanOrEqual(bundleLimitBytes);
-    // Only the spreadsheet exports carry the zip writer; none carries exceljs (the tests' reader)
-    // or archiver's file-system stack (shared/services/xlsx-parts.ts says why).
+    // Only the spreadsheet exports carry the zip library (yazl); none carries exceljs or fflate
+    // (the tests' readers) or archiver's file-system stack (shared/services/xlsx-parts.ts says why).
     for (const bundle of bundles) {
-      expect(bundle.inputs.has('shared/services/zip-writer.ts'), bundle.handler).toBe(spreadsheets.includes(bundle.handler));
+      expect(bundle.inputs.has('yazl'), bundle.handler).toBe(spreadsheets.includes(bundle.handler));
       for (const heavy of ['exceljs', 'archiver', 'saxes', 'fflate']) expect(bundle.inputs.has(heavy), `${bundle.handler} carries ${heavy}`).toBe(false);
     }
   });

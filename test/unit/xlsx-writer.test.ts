@@ -1,6 +1,9 @@
 import ExcelJS from 'exceljs';
+import { unzipSync } from 'fflate';
+import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { buffer } from 'node:stream/consumers';
+import { finished } from 'node:stream/promises';
 import { crc32, inflateRawSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { columnName } from '../../shared/services/xlsx-parts';
@@ -8,7 +11,8 @@ import { cellValue, xlsxStream, type XlsxColumn } from '../../shared/services/xl
 
 /**
  * The spreadsheet writer of the office's exports (shared/services/xlsx-writer.ts): what it writes
- * is read back with exceljs's own reader, as a person's Excel would open it.
+ * is read back with exceljs's own reader, as a person's Excel would open it, and its zip (yazl's)
+ * with fflate's reader and by hand, CRCs checked.
  */
 
 interface Row {
@@ -26,6 +30,9 @@ const columns: XlsxColumn<Row>[] = [
   { header: '内容', width: 60, format: 'longText', value: (r) => r.text },
   { header: '评分', width: 6, format: 'number', value: (r) => r.n },
 ];
+
+/** The signature of a zip's end of central directory record (APPNOTE 4.3.16). */
+const endOfDirectory = Buffer.from([0x50, 0x4b, 0x05, 0x06]);
 
 async function* pagesOf(...pages: Row[][]) {
   for (const page of pages) yield page;
@@ -84,7 +91,41 @@ describe('the spreadsheet writer', () => {
       throw new Error('page read failed');
     }
     const stream = xlsxStream({ sheetName: 's', columns, timezone: 'Asia/Shanghai', pages: failing() });
-    await expect(buffer(stream)).rejects.toThrow('page read failed');
+    const chunks: Buffer[] = [];
+    stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+    await expect(finished(stream)).rejects.toThrow('page read failed');
+    // What did arrive has no end of central directory (APPNOTE 4.3.16): no reader takes it for a zip.
+    expect(Buffer.concat(chunks).includes(endOfDirectory)).toBe(false);
+  });
+
+  it('reads the next page only as the client takes the bytes, and no further once it went away', async () => {
+    const offered = 10_000;
+    let read = 0;
+    let stopped!: () => void;
+    const closed = new Promise<void>((resolve) => (stopped = resolve));
+    async function* pages() {
+      try {
+        // Random text barely deflates: each page is some 20 KB in the zip too.
+        while (read < offered) {
+          read++;
+          yield Array.from({ length: 50 }, (_, i) => ({ code: `YJ-${i}`, text: randomBytes(300).toString('base64') }));
+        }
+      } finally {
+        stopped();
+      }
+    }
+    const stream = xlsxStream({ sheetName: 's', columns, timezone: 'Asia/Shanghai', pages: pages() });
+    // The client takes some 200 KB (about ten pages), then hangs up (leaving the loop destroys the
+    // stream). A writer that did not wait for the client would read every page on offer at once.
+    let taken = 0;
+    for await (const chunk of stream) {
+      taken += (chunk as Buffer).length;
+      if (taken > 200_000) break;
+    }
+    await closed;
+    // The pages taken, and those that fill the pipes' buffers (some 16 KB each), nothing more.
+    expect(read).toBeGreaterThan(5);
+    expect(read).toBeLessThan(40);
   });
 
   it('maps values to cells: empty as empty, bad instants as empty, long text cut to Excel\'s limit', () => {
@@ -106,7 +147,7 @@ describe('the spreadsheet writer', () => {
     const rows = Array.from({ length: 2_000 }, (_, i) => ({ code: `YJ-${i}`, at: '2026-12-04T22:50:00.000Z', text: `第 ${i} 行 <&> "引号"` }));
     const file = await buffer(xlsxStream({ sheetName: '事项 & "台账"', columns, timezone: 'Asia/Shanghai', pages: pagesOf(rows.slice(0, 1_000), rows.slice(1_000)) }));
     // The central directory, found from its end record (ZIP's APPNOTE 4.3.16), lists every part.
-    const end = file.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+    const end = file.lastIndexOf(endOfDirectory);
     const parts = new Map<string, Buffer>();
     for (let at = file.readUInt32LE(end + 16), n = file.readUInt16LE(end + 10); n > 0; n--) {
       expect(file.readUInt32LE(at)).toBe(0x02014b50);
@@ -120,8 +161,16 @@ describe('the spreadsheet writer', () => {
       parts.set(name, content);
       at += 46 + nameLength + file.readUInt16LE(at + 30) + file.readUInt16LE(at + 32);
     }
-    expect([...parts.keys()].sort()).toEqual(['[Content_Types].xml', '_rels/.rels', 'xl/_rels/workbook.xml.rels', 'xl/styles.xml', 'xl/workbook.xml', 'xl/worksheets/sheet1.xml']);
-    expect(parts.get('xl/worksheets/sheet1.xml')!.length).toBeGreaterThan(10 * file.length);
+    // The content types first (some readers look for them there), the sheet last.
+    expect([...parts.keys()]).toEqual(['[Content_Types].xml', '_rels/.rels', 'xl/workbook.xml', 'xl/_rels/workbook.xml.rels', 'xl/styles.xml', 'xl/worksheets/sheet1.xml']);
+    const sheetXml = parts.get('xl/worksheets/sheet1.xml')!;
+    expect(sheetXml.length).toBeGreaterThan(10 * file.length);
+    expect(sheetXml.toString('utf8')).toMatch(/^<\?xml [^>]+\?>\n<worksheet [\s\S]*<\/sheetData><autoFilter ref="A1:E1"\/><pageMargins [^>]+\/><\/worksheet>$/);
+    expect(sheetXml.toString('utf8').match(/<row r="/g)).toHaveLength(2_001);
+    // Another reader (fflate's, which checks each part's CRC) finds the same parts, byte for byte.
+    const unzipped = unzipSync(file);
+    expect(Object.keys(unzipped)).toEqual([...parts.keys()]);
+    for (const [name, content] of parts) expect(Buffer.from(unzipped[name]).equals(content), name).toBe(true);
     const workbook = await read(Readable.from([file]));
     const sheet = workbook.getWorksheet('事项 & "台账"')!;
     expect(sheet.rowCount).toBe(2_001);
