@@ -24,14 +24,13 @@ export const externalModules: readonly string[] = [];
 export const mainFields: readonly string[] = ['module', 'main'];
 
 /**
- * The `require` shim banner. The bundled dependencies ship ESM (the AWS SDK through its `module`
- * entry points, middy, powertools, zod, fflate), but a CommonJS one that requires Node's own
- * modules (`fs`, `stream`, `zlib`) becomes, in an ESM bundle, esbuild's "Dynamic require of ... is
- * not supported" stub that fails at run time, unless a `require` exists in the module's scope. No
- * bundle needs it today (exceljs and archiver, which did, left with the spreadsheet writer of
- * shared/services/xlsx-writer.ts); it costs one built-in import, and keeps a CommonJS dependency
- * added later working. It is only ever called for Node's built-in modules (everything else is
- * bundled). scripts/lambda-bundles.ts (npm run bundle-sizes, the bundle test) and the stack test
+ * The `require` shim banner. Most bundled dependencies ship ESM (the AWS SDK through its `module`
+ * entry points, middy, powertools, zod), but a CommonJS one that requires Node's own modules
+ * (`fs`, `stream`, `zlib`) becomes, in an ESM bundle, esbuild's "Dynamic require of ... is not
+ * supported" stub that fails at run time, unless a `require` exists in the module's scope: yazl,
+ * the spreadsheet exports' zip writer (shared/services/xlsx-writer.ts), is such a one. It costs one
+ * built-in import per file. It is only ever called for Node's built-in modules (everything else
+ * is bundled). scripts/lambda-bundles.ts (npm run bundle-sizes, the bundle test) and the stack test
  * refuse a bundle whose stub would find no `require` (`failsOnRequire`).
  */
 export const banner: string | undefined = "import { createRequire as __yijianCreateRequire } from 'node:module'; const require = __yijianCreateRequire(import.meta.url);";

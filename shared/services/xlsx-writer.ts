@@ -102,7 +102,9 @@ export const xlsxStream = <R>(sheet: XlsxSheet<R>): Readable => {
   // yazl's output is a PassThrough (its types say only a readable stream).
   const out = zip.outputStream as PassThrough;
   zip.on('error', (error: Error) => out.destroy(error));
-  for (const [path, xml] of packageParts(sheet.sheetName)) zip.addBuffer(utf8(xml), path);
+  // The package parts are a few hundred bytes each: stored, not deflated (a zip may mix both, and
+  // Excel reads either), which spares a fresh process one zlib stream per part before the sheet's.
+  for (const [path, xml] of packageParts(sheet.sheetName)) zip.addBuffer(utf8(xml), path, { compress: false });
   const rows = new PassThrough();
   zip.addReadStream(rows, worksheetPath);
   // No more parts: yazl writes the central directory once the sheet's part has ended.
