@@ -1,13 +1,13 @@
 import { randomBytes } from 'node:crypto';
-import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
-import { roomSecretMinLength, type Settings } from '../settings';
+import type { Settings } from '../settings';
 
 /**
  * The room secret: it keys the address hashes and signs the ALTCHA challenges
  * (shared/domain/room.ts). It never enters the table.
  *
  * Deployed: a Secrets Manager secret (YIJIAN_ROOM_SECRET_ARN), rotated by infra's rotation
- * function, read with Powertools Parameters and kept for `secretMaxAgeSeconds`. While a rotation
+ * function, read with Powertools Parameters (room-secret-store.ts, loaded on the first read) and
+ * kept for `secretMaxAgeSeconds`. While a rotation
  * spreads over the warm functions (at most that long), a challenge signed with the new secret may
  * reach a function that still holds the old one, or the reverse: challenges are therefore verified
  * with the current secret and, failing that, the previous one (AWSPREVIOUS). Address hashes made
@@ -22,22 +22,10 @@ export interface RoomSecrets {
 
 export const secretMaxAgeSeconds = 300;
 
-const current = new SecretsProvider();
-// A provider of its own: Powertools caches by secret name, whatever version stage was asked for.
-const previous = new SecretsProvider();
-
 let cached: { readonly arn: string; readonly until: number; readonly secrets: Promise<RoomSecrets> } | undefined;
 let processSecret: string | undefined;
 
-const fetchSecrets = async (arn: string): Promise<RoomSecrets> => {
-  const [now, before] = await Promise.all([
-    current.get(arn, { maxAge: secretMaxAgeSeconds }),
-    // Before the first rotation there is no previous version: that is not an error.
-    previous.get(arn, { maxAge: secretMaxAgeSeconds, sdkOptions: { VersionStage: 'AWSPREVIOUS' } }).catch(() => undefined),
-  ]);
-  if (typeof now !== 'string' || now.length < roomSecretMinLength) throw new Error('the room secret is missing or too short');
-  return { current: now, ...(typeof before === 'string' && before.length >= roomSecretMinLength ? { previous: before } : {}) };
-};
+const fetchSecrets = async (arn: string): Promise<RoomSecrets> => (await import('./room-secret-store')).fetchRoomSecrets(arn, secretMaxAgeSeconds);
 
 /** The room secret(s) for these settings; read once per `secretMaxAgeSeconds` deployed. */
 export const readRoomSecrets = (settings: Pick<Settings, 'roomSecretArn' | 'roomSecret'>, nowMs = Date.now()): Promise<RoomSecrets> => {
