@@ -21,9 +21,13 @@ export const readDirectory = async (deps: Deps, principal: Principal) => {
 
 export const replaceDirectory = async (deps: Deps, principal: Principal, document: unknown) => {
   if (!canAdminister(principal)) throw officeOnly();
+  // The stored document is read while the new one is checked (a whole directory takes the schema
+  // milliseconds of CPU, the read a round trip): a refused document still writes nothing.
+  const reading = getDirectoryRecord(deps);
+  reading.catch(() => undefined);
   const parsed = directorySchema.safeParse(document);
   if (!parsed.success) throw new InvalidInputError(toFieldErrors(parsed.error.issues), 'The directory has problems; nothing was changed.');
-  const stored = await getDirectoryRecord(deps);
+  const stored = await reading;
   // The stored document through the same schema: the same key order, so JSON compares contents.
   if (stored && JSON.stringify(directorySchema.safeParse(stored.document).data) === JSON.stringify(parsed.data)) {
     // Saved unchanged (the editor's Save without an edit, or the retry of a PUT whose answer was
