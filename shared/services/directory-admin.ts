@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import { seedLayout } from '../data/counters';
 import { getDirectory, getDirectoryRecord, putDirectory } from '../data/directory';
 import type { Deps } from '../deps';
@@ -28,8 +29,9 @@ export const replaceDirectory = async (deps: Deps, principal: Principal, documen
   const parsed = directorySchema.safeParse(document);
   if (!parsed.success) throw new InvalidInputError(toFieldErrors(parsed.error.issues), 'The directory has problems; nothing was changed.');
   const stored = await reading;
-  // The stored document through the same schema: the same key order, so JSON compares contents.
-  if (stored && JSON.stringify(directorySchema.safeParse(stored.document).data) === JSON.stringify(parsed.data)) {
+  // Compared as values (node:util: the order of a map's keys is not kept by the table); a stored
+  // document an older schema wrote may differ by a default and is then written again, which is harmless.
+  if (stored && isDeepStrictEqual(stored.document, parsed.data)) {
     // Saved unchanged (the editor's Save without an edit, or the retry of a PUT whose answer was
     // lost): nothing to write, but answer only once the caches are at least as old as the stored
     // document, and finish what a failed PUT began.
