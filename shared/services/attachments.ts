@@ -41,12 +41,17 @@ export const createAttachment = async (deps: StorageDeps, input: CreateAttachmen
   const id = newAttachmentId();
   const idHash = attachmentIdHash(id);
   const { uploadUrlSeconds } = deps.settings;
-  const post = await (await signer).presignUpload(deps.storage, uploadObjectKey(idHash), input.contentType, input.size, uploadUrlSeconds);
-  await putPendingUpload(
-    deps,
-    { idHash, fileName: input.fileName, contentType: input.contentType, size: input.size, createdAt: now.toISOString(), expiresAt: Math.floor(now.getTime() / 1000) + uploadLifetimeSeconds },
-    admission,
-  );
+  // The pending record is written while the signer compiles and signs: neither needs the other,
+  // and the URL is handed out only once the record (and the room's count) is in. A refused write
+  // leaves a signed policy nobody received; a failed signing a record that expires unused.
+  const [post] = await Promise.all([
+    signer.then((loaded) => loaded.presignUpload(deps.storage, uploadObjectKey(idHash), input.contentType, input.size, uploadUrlSeconds)),
+    putPendingUpload(
+      deps,
+      { idHash, fileName: input.fileName, contentType: input.contentType, size: input.size, createdAt: now.toISOString(), expiresAt: Math.floor(now.getTime() / 1000) + uploadLifetimeSeconds },
+      admission,
+    ),
+  ]);
   return { id, upload: { url: post.url, method: 'POST' as const, fields: post.fields }, expiresAt: new Date(now.getTime() + uploadUrlSeconds * 1000).toISOString() };
 };
 
