@@ -6,7 +6,7 @@
  */
 import './styles.css';
 import { render } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import type { PublicAnswerView } from '../../shared/schemas/answers';
 import { apiRequest } from './lib/api';
 import { dictionary, useLang } from './lib/i18n';
@@ -80,9 +80,14 @@ const App = () => {
   const [error, setError] = useState<(() => string) | null>(null);
   const [busy, setBusy] = useState(false);
 
+  // Each load is numbered: on a slow network an earlier search's answer may come after a later
+  // one's, and must not replace the list the later filters asked for.
+  const latest = useRef(0);
   const load = async (cursor?: string) => {
+    const asked = ++latest.current;
     setBusy(true);
     const r = await apiRequest<{ answers: PublicAnswerView[]; nextCursor?: string }>('GET', `/api/public/answers?${query(filters, cursor)}`);
+    if (asked !== latest.current) return;
     setBusy(false);
     if (!r.ok) {
       setError(() => () => problemText(r));
