@@ -110,20 +110,20 @@ const changeAsSubmitter = async (
   const withAttachments: WithAttachments = options.attach ? await options.attach(trackingCode) : (write) => write(undefined, undefined);
   const admission = await admitPublicWrite(deps, writer);
   return withAttachments(async (attachments, claims) => {
-  const changed = await changeItem(
-    deps,
-    trackingCode,
-    async (current) => {
-      const item = found(current?.item);
-      const to = nextStatus(item.status, typeof action === 'function' ? action(item) : action);
-      if (to === null) throw new ConflictError(`This is not possible while the submission is ${item.status}.`);
-      const directory = to === 'reopened' ? await requireDirectory(deps) : null;
-      return describe(item, to, directory, current?.events ?? [], attachments);
-    },
-    { admission: claims ? joinAdmissions(admission, claims) : admission, withEvents: options.withEvents },
-  );
-  // Never null: the decision above refuses or plans a change.
-  return changed!.item;
+    const changed = await changeItem(
+      deps,
+      trackingCode,
+      async (current) => {
+        const item = found(current?.item);
+        const to = nextStatus(item.status, typeof action === 'function' ? action(item) : action);
+        if (to === null) throw new ConflictError(`This is not possible while the submission is ${item.status}.`);
+        const directory = to === 'reopened' ? await requireDirectory(deps) : null;
+        return describe(item, to, directory, current?.events ?? [], attachments);
+      },
+      { admission: claims ? joinAdmissions(admission, claims) : admission, withEvents: options.withEvents },
+    );
+    // Never null: the decision above refuses or plans a change.
+    return changed!.item;
   });
 };
 

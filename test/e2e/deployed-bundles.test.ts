@@ -7,7 +7,7 @@
  * create-attachment, uploaded, attached by create-submission (read, re-encoded, stored and the
  * upload removed, all through the chunks), fetched through get-submission-attachment's signed URL.
  */
-import { cpSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { cpSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
@@ -161,4 +161,3 @@ describe('the deployed bundles, each in a fresh process, on the real engines', (
   }, 30_000);
 });
 
-mkdirSync(folder, { recursive: true });
