@@ -8,6 +8,7 @@
 import { build, type BuildOptions, type Metafile } from 'esbuild';
 import { readFile, rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
+import { sdkEventStreams } from './sdk-event-streams';
 import { sdkSchemaKeys } from './sdk-schema-keys';
 
 /** Keep in step with the runtime in infra/yijian-function.ts (a test checks they agree). */
@@ -52,7 +53,8 @@ export const credentialAlias: Readonly<Record<string, string>> = {
 
 /**
  * The options every function's bundle is built with: ESM, minified, nothing external, the SDK's
- * schemas tree-shaken (infra/sdk-schema-keys.ts), and split: what a function loads only on some
+ * schemas tree-shaken (infra/sdk-schema-keys.ts), the event-stream serde no request uses left
+ * out (infra/sdk-event-streams.ts), and split: what a function loads only on some
  * requests (`import()`: the S3 client of the functions that attach uploads, loaded on the first
  * request that names one) is a chunk beside the handler's module, which a cold start that does
  * not need it never reads or parses. A function's bundle is its folder: `index.mjs` and
@@ -70,7 +72,7 @@ export const esbuildOptions = {
   mainFields: [...mainFields],
   external: [...externalModules],
   alias: { ...credentialAlias },
-  plugins: [sdkSchemaKeys],
+  plugins: [sdkSchemaKeys, sdkEventStreams],
   minify: true,
   // A linked .map beside each file, for reading a logged stack trace offline; the functions run
   // without --enable-source-maps (infra/yijian-function.ts), so it costs no cold start. Without
