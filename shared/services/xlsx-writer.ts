@@ -20,7 +20,7 @@ export type XlsxValue = string | number | boolean | null | undefined;
 /**
  * How a column's values are written:
  *   text      as is (the default)          longText  wrapped, top-aligned (bodies, replies)
- *   dateTime  an ISO instant, shown as 'yyyy-mm-dd hh:mm' local time
+ *   dateTime  an ISO instant, shown as 'yyyy-mm-dd hh:mm' local time (the minute it falls in)
  *   date      an ISO instant (its local day) or a 'YYYY-MM-DD' day, shown as 'yyyy-mm-dd'
  *   number    a number
  */
@@ -49,7 +49,15 @@ const maxCellChars = 32_767;
 /** Characters XML 1.0 cannot hold (a file with one does not open); the API refuses them on input. */
 const notXml = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
-/** A cell's value: dates as zone-less dates holding the local wall clock (Excel dates have no zone). */
+/** A minute in milliseconds: a time cell holds the minute its format shows. */
+const minuteMs = 60_000;
+
+/**
+ * A cell's value: dates as zone-less dates holding the local wall clock (Excel dates have no zone).
+ * A time is cut to the minute it falls in, the precision its format shows: a spreadsheet rounds
+ * the seconds' fraction it is given, so a deadline at a day's last millisecond (23:59:59.999)
+ * showed as the next day's 00:00 in LibreOffice, a day later than the pages say.
+ */
 export const cellValue = (format: XlsxFormat, value: XlsxValue, timezone: string): string | number | boolean | Date | null => {
   if (value === undefined || value === null || value === '') return null;
   if (format === 'date' && typeof value === 'string' && isIsoDate(value)) return new Date(`${value}T00:00:00Z`);
@@ -58,7 +66,7 @@ export const cellValue = (format: XlsxFormat, value: XlsxValue, timezone: string
     if (Number.isNaN(instant)) return null;
     const local = wallClockAsUtc(instant, timezone);
     // A day shows as its local day: midnight, so that no time hides in the cell.
-    return format === 'date' ? new Date(local.toISOString().slice(0, 10) + 'T00:00:00Z') : local;
+    return format === 'date' ? new Date(local.toISOString().slice(0, 10) + 'T00:00:00Z') : new Date(Math.floor(local.getTime() / minuteMs) * minuteMs);
   }
   if (typeof value === 'string') {
     const text = value.replace(notXml, '\uFFFD').slice(0, maxCellChars);

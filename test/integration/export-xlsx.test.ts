@@ -61,7 +61,11 @@ const listed = async (query = '') => {
 };
 
 /** A date cell as the local wall clock it shows ('2026-12-09 06:50'). */
-const shown = (cell: unknown) => (cell instanceof Date ? cell.toISOString().slice(0, 16).replace('T', ' ') : cell);
+/**
+ * A date cell as a spreadsheet shows it with its 'yyyy-mm-dd hh:mm' format: LibreOffice (Calc 7.4,
+ * checked) rounds the value to the whole second, then shows the minute.
+ */
+const shown = (cell: unknown) => (cell instanceof Date ? new Date(Math.round(cell.getTime() / 1000) * 1000).toISOString().slice(0, 16).replace('T', ' ') : cell);
 
 const submit = async (body: Record<string, unknown>) => {
   const r = await env.http.post('/api/submissions', { kind: 'question', body: '详见标题。', anonymous: true, unitId: ownUnit.id, ...body });

@@ -133,6 +133,9 @@ describe('the spreadsheet writer', () => {
     expect(cellValue('dateTime', 'not a time', 'Asia/Shanghai')).toBeNull();
     expect(cellValue('dateTime', '2026-06-30T16:00:00.000Z', 'UTC')).toEqual(new Date('2026-06-30T16:00:00.000Z'));
     expect(cellValue('dateTime', '2026-06-30T16:00:00.000Z', 'Asia/Shanghai')).toEqual(new Date('2026-07-01T00:00:00.000Z'));
+    // The minute an instant falls in: a deadline at the end of a local day stays on that day.
+    expect(cellValue('dateTime', '2026-12-11T15:59:59.999Z', 'Asia/Shanghai')).toEqual(new Date('2026-12-11T23:59:00.000Z'));
+    expect(cellValue('dateTime', '2026-12-05T01:08:46.067Z', 'Asia/Shanghai')).toEqual(new Date('2026-12-05T09:08:00.000Z'));
     expect(String(cellValue('longText', 'x'.repeat(40_000), 'UTC'))).toHaveLength(32_767);
     // A cut through a surrogate pair drops its first half (alone it is a character XML cannot hold).
     expect(cellValue('text', `${'x'.repeat(32_766)}😀`, 'UTC')).toBe('x'.repeat(32_766));
