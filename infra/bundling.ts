@@ -8,6 +8,7 @@
 import { build, type BuildOptions, type Metafile } from 'esbuild';
 import { readFile, rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
+import { deadImports, isHandlerModule, leaveOut, reachableFiles } from './dead-imports';
 import { sdkEventStreams } from './sdk-event-streams';
 import { sdkSchemaKeys } from './sdk-schema-keys';
 
@@ -85,9 +86,6 @@ export const esbuildOptions = {
 /** `functions/<handler>.ts`, the module that exports `handler`. */
 export const handlerEntry = (handler: string): string => fileURLToPath(new URL(`../functions/${handler}.ts`, import.meta.url));
 
-/** The handler's module in a bundle's files (`index.mjs`; the chunks are under `chunks/`). */
-const isHandlerModule = (file: string): boolean => /(^|[\\/])index\.mjs$/.test(file) && !/[\\/]chunks[\\/]/.test(file);
-
 /**
  * Builds one function's bundle into `outdir` (`index.mjs`, `chunks/`, their maps): the one build
  * the stack deploys (infra/yijian-function.ts runs scripts/bundle-function.ts at synthesis), the
@@ -95,16 +93,15 @@ const isHandlerModule = (file: string): boolean => /(^|[\\/])index\.mjs$/.test(f
  * when a file would fail on a CommonJS `require` at run time (`failsOnRequire`). Returns the
  * metafile of the files kept.
  *
- * esbuild makes a chunk of every `import()` in the modules it reads, also where tree-shaking then
- * removes the code that calls it (a submission's function reads shared/services/attach.ts for the
- * follow-up's sake, the SDK reads a browser-only user-agent parser): such a chunk is written but
- * nothing can load it, so it is removed, as what no file of the bundle imports.
+ * Built twice: the first build, not written, finds the `import()`s whose code tree-shaking removed
+ * (infra/dead-imports.ts says what they cost), and the second leaves them out. A file no file of
+ * the bundle imports would still be removed.
  */
 export const bundleFunction = async (entry: string, outdir: string): Promise<Metafile> => {
-  const { metafile } = await build({ ...esbuildOptions, entryPoints: [entry], outdir, metafile: true, logLevel: 'error' });
-  // Every chunk made for an `import()` names that module as its entry point: the handler's is the one at the top.
-  const reachable = new Set(Object.keys(metafile.outputs).filter(isHandlerModule));
-  for (const file of reachable) for (const { path } of metafile.outputs[file]!.imports) if (metafile.outputs[path]) reachable.add(path);
+  const first = await build({ ...esbuildOptions, entryPoints: [entry], outdir, metafile: true, logLevel: 'error', write: false, sourcemap: false });
+  const plugins = [leaveOut(deadImports(first.metafile)), ...esbuildOptions.plugins];
+  const { metafile } = await build({ ...esbuildOptions, plugins, entryPoints: [entry], outdir, metafile: true, logLevel: 'error' });
+  const reachable = reachableFiles(metafile);
   for (const file of Object.keys(metafile.outputs).filter((f) => f.endsWith('.mjs') && !reachable.has(f))) {
     await rm(file);
     await rm(`${file}.map`, { force: true });
