@@ -8,9 +8,10 @@ import type { Settings } from '../settings';
  * endpoint the browser can reach. Its own module, loaded by shared/storage/client.ts on first use.
  *
  * The options this desk's use of S3 fixes are written down (`fixedS3Options`) rather than left to
- * the SDK to look up: for each one it does not get, a client reads an environment variable and
- * then the shared config files (~/.aws/config, ~/.aws/credentials), which on Lambda do not exist.
- * Measured, that lookup is about 3 ms of the first presigned URL of a cold start (bench/).
+ * the SDK to look up: each option a client is not given is resolved on its first request through
+ * a chain of providers (an environment variable, then the shared config files, which do not exist
+ * on Lambda). Written down, none of them runs: measured, paired, about 3 ms of the first presigned
+ * URL of a cold start (bench/).
  */
 export const fixedS3Options = {
   /** One general purpose bucket, named (never an ARN, an access point or an S3 Express directory bucket). */
