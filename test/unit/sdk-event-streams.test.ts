@@ -3,13 +3,13 @@
  * event-stream codec, its client still resolves its config and signs, and the stand-in refuses
  * anything that would stream events.
  */
-import { build } from 'esbuild';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { sdkEventStreams } from '../../infra/sdk-event-streams';
+import { bundleSource } from '../support/bundle-source';
 import { EventStreamSerde, eventStreamSerdeProvider, resolveEventStreamSerdeConfig } from '../../shared/no-event-streams';
 
 const dir = mkdtempSync(join(tmpdir(), 'yijian-event-streams-'));
@@ -25,20 +25,8 @@ const presigning = [
   "export const sign = () => getSignedUrl(client, new GetObjectCommand({ Bucket: 'yijian-attachments', Key: 'items/a.jpg' }), { expiresIn: 60 });",
 ].join('\n');
 
-/** An ESM bundle of `source` (resolved from the repository), with or without the plugin. */
-const bundle = async (source: string, withPlugin: boolean): Promise<string> => {
-  const result = await build({
-    stdin: { contents: source, resolveDir: process.cwd(), loader: 'js' },
-    bundle: true,
-    write: false,
-    format: 'esm',
-    platform: 'node',
-    mainFields: ['module', 'main'],
-    plugins: withPlugin ? [sdkEventStreams] : [],
-    logLevel: 'silent',
-  });
-  return result.outputFiles[0]!.text;
-};
+/** An ESM bundle of `source`, with or without the plugin. */
+const bundle = (source: string, withPlugin: boolean): Promise<string> => bundleSource(source, withPlugin ? [sdkEventStreams] : []);
 
 describe('a bundle with the plugin', () => {
   it("leaves the SDK's event-stream codec out of a bundle that signs S3 URLs (it was in without the plugin)", async () => {

@@ -3,7 +3,6 @@
  * strings they name. The same schemas (every export, evaluated, compared shape by shape), and a
  * bundle that uses one S3 operation no longer carries the others'.
  */
-import { build } from 'esbuild';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -11,6 +10,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { literalSchemaKeys, schemaModule, sdkSchemaKeys } from '../../infra/sdk-schema-keys';
+import { bundleSource } from '../support/bundle-source';
 
 const dir = mkdtempSync(join(tmpdir(), 'yijian-schema-keys-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -18,21 +18,8 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const require_ = createRequire(import.meta.url);
 const s3Schemas = join(require_.resolve('@aws-sdk/client-s3/package.json'), '..', 'dist-es', 'schemas', 'schemas_0.js');
 
-/** An ESM bundle of `source` (resolved from the repository), with or without the plugin. */
-const bundle = async (source: string, withPlugin: boolean, minify = true): Promise<string> => {
-  const result = await build({
-    stdin: { contents: source, resolveDir: process.cwd(), loader: 'js' },
-    bundle: true,
-    write: false,
-    format: 'esm',
-    platform: 'node',
-    minify,
-    mainFields: ['module', 'main'],
-    plugins: withPlugin ? [sdkSchemaKeys] : [],
-    logLevel: 'silent',
-  });
-  return result.outputFiles[0]!.text;
-};
+/** An ESM bundle of `source`, with or without the plugin. */
+const bundle = (source: string, withPlugin: boolean, minify = true): Promise<string> => bundleSource(source, withPlugin ? [sdkSchemaKeys] : [], minify);
 
 /** A schema value with its lazy references (`() => Shape$`) replaced by the name of what they return. */
 const comparable = (value: unknown): string =>
