@@ -9,6 +9,7 @@ import { build, type BuildOptions, type Metafile } from 'esbuild';
 import { readFile, rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { deadImports, isHandlerModule, leaveOut, reachableFiles } from './dead-imports';
+import { sdkBarrels } from './sdk-barrels';
 import { sdkEventStreams } from './sdk-event-streams';
 import { sdkSchemaKeys } from './sdk-schema-keys';
 
@@ -55,7 +56,8 @@ export const credentialAlias: Readonly<Record<string, string>> = {
 /**
  * The options every function's bundle is built with: ESM, minified, nothing external, the SDK's
  * schemas tree-shaken (infra/sdk-schema-keys.ts), the event-stream serde no request uses left
- * out (infra/sdk-event-streams.ts), and split: what a function loads only on some
+ * out (infra/sdk-event-streams.ts), each name the SDK takes from an index of its core imported from
+ * its file (infra/sdk-barrels.ts), and split: what a function loads only on some
  * requests (`import()`: the S3 client of the functions that attach uploads, loaded on the first
  * request that names one) is a chunk beside the handler's module, which a cold start that does
  * not need it never reads or parses. A function's bundle is its folder: `index.mjs` and
@@ -73,7 +75,9 @@ export const esbuildOptions = {
   mainFields: [...mainFields],
   external: [...externalModules],
   alias: { ...credentialAlias },
-  plugins: [sdkSchemaKeys, sdkEventStreams],
+  // sdkSchemaKeys first: the schema modules it rewrites are left to it (their one index, the
+  // schemas', is needed whole wherever a client is).
+  plugins: [sdkSchemaKeys, sdkEventStreams, sdkBarrels],
   minify: true,
   // A linked .map beside each file, for reading a logged stack trace offline; the functions run
   // without --enable-source-maps (infra/yijian-function.ts), so it costs no cold start. Without
@@ -98,7 +102,9 @@ export const handlerEntry = (handler: string): string => fileURLToPath(new URL(`
  * the bundle imports would still be removed.
  */
 export const bundleFunction = async (entry: string, outdir: string): Promise<Metafile> => {
-  const first = await build({ ...esbuildOptions, entryPoints: [entry], outdir, metafile: true, logLevel: 'error', write: false, sourcemap: false });
+  // The first build only needs to see which import()s lose their caller: the SDK's imports as written do.
+  const firstPlugins = esbuildOptions.plugins.filter((plugin) => plugin !== sdkBarrels);
+  const first = await build({ ...esbuildOptions, plugins: firstPlugins, entryPoints: [entry], outdir, metafile: true, logLevel: 'error', write: false, sourcemap: false });
   const plugins = [leaveOut(deadImports(first.metafile)), ...esbuildOptions.plugins];
   const { metafile } = await build({ ...esbuildOptions, plugins, entryPoints: [entry], outdir, metafile: true, logLevel: 'error' });
   const reachable = reachableFiles(metafile);
