@@ -61,6 +61,11 @@ describe('the SDK bundled with the plugin', () => {
     expect(coldText(plain.metafile, plain.outputFiles)).toContain(xmlText);
     expect(coldText(precise.metafile, precise.outputFiles)).not.toContain(xmlText);
     expect(precise.outputFiles.some((file) => file.text.includes(xmlText))).toBe(true);
+    // An index with code of its own is in the bundle once: as that code alone, never beside itself whole.
+    const inputs = Object.keys(precise.metafile.inputs);
+    const ownCode = inputs.filter((input) => input.endsWith('?yijian-index-locals'));
+    expect(ownCode.length).toBeGreaterThan(0);
+    for (const input of ownCode) expect(inputs, input).not.toContain(input.replace(/\?yijian-index-locals$/, ''));
   }, 30_000);
 
   it('serializes and parses both clients\' requests as before', async () => {
