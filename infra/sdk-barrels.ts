@@ -48,8 +48,15 @@ const names = (list: string): [string, string][] =>
       return [name, alias ?? name];
     });
 
-const resolveFrom = async (build: PluginBuild, specifier: string, importer: string): Promise<string> =>
-  (await build.resolve(specifier, { kind: 'import-statement', resolveDir: dirname(importer), importer })).path;
+/** Resolved specifiers, by the node_modules folder they were resolved from (a package name resolves alike from anywhere in it). */
+const resolved = new Map<string, Promise<string>>();
+
+const resolveFrom = (build: PluginBuild, specifier: string, importer: string): Promise<string> => {
+  const key = specifier.startsWith('.') ? `${dirname(importer)}\0${specifier}` : `${importer.slice(0, importer.lastIndexOf('node_modules'))}\0${specifier}`;
+  let path = resolved.get(key);
+  if (!path) resolved.set(key, (path = build.resolve(specifier, { kind: 'import-statement', resolveDir: dirname(importer), importer }).then((result) => result.path)));
+  return path;
+};
 
 /** The names an index re-exports, each traced to its file (through indexes it re-exports from). */
 const originsOf = (build: PluginBuild, cache: Map<string, Promise<Map<string, Origin>>>, index: string): Promise<Map<string, Origin>> => {

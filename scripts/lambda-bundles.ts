@@ -41,6 +41,9 @@ const triggersByHandler = (): Map<string, string[]> => {
   return triggers;
 };
 
+/** Every Lambda function's handler: the route table's and the workers'. */
+export const lambdaHandlers = (): string[] => [...triggersByHandler().keys()];
+
 /** `node_modules/@scope/name/...` -> `@scope/name`; a project file keeps its path. */
 const inputName = (input: string): string => /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input)?.[1] ?? input;
 

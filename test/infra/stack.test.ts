@@ -35,7 +35,7 @@ import { afterSend, maxTotalWaitMs } from '../../shared/data/retry';
 import { sesRequestTimeoutMs } from '../../shared/notify/mailer';
 import { webhookTimeoutMs } from '../../shared/notify/webhook-sender';
 import { notifyTimeout, sesSendActions, streamMaxRecordAge, tallyErrorPeriods, tallyMaxLag, tallyTableAccess, tallyTimeout } from '../../infra/workers';
-import { defaultTimeoutSeconds, httpApiTimeoutSeconds, YijianFunction } from '../../infra/yijian-function';
+import { defaultTimeoutSeconds, discardSynthesisBundles, httpApiTimeoutSeconds, YijianFunction } from '../../infra/yijian-function';
 import { leaseMs } from '../../shared/data/notifications';
 import { uploadLifetimeSeconds } from '../../shared/services/attachments';
 import { streamRetentionHours } from '../../shared/workers';
@@ -118,6 +118,8 @@ beforeAll(() => {
 afterAll(() => {
   if (webDist) rmSync(webDist, { recursive: true, force: true });
   if (sharpLayerDir) rmSync(sharpLayerDir, { recursive: true, force: true });
+  // vitest ends its workers without their exit handlers.
+  discardSynthesisBundles();
 });
 
 describe('table', () => {
