@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { bundleFiles, bundleFunction } from '../infra/bundling';
+import { reachableFiles } from '../infra/dead-imports';
 import { lambdaContext } from '../local/lambda-context';
 import { routes } from '../shared/routes';
 import { median, round } from './measure';
@@ -59,9 +60,7 @@ export const buildBundle = async (name: string): Promise<Bundle> => {
   const metafile = await bundleFunction(entryOf(name), folder);
   const files = bundleFiles(metafile);
   const codes = new Map(files.map((file) => [file, readFileSync(file)]));
-  // The handler's module and, transitively, what it imports statically (not `import()`).
-  const cold = new Set<string>([files[0]!]);
-  for (const file of cold) for (const imported of metafile.outputs[file]!.imports) if (imported.kind === 'import-statement' && codes.has(imported.path)) cold.add(imported.path);
+  const cold = reachableFiles(metafile, { staticOnly: true });
   const sum = (of: Iterable<string>) => [...of].reduce((total, file) => total + codes.get(file)!.byteLength, 0);
   return {
     name,

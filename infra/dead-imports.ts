@@ -24,10 +24,15 @@ export interface DeadImports {
 /** The handler's module in a bundle's files (`index.mjs`; the chunks are under `chunks/`). */
 export const isHandlerModule = (file: string): boolean => /(^|[\\/])index\.mjs$/.test(file) && !/[\\/]chunks[\\/]/.test(file);
 
-/** The output files the handler's module loads, statically or by `import()`, itself included. */
-export const reachableFiles = (metafile: Metafile): Set<string> => {
+/**
+ * The output files the handler's module loads, itself included: by static imports and `import()`,
+ * or, `staticOnly`, by static imports alone (what every cold start reads).
+ */
+export const reachableFiles = (metafile: Metafile, { staticOnly = false } = {}): Set<string> => {
   const reachable = new Set(Object.keys(metafile.outputs).filter(isHandlerModule));
-  for (const file of reachable) for (const { path } of metafile.outputs[file]!.imports) if (metafile.outputs[path]) reachable.add(path);
+  for (const file of reachable) {
+    for (const { path, kind } of metafile.outputs[file]!.imports) if (metafile.outputs[path] && (!staticOnly || kind === 'import-statement')) reachable.add(path);
+  }
   return reachable;
 };
 

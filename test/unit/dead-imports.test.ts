@@ -27,11 +27,8 @@ for (const [name, code] of Object.entries(sources)) writeFileSync(join(dir, name
 const entry = join(dir, 'handler.mjs');
 
 /** The text of the files a cold start reads: the handler's module and what it imports statically. */
-const coldText = (metafile: Parameters<typeof reachableFiles>[0], read: (file: string) => string): string => {
-  const cold = new Set(bundleFiles(metafile).slice(0, 1));
-  for (const file of cold) for (const imported of metafile.outputs[file]!.imports) if (imported.kind === 'import-statement' && metafile.outputs[imported.path]) cold.add(imported.path);
-  return [...cold].map(read).join('\n');
-};
+const coldText = (metafile: Parameters<typeof reachableFiles>[0], read: (file: string) => string): string =>
+  [...reachableFiles(metafile, { staticOnly: true })].map(read).join('\n');
 
 describe('a bundle with an import() whose caller tree-shaking removed', () => {
   it('in one build: a chunk nothing can load, and its code in what every cold start reads', async () => {

@@ -10,6 +10,7 @@ import { dirname, join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { esbuildOptions } from '../../infra/bundling';
+import { reachableFiles } from '../../infra/dead-imports';
 import { sdkBarrels } from '../../infra/sdk-barrels';
 
 const dir = mkdtempSync(join(tmpdir(), 'yijian-sdk-barrels-'));
@@ -50,9 +51,7 @@ const bundle = async (withPlugin: boolean, out: string) => {
 /** The text of the entry's module and what it imports statically: what a cold start reads. */
 const coldText = (metafile: Metafile, files: OutputFile[]) => {
   const byPath = new Map(files.map((file) => [relative(process.cwd(), file.path), file.text]));
-  const cold = new Set(Object.keys(metafile.outputs).filter((file) => /[\\/]index\.mjs$/.test(file) && !file.includes('chunks')));
-  for (const file of cold) for (const imported of metafile.outputs[file]!.imports) if (imported.kind === 'import-statement' && metafile.outputs[imported.path]) cold.add(imported.path);
-  return [...cold].map((file) => byPath.get(file)).join('\n');
+  return [...reachableFiles(metafile, { staticOnly: true })].map((file) => byPath.get(file)).join('\n');
 };
 
 describe('the SDK bundled with the plugin', () => {
