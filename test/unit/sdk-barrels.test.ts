@@ -60,6 +60,9 @@ describe('the SDK bundled with the plugin', () => {
     expect(coldText(plain.metafile, plain.outputFiles)).toContain(xmlText);
     expect(coldText(precise.metafile, precise.outputFiles)).not.toContain(xmlText);
     expect(precise.outputFiles.some((file) => file.text.includes(xmlText))).toBe(true);
+    // Rewritten imports still meet the event-stream stand-in (infra/sdk-event-streams.ts): no codec anywhere.
+    expect(precise.outputFiles.some((file) => file.text.includes('header name exceeds 255 bytes'))).toBe(false);
+    expect(plain.outputFiles.some((file) => file.text.includes('Event streams are not bundled with this function'))).toBe(true);
     // An index with code of its own is in the bundle once: as that code alone, never beside itself whole.
     const inputs = Object.keys(precise.metafile.inputs);
     const ownCode = inputs.filter((input) => input.endsWith('?yijian-index-locals'));
