@@ -5,7 +5,7 @@ import { canExport, type Principal } from '../domain/access';
 import { ForbiddenError } from '../domain/errors';
 import type { Directory } from '../schemas/directory';
 import type { ItemSummary, ReportQuery } from '../schemas/staff';
-import { itemIndexKeys, urgedPartition } from '../data/item-index-keys';
+import { itemIndexKeys, practicePartition, urgedPartition } from '../data/item-index-keys';
 import { anyZonePeriodOf, dashboard, inPeriod, periodOf, urgedPages, type CountedRows } from './dashboard';
 import { groupName, requireDirectory } from './directory';
 import { allForPrincipal, practices, startedPages, type Period } from './item-lists';
@@ -65,11 +65,14 @@ async function* keptTo(pages: AsyncIterable<readonly SummaryRow[]>, periodRead: 
  * status, one of the URGED list): overdue as GET /api/items?overdue=true filters them (isOverdue),
  * urged as the sweeper's URGED list holds them (an item is in it exactly when its own index keys
  * put it there: itemIndexKeys, with the `urgedFor` the dashboard's BatchGetItem adds). Both are
- * whole once the dashboard has read the last page.
+ * whole once the dashboard has read the last page. So is `anyPractice`: whether a row is a
+ * recommended practice (its index keys put it in gsi7's list), since the period's practices are
+ * among its rows: when none is, their Query is not sent (a day's report seldom has one).
  */
 const periodLists = (pages: AsyncIterable<readonly SummaryRow[]>, now: Date) => {
   const overdue = { count: 0, rows: [] as SummaryRow[] };
   const urged: SummaryRow[] = [];
+  let anyPractice = false;
   let read!: () => void;
   const whole = new Promise<void>((resolve) => (read = resolve));
   async function* countedPages() {
@@ -79,10 +82,17 @@ const periodLists = (pages: AsyncIterable<readonly SummaryRow[]>, now: Date) => 
   const countedRows: CountedRows = (rows, more) => {
     for (const row of rows) {
       if (isOverdue(row, now) && ++overdue.count <= reportLimits.listedItems) overdue.rows.push(row);
-      if (itemIndexKeys({ ...row, ...more.get(row.trackingCode) }).gsi6pk === urgedPartition) urged.push(row);
+      const keys = itemIndexKeys({ ...row, ...more.get(row.trackingCode) });
+      if (keys.gsi6pk === urgedPartition) urged.push(row);
+      if (keys.gsi7pk === practicePartition) anyPractice = true;
     }
   };
-  return { shared: { countedPages: countedPages(), countedRows }, overdue: whole.then(() => overdue), urged: whole.then((): readonly SummaryRow[] => urged) };
+  return {
+    shared: { countedPages: countedPages(), countedRows },
+    overdue: whole.then(() => overdue),
+    urged: whole.then((): readonly SummaryRow[] => urged),
+    anyPractice: whole.then(() => anyPractice),
+  };
 };
 
 /** Every row of a list, whole: for the few urged items, which two parts of the report count. */
@@ -149,13 +159,15 @@ export const reportSummary = async (deps: Deps, principal: Principal, query: Rep
   const urgedRows = lists ? lists.urged : everyRow(urgedPages(deps, principal, filter, period));
   const figuresRead = dashboard(deps, principal, filter, { urgedRows, ...(lists ? lists.shared : {}) });
   const overdueRead = lists ? figuresRead.then(() => lists.overdue) : countedAndFirst(allForPrincipal(deps, principal, { phase: query.phase, overdue: true }));
+  const practicesRead = (): ReturnType<typeof practices> => practices(deps, { phase: query.phase, period });
+  const recommendedRead = lists ? figuresRead.then(() => lists.anyPractice).then((any) => (any ? practicesRead() : { items: [] })) : practicesRead();
   const [sessions, directory, figures, overdueRows, urgedListed, recommended] = await Promise.all([
     sessionsRead,
     directoryRead,
     figuresRead,
     overdueRead,
     urgedRows.then((rows) => countedAndFirst([rows])),
-    practices(deps, { phase: query.phase, period }),
+    recommendedRead,
   ]);
   const listed = ({ count, rows }: { count: number; rows: readonly SummaryRow[] }) => ({ count, items: rows.map((row) => reportItem(directory, toSummary(row, now))) });
   const phase = query.phase === undefined ? undefined : directory.campaign.phases.find((p) => p.id === query.phase);

@@ -31,7 +31,7 @@ let data: {
 };
 
 /** An open item made at `createdAt`, overdue since long before (so that the report lists it). */
-const storedItem = async (createdAt: string): Promise<string> => {
+const storedItem = async (createdAt: string, as: Partial<Pick<ItemRecord, 'kind' | 'recommended'>> = {}): Promise<string> => {
   const trackingCode = newTrackingCode();
   const item: ItemRecord = {
     trackingCode,
@@ -47,6 +47,7 @@ const storedItem = async (createdAt: string): Promise<string> => {
     accessKeyHash: 'x',
     anonymous: true,
     recommended: false,
+    ...as,
   };
   await data.items.createItem(deps, item, { version: 1, at: createdAt, action: 'submit', by: { type: 'submitter' }, to: 'submitted' });
   return trackingCode;
@@ -110,12 +111,34 @@ describe('a report over a period, its lists read before the timezone is known', 
   it('sends the sessions\' list and the period\'s items beside the directory\'s read, the rest after it', async () => {
     await data.directory.putDirectory(deps, demoDirectory);
     const log = await requestsOf(() => report.reportSummary(deps, office, { from: '2026-11-20', to: '2026-11-20' }));
-    const directoryDone = log.indexOf('done GetItem');
     expect(log.slice(0, 3).sort()).toEqual(['send GetItem', 'send Query gsi1', 'send Query gsi8'].sort());
-    // The practices wait for the period; the overdue and urged items are among its rows (no gsi4, no gsi6).
-    expect(log.indexOf('send Query gsi7')).toBeGreaterThan(directoryDone);
-    // (The dashboard reads the directory again here, with the cache off; an empty period needs no BatchGetItem.)
-    expect(log.filter((entry) => entry.startsWith('send')).sort()).toEqual(['send GetItem', 'send GetItem', 'send Query gsi1', 'send Query gsi7', 'send Query gsi8']);
+    // The overdue and urged items are among the period's rows (no gsi4, no gsi6), and so are its
+    // recommended practices: none here, so no gsi7 either. (The dashboard reads the directory
+    // again here, with the cache off; an empty period needs no BatchGetItem.)
+    expect(log.filter((entry) => entry.startsWith('send')).sort()).toEqual(['send GetItem', 'send GetItem', 'send Query gsi1', 'send Query gsi8']);
+  });
+
+  it('queries the recommended practices only when the period\'s rows hold one, once they are read', async () => {
+    await data.directory.putDirectory(deps, demoDirectory);
+    const day = '2026-11-05';
+    const start = startOfLocalDay(day, 'Asia/Shanghai').getTime();
+    const at = (hour: number) => new Date(start + hour * 3_600_000).toISOString();
+    await storedItem(at(9), { kind: 'practice' });
+    let answer: Awaited<ReturnType<typeof report.reportSummary>> | undefined;
+    const quiet = await requestsOf(async () => (answer = await report.reportSummary(deps, office, { from: day, to: day })));
+    expect(answer?.totals.all).toBe(1);
+    expect(answer?.practices).toEqual([]);
+    expect(quiet.filter((entry) => entry.includes('gsi7'))).toEqual([]);
+
+    const recommended = await storedItem(at(10), { kind: 'practice', recommended: true });
+    // The day before holds one too: the Query keeps to the period.
+    await storedItem(at(-2), { kind: 'practice', recommended: true });
+    const log = await requestsOf(async () => (answer = await report.reportSummary(deps, office, { from: day, to: day })));
+    expect(answer?.practices.map((p) => p.trackingCode)).toEqual([recommended]);
+    expect(log.filter((entry) => entry === 'send Query gsi7')).toHaveLength(1);
+    // After the rows and what their BatchGetItem adds (the last page of the period read).
+    expect(log.indexOf('send Query gsi7')).toBeGreaterThan(log.lastIndexOf('done BatchGetItem'));
+    expect(log.lastIndexOf('done BatchGetItem')).toBeGreaterThan(log.lastIndexOf('done Query gsi1'));
   });
 
   it('reads the period\'s own list of sessions when more than a page of them start near it', async () => {
