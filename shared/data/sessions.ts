@@ -1,4 +1,4 @@
-import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import type { DbDeps, Deps } from '../deps';
 import { SessionClosedError } from '../domain/errors';
@@ -26,6 +26,12 @@ export interface SessionRecord {
   updatedAt: string;
   createdBy: { sub: string; name: string };
   version: number;
+  /**
+   * How many ratings the session holds, counted by each rating's own transaction (addRating) from
+   * the session's creation; absent on a session stored before it was counted (its ratings are
+   * then only known by reading them). Never written by an edit (replaceSession).
+   */
+  ratingCount?: number;
 }
 
 export interface RatingRecord {
@@ -42,9 +48,10 @@ const sessionRow = (db: DbDeps['db'], session: SessionRecord) => ({
   Item: { ...sessionKey(session.code), entity: 'session', ...sessionIndexKeys(session), ...session },
 });
 
-/** Stores a new session; ItemExistsError when its drawn code is taken. Cost: 1 conditional PutItem (~1 KB, with gsi8: ~2 WCU). */
+/** Stores a new session, no rating counted yet; ItemExistsError when its drawn code is taken. Cost: 1 conditional PutItem (~1 KB, with gsi8: ~2 WCU). */
 export const createSession = async ({ db }: DbDeps, session: SessionRecord): Promise<void> => {
-  if (await refusalOf(db.client.send(new PutCommand({ ...sessionRow(db, session), ConditionExpression: 'attribute_not_exists(pk)' })))) throw new ItemExistsError();
+  const row = sessionRow(db, { ...session, ratingCount: 0 });
+  if (await refusalOf(db.client.send(new PutCommand({ ...row, ConditionExpression: 'attribute_not_exists(pk)' })))) throw new ItemExistsError();
 };
 
 /** The session alone. Cost: 1 strongly consistent read. */
@@ -53,18 +60,31 @@ export const getSession = async ({ db }: DbDeps, code: string): Promise<SessionR
   return Item ? strip<SessionRecord>(Item) : null;
 };
 
+/** What an edit never writes: the count the ratings keep, which may have grown since `current` was read. */
+const countedByRatings = 'ratingCount';
+
 /**
- * Replaces the session with `next` if it is still at `expectedVersion` (StaleItemError otherwise):
- * a session is small, so the whole record is written. Cost: 1 conditional PutItem.
+ * Makes the session `next` if it is still at `current`'s version (StaleItemError otherwise): every
+ * attribute of `next` is set and those `current` had and `next` lacks are removed, all but the
+ * ratings' count, which ratings given since `current` was read have added to (a whole-record
+ * PutItem would take them back). Cost: 1 conditional UpdateItem (~1 KB, with gsi8: ~2 WCU).
  */
-export const replaceSession = async ({ db }: DbDeps, next: SessionRecord, expectedVersion: number): Promise<void> => {
+export const replaceSession = async ({ db }: DbDeps, current: SessionRecord, next: SessionRecord): Promise<void> => {
+  const set = Object.entries({ entity: 'session', ...sessionIndexKeys(next), ...next }).filter(([name]) => name !== countedByRatings);
+  const removed = Object.keys(current).filter((name) => !(name in next) && name !== countedByRatings);
   const refused = await refusalOf(
     db.client.send(
-      new PutCommand({
-        ...sessionRow(db, next),
+      new UpdateCommand({
+        TableName: db.tableName,
+        Key: sessionKey(next.code),
+        UpdateExpression: `SET ${set.map((_, i) => `#s${i} = :s${i}`).join(', ')}${removed.length > 0 ? ` REMOVE ${removed.map((_, i) => `#r${i}`).join(', ')}` : ''}`,
         ConditionExpression: '#version = :expected',
-        ExpressionAttributeNames: { '#version': 'version' },
-        ExpressionAttributeValues: { ':expected': expectedVersion },
+        ExpressionAttributeNames: {
+          '#version': 'version',
+          ...Object.fromEntries(set.map(([name], i) => [`#s${i}`, name])),
+          ...Object.fromEntries(removed.map((name, i) => [`#r${i}`, name])),
+        },
+        ExpressionAttributeValues: { ':expected': current.version, ...Object.fromEntries(set.map(([, value], i) => [`:s${i}`, value])) },
       }),
     ),
   );
@@ -97,17 +117,36 @@ export const sessionOpenCheck = ({ db }: DbDeps, code: string) => ({
 });
 
 /**
- * Stores one rating, in one transaction with the check that the session is still open (so a
- * rating racing the office's close is refused, not stored) and the room's entries of the write
- * (the address's counters, a spent proof: shared/data/room.ts). Cost: a transaction of two to
- * four small writes.
+ * The session's part of a rating's transaction: the check that it is still open and, on a session
+ * whose ratings are counted (`ratingCount`, from its creation), one more counted. Which of the two
+ * is decided by the record read before (`counted`): a session never gains or loses its count.
  */
-export const addRating = async (deps: Pick<Deps, 'db'>, code: string, id: string, rating: RatingRecord, admission: Admission): Promise<void> => {
+const ratedSession = (deps: Pick<Deps, 'db'>, code: string, counted: boolean) => {
+  if (!counted) return sessionOpenCheck(deps, code);
+  const { ConditionCheck: check } = sessionOpenCheck(deps, code);
+  return {
+    Update: {
+      ...check,
+      UpdateExpression: 'ADD #count :one',
+      ExpressionAttributeNames: { ...check.ExpressionAttributeNames, '#count': countedByRatings },
+      ExpressionAttributeValues: { ...check.ExpressionAttributeValues, ':one': 1 },
+    },
+  };
+};
+
+/**
+ * Stores one rating, in one transaction with the check that the session is still open (so a
+ * rating racing the office's close is refused, not stored), the session's count of ratings (see
+ * ratedSession) and the room's entries of the write (the address's counters, a spent proof:
+ * shared/data/room.ts). Cost: a transaction of two to four small writes.
+ */
+export const addRating = async (deps: Pick<Deps, 'db'>, session: Pick<SessionRecord, 'code' | 'ratingCount'>, id: string, rating: RatingRecord, admission: Admission): Promise<void> => {
   const { db } = deps;
+  const { code } = session;
   try {
     await transactWrite(deps, [
       { Put: { TableName: db.tableName, Item: { ...sessionRatingKey(code, rating.createdAt, id), entity: 'rating', ...rating } } },
-      sessionOpenCheck(deps, code),
+      ratedSession(deps, code, session.ratingCount !== undefined),
       ...admission.entries,
     ]);
   } catch (error) {

@@ -34,13 +34,16 @@ export const sessionItemFigures = (rows: Iterable<SessionItemRow>) => {
   return figures;
 };
 
+/** The figures of fewer ratings than `minCount` (see ratingFigures): their number alone. */
+export const fewRatings = (count: number) => ({ count, average: null, distribution: null, comments: null });
+
 /**
  * The ratings' figures. Fewer ratings than `minCount` (privacy.minCount): only their number, so
  * that in a small room nobody's score or comment can be told apart.
  */
 export const ratingFigures = (ratings: readonly { score: number; comment?: string }[], minCount: number) => {
   const count = ratings.length;
-  if (count === 0 || count < minCount) return { count, average: null, distribution: null, comments: null };
+  if (count === 0 || count < minCount) return fewRatings(count);
   const sum = ratings.reduce((total, r) => total + r.score, 0);
   return {
     count,

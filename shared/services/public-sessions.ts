@@ -30,6 +30,6 @@ export const rateSession = async (deps: Deps, code: string, joinKey: string | un
   if (!session.open) throw new SessionClosedError();
   const admission = await admitPublicWrite(deps, writer);
   const rating = { score: input.score, ...(input.comment ? { comment: input.comment } : {}), createdAt: deps.clock.now().toISOString() };
-  await addRating(deps, session.code, randomBytes(6).toString('hex'), rating, admission);
+  await addRating(deps, session, randomBytes(6).toString('hex'), rating, admission);
   return { received: true as const };
 };

@@ -127,7 +127,8 @@ const sessionSummaries = async (deps: Deps, principal: Principal, query: ReportQ
   // Each summary is its own reads: all of them at once, not one session after another.
   return Promise.all(
     sessions.map(async (listed) => {
-      const summary = await sessionSummary(deps, principal, listed.code);
+      // The listed record comes along: its count of ratings may spare their read (sessionSummary).
+      const summary = await sessionSummary(deps, principal, listed.code, listed);
       // A report is printed and handed on: never the session's join key or link.
       const { code, title, startsAt, endsAt, place, phase, groupId } = summary.session;
       return { ...summary, session: { code, title, startsAt, ...(endsAt ? { endsAt } : {}), ...(place ? { place } : {}), phase, ...(groupId ? { groupId } : {}) } };

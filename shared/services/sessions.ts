@@ -147,7 +147,7 @@ export const updateSession = async (deps: Deps, principal: Principal, code: stri
   if (input.open !== undefined) next.open = input.open;
   if (next.endsAt && next.endsAt <= next.startsAt) throw new InvalidInputError([{ path: 'endsAt', message: 'Must be after startsAt.' }]);
   try {
-    await replaceSession(deps, next, current.version);
+    await replaceSession(deps, current, next);
   } catch (error) {
     throw error instanceof StaleItemError ? new StaleVersionError() : error;
   }

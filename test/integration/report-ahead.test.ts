@@ -1,9 +1,12 @@
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { demoDirectory } from '../../shared/demo/directory';
 import { createDeps } from '../../shared/deps';
 import { addCalendarDays, startOfLocalDay } from '../../shared/domain/calendar';
 import { UnavailableError } from '../../shared/domain/errors';
 import type { ItemRecord } from '../../shared/data/items';
+import { sessionKey } from '../../shared/data/keys';
+import { minCountOf } from '../../shared/schemas/directory';
 import { newSessionCode } from '../../shared/domain/session-code';
 import { newTrackingCode } from '../../shared/domain/tracking-code';
 import { useOwnTable } from '../support/own-table';
@@ -23,6 +26,7 @@ const office = { sub: 'office-1', name: '办公室', office: true, leader: false
 const phase = demoDirectory.campaign.phases[0].id;
 
 let report: typeof import('../../shared/services/report');
+let summaries: typeof import('../../shared/services/session-summary');
 let data: {
   items: typeof import('../../shared/data/items');
   sessions: typeof import('../../shared/data/sessions');
@@ -75,6 +79,7 @@ beforeAll(async () => {
   const { ensureTable, localClient } = await import('../../local/table');
   await ensureTable(localClient(inject('dynamoEndpoint')), process.env.TABLE_NAME!);
   report = await import('../../shared/services/report');
+  summaries = await import('../../shared/services/session-summary');
   data = {
     items: await import('../../shared/data/items'),
     sessions: await import('../../shared/data/sessions'),
@@ -150,6 +155,42 @@ describe('a report over a period, its lists read before the timezone is known', 
     for (let i = 0; i < 55; i++) await storedSession(new Date(start + 86_400_000 + i * 60_000).toISOString());
     const within = await report.reportSummary(deps, office, { from: day, to: day });
     expect(within.sessions.map((s) => s.session.code)).toEqual([...inside].reverse());
+  });
+
+  it("reads a listed session's ratings only when there are enough of them to show (its count says)", async () => {
+    await data.directory.putDirectory(deps, demoDirectory);
+    const day = '2026-10-20';
+    const code = await storedSession(new Date(startOfLocalDay(day, 'Asia/Shanghai').getTime() + 3_600_000).toISOString());
+    const noRoom = { entries: [], refusal: () => null };
+    const rate = async (score: number) => {
+      const session = (await data.sessions.getSession(deps, code))!;
+      await data.sessions.addRating(deps, session, `r${score}${Date.now()}`, { score, createdAt: new Date().toISOString() }, noRoom);
+    };
+    // The ratings' read is the report's only Query on the table itself (the lists are the indexes').
+    const ratingsReads = (log: string[]) => log.filter((entry) => entry === 'send Query');
+    const reported = async () => {
+      let answer: Awaited<ReturnType<typeof report.reportSummary>> | undefined;
+      const log = await requestsOf(async () => (answer = await report.reportSummary(deps, office, { from: day, to: day })));
+      expect(answer?.sessions.map((s) => s.session.code)).toEqual([code]);
+      return { ratings: answer!.sessions[0]!.ratings, reads: ratingsReads(log) };
+    };
+    const minCount = minCountOf(demoDirectory);
+    for (let score = 1; score < minCount; score++) await rate(score);
+    const few = await reported();
+    expect(few.ratings).toEqual({ count: minCount - 1, average: null, distribution: null, comments: null });
+    expect(few.reads).toEqual([]);
+    await rate(5);
+    const enough = await reported();
+    expect(enough.ratings.count).toBe(minCount);
+    expect(enough.ratings.average).not.toBeNull();
+    expect(enough.reads).toHaveLength(1);
+    // Either way the figures are the session's own summary's.
+    expect(enough.ratings).toEqual((await summaries.sessionSummary(deps, office, code)).ratings);
+    // A session stored before its ratings were counted has them read, however few.
+    const uncounted = await storedSession(new Date(startOfLocalDay('2026-10-14', 'Asia/Shanghai').getTime() + 3_600_000).toISOString());
+    await deps.db.client.send(new UpdateCommand({ TableName: deps.db.tableName, Key: sessionKey(uncounted), UpdateExpression: 'REMOVE ratingCount' }));
+    const log = await requestsOf(() => report.reportSummary(deps, office, { from: '2026-10-14', to: '2026-10-14' }));
+    expect(ratingsReads(log)).toHaveLength(1);
   });
 
   // A day per zone, apart from the others' by more than the reads' margin.
