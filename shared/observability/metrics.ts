@@ -1,6 +1,8 @@
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logger } from './logger';
 
+const ignored = (): void => undefined;
+
 /** Where the metrics land: the namespace, and the `service` dimension Powertools adds to each (infra alarms on them). */
 export const metricsNamespace = 'Yijian';
 export const metricsService = 'yijian';
@@ -18,8 +20,10 @@ export const metrics = /* @__PURE__ */ new Metrics({
   namespace: metricsNamespace,
   serviceName: metricsService,
   // Powertools warns on every flush that has no metric (most HTTP calls emit none): expected
-  // here, so its own warnings are dropped; its errors still reach the log.
-  logger: /* @__PURE__ */ logger.createChild({ logLevel: 'ERROR' }),
+  // here, so its own warnings are dropped; its errors still reach the log. A plain object with
+  // Powertools' logger methods, not a child Logger: that would be a second Logger, with its own
+  // Console and formatter, built at every cold start for lines that are almost never written.
+  logger: { trace: ignored, debug: ignored, info: ignored, warn: ignored, error: (message: string, ...rest: unknown[]) => logger.error(message, ...(rest as [])) },
 });
 
 /** The metrics this service emits, each at the point where it happens. */
