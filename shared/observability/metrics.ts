@@ -1,3 +1,4 @@
+import type { LogAttributes, LogItemMessage } from '@aws-lambda-powertools/logger/types';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logger } from './logger';
 
@@ -23,7 +24,7 @@ export const metrics = /* @__PURE__ */ new Metrics({
   // here, so its own warnings are dropped; its errors still reach the log. A plain object with
   // Powertools' logger methods, not a child Logger: that would be a second Logger, with its own
   // Console and formatter, built at every cold start for lines that are almost never written.
-  logger: { trace: ignored, debug: ignored, info: ignored, warn: ignored, error: (message: string, ...rest: unknown[]) => logger.error(message, ...(rest as [])) },
+  logger: { trace: ignored, debug: ignored, info: ignored, warn: ignored, error: (message: LogItemMessage, ...rest: LogAttributes[]) => logger.error(message, ...rest) },
 });
 
 /** The metrics this service emits, each at the point where it happens. */
