@@ -174,17 +174,18 @@ describe('a report over a period, its lists read before the timezone is known', 
       expect(answer?.sessions.map((s) => s.session.code)).toEqual([code]);
       return { ratings: answer!.sessions[0]!.ratings, reads: ratingsReads(log) };
     };
+    // Either way the figures are the session's own summary's (which reads the ratings).
     const minCount = minCountOf(demoDirectory);
     for (let score = 1; score < minCount; score++) await rate(score);
     const few = await reported();
     expect(few.ratings).toEqual({ count: minCount - 1, average: null, distribution: null, comments: null });
     expect(few.reads).toEqual([]);
+    expect(few.ratings).toEqual((await summaries.sessionSummary(deps, office, code)).ratings);
     await rate(5);
     const enough = await reported();
     expect(enough.ratings.count).toBe(minCount);
     expect(enough.ratings.average).not.toBeNull();
     expect(enough.reads).toHaveLength(1);
-    // Either way the figures are the session's own summary's.
     expect(enough.ratings).toEqual((await summaries.sessionSummary(deps, office, code)).ratings);
     // A session stored before its ratings were counted has them read, however few.
     const uncounted = await storedSession(new Date(startOfLocalDay('2026-10-14', 'Asia/Shanghai').getTime() + 3_600_000).toISOString());
