@@ -53,6 +53,11 @@ export const credentialAlias: Readonly<Record<string, string>> = {
   '@aws-sdk/credential-provider-node': fileURLToPath(new URL('../shared/lambda-credentials.ts', import.meta.url)),
 };
 
+/** yazl's checksum on Node's native CRC-32 (the reason in shared/native-crc32.ts). */
+export const crc32Alias: Readonly<Record<string, string>> = {
+  'buffer-crc32': fileURLToPath(new URL('../shared/native-crc32.ts', import.meta.url)),
+};
+
 /**
  * The options every function's bundle is built with: ESM, minified, nothing external, the SDK's
  * schemas tree-shaken (infra/sdk-schema-keys.ts), the event-stream serde no request uses left
@@ -74,7 +79,7 @@ export const esbuildOptions = {
   outExtension: { '.js': '.mjs' },
   mainFields: [...mainFields],
   external: [...externalModules],
-  alias: { ...credentialAlias },
+  alias: { ...credentialAlias, ...crc32Alias },
   // sdkSchemaKeys first: the schema modules it rewrites are left to it (their one index, the
   // schemas', is needed whole wherever a client is).
   plugins: [sdkSchemaKeys, sdkEventStreams, sdkBarrels],
