@@ -73,19 +73,28 @@ export const readCounterState = async ({ db }: DbDeps, consistent: boolean): Pro
 export const readCounters = async (deps: DbDeps, options: { phase?: string; consistent?: boolean } = {}): Promise<CounterRow[]> =>
   [...(await readCounterState(deps, options.consistent ?? false)).counters.values()].filter((row) => options.phase === undefined || row.phase === options.phase);
 
+/** The layout's item as a caller read it before seedLayout (strongly consistent); `item` absent: none stored yet. */
+export interface LayoutRead {
+  readonly item?: Record<string, unknown>;
+}
+
 /**
  * Gives the layout every slot the directory implies before anything is counted for it: appends
  * the names it lacks, never removes one (old items keep counting where they were). Called whenever
- * the directory is stored. Cost: one small read, and one write when slots were added.
+ * the directory is stored. `ahead`: the layout as the caller read it beside its own read (the
+ * write is conditional on the revision read, so a layout extended since costs a retry, which
+ * reads it again). Cost: one small read, and one write when slots were added.
  */
-export const seedLayout = ({ db }: DbDeps, directory: Pick<Directory, 'units'>): Promise<void> =>
+export const seedLayout = ({ db }: DbDeps, directory: Pick<Directory, 'units'>, ahead?: LayoutRead): Promise<void> => {
+  let read = ahead;
   // The tally may extend the layout at the same moment: then read it again (the layoutRace policy).
-  withRetry(layoutRace, async () => {
-    const { Item } = await db.client.send(new GetCommand({ TableName: db.tableName, Key: counterLayoutKey, ConsistentRead: true }));
-    const layout = toLayout(Item);
+  return withRetry(layoutRace, async () => {
+    const layout = toLayout(read ? read.item : (await db.client.send(new GetCommand({ TableName: db.tableName, Key: counterLayoutKey, ConsistentRead: true }))).Item);
+    read = undefined;
     const missing = allCountNames(directory.units.map((u) => u.id)).filter((name) => !layout.slots.includes(name));
     if (missing.length > 0) await db.client.send(new PutCommand(layoutPut(db.tableName, { slots: [...layout.slots, ...missing], rev: layout.rev })));
   });
+};
 
 /** A due bucket's cells: its number attributes but the sum, zeros left out. */
 const cellsOf = (row: Record<string, unknown>): Counts =>

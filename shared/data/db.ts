@@ -1,7 +1,8 @@
 import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, DynamoDBDocumentClient, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { Settings } from '../settings';
-import { isConditionFailed, type ConditionRefusal } from './errors';
+import { isConditionFailed, UnprocessedKeysError, type ConditionRefusal } from './errors';
+import { unprocessedKeys, withRetry } from './retry';
 
 /** What the data layer works on: the one document client of a process and the table's name. */
 export interface Db {
@@ -82,4 +83,28 @@ export const queryAll = async (
     startKey = page.LastEvaluatedKey;
   } while (startKey);
   return rows;
+};
+
+/** BatchGetItem takes at most 100 keys. */
+export const batchGetMaxKeys = 100;
+
+/**
+ * Every existing item of `keys` (at most `batchGetMaxKeys`), in no order: one BatchGetItem, and
+ * as many more as DynamoDB leaves keys unprocessed (the unprocessedKeys policy). `read`: the
+ * request's projection and consistency, as BatchGetItem takes them per table.
+ */
+export const batchGetAll = async (
+  { client, tableName }: Db,
+  keys: readonly Record<string, unknown>[],
+  read: { readonly ProjectionExpression?: string; readonly ExpressionAttributeNames?: Record<string, string>; readonly ConsistentRead?: boolean } = {},
+): Promise<Record<string, unknown>[]> => {
+  const found: Record<string, unknown>[] = [];
+  let pending = [...keys];
+  await withRetry(unprocessedKeys, async () => {
+    const { Responses, UnprocessedKeys } = await client.send(new BatchGetCommand({ RequestItems: { [tableName]: { ...read, Keys: pending } } }));
+    found.push(...(Responses?.[tableName] ?? []));
+    pending = (UnprocessedKeys?.[tableName]?.Keys ?? []) as Record<string, unknown>[];
+    if (pending.length > 0) throw new UnprocessedKeysError(pending.length);
+  });
+  return found;
 };

@@ -1,13 +1,7 @@
-import { BatchGetCommand } from '@aws-sdk/lib-dynamodb';
 import type { DbDeps } from '../deps';
-import { queryAll } from './db';
-import { UnprocessedKeysError } from './errors';
+import { batchGetAll, batchGetMaxKeys, queryAll } from './db';
 import type { EventRecord, ItemRecord } from './items';
 import { eventSk, itemPk, itemSk } from './keys';
-import { unprocessedKeys, withRetry } from './retry';
-
-/** BatchGetItem takes at most 100 keys. */
-const batchSize = 100;
 
 /** The stored item's own first event (kept on the item record, shared/data/items.ts). */
 export type ItemWithFirstEvent = ItemRecord & { firstEvent?: EventRecord };
@@ -26,18 +20,10 @@ export const getItemAttributes = async <K extends keyof ItemWithFirstEvent>(
 ): Promise<Map<string, Pick<ItemWithFirstEvent, K>>> => {
   const found = new Map<string, Pick<ItemWithFirstEvent, K>>();
   const names = Object.fromEntries(attributes.map((a, i) => [`#a${i}`, a]));
-  for (let start = 0; start < codes.length; start += batchSize) {
-    let keys: Record<string, unknown>[] = codes.slice(start, start + batchSize).map((code) => ({ pk: itemPk(code), sk: itemSk }));
-    await withRetry(unprocessedKeys, async () => {
-      const { Responses, UnprocessedKeys } = await db.client.send(
-        new BatchGetCommand({
-          RequestItems: { [db.tableName]: { Keys: keys, ProjectionExpression: ['trackingCode', ...Object.keys(names)].join(', '), ExpressionAttributeNames: names } },
-        }),
-      );
-      for (const { trackingCode, ...row } of Responses?.[db.tableName] ?? []) if (Object.keys(row).length > 0) found.set(String(trackingCode), row as Pick<ItemWithFirstEvent, K>);
-      keys = (UnprocessedKeys?.[db.tableName]?.Keys ?? []) as Record<string, unknown>[];
-      if (keys.length > 0) throw new UnprocessedKeysError(keys.length);
-    });
+  const read = { ProjectionExpression: ['trackingCode', ...Object.keys(names)].join(', '), ExpressionAttributeNames: names };
+  for (let start = 0; start < codes.length; start += batchGetMaxKeys) {
+    const keys = codes.slice(start, start + batchGetMaxKeys).map((code) => ({ pk: itemPk(code), sk: itemSk }));
+    for (const { trackingCode, ...row } of await batchGetAll(db, keys, read)) if (Object.keys(row).length > 0) found.set(String(trackingCode), row as Pick<ItemWithFirstEvent, K>);
   }
   return found;
 };

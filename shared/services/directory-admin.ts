@@ -1,6 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
 import { seedLayout } from '../data/counters';
-import { getDirectory, getDirectoryRecord, putDirectory } from '../data/directory';
+import { getDirectory, getDirectoryAndLayout, putDirectory } from '../data/directory';
 import type { Deps } from '../deps';
 import { canAdminister, type Principal } from '../domain/access';
 import { ForbiddenError, InvalidInputError, UnavailableError } from '../domain/errors';
@@ -22,13 +22,14 @@ export const readDirectory = async (deps: Deps, principal: Principal) => {
 
 export const replaceDirectory = async (deps: Deps, principal: Principal, document: unknown) => {
   if (!canAdminister(principal)) throw officeOnly();
-  // The stored document is read while the new one is checked (a whole directory takes the schema
-  // milliseconds of CPU, the read a round trip): a refused document still writes nothing.
-  const reading = getDirectoryRecord(deps);
+  // The stored document and the counters' layout are read while the new one is checked (a whole
+  // directory takes the schema milliseconds of CPU, the read a round trip): a refused document
+  // still writes nothing.
+  const reading = getDirectoryAndLayout(deps);
   reading.catch(() => undefined);
   const parsed = directorySchema.safeParse(document);
   if (!parsed.success) throw new InvalidInputError(toFieldErrors(parsed.error.issues), 'The directory has problems; nothing was changed.');
-  const stored = await reading;
+  const { stored, layout } = await reading;
   // Compared as values (node:util: the order of a map's keys is not kept by the table); a stored
   // document an older schema wrote may differ by a default and is then written again, which is harmless.
   if (stored && isDeepStrictEqual(stored.document, parsed.data)) {
@@ -36,10 +37,10 @@ export const replaceDirectory = async (deps: Deps, principal: Principal, documen
     // lost): nothing to write, but answer only once the caches are at least as old as the stored
     // document, and finish what a failed PUT began.
     await waitOutDirectoryCaches(deps, Date.parse(stored.updatedAt) || Date.now());
-    await seedLayout(deps, parsed.data);
+    await seedLayout(deps, parsed.data, layout);
     return parsed.data;
   }
-  await putDirectory(deps, parsed.data);
+  await putDirectory(deps, parsed.data, { layout });
   forgetDirectory(deps);
   // Answer once every function's cached copy has expired: the 200 means routing uses it now.
   await waitOutDirectoryCaches(deps, Date.now());

@@ -5,6 +5,7 @@ import { createDeps } from '../../shared/deps';
 import { ForbiddenError, InvalidInputError, NotFoundError, UnavailableError } from '../../shared/domain/errors';
 import type { ItemRecord } from '../../shared/data/items';
 import { newSessionCode } from '../../shared/domain/session-code';
+import { allCountNames } from '../../shared/domain/counters';
 import { useOwnTable } from '../support/own-table';
 
 /**
@@ -29,6 +30,7 @@ let services: {
   records: typeof import('../../shared/services/session-records');
   sessions: typeof import('../../shared/services/sessions');
 };
+let counters: typeof import('../../shared/data/counters');
 let data: {
   items: typeof import('../../shared/data/items');
   sessions: typeof import('../../shared/data/sessions');
@@ -87,6 +89,7 @@ beforeAll(async () => {
     directory: await import('../../shared/data/directory'),
     middleware: await import('../../shared/data/middleware'),
   };
+  counters = await import('../../shared/data/counters');
   await storedItem(known);
   await data.sessions.createSession(deps, {
     code: sessionCode,
@@ -172,6 +175,63 @@ describe('with the directory', () => {
     expect(result).toMatchObject({ status: 'assigned', groupId: demoDirectory.groups[0].id, version: 2 });
     expect(log.slice(0, 2).sort()).toEqual(['send GetItem', 'send Query']);
     expect(log.slice(4)).toEqual(['send TransactWriteItems', 'done TransactWriteItems']);
+  });
+
+  it('a directory PUT reads the stored one and the counters\' layout in one request, then writes; a refused one writes nothing', async () => {
+    const { replaceDirectory } = await import('../../shared/services/directory-admin');
+    const before = await tableRows();
+    const refused = await requestsOf(() => replaceDirectory(deps, office, { ...demoDirectory, units: 'none' }).catch((error: unknown) => error));
+    expect(refused.result).toBeInstanceOf(InvalidInputError);
+    // (Its answer may come after the 400: the read was sent before the document was checked.)
+    expect(refused.log.filter((entry) => entry.startsWith('send'))).toEqual(['send BatchGetItem']);
+    expect(await tableRows()).toEqual(before);
+
+    // A new unit: its counter slots first, then the directory, with no read in between.
+    const withUnit = { ...demoDirectory, units: [...demoDirectory.units, { ...demoDirectory.units[0]!, id: 'u-beside', name: '新增单位' }] };
+    const added = await requestsOf(() => replaceDirectory(deps, office, withUnit));
+    expect(added.result.units.map((u) => u.id)).toContain('u-beside');
+    expect(added.log).toEqual(['send BatchGetItem', 'done BatchGetItem', 'send PutItem', 'done PutItem', 'send PutItem', 'done PutItem']);
+    const { stored, layout } = await data.directory.getDirectoryAndLayout(deps);
+    expect(stored?.document.units.map((u) => u.id)).toContain('u-beside');
+    expect(layout.item?.slots).toEqual(expect.arrayContaining(allCountNames(['u-beside'])));
+    // Without a new unit: the directory's write alone.
+    const back = await requestsOf(() => replaceDirectory(deps, office, demoDirectory));
+    expect(back.log).toEqual(['send BatchGetItem', 'done BatchGetItem', 'send PutItem', 'done PutItem']);
+  });
+
+  it('a layout read ahead that the tally has since extended costs a retry, not a slot', async () => {
+    const { layout: stale } = await data.directory.getDirectoryAndLayout(deps);
+    // The tally (or another PUT) extends the layout after the read.
+    await counters.seedLayout(deps, { units: [{ ...demoDirectory.units[0]!, id: 'u-tally' }] });
+    const { log } = await requestsOf(() => counters.seedLayout(deps, { units: [{ ...demoDirectory.units[0]!, id: 'u-late' }] }, stale));
+    // The write on the old revision is refused (no answer to log), the layout read again and written.
+    expect(log).toEqual(['send PutItem', 'send GetItem', 'done GetItem', 'send PutItem', 'done PutItem']);
+    const { layout } = await data.directory.getDirectoryAndLayout(deps);
+    expect(layout.item?.slots).toEqual(expect.arrayContaining([...allCountNames(['u-tally']), ...allCountNames(['u-late'])]));
+  });
+
+  it('asks again for the keys DynamoDB leaves unprocessed in a BatchGetItem', async () => {
+    let first = true;
+    const sent: number[] = [];
+    const remove = data.middleware.intercept(deps.db.client, async (operation, input, next) => {
+      if (operation !== 'BatchGetItem') return next(input);
+      const table = deps.db.tableName;
+      const request = (input.RequestItems as Record<string, { Keys: unknown[] }>)[table]!;
+      sent.push(request.Keys.length);
+      if (!first) return next(input);
+      // As DynamoDB may answer under load: the first key served, the other left for another request.
+      first = false;
+      const output = (await next({ ...input, RequestItems: { [table]: { ...request, Keys: request.Keys.slice(0, 1) } } })) as Record<string, unknown>;
+      return { ...output, UnprocessedKeys: { [table]: { ...request, Keys: request.Keys.slice(1) } } };
+    });
+    try {
+      const { stored, layout } = await data.directory.getDirectoryAndLayout(deps);
+      expect(stored?.document.campaign.id).toBe(demoDirectory.campaign.id);
+      expect(layout.item).toBeDefined();
+    } finally {
+      remove();
+    }
+    expect(sent).toEqual([2, 1]);
   });
 
   it('the list of sessions without dates reads its page beside the directory; with dates, after it', async () => {
