@@ -28,7 +28,7 @@ const waitFor = async <T>(what: string, probe: () => Promise<T | undefined> | T 
 const question = { kind: 'question', title: '引擎重启', body: '数据库进程退出后还能查看吗？', anonymous: true };
 
 describe('npm start when DynamoDB Local dies', () => {
-  it('starts it again on the same data dir: the API answers again, the data kept', { timeout: 60_000 }, async () => {
+  it('starts it again on the same data dir: the API answers again, the data kept', { timeout: 90_000 }, async () => {
     const s = await startStack({ YIJIAN_DATA_DIR: tempDataDir('yijian-engine-'), YIJIAN_QUIET: '1' });
     await waitForReady(s);
     const created = await fetch(`${s.url}/api/submissions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(question) });
@@ -55,7 +55,10 @@ describe('npm start when DynamoDB Local dies', () => {
     // New writes go through too, and the stack still stops cleanly.
     expect((await fetch(`${s.url}/api/submissions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(question) })).status).toBe(201);
     s.child.kill('SIGTERM');
-    expect(await Promise.race([s.exited, sleep(15_000).then(() => 'timeout')])).toEqual({ code: 0, signal: null });
+    // Whether it stops, not how fast (its pollers finish their pass first, slower on a loaded
+    // machine: a clean-clone CI run once took over 15 s); its output says where it stood if not.
+    const exit = await Promise.race([s.exited, sleep(30_000).then(() => 'timeout' as const)]);
+    expect(exit, s.output()).toEqual({ code: 0, signal: null });
     expect(s.output()).not.toMatch(/starting it again[\s\S]*starting it again/);
     expect(alive(secondJava)).toBe(false);
   });
